@@ -1,0 +1,1 @@
+"""Courses, lessons, exercises by industry, further reading, progress; the content loader."""

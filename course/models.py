@@ -1,0 +1,1 @@
+"""Tables of the course domain (filled in by the course content work)."""

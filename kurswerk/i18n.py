@@ -1,0 +1,89 @@
+"""Message catalogs: German first, English second.
+
+Each domain registers its own catalog (``register(MESSAGES)``) from its routes module;
+keys are namespaced (``lesson.reading_time``). A missing English text falls back to the
+German one, a missing key shows the key itself, so a gap is visible, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LOCALES = ("de", "en")
+DEFAULT_LOCALE = "de"
+
+_catalog: dict[str, dict[str, str]] = {locale: {} for locale in LOCALES}
+
+
+def register(messages: Mapping[str, Mapping[str, str]]) -> None:
+    for locale, entries in messages.items():
+        if locale not in _catalog:
+            raise ValueError(f"unsupported locale {locale!r}")
+        _catalog[locale].update(entries)
+
+
+def normalise_locale(value: str | None) -> str:
+    """Map an LTI ``launch_presentation.locale`` (``de-DE``, ``en_US``...) to ours."""
+    if not value:
+        return DEFAULT_LOCALE
+    short = value.replace("_", "-").split("-")[0].lower()
+    return short if short in LOCALES else DEFAULT_LOCALE
+
+
+def translate(locale: str, key: str, /, **params: Any) -> str:
+    text = _catalog.get(locale, {}).get(key) or _catalog[DEFAULT_LOCALE].get(key) or key
+    return text.format(**params) if params else text
+
+
+def has_key(key: str) -> bool:
+    return key in _catalog[DEFAULT_LOCALE]
+
+
+register(
+    {
+        "de": {
+            "app.name": "Kurswerk",
+            "nav.skip": "Zum Inhalt springen",
+            "nav.language": "Sprache",
+            "nav.main": "Hauptnavigation",
+            "error.title": "Das hat nicht geklappt",
+            "error.status": "Fehlercode {status}",
+            "error.no_session": (
+                "Ihre Sitzung ist abgelaufen oder fehlt. Bitte öffnen Sie Kurswerk erneut "
+                "über Ihren Kurs im LMS."
+            ),
+            "error.other_context": "Diese Seite gehört zu einem anderen Kurs als Ihre Sitzung.",
+            "error.role_required": "Dafür fehlt Ihnen die Berechtigung.",
+            "error.csrf": (
+                "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden "
+                "Sie die Seite neu und versuchen Sie es noch einmal."
+            ),
+            "error.not_found": "Diese Seite gibt es nicht.",
+            "error.bad_request": "Die Anfrage ist unvollständig oder fehlerhaft ({fields}).",
+            "error.internal": (
+                "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
+            ),
+        },
+        "en": {
+            "nav.skip": "Skip to content",
+            "nav.language": "Language",
+            "nav.main": "Main navigation",
+            "error.title": "That did not work",
+            "error.status": "Error code {status}",
+            "error.no_session": (
+                "Your session has expired or is missing. Please open Kurswerk again from "
+                "your course in the LMS."
+            ),
+            "error.other_context": "This page belongs to another course than your session.",
+            "error.role_required": "You do not have permission to do that.",
+            "error.csrf": (
+                "The form has expired or did not come from this page. Please reload the page "
+                "and try again."
+            ),
+            "error.not_found": "This page does not exist.",
+            "error.bad_request": "The request is incomplete or malformed ({fields}).",
+            "error.internal": "An unexpected error occurred. Please try again later.",
+        },
+    }
+)

@@ -1,0 +1,57 @@
+"""Response headers that let the LMS frame us, and nobody else.
+
+``frame-ancestors`` is derived from the registered platforms (see ``lti.service``): the
+app factory hands this middleware a provider function. There is deliberately no
+``X-Frame-Options``: ``DENY``/``SAMEORIGIN`` would break the LMS iframe, and browsers
+that know CSP ignore it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+FrameAncestors = Callable[[], Sequence[str]]
+
+
+def content_security_policy(frame_ancestors: Sequence[str]) -> str:
+    ancestors = " ".join(["'self'", *frame_ancestors])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, frame_ancestors: FrameAncestors) -> None:
+        self.app = app
+        self.frame_ancestors = frame_ancestors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = content_security_policy(
+                        self.frame_ancestors()
+                    )
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                # Page tokens ride in URLs: never leak them through Referer.
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

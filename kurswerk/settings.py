@@ -1,0 +1,70 @@
+"""Settings from the environment (prefix ``KURSWERK_``); see the README for each one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the marker production refuses
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KURSWERK_", extra="ignore")
+
+    env: Literal["dev", "test", "production"] = "dev"
+    database_url: str = "sqlite:///./var/kurswerk.db"
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    smtp_url: str = "smtp://127.0.0.1:8025"
+    mail_from: str = "Kurswerk <kurswerk@localhost>"
+    storage_url: str = "file://./var/storage"
+    max_upload_mb: int = Field(default=20, ge=1)
+    session_ttl_minutes: int = Field(default=480, ge=5)
+    page_token_ttl_minutes: int = Field(default=120, ge=5)
+    launch_leeway_seconds: int = Field(default=10, ge=0, le=300)
+    nonce_ttl_seconds: int = Field(default=600, ge=60)
+    http_timeout_seconds: float = Field(default=5.0, gt=0)
+    jwks_cache_seconds: int = Field(default=3600, ge=0)
+    default_locale: Literal["de", "en"] = "de"
+    log_level: str = "INFO"
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("KURSWERK_BASE_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def base_origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def check_safe_for_production(self) -> None:
+        """Refuse to run production with the development secret or over plain http."""
+        if self.env != "production":
+            return
+        if (
+            self.secret_key.get_secret_value() == DEFAULT_SECRET
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise RuntimeError(
+                "KURSWERK_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production"
+            )
+        if not self.base_url.startswith("https://"):
+            raise RuntimeError("KURSWERK_BASE_URL must be https:// in production")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,84 @@
+"""One Jinja2 environment over the shell's and each domain's ``templates/`` folders.
+
+``render()`` gives every page what it needs to work inside an LMS iframe: the locale,
+the principal, a fresh page token (``link()`` appends it, ``form_action()`` too) and the
+CSRF token.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from kurswerk import i18n
+from kurswerk.auth import CSRF_FIELD, SESSION_QUERY, codec, principal_from_request
+
+_SHELL_TEMPLATES = Path(__file__).parent / "templates"
+_loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
+environment = Environment(
+    loader=ChoiceLoader(_loaders),
+    autoescape=select_autoescape(["html", "xml"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+
+
+def add_template_folder(folder: Path) -> None:
+    """Called by each domain's routes module for its own ``templates/`` folder."""
+    if all(Path(loader.searchpath[0]) != folder for loader in _loaders):
+        _loaders.append(FileSystemLoader(folder))
+
+
+def with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = parts.query + ("&" if parts.query else "") + urlencode(params)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    principal = principal_from_request(request)
+    locale = principal.locale if principal else request.app.state.settings.default_locale
+    page_token = codec(request).issue(principal) if principal else ""
+    csrf = codec(request).csrf_token(principal) if principal else ""
+
+    def translate(key: str, /, **params: Any) -> str:
+        return i18n.translate(locale, key, **params)
+
+    def link(url: str, **params: str) -> str:
+        """A same-tool URL that carries the page token (see kurswerk.auth)."""
+        if page_token:
+            params = {**params, SESSION_QUERY: page_token}
+        return with_query(url, **params) if params else url
+
+    return {
+        "request": request,
+        "principal": principal,
+        "locale": locale,
+        "_": translate,
+        "link": link,
+        "page_token": page_token,
+        "csrf_token": csrf,
+        "csrf_field": CSRF_FIELD,
+        "url_for": request.url_for,
+    }
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    ctx = page_context(request)
+    if context:
+        ctx.update(context)
+    html = environment.get_template(name).render(ctx)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

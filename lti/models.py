@@ -1,0 +1,93 @@
+"""Tables of the LTI domain.
+
+Registrations are data keyed by (issuer, client_id): Canvas cloud uses one issuer for
+every tenant, so the issuer alone does not name a platform.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class Platform(SQLModel, table=True):
+    __tablename__ = "platform"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=200)
+    issuer: str = Field(max_length=255)
+    client_id: str = Field(max_length=255)
+    auth_login_url: str = Field(max_length=500)
+    auth_token_url: str = Field(max_length=500)
+    keyset_url: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Deployment(SQLModel, table=True):
+    __tablename__ = "deployment"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
+    deployment_id: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class PlatformUser(SQLModel, table=True):
+    """A person as one platform knows them (``sub``); name and email are optional claims."""
+
+    __tablename__ = "lti_user"
+    __table_args__ = (UniqueConstraint("platform_id", "sub"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
+    sub: str = Field(max_length=255)
+    name: str | None = Field(default=None, max_length=255)
+    given_name: str | None = Field(default=None, max_length=255)
+    family_name: str | None = Field(default=None, max_length=255)
+    email: str | None = Field(default=None, max_length=320)
+    locale: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_launch_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LmsContext(SQLModel, table=True):
+    """An LMS course (the LTI ``context`` claim) on one platform."""
+
+    __tablename__ = "lms_context"
+    __table_args__ = (UniqueConstraint("platform_id", "lms_context_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
+    deployment_id: int | None = Field(
+        default=None, foreign_key="deployment.id", ondelete="SET NULL"
+    )
+    lms_context_id: str = Field(max_length=255)
+    title: str = Field(default="", max_length=500)
+    label: str = Field(default="", max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Membership(SQLModel, table=True):
+    """A user's role in an LMS course, as of their latest launch."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "context_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
+    context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    lti_roles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
