@@ -33,6 +33,17 @@ def test_simulator_course_page_has_no_wcag_violations(page, live_stack, axe):
     assert violations == [], describe(violations)
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/return?lti_msg=Gespeichert", "/auth?client_id=unbekannt", "/launch/niemand"],
+    ids=["return", "refused", "unknown-person"],
+)
+def test_simulator_side_pages_have_no_wcag_violations(page, live_stack, axe, path):
+    page.goto(live_stack.simulator_url + path)
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+
 def test_course_page_frames_the_tools_login_from_another_site(page, live_stack, axe):
     simulator = live_stack.simulator
     page.goto(live_stack.simulator_url + "/")
