@@ -1,0 +1,14 @@
+"""A small LTI 1.3 platform of its own: the local LMS used by ``kurswerk demo`` and tests.
+
+It is the independent peer our launch is tested against, so it shares no code with
+``lti/``: its own RSA key (``keys``), its own OIDC auth endpoint and id_token
+(``oidc``), its own token endpoint (``token``), its people and course (``config``), and
+an LMS-like course page that embeds the tool in a cross-site iframe (``app``).
+``demo`` wires it to the tool for ``kurswerk demo``. Never mounted in production.
+"""
+
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import PEOPLE, Person, SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
+
+__all__ = ["PEOPLE", "Person", "SigningKey", "SimulatorConfig", "create_simulator"]

@@ -1,0 +1,167 @@
+"""Who and what the simulated LMS knows: its people, its one course, its tool registration.
+
+Everything the simulator says in a launch comes from here, so a test can read the
+expected claims from the same place. To add a demo person (for example a learner who
+has bought a coaching package), add one ``Person`` to ``PEOPLE``: the course page, the
+login initiation and the id_token all iterate over this tuple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+# LTI 1.3 role vocabularies (LTI Core 1.3, appendix A.2): Moodle 4.5 sends full URIs.
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A user of the simulated LMS. ``key`` names them in URLs, ``sub`` is the LTI subject
+    (and the ``login_hint``, as in Moodle, where both are the user id)."""
+
+    key: str
+    sub: str
+    given_name: str
+    family_name: str
+    email: str
+    roles: tuple[str, ...]
+    role_label: str  # what the LMS course page shows next to the name (German)
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+PEOPLE: tuple[Person, ...] = (
+    Person(
+        key="lena",
+        sub="2001",
+        given_name="Lena",
+        family_name="Lernende",
+        email="lena.lernende@example.org",
+        roles=(LEARNER,),
+        role_label="Teilnehmerin",
+    ),
+    Person(
+        key="tom",
+        sub="2002",
+        given_name="Tom",
+        family_name="Tutor",
+        email="tom.tutor@example.org",
+        roles=(INSTRUCTOR,),
+        role_label="Tutor",
+    ),
+    Person(
+        # A Moodle site admin also holds every course capability, so Moodle sends
+        # Instructor next to the two Administrator roles; the tool must pick the highest.
+        key="ada",
+        sub="2003",
+        given_name="Ada",
+        family_name="Admin",
+        email="ada.admin@example.org",
+        roles=(INSTRUCTOR, INSTITUTION_ADMIN, SYSTEM_ADMIN),
+        role_label="Administratorin",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LmsCourse:
+    """The one LMS course (LTI ``context``) and the one resource link placed in it."""
+
+    context_id: str = "sms-demo"
+    label: str = "SMS-DEMO"
+    title: str = "Social-Media-Strategie (Demo)"
+    resource_link_id: str = "kurswerk-link-1"
+    resource_link_title: str = "Kurswerk: Social-Media-Strategie"
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorConfig:
+    """The simulator's own URLs and the one tool registered with it.
+
+    Build it with ``SimulatorConfig.local(...)``: the tool's URLs follow Kurswerk's
+    public interface (DESIGN.md §3: ``/lti/login``, ``/lti/launch``, ``/lti/jwks``).
+    """
+
+    issuer: str
+    tool_base_url: str
+    client_id: str = "kurswerk-demo"
+    deployment_id: str = "demo-deployment"
+    course: LmsCourse = field(default_factory=LmsCourse)
+    people: tuple[Person, ...] = PEOPLE
+    locale: str = "de-DE"
+    id_token_ttl_seconds: int = 60  # Moodle 4.5
+    launch_ttl_seconds: int = 600  # how long an issued lti_message_hint stays usable
+    custom: tuple[tuple[str, str], ...] = (("lms", "kurswerk-devplatform"),)
+    platform_name: str = "Kurswerk LMS-Simulator"
+
+    @classmethod
+    def local(cls, *, simulator_port: int, tool_port: int, **overrides: object) -> SimulatorConfig:
+        """The demo layout: simulator on ``localhost``, tool on ``127.0.0.1`` (two sites)."""
+        return cls(
+            issuer=f"http://localhost:{simulator_port}",
+            tool_base_url=f"http://127.0.0.1:{tool_port}",
+            **overrides,  # type: ignore[arg-type]
+        )
+
+    def __post_init__(self) -> None:
+        for url in (self.issuer, self.tool_base_url):
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if parts.scheme not in ("http", "https") or not parts.netloc or url != origin:
+                raise ValueError(f"expected an origin like http://host:port, got {url!r}")
+        keys = [p.key for p in self.people]
+        subs = [p.sub for p in self.people]
+        if len(set(keys)) != len(keys) or len(set(subs)) != len(subs):
+            raise ValueError("every person needs a unique key and sub")
+
+    # --- the simulator's own endpoints (what the tool registers for this platform) ---
+    @property
+    def auth_url(self) -> str:
+        return f"{self.issuer}/auth"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.issuer}/token"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/jwks"
+
+    @property
+    def return_url(self) -> str:
+        return f"{self.issuer}/return"
+
+    # --- the tool, as registered with the simulator ---
+    @property
+    def tool_login_url(self) -> str:
+        return f"{self.tool_base_url}/lti/login"
+
+    @property
+    def tool_launch_url(self) -> str:
+        return f"{self.tool_base_url}/lti/launch"
+
+    @property
+    def tool_jwks_url(self) -> str:
+        return f"{self.tool_base_url}/lti/jwks"
+
+    @property
+    def redirect_uris(self) -> tuple[str, ...]:
+        """Registered redirect URIs: the auth endpoint posts id_tokens nowhere else."""
+        return (self.tool_launch_url,)
+
+    @property
+    def target_link_uri(self) -> str:
+        return self.tool_launch_url
+
+    def person(self, key: str) -> Person | None:
+        return next((p for p in self.people if p.key == key), None)
+
+    def person_by_sub(self, sub: str) -> Person | None:
+        return next((p for p in self.people if p.sub == sub), None)

@@ -1,0 +1,238 @@
+"""``kurswerk demo``: the tool and the LMS simulator on loopback, in one process.
+
+The two run on two *sites*, as in a real LMS: the simulator on ``http://localhost:8001``
+embeds the tool from ``http://127.0.0.1:8000`` in an iframe, so the launch meets the
+same cross-site cookie rules as inside Moodle.
+
+``run()`` goes through these steps; each is a function of its own so the browser tests
+(``tests/e2e``) prepare their live servers with the very same code:
+
+1. ``check_dev_env()``       refuse unless ``KURSWERK_ENV`` is ``dev``
+2. ``bind_loopback()``       take both ports first, so a busy port fails before any work
+3. ``tool_settings()``       ``KURSWERK_BASE_URL=http://127.0.0.1:{port}``; SQLite under
+                             ``./var/`` unless ``KURSWERK_DATABASE_URL`` says otherwise
+4. ``prepare()``             migrations, then in one transaction:
+   ``load_content()``        -> ``course.content.check`` + ``course.content.load``
+   ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
+5. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
+
+Only ``load_content`` and ``register_simulator`` call into the domains (``course``,
+``lti``); everything else is the shell's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from kurswerk import migrations
+from kurswerk.app import create_app
+from kurswerk.db import make_engine, new_session
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.settings import Settings, get_settings
+
+LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
+DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.db"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DemoRefused(Exception):
+    """The demo cannot start; the message tells the user what to change."""
+
+
+def check_dev_env() -> None:
+    env = Settings().env
+    if env != "dev":
+        raise DemoRefused(
+            f"KURSWERK_ENV is {env!r}: the demo and its LMS simulator run only with "
+            "KURSWERK_ENV=dev (the default)."
+        )
+
+
+def bind_loopback(port: int) -> socket.socket:
+    """A listening socket on 127.0.0.1 (``port=0`` picks a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise DemoRefused(
+            f"Cannot listen on {LOOPBACK}:{port} ({exc.strerror}). "
+            "Choose other ports with --port / --simulator-port."
+        ) from exc
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    return int(sock.getsockname()[1])
+
+
+def tool_settings(port: int) -> Settings:
+    """The tool's settings for the demo; also exported to the environment, so code that
+    reads ``get_settings()`` agrees with the app."""
+    os.environ["KURSWERK_BASE_URL"] = f"http://{LOOPBACK}:{port}"
+    os.environ.setdefault("KURSWERK_DATABASE_URL", DEMO_DATABASE_URL)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def content_dir() -> Path:
+    """The course as files: the ``content/`` folder next to the project."""
+    return PROJECT_ROOT / "content"
+
+
+def load_content(session: Session, path: Path) -> str:
+    """Check, then load (or update) the course content. Needs the course work (``course``)."""
+    from course import content
+
+    problems = content.check(path)
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise DemoRefused(f"The course content in {path} has problems:\n{listing}")
+    return str(content.load(session, path))
+
+
+def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
+    """Register the simulator as a platform with its deployment, once. Needs ``lti.service``."""
+    from lti import service
+
+    for platform, deployment_ids in service.list_platforms(session):
+        if (
+            platform.issuer == simulator.issuer
+            and platform.client_id == simulator.client_id
+            and simulator.deployment_id in deployment_ids
+        ):
+            return
+    service.add_platform(
+        session,
+        issuer=simulator.issuer,
+        client_id=simulator.client_id,
+        auth_login_url=simulator.auth_url,
+        auth_token_url=simulator.token_url,
+        keyset_url=simulator.jwks_url,
+        deployment_ids=[simulator.deployment_id],
+        name=simulator.platform_name,
+    )
+
+
+def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
+    """Migrate, load the content and register the simulator; returns the load report."""
+    migrations.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with new_session(engine) as session:
+            report = load_content(session, content)
+            register_simulator(session, simulator)
+            session.commit()
+    finally:
+        engine.dispose()
+    return report
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to ``serve()``: with two servers in one loop,
+    each installing its own handlers, one Ctrl-C would stop only one of them."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve(
+    apps: Sequence[tuple[FastAPI, socket.socket]],
+    *,
+    stop: asyncio.Event | None = None,
+    log_level: str = "warning",
+) -> None:
+    """Serve each app on its socket until ``stop`` is set (or SIGINT/SIGTERM arrives).
+
+    A second Ctrl-C stops without waiting for open connections.
+    """
+    stop = stop or asyncio.Event()
+    servers = [_Server(uvicorn.Config(app, log_level=log_level)) for app, _ in apps]
+    loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            for server in servers:
+                server.force_exit = True
+        stop.set()
+
+    signals = (signal.SIGINT, signal.SIGTERM)
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+        for sig in signals:
+            loop.add_signal_handler(sig, on_signal)
+
+    async def stop_all() -> None:
+        await stop.wait()
+        for server in servers:
+            server.should_exit = True
+
+    stopper = asyncio.create_task(stop_all())
+    try:
+        await asyncio.gather(
+            *(server.serve(sockets=[sock]) for server, (_, sock) in zip(servers, apps, strict=True))
+        )
+    finally:
+        stopper.cancel()
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)
+
+
+def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    return "\n".join(
+        [
+            report,
+            "",
+            "Kurswerk demo is running.",
+            "",
+            f"  Open this URL in your browser:  {simulator.issuer}/",
+            "",
+            f"  LMS simulator (the platform):   {simulator.issuer}",
+            f"  Kurswerk (the tool, in iframe): {settings.base_url}",
+            f"  Database:                       {database}",
+            "",
+            "Stop with Ctrl-C.",
+        ]
+    )
+
+
+def run(port: int = 8000, simulator_port: int = 8001) -> int:
+    """``kurswerk demo``: prepare everything, serve until Ctrl-C. Returns the exit code."""
+    with contextlib.ExitStack() as sockets:
+        try:
+            check_dev_env()
+            tool_socket = sockets.enter_context(bind_loopback(port))
+            simulator_socket = sockets.enter_context(bind_loopback(simulator_port))
+            settings = tool_settings(port_of(tool_socket))
+            simulator = SimulatorConfig.local(
+                simulator_port=port_of(simulator_socket), tool_port=port_of(tool_socket)
+            )
+            report = prepare(settings, simulator, content_dir())
+        except DemoRefused as exc:
+            print(f"kurswerk demo: {exc}", file=sys.stderr)
+            return 2
+        apps = [
+            (create_app(settings), tool_socket),
+            (create_simulator(simulator, settings=settings), simulator_socket),
+        ]
+        print(_banner(settings, simulator, report), flush=True)
+        asyncio.run(serve(apps))
+    print("Kurswerk demo stopped.")
+    return 0
