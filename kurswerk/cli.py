@@ -42,6 +42,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(port=args.port, simulator_port=args.simulator_port)
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from kurswerk import outbox_worker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    stop = threading.Event()
+    if not args.once:
+        # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    report = outbox_worker.run_worker(
+        settings, stop_event=stop, poll_seconds=args.poll, once=args.once, batch=args.batch
+    )
+    print(f"Outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")
+    return 0
+
+
 def _cmd_platform_add(args: argparse.Namespace) -> int:
     from lti import service
 
@@ -130,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=_cmd_migrate)
+
+    worker = commands.add_parser("worker", help="deliver the outbox (emails, LMS calls)")
+    worker.add_argument(
+        "--once", action="store_true", help="deliver what is due now, then exit (scripts, cron)"
+    )
+    worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls")
+    worker.add_argument("--batch", type=int, default=20, help="rows claimed at a time")
+    worker.set_defaults(func=_cmd_worker)
 
     platform = commands.add_parser("platform", help="LMS platform registrations")
     platform_cmds = platform.add_subparsers(dest="platform_command", required=True)

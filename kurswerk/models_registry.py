@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import course.models
+import kurswerk.outbox_models
 import lti.models
 
-__all__ = ["course", "lti"]
+__all__ = ["course", "kurswerk", "lti"]

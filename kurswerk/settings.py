@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the marker production refuses
@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     smtp_url: str = "smtp://127.0.0.1:8025"
     mail_from: str = "Kurswerk <kurswerk@localhost>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Outbox delivery (kurswerk.outbox): a failed attempt waits base * 2**(n-1) seconds,
+    # capped, with jitter; after max attempts the row is marked failed. The lease is how
+    # long a claimed row belongs to one worker before another may take it over (a worker
+    # killed mid-delivery); it must outlast one SMTP conversation.
+    outbox_max_attempts: int = Field(default=20, ge=1, le=100)
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    outbox_lease_seconds: float = Field(default=300.0, ge=10)
     storage_url: str = "file://./var/storage"
     max_upload_mb: int = Field(default=20, ge=1)
     session_ttl_minutes: int = Field(default=480, ge=5)
@@ -39,6 +48,15 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("KURSWERK_BASE_URL must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _lease_outlasts_one_delivery(self) -> Settings:
+        if self.outbox_lease_seconds < 2 * self.smtp_timeout_seconds:
+            raise ValueError(
+                "KURSWERK_OUTBOX_LEASE_SECONDS must be at least twice "
+                "KURSWERK_SMTP_TIMEOUT_SECONDS, or a slow delivery could be taken over"
+            )
+        return self
 
     @property
     def base_origin(self) -> str:

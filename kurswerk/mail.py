@@ -1,0 +1,222 @@
+"""Emails: rendered from templates, sent over SMTP by the outbox worker (never by a request).
+
+Each message is a folder ``kurswerk/templates/email/<name>/`` with ``subject.txt``,
+``body.txt`` and ``body.html`` (the Warehouse layout). German is the default; a
+``<name>/<locale>/`` subfolder, where present, overrides it for that locale. Variables
+that a template needs are listed at the top of its ``body.txt``; a missing one is an
+error at render time (``StrictUndefined``), i.e. in the request that enqueues the mail,
+where tests see it, not hours later in the worker.
+
+Only the HTML part is autoescaped. A value that is already safe HTML (feedback rendered
+from Markdown and sanitised) must be passed as ``markupsafe.Markup``; a plain ``str`` is
+escaped.
+
+``KURSWERK_SMTP_URL`` forms: ``smtp://host:port`` (plain, default port 25),
+``smtp+starttls://host:port`` (STARTTLS required, default 587), ``smtps://host:port``
+(implicit TLS, default 465); each with optional ``user:password@`` (percent-encoded).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email.errors import MessageError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from kurswerk.i18n import DEFAULT_LOCALE
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "email"
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def _format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:
+    """``22.11.2026, 14:05 Uhr`` in the course's time zone (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    local = value.astimezone(DISPLAY_TIMEZONE)
+    if locale == "en":
+        return local.strftime("%d %b %Y, %H:%M")
+    return local.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        # Subject and plain text are not HTML: escaping them would show "&amp;" to readers.
+        autoescape=autoescape,  # noqa: S701
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["datetime"] = _format_datetime
+    return env
+
+
+_text_env = _environment(autoescape=False)
+_html_env = _environment(autoescape=True)
+
+
+def _template_path(name: str, locale: str, filename: str) -> str:
+    """The locale's own file if it exists, else the German default."""
+    if locale != DEFAULT_LOCALE and (TEMPLATE_DIR / name / locale / filename).is_file():
+        return f"{name}/{locale}/{filename}"
+    return f"{name}/{filename}"
+
+
+def render(name: str, ctx: dict[str, Any], locale: str = DEFAULT_LOCALE) -> RenderedEmail:
+    """Render ``email/<name>/`` with ``ctx``; raises ``TemplateNotFound`` / ``UndefinedError``."""
+    if not name or "/" in name or "\\" in name or name.startswith((".", "_")):
+        raise TemplateNotFound(name)
+    context = {**ctx, "locale": locale}
+    subject = _text_env.get_template(_template_path(name, locale, "subject.txt")).render(context)
+    text = _text_env.get_template(_template_path(name, locale, "body.txt")).render(context)
+    html = _html_env.get_template(_template_path(name, locale, "body.html")).render(context)
+    # One line, whatever the values held: a header must never carry a line break.
+    return RenderedEmail(subject=" ".join(subject.split()), text=_strip_doc_block(text), html=html)
+
+
+def _strip_doc_block(text: str) -> str:
+    """Jinja comments document the variables; remove the blank lines they leave behind."""
+    return text.lstrip("\n")
+
+
+def message_id_for(uid: str, mail_from: str) -> str:
+    """A stable ``Message-ID`` for an outbox row: a re-send is recognisably the same mail."""
+    _, at, domain = parseaddr(mail_from)[1].rpartition("@")
+    return f"<{uid}@{domain if at and domain else 'kurswerk.localhost'}>"
+
+
+def build_message(
+    rendered: RenderedEmail,
+    *,
+    to: str,
+    mail_from: str,
+    message_id: str,
+    to_name: str | None = None,
+    sent_at: datetime | None = None,
+) -> EmailMessage:
+    """multipart/alternative (plain text first, then HTML), UTF-8, quoted-printable."""
+    message = EmailMessage()
+    message["Subject"] = rendered.subject
+    message["From"] = mail_from
+    message["To"] = Address(display_name=to_name or "", addr_spec=to)
+    message["Message-ID"] = message_id
+    message["Date"] = format_datetime(sent_at or datetime.now(ZoneInfo("UTC")))
+    # RFC 3834: tells auto-responders (vacation replies) not to answer.
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def is_valid_address(value: str) -> bool:
+    """Good enough to hand to SMTP: one ASCII ``local@domain.tld``, no spaces or line breaks.
+
+    Internationalised addresses (non-ASCII, which need SMTPUTF8) are not supported yet.
+    """
+    if not value or len(value) > 320 or not value.isascii():
+        return False
+    if any(ch.isspace() for ch in value):
+        return False
+    try:
+        address = Address(addr_spec=value)
+    except (ValueError, MessageError):
+        return False
+    return bool(address.username) and "." in address.domain and address.addr_spec == value
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    security: str  # "plain" | "starttls" | "tls"
+    username: str | None
+    password: str | None
+
+
+_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    parts = urlsplit(url)
+    if parts.scheme not in _SCHEMES:
+        raise ValueError(
+            f"KURSWERK_SMTP_URL: scheme must be one of {', '.join(sorted(_SCHEMES))}, "
+            f"not {parts.scheme!r}"
+        )
+    if not parts.hostname:
+        raise ValueError("KURSWERK_SMTP_URL: host missing")
+    security, default_port = _SCHEMES[parts.scheme]
+    return SmtpTarget(
+        host=parts.hostname,
+        port=parts.port or default_port,
+        security=security,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_tls() -> ssl.SSLContext:
+    """The system's trust store, verified host names; loaded once (it takes ~50 ms)."""
+    return ssl.create_default_context()
+
+
+def send(
+    message: EmailMessage,
+    smtp_url: str,
+    *,
+    timeout: float = 30.0,
+    local_hostname: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Deliver one message to the SMTP server of ``smtp_url``; raises smtplib/OS errors.
+
+    The envelope sender and recipients come from the message's From and To headers.
+    ``local_hostname`` is the name we greet with (EHLO); without it, smtplib asks DNS.
+    """
+    target = parse_smtp_url(smtp_url)
+    client: smtplib.SMTP
+    if target.security == "tls":
+        client = smtplib.SMTP_SSL(
+            target.host,
+            target.port,
+            local_hostname,
+            timeout=timeout,
+            context=ssl_context or _default_tls(),
+        )
+    else:
+        client = smtplib.SMTP(target.host, target.port, local_hostname, timeout=timeout)
+    try:
+        if target.security == "starttls":
+            client.starttls(context=ssl_context or _default_tls())
+        if target.username is not None:
+            client.login(target.username, target.password or "")
+        client.send_message(message)
+    finally:
+        # The message is accepted once send_message returns: a failing QUIT must not turn
+        # that into an error (the outbox would send it again).
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()

@@ -1,0 +1,114 @@
+"""The delivery loop: ``run_worker``, the in-process worker of the demo, ``kurswerk worker``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+from sqlmodel import select
+
+from kurswerk import cli, outbox_worker
+from kurswerk.db import new_session
+from kurswerk.outbox import OutboxMessage, OutboxStatus, enqueue_email
+from kurswerk.settings import Settings, get_settings
+from tests.support.smtp import SmtpSink
+
+CONTEXT = {
+    "learner_name": "Änne",
+    "course_title": "Social-Media-Strategie",
+    "exercise_title": "Redaktionsplan",
+    "industry": "",
+    "file_name": "plan.pdf",
+    "version": 1,
+    "submitted_at": datetime(2026, 11, 22, 9, 0, tzinfo=UTC),
+    "feedback_target_days": 5,
+    "submissions_url": "https://kurswerk.test/c/1/submissions",
+}
+
+
+@pytest.fixture
+def sink():
+    server = SmtpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_settings(settings, sink):
+    return settings.model_copy(update={"smtp_url": sink.url})
+
+
+def enqueue_many(engine, count, to="aenne@example.org"):
+    with new_session(engine) as session:
+        for _ in range(count):
+            enqueue_email(session, to=to, template="submission_receipt", context=CONTEXT)
+        session.commit()
+
+
+def statuses(engine):
+    with new_session(engine) as session:
+        return sorted(row.status for row in session.exec(select(OutboxMessage)).all())
+
+
+def test_run_worker_once_drains_more_than_one_batch_and_returns(engine, sink, mail_settings):
+    enqueue_many(engine, 5)
+    report = outbox_worker.run_worker(mail_settings, engine=engine, once=True, batch=2)
+    assert report.sent == 5
+    assert sink.count() == 5
+    assert statuses(engine) == [OutboxStatus.SENT] * 5
+
+
+def test_run_worker_once_leaves_retries_for_later_instead_of_spinning(engine, sink, mail_settings):
+    enqueue_many(engine, 1)
+    sink.stop()
+    report = outbox_worker.run_worker(mail_settings, engine=engine, once=True)
+    assert (report.sent, report.retrying) == (0, 1)
+    assert statuses(engine) == [OutboxStatus.PENDING]
+
+
+def test_background_worker_delivers_what_commits_later_and_stops_on_request(
+    engine, sink, mail_settings
+):
+    worker = outbox_worker.start_background_worker(mail_settings, engine=engine, poll_seconds=0.05)
+    try:
+        assert worker.running
+        enqueue_many(engine, 2)
+        assert sink.wait_for(2, timeout=30)
+    finally:
+        worker.stop(timeout=30)
+    assert not worker.running
+    assert statuses(engine) == [OutboxStatus.SENT] * 2
+
+
+@pytest.mark.parametrize(("batch", "poll"), [(0, 1.0), (5, 0.0)])
+def test_run_worker_refuses_a_batch_or_poll_that_would_spin(mail_settings, batch, poll):
+    with pytest.raises(ValueError, match="batch"):
+        outbox_worker.run_worker(mail_settings, batch=batch, poll_seconds=poll, once=True)
+
+
+def test_cli_worker_once_delivers_due_rows_and_exits(
+    engine, sink, database_url, monkeypatch, capsys
+):
+    enqueue_many(engine, 3)
+    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+    monkeypatch.setenv("KURSWERK_SMTP_URL", sink.url)
+    monkeypatch.setenv("KURSWERK_ENV", "test")
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["worker", "--once"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "3 sent, 0 to retry later, 0 failed" in capsys.readouterr().out
+    assert sink.count() == 3
+
+
+def test_a_lease_shorter_than_two_smtp_timeouts_is_refused():
+    with pytest.raises(ValidationError, match="OUTBOX_LEASE_SECONDS"):
+        Settings(outbox_lease_seconds=30, smtp_timeout_seconds=20)
+
+
+def test_a_malformed_smtp_url_is_refused_when_the_worker_starts(settings):
+    broken = settings.model_copy(update={"smtp_url": "http://mail.example.org"})
+    with pytest.raises(ValueError, match="KURSWERK_SMTP_URL"):
+        outbox_worker.default_handlers(broken)
