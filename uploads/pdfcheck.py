@@ -52,7 +52,10 @@ and keeps the stored file byte-identical to the upload. Refused (the ``found`` k
   (e.g. ``javascript:``, ``file:``, ``data:``, relative links).
 
 Links (``/URI`` with http/https/mailto) and jumps inside the document (``/GoTo``,
-``/Named``) stay allowed: learner documents contain them.
+``/Named``) stay allowed: learner documents contain them. So do the other action types
+that only change the view (``/Hide``, ``/SetOCGState``, ``/Thread``, ``/Trans``,
+``/ResetForm``). The rules err on refusing: a refused name anywhere counts, wherever it
+stands.
 
 How the graph is walked: every indirect object qpdf knows from the cross-reference data
 (``Pdf.objects``, which includes the objects inside object streams) plus the trailer is a
