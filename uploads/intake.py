@@ -30,11 +30,11 @@ import unicodedata
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
 from uploads.storage import Storage, TempFile
 
@@ -69,7 +69,7 @@ class IntakeLimits:
         return -(-self.max_file_bytes // (1024 * 1024))
 
     @classmethod
-    def from_settings(cls, settings: Any) -> IntakeLimits:
+    def from_settings(cls, settings: Settings) -> IntakeLimits:
         return cls(max_file_bytes=settings.max_upload_bytes)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
 
 CHUNK_BYTES = 64 * 1024  # below clamd's StreamMaxLength and its default buffer sizes
@@ -128,9 +129,8 @@ def _verdict(reply: str) -> ScanVerdict:
     raise ScannerUnavailable(f"clamd gave no verdict: {reply[:200]!r}")
 
 
-def scanner_from_settings(settings: object) -> ClamdScanner | None:
-    url = getattr(settings, "clamav_url", None)
-    return ClamdScanner(url) if url else None
+def scanner_from_settings(settings: Settings) -> ClamdScanner | None:
+    return ClamdScanner(settings.clamav_url) if settings.clamav_url else None
 
 
 def ensure_clean(path: Path, scanner: ClamdScanner | None) -> None:

@@ -390,3 +390,11 @@ def test_a_chunked_request_through_starlette_is_cut_off_after_the_limit(tmp_path
     assert response.status_code == 413 and response.json() == {"code": "too_large"}
     assert pulled["bytes"] < 2 * LIMITS.max_file_bytes
     assert temp_files(storage) == []
+
+
+def test_the_limits_follow_the_settings():
+    from kurswerk.settings import Settings
+
+    limits = IntakeLimits.from_settings(Settings(max_upload_mb=7))
+    assert limits.max_file_bytes == 7 * 1024 * 1024 and limits.max_file_mb == 7
+    assert limits.max_body_bytes > limits.max_file_bytes
