@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=300.0, ge=10)
     storage_url: str = "file://./var/storage"
     max_upload_mb: int = Field(default=20, ge=1)
+    clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
     launch_leeway_seconds: int = Field(default=10, ge=0, le=300)

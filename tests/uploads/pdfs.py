@@ -1,0 +1,164 @@
+"""PDF fixtures made in code: well-formed ones through pikepdf, hostile ones as raw bytes
+(so that escaped names, broken xrefs and hand-made object streams are exactly as written).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+
+
+def raw_pdf(objects: list[bytes], *, header: bytes = b"%PDF-1.7") -> bytes:
+    """Objects 1..n written as given, a classic xref table, trailer ``/Root 1 0 R``."""
+    out = bytearray(header + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def raw_pdf_with_object_stream(plain: list[bytes], packed: list[bytes]) -> bytes:
+    """Objects 1..p written plainly, objects p+1..p+k packed into a compressed object
+    stream (object p+k+1), and a cross-reference *stream* (object p+k+2), PDF 1.5 style."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]
+    for number, body in enumerate(plain, start=1):
+        entries.append((1, len(out), 0))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    first_packed = len(plain) + 1
+    stream_number = first_packed + len(packed)
+    header, bodies = bytearray(), bytearray()
+    for index, body in enumerate(packed):
+        header += b"%d %d " % (first_packed + index, len(bodies))
+        bodies += body + b"\n"
+        entries.append((2, stream_number, index))
+    data = zlib.compress(bytes(header) + bytes(bodies))
+    entries.append((1, len(out), 0))
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        stream_number,
+        len(packed),
+        len(header),
+        len(data),
+    )
+    out += b"stream\n" + data + b"\nendstream\nendobj\n"
+    xref_number = stream_number + 1
+    xref_offset = len(out)
+    entries.append((1, xref_offset, 0))
+    table = b"".join(struct.pack(">BIH", *entry) for entry in entries)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\n" % (
+        xref_number,
+        len(entries),
+        len(table),
+    )
+    out += b"stream\n" + table + b"\nendstream\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
+
+
+def make_pdf(
+    pages: int = 1,
+    *,
+    change: Callable[[pikepdf.Pdf], None] | None = None,
+    object_streams: bool = False,
+    encryption: pikepdf.Encryption | None = None,
+) -> bytes:
+    """A well-formed PDF with ``pages`` pages of text, optionally changed before saving."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    for number in range(pages):
+        content = pikepdf.Stream(pdf, b"BT /F1 12 Tf 72 720 Td (Seite %d) Tj ET" % (number + 1))
+        page = Dictionary(
+            Type=Name.Page,
+            MediaBox=[0, 0, 595, 842],
+            Contents=pdf.make_indirect(content),
+            Resources=Dictionary(Font=Dictionary(F1=font)),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    if change is not None:
+        change(pdf)
+    buffer = io.BytesIO()
+    pdf.save(
+        buffer,
+        object_stream_mode=(
+            pikepdf.ObjectStreamMode.generate
+            if object_streams
+            else pikepdf.ObjectStreamMode.disable
+        ),
+        encryption=encryption or False,
+    )
+    return buffer.getvalue()
+
+
+def link_annotation(pdf: pikepdf.Pdf, action: Dictionary, page: int = 0) -> None:
+    annotation = pdf.make_indirect(
+        Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 72, 200, 90], A=action)
+    )
+    pdf.pages[page].obj.Annots = pdf.make_indirect(Array([annotation]))
+
+
+def uri_action(uri: str) -> Dictionary:
+    return Dictionary(S=Name.URI, URI=String(uri))
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.html", "<script>alert(1)</script>")
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    """A valid 1x1 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def inflating_zeros(mib: int) -> bytes:
+    """A zlib stream that inflates to ``mib`` MiB of zeros (about 1 KiB per MiB), built
+    quickly: one fully flushed deflate segment repeated, a final block, the checksum."""
+    block = bytes(1024 * 1024)
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = raw.compress(block) + raw.flush(zlib.Z_FULL_FLUSH)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+    checksum = 1
+    for _ in range(mib):
+        checksum = zlib.adler32(block, checksum)
+    return b"\x78\xda" + segment * mib + final + checksum.to_bytes(4, "big")
+
+
+def bomb_pdf(decoded_mib: int) -> bytes:
+    """A valid one-page PDF whose page content stream inflates to ``decoded_mib`` MiB."""
+    data = inflating_zeros(decoded_mib)
+    page = PAGE.replace(b"/Resources << >>", b"/Resources << >> /Contents 4 0 R")
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
+    return raw_pdf([CATALOG, PAGES, page, stream])

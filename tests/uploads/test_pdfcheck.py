@@ -1,0 +1,407 @@
+"""uploads.pdfcheck: one plain, readable PDF, checked by content in an isolated worker
+(coaching issue: hostile inputs; FIELD-NOTES "Uploads and PDFs")."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name, String
+
+from tests.uploads import pdfs
+from uploads.errors import PdfRejected
+from uploads.pdfcheck import PdfChecker, PdfLimits, check_pdf, inspect_pdf
+
+
+def rejection(checker, path) -> PdfRejected:
+    with pytest.raises(PdfRejected) as caught:
+        check_pdf(path, checker)
+    return caught.value
+
+
+# -- what is accepted ------------------------------------------------------------------------
+
+
+def test_a_plain_pdf_is_accepted_with_its_page_count_and_version(checker, write_file):
+    report = check_pdf(write_file(pdfs.make_pdf(pages=3)), checker)
+    assert report.pages == 3
+    assert re.fullmatch(r"\d\.\d", report.version)
+    assert report.objects > 3 and report.nodes > report.objects
+
+
+def test_a_pdf_with_object_streams_is_accepted(checker, write_file):
+    assert check_pdf(write_file(pdfs.make_pdf(pages=2, object_streams=True)), checker).pages == 2
+
+
+def test_trailing_white_space_after_eof_is_accepted(checker, write_file):
+    path = write_file(pdfs.make_pdf() + b"\r\n\x00\x00 \t\n")
+    assert check_pdf(path, checker).pages == 1
+
+
+def test_web_and_mail_links_and_an_open_at_page_destination_are_accepted(checker, write_file):
+    def links(pdf):
+        pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.XYZ, None, None, 0])
+        pdf.pages[0].obj.Annots = pdf.make_indirect(
+            Array(
+                [
+                    pdf.make_indirect(
+                        Dictionary(
+                            Type=Name.Annot,
+                            Subtype=Name.Link,
+                            Rect=[0, 0, 10, 10],
+                            A=pdfs.uri_action(uri),
+                        )
+                    )
+                    for uri in ("https://example.org/a", "HTTP://example.org", "mailto:a@b.de")
+                ]
+            )
+        )
+
+    assert check_pdf(write_file(pdfs.make_pdf(change=links)), checker).pages == 1
+
+
+def test_an_open_action_that_only_goes_to_a_page_is_accepted(checker, write_file):
+    def goto(pdf):
+        pdf.Root.OpenAction = Dictionary(S=Name.GoTo, D=Array([pdf.pages[0].obj, Name.Fit]))
+
+    assert check_pdf(write_file(pdfs.make_pdf(change=goto)), checker).pages == 1
+
+
+def test_a_decompression_bomb_is_never_decoded(checker, write_file, bomb):
+    """The content stream inflates to 512 MiB, beyond the worker's memory budget (384 MiB):
+    the check can only pass because it reads stream dictionaries, never stream data."""
+    assert check_pdf(write_file(bomb), checker).pages == 1
+
+
+def test_the_bomb_really_exceeds_the_worker_memory_budget_when_decoded(write_file, bomb):
+    """Guards the test above: decoding the same stream under the same limit fails."""
+    path = write_file(bomb)
+    script = textwrap.dedent(
+        f"""
+        import resource, pikepdf
+        from uploads.isolation import address_space_bytes
+        limit = address_space_bytes() + {PdfLimits().memory_mb} * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        pdf = pikepdf.open({str(path)!r})
+        try:
+            pdf.pages[0].Contents.read_bytes()
+        except MemoryError:
+            print("MemoryError")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert "MemoryError" in result.stdout or result.returncode != 0
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    data = pdfs.bomb_pdf(decoded_mib=512)
+    assert len(data) < 1024 * 1024  # small on the wire
+    return data
+
+
+# -- not a PDF, or a PDF with something else around it -------------------------------------
+
+
+def test_an_empty_file_is_refused(checker, write_file):
+    assert rejection(checker, write_file(b"")).code == "empty"
+
+
+def test_a_text_file_named_pdf_is_refused(checker, write_file):
+    path = write_file("Meine Strategie für Social Media\n".encode(), name="arbeit.pdf")
+    assert rejection(checker, path).code == "not_pdf"
+
+
+def test_a_png_that_carries_a_pdf_header_after_its_signature_is_refused(checker, write_file):
+    path = write_file(pdfs.png_bytes() + pdfs.make_pdf())
+    assert rejection(checker, path).code == "leading_data"
+
+
+def test_a_png_behind_a_pdf_header_is_refused(checker, write_file):
+    path = write_file(b"%PDF-1.7\n" + pdfs.png_bytes())
+    assert rejection(checker, path).code == "parse_error"
+
+
+def test_an_html_pdf_polyglot_is_refused(checker, write_file):
+    html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n"
+    path = write_file(html + pdfs.make_pdf())
+    # The premise: pikepdf itself opens it without a word.
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 1 and not pdf.get_warnings()
+    assert rejection(checker, path).code == "leading_data"
+
+
+def test_html_longer_than_the_header_window_before_a_pdf_is_not_a_pdf(checker, write_file):
+    path = write_file(b"<html>" + b" " * 2000 + b"</html>" + pdfs.make_pdf())
+    assert rejection(checker, path).code == "not_pdf"
+
+
+def test_a_zip_after_eof_is_refused(checker, write_file):
+    path = write_file(pdfs.make_pdf() + pdfs.zip_bytes())
+    with pikepdf.open(path) as pdf:  # the premise: pikepdf opens it without a word
+        assert len(pdf.pages) == 1 and not pdf.get_warnings()
+    assert rejection(checker, path).code == "trailing_data"
+
+
+def test_a_zip_hidden_before_a_final_eof_marker_is_refused(checker, write_file):
+    path = write_file(pdfs.make_pdf() + pdfs.zip_bytes() + b"\n%%EOF\n")
+    assert rejection(checker, path).code == "trailing_data"
+
+
+def test_text_after_eof_is_refused(checker, write_file):
+    path = write_file(pdfs.make_pdf() + b"<html>hello</html>\n")
+    assert rejection(checker, path).code == "trailing_data"
+
+
+def test_a_truncated_pdf_without_eof_is_refused(checker, write_file):
+    data = pdfs.make_pdf(pages=2)
+    assert rejection(checker, write_file(data[: len(data) // 2])).code == "parse_error"
+
+
+def test_a_header_without_a_version_is_not_a_pdf(checker, write_file):
+    path = write_file(b"%PDF-x" + pdfs.make_pdf()[6:])
+    assert rejection(checker, path).code == "not_pdf"
+
+
+# -- damaged, encrypted, empty ---------------------------------------------------------------
+
+
+def test_a_broken_startxref_is_refused_instead_of_repaired(checker, write_file):
+    data = pdfs.raw_pdf([pdfs.CATALOG, pdfs.PAGES, pdfs.PAGE])
+    broken = re.sub(rb"startxref\n\d+", b"startxref\n9", data)
+    path = write_file(broken)
+    with pikepdf.open(path) as pdf:  # the premise: pikepdf repairs it silently
+        assert len(pdf.pages) == 1
+    assert rejection(checker, path).code == "parse_error"
+
+
+def test_a_wrong_object_offset_in_the_xref_is_refused_for_its_warnings(checker, write_file):
+    data = pdfs.raw_pdf([pdfs.CATALOG, pdfs.PAGES, pdfs.PAGE])
+    offset = re.findall(rb"(\d{10}) 00000 n", data)[2]
+    broken = data.replace(offset + b" 00000 n", b"%010d 00000 n" % (int(offset) + 3))
+    path = write_file(broken)
+    with pikepdf.open(path) as pdf:  # the premise: repaired, visible only in the warnings
+        assert len(pdf.pages) == 1
+        assert pdf.get_warnings()
+    assert rejection(checker, path).code == "parse_warnings"
+
+
+def test_a_pdf_encrypted_with_a_user_password_is_refused(checker, write_file):
+    data = pdfs.make_pdf(encryption=pikepdf.Encryption(owner="owner", user="secret"))
+    assert rejection(checker, write_file(data)).code == "encrypted"
+
+
+def test_a_pdf_encrypted_without_a_user_password_is_refused(checker, write_file):
+    data = pdfs.make_pdf(encryption=pikepdf.Encryption(owner="owner", user=""))
+    with pikepdf.open(write_file(data, "open.pdf")) as pdf:  # opens without a password
+        assert pdf.is_encrypted
+    assert rejection(checker, write_file(data)).code == "encrypted"
+
+
+def test_a_pdf_without_pages_is_refused(checker, write_file):
+    assert rejection(checker, write_file(pdfs.make_pdf(pages=0))).code == "no_pages"
+
+
+# -- active content ------------------------------------------------------------------------
+
+
+def active(checker, path) -> tuple[str, ...]:
+    rejected = rejection(checker, path)
+    assert rejected.code == "active_content"
+    return rejected.found
+
+
+def test_javascript_as_open_action_is_refused(checker, write_file):
+    def js(pdf):
+        pdf.Root.OpenAction = Dictionary(S=Name.JavaScript, JS=String("app.alert(1)"))
+
+    assert active(checker, write_file(pdfs.make_pdf(change=js))) == ("javascript", "open_action")
+
+
+def test_javascript_in_a_link_annotation_is_refused(checker, write_file):
+    def js(pdf):
+        pdfs.link_annotation(pdf, Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")))
+
+    assert active(checker, write_file(pdfs.make_pdf(pages=2, change=js))) == ("javascript",)
+
+
+def test_javascript_inside_an_object_stream_is_found(checker, write_file):
+    def js(pdf):
+        pdfs.link_annotation(pdf, Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")), 1)
+
+    data = pdfs.make_pdf(pages=2, change=js, object_streams=True)
+    assert b"JavaScript" not in data  # compressed inside the object stream
+    assert active(checker, write_file(data)) == ("javascript",)
+
+
+def test_an_escaped_name_is_matched_after_decoding(checker, write_file):
+    annotation = (
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] "
+        b"/A << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> >>"
+    )
+    page = pdfs.PAGE.replace(b"/Resources << >>", b"/Resources << >> /Annots [4 0 R]")
+    data = pdfs.raw_pdf([pdfs.CATALOG, pdfs.PAGES, page, annotation])
+    assert b"/J#61vaScript" in data and b"/JavaScript" not in data and b"/JS " not in data
+    assert active(checker, write_file(data)) == ("javascript",)
+
+
+def test_an_escaped_name_inside_a_hand_made_object_stream_is_found(checker, write_file):
+    page = pdfs.PAGE.replace(b"/Resources << >>", b"/Resources << >> /Annots [4 0 R]")
+    annotation = b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /#4Caunch /F (x) >> >>"
+    data = pdfs.raw_pdf_with_object_stream([pdfs.CATALOG, pdfs.PAGES, page], [annotation])
+    assert b"Launch" not in data and b"#4Caunch" not in data  # compressed
+    assert active(checker, write_file(data)) == ("launch",)
+
+
+def test_a_javascript_name_tree_is_refused(checker, write_file):
+    def names(pdf):
+        script = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")))
+        pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("a"), script])))
+
+    assert active(checker, write_file(pdfs.make_pdf(change=names))) == ("javascript",)
+
+
+def test_a_launch_action_is_refused(checker, write_file):
+    def launch(pdf):
+        pdfs.link_annotation(pdf, Dictionary(S=Name.Launch, F=String("calc.exe")))
+
+    assert active(checker, write_file(pdfs.make_pdf(change=launch))) == ("launch",)
+
+
+def test_an_open_action_to_a_website_is_refused(checker, write_file):
+    def open_uri(pdf):
+        pdf.Root.OpenAction = pdfs.uri_action("https://example.org/track")
+
+    assert active(checker, write_file(pdfs.make_pdf(change=open_uri))) == ("open_action",)
+
+
+def test_additional_actions_are_refused(checker, write_file):
+    def aa(pdf):
+        pdf.pages[0].obj.AA = Dictionary(O=pdfs.uri_action("https://example.org"))
+
+    assert active(checker, write_file(pdfs.make_pdf(change=aa))) == ("automatic_action",)
+
+
+def test_an_embedded_file_is_refused(checker, write_file):
+    def attach(pdf):
+        pdf.attachments["notes.txt"] = pikepdf.AttachedFileSpec(pdf, b"hello")
+
+    assert active(checker, write_file(pdfs.make_pdf(change=attach))) == ("embedded_file",)
+
+
+def test_an_xfa_form_is_refused(checker, write_file):
+    def xfa(pdf):
+        packet = pdf.make_stream(b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>")
+        pdf.Root.AcroForm = Dictionary(Fields=Array(), XFA=packet)
+
+    assert active(checker, write_file(pdfs.make_pdf(change=xfa))) == ("xfa",)
+
+
+def test_a_form_that_submits_data_is_refused(checker, write_file):
+    def submit(pdf):
+        pdfs.link_annotation(
+            pdf, Dictionary(S=Name.SubmitForm, F=String("https://example.org/collect"))
+        )
+
+    assert active(checker, write_file(pdfs.make_pdf(change=submit))) == ("form_submission",)
+
+
+@pytest.mark.parametrize(
+    "uri", ["javascript:alert(1)", " JavaScript:alert(1)", "file:///etc/passwd", "data:,x"]
+)
+def test_a_link_that_is_not_web_or_mail_is_refused(checker, write_file, uri):
+    def link(pdf):
+        pdfs.link_annotation(pdf, pdfs.uri_action(uri))
+
+    assert active(checker, write_file(pdfs.make_pdf(change=link))) == ("unsafe_link",)
+
+
+def test_several_kinds_are_all_named_most_important_first(checker, write_file):
+    def many(pdf):
+        pdf.attachments["a.txt"] = pikepdf.AttachedFileSpec(pdf, b"a")
+        pdf.pages[0].obj.AA = Dictionary(O=Dictionary(S=Name.JavaScript, JS=String("1")))
+
+    found = active(checker, write_file(pdfs.make_pdf(change=many)))
+    assert found == ("javascript", "automatic_action", "embedded_file")
+    rejected = rejection(checker, write_file(pdfs.make_pdf(change=many)))
+    assert rejected.detail == "upload.active.javascript"
+
+
+# -- limits and isolation ----------------------------------------------------------------
+
+
+def test_a_graph_over_the_node_cap_is_too_complex(write_file):
+    path = write_file(pdfs.make_pdf(pages=20))
+    assert inspect_pdf(path).pages == 20
+    with pytest.raises(PdfRejected) as caught:
+        inspect_pdf(path, PdfLimits(node_limit=100))
+    assert caught.value.code == "too_complex"
+
+
+def test_a_check_over_the_memory_limit_is_refused_and_the_worker_is_replaced(write_file):
+    """Past RLIMIT_AS qpdf either raises (MemoryError: too_complex) or aborts on an uncaught
+    std::bad_alloc (the worker dies: check_failed); both refuse the file, and the pool
+    starts a fresh worker for the next call."""
+    path = write_file(pdfs.make_pdf(pages=300))
+    with PdfChecker(PdfLimits(memory_mb=1), workers=1) as starved:
+        assert rejection(starved, path).code in {"too_complex", "check_failed"}
+        assert rejection(starved, path).code in {"too_complex", "check_failed"}
+    with PdfChecker(PdfLimits(memory_mb=64), workers=1) as enough:
+        assert check_pdf(path, enough).pages == 300
+
+
+def test_a_check_that_hangs_is_stopped_and_the_next_check_works(tmp_path, write_file):
+    """A FIFO with no writer blocks ``open()`` forever: a real hang, no timing guess."""
+    fifo = tmp_path / "hang.pdf"
+    os.mkfifo(fifo)
+    with PdfChecker(PdfLimits(timeout_seconds=1.0), workers=1) as short:
+        assert rejection(short, fifo).code == "timeout"
+        assert check_pdf(write_file(pdfs.make_pdf()), short).pages == 1
+
+
+def test_checks_run_in_parallel_threads(checker, write_file):
+    paths = [write_file(pdfs.make_pdf(pages=n + 1), f"p{n}.pdf") for n in range(6)]
+    results: dict[int, int] = {}
+
+    def run(n: int) -> None:
+        results[n] = check_pdf(paths[n], checker).pages
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {n: n + 1 for n in range(6)}
+
+
+def test_a_closed_checker_fails_closed(write_file):
+    closed = PdfChecker(workers=1)
+    closed.close()
+    assert rejection(closed, write_file(pdfs.make_pdf())).code == "check_unavailable"
+
+
+def test_the_command_line_checks_one_file_in_a_fresh_process(write_file):
+    good = write_file(pdfs.make_pdf(pages=2), "good.pdf")
+    bad = write_file(b"not a pdf", "bad.pdf")
+    ok = subprocess.run(
+        [sys.executable, "-m", "uploads.pdfcheck", str(good)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    refused = subprocess.run(
+        [sys.executable, "-m", "uploads.pdfcheck", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0 and '"pages": 2' in ok.stdout
+    assert refused.returncode == 1 and '"rejected": "not_pdf"' in refused.stdout
