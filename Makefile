@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test setup setup-test browser postgres lint test-sqlite test-postgres
+.PHONY: demo test setup setup-test system-packages postgres lint test-sqlite test-postgres
 
 demo: setup
 	$(BIN)/kurswerk demo
@@ -19,15 +19,20 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[postgres]'
 
-setup-test: $(BIN)/python browser postgres
+setup-test: $(BIN)/python system-packages postgres
 	$(BIN)/pip install --quiet -e '.[postgres,test]'
 	npm ci --silent --no-audit --no-fund
 
-# Debian's Chromium for the browser tests (Playwright drives it by executable_path).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium missing: install the Debian package 'chromium'" >&2; exit 1; fi; }
+# Debian packages the tests use: Chromium for the browser tests (Playwright drives it by
+# executable_path) and clamd for the virus-scan tests (with a local signature file).
+SYSTEM_PACKAGES := chromium clamav-daemon
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  [ -x /usr/sbin/clamd ] || missing="$$missing clamav-daemon"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "Missing Debian packages:$$missing (install them, e.g. with sudo apt-get install)" >&2; exit 1; fi; \
+	  fi
 
 # PostgreSQL on 127.0.0.1:5432 (trust auth); start the local cluster if it is down.
 postgres:

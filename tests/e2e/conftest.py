@@ -122,8 +122,11 @@ def demo_stack(registered_platform: None, course_content: str, live_stack: LiveS
     return live_stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the browser tests, stopped when they are done: Playwright's sync
+    API keeps an event loop running in the main thread while it lives, which would break
+    every later test that calls ``asyncio.run()``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
