@@ -68,16 +68,20 @@ def _cmd_platform_add(args: argparse.Namespace) -> int:
 
     engine = make_engine(get_settings().database_url)
     with new_session(engine) as session:
-        platform = service.add_platform(
-            session,
-            issuer=args.issuer,
-            client_id=args.client_id,
-            auth_login_url=args.auth_login_url,
-            auth_token_url=args.auth_token_url,
-            keyset_url=args.keyset_url,
-            deployment_ids=args.deployment_id,
-            name=args.name or "",
-        )
+        try:
+            platform = service.add_platform(
+                session,
+                issuer=args.issuer,
+                client_id=args.client_id,
+                auth_login_url=args.auth_login_url,
+                auth_token_url=args.auth_token_url,
+                keyset_url=args.keyset_url,
+                deployment_ids=args.deployment_id,
+                name=args.name or "",
+            )
+        except ValueError as exc:  # lti.service.PlatformConfigError: a value that cannot work
+            print(f"Platform not registered: {exc}", file=sys.stderr)
+            return 2
         session.commit()
         print(f"Platform {platform.id}: {platform.issuer} (client {platform.client_id})")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -16,7 +16,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model (for statements built once and reused)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def _ts(nullable: bool = False) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
 
 
@@ -91,3 +96,56 @@ class Membership(SQLModel, table=True):
     role: str = Field(max_length=16)
     lti_roles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LoginState(SQLModel, table=True):
+    """One OIDC login in flight: the state we sent, the nonce bound to it, and the login
+    parameters (to reopen the flow in a new window when the iframe refuses our cookie).
+
+    The row is the server-side half of the state check (the browser holds the other half,
+    a cookie named after the state). The launch consumes it atomically (``consumed_at``
+    set by one ``UPDATE ... RETURNING``), which makes the nonce single-use; rows are kept
+    until they expire so a replay can be named as such, then purged.
+    """
+
+    __tablename__ = "lti_login_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state: str = Field(max_length=64, unique=True)
+    nonce: str = Field(max_length=64, unique=True)
+    platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
+    login_params: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    consumed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class ToolKey(SQLModel, table=True):
+    """The tool's own RSA key pair (PEM), generated on first use.
+
+    ``slot`` is unique so two processes starting at once cannot both create a signing
+    key: the loser of the insert reads the winner's key.
+    """
+
+    __tablename__ = "lti_tool_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot: str = Field(max_length=32, unique=True)
+    kid: str = Field(max_length=64, unique=True)
+    private_key_pem: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LaunchDataRecord(SQLModel, table=True):
+    """pylti1p3's launch data storage (key/value with expiry), e.g. a validated launch body
+    kept under its launch id for a later deep-linking or grade-passback step."""
+
+    __tablename__ = "lti_launch_data"
+
+    key: str = Field(primary_key=True, max_length=255)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )

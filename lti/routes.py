@@ -1,7 +1,213 @@
-"""LTI routes (login, launch, JWKS): filled in by the LTI launch work."""
+"""LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``.
+
+Thin: read the capped form, wire pylti1p3's adapter classes, call the service, answer.
+Plain ``def`` routes: the launch may fetch a platform key set (blocking network I/O).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
 
-router = APIRouter()
+import jwt
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from kurswerk import i18n
+from kurswerk.auth import Principal, SessionCodec
+from kurswerk.db import SessionDep
+from kurswerk.templating import add_template_folder, render, with_query
+from lti import service
+from lti.adapter import (
+    DbLaunchDataStorage,
+    FastAPICookieService,
+    FastAPIRequest,
+    KurswerkSessionService,
+    KurswerkToolConf,
+)
+from lti.formbody import check_id_token_size, read_capped_form
+from lti.launch import KurswerkMessageLaunch, StateCookieMissing
+from lti.login import KurswerkOIDCLogin
+from lti.messages import MESSAGES
+from lti.models import utcnow
+from lti.runtime import LtiRuntime
+
+log = logging.getLogger("kurswerk.lti")
+
+i18n.register(MESSAGES)
+add_template_folder(Path(__file__).parent / "templates")
+
+router = APIRouter(prefix="/lti")
+
+
+def install(app: FastAPI) -> None:
+    """Called by the app factory: per-process LTI state and the CSP frame ancestors."""
+    runtime = LtiRuntime(app.state.settings, app.state.engine)
+    app.state.lti = runtime
+    app.state.frame_ancestors = runtime.frame_ancestors
+
+
+def _runtime(request: Request) -> LtiRuntime:
+    return request.app.state.lti
+
+
+async def _login_params(request: Request) -> dict[str, str]:
+    params = dict(request.query_params)
+    if request.method == "POST":
+        params.update(await read_capped_form(request))
+    return params
+
+
+async def _launch_form(request: Request) -> dict[str, str]:
+    form = await read_capped_form(request)
+    check_id_token_size(form)
+    return form
+
+
+LoginParams = Annotated[dict[str, str], Depends(_login_params)]
+LaunchForm = Annotated[dict[str, str], Depends(_launch_form)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Adapter:
+    """pylti1p3's collaborators for one request."""
+
+    request: FastAPIRequest
+    cookies: FastAPICookieService
+    tool_conf: KurswerkToolConf
+    storage: DbLaunchDataStorage
+    sessions: KurswerkSessionService
+
+
+def _adapter(
+    request: Request, params: dict[str, str], session: Session, runtime: LtiRuntime
+) -> _Adapter:
+    lti_request = FastAPIRequest(
+        params, request.cookies, secure=runtime.settings.base_url.startswith("https://")
+    )
+    storage = DbLaunchDataStorage(
+        session, default_ttl_seconds=runtime.settings.session_ttl_minutes * 60
+    )
+    return _Adapter(
+        request=lti_request,
+        cookies=FastAPICookieService(lti_request),
+        tool_conf=KurswerkToolConf(session),
+        storage=storage,
+        sessions=KurswerkSessionService(lti_request, storage, session),
+    )
+
+
+@router.api_route("/login", methods=["GET", "POST"], name="lti_login")
+def login(request: Request, session: SessionDep, params: LoginParams) -> Response:
+    """OIDC third-party initiated login: check, remember state + nonce, go to the platform."""
+    runtime = _runtime(request)
+    now = utcnow()
+    runtime.purge_now_and_then(session, now)
+    parts = _adapter(request, params, session, runtime)
+    oidc = KurswerkOIDCLogin(
+        parts.request,
+        parts.tool_conf,
+        session_service=parts.sessions,
+        cookie_service=parts.cookies,
+        settings=runtime.settings,
+        now=now,
+    )
+    return oidc.redirect(runtime.settings.base_url + "/lti/launch")
+
+
+@router.post("/launch", name="lti_launch")
+def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
+    """Validate the id_token, record who launched where, start the Kurswerk session."""
+    runtime = _runtime(request)
+    now = utcnow()
+    parts = _adapter(request, form, session, runtime)
+    message_launch = KurswerkMessageLaunch(
+        parts.request,
+        parts.tool_conf,
+        session_service=parts.sessions,
+        cookie_service=parts.cookies,
+        launch_data_storage=parts.storage,
+        key_sets=runtime.key_sets,
+        settings=runtime.settings,
+        now=now,
+    )
+    try:
+        message_launch.validate()
+    except StateCookieMissing as blocked:
+        log.info("launch without state cookie: offering a new window")
+        return _cookies_blocked_page(request, blocked.login_params, form.get("id_token", ""))
+
+    claims = message_launch.claims
+    identity = service.record_launch(session, match=message_launch.match, claims=claims, now=now)
+    principal = Principal(
+        user_id=identity.user_id,
+        context_id=identity.context_id,
+        platform_id=identity.platform_id,
+        role=identity.role,
+        name=identity.name,
+        locale=i18n.normalise_locale(identity.locale_claim),
+        sid=SessionCodec.new_sid(),
+    )
+    codec: SessionCodec = request.app.state.session_codec
+    token = codec.issue(principal)
+    target = with_query(service.landing_path(identity.context_id, claims), kt=token)
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", codec.cookie_header(token))
+    message_launch.clear_state_cookie(response)
+    log.info(
+        "launch ok: platform=%s user=%s context=%s role=%s launch_id=%s",
+        identity.platform_id,
+        identity.user_id,
+        identity.context_id,
+        identity.role.value,
+        message_launch.get_launch_id(),
+    )
+    return response
+
+
+def _cookies_blocked_page(
+    request: Request, login_params: dict[str, str], id_token: str
+) -> Response:
+    """The browser refused our state cookie in the iframe: offer the same login again,
+    first-party, in a new window. The language comes from the (not yet verified) token's
+    ``launch_presentation.locale``; it chooses only the language of this page."""
+    locale = i18n.normalise_locale(_unverified_locale(id_token))
+
+    def translate(key: str, /, **params: Any) -> str:
+        return i18n.translate(locale, key, **params)
+
+    return render(
+        request,
+        "lti/cookies_blocked.html",
+        {
+            "locale": locale,
+            "_": translate,
+            "login_params": login_params,
+            "login_url": str(request.url_for("lti_login").path),
+        },
+    )
+
+
+def _unverified_locale(id_token: str) -> str | None:
+    try:
+        body = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    presentation = (
+        body.get(service.CLAIM + "launch_presentation") if isinstance(body, dict) else None
+    )
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    return locale if isinstance(locale, str) else None
+
+
+@router.get("/jwks", name="lti_jwks")
+def jwks(request: Request) -> Response:
+    """The tool's public key set (public parts only), for platforms to verify our JWTs."""
+    return Response(
+        _runtime(request).jwks_body(),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )

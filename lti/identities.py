@@ -1,0 +1,187 @@
+"""What a validated launch records: the platform user, the LMS course, the membership.
+
+Three ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` statements (PostgreSQL and SQLite
+share the syntax), built once per dialect. Name and email are optional claims (LTI 1.3
+§5.3.6; Moodle withholds them under some privacy settings): an absent one leaves the
+stored value as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from kurswerk.auth import Role
+from lti import roles
+from lti.models import LmsContext, Membership, PlatformUser, table_of
+from lti.registrations import RegistrationMatch
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+
+_users = table_of(PlatformUser)
+_contexts = table_of(LmsContext)
+_memberships = table_of(Membership)
+_OPTIONAL_USER_COLUMNS = ("name", "given_name", "family_name", "email", "locale")
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchIdentity:
+    """Who launched, where: what the post-launch session is built from."""
+
+    user_id: int
+    context_id: int
+    platform_id: int
+    role: Role
+    name: str
+    locale_claim: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Upserts:
+    user: Any
+    context: Any
+    membership: Any
+
+
+@functools.cache
+def _upserts(dialect: str) -> _Upserts:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    user = insert(_users)
+    context = insert(_contexts)
+    membership = insert(_memberships)
+    return _Upserts(
+        user=user.on_conflict_do_update(
+            index_elements=[_users.c.platform_id, _users.c.sub],
+            set_={
+                **{
+                    column: func.coalesce(user.excluded[column], _users.c[column])
+                    for column in _OPTIONAL_USER_COLUMNS
+                },
+                "last_launch_at": user.excluded.last_launch_at,
+            },
+        ).returning(_users.c.id),
+        context=context.on_conflict_do_update(
+            index_elements=[_contexts.c.platform_id, _contexts.c.lms_context_id],
+            set_={
+                "deployment_id": context.excluded.deployment_id,
+                "title": context.excluded.title,
+                "label": context.excluded.label,
+            },
+        ).returning(_contexts.c.id),
+        membership=membership.on_conflict_do_update(
+            index_elements=[_memberships.c.user_id, _memberships.c.context_id],
+            set_={
+                "role": membership.excluded.role,
+                "lti_roles": membership.excluded.lti_roles,
+                "updated_at": membership.excluded.updated_at,
+            },
+        ),
+    )
+
+
+def _opt_str(value: object, max_length: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value[:max_length] or None
+
+
+def display_name(claims: Mapping[str, Any]) -> str:
+    name = _opt_str(claims.get("name"), 255)
+    if name:
+        return name
+    parts = [_opt_str(claims.get(k), 255) for k in ("given_name", "family_name")]
+    return " ".join(p for p in parts if p)[:255]
+
+
+def record_launch(
+    session: Session, *, match: RegistrationMatch, claims: Mapping[str, Any], now: datetime
+) -> LaunchIdentity:
+    """Upsert user, course and membership of a validated launch (claims already checked:
+    ``sub``, ``context.id`` and ``roles`` are present and well-formed)."""
+    connection = session.connection()
+    upserts = _upserts(connection.dialect.name)
+    presentation = claims.get(CLAIM + "launch_presentation")
+    locale = _opt_str(presentation.get("locale"), 16) if isinstance(presentation, dict) else None
+    email = _opt_str(claims.get("email"), 320)
+    lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
+    role = roles.map_roles(lti_roles)
+
+    user_id = connection.execute(
+        upserts.user,
+        {
+            "platform_id": match.platform_id,
+            "sub": claims["sub"],
+            "name": _opt_str(claims.get("name"), 255),
+            "given_name": _opt_str(claims.get("given_name"), 255),
+            "family_name": _opt_str(claims.get("family_name"), 255),
+            "email": email if email and "@" in email else None,
+            "locale": locale,
+            "created_at": now,
+            "last_launch_at": now,
+        },
+    ).scalar_one()
+    context = claims[CLAIM + "context"]
+    context_id = connection.execute(
+        upserts.context,
+        {
+            "platform_id": match.platform_id,
+            "deployment_id": match.deployment_pk,
+            "lms_context_id": context["id"],
+            "title": _opt_str(context.get("title"), 500) or "",
+            "label": _opt_str(context.get("label"), 255) or "",
+            "created_at": now,
+        },
+    ).scalar_one()
+    connection.execute(
+        upserts.membership,
+        {
+            "user_id": user_id,
+            "context_id": context_id,
+            "role": role.value,
+            "lti_roles": " ".join(lti_roles),
+            "updated_at": now,
+        },
+    )
+    return LaunchIdentity(
+        user_id=int(user_id),
+        context_id=int(context_id),
+        platform_id=match.platform_id,
+        role=role,
+        name=display_name(claims),
+        locale_claim=locale,
+    )
+
+
+_TARGET_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
+    """Where a launch lands: the course start, or the relative tool path named by the
+    custom parameter ``kurswerk_target`` (e.g. ``lessons/einstieg``) inside that course.
+
+    Only plain relative path segments are accepted, so the target stays on our host and
+    in the launched course; anything else falls back to the course start.
+    """
+    base = f"/c/{context_id}/"
+    custom = claims.get(CLAIM + "custom")
+    target = custom.get("kurswerk_target") if isinstance(custom, dict) else None
+    if not isinstance(target, str):
+        return base
+    target = target.strip().rstrip("/")
+    segments = target.split("/") if target else []  # a leading "/" gives an empty segment
+    if (
+        not segments
+        or len(target) > 200
+        or any(seg in (".", "..") or not _TARGET_SEGMENT.match(seg) for seg in segments)
+    ):
+        return base
+    return base + "/".join(segments)

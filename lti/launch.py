@@ -1,0 +1,350 @@
+"""Validation of the LTI 1.3 resource link launch (``POST /lti/launch``).
+
+pylti1p3's ``MessageLaunch`` with its steps replaced where it is too lax, in this order:
+
+1. **state cookie** — the ``state`` must come back with the partitioned cookie named
+   after it (binds the launch to the browser that logged in; Security Framework §5.1.1.2).
+   Without the cookie but with an unused state we raise ``StateCookieMissing``: the
+   route offers to reopen the flow in a new window.
+2. **token format**, then **registration** by ``iss`` and client id (``aud``; when
+   ``aud`` is a list, ``azp`` must be present and name the client, §5.1.3 step 3/4).
+3. **signature** — RS256 only, key by ``kid`` from the platform's cached key set;
+   ``exp``/``iat`` with ``launch_leeway_seconds``, a token issued in the future refused.
+4. **deployment** known for that platform; **message**: type LtiResourceLinkRequest,
+   version 1.3.0, ``resource_link.id``, ``roles``, ``sub``, the ``context`` (we need a
+   course); ``target_link_uri`` on our host (LTI 1.3 §5.3, §5.4).
+5. **nonce** — consumed together with the state, atomically (single use).
+
+Spec: https://www.imsglobal.org/spec/lti/v1p3/ and
+https://www.imsglobal.org/spec/security/v1p0/#authentication-response-validation
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+import jwt
+from fastapi.responses import Response
+from pylti1p3.message_launch import MessageLaunch, TJwtData, TLaunchData
+from pylti1p3.registration import TKeySet
+
+from kurswerk.settings import Settings
+from lti import errors
+from lti.adapter import (
+    DbLaunchDataStorage,
+    FastAPICookieService,
+    FastAPIRequest,
+    KurswerkSessionService,
+    KurswerkToolConf,
+)
+from lti.identities import CLAIM
+from lti.jwks import KeySetCache
+from lti.login import check_target_on_our_host
+from lti.registrations import RegistrationMatch
+
+ALGORITHM = "RS256"
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+SUPPORTED_MESSAGE_TYPES = frozenset({RESOURCE_LINK_REQUEST})
+LTI_VERSION = "1.3.0"
+MAX_ID_LENGTH = 255
+
+
+class StateCookieMissing(Exception):
+    """The launch came back without our state cookie, but for a real, unused login:
+    the browser refused the cookie inside the iframe."""
+
+    def __init__(self, login_params: dict[str, str]) -> None:
+        super().__init__("state cookie missing")
+        self.login_params = login_params
+
+
+class KurswerkMessageLaunch(
+    MessageLaunch[FastAPIRequest, KurswerkToolConf, KurswerkSessionService, FastAPICookieService]
+):
+    def __init__(
+        self,
+        request: FastAPIRequest,
+        tool_config: KurswerkToolConf,
+        *,
+        session_service: KurswerkSessionService,
+        cookie_service: FastAPICookieService,
+        launch_data_storage: DbLaunchDataStorage,
+        key_sets: KeySetCache,
+        settings: Settings,
+        now: datetime,
+    ) -> None:
+        super().__init__(
+            request,
+            tool_config,
+            session_service=session_service,
+            cookie_service=cookie_service,
+            launch_data_storage=launch_data_storage,
+            requests_session=key_sets.http,
+        )
+        self._key_sets = key_sets
+        self._settings = settings
+        self._now = now
+        self._client_id: str | None = None
+        self.set_launch_data_lifetime(settings.session_ttl_minutes * 60)
+
+    def _get_request_param(self, key: str) -> str:
+        return self._request.get_param(key)
+
+    @classmethod
+    def restore(
+        cls,
+        launch_id: str,
+        request: FastAPIRequest,
+        tool_config: KurswerkToolConf,
+        *,
+        session_service: KurswerkSessionService,
+        cookie_service: FastAPICookieService,
+        launch_data_storage: DbLaunchDataStorage,
+        key_sets: KeySetCache,
+        settings: Settings,
+        now: datetime,
+    ) -> KurswerkMessageLaunch:
+        """A validated launch, back from the launch data store by its id (pylti1p3's
+        ``from_cache``; for a later step such as a deep-linking response)."""
+        launch = cls(
+            request,
+            tool_config,
+            session_service=session_service,
+            cookie_service=cookie_service,
+            launch_data_storage=launch_data_storage,
+            key_sets=key_sets,
+            settings=settings,
+            now=now,
+        )
+        body = launch.get_session_service().get_launch_data(launch_id)
+        if not body:
+            raise errors.LaunchExpired(f"no stored launch {launch_id!r} (expired or unknown)")
+        launch.set_launch_id(launch_id).set_auto_validation(enable=False)
+        launch.set_jwt(TJwtData(body=cast(TLaunchData, body)))
+        launch.set_restored()
+        launch.validate_registration()
+        return launch
+
+    # -- the order of the checks -------------------------------------------------
+
+    def validate(self) -> KurswerkMessageLaunch:
+        if self._restored:
+            raise errors.InvalidToken("a restored launch cannot be validated again")
+        self._validated = True  # pylti1p3 reads the body through _get_jwt_body()
+        try:
+            self.validate_state()
+            self.validate_jwt_format()
+            self.validate_registration()
+            self.validate_jwt_signature()
+            self.validate_deployment()
+            self.validate_message()
+            self.validate_target_link_uri()
+            self.validate_nonce()
+            self.save_launch_data()
+        except BaseException:
+            self._validated = False
+            raise
+        return self
+
+    @property
+    def match(self) -> RegistrationMatch:
+        return self._tool_config.match
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return dict(self._jwt.get("body", {}))
+
+    # -- 1. state bound to the browser ------------------------------------------
+
+    def validate_state(self) -> KurswerkMessageLaunch:
+        state = self._get_request_param("state")
+        if not state:
+            raise errors.MissingParameters("launch without state", fields="state")
+        cookie = self._cookie_service.get_cookie(state)
+        if cookie is None:
+            params = self._session_service.take_pending_login(state=state, now=self._now)
+            raise StateCookieMissing(params)
+        if cookie != state:
+            raise errors.StateMismatch("state cookie does not match the state parameter")
+        return self
+
+    # -- 2. format and registration ---------------------------------------------
+
+    def validate_jwt_format(self) -> KurswerkMessageLaunch:
+        id_token = self._get_request_param("id_token")
+        if not id_token:
+            raise errors.MissingParameters("launch without id_token", fields="id_token")
+        try:
+            header = jwt.get_unverified_header(id_token)
+            body = jwt.decode(id_token, options={"verify_signature": False})
+        except jwt.InvalidTokenError as exc:
+            raise errors.InvalidToken(f"id_token cannot be decoded: {exc}") from exc
+        if not isinstance(body, dict):
+            raise errors.InvalidToken("id_token payload is not a JSON object")
+        self._jwt = TJwtData(header=header, body=body)  # type: ignore[typeddict-item]
+        return self
+
+    def get_client_id(self) -> str:
+        if self._client_id is None:
+            self._client_id = self._client_id_from_audience(self._jwt.get("body", {}))
+        return self._client_id
+
+    @staticmethod
+    def _client_id_from_audience(body: Any) -> str:
+        """The client id the token is for: ``aud``, or ``azp`` when ``aud`` is a list."""
+        aud, azp = body.get("aud"), body.get("azp")
+        if isinstance(aud, str) and aud:
+            audiences = [aud]
+        elif isinstance(aud, list) and aud and all(isinstance(a, str) and a for a in aud):
+            audiences = aud
+        elif aud is None:
+            raise errors.MissingClaim("id_token without aud", claim="aud")
+        else:
+            raise errors.InvalidClaim(f"aud of type {type(aud).__name__}", claim="aud")
+        if len(audiences) > 1:
+            if not isinstance(azp, str) or not azp:
+                raise errors.WrongAudience("aud has several values and there is no azp")
+            if azp not in audiences:
+                raise errors.WrongAudience(f"azp {azp!r} is not among aud {audiences!r}")
+            return azp
+        if azp is not None and azp != audiences[0]:
+            raise errors.WrongAudience(f"azp {azp!r} differs from aud {audiences[0]!r}")
+        return audiences[0]
+
+    def validate_registration(self) -> KurswerkMessageLaunch:
+        body = self._jwt.get("body", {})
+        iss = body.get("iss")
+        if not isinstance(iss, str) or not iss:
+            raise errors.MissingClaim("id_token without iss", claim="iss")
+        deployment_id = body.get(CLAIM + "deployment_id")
+        self._tool_config.lookup(
+            iss,
+            self.get_client_id(),
+            deployment_id if isinstance(deployment_id, str) and deployment_id else None,
+        )
+        self._registration = self._tool_config.registration(self.match)
+        return self
+
+    # -- 3. signature and times ---------------------------------------------------
+
+    def fetch_public_key(self, key_set_url: str) -> TKeySet:
+        raise NotImplementedError("platform keys come from KeySetCache (timeouts, caching)")
+
+    def validate_jwt_signature(self) -> KurswerkMessageLaunch:
+        header = self._jwt.get("header", {})
+        alg = header.get("alg")
+        if alg != ALGORITHM:
+            raise errors.InvalidSignature(f"alg {alg!r} refused: only {ALGORITHM}")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise errors.InvalidSignature("id_token header without kid")
+        match = self.match
+        key = self._key_sets.key_for(match.keyset_url, kid)
+        try:
+            body = jwt.decode(
+                self._get_request_param("id_token"),
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.get_client_id(),
+                issuer=match.issuer,
+                leeway=self._settings.launch_leeway_seconds,
+                options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise errors.LaunchExpired(f"id_token expired: {exc}") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise errors.IssuedInFuture(f"id_token from the future: {exc}") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise errors.WrongAudience(f"aud check failed: {exc}") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise errors.MissingClaim(str(exc), claim=exc.claim) from exc
+        except (jwt.InvalidIssuedAtError, jwt.InvalidIssuerError) as exc:
+            raise errors.InvalidToken(f"id_token claims invalid: {exc}") from exc
+        except jwt.InvalidTokenError as exc:  # signature, malformed segments
+            raise errors.InvalidSignature(f"signature check failed: {exc}") from exc
+        self._jwt["body"] = cast(TLaunchData, body)  # from here on: verified claims only
+        return self
+
+    # -- 4. deployment, message, target ----------------------------------------
+
+    def validate_deployment(self) -> KurswerkMessageLaunch:
+        deployment_id = self._jwt["body"].get(CLAIM + "deployment_id")
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise errors.MissingClaim("id_token without deployment_id", claim="deployment_id")
+        if self.match.deployment_pk is None:
+            raise errors.UnknownDeployment(
+                f"deployment {deployment_id!r} unknown for platform {self.match.platform_id}",
+                deployment_id=deployment_id,
+            )
+        return self
+
+    def validate_message(self) -> KurswerkMessageLaunch:
+        body: dict[str, Any] = dict(self._jwt["body"])
+        message_type = body.get(CLAIM + "message_type")
+        if not message_type:
+            raise errors.MissingClaim("id_token without message_type", claim="message_type")
+        if message_type not in SUPPORTED_MESSAGE_TYPES:
+            raise errors.UnsupportedMessageType(
+                f"message type {message_type!r}", message_type=message_type
+            )
+        version = body.get(CLAIM + "version")
+        if version is None:
+            raise errors.MissingClaim("id_token without version", claim="version")
+        if version != LTI_VERSION:
+            raise errors.WrongVersion(f"LTI version {version!r}", version=version)
+        resource_link = body.get(CLAIM + "resource_link")
+        if not isinstance(resource_link, dict) or not resource_link.get("id"):
+            raise errors.MissingClaim("no resource_link.id", claim="resource_link.id")
+        _require_id(resource_link["id"], "resource_link.id")
+        roles = body.get(CLAIM + "roles")
+        if roles is None:
+            raise errors.MissingClaim("id_token without roles", claim="roles")
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise errors.InvalidClaim("roles is not a list of strings", claim="roles")
+        if body.get("sub") in (None, ""):
+            raise errors.MissingClaim("id_token without sub (anonymous launch)", claim="sub")
+        _require_id(body["sub"], "sub")
+        context = body.get(CLAIM + "context")
+        if context is None:
+            raise errors.MissingContext("launch without context claim")
+        if not isinstance(context, dict) or context.get("id") in (None, ""):
+            raise errors.InvalidClaim("context without id", claim="context.id")
+        _require_id(context["id"], "context.id")
+        return self
+
+    def validate_target_link_uri(self) -> KurswerkMessageLaunch:
+        target = self._jwt["body"].get(CLAIM + "target_link_uri")
+        if not isinstance(target, str) or not target:
+            raise errors.MissingClaim("id_token without target_link_uri", claim="target_link_uri")
+        check_target_on_our_host(target, self._settings)
+        return self
+
+    # -- 5. nonce, single use ---------------------------------------------------
+
+    def validate_nonce(self) -> KurswerkMessageLaunch:
+        nonce = self._jwt["body"].get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            raise errors.MissingClaim("id_token without nonce", claim="nonce")
+        self._session_service.consume_login(
+            state=self._get_request_param("state"),
+            nonce=nonce,
+            platform_id=self.match.platform_id,
+            now=self._now,
+        )
+        return self
+
+    def save_launch_data(self) -> KurswerkMessageLaunch:
+        """Keep the launch body under its launch id (for deep linking, AGS later); unlike
+        pylti1p3, never mark the state as valid for this token (that enables replays)."""
+        self._session_service.save_launch_data(self._launch_id, self._jwt["body"])
+        return self
+
+    def clear_state_cookie(self, response: Response) -> Response:
+        self._cookie_service.clear_cookie(self._get_request_param("state"))
+        return self._cookie_service.update_response(response)
+
+
+def _require_id(value: Any, claim: str) -> None:
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
+        raise errors.InvalidClaim(f"{claim} is not a string of 1..{MAX_ID_LENGTH}", claim=claim)

@@ -1,0 +1,279 @@
+"""Texts of the LTI domain (German first, English second); registered by ``lti.routes``."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "de": {
+        "lti.error.launch": "Der Start aus dem LMS ist fehlgeschlagen.",
+        "lti.error.launch.help": "Bitte starten Sie Kurswerk erneut aus Ihrem Kurs.",
+        "lti.error.missing_parameters": "Dem Start aus dem LMS fehlen Angaben: {fields}.",
+        "lti.error.missing_parameters.help": (
+            "Starten Sie Kurswerk über den Link in Ihrem Kurs, nicht über ein Lesezeichen. "
+            "Bleibt der Fehler, prüfen Sie in der LMS-Werkzeugkonfiguration die "
+            "Login-URL (…/lti/login) und die Redirect-URL (…/lti/launch)."
+        ),
+        "lti.error.bad_form": "Die Startanfrage des LMS ist kein gültiges Formular.",
+        "lti.error.bad_form.help": (
+            "Die Anfrage muss als application/x-www-form-urlencoded gesendet werden. "
+            "Prüfen Sie, ob ein Proxy die Anfrage verändert."
+        ),
+        "lti.error.too_large": "Die Startanfrage ist zu groß.",
+        "lti.error.too_large.help": (
+            "Das id_token darf höchstens 32 KB groß sein. Prüfen Sie, ob das LMS ungewöhnlich "
+            "viele benutzerdefinierte Parameter oder Claims mitsendet."
+        ),
+        "lti.error.unknown_issuer": "Diese LMS-Plattform ist nicht registriert ({issuer}).",
+        "lti.error.unknown_issuer.help": (
+            "Ein Administrator muss die Plattform mit „kurswerk platform add --issuer …“ "
+            "registrieren. Der Issuer muss genau (Groß-/Kleinschreibung, Schrägstrich am "
+            "Ende) dem Wert entsprechen, den das LMS als „Platform ID“ anzeigt."
+        ),
+        "lti.error.unknown_client_id": (
+            "Die Client-ID {client_id} ist für diese Plattform nicht registriert."
+        ),
+        "lti.error.unknown_client_id.help": (
+            "Vergleichen Sie die Client-ID der Werkzeugkonfiguration im LMS mit "
+            "„kurswerk platform list“ und registrieren Sie sie gegebenenfalls mit "
+            "„kurswerk platform add --client-id …“."
+        ),
+        "lti.error.client_id_required": (
+            "Für diese Plattform sind mehrere Client-IDs registriert, die Startanfrage nennt "
+            "aber keine."
+        ),
+        "lti.error.client_id_required.help": (
+            "Das LMS muss beim Login den Parameter client_id mitsenden (LTI 1.3 empfiehlt es)."
+        ),
+        "lti.error.unknown_deployment": (
+            "Die Deployment-ID {deployment_id} ist für diese Plattform nicht registriert."
+        ),
+        "lti.error.unknown_deployment.help": (
+            "Fügen Sie die Deployment-ID aus der Werkzeugkonfiguration des LMS mit "
+            "„kurswerk platform add … --deployment-id …“ hinzu (bestehende Einträge bleiben)."
+        ),
+        "lti.error.wrong_target": "Das Startziel {target} gehört nicht zu Kurswerk.",
+        "lti.error.wrong_target.help": (
+            "Die Tool-URL im LMS muss auf diese Kurswerk-Adresse ({origin}) zeigen. Prüfen "
+            "Sie auch KURSWERK_BASE_URL."
+        ),
+        "lti.error.invalid_token": "Das id_token des LMS ist kein gültiges JWT.",
+        "lti.error.invalid_token.help": (
+            "Starten Sie Kurswerk erneut aus dem Kurs. Bleibt der Fehler, prüfen Sie die "
+            "LTI-1.3-Konfiguration der Plattform."
+        ),
+        "lti.error.invalid_signature": "Die Signatur des Starts ist ungültig.",
+        "lti.error.invalid_signature.help": (
+            "Kurswerk akzeptiert nur RS256-signierte Starts, deren Schlüssel unter der "
+            "registrierten Keyset-URL veröffentlicht ist. Prüfen Sie die Keyset-URL mit "
+            "„kurswerk platform list“."
+        ),
+        "lti.error.unknown_key": (
+            "Der Signaturschlüssel {kid} ist im Keyset der Plattform nicht zu finden."
+        ),
+        "lti.error.unknown_key.help": (
+            "Prüfen Sie, ob die registrierte Keyset-URL ({keyset_url}) zur Plattform gehört, "
+            "die den Start signiert hat. Nach einem Schlüsselwechsel im LMS lädt Kurswerk das "
+            "Keyset einmal neu; bleibt der Fehler, versuchen Sie es in einer Minute erneut."
+        ),
+        "lti.error.keyset_unavailable": "Das Keyset der Plattform ist nicht abrufbar.",
+        "lti.error.keyset_unavailable.help": (
+            "Kurswerk konnte {keyset_url} nicht laden oder lesen. Prüfen Sie die URL und ob "
+            "der Kurswerk-Server die Plattform erreichen kann."
+        ),
+        "lti.error.wrong_audience": "Der Start ist nicht an Kurswerk adressiert.",
+        "lti.error.wrong_audience.help": (
+            "aud bzw. azp des id_tokens müssen die registrierte Client-ID enthalten. Prüfen "
+            "Sie die Client-ID in der Werkzeugkonfiguration des LMS."
+        ),
+        "lti.error.expired": "Der Start ist abgelaufen.",
+        "lti.error.expired.help": (
+            "Zwischen Login und Start ist zu viel Zeit vergangen. Starten Sie Kurswerk erneut "
+            "aus dem Kurs. Tritt das ständig auf, prüfen Sie die Uhrzeit (NTP) der Server."
+        ),
+        "lti.error.issued_in_future": "Der Start ist auf einen Zeitpunkt in der Zukunft datiert.",
+        "lti.error.issued_in_future.help": (
+            "Die Uhren von LMS und Kurswerk gehen auseinander. Prüfen Sie die Zeitsynchronisation "
+            "(NTP) beider Server."
+        ),
+        "lti.error.replayed": "Dieser Start wurde bereits verwendet.",
+        "lti.error.replayed.help": (
+            "Jeder Start gilt nur einmal (Schutz gegen Wiederholung). Laden Sie nicht die "
+            "Startseite neu, sondern starten Sie Kurswerk erneut aus dem Kurs."
+        ),
+        "lti.error.state_mismatch": "Der Start passt nicht zu einem Login in diesem Browser.",
+        "lti.error.state_mismatch.help": (
+            "Login und Start müssen im selben Browserfenster stattfinden. Starten Sie Kurswerk "
+            "erneut aus dem Kurs; blockiert Ihr Browser Cookies von Drittanbietern, öffnen Sie "
+            "Kurswerk in einem neuen Fenster."
+        ),
+        "lti.error.missing_claim": "Dem Start fehlt die Angabe {claim}.",
+        "lti.error.missing_claim.help": (
+            "Das LMS muss diese Angabe nach LTI 1.3 mitsenden. Prüfen Sie die "
+            "Werkzeugkonfiguration und die Datenschutzeinstellungen des LMS."
+        ),
+        "lti.error.invalid_claim": "Die Angabe {claim} im Start ist ungültig.",
+        "lti.error.invalid_claim.help": (
+            "Der Wert entspricht nicht LTI 1.3 (Typ oder Länge). Prüfen Sie die "
+            "Werkzeugkonfiguration des LMS."
+        ),
+        "lti.error.message_type": "Die Startart {message_type} wird nicht unterstützt.",
+        "lti.error.message_type.help": (
+            "Kurswerk unterstützt derzeit nur LtiResourceLinkRequest. Legen Sie Kurswerk im "
+            "Kurs als externes Werkzeug (Aktivität) an."
+        ),
+        "lti.error.wrong_version": "Die LTI-Version {version} wird nicht unterstützt.",
+        "lti.error.wrong_version.help": (
+            "Kurswerk spricht LTI 1.3.0. Stellen Sie die Werkzeugkonfiguration im LMS auf "
+            "LTI 1.3 um."
+        ),
+        "lti.error.missing_context": "Der Start kommt nicht aus einem Kurs.",
+        "lti.error.missing_context.help": (
+            "Kurswerk braucht den Kurs (Context-Claim), um Inhalte und Abgaben zuzuordnen. "
+            "Starten Sie Kurswerk aus einer Kursaktivität, nicht aus dem Seitenmenü oder "
+            "dem Benutzerprofil."
+        ),
+        "lti.cookies.title": "Kurswerk in einem neuen Fenster öffnen",
+        "lti.cookies.lead": (
+            "Ihr Browser hat in diesem eingebetteten Fenster ein für die sichere Anmeldung "
+            "nötiges Cookie blockiert."
+        ),
+        "lti.cookies.explain": (
+            "Das passiert, wenn Cookies von Drittanbietern gesperrt sind. In einem eigenen "
+            "Fenster funktioniert die Anmeldung. Ihre Daten werden dabei nur an Kurswerk und "
+            "Ihr LMS übertragen."
+        ),
+        "lti.cookies.button": "Kurswerk in neuem Fenster öffnen",
+        "lti.cookies.new_window_hint": "(öffnet ein neues Fenster)",
+    },
+    "en": {
+        "lti.error.launch": "The launch from the LMS failed.",
+        "lti.error.launch.help": "Please start Kurswerk again from your course.",
+        "lti.error.missing_parameters": "The launch from the LMS lacks: {fields}.",
+        "lti.error.missing_parameters.help": (
+            "Start Kurswerk from the link in your course, not from a bookmark. If the error "
+            "persists, check the login URL (…/lti/login) and redirect URL (…/lti/launch) in "
+            "the LMS tool configuration."
+        ),
+        "lti.error.bad_form": "The LMS's launch request is not a valid form.",
+        "lti.error.bad_form.help": (
+            "The request must be sent as application/x-www-form-urlencoded. Check whether a "
+            "proxy alters the request."
+        ),
+        "lti.error.too_large": "The launch request is too large.",
+        "lti.error.too_large.help": (
+            "The id_token may be at most 32 KB. Check whether the LMS sends unusually many "
+            "custom parameters or claims."
+        ),
+        "lti.error.unknown_issuer": "This LMS platform is not registered ({issuer}).",
+        "lti.error.unknown_issuer.help": (
+            "An administrator must register the platform with “kurswerk platform add "
+            "--issuer …”. The issuer must match exactly (case, trailing slash) the value the "
+            "LMS shows as “Platform ID”."
+        ),
+        "lti.error.unknown_client_id": (
+            "The client ID {client_id} is not registered for this platform."
+        ),
+        "lti.error.unknown_client_id.help": (
+            "Compare the client ID of the LMS tool configuration with “kurswerk platform "
+            "list” and register it with “kurswerk platform add --client-id …” if needed."
+        ),
+        "lti.error.client_id_required": (
+            "Several client IDs are registered for this platform, but the launch names none."
+        ),
+        "lti.error.client_id_required.help": (
+            "The LMS must send the client_id parameter at login (LTI 1.3 recommends it)."
+        ),
+        "lti.error.unknown_deployment": (
+            "The deployment ID {deployment_id} is not registered for this platform."
+        ),
+        "lti.error.unknown_deployment.help": (
+            "Add the deployment ID from the LMS tool configuration with “kurswerk platform "
+            "add … --deployment-id …” (existing entries are kept)."
+        ),
+        "lti.error.wrong_target": "The launch target {target} does not belong to Kurswerk.",
+        "lti.error.wrong_target.help": (
+            "The tool URL in the LMS must point to this Kurswerk address ({origin}). Check "
+            "KURSWERK_BASE_URL as well."
+        ),
+        "lti.error.invalid_token": "The LMS's id_token is not a valid JWT.",
+        "lti.error.invalid_token.help": (
+            "Start Kurswerk again from the course. If the error persists, check the "
+            "platform's LTI 1.3 configuration."
+        ),
+        "lti.error.invalid_signature": "The launch signature is invalid.",
+        "lti.error.invalid_signature.help": (
+            "Kurswerk accepts only RS256-signed launches whose key is published at the "
+            "registered keyset URL. Check the keyset URL with “kurswerk platform list”."
+        ),
+        "lti.error.unknown_key": "The signing key {kid} is not in the platform's keyset.",
+        "lti.error.unknown_key.help": (
+            "Check that the registered keyset URL ({keyset_url}) belongs to the platform that "
+            "signed the launch. After a key rotation in the LMS Kurswerk reloads the keyset "
+            "once; if the error persists, try again in a minute."
+        ),
+        "lti.error.keyset_unavailable": "The platform's keyset cannot be fetched.",
+        "lti.error.keyset_unavailable.help": (
+            "Kurswerk could not load or read {keyset_url}. Check the URL and whether the "
+            "Kurswerk server can reach the platform."
+        ),
+        "lti.error.wrong_audience": "The launch is not addressed to Kurswerk.",
+        "lti.error.wrong_audience.help": (
+            "The id_token's aud or azp must contain the registered client ID. Check the "
+            "client ID in the LMS tool configuration."
+        ),
+        "lti.error.expired": "The launch has expired.",
+        "lti.error.expired.help": (
+            "Too much time passed between login and launch. Start Kurswerk again from the "
+            "course. If this happens all the time, check the servers' clocks (NTP)."
+        ),
+        "lti.error.issued_in_future": "The launch is dated in the future.",
+        "lti.error.issued_in_future.help": (
+            "The clocks of the LMS and Kurswerk disagree. Check the time synchronisation "
+            "(NTP) of both servers."
+        ),
+        "lti.error.replayed": "This launch has already been used.",
+        "lti.error.replayed.help": (
+            "Each launch is valid once (replay protection). Do not reload the launch page; "
+            "start Kurswerk again from the course."
+        ),
+        "lti.error.state_mismatch": "The launch does not match a login in this browser.",
+        "lti.error.state_mismatch.help": (
+            "Login and launch must happen in the same browser window. Start Kurswerk again "
+            "from the course; if your browser blocks third-party cookies, open Kurswerk in a "
+            "new window."
+        ),
+        "lti.error.missing_claim": "The launch lacks {claim}.",
+        "lti.error.missing_claim.help": (
+            "LTI 1.3 requires the LMS to send this. Check the tool configuration and the "
+            "privacy settings of the LMS."
+        ),
+        "lti.error.invalid_claim": "The launch's {claim} is invalid.",
+        "lti.error.invalid_claim.help": (
+            "The value does not conform to LTI 1.3 (type or length). Check the LMS tool "
+            "configuration."
+        ),
+        "lti.error.message_type": "The launch type {message_type} is not supported.",
+        "lti.error.message_type.help": (
+            "Kurswerk currently supports only LtiResourceLinkRequest. Add Kurswerk to the "
+            "course as an external tool (activity)."
+        ),
+        "lti.error.wrong_version": "LTI version {version} is not supported.",
+        "lti.error.wrong_version.help": (
+            "Kurswerk speaks LTI 1.3.0. Switch the LMS tool configuration to LTI 1.3."
+        ),
+        "lti.error.missing_context": "The launch does not come from a course.",
+        "lti.error.missing_context.help": (
+            "Kurswerk needs the course (context claim) to file content and submissions. Start "
+            "Kurswerk from a course activity, not from the site menu or the user profile."
+        ),
+        "lti.cookies.title": "Open Kurswerk in a new window",
+        "lti.cookies.lead": (
+            "Your browser blocked a cookie this embedded window needs for a secure sign-in."
+        ),
+        "lti.cookies.explain": (
+            "This happens when third-party cookies are blocked. Signing in works in a window "
+            "of its own. Your data is only exchanged between Kurswerk and your LMS."
+        ),
+        "lti.cookies.button": "Open Kurswerk in a new window",
+        "lti.cookies.new_window_hint": "(opens a new window)",
+    },
+}

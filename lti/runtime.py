@@ -1,0 +1,129 @@
+"""What the LTI routes keep per process (on ``app.state.lti``): parsed once, reused.
+
+* the tool key (loaded or generated on first use, parsed once) and its JWKS document;
+* the platform key-set cache and its ``requests.Session``;
+* the CSP ``frame-ancestors`` origins of the registered platforms — asked for on every
+  response, so kept in memory and refreshed after ``FRAME_ANCESTORS_TTL_SECONDS`` or as
+  soon as this process commits a registration change;
+* when expired login states were last purged (at most once a minute, at login).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime
+
+import requests
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from kurswerk.db import new_session
+from kurswerk.settings import Settings
+from lti import service, toolkey
+from lti.jwks import KeySetCache
+from lti.toolkey import ToolKeyPair
+
+log = logging.getLogger("kurswerk.lti")
+
+FRAME_ANCESTORS_TTL_SECONDS = 30.0
+PURGE_INTERVAL_SECONDS = 60.0
+USER_AGENT = "Kurswerk-LTI/1.0"
+
+
+class FrameAncestors:
+    """A callable for ``kurswerk.security``: the registered platforms' origins, cached."""
+
+    def __init__(self, engine: Engine, ttl_seconds: float = FRAME_ANCESTORS_TTL_SECONDS):
+        self._engine = engine
+        self._ttl = ttl_seconds
+        self._origins: tuple[str, ...] = ()
+        self._loaded_at: float | None = None
+        self._version = -1
+        self._lock = threading.Lock()
+
+    def __call__(self) -> tuple[str, ...]:
+        if self._fresh():
+            return self._origins
+        with self._lock:
+            if not self._fresh():
+                self._reload()
+        return self._origins
+
+    def _fresh(self) -> bool:
+        return (
+            self._loaded_at is not None
+            and time.monotonic() - self._loaded_at < self._ttl
+            and self._version == service.registrations_version()
+        )
+
+    def _reload(self) -> None:
+        version = service.registrations_version()
+        try:
+            with new_session(self._engine) as session:
+                self._origins = tuple(service.frame_ancestor_origins(session))
+        except SQLAlchemyError as exc:  # e.g. before the first migration: keep what we had
+            log.warning("frame-ancestors not refreshed: %s", exc)
+        self._loaded_at = time.monotonic()
+        self._version = version
+
+
+class LtiRuntime:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = USER_AGENT
+        self.key_sets = KeySetCache(
+            http=self.http,
+            timeout_seconds=settings.http_timeout_seconds,
+            ttl_seconds=settings.jwks_cache_seconds,
+        )
+        self.frame_ancestors = FrameAncestors(engine)
+        self._tool_key: ToolKeyPair | None = None
+        self._jwks_body: bytes | None = None
+        self._key_lock = threading.Lock()
+        self._last_purge: float | None = None
+
+    def tool_key(self) -> ToolKeyPair:
+        """The tool's signing key: read (or created) once per process, then kept."""
+        if self._tool_key is None:
+            with self._key_lock:
+                if self._tool_key is None:
+                    self._tool_key = self._load_or_create_key()
+                    self._jwks_body = json.dumps(
+                        {"keys": [self._tool_key.public_jwk()]}, separators=(",", ":")
+                    ).encode()
+        return self._tool_key
+
+    def jwks_body(self) -> bytes:
+        self.tool_key()
+        assert self._jwks_body is not None
+        return self._jwks_body
+
+    def _load_or_create_key(self) -> ToolKeyPair:
+        with new_session(self.engine) as session:
+            row = service.get_tool_key(session)
+            if row is None:
+                try:
+                    row = service.add_tool_key(session, toolkey.generate_private_key_pem())
+                    session.commit()
+                    log.info("generated the tool key %s", row.kid)
+                except IntegrityError:  # another process was first: use its key
+                    session.rollback()
+                    row = service.get_tool_key(session)
+                    assert row is not None
+            return ToolKeyPair.from_pem(row.private_key_pem)
+
+    def purge_now_and_then(self, session: Session, now: datetime) -> None:
+        """Delete expired login states/launch data, at most once per interval."""
+        tick = time.monotonic()
+        if self._last_purge is not None and tick - self._last_purge < PURGE_INTERVAL_SECONDS:
+            return
+        self._last_purge = tick
+        removed = service.purge_expired(session, now=now)
+        if removed:
+            log.info("purged %d expired LTI login/launch rows", removed)

@@ -1,0 +1,227 @@
+"""LTI test fixtures: a loopback key-set server, a forger and a real platform peer, both
+registered through the service, and helpers to run a login and check for a session."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from kurswerk.auth import SESSION_COOKIE
+from lti import service
+from lti.models import LmsContext, LoginState, Membership, PlatformUser
+from tests.conftest import TOOL_BASE_URL
+from tests.lti.forger import Forger
+from tests.lti.peer import Peer
+
+FORGER_ISSUER = "https://moodle.example.org"
+FORGER_CLIENT_ID = "kurswerk-client"
+FORGER_DEPLOYMENT = "1"
+FORGER_AUTH_URL = "https://moodle.example.org/mod/lti/auth.php"
+
+PEER_ISSUER = "https://lms.example.net"
+PEER_CLIENT_ID = "kurswerk-peer"
+PEER_DEPLOYMENT = "deployment-7"
+PEER_AUTH_URL = "https://auth.example.net/authorize"
+
+
+class KeysetServer:
+    """JSON documents served over real HTTP on 127.0.0.1, with a request count per path."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, Any] = {}
+        self.hits: Counter[str] = Counter()
+        lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                with lock:
+                    owner.hits[self.path] += 1
+                document = owner.documents.get(self.path)
+                if document is None:
+                    self.send_error(404)
+                    return
+                body = json.dumps(document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def keyset_server() -> Iterator[KeysetServer]:
+    server = KeysetServer()
+    yield server
+    server.close()
+
+
+def register(
+    db: Session,
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    auth_url: str,
+    keyset_url: str,
+) -> int:
+    platform = service.add_platform(
+        db,
+        issuer=issuer,
+        client_id=client_id,
+        auth_login_url=auth_url,
+        auth_token_url=issuer + "/token",
+        keyset_url=keyset_url,
+        deployment_ids=[deployment_id],
+        name="Test LMS",
+    )
+    db.commit()
+    assert platform.id is not None
+    return platform.id
+
+
+@pytest.fixture
+def forger(db: Session, keyset_server: KeysetServer) -> Forger:
+    forger = Forger(
+        issuer=FORGER_ISSUER,
+        client_id=FORGER_CLIENT_ID,
+        deployment_id=FORGER_DEPLOYMENT,
+        tool_base_url=TOOL_BASE_URL,
+    )
+    keyset_server.documents["/forger/jwks"] = forger.jwks()
+    register(
+        db,
+        issuer=FORGER_ISSUER,
+        client_id=FORGER_CLIENT_ID,
+        deployment_id=FORGER_DEPLOYMENT,
+        auth_url=FORGER_AUTH_URL,
+        keyset_url=keyset_server.url("/forger/jwks"),
+    )
+    return forger
+
+
+@pytest.fixture
+def peer(db: Session, keyset_server: KeysetServer) -> Peer:
+    peer = Peer(
+        issuer=PEER_ISSUER,
+        client_id=PEER_CLIENT_ID,
+        deployment_id=PEER_DEPLOYMENT,
+        tool_base_url=TOOL_BASE_URL,
+    )
+    keyset_server.documents["/peer/jwks"] = peer.jwks()
+    register(
+        db,
+        issuer=PEER_ISSUER,
+        client_id=PEER_CLIENT_ID,
+        deployment_id=PEER_DEPLOYMENT,
+        auth_url=PEER_AUTH_URL,
+        keyset_url=keyset_server.url("/peer/jwks"),
+    )
+    return peer
+
+
+@dataclass
+class LoginRedirect:
+    response: httpx.Response
+    location: str
+    params: dict[str, str]
+
+    @property
+    def state(self) -> str:
+        return self.params["state"]
+
+    @property
+    def nonce(self) -> str:
+        return self.params["nonce"]
+
+
+def login_params(**overrides: str | None) -> dict[str, str]:
+    params: dict[str, str | None] = {
+        "iss": FORGER_ISSUER,
+        "login_hint": "user-hint-1",
+        "target_link_uri": TOOL_BASE_URL + "/lti/launch",
+        "lti_message_hint": "message-hint-1",
+        "client_id": FORGER_CLIENT_ID,
+        "lti_deployment_id": FORGER_DEPLOYMENT,
+    }
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def start_login(client: TestClient, **overrides: str | None) -> LoginRedirect:
+    """A Moodle-style login initiation (form POST); asserts it redirects to the platform."""
+    response = client.post("/lti/login", data=login_params(**overrides), follow_redirects=False)
+    assert response.status_code == 302, response.text
+    location = response.headers["location"]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    return LoginRedirect(response=response, location=location, params=query)
+
+
+def post_launch(client: TestClient, id_token: str, state: str) -> httpx.Response:
+    return client.post(
+        "/lti/launch", data={"id_token": id_token, "state": state}, follow_redirects=False
+    )
+
+
+def count_rows(engine: Engine, model: type[Any]) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def set_cookie_headers(response: httpx.Response) -> list[str]:
+    return response.headers.get_list("set-cookie")
+
+
+def assert_refused_without_session(
+    response: httpx.Response, engine: Engine, *, status: int | None = None
+) -> None:
+    """A refusal: 4xx, no session cookie, no session token, no identity rows."""
+    if status is not None:
+        assert response.status_code == status, response.text
+    assert 400 <= response.status_code < 500, (response.status_code, response.text)
+    assert not any(h.startswith(SESSION_COOKIE + "=") for h in set_cookie_headers(response))
+    assert "kt=" not in response.headers.get("location", "")
+    assert "kt=" not in response.text
+    for model in (PlatformUser, LmsContext, Membership):
+        assert count_rows(engine, model) == 0, model.__name__
+
+
+def consumed_states(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count())
+                .select_from(LoginState)
+                .where(LoginState.consumed_at.is_not(None))  # type: ignore[union-attr]
+            ).scalar_one()
+        )
