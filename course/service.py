@@ -12,12 +12,12 @@ version, read or not". A content load changes the version, so the next request r
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam
+from sqlalchemy import Connection, Engine, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -56,6 +56,7 @@ from kurswerk.errors import NotFound
 __all__ = [
     "LessonLink",
     "bind_course",
+    "cached_lesson_page",
     "course_for_context",
     "course_home",
     "exercise_page",
@@ -200,21 +201,80 @@ _views: dict[tuple[int, str, int], LessonView] = {}
 _views_lock = threading.Lock()
 
 
-def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage:
+@dataclass(frozen=True)
+class _Probe:
+    """The probe compiled once per engine, run as driver SQL: the warm path skips the
+    statement cache lookup and result typing (it only tests values for NULL)."""
+
+    source: Engine  # the app's engine this was compiled for
+    reader: Engine  # the engine the probe runs on
+    sql: str
+    names: tuple[str, ...] | None  # parameter order for positional paramstyles
+
+    def params(self, principal: Principal, slug: str) -> Any:
+        values = {"slug": slug, "user_id": principal.user_id, "context_id": principal.context_id}
+        return tuple(values[n] for n in self.names) if self.names is not None else values
+
+
+_probes: dict[int, _Probe] = {}
+
+
+def _probe_for(engine: Engine) -> _Probe:
+    probe = _probes.get(id(engine))
+    if probe is None or probe.source is not engine:
+        compiled = _LESSON_PROBE.compile(dialect=engine.dialect)
+        names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        # PostgreSQL: autocommit spares a lone SELECT its BEGIN and ROLLBACK round trips.
+        # (SQLite's driver opens no transaction for a SELECT; its autocommit switch would
+        # cost a PRAGMA per checkout instead.)
+        reader = engine
+        if engine.dialect.name == "postgresql":
+            reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        probe = _Probe(engine, reader, str(compiled), names)
+        _probes[id(engine)] = probe
+    return probe
+
+
+def _probe(connection: Connection, principal: Principal, slug: str) -> Sequence[Any] | None:
     params = {"slug": slug, "user_id": principal.user_id, "context_id": principal.context_id}
-    connection = session.connection()
-    row = connection.execute(_LESSON_PROBE, params).first()
-    if row is None:  # first visit of this LMS course: bind it, then ask again
-        course_for_context(session, principal.context_id)
-        row = connection.execute(_LESSON_PROBE, params).first()
-        assert row is not None
+    return connection.execute(_LESSON_PROBE, params).first()
+
+
+def _checked(row: Sequence[Any], slug: str) -> tuple[tuple[int, str, int], bool]:
+    """(cache key, read?) of a probe row; NotFound for archived or unknown lessons."""
     course_id, version, course_archived, lesson_id, lesson_archived, read_at = row
-    assert course_id is not None  # an inner join: the binding's course exists
     if course_archived is not None:
         raise NotFound("course.archived", reason=f"course {course_id} is archived")
     if lesson_id is None or lesson_archived is not None:
         raise NotFound("course.lesson_not_found", reason=f"no lesson {slug!r}")
-    key = (course_id, version, lesson_id)
+    return (int(course_id), str(version), int(lesson_id)), read_at is not None
+
+
+def cached_lesson_page(engine: Engine, principal: Principal, slug: str) -> LessonPage | None:
+    """The warm path: one indexed read, no session, no write. None when the LMS course is
+    not bound yet or the lesson is not cached for the current content version: then call
+    ``lesson_page`` (which may write) in a thread with a session."""
+    probe = _probe_for(engine)
+    with probe.reader.connect() as connection:
+        row = connection.exec_driver_sql(probe.sql, probe.params(principal, slug)).first()
+    if row is None:
+        return None
+    key, read = _checked(row, slug)
+    view = _views.get(key)
+    return LessonPage(view=view, read=read) if view is not None else None
+
+
+def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage:
+    """The lesson page's data: binds the LMS course on its first visit, builds and caches
+    the rendered lesson on a cache miss."""
+    connection = session.connection()
+    row = _probe(connection, principal, slug)
+    if row is None:  # first visit of this LMS course: bind it, then ask again
+        course_for_context(session, principal.context_id)
+        row = _probe(connection, principal, slug)
+        assert row is not None
+    key, read = _checked(row, slug)
+    course_id, version, lesson_id = key
     view = _views.get(key)
     if view is None:
         view = _build_lesson_view(session, course_id, lesson_id)
@@ -222,7 +282,7 @@ def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage
             for stale in [k for k in _views if k[0] == course_id and k[1] != version]:
                 del _views[stale]
             _views[key] = view
-    return LessonPage(view=view, read_at=read_at)
+    return LessonPage(view=view, read=read)
 
 
 def clear_cache() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -75,11 +74,7 @@ class LessonView:
 @dataclass(frozen=True)
 class LessonPage:
     view: LessonView
-    read_at: datetime | None
-
-    @property
-    def read(self) -> bool:
-        return self.read_at is not None
+    read: bool
 
 
 @dataclass(frozen=True)
