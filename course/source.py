@@ -211,8 +211,8 @@ class _File:
             self.problem(exc.line, exc.message)
             return None
 
-    def front_matter(self, path: Path) -> tuple[LineMap, str, int] | None:
-        """(front matter, body, body's first line) of a Markdown file."""
+    def front_matter(self, path: Path) -> tuple[LineMap, str, int, int] | None:
+        """(front matter, body, body's first line, closing '---' line) of a Markdown file."""
         text = self.read(path)
         if text is None:
             return None
@@ -227,7 +227,8 @@ class _File:
         data = self.mapping(meta, 2, "front matter")
         if data is None:
             return None
-        return data, text[end.end() :], text.count("\n", 0, end.end()) + 1
+        body_line = text.count("\n", 0, end.end()) + 1
+        return data, text[end.end() :], body_line, text.count("\n", 0, end.start()) + 1
 
     def rendered(self, rendered: Rendered) -> Rendered:
         for line, message in rendered.problems:
@@ -327,7 +328,7 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
     parsed = f.front_matter(path)
     if parsed is None:
         return None
-    data, body, first_line = parsed
+    data, body, first_line, closing_line = parsed
     allowed = {"slug", "title", "author", "learning_goal", "reading", "worksheets"}
     f.keys(data, allowed, "lesson front matter")
     slug = f.slug(data, "slug")
@@ -347,7 +348,7 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
             )
     rendered = f.rendered(render(body, first_line=first_line, lesson=slug or path.stem))
     if rendered.word_count == 0:
-        f.problem(first_line, "the lesson is empty: it has no text")
+        f.problem(closing_line, "the lesson is empty: no text after its front matter")
     reading = f.slug_list(data, "reading")
     return LessonSource(
         slug=slug,
@@ -367,14 +368,14 @@ def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
     parsed = f.front_matter(path)
     if parsed is None:
         return None
-    data, body, first_line = parsed
+    data, body, first_line, closing_line = parsed
     f.keys(data, {"slug", "title", "credit", "author"}, "reading front matter")
     slug = f.slug(data, "slug")
     if slug and slug != path.stem:
         f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
     rendered = f.rendered(render(body, first_line=first_line, lesson=None, parts=False))
     if rendered.word_count == 0:
-        f.problem(first_line, "the reading is empty: it has no text")
+        f.problem(closing_line, "the reading is empty: no text after its front matter")
     return ReadingSource(
         slug=slug,
         title=f.text(data, "title"),

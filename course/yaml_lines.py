@@ -87,8 +87,13 @@ def load(text: str, first_line: int = 1) -> Any:
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context (e.g. "while parsing a flow sequence") starts where the author erred;
+        # the problem mark is where the parser gave up, often a line later.
+        mark = exc.context_mark or exc.problem_mark
         at = (mark.line + first_line) if mark is not None else first_line
-        raise YamlError(at, f"invalid YAML: {exc.problem or exc}") from exc
+        message = f"invalid YAML: {exc.problem or exc}"
+        if exc.context and exc.problem_mark is not None:
+            message += f" ({exc.context}; noticed at line {exc.problem_mark.line + first_line})"
+        raise YamlError(at, message) from exc
     except yaml.YAMLError as exc:
         raise YamlError(first_line, f"invalid YAML: {exc}") from exc
