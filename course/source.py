@@ -13,227 +13,29 @@ course folder. Nothing here touches the database.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frontmatter.default_handlers import YAMLHandler
-
-from course import yaml_lines
-from course.markdown import SLUG_PATTERN, Rendered, render
+from course.markdown import render
 from course.models import Industry
-from course.yaml_lines import LineList, LineMap, YamlError
+from course.source_checks import check_across_courses, check_course
+from course.source_files import SourceFile
+from course.source_model import (
+    COURSE_FILE,
+    AuthorSource,
+    ContentTree,
+    CourseSource,
+    ExerciseSource,
+    LessonSource,
+    Problem,
+    ReadingSource,
+    VariantSource,
+    Where,
+    WorksheetSource,
+)
+from course.yaml_lines import LineMap
 
-COURSE_FILE = "course.yaml"
-MAX_FILE_BYTES = 2 * 1024 * 1024
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Where:
-    path: str
-    line: int
-
-
-@dataclass
-class AuthorSource:
-    slug: str
-    name: str
-    profile_url: str | None
-    profile_label: str | None
-    where: Where = field(compare=False)
-
-
-@dataclass
-class WorksheetSource:
-    slug: str
-    title: str
-    line: int
-
-
-@dataclass
-class LessonSource:
-    slug: str
-    title: str
-    path: str
-    author: str | None
-    learning_goal: str
-    reading: list[str]
-    worksheets: list[WorksheetSource]
-    rendered: Rendered
-    lines: dict[str, int] = field(default_factory=dict)
-    """File lines of front matter keys, and of each listed reading ("reading:<slug>")."""
-
-
-@dataclass
-class VariantSource:
-    industry: str
-    label: str
-    companies: list[dict[str, str | None]]
-    task_html: str
-
-
-@dataclass
-class ExerciseSource:
-    slug: str
-    title: str
-    lesson: str
-    work_step: str
-    variants: list[VariantSource]
-    where: Where
-    lesson_line: int
-    work_step_line: int
-
-
-@dataclass
-class ReadingSource:
-    slug: str
-    title: str
-    credit: str
-    author: str | None
-    path: str
-    rendered: Rendered
-    lines: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class CourseSource:
-    slug: str
-    title: str
-    description: str
-    language: str
-    path: str
-    slug_line: int = 1
-    authors: list[AuthorSource] = field(default_factory=list)
-    lessons: list[LessonSource] = field(default_factory=list)
-    exercises: list[ExerciseSource] = field(default_factory=list)
-    readings: list[ReadingSource] = field(default_factory=list)
-
-
-@dataclass
-class ContentTree:
-    root: str
-    is_single_course: bool
-    courses: list[CourseSource] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class _File:
-    """Problems and typed field access for one file."""
-
-    def __init__(self, tree: ContentTree, path: Path) -> None:
-        self.tree = tree
-        self.path = str(path)
-
-    def problem(self, line: int, message: str) -> None:
-        self.tree.problems.append(Problem(self.path, line, message))
-
-    def mapping(self, value: Any, line: int, what: str) -> LineMap | None:
-        if isinstance(value, LineMap):
-            return value
-        self.problem(line, f"{what} must be a mapping of 'key: value' lines")
-        return None
-
-    def keys(self, data: LineMap, allowed: set[str], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                self.problem(data.line_of(key), f"unknown key '{key}' in {what} (known: {known})")
-
-    def text(self, data: LineMap, key: str, *, required: bool = True, limit: int = 300) -> str:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(data.line, f"missing key '{key}'")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(data.line_of(key), f"'{key}' must be non-empty text")
-            return ""
-        if len(value) > limit:
-            self.problem(data.line_of(key), f"'{key}' is longer than {limit} characters")
-        return value.strip()
-
-    def slug(self, data: LineMap, key: str, *, required: bool = True) -> str:
-        value = self.text(data, key, required=required, limit=100)
-        if value and not SLUG_PATTERN.match(value):
-            self.problem(data.line_of(key), f"'{key}: {value}' is not a slug (a-z, 0-9, -)")
-            return ""
-        return value
-
-    def url(self, data: LineMap, key: str) -> str | None:
-        value = self.text(data, key, required=False, limit=500)
-        if value and not _URL.match(value):
-            self.problem(data.line_of(key), f"'{key}' must be an http(s) URL")
-            return None
-        return value or None
-
-    def slug_list(self, data: LineMap, key: str) -> list[tuple[str, int]]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.problem(data.line_of(key), f"'{key}' must be a list")
-            return []
-        result = []
-        for index, item in enumerate(value):
-            line = value.line_of(index) if isinstance(value, LineList) else data.line_of(key)
-            if not isinstance(item, str) or not SLUG_PATTERN.match(item):
-                self.problem(line, f"'{item}' in '{key}' is not a slug (a-z, 0-9, -)")
-            else:
-                result.append((item, line))
-        return result
-
-    def read(self, path: Path) -> str | None:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                self.problem(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
-                return None
-            return path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.problem(1, "file is not UTF-8 text")
-        except OSError as exc:
-            self.problem(1, f"cannot read file: {exc.strerror}")
-        return None
-
-    def yaml(self, text: str, first_line: int = 1) -> Any:
-        try:
-            return yaml_lines.load(text, first_line)
-        except YamlError as exc:
-            self.problem(exc.line, exc.message)
-            return None
-
-    def front_matter(self, path: Path) -> tuple[LineMap, str, int, int] | None:
-        """(front matter, body, body's first line, closing '---' line) of a Markdown file."""
-        text = self.read(path)
-        if text is None:
-            return None
-        boundaries = list(YAMLHandler.FM_BOUNDARY.finditer(text))
-        if not YAMLHandler().detect(text) or len(boundaries) < 2 or boundaries[0].start() != 0:
-            self.problem(1, "missing front matter: start the file with '---', YAML, '---'")
-            return None
-        start, end = boundaries[0], boundaries[1]
-        meta = self.yaml(text[start.end() : end.start()], text.count("\n", 0, start.end()) + 1)
-        if meta is None:
-            return None
-        data = self.mapping(meta, 2, "front matter")
-        if data is None:
-            return None
-        body_line = text.count("\n", 0, end.end()) + 1
-        return data, text[end.end() :], body_line, text.count("\n", 0, end.start()) + 1
-
-    def rendered(self, rendered: Rendered) -> Rendered:
-        for line, message in rendered.problems:
-            self.problem(line, message)
-        return rendered
+__all__ = ["ContentTree", "CourseSource", "LessonSource", "Problem", "read_tree"]
 
 
 def read_tree(path: str | Path) -> ContentTree:
@@ -250,12 +52,12 @@ def read_tree(path: str | Path) -> ContentTree:
         course = _read_course(tree, folder)
         if course is not None:
             tree.courses.append(course)
-    _check_across_courses(tree)
+    check_across_courses(tree)
     return tree
 
 
 def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
-    f = _File(tree, folder / COURSE_FILE)
+    f = SourceFile(tree, folder / COURSE_FILE)
     text = f.read(folder / COURSE_FILE)
     raw = f.yaml(text) if text is not None else None
     data = f.mapping(raw, 1, COURSE_FILE) if raw is not None else None
@@ -296,11 +98,11 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
             course.readings.append(reading)
     for exercise_path in sorted((folder / "exercises").glob("*.yaml")):
         course.exercises += _read_exercises(tree, exercise_path)
-    _check_course(tree, course)
+    check_course(tree, course)
     return course
 
 
-def _read_authors(f: _File, data: LineMap) -> list[AuthorSource]:
+def _read_authors(f: SourceFile, data: LineMap) -> list[AuthorSource]:
     raw = data.get("authors", [])
     if not isinstance(raw, list):
         f.problem(data.line_of("authors"), "'authors' must be a list")
@@ -324,7 +126,7 @@ def _read_authors(f: _File, data: LineMap) -> list[AuthorSource]:
 
 
 def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
-    f = _File(tree, path)
+    f = SourceFile(tree, path)
     parsed = f.front_matter(path)
     if parsed is None:
         return None
@@ -364,7 +166,7 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
 
 
 def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
-    f = _File(tree, path)
+    f = SourceFile(tree, path)
     parsed = f.front_matter(path)
     if parsed is None:
         return None
@@ -388,7 +190,7 @@ def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
 
 
 def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
-    f = _File(tree, path)
+    f = SourceFile(tree, path)
     text = f.read(path)
     raw = f.yaml(text) if text is not None else None
     data = f.mapping(raw, 1, path.name) if raw is not None else None
@@ -426,7 +228,7 @@ def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
     return exercises
 
 
-def _read_industries(f: _File, raw: Any, line: int, lesson: str) -> dict[str, VariantSource]:
+def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[str, VariantSource]:
     if raw is None:
         return {}
     data = f.mapping(raw, line, "industries")
@@ -457,7 +259,7 @@ def _read_industries(f: _File, raw: Any, line: int, lesson: str) -> dict[str, Va
     return result
 
 
-def _read_companies(f: _File, entry: LineMap) -> list[dict[str, str | None]]:
+def _read_companies(f: SourceFile, entry: LineMap) -> list[dict[str, str | None]]:
     raw = entry.get("companies")
     if not isinstance(raw, list) or not raw:
         f.problem(entry.line_of("companies"), "'companies' must be a non-empty list")
@@ -475,96 +277,3 @@ def _read_companies(f: _File, entry: LineMap) -> list[dict[str, str | None]]:
                 }
             )
     return companies
-
-
-def _check_course(tree: ContentTree, course: CourseSource) -> None:
-    """References between the files of one course, and duplicate slugs."""
-    authors = {a.slug for a in course.authors}
-    lessons = {lesson.slug: lesson for lesson in course.lessons}
-    readings = {r.slug for r in course.readings}
-    _duplicates(tree, "author", [(a.slug, a.where) for a in course.authors])
-    for lesson in course.lessons:
-        f = _File(tree, Path(lesson.path))
-        if lesson.author and lesson.author not in authors:
-            f.problem(lesson.lines["author"], f"author '{lesson.author}' is not in {COURSE_FILE}")
-        for slug in lesson.reading:
-            if slug not in readings:
-                f.problem(lesson.lines[f"reading:{slug}"], f"reading '{slug}' does not exist")
-        sheets = [(w.slug, Where(lesson.path, w.line)) for w in lesson.worksheets]
-        _duplicates(tree, "worksheet", sheets)
-        targets = {
-            "worksheet": {w.slug for w in lesson.worksheets},
-            "exercise": {e.slug for e in course.exercises if e.lesson == lesson.slug},
-            "lesson": set(lessons),
-            "reading": readings,
-        }
-        _check_references(f, lesson.rendered, targets)
-        named = {r.target for r in lesson.rendered.references if r.kind == "worksheet"}
-        for sheet in lesson.worksheets:
-            if sheet.slug and sheet.slug not in named:
-                f.problem(sheet.line, f"worksheet '{sheet.slug}' is never named in the text")
-    for reading in course.readings:
-        f = _File(tree, Path(reading.path))
-        if reading.author and reading.author not in authors:
-            f.problem(reading.lines["author"], f"author '{reading.author}' is not in {COURSE_FILE}")
-        targets = {"lesson": set(lessons), "reading": readings, "worksheet": set()}
-        _check_references(f, reading.rendered, targets | {"exercise": set()})
-    _duplicates(
-        tree, "reading", [(r.slug, Where(r.path, r.lines["slug"])) for r in course.readings]
-    )
-    for exercise in course.exercises:
-        f = _File(tree, Path(exercise.where.path))
-        lesson_source = lessons.get(exercise.lesson)
-        if lesson_source is None:
-            if exercise.lesson:
-                f.problem(exercise.lesson_line, f"lesson '{exercise.lesson}' does not exist")
-        elif exercise.work_step and not lesson_source.rendered.block(
-            "arbeitsschritt", exercise.work_step
-        ):
-            f.problem(
-                exercise.work_step_line,
-                f"work step '{exercise.work_step}' does not exist in lesson '{exercise.lesson}'"
-                f" (write '::: arbeitsschritt {exercise.work_step}' there)",
-            )
-    _duplicates(tree, "exercise", [(f"{e.lesson}/{e.slug}", e.where) for e in course.exercises])
-
-
-def _check_references(f: _File, rendered: Rendered, targets: dict[str, set[str]]) -> None:
-    for ref in rendered.references:
-        if ref.kind == "fragment":
-            if ref.target not in rendered.ids:
-                f.problem(ref.line, f"link to '#{ref.target}': no heading or block has that id")
-        elif ref.target not in targets[ref.kind]:
-            f.problem(ref.line, f"link to {ref.kind} '{ref.target}': it does not exist")
-
-
-def _duplicates(tree: ContentTree, what: str, items: list[tuple[str, Where]]) -> None:
-    first: dict[str, Where] = {}
-    for slug, where in items:
-        if slug and slug in first:
-            earlier = first[slug]
-            tree.problems.append(
-                Problem(
-                    where.path,
-                    where.line,
-                    f"duplicate {what} slug '{slug}' (first at {earlier.path}:{earlier.line})",
-                )
-            )
-        first.setdefault(slug, where)
-
-
-def _check_across_courses(tree: ContentTree) -> None:
-    courses = [(c.slug, Where(f"{c.path}/{COURSE_FILE}", c.slug_line)) for c in tree.courses]
-    _duplicates(tree, "course", courses)
-    authors: dict[str, AuthorSource] = {}
-    for course in tree.courses:
-        for author in course.authors:
-            other = authors.setdefault(author.slug, author)
-            if other != author:
-                tree.problems.append(
-                    Problem(
-                        author.where.path,
-                        author.where.line,
-                        f"author '{author.slug}' differs from its entry in {other.where.path}",
-                    )
-                )
