@@ -78,11 +78,13 @@ class _Probe:
         return tuple(values[n] for n in self.names) if self.names is not None else values
 
 
-_probes: dict[int, _Probe] = {}
+_last_probe: _Probe | None = None
 
 
 def _probe_for(engine: Engine) -> _Probe:
-    probe = _probes.get(id(engine))
+    """The compiled probe for ``engine`` (one slot: a process has one app engine)."""
+    global _last_probe
+    probe = _last_probe
     if probe is None or probe.source is not engine:
         compiled = _LESSON_PROBE.compile(dialect=engine.dialect)
         names = tuple(compiled.positiontup or ()) if compiled.positional else None
@@ -92,8 +94,7 @@ def _probe_for(engine: Engine) -> _Probe:
         reader = engine
         if engine.dialect.name == "postgresql":
             reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-        probe = _Probe(engine, reader, str(compiled), names)
-        _probes[id(engine)] = probe
+        probe = _last_probe = _Probe(engine, reader, str(compiled), names)
     return probe
 
 

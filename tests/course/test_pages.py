@@ -369,3 +369,39 @@ def test_every_link_on_the_course_pages_leads_to_a_page_that_exists(
     assert any(p.endswith("/reading/interaktion-im-social-web") for p in seen)
     assert f"/c/{learner.context_id}/" in seen
     assert "/static/kurswerk.css" in seen
+
+
+def test_internal_links_of_every_kind_lead_to_their_pages(
+    db: Session, content_copy, client: TestClient, make_learner: MakeLearner
+):
+    from course import content
+    from tests.course.test_content_check import LESSON as LESSON_FILE
+    from tests.course.test_content_check import edit
+
+    edit(
+        content_copy / LESSON_FILE,
+        "Diese Erkenntnis ist eine zentrale",
+        "Siehe [die Übung](uebung:art-der-kundenbeziehung), [den Gastbeitrag]"
+        "(lektuere:interaktion-im-social-web), [diese Lektion](lektion:kundenbeziehungen)"
+        " und [den Anfang](#grundlagen). Diese Erkenntnis ist eine zentrale",
+    )
+    assert content.check(content_copy) == []
+    content.load(db, content_copy)
+    db.commit()
+    learner = make_learner()
+
+    page = get_page(client, learner, lesson_url(learner))
+    paragraph = next(
+        p for p in page.find("div", cls="lesson-body").find_all("p") if "Siehe" in p.text
+    )
+    hrefs = [a.attrs["href"] for a in paragraph.find_all("a")]
+    base = f"/c/{learner.context_id}"
+    assert [urlsplit(h).path for h in hrefs[:3]] == [
+        f"{base}/lessons/{LESSON}/exercises/art-der-kundenbeziehung",
+        f"{base}/reading/interaktion-im-social-web",
+        f"{base}/lessons/{LESSON}",
+    ]
+    assert hrefs[3] == "#grundlagen"
+    for href in hrefs[:3]:
+        assert parse_qs(urlsplit(href).query)["kt"]
+        assert client.get(href).status_code == 200
