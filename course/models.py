@@ -1,1 +1,215 @@
-"""Tables of the course domain (filled in by the course content work)."""
+"""Tables of the course domain: the course as loaded from ``content/``, its binding to LMS
+courses, and each learner's reading progress.
+
+Content rows are written only by ``course.content.load`` and are never deleted: content
+that disappears from the files gets ``archived_at`` set, because learner data (progress,
+later submissions and forum posts) points at it. Learner rows reference content by id.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def _text() -> Column:
+    return Column(Text, nullable=False, default="")
+
+
+def _json() -> Column:
+    return Column(JSON, nullable=False)
+
+
+class Industry(enum.StrEnum):
+    """The industries an exercise can be practised in ("Branchenvorschläge")."""
+
+    MEDIA = "media"
+    FMCG = "fmcg"
+    RETAIL = "retail"
+    B2B = "b2b"
+
+
+class Course(SQLModel, table=True):
+    """A course as one folder under ``content/``. ``content_version`` is a hash of
+    everything the loader wrote for it: pages cache rendered content under it."""
+
+    __tablename__ = "course"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=_text())
+    language: str = Field(default="de", max_length=8)
+    content_version: str = Field(default="", max_length=64)
+    source_path: str = Field(default="", max_length=500)
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Author(SQLModel, table=True):
+    """A person credited for a lesson or a reading. The profile link is shown only when
+    ``profile_url`` is set: we never invent one."""
+
+    __tablename__ = "course_author"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    name: str = Field(max_length=200)
+    profile_url: str | None = Field(default=None, max_length=500)
+    profile_label: str | None = Field(default=None, max_length=200)
+
+
+class Lesson(SQLModel, table=True):
+    __tablename__ = "lesson"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="course.id", index=True)
+    slug: str = Field(max_length=100)
+    position: int = 0
+    title: str = Field(max_length=300)
+    learning_goal: str = Field(default="", sa_column=_text())
+    author_id: int | None = Field(default=None, foreign_key="course_author.id", ondelete="SET NULL")
+    body_html: str = Field(default="", sa_column=_text())
+    toc: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
+    word_count: int = 0
+    reading_minutes: int = 0
+    source_path: str = Field(default="", max_length=500)
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Exercise(SQLModel, table=True):
+    """An exercise of a lesson; its task is the lesson's ``::: arbeitsschritt`` block
+    named by ``work_step`` (kept as rendered HTML in ``task_html``)."""
+
+    __tablename__ = "exercise"
+    __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id", index=True)
+    slug: str = Field(max_length=100)
+    position: int = 0
+    title: str = Field(max_length=300)
+    work_step: str = Field(default="", max_length=120)
+    task_html: str = Field(default="", sa_column=_text())
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class ExerciseVariant(SQLModel, table=True):
+    """The exercise applied to one industry: example companies and the task for it.
+
+    ``companies`` is a list of ``{"name": str, "url": str | None, "note": str | None}``.
+    """
+
+    __tablename__ = "exercise_variant"
+    __table_args__ = (
+        UniqueConstraint("exercise_id", "industry"),
+        CheckConstraint("industry IN ('media', 'fmcg', 'retail', 'b2b')", name="industry"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    exercise_id: int = Field(foreign_key="exercise.id", index=True)
+    industry: str = Field(max_length=16)
+    position: int = 0
+    label: str = Field(default="", max_length=200)
+    companies: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
+    task_html: str = Field(default="", sa_column=_text())
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Worksheet(SQLModel, table=True):
+    """A worksheet template ("Arbeitsvorlage") the lesson names. We hold its name and the
+    process step it belongs to (``step_html``), not a file: none has been supplied."""
+
+    __tablename__ = "worksheet"
+    __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id", index=True)
+    slug: str = Field(max_length=100)
+    position: int = 0
+    title: str = Field(max_length=300)
+    step_anchor: str = Field(default="", max_length=200)
+    step_title: str = Field(default="", max_length=300)
+    step_html: str = Field(default="", sa_column=_text())
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Reading(SQLModel, table=True):
+    """Further reading ("Weiterführende Literatur") of a course, e.g. a guest article."""
+
+    __tablename__ = "reading"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="course.id", index=True)
+    slug: str = Field(max_length=100)
+    title: str = Field(max_length=300)
+    credit_label: str = Field(default="", max_length=200)
+    author_id: int | None = Field(default=None, foreign_key="course_author.id", ondelete="SET NULL")
+    body_html: str = Field(default="", sa_column=_text())
+    word_count: int = 0
+    reading_minutes: int = 0
+    source_path: str = Field(default="", max_length=500)
+    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LessonReading(SQLModel, table=True):
+    """Which readings a lesson recommends, in order."""
+
+    __tablename__ = "lesson_reading"
+    __table_args__ = (UniqueConstraint("lesson_id", "reading_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id", index=True)
+    reading_id: int = Field(foreign_key="reading.id", index=True)
+    position: int = 0
+
+
+class CourseBinding(SQLModel, table=True):
+    """Which course an LMS course (context) shows; chosen once, then remembered."""
+
+    __tablename__ = "course_binding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    context_id: int = Field(foreign_key="lms_context.id", unique=True, ondelete="CASCADE")
+    course_id: int = Field(foreign_key="course.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LessonProgress(SQLModel, table=True):
+    """A learner's reading state of a lesson within one LMS course (``read_at`` set =
+    "gelesen"; unset again when the learner marks it unread)."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "context_id", "lesson_id"),
+        Index("ix_lesson_progress_context_id_lesson_id", "context_id", "lesson_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
+    context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
+    lesson_id: int = Field(foreign_key="lesson.id")
+    read_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

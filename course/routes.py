@@ -1,7 +1,105 @@
-"""Course routes: filled in by the course content work."""
+"""Course pages: course home, lesson, exercise by industry, worksheet, further reading,
+and the "gelesen" toggle. Thin: authorise (ContextPrincipal), call the service, render."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from course import service
+from course.messages import MESSAGES
+from course.models import Industry
+from course.views import LessonPage
+from kurswerk import i18n
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, codec
+from kurswerk.db import SessionDep, new_session
+from kurswerk.templating import add_template_folder, render, with_query
+
+add_template_folder(Path(__file__).parent / "templates")
+i18n.register(MESSAGES)
+
+router = APIRouter(prefix="/c/{context}")
+
+
+@router.get("/", name="course_home")
+def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> HTMLResponse:
+    home = service.course_home(session, principal)
+    return render(request, "course/home.html", {"home": home})
+
+
+@router.get("/lessons/{slug}", name="lesson")
+async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HTMLResponse:
+    """The hot path, ``async`` by exception to "DB routes are def" (measured: the thread
+    hops of a ``def`` route and ``SessionDep`` cost more CPU than the page's one query).
+
+    The warm path makes one indexed read inline (no session, no write); everything else
+    (first visit of an LMS course, a lesson not cached yet) runs in the threadpool with a
+    session that commits.
+    """
+    engine = request.app.state.engine
+    page = service.cached_lesson_page(engine, principal, slug)
+    if page is None:
+        page = await run_in_threadpool(_lesson_page_in_transaction, engine, principal, slug)
+    links = service.lesson_links(principal.context_id, slug)
+    return render(request, "course/lesson.html", {"page": page, "links": links})
+
+
+def _lesson_page_in_transaction(engine: Engine, principal: Principal, slug: str) -> LessonPage:
+    with new_session(engine) as session:
+        page = service.lesson_page(session, principal, slug)
+        session.commit()
+    return page
+
+
+@router.post("/lessons/{slug}/read", name="lesson_read", dependencies=[CsrfChecked])
+def lesson_read(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    slug: str,
+    read: Annotated[bool, Form()],
+) -> RedirectResponse:
+    """Mark read / unread, then back to the lesson (post-redirect-get)."""
+    service.set_lesson_read(session, principal, slug, read)
+    target = with_query(
+        f"/c/{principal.context_id}/lessons/{slug}", kt=codec(request).issue(principal)
+    )
+    return RedirectResponse(f"{target}#kw-progress", status_code=303)
+
+
+@router.get("/lessons/{slug}/exercises/{exercise_slug}", name="exercise")
+def exercise(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    slug: str,
+    exercise_slug: str,
+    industry: Industry | None = None,
+) -> HTMLResponse:
+    page = service.exercise_page(session, principal, slug, exercise_slug, industry)
+    return render(request, "course/exercise.html", {"page": page})
+
+
+@router.get("/lessons/{slug}/worksheets/{worksheet_slug}", name="worksheet")
+def worksheet(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    slug: str,
+    worksheet_slug: str,
+) -> HTMLResponse:
+    page = service.worksheet_page(session, principal, slug, worksheet_slug)
+    return render(request, "course/worksheet.html", {"page": page})
+
+
+@router.get("/reading/{slug}", name="reading")
+def reading(
+    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
+) -> HTMLResponse:
+    page = service.reading_page(session, principal, slug)
+    return render(request, "course/reading.html", {"page": page})

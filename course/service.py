@@ -1,0 +1,273 @@
+"""The course's rules, callable without HTTP: which course an LMS course shows, the pages'
+data, reading progress, and the registry of links a lesson may show. Other packages reach
+the course domain through this module.
+
+Nothing here commits; the request's session (or the caller) owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
+from course.models import (
+    Exercise,
+    ExerciseVariant,
+    Industry,
+    Lesson,
+    LessonProgress,
+    LessonReading,
+    Reading,
+    Worksheet,
+    utcnow,
+)
+from course.views import (
+    Company,
+    CourseHome,
+    ExercisePage,
+    ItemView,
+    LessonSummary,
+    ReadingPage,
+    VariantView,
+    WorksheetPage,
+    split_links,
+)
+from kurswerk.auth import Principal
+from kurswerk.errors import NotFound
+
+__all__ = [
+    "LessonLink",
+    "bind_course",
+    "cached_lesson_page",
+    "clear_cache",
+    "course_for_context",
+    "course_home",
+    "exercise_page",
+    "find_exercise",
+    "lesson_links",
+    "lesson_page",
+    "reading_page",
+    "register_lesson_link",
+    "set_lesson_read",
+    "unregister_lesson_link",
+    "worksheet_page",
+]
+
+
+def _id(value: int | None) -> int:
+    """The id of a row read from the database (never None there)."""
+    assert value is not None
+    return value
+
+
+# --- Links a lesson shows only when their target exists ------------------------------
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    """A link in the lesson header that a later feature provides (FAQ/forum for
+    "Fragen zum Inhalt der Lektion", ...). ``path(context_id, lesson_slug)`` returns the
+    target path, or None where it does not exist; unregistered links are not shown."""
+
+    key: str
+    label_key: str
+    path: Callable[[int, str], str | None]
+
+
+_lesson_links: dict[str, LessonLink] = {}
+
+
+def register_lesson_link(link: LessonLink) -> None:
+    _lesson_links[link.key] = link
+
+
+def unregister_lesson_link(key: str) -> None:
+    _lesson_links.pop(key, None)
+
+
+def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
+    """(label key, path) of every registered link that has a target for this lesson."""
+    result = []
+    for link in _lesson_links.values():
+        path = link.path(context_id, lesson_slug)
+        if path:
+            result.append((link.label_key, path))
+    return result
+
+
+# --- Progress ------------------------------------------------------------------------
+
+
+def set_lesson_read(session: Session, principal: Principal, slug: str, read: bool) -> datetime:
+    """Mark a lesson read (or unread again) for this learner in this LMS course."""
+    course = active_course(session, principal.context_id)
+    lesson = active_lesson(session, course, slug)
+    now = utcnow()
+    values = {
+        "user_id": principal.user_id,
+        "context_id": principal.context_id,
+        "lesson_id": lesson.id,
+        "read_at": now if read else None,
+        "updated_at": now,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(LessonProgress.__table__).values(**values)  # type: ignore[attr-defined]
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "context_id", "lesson_id"],
+        set_={"read_at": values["read_at"], "updated_at": now},
+    )
+    session.exec(statement)
+    return now
+
+
+# --- Other pages ---------------------------------------------------------------------
+
+
+def course_home(session: Session, principal: Principal) -> CourseHome:
+    course = active_course(session, principal.context_id)
+    rows = session.exec(
+        select(Lesson.slug, Lesson.title, Lesson.reading_minutes, LessonProgress.read_at)
+        .outerjoin(
+            LessonProgress,
+            and_(
+                col(LessonProgress.lesson_id) == col(Lesson.id),
+                col(LessonProgress.user_id) == principal.user_id,
+                col(LessonProgress.context_id) == principal.context_id,
+            ),
+        )
+        .where(Lesson.course_id == course.id, col(Lesson.archived_at).is_(None))
+        .order_by(col(Lesson.position))
+    ).all()
+    return CourseHome(
+        course_id=_id(course.id),
+        title=course.title,
+        description=course.description,
+        language=course.language,
+        lessons=tuple(LessonSummary(s, t, m, read_at is not None) for s, t, m, read_at in rows),
+    )
+
+
+def find_exercise(
+    session: Session, context_id: int, lesson_slug: str, exercise_slug: str
+) -> Exercise:
+    """The active exercise of a lesson of this LMS course's course (for later features)."""
+    course = active_course(session, context_id)
+    lesson = active_lesson(session, course, lesson_slug)
+    exercise = session.exec(
+        select(Exercise).where(
+            Exercise.lesson_id == lesson.id,
+            Exercise.slug == exercise_slug,
+            col(Exercise.archived_at).is_(None),
+        )
+    ).first()
+    if exercise is None:
+        raise NotFound("course.exercise_not_found", reason=f"no exercise {exercise_slug!r}")
+    return exercise
+
+
+def exercise_page(
+    session: Session,
+    principal: Principal,
+    lesson_slug: str,
+    exercise_slug: str,
+    industry: Industry | None = None,
+) -> ExercisePage:
+    course = active_course(session, principal.context_id)
+    lesson = active_lesson(session, course, lesson_slug)
+    exercise = find_exercise(session, principal.context_id, lesson_slug, exercise_slug)
+    rows = session.exec(
+        select(ExerciseVariant)
+        .where(
+            ExerciseVariant.exercise_id == exercise.id,
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.position))
+    ).all()
+    variants = tuple(
+        VariantView(
+            industry=row.industry,
+            label=row.label,
+            companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
+            task_parts=split_links(row.task_html),
+        )
+        for row in rows
+    )
+    selected = None
+    if industry is not None:
+        selected = next((v for v in variants if v.industry == industry.value), None)
+        if selected is None:
+            raise NotFound("course.variant_not_found", reason=f"no variant {industry.value}")
+    return ExercisePage(
+        course_title=course.title,
+        language=course.language,
+        lesson=ItemView(lesson.slug, lesson.title),
+        exercise_id=_id(exercise.id),
+        slug=exercise.slug,
+        title=exercise.title,
+        task_parts=split_links(exercise.task_html),
+        variants=variants,
+        selected=selected,
+    )
+
+
+def worksheet_page(
+    session: Session, principal: Principal, lesson_slug: str, worksheet_slug: str
+) -> WorksheetPage:
+    course = active_course(session, principal.context_id)
+    lesson = active_lesson(session, course, lesson_slug)
+    sheet = session.exec(
+        select(Worksheet).where(
+            Worksheet.lesson_id == lesson.id,
+            Worksheet.slug == worksheet_slug,
+            col(Worksheet.archived_at).is_(None),
+        )
+    ).first()
+    if sheet is None:
+        raise NotFound("course.worksheet_not_found", reason=f"no worksheet {worksheet_slug!r}")
+    return WorksheetPage(
+        course_title=course.title,
+        language=course.language,
+        lesson=ItemView(lesson.slug, lesson.title),
+        slug=sheet.slug,
+        title=sheet.title,
+        step_anchor=sheet.step_anchor,
+        step_title=sheet.step_title,
+        step_parts=split_links(sheet.step_html),
+    )
+
+
+def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPage:
+    course = active_course(session, principal.context_id)
+    reading = session.exec(
+        select(Reading).where(
+            Reading.course_id == course.id,
+            Reading.slug == slug,
+            col(Reading.archived_at).is_(None),
+        )
+    ).first()
+    if reading is None:
+        raise NotFound("course.reading_not_found", reason=f"no reading {slug!r}")
+    lessons = session.exec(
+        select(Lesson.slug, Lesson.title)
+        .join(LessonReading)
+        .where(LessonReading.reading_id == reading.id, col(Lesson.archived_at).is_(None))
+        .order_by(col(Lesson.position))
+    ).all()
+    return ReadingPage(
+        course_title=course.title,
+        language=course.language,
+        slug=reading.slug,
+        title=reading.title,
+        credit_label=reading.credit_label,
+        author=author_view(session, reading.author_id),
+        reading_minutes=reading.reading_minutes,
+        body_parts=split_links(reading.body_html),
+        lessons=tuple(ItemView(s, t) for s, t in lessons),
+    )
