@@ -1,10 +1,7 @@
 """outbox: emails and LMS service calls written with the change, delivered by the worker
 
 Revision ID: 0003
-Revises: 0001
-
-Note: branched from 0001 while 0002 was written in parallel; at merge it is re-pointed
-to ``down_revision = "0002"`` (the table has no foreign keys, so the order is free).
+Revises: 0002
 Create Date: 2026-11-22 11:29:13.584544
 """
 
@@ -16,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
