@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import course.models
+import feedback.models
 import kurswerk.outbox_models
 import lti.models
+import uploads.models
 
-__all__ = ["course", "kurswerk", "lti"]
+__all__ = ["course", "feedback", "kurswerk", "lti", "uploads"]

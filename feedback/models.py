@@ -1,0 +1,59 @@
+"""Tables of the feedback domain: review claims and written feedback."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from lti.models import utcnow
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class ReviewClaim(SQLModel, table=True):
+    """One tutor at a time works on a submission; a claim expires, and another tutor or an
+    admin can take it over. Taking a claim is one conditional UPDATE/INSERT, so two tutors
+    claiming at once cannot both win."""
+
+    __tablename__ = "review_claim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", unique=True, ondelete="CASCADE")
+    tutor_user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
+    claimed_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts())
+
+
+class FeedbackStatus(enum.StrEnum):
+    DRAFT = "draft"
+    RELEASED = "released"
+
+
+class Feedback(SQLModel, table=True):
+    """A tutor's written feedback on one submission version; nothing reaches the learner
+    before ``released_at`` is set."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("submission_version_id"),
+        CheckConstraint("status IN ('draft', 'released')", name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    submission_version_id: int = Field(foreign_key="submission_version.id", ondelete="CASCADE")
+    tutor_user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
+    body_markdown: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    attachment_key: str | None = Field(default=None, max_length=200)
+    attachment_name: str | None = Field(default=None, max_length=255)
+    status: str = Field(default=FeedbackStatus.DRAFT.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    released_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

@@ -1,0 +1,112 @@
+"""Who may upload: the coaching entitlement rule.
+
+A learner holds a coaching package in an LMS course when a grant names them (by user, or
+by email before their first launch) in that course, the grant is not revoked, today lies
+within both the grant's and the package's validity, and the package is not archived.
+The package's ``feedback_quota`` counts *submissions* (an exercise in an industry): a
+resubmission is a new version of the same submission and costs nothing more.
+
+Email grants are resolved here, lazily: the first entitlement check after the person's
+launch binds the grant to their user, so a grant made before they ever arrived works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from lti.models import PlatformUser, utcnow
+from uploads.models import CoachingGrant, CoachingPackage, Submission
+
+
+@dataclass(frozen=True)
+class CoachingStatus:
+    grant: CoachingGrant | None
+    package: CoachingPackage | None
+    submissions_used: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.grant is not None and self.package is not None
+
+    @property
+    def feedback_remaining(self) -> int | None:
+        """Submissions still covered; None means unlimited (or no package at all)."""
+        if self.package is None or self.package.feedback_quota is None:
+            return None
+        return max(0, self.package.feedback_quota - self.submissions_used)
+
+    def may_submit_new(self) -> bool:
+        remaining = self.feedback_remaining
+        return self.active and (remaining is None or remaining > 0)
+
+
+def normalise_email(value: str | None) -> str | None:
+    value = (value or "").strip().lower()
+    return value or None
+
+
+def _within(today: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= today) and (end is None or today <= end)
+
+
+def resolve_email_grants(session: Session, *, user_id: int, context_id: int) -> int:
+    """Bind open email grants in this course to the user who now has that email."""
+    user = session.get(PlatformUser, user_id)
+    email = normalise_email(user.email if user else None)
+    if email is None:
+        return 0
+    grants = session.exec(
+        select(CoachingGrant).where(
+            CoachingGrant.context_id == context_id,
+            CoachingGrant.user_id.is_(None),  # type: ignore[union-attr]
+            CoachingGrant.email == email,
+        )
+    ).all()
+    for grant in grants:
+        grant.user_id = user_id
+        grant.updated_at = utcnow()
+        session.add(grant)
+    if grants:
+        session.flush()
+    return len(grants)
+
+
+def coaching_status(
+    session: Session, *, user_id: int, context_id: int, today: date | None = None
+) -> CoachingStatus:
+    today = today or utcnow().date()
+    resolve_email_grants(session, user_id=user_id, context_id=context_id)
+    rows = session.exec(
+        select(CoachingGrant, CoachingPackage)
+        .join(CoachingPackage, CoachingPackage.id == CoachingGrant.package_id)  # type: ignore[arg-type]
+        .where(
+            CoachingGrant.context_id == context_id,
+            CoachingGrant.user_id == user_id,
+            CoachingGrant.revoked_at.is_(None),  # type: ignore[union-attr]
+            CoachingPackage.archived_at.is_(None),  # type: ignore[union-attr]
+        )
+        .order_by(col(CoachingGrant.id))
+    ).all()
+    valid = [
+        (grant, package)
+        for grant, package in rows
+        if _within(today, grant.valid_from, grant.valid_until)
+        and _within(today, package.valid_from, package.valid_until)
+    ]
+    if not valid:
+        return CoachingStatus(grant=None, package=None)
+    # Prefer an unlimited package, then the largest quota.
+    grant, package = max(
+        valid,
+        key=lambda pair: (pair[1].feedback_quota is None, pair[1].feedback_quota or 0),
+    )
+    used = session.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(Submission.context_id == context_id, Submission.user_id == user_id)
+    ).one()
+    return CoachingStatus(grant=grant, package=package, submissions_used=int(used))
