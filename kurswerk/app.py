@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import course.routes
+import feedback.routes
 import lti.routes
+import uploads.routes
 from kurswerk import routes as shell_routes
 from kurswerk.auth import SessionCodec
 from kurswerk.db import make_engine
@@ -22,7 +24,7 @@ from kurswerk.settings import Settings, get_settings
 
 log = logging.getLogger("kurswerk")
 
-DOMAIN_ROUTES = (lti.routes, course.routes)
+DOMAIN_ROUTES = (lti.routes, course.routes, uploads.routes, feedback.routes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

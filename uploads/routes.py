@@ -1,0 +1,18 @@
+"""HTTP routes of the uploads domain (coaching administration, submissions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from kurswerk import i18n
+from kurswerk.templating import add_template_folder
+from uploads.messages import MESSAGES
+
+router = APIRouter()
+
+
+def install(app: FastAPI) -> None:
+    add_template_folder(Path(__file__).parent / "templates")
+    i18n.register(MESSAGES)
