@@ -1,8 +1,4 @@
-"""NEEDS THE MERGE of the LTI launch (``lti/``) and the course pages (``course/``,
-``content/``). On the ``sim`` branch alone it fails in the ``registered_platform``
-fixture (``lti.service`` missing); that is expected, not a bug of this test.
-
-A learner's first visit, end to end in Chromium: the LMS simulator on ``localhost``
+"""A learner's first visit, end to end in Chromium: the LMS simulator on ``localhost``
 launches Kurswerk on ``127.0.0.1`` inside its iframe (a cross-site frame, as in
 Moodle), the learner lands on the course home, reads the lesson "Kundenbeziehungen",
 marks it read, and the progress survives a reload and a fresh launch. The lesson page
@@ -27,8 +23,8 @@ pytestmark = pytest.mark.e2e
 COURSE_TITLE = "Social-Media-Strategie"
 LESSON = "Kundenbeziehungen"
 MARK_READ = re.compile(r"als gelesen markieren", re.IGNORECASE)
+SHOW_TASK = re.compile(r"anzeigen", re.IGNORECASE)
 READ_STATE = re.compile(r"\bgelesen\b", re.IGNORECASE)
-EXERCISE_LINK = re.compile(r"Übung", re.IGNORECASE)
 
 
 def _tool_frame(page, stack):
@@ -86,10 +82,19 @@ def test_learner_reads_a_lesson_and_keeps_the_progress(page, demo_stack, axe):
 def test_exercise_page_has_no_wcag_violations(page, demo_stack, axe):
     tool = _launch_as_lena(page, demo_stack)
     _open_lesson(tool)
-    tool.get_by_role("link", name=EXERCISE_LINK).first.click()
+    # The lesson's task list links each exercise (not the in-page "Übungen" anchor).
+    tool.locator("a[href*='/exercises/']").first.click()
     expect(tool.get_by_role("heading", level=1)).to_be_visible()
     exercise = _tool_frame(page, demo_stack)
-    assert "/c/" in exercise.url, exercise.url
-
+    assert "/exercises/" in urlsplit(exercise.url).path, exercise.url
     violations = axe(exercise)
+    assert violations == [], describe(violations)
+
+    # Pick an industry: the task for it, with its example companies, is shown.
+    tool.locator("input[name=industry][value=retail]").check()
+    tool.locator("form button[type=submit]").filter(has_text=SHOW_TASK).click()
+    expect(tool.get_by_text("Douglas").first).to_be_visible()
+    chosen = _tool_frame(page, demo_stack)
+    assert "industry=retail" in chosen.url, chosen.url
+    violations = axe(chosen)
     assert violations == [], describe(violations)
