@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
+    "ExercisePage",
     "ExercisePanel",
     "LessonLink",
     "bind_course",
