@@ -185,3 +185,23 @@ def test_an_explicit_empty_list_runs_no_registered_task(engine, mail_settings, r
 def test_a_periodic_task_needs_a_positive_interval():
     with pytest.raises(ValueError, match="every_seconds"):
         outbox_worker.register_periodic(outbox_worker.PeriodicTask("x", 0, lambda _e, _n: None))
+
+
+def test_cli_worker_registers_the_domains_periodic_tasks(database_url, monkeypatch):
+    """``kurswerk worker`` runs the tutors' digest job, though it never builds the app."""
+    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+    monkeypatch.setenv("KURSWERK_ENV", "test")
+    monkeypatch.setattr(outbox_worker, "_periodic", {})  # nothing registered by earlier apps
+    seen: list[str] = []
+
+    def fake_run_worker(*_args, **_kwargs):
+        seen.extend(task.name for task in outbox_worker.periodic_tasks())
+        return outbox_worker.DeliveryReport()
+
+    monkeypatch.setattr(outbox_worker, "run_worker", fake_run_worker)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["worker", "--once"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "uploads.tutor_digest" in seen
