@@ -12,6 +12,7 @@ in the threadpool.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from functools import partial
 from typing import Annotated, Any
 
@@ -28,7 +29,7 @@ from course.service import ExercisePage
 from kurswerk import i18n
 from kurswerk.auth import CSRF_HEADER, ContextPrincipal, CsrfChecked, Principal, Role, codec
 from kurswerk.db import SessionDep, new_session
-from kurswerk.errors import AppError, Forbidden
+from kurswerk.errors import AppError, Forbidden, render_app_error
 from kurswerk.templating import environment, page_context, render, with_query
 from kurswerk.usertext import render_markdown
 from uploads import service
@@ -142,6 +143,23 @@ def _preflight_committed(
     return checked
 
 
+class _Body:
+    """The request body as the intake reads it, remembering whether it was read to the end.
+
+    A refusal sent before the whole body arrived carries ``Connection: close``: the server
+    then hangs up instead of reading (and discarding) the rest of, say, a 2 GB upload.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self._stream = request.stream()
+        self.finished = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+        self.finished = True
+
+
 @router.post("/c/{context}/exercises/{exercise_id}/submissions", name="submission_create")
 async def create_submission(
     request: Request,
@@ -151,6 +169,29 @@ async def create_submission(
     industry: str = "",
     idempotency_key: str = "",
     csrf_token: str | None = None,
+) -> Response:
+    body = _Body(request)
+    response: Response
+    try:
+        response = await _submit(
+            request, principal, session, body, exercise_id, industry, idempotency_key, csrf_token
+        )
+    except AppError as error:  # refused before or instead of the form: the error page
+        response = render_app_error(request, error)
+    if not body.finished:
+        response.headers["Connection"] = "close"
+    return response
+
+
+async def _submit(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    body: _Body,
+    exercise_id: int,
+    industry: str,
+    idempotency_key: str,
+    csrf_token: str | None,
 ) -> Response:
     session_codec = codec(request)
     header_token = request.headers.get(CSRF_HEADER)
@@ -175,7 +216,7 @@ async def create_submission(
             session,
             principal,
             checked,
-            request.stream(),
+            body.chunks(),
             request.headers,
             idempotency_key=idempotency_key,
             tools=_tools(request),

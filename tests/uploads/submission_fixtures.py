@@ -239,3 +239,32 @@ def storage_root(settings) -> Path:
 def text_of(html: str) -> str:
     """Visible text, tags removed, white-space collapsed (for message assertions)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+# --- a live server (real sockets: concurrency, streaming, the browser) ------------------------
+
+
+@pytest.fixture
+def live(app) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)

@@ -387,3 +387,16 @@ def test_the_same_exercise_in_another_industry_is_another_submission(web, db, pe
     upload_pdf(web, people.holder, exercise_id(db), industry="retail")
     rows = db.exec(select(Submission.industry, Submission.latest_version)).all()
     assert sorted(rows) == [("media", 1), ("retail", 1)]
+
+
+def test_a_refusal_before_the_body_was_read_to_the_end_closes_the_connection(web, db, people):
+    plain = people.learner()
+    early = upload_pdf(web, plain, exercise_id(db))  # no package: the body is never read
+    assert early.status_code == 403 and early.headers["connection"] == "close"
+    replay_key = new_key()
+    upload_pdf(web, people.holder, exercise_id(db), key=replay_key)
+    replay = upload_pdf(web, people.holder, exercise_id(db), key=replay_key)
+    assert replay.status_code == 303 and replay.headers["connection"] == "close"
+    # a file refused after the whole body arrived leaves the connection open
+    late = upload_pdf(web, people.holder, exercise_id(db), b"kein PDF")
+    assert late.status_code == 422 and "connection" not in late.headers
