@@ -5,12 +5,18 @@ Passed to templates as ``fmt`` (no filters added to the shared Jinja environment
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from kurswerk.mail import DISPLAY_TIMEZONE
 from kurswerk.outbox import as_utc
+from kurswerk.usertext import render_markdown
+
+_SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 _WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
@@ -51,6 +57,13 @@ class Formats:
             return f"{max(1, round(size / 1024))} KB"
         text = f"{size / (1024 * 1024):.1f} MB"
         return text.replace(".", ",") if self.locale == "de" else text
+
+
+def note_html(text: str) -> Markup:
+    """A learner's note as safe HTML: user Markdown (``kurswerk.usertext``), but a line
+    break they typed stays a line break (a note is written like a message, not a text
+    for CommonMark's soft breaks)."""
+    return render_markdown(_SINGLE_NEWLINE.sub("  \n", text))
 
 
 def attachment_disposition(display_name: str) -> str:

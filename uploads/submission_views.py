@@ -39,7 +39,7 @@ from uploads.models import TutorMailMode
 from uploads.pdfcheck import default_checker
 from uploads.scan import scanner_from_settings
 from uploads.storage import storage_from_settings
-from uploads.submission_format import Formats, attachment_disposition
+from uploads.submission_format import Formats, attachment_disposition, note_html
 from uploads.submission_messages import MESSAGES
 
 router = APIRouter()
@@ -72,17 +72,18 @@ def _tools(request: Request) -> service.SubmitTools:
     return tools
 
 
+_HELPERS = {"render_markdown": render_markdown, "note_html": note_html}
+
+
 def _fragment(request: Request, name: str, context: dict[str, Any]) -> Markup:
-    values = {**page_context(request), "render_markdown": render_markdown, **context}
-    html = environment.get_template(name).render(values)
+    html = environment.get_template(name).render({**page_context(request), **_HELPERS, **context})
     return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     principal = getattr(request.state, "principal", None)
     formats = Formats(principal.locale if principal else "de")
-    values = {"fmt": formats, "render_markdown": render_markdown, **context}
-    return render(request, name, values, status_code=status)
+    return render(request, name, {"fmt": formats, **_HELPERS, **context}, status_code=status)
 
 
 def _to(request: Request, principal: Principal, path: str, **params: str) -> RedirectResponse:

@@ -236,7 +236,7 @@ def test_the_detail_page_keeps_every_version_with_its_download(web, db, people):
         ex,
         pdfs.make_pdf(pages=1),
         filename="entwurf.pdf",
-        note="Erste Idee <script>alert(1)</script>",
+        note="Erste Idee <script>alert(1)</script>\nzweite Zeile",
     )
     upload_pdf(web, people.holder, ex, pdfs.make_pdf(pages=4), filename="final.pdf")
     submission = db.exec(select(Submission)).one()
@@ -249,6 +249,7 @@ def test_the_detail_page_keeps_every_version_with_its_download(web, db, people):
     assert "final.pdf" in versions[0].clean_text and "entwurf.pdf" in versions[1].clean_text
     assert "Erste Idee" in versions[1].clean_text
     assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;/script&gt;<br>\nzweite Zeile" in response.text  # typed line breaks stay
     links = [v.find("a").attrs["href"] for v in versions]
     assert [urlsplit(h).path.rsplit("/", 2)[-2:] for h in links] == [["2", "file"], ["1", "file"]]
     assert any(
