@@ -146,7 +146,7 @@ def preflight(
     industry: str,
     idempotency_key: str,
     *,
-    today: datetime | None = None,
+    now: datetime | None = None,
 ) -> Preflight | SubmissionResult:
     """Step 1: what the request may do before its body is read. Returns the first result
     when the key was used already; raises NotFound / Forbidden / AppError otherwise.
@@ -160,7 +160,7 @@ def preflight(
         session,
         user_id=principal.user_id,
         context_id=principal.context_id,
-        today=(today or utcnow()).date(),
+        today=(now or utcnow()).date(),
     )
     resubmission = existing_submission(session, principal, target) is not None
     _require_entitlement(status, resubmission)
