@@ -19,10 +19,13 @@ from tests.uploads import pdfs
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     EXERCISE,
     LESSON,
+    NOTHING,
     course_loaded,
     give_package,
     live,
     people,
+    storage_root,
+    stored,
 )
 from uploads.models import Submission, SubmissionVersion
 
@@ -172,3 +175,24 @@ def test_the_form_is_usable_with_the_keyboard(live, chromium, people):
         assert page.evaluate("document.activeElement.textContent.trim()") == "Lösung einreichen"
     finally:
         page.context.close()
+
+
+class TestAFileOverTheLimit:
+    @pytest.fixture
+    def settings(self, settings):
+        return settings.model_copy(update={"max_upload_mb": 1})
+
+    def test_the_browser_shows_the_german_message_and_nothing_is_stored(
+        self, live, chromium, db, people, tmp_path, settings
+    ):
+        """The refusal comes before the body is read and closes the connection; Chromium
+        still shows it (not a connection error)."""
+        big = tmp_path / "gross.pdf"
+        big.write_bytes(pdfs.make_pdf() + b"\n" * (30 * 1024 * 1024))
+        page = upload_through_the_form(chromium, live, people.holder, big)
+        try:
+            alert = page.get_by_role("alert").inner_text()
+            assert "Die Datei ist größer als 1 MB." in alert
+        finally:
+            page.context.close()
+        assert stored(db, storage_root(settings)) == NOTHING
