@@ -82,7 +82,8 @@ def exercise(
     industry: Industry | None = None,
 ) -> HTMLResponse:
     page = service.exercise_page(session, principal, slug, exercise_slug, industry)
-    return render(request, "course/exercise.html", {"page": page})
+    panels = service.exercise_panels(request, session, principal, page, industry)
+    return render(request, "course/exercise.html", {"page": page, "panels": panels})
 
 
 @router.get("/lessons/{slug}/worksheets/{worksheet_slug}", name="worksheet")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from markupsafe import Markup
 from sqlalchemy import and_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -42,7 +44,12 @@ from course.views import (
 from kurswerk.auth import Principal
 from kurswerk.errors import NotFound
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
 __all__ = [
+    "ExercisePage",
+    "ExercisePanel",
     "LessonLink",
     "bind_course",
     "cached_lesson_page",
@@ -50,12 +57,15 @@ __all__ = [
     "course_for_context",
     "course_home",
     "exercise_page",
+    "exercise_panels",
     "find_exercise",
     "lesson_links",
     "lesson_page",
     "reading_page",
+    "register_exercise_panel",
     "register_lesson_link",
     "set_lesson_read",
+    "unregister_exercise_panel",
     "unregister_lesson_link",
     "worksheet_page",
 ]
@@ -100,6 +110,47 @@ def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
         if path:
             result.append((link.label_key, path))
     return result
+
+
+# --- Panels a later feature adds at the end of the exercise page --------------------
+
+ExercisePanel = Callable[
+    ["Request", Session, Principal, ExercisePage, Industry | None], Markup | None
+]
+"""``panel(request, session, principal, page, industry)`` returns safe HTML to show at the
+end of the exercise page (e.g. the submission form of the coaching feature), or None to
+show nothing. It gets the request's session, so it reads in the page's transaction."""
+
+_exercise_panels: dict[str, ExercisePanel] = {}
+
+
+def _panel_key(panel: ExercisePanel) -> str:
+    return f"{panel.__module__}.{getattr(panel, '__qualname__', repr(panel))}"
+
+
+def register_exercise_panel(panel: ExercisePanel) -> None:
+    """Add a panel; registering the same function again (a second app) keeps one."""
+    _exercise_panels[_panel_key(panel)] = panel
+
+
+def unregister_exercise_panel(panel: ExercisePanel) -> None:
+    _exercise_panels.pop(_panel_key(panel), None)
+
+
+def exercise_panels(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    page: ExercisePage,
+    industry: Industry | None,
+) -> list[Markup]:
+    """The HTML of every registered panel that has something to show, in order."""
+    shown = []
+    for panel in _exercise_panels.values():
+        html = panel(request, session, principal, page, industry)
+        if html:
+            shown.append(html)
+    return shown
 
 
 # --- Progress ------------------------------------------------------------------------

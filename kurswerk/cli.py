@@ -48,9 +48,11 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from kurswerk import outbox_worker
+    from uploads import service as uploads_service
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
+    uploads_service.register_jobs(settings)  # the tutors' daily digest of new submissions
     stop = threading.Event()
     if not args.once:
         # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.

@@ -8,6 +8,13 @@ Handlers are plain callables keyed by the row's ``kind``: ``email`` is here; the
 service calls (AGS scores) add ``lms_call`` by passing their own mapping (or extending
 ``default_handlers``). A handler returns on success, raises ``PermanentError`` (with the
 other side's answer) when retrying cannot help, and anything else to be retried.
+
+*Periodic tasks* are work the loop also does every so often, such as enqueuing the daily
+digest of new submissions for tutors. A domain registers one with ``register_periodic``
+(the shell cannot import the domains); ``run(engine, now)`` opens and commits its own
+transaction. Several workers may run the same task at once, so a task must be idempotent
+(the digest dedups its outbox rows by key). A task that raises is logged and tried again
+at its next turn; it never stops delivery.
 """
 
 from __future__ import annotations
@@ -15,7 +22,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,14 +42,19 @@ from kurswerk.outbox import (
     RetryPolicy,
     deliver_due,
 )
+from kurswerk.outbox_models import utcnow
 from kurswerk.settings import Settings
 
 __all__ = [
     "BackgroundWorker",
     "EmailHandler",
+    "PeriodicTask",
     "default_handlers",
+    "periodic_tasks",
+    "register_periodic",
     "run_worker",
     "start_background_worker",
+    "unregister_periodic",
 ]
 
 log = logging.getLogger(__name__)
@@ -106,6 +121,55 @@ def default_handlers(settings: Settings) -> dict[str, Handler]:
     return {"email": EmailHandler(settings)}
 
 
+# --- periodic tasks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """``run(engine, now)`` every ``every_seconds`` of the loop (first at its start)."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[Engine, datetime], object]
+
+
+_periodic: dict[str, PeriodicTask] = {}
+
+
+def register_periodic(task: PeriodicTask) -> None:
+    """Add (or replace, by name) a task that every worker loop started later runs."""
+    if task.every_seconds <= 0:
+        raise ValueError("every_seconds must be positive")
+    _periodic[task.name] = task
+
+
+def unregister_periodic(name: str) -> None:
+    _periodic.pop(name, None)
+
+
+def periodic_tasks() -> tuple[PeriodicTask, ...]:
+    return tuple(_periodic.values())
+
+
+class _Schedule:
+    """When each periodic task is next due (monotonic clock: immune to clock changes)."""
+
+    def __init__(self, tasks: Sequence[PeriodicTask]) -> None:
+        self.tasks = tuple(tasks)
+        self.next_at = {task.name: 0.0 for task in self.tasks}
+
+    def run_due(self, engine: Engine) -> None:
+        for task in self.tasks:
+            now = time.monotonic()
+            if now < self.next_at[task.name]:
+                continue
+            self.next_at[task.name] = now + task.every_seconds
+            try:
+                task.run(engine, utcnow())
+            except Exception:
+                log.exception("periodic task %s failed; it runs again at its next turn", task.name)
+
+
 # --- the worker -----------------------------------------------------------------------
 
 
@@ -118,12 +182,15 @@ def run_worker(
     engine: Engine | None = None,
     handlers: Mapping[str, Handler] | None = None,
     batch: int = 20,
+    periodic: Sequence[PeriodicTask] | None = None,
 ) -> DeliveryReport:
     """Deliver until ``stop_event`` is set (or, with ``once``, until nothing is due).
 
     A full batch is followed at once by the next; otherwise the loop waits
     ``poll_seconds`` (or less, when stopped). A database error is logged and retried
-    after a pause: the worker outlives a database restart.
+    after a pause: the worker outlives a database restart. ``periodic`` tasks (by
+    default the registered ones) run before delivery whenever they are due; with
+    ``once`` each runs once, at the start.
     """
     if batch < 1 or poll_seconds <= 0:
         raise ValueError("batch must be at least 1 and poll_seconds positive")
@@ -132,9 +199,14 @@ def run_worker(
     engine = engine or make_engine(settings.database_url)
     handlers = handlers if handlers is not None else default_handlers(settings)
     policy = RetryPolicy.from_settings(settings)
+    schedule = _Schedule(periodic_tasks() if periodic is None else periodic)
     total = DeliveryReport()
+    started = False
     try:
         while not stop_event.is_set():
+            if not (once and started):
+                schedule.run_due(engine)
+            started = True
             try:
                 report = deliver_due(engine, handlers, batch=batch, policy=policy)
             except SQLAlchemyError:
@@ -171,6 +243,7 @@ class BackgroundWorker:
         engine: Engine | None = None,
         handlers: Mapping[str, Handler] | None = None,
         poll_seconds: float = 1.0,
+        periodic: Sequence[PeriodicTask] | None = None,
     ) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -180,6 +253,7 @@ class BackgroundWorker:
                 "engine": engine,
                 "handlers": handlers,
                 "poll_seconds": poll_seconds,
+                "periodic": periodic,
             },
             name="kurswerk-outbox",
             daemon=True,

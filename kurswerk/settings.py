@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     storage_url: str = "file://./var/storage"
     max_upload_mb: int = Field(default=20, ge=1)
     clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
+    # Coaching: the promised time to written feedback, in working days (Mon-Fri), shown to
+    # learners on upload and used by the tutor queue; the local hour (Europe/Berlin) after
+    # which tutors who chose a daily digest get it.
+    feedback_target_days: int = Field(default=5, ge=1, le=60)
+    digest_hour: int = Field(default=18, ge=0, le=23)
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
     launch_leeway_seconds: int = Field(default=10, ge=0, le=300)

@@ -8,11 +8,14 @@ from fastapi import APIRouter, FastAPI
 
 from kurswerk import i18n
 from kurswerk.templating import add_template_folder
+from uploads import submission_views
 from uploads.messages import MESSAGES
 
 router = APIRouter()
+router.include_router(submission_views.router)
 
 
 def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
     i18n.register(MESSAGES)
+    submission_views.install(app)

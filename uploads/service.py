@@ -7,5 +7,72 @@ modules); this module is their one public face.
 from __future__ import annotations
 
 from uploads.entitlements import CoachingStatus, coaching_status, resolve_email_grants
+from uploads.submission_mail import (
+    register_jobs,
+    send_due_digests,
+    set_tutor_mail_mode,
+    tutor_mail_mode,
+)
+from uploads.submission_panels import (
+    SubmissionPanel,
+    UploadState,
+    register_submission_panel,
+    submission_panels,
+    unregister_submission_panel,
+    upload_state,
+)
+from uploads.submission_queries import (
+    SubmissionView,
+    VersionFile,
+    VersionView,
+    add_working_days,
+    feedback_due_date,
+    learner_email,
+    learner_submission,
+    learner_submissions,
+    learner_version_file,
+)
+from uploads.submission_targets import SubmissionTarget, find_target
+from uploads.submissions import (
+    Preflight,
+    SubmissionResult,
+    SubmitTools,
+    new_idempotency_key,
+    preflight,
+    record_submission,
+    submit,
+)
 
-__all__ = ["CoachingStatus", "coaching_status", "resolve_email_grants"]
+__all__ = [
+    "CoachingStatus",
+    "Preflight",
+    "SubmissionPanel",
+    "SubmissionResult",
+    "SubmissionTarget",
+    "SubmissionView",
+    "SubmitTools",
+    "UploadState",
+    "VersionFile",
+    "VersionView",
+    "add_working_days",
+    "coaching_status",
+    "feedback_due_date",
+    "find_target",
+    "learner_email",
+    "learner_submission",
+    "learner_submissions",
+    "learner_version_file",
+    "new_idempotency_key",
+    "preflight",
+    "record_submission",
+    "register_jobs",
+    "register_submission_panel",
+    "resolve_email_grants",
+    "send_due_digests",
+    "set_tutor_mail_mode",
+    "submission_panels",
+    "submit",
+    "tutor_mail_mode",
+    "unregister_submission_panel",
+    "upload_state",
+]

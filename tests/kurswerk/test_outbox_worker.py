@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -112,3 +113,95 @@ def test_a_malformed_smtp_url_is_refused_when_the_worker_starts(settings):
     broken = settings.model_copy(update={"smtp_url": "http://mail.example.org"})
     with pytest.raises(ValueError, match="KURSWERK_SMTP_URL"):
         outbox_worker.default_handlers(broken)
+
+
+# --- periodic tasks ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def registered_task():
+    """Register tasks for one test; the registry is process-wide."""
+    names: list[str] = []
+
+    def register(task: outbox_worker.PeriodicTask) -> outbox_worker.PeriodicTask:
+        outbox_worker.register_periodic(task)
+        names.append(task.name)
+        return task
+
+    yield register
+    for name in names:
+        outbox_worker.unregister_periodic(name)
+
+
+def test_a_registered_periodic_task_runs_before_delivery_once_per_once_run(
+    engine, sink, mail_settings, registered_task
+):
+    calls: list[datetime] = []
+
+    def enqueue_digest(task_engine, now):
+        assert task_engine is engine
+        calls.append(now)
+        enqueue_many(task_engine, 1)
+
+    registered_task(outbox_worker.PeriodicTask("digest", 3600, enqueue_digest))
+    enqueue_many(engine, 2)  # more than one batch: the loop goes round more than once
+    report = outbox_worker.run_worker(mail_settings, engine=engine, once=True, batch=1)
+    assert len(calls) == 1 and calls[0].tzinfo is not None
+    assert report.sent == 3 and sink.count() == 3
+
+
+def test_a_failing_periodic_task_does_not_stop_delivery(
+    engine, sink, mail_settings, registered_task, caplog
+):
+    def broken(_engine, _now):
+        raise RuntimeError("digest query failed")
+
+    registered_task(outbox_worker.PeriodicTask("broken", 3600, broken))
+    enqueue_many(engine, 1)
+    report = outbox_worker.run_worker(mail_settings, engine=engine, once=True)
+    assert report.sent == 1
+    assert "periodic task broken failed" in caplog.text
+
+
+def test_the_background_worker_runs_a_periodic_task_again_after_its_interval(engine, mail_settings):
+    calls = threading.Semaphore(0)
+    task = outbox_worker.PeriodicTask("tick", 0.01, lambda _engine, _now: calls.release())
+    worker = outbox_worker.BackgroundWorker(
+        mail_settings, engine=engine, poll_seconds=0.01, periodic=[task]
+    ).start()
+    try:
+        assert calls.acquire(timeout=30) and calls.acquire(timeout=30)
+    finally:
+        worker.stop(timeout=30)
+
+
+def test_an_explicit_empty_list_runs_no_registered_task(engine, mail_settings, registered_task):
+    calls: list[datetime] = []
+    registered_task(outbox_worker.PeriodicTask("x", 1, lambda _e, now: calls.append(now)))
+    outbox_worker.run_worker(mail_settings, engine=engine, once=True, periodic=[])
+    assert calls == []
+
+
+def test_a_periodic_task_needs_a_positive_interval():
+    with pytest.raises(ValueError, match="every_seconds"):
+        outbox_worker.register_periodic(outbox_worker.PeriodicTask("x", 0, lambda _e, _n: None))
+
+
+def test_cli_worker_registers_the_domains_periodic_tasks(database_url, monkeypatch):
+    """``kurswerk worker`` runs the tutors' digest job, though it never builds the app."""
+    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+    monkeypatch.setenv("KURSWERK_ENV", "test")
+    monkeypatch.setattr(outbox_worker, "_periodic", {})  # nothing registered by earlier apps
+    seen: list[str] = []
+
+    def fake_run_worker(*_args, **_kwargs):
+        seen.extend(task.name for task in outbox_worker.periodic_tasks())
+        return outbox_worker.DeliveryReport()
+
+    monkeypatch.setattr(outbox_worker, "run_worker", fake_run_worker)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["worker", "--once"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "uploads.tutor_digest" in seen

@@ -9,13 +9,29 @@ from kurswerk.settings import DEFAULT_SECRET, Settings
 
 
 def test_defaults_are_the_embedded_dev_setup(monkeypatch):
-    for name in ("KURSWERK_DATABASE_URL", "KURSWERK_ENV", "KURSWERK_MAX_UPLOAD_MB"):
+    for name in (
+        "KURSWERK_DATABASE_URL",
+        "KURSWERK_ENV",
+        "KURSWERK_MAX_UPLOAD_MB",
+        "KURSWERK_FEEDBACK_TARGET_DAYS",
+        "KURSWERK_DIGEST_HOUR",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.env == "dev"
     assert settings.database_url == "sqlite:///./var/kurswerk.db"
     assert settings.max_upload_mb == 20
     assert settings.max_upload_bytes == 20 * 1024 * 1024
+    assert settings.feedback_target_days == 5
+    assert settings.digest_hour == 18
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("feedback_target_days", 0), ("digest_hour", 24), ("digest_hour", -1)]
+)
+def test_coaching_settings_out_of_range_are_refused(name, value):
+    with pytest.raises(ValidationError):
+        Settings(**{name: value})
 
 
 def test_environment_prefix_is_read(monkeypatch):

@@ -1,0 +1,317 @@
+"""Emails about submissions (coaching issue §4): the learner's receipt, and the course's
+tutors told of each new submission or once a day, as each tutor chose.
+
+Every mail is an outbox row written into the caller's transaction (``kurswerk.outbox``),
+keyed so that it exists once: a retried request or a second worker adds nothing.
+
+Who is a tutor of a course: a member whose role there is ``tutor`` (as of their latest
+launch). A tutor without a stored preference gets one mail per submission (``each``).
+Admins are not mailed: they are not the course's reviewers.
+
+The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
+(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (Europe/Berlin) - or at the
+worker's first run after it - a digest is due for every tutor whose previous digest (or
+whose choice of the digest) lies before that time. It covers every version uploaded
+since then and is sent only when there is something in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from course.models import Exercise, ExerciseVariant
+from kurswerk.auth import Role
+from kurswerk.db import new_session
+from kurswerk.mail import DISPLAY_TIMEZONE
+from kurswerk.outbox import as_utc, enqueue_email
+from kurswerk.outbox_worker import PeriodicTask, register_periodic
+from kurswerk.settings import Settings
+from lti.models import LmsContext, Membership, PlatformUser, utcnow
+from uploads.models import Submission, SubmissionVersion, TutorMailMode, TutorMailPreference
+from uploads.submission_targets import SubmissionTarget
+
+DIGEST_TASK = "uploads.tutor_digest"
+DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is due
+
+
+def person_label(user: PlatformUser) -> str:
+    """A person's name for tutors; someone whose LMS withheld the name still has one."""
+    name = " ".join((user.name or "").split())
+    if not name:
+        name = " ".join(f"{user.given_name or ''} {user.family_name or ''}".split())
+    return name or f"Teilnehmer/in ohne Namen (Nr. {user.id})"
+
+
+def _url(settings: Settings, path: str) -> str:
+    return f"{settings.base_url}{path}"
+
+
+def enqueue_receipt(
+    session: Session,
+    learner: PlatformUser,
+    target: SubmissionTarget,
+    version: SubmissionVersion,
+    settings: Settings,
+) -> None:
+    """The learner's receipt (template ``submission_receipt``)."""
+    enqueue_email(
+        session,
+        to=learner.email,
+        to_name=learner.name,
+        template="submission_receipt",
+        context={
+            "learner_name": " ".join((learner.name or "").split()),
+            "course_title": target.course_title,
+            "exercise_title": target.exercise_title,
+            "industry": target.industry_label,
+            "file_name": version.display_name,
+            "version": version.number,
+            "submitted_at": version.created_at,
+            "feedback_target_days": settings.feedback_target_days,
+            "submissions_url": _url(settings, f"/c/{target.context_id}/submissions"),
+        },
+        key=f"submission_receipt:{version.id}",
+    )
+
+
+@dataclass(frozen=True)
+class Tutor:
+    user: PlatformUser
+    mode: TutorMailMode
+    preference: TutorMailPreference | None
+
+
+def course_tutors(session: Session, context_id: int) -> list[Tutor]:
+    rows = session.exec(
+        select(PlatformUser, TutorMailPreference)
+        .join(Membership, col(Membership.user_id) == col(PlatformUser.id))
+        .outerjoin(
+            TutorMailPreference,
+            and_(
+                col(TutorMailPreference.user_id) == col(PlatformUser.id),
+                col(TutorMailPreference.context_id) == context_id,
+            ),
+        )
+        .where(Membership.context_id == context_id, Membership.role == Role.TUTOR.value)
+        .order_by(col(PlatformUser.id))
+    ).all()
+    return [
+        Tutor(user, TutorMailMode(pref.mode) if pref else TutorMailMode.EACH, pref)
+        for user, pref in rows
+    ]
+
+
+def _tutor_links(settings: Settings, context_id: int) -> dict[str, str]:
+    return {
+        "queue_url": _url(settings, f"/c/{context_id}/queue"),
+        "settings_url": _url(settings, f"/c/{context_id}/submissions/settings"),
+    }
+
+
+def enqueue_tutor_notifications(
+    session: Session,
+    learner: PlatformUser,
+    target: SubmissionTarget,
+    version: SubmissionVersion,
+    settings: Settings,
+) -> int:
+    """One ``new_submission`` mail per tutor who chose ``each``; those who chose the daily
+    digest get nothing now. Returns how many rows were written."""
+    written = 0
+    for tutor in course_tutors(session, target.context_id):
+        if tutor.mode is not TutorMailMode.EACH or tutor.user.id == learner.id:
+            continue
+        enqueue_email(
+            session,
+            to=tutor.user.email,
+            to_name=tutor.user.name,
+            template="new_submission",
+            context={
+                "tutor_name": " ".join((tutor.user.name or "").split()),
+                "learner_name": person_label(learner),
+                "course_title": target.course_title,
+                "exercise_title": target.exercise_title,
+                "industry": target.industry_label,
+                "file_name": version.display_name,
+                "pages": version.pages,
+                "version": version.number,
+                "submitted_at": version.created_at,
+                "note": version.note,
+                "feedback_target_days": settings.feedback_target_days,
+                **_tutor_links(settings, target.context_id),
+            },
+            key=f"new_submission:{version.id}:{tutor.user.id}",
+        )
+        written += 1
+    return written
+
+
+# --- the tutor's choice -----------------------------------------------------------------
+
+
+def tutor_mail_mode(session: Session, user_id: int, context_id: int) -> TutorMailMode:
+    preference = _preference(session, user_id, context_id)
+    return TutorMailMode(preference.mode) if preference else TutorMailMode.EACH
+
+
+def _preference(session: Session, user_id: int, context_id: int) -> TutorMailPreference | None:
+    return session.exec(
+        select(TutorMailPreference).where(
+            TutorMailPreference.user_id == user_id, TutorMailPreference.context_id == context_id
+        )
+    ).first()
+
+
+def set_tutor_mail_mode(
+    session: Session,
+    user_id: int,
+    context_id: int,
+    mode: TutorMailMode,
+    now: datetime | None = None,
+) -> TutorMailPreference:
+    """Store the tutor's choice. Choosing the digest starts its window now: submissions
+    already mailed one by one are not listed again."""
+    preference = _preference(session, user_id, context_id)
+    if preference is None:
+        preference = TutorMailPreference(user_id=user_id, context_id=context_id)
+    if mode is TutorMailMode.DAILY and preference.mode != TutorMailMode.DAILY.value:
+        preference.last_digest_at = now or utcnow()
+    preference.mode = mode.value
+    session.add(preference)
+    session.flush()
+    return preference
+
+
+# --- the daily digest -------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    return as_utc(moment).astimezone(DISPLAY_TIMEZONE)
+
+
+def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> int:
+    """Enqueue one digest per tutor whose daily digest is due and has something in it;
+    returns how many were enqueued. Idempotent: the preference row is advanced with a
+    guarded UPDATE (a second worker finds nothing left to do) and each digest's outbox
+    key names the tutor and the local day. The caller commits."""
+    now = as_utc(now)
+    today = _local(now)
+    # Today's digest time: a digest is due for everyone whose last one (or whose choice of
+    # the digest) lies before it.
+    digest_time = today.replace(hour=settings.digest_hour, minute=0, second=0, microsecond=0)
+    if today < digest_time:
+        return 0
+    rows = session.exec(
+        select(TutorMailPreference, PlatformUser, LmsContext)
+        .join(PlatformUser, col(PlatformUser.id) == col(TutorMailPreference.user_id))
+        .join(LmsContext, col(LmsContext.id) == col(TutorMailPreference.context_id))
+        .join(
+            Membership,
+            and_(
+                col(Membership.user_id) == col(TutorMailPreference.user_id),
+                col(Membership.context_id) == col(TutorMailPreference.context_id),
+            ),
+        )
+        .where(
+            TutorMailPreference.mode == TutorMailMode.DAILY.value,
+            Membership.role == Role.TUTOR.value,
+        )
+        .order_by(col(TutorMailPreference.id))
+    ).all()
+    sent = 0
+    for preference, tutor, context in rows:
+        preference_id, last = preference.id, preference.last_digest_at
+        if last is not None and as_utc(last) >= digest_time:
+            continue
+        if not _advance(session, preference, now):
+            continue  # another worker took this one
+        since = as_utc(last) if last is not None else now - timedelta(days=1)
+        assert context.id is not None
+        items = digest_items(session, context.id, since, now)
+        if not items:
+            continue
+        enqueue_email(
+            session,
+            to=tutor.email,
+            to_name=tutor.name,
+            template="submissions_digest",
+            context={
+                "tutor_name": " ".join((tutor.name or "").split()),
+                "course_title": context.title or "Kurs",
+                "items": items,
+                "since": since,
+                "feedback_target_days": settings.feedback_target_days,
+                **_tutor_links(settings, context.id),
+            },
+            key=f"submissions_digest:{preference_id}:{today.date().isoformat()}",
+        )
+        sent += 1
+    return sent
+
+
+def _advance(session: Session, preference: TutorMailPreference, now: datetime) -> bool:
+    """Move ``last_digest_at`` to ``now`` only if nobody moved it since we read it."""
+    column, seen = col(TutorMailPreference.last_digest_at), preference.last_digest_at
+    unchanged = column.is_(None) if seen is None else column == seen
+    result = session.execute(
+        update(TutorMailPreference)
+        .where(col(TutorMailPreference.id) == preference.id, unchanged)
+        .values(last_digest_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(preference)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def digest_items(
+    session: Session, context_id: int, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Every version uploaded in this course in ``(since, until]``, oldest first."""
+    rows = session.exec(
+        select(SubmissionVersion, PlatformUser, Exercise.title, ExerciseVariant.label)
+        .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
+        .join(PlatformUser, col(PlatformUser.id) == col(Submission.user_id))
+        .join(Exercise, col(Exercise.id) == col(Submission.exercise_id))
+        .outerjoin(
+            ExerciseVariant,
+            and_(
+                col(ExerciseVariant.exercise_id) == col(Submission.exercise_id),
+                col(ExerciseVariant.industry) == col(Submission.industry),
+            ),
+        )
+        .where(
+            Submission.context_id == context_id,
+            col(SubmissionVersion.created_at) > since,
+            col(SubmissionVersion.created_at) <= until,
+        )
+        .order_by(col(SubmissionVersion.created_at), col(SubmissionVersion.id))
+    ).all()
+    return [
+        {
+            "learner_name": person_label(learner),
+            "exercise_title": title,
+            "industry": label or "",
+            "version": version.number,
+            "file_name": version.display_name,
+            "submitted_at": version.created_at,
+        }
+        for version, learner, title, label in rows
+    ]
+
+
+def register_jobs(settings: Settings) -> None:
+    """Let the outbox worker loop (``kurswerk worker``, the demo's in-process worker)
+    enqueue due digests every few minutes, in a transaction of its own."""
+
+    def run(engine: Engine, now: datetime) -> None:
+        with new_session(engine) as session:
+            send_due_digests(session, now, settings=settings)
+            session.commit()
+
+    register_periodic(PeriodicTask(DIGEST_TASK, DIGEST_CHECK_SECONDS, run))

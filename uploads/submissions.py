@@ -1,0 +1,313 @@
+"""Submitting one PDF for an exercise (coaching issue §2; DESIGN.md §2 step 3).
+
+The way of one upload, in three steps, so that no database connection or lock is held
+while the body streams in:
+
+1. :func:`preflight` (a short transaction of its own, before the body is read): the
+   idempotency key (a key already used answers with its first result), the exercise of
+   this course in a valid industry, and the coaching entitlement - a *new* submission
+   needs remaining quota, a *resubmission* (same exercise and industry) is a new version
+   and free. A learner without a package is refused here, before a byte is stored.
+2. :func:`submit` (async): the body is streamed to a temp file with the size limit
+   (``uploads.intake``), the CSRF token is checked if it did not come in the query, the
+   file is checked as one plain PDF in the isolated checker (``uploads.pdfcheck``),
+   optionally scanned (``uploads.scan``), and committed to storage (temp -> fsync ->
+   rename) - all before the database transaction commits. Any refusal deletes the temp
+   file and stores nothing.
+3. :func:`record_submission` (in the caller's transaction): the entitlement again, under
+   a lock on the learner's grant row, so two uploads at once cannot both spend the last
+   quota or both create the first version; then ``Submission`` + ``SubmissionVersion``
+   and the outbox rows (learner receipt, tutors' notifications) in the same transaction.
+
+Idempotency: the form carries a random key; it is unique in ``submission_version``. A
+second POST with the same key (double-click, retried request) creates nothing and
+answers with the first version, found before its body is read (step 1) or, when both
+arrive at once, under the grant lock (step 3).
+
+A resubmission keeps every earlier version, sets the submission back to "eingereicht"
+and moves ``submitted_at`` to the new version: the tutor queue holds the latest version
+and its age counts from it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import anyio.to_thread
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from kurswerk.auth import Principal
+from kurswerk.errors import AppError, Forbidden
+from kurswerk.settings import Settings
+from lti.models import PlatformUser, utcnow
+from uploads.entitlements import CoachingStatus, coaching_status
+from uploads.errors import UploadRejected
+from uploads.intake import IntakeLimits, ReceivedUpload, receive_upload
+from uploads.models import CoachingGrant, Submission, SubmissionStatus, SubmissionVersion
+from uploads.pdfcheck import PdfChecker, PdfReport
+from uploads.scan import ClamdScanner, ensure_clean
+from uploads.storage import Storage
+from uploads.submission_mail import enqueue_receipt, enqueue_tutor_notifications
+from uploads.submission_targets import SubmissionTarget, find_target
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+MAX_NOTE_CHARS = 4000
+NOTE_FIELD = "note"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    submission_id: int
+    version_id: int
+    version: int  # 1 for the first upload, 2... for resubmissions
+    created: bool  # False: the idempotency key had been used; this is the first result
+
+
+@dataclass(frozen=True)
+class Preflight:
+    target: SubmissionTarget
+    status: CoachingStatus
+    resubmission: bool  # a submission for this exercise and industry exists
+
+
+@dataclass(frozen=True)
+class SubmitTools:
+    """What an upload needs besides the request: built once per app (``uploads.routes``)."""
+
+    storage: Storage
+    checker: PdfChecker
+    scanner: ClamdScanner | None
+    limits: IntakeLimits
+    settings: Settings
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for a form (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
+def _check_key(key: str) -> None:
+    if not _KEY.fullmatch(key):
+        raise AppError("submission.bad_key", 400, reason="missing or malformed idempotency key")
+
+
+def replayed_result(session: Session, principal: Principal, key: str) -> SubmissionResult | None:
+    """The first result for ``key`` if this learner used it already; a key that belongs to
+    someone else is refused (it never names their submission)."""
+    row = session.exec(
+        select(SubmissionVersion, Submission)
+        .join(Submission, Submission.id == SubmissionVersion.submission_id)  # type: ignore[arg-type]
+        .where(SubmissionVersion.idempotency_key == key)
+    ).first()
+    if row is None:
+        return None
+    version, submission = row
+    if submission.user_id != principal.user_id or submission.context_id != principal.context_id:
+        raise AppError("submission.key_taken", 409, reason="idempotency key of another person")
+    assert submission.id is not None and version.id is not None
+    return SubmissionResult(submission.id, version.id, version.number, created=False)
+
+
+def existing_submission(
+    session: Session, principal: Principal, target: SubmissionTarget
+) -> Submission | None:
+    return session.exec(
+        select(Submission).where(
+            Submission.context_id == principal.context_id,
+            Submission.user_id == principal.user_id,
+            Submission.exercise_id == target.exercise_id,
+            Submission.industry == target.industry,
+        )
+    ).first()
+
+
+def _require_entitlement(status: CoachingStatus, resubmission: bool) -> None:
+    if not status.active:
+        raise Forbidden("submission.no_package", reason="no active coaching package")
+    if not resubmission and not status.may_submit_new():
+        quota = status.package.feedback_quota if status.package else 0
+        raise Forbidden(
+            "submission.quota_exhausted", reason="quota used up", params={"quota": quota}
+        )
+
+
+def preflight(
+    session: Session,
+    principal: Principal,
+    exercise_id: int,
+    industry: str,
+    idempotency_key: str,
+    *,
+    now: datetime | None = None,
+) -> Preflight | SubmissionResult:
+    """Step 1: what the request may do before its body is read. Returns the first result
+    when the key was used already; raises NotFound / Forbidden / AppError otherwise.
+    May bind email grants (``coaching_status``): the caller commits."""
+    _check_key(idempotency_key)
+    replay = replayed_result(session, principal, idempotency_key)
+    if replay is not None:
+        return replay
+    target = find_target(session, principal.context_id, exercise_id, industry)
+    status = coaching_status(
+        session,
+        user_id=principal.user_id,
+        context_id=principal.context_id,
+        today=(now or utcnow()).date(),
+    )
+    resubmission = existing_submission(session, principal, target) is not None
+    _require_entitlement(status, resubmission)
+    return Preflight(target=target, status=status, resubmission=resubmission)
+
+
+def clean_note(raw: str) -> str:
+    """The learner's note as stored: line breaks normalised, control characters (NUL,
+    which PostgreSQL text refuses, bidi overrides) removed, surrounding space trimmed."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    text = text.strip()
+    if len(text) > MAX_NOTE_CHARS:
+        raise UploadRejected("field_too_long", reason=f"note over {MAX_NOTE_CHARS} characters")
+    return text
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked PDF committed to storage, waiting for its database rows."""
+
+    file_key: str
+    sha256: str
+    size: int
+    pages: int
+    display_name: str
+
+
+async def submit(
+    session: Session,
+    principal: Principal,
+    checked: Preflight,
+    stream: AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    *,
+    idempotency_key: str,
+    tools: SubmitTools,
+    csrf_valid: Callable[[str | None], bool] | None = None,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Steps 2 and 3: receive, check and store the file, then record it in ``session``
+    (not committed). ``csrf_valid`` is given when the token did not come in the query:
+    it is then read from the form's field and checked before anything is kept. Raises
+    ``UploadRejected`` (or Forbidden) having left no file behind."""
+    received = await receive_upload(stream, headers, tools.storage, tools.limits)
+    try:
+        if csrf_valid is not None and not csrf_valid(received.fields.get(CSRF_FIELD)):
+            raise Forbidden("error.csrf", reason="missing or wrong CSRF token in the form")
+        note = clean_note(received.fields.get(NOTE_FIELD, ""))
+        stored = await anyio.to_thread.run_sync(_check_and_store, received, tools)
+        return await anyio.to_thread.run_sync(
+            partial(
+                record_submission,
+                session,
+                principal,
+                checked.target,
+                stored,
+                idempotency_key=idempotency_key,
+                note=note,
+                settings=tools.settings,
+                now=now,
+            )
+        )
+    finally:
+        tools.storage.delete_temp(received.temp_path)  # already gone once committed
+
+
+def _check_and_store(received: ReceivedUpload, tools: SubmitTools) -> StoredFile:
+    report: PdfReport = tools.checker.check(received.temp_path)
+    ensure_clean(received.temp_path, tools.scanner)
+    key = tools.storage.commit(received.temp_path, received.sha256)
+    return StoredFile(key, received.sha256, received.size, report.pages, received.display_name)
+
+
+def _lock_grant(session: Session, grant: CoachingGrant) -> None:
+    """Serialise this learner's submissions until the transaction ends: a no-op UPDATE of
+    their grant row takes its row lock on PostgreSQL and the write lock on SQLite."""
+    session.execute(
+        update(CoachingGrant)
+        .where(CoachingGrant.id == grant.id)  # type: ignore[arg-type]
+        .values(updated_at=CoachingGrant.updated_at)
+    )
+
+
+def record_submission(
+    session: Session,
+    principal: Principal,
+    target: SubmissionTarget,
+    stored: StoredFile,
+    *,
+    idempotency_key: str,
+    note: str,
+    settings: Settings,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Step 3: rows and outbox in the caller's transaction (never committed here)."""
+    now = now or utcnow()
+    ids = {"user_id": principal.user_id, "context_id": principal.context_id}
+    status = coaching_status(session, **ids, today=now.date())
+    if status.grant is None:
+        _require_entitlement(status, resubmission=False)
+    assert status.grant is not None
+    _lock_grant(session, status.grant)
+    replay = replayed_result(session, principal, idempotency_key)
+    if replay is not None:
+        return replay
+    status = coaching_status(session, **ids, today=now.date())  # counted under the lock
+    submission = existing_submission(session, principal, target)
+    _require_entitlement(status, resubmission=submission is not None)
+    if submission is None:
+        submission = Submission(
+            context_id=principal.context_id,
+            user_id=principal.user_id,
+            exercise_id=target.exercise_id,
+            industry=target.industry,
+            latest_version=1,
+            submitted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    else:
+        submission.latest_version += 1
+        submission.status = SubmissionStatus.SUBMITTED.value
+        submission.submitted_at = now
+        submission.updated_at = now
+    session.add(submission)
+    session.flush()
+    assert submission.id is not None
+    version = SubmissionVersion(
+        submission_id=submission.id,
+        number=submission.latest_version,
+        file_key=stored.file_key,
+        sha256=stored.sha256,
+        size=stored.size,
+        pages=stored.pages,
+        display_name=stored.display_name,
+        note=note,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    learner = session.get(PlatformUser, principal.user_id)
+    assert learner is not None
+    enqueue_receipt(session, learner, target, version, settings)
+    enqueue_tutor_notifications(session, learner, target, version, settings)
+    return SubmissionResult(submission.id, version.id, version.number, created=True)
