@@ -165,7 +165,9 @@ def enqueue_score(
     link = _resource_link(session, context_id, resource_link_id, line_item.target)
     known = session.exec(
         select(LineItem.lineitem_url).where(
-            LineItem.context_id == context_id, LineItem.resource_id == line_item.resource_id
+            LineItem.context_id == context_id,
+            LineItem.resource_id == line_item.resource_id,
+            col(LineItem.lineitem_url).is_not(None),
         )
     ).first()
     lineitem_url = (link.lineitem_url if link else None) or known

@@ -14,19 +14,22 @@ before its answer was lost recognises the repeat; the simulator counts such repe
 
 Line items: the payload names the column (``lineitem_url``) when it was known at enqueue
 time. Otherwise the column for the exercise's ``resourceId`` is looked up in
-``lti_line_item``, then asked of the platform (``GET lineitems?resource_id=``), and only
-then created (``POST lineitems``) and remembered. Two workers creating the same column
-at the same moment could create it twice in the LMS; the second one is then never used
-(the first one recorded wins), which is the price of not holding a lock across a network
-call.
+``lti_line_item``; if it is not there, the worker *claims* its creation (a row without a
+URL, inserted only if none exists), asks the platform (``GET lineitems?resource_id=``:
+a column made through deep linking, or by a worker that died), creates it only then
+(``POST lineitems``) and records it. Other workers meeting the claim retry later
+(``LineItemPending``), so a burst of scores for a new exercise creates one column, not
+one per worker; a claim older than ``CLAIM_TIMEOUT`` (its worker died) is taken over.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -44,6 +47,7 @@ SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MAX_LINEITEM_PAGES = 20
+CLAIM_TIMEOUT = timedelta(minutes=2)
 
 _line_items = table_of(LineItem)
 
@@ -53,6 +57,10 @@ def scores_url(lineitem_url: str) -> str:
     (AGS 2.0 §3.4: Moodle's line item URLs carry a query string)."""
     parts = urlsplit(lineitem_url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+class LineItemPending(Exception):
+    """Another worker is creating this column right now: retry later (not permanent)."""
 
 
 def registration_for(engine: Engine, platform_id: int) -> ServiceRegistration:
@@ -119,37 +127,108 @@ class LmsCallHandler:
         context_id = int(payload["context_id"])
         spec: dict[str, Any] = payload["line_item"]
         resource_id = str(spec["resourceId"])
-        with new_session(self.engine) as session:
-            known = session.exec(
-                select(LineItem.lineitem_url).where(
-                    LineItem.context_id == context_id, LineItem.resource_id == resource_id
-                )
-            ).first()
-        if known:
+        known = self._claim(context_id, resource_id)
+        if known is not None:
             return known
-        lineitems_url = payload.get("lineitems_url")
-        if not lineitems_url:
-            raise PermanentError("no line item and no line items endpoint", answer=resource_id)
-        url = self._find(registration, scopes, lineitems_url, resource_id)
-        if url is None:
-            body = dict(spec)
-            if payload.get("resource_link_id"):
-                body["resourceLinkId"] = payload["resource_link_id"]
-            created = self.client.call(
-                registration,
-                scopes,
-                "POST",
-                lineitems_url,
-                what="line item creation",
-                accept=LINEITEM_TYPE,
-                json_body=body,
-                content_type=LINEITEM_TYPE,
-            ).json()
-            url = created.get("id") if isinstance(created, dict) else None
-            if not isinstance(url, str) or not url:
-                raise PermanentError("the platform created a line item without an id")
-            log.info("created line item %s for %s", url, resource_id)
-        return self._remember(context_id, resource_id, url)
+        try:
+            lineitems_url = payload.get("lineitems_url")
+            if not lineitems_url:
+                raise PermanentError("no line item and no line items endpoint", answer=resource_id)
+            url = self._find(registration, scopes, lineitems_url, resource_id)
+            if url is None:
+                url = self._create(registration, scopes, lineitems_url, spec, payload)
+        except BaseException:
+            self._release(context_id, resource_id)
+            raise
+        self._record(context_id, resource_id, url)
+        return url
+
+    def _claim(self, context_id: int, resource_id: str) -> str | None:
+        """The known column's URL; or ``None`` when this worker now holds the claim to
+        create it. Raises ``LineItemPending`` while another worker holds it."""
+        now = utcnow()
+        key = (_line_items.c.context_id == context_id, _line_items.c.resource_id == resource_id)
+        with new_session(self.engine) as session:
+            connection = session.connection()
+            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+            inserted = connection.execute(
+                insert(_line_items)
+                .values(context_id=context_id, resource_id=resource_id, created_at=now)
+                .on_conflict_do_nothing(index_elements=["context_id", "resource_id"])
+                .returning(_line_items.c.id)  # rowcount is not reliable with ON CONFLICT
+            ).first()
+            if inserted is not None:
+                session.commit()
+                return None
+            row = connection.execute(
+                select(_line_items.c.lineitem_url, _line_items.c.created_at).where(*key)
+            ).one()
+            if row.lineitem_url:
+                return str(row.lineitem_url)
+            taken_over = connection.execute(
+                update(_line_items)
+                .where(
+                    *key,
+                    _line_items.c.lineitem_url.is_(None),
+                    _line_items.c.created_at <= now - CLAIM_TIMEOUT,
+                )
+                .values(created_at=now)
+            ).rowcount
+            session.commit()
+        if taken_over == 1:
+            log.warning("took over a stale line item claim for %s", resource_id)
+            return None
+        raise LineItemPending(f"line item for {resource_id} is being created by another worker")
+
+    def _release(self, context_id: int, resource_id: str) -> None:
+        with new_session(self.engine) as session:
+            session.execute(
+                delete(_line_items).where(
+                    _line_items.c.context_id == context_id,
+                    _line_items.c.resource_id == resource_id,
+                    _line_items.c.lineitem_url.is_(None),
+                )
+            )
+            session.commit()
+
+    def _record(self, context_id: int, resource_id: str, url: str) -> None:
+        with new_session(self.engine) as session:
+            session.execute(
+                update(_line_items)
+                .where(
+                    _line_items.c.context_id == context_id,
+                    _line_items.c.resource_id == resource_id,
+                )
+                .values(lineitem_url=url)
+            )
+            session.commit()
+
+    def _create(
+        self,
+        registration: ServiceRegistration,
+        scopes: list[str],
+        lineitems_url: str,
+        spec: dict[str, Any],
+        payload: dict[str, Any],
+    ) -> str:
+        body = dict(spec)
+        if payload.get("resource_link_id"):
+            body["resourceLinkId"] = payload["resource_link_id"]
+        created = self.client.call(
+            registration,
+            scopes,
+            "POST",
+            lineitems_url,
+            what="line item creation",
+            accept=LINEITEM_TYPE,
+            json_body=body,
+            content_type=LINEITEM_TYPE,
+        ).json()
+        url = created.get("id") if isinstance(created, dict) else None
+        if not isinstance(url, str) or not url:
+            raise PermanentError("the platform created a line item without an id")
+        log.info("created line item %s for %s", url, spec.get("resourceId"))
+        return url
 
     def _find(
         self,
@@ -184,25 +263,3 @@ class LmsCallHandler:
                     return str(entry["id"])
             url, params = next_link(response.headers, base_url=url), None
         return None
-
-    def _remember(self, context_id: int, resource_id: str, url: str) -> str:
-        with new_session(self.engine) as session:
-            connection = session.connection()
-            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-            connection.execute(
-                insert(_line_items)
-                .values(
-                    context_id=context_id,
-                    resource_id=resource_id,
-                    lineitem_url=url,
-                    created_at=utcnow(),
-                )
-                .on_conflict_do_nothing(index_elements=["context_id", "resource_id"])
-            )
-            stored = session.exec(
-                select(LineItem.lineitem_url).where(
-                    LineItem.context_id == context_id, LineItem.resource_id == resource_id
-                )
-            ).one()
-            session.commit()
-        return stored

@@ -10,7 +10,11 @@ deleted (``drop_expired_keys``, run by the rotation and by ``KeyRing`` reloads).
 
 ``KeyRing`` is the per-process view: keys parsed once (a PEM costs ~50 ms to parse),
 re-read from the database every ``refresh_seconds`` so that a rotation done by the
-command line reaches running servers and workers.
+command line reaches running servers and workers. Publishing comes before signing: every
+process publishes a new key at its next reload, but signs with it only once the key is
+``activation_seconds`` old (twice the refresh interval); until then the previous key
+signs. Otherwise a worker that reloaded first would sign token requests with a key the
+web servers do not publish yet, and the platform would refuse them.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ log = logging.getLogger("kurswerk.lti.keys")
 TOOL_KEY_SLOT = "signing"
 RETIRED_SLOT_PREFIX = "retired-"
 KEYRING_REFRESH_SECONDS = 60.0
+ACTIVATION_SECONDS = 2 * KEYRING_REFRESH_SECONDS
 
 _keys = table_of(ToolKey)
 
@@ -46,10 +51,15 @@ def get_tool_key(session: Session) -> ToolKey | None:
     return session.exec(select(ToolKey).where(ToolKey.slot == TOOL_KEY_SLOT)).first()
 
 
-def add_tool_key(session: Session, private_key_pem: str) -> ToolKey:
+def add_tool_key(session: Session, private_key_pem: str, *, now: datetime | None = None) -> ToolKey:
     """Store a new signing key (flushes; the unique slot makes a concurrent second fail)."""
     pair = ToolKeyPair.from_pem(private_key_pem)
-    row = ToolKey(slot=TOOL_KEY_SLOT, kid=pair.kid, private_key_pem=private_key_pem)
+    row = ToolKey(
+        slot=TOOL_KEY_SLOT,
+        kid=pair.kid,
+        private_key_pem=private_key_pem,
+        created_at=now or utcnow(),
+    )
     session.add(row)
     session.flush()
     return row
@@ -59,6 +69,7 @@ def add_tool_key(session: Session, private_key_pem: str) -> ToolKey:
 class Rotation:
     new_kid: str
     retired_kid: str | None
+    signs_from: datetime  # when processes start signing with the new key
     published_until: datetime | None  # when the retired key leaves the key set
     dropped_kids: tuple[str, ...]  # keys whose overlap had already ended
 
@@ -87,10 +98,11 @@ def rotate_tool_key(
         )
         retired_kid = current.kid
         session.expire(current)
-    new = add_tool_key(session, private_key_pem or generate_private_key_pem())
+    new = add_tool_key(session, private_key_pem or generate_private_key_pem(), now=now)
     return Rotation(
         new_kid=new.kid,
         retired_kid=retired_kid,
+        signs_from=now + timedelta(seconds=ACTIVATION_SECONDS) if retired_kid else now,
         published_until=now + overlap if retired_kid else None,
         dropped_kids=tuple(dropped),
     )
@@ -133,11 +145,13 @@ class KeyRing:
         *,
         overlap: timedelta,
         refresh_seconds: float = KEYRING_REFRESH_SECONDS,
+        activation_seconds: float = ACTIVATION_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
         self._overlap = overlap
         self._refresh_seconds = refresh_seconds
+        self._activation = timedelta(seconds=activation_seconds)
         self._clock = clock
         self._lock = threading.Lock()
         self._parsed: dict[str, ToolKeyPair] = {}
@@ -190,10 +204,15 @@ class KeyRing:
                 log.info("dropped tool keys after their overlap: %s", ", ".join(dropped))
             rows = published_keys(session, overlap=self._overlap, now=now)
         pairs = [self._pair(row) for row in rows]
-        signing = [pair for pair, row in zip(pairs, rows, strict=True) if row.slot == TOOL_KEY_SLOT]
-        if not signing:  # pragma: no cover - created above, or by the winner of the race
+        current = [i for i, row in enumerate(rows) if row.slot == TOOL_KEY_SLOT]
+        if not current:  # pragma: no cover - created above, or by the winner of the race
             raise RuntimeError("no tool signing key in the database")
-        self._signing = signing[0]
+        signer = current[0]
+        previous = [i for i, row in enumerate(rows) if row.retired_at is not None]
+        if previous and _aware(rows[signer].created_at) + self._activation > now:
+            # Too new to sign with: other processes may not publish it yet.
+            signer = max(previous, key=lambda i: _aware(rows[i].retired_at or now))
+        self._signing = pairs[signer]
         self._parsed = {pair.kid: pair for pair in pairs}
         self._jwks_body = json.dumps(
             {"keys": [pair.public_jwk() for pair in pairs]}, separators=(",", ":")

@@ -196,7 +196,11 @@ class ResourceLink(SQLModel, table=True):
 
 class LineItem(SQLModel, table=True):
     """A gradebook column Kurswerk created (or found) for one graded thing in a course,
-    keyed by our ``resourceId`` (e.g. ``exercise:…``) so it is created only once."""
+    keyed by our ``resourceId`` (e.g. ``exercise:…``) so it is created only once.
+
+    A row without ``lineitem_url`` is a claim: one worker is creating the column right
+    now (since ``created_at``); the others wait for it (``lti.ags_delivery``).
+    """
 
     __tablename__ = "lti_line_item"
     __table_args__ = (UniqueConstraint("context_id", "resource_id"),)
@@ -204,5 +208,5 @@ class LineItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
     resource_id: str = Field(max_length=255)
-    lineitem_url: str = Field(max_length=1000)
+    lineitem_url: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

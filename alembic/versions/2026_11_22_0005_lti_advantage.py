@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("context_id", sa.Integer(), nullable=False),
         sa.Column("resource_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("lineitem_url", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("lineitem_url", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["context_id"],

@@ -232,6 +232,7 @@ async def auth(request: Request) -> HTMLResponse:
 
 @router.get("/jwks", name="jwks")
 def jwks(request: Request) -> JSONResponse:
+    request.app.state.course.requests["jwks"] += 1
     return JSONResponse(request.app.state.key.jwks())
 
 

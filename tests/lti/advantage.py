@@ -100,10 +100,14 @@ def start_simulator(tool_app: FastAPI, **config: Any) -> Simulator:
     )
     server = LiveServer(app, sock)
     server.start()
-    return Simulator(app, TestClient(app, base_url=sim_config.issuer), sim_config, server, tool_jwks)
+    return Simulator(
+        app, TestClient(app, base_url=sim_config.issuer), sim_config, server, tool_jwks
+    )
 
 
-def simulator_fixture(tool_app: FastAPI, db: Session, *, register: bool, **config: Any) -> Iterator[Simulator]:
+def simulator_fixture(
+    tool_app: FastAPI, db: Session, *, register: bool, **config: Any
+) -> Iterator[Simulator]:
     sim = start_simulator(tool_app, **config)
     try:
         if register:
@@ -136,9 +140,7 @@ def only_form_of(response: httpx.Response) -> Form:
     return forms[0]
 
 
-def launch(
-    tool: TestClient, sim: Simulator, person: str = "lena", **query: str
-) -> httpx.Response:
+def launch(tool: TestClient, sim: Simulator, person: str = "lena", **query: str) -> httpx.Response:
     """Click in the simulator as ``person``; the tool's answer to ``/lti/launch``."""
     login = only_form_of(sim.client.get(f"/launch/{person}", params=query))
     assert login.action == sim.config.tool_login_url

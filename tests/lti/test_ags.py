@@ -26,7 +26,6 @@ from lti.models import LineItem
 from lti.service_client import ServiceClient
 from tests.e2e.servers import LiveServer
 from tests.lti.advantage import (
-    bound_socket,
     context_of,
     landing,
     launch,
@@ -120,7 +119,10 @@ def test_submit_then_release_create_one_column_and_two_scores_with_one_token(
         1.0,
     )
     submitted = sim.course.scores[(column.id, "2001")]
-    assert (submitted.activity_progress, submitted.grading_progress) == ("Submitted", "PendingManual")
+    assert (submitted.activity_progress, submitted.grading_progress) == (
+        "Submitted",
+        "PendingManual",
+    )
     assert submitted.score_given is None and submitted.comment is None
 
     _release(db, context_id, lena, comment="Gute Analyse der Zielgruppe.")
@@ -342,7 +344,7 @@ def test_a_platform_that_granted_no_ags_scope_gets_no_calls(app, client, db, eng
         assert row.status == OutboxStatus.SKIPPED
         assert row.skipped_reason == SKIP_NO_SCORE_SCOPE
         assert deliver(engine, handler).processed == 0
-        assert sim.course.requests == {}
+        assert not {"token", "scores", "lineitems"} & set(sim.course.requests)
 
         _, admin_token = landing(launch(client, sim, "ada"))
         page = client.get(f"/c/{context_id}/lti/lms-calls", params={"kt": admin_token})
@@ -475,3 +477,84 @@ def test_our_client_assertion_is_accepted_by_lti1p3platform(client, app):
         }
     )
     assert answer["access_token"] and answer["scope"] == SCORE
+
+
+# --- several workers, one new column -------------------------------------------------
+
+
+def test_only_one_worker_creates_a_new_column_the_others_wait(client, sim, db, engine, handler):
+    from lti.ags_delivery import LineItemPending
+
+    context_id, _ = _learner_launched(client, sim, db)
+    assert handler._claim(context_id, "exercise:x") is None  # this worker creates it
+    with pytest.raises(LineItemPending):
+        handler._claim(context_id, "exercise:x")  # another worker waits
+    handler._record(context_id, "exercise:x", "https://lms.example/li/9")
+    assert handler._claim(context_id, "exercise:x") == "https://lms.example/li/9"
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over(client, sim, db, engine, handler):
+    from lti.ags_delivery import CLAIM_TIMEOUT, LineItemPending
+
+    context_id, _ = _learner_launched(client, sim, db)
+    assert handler._claim(context_id, "exercise:y") is None
+    with pytest.raises(LineItemPending):
+        handler._claim(context_id, "exercise:y")
+    claim = db.exec(select(LineItem).where(LineItem.resource_id == "exercise:y")).one()
+    claim.created_at = utcnow() - CLAIM_TIMEOUT - timedelta(seconds=1)
+    db.add(claim)
+    db.commit()
+    assert handler._claim(context_id, "exercise:y") is None
+
+
+def test_a_failed_creation_releases_the_claim(client, sim, db, engine, handler):
+    context_id, lena = _learner_launched(client, sim, db)
+    sim.course.faults.fail_next["lineitems"] = [503]
+    _submit(db, context_id, lena)
+    assert deliver(engine, handler).retrying == 1
+    assert db.exec(select(LineItem)).all() == []  # no claim left behind
+    assert deliver(engine, handler, at=utcnow() + timedelta(seconds=60)).sent == 1
+
+
+def test_concurrent_workers_make_one_column_and_deliver_every_score(
+    client, app, db, engine, settings
+):
+    import threading
+
+    from kurswerk.devplatform import Person
+    from kurswerk.devplatform.config import LEARNER
+
+    people = tuple(
+        Person(f"p{n}", f"{5000 + n}", "P", f"{n}", f"p{n}@example.org", (LEARNER,), "TN")
+        for n in range(12)
+    )
+    sim = start_simulator(app, people=people)
+    try:
+        register_simulator(db, sim.config)
+        for person in people:
+            landing(launch(client, sim, person.key))
+        context_id = context_of(db).id
+        for person in people:
+            _submit(db, context_id, user(db, person.sub).id, key=f"s:{person.sub}")
+        handlers = {service.LMS_CALL: service.lms_call_handler(settings, engine)}
+        fast = RetryPolicy(max_attempts=50, backoff_seconds=0.01, backoff_cap_seconds=0.05)
+        start = threading.Barrier(4)
+
+        def work() -> None:
+            start.wait()
+            for _ in range(400):
+                if all(row.status == OutboxStatus.SENT for row in rows(engine)):
+                    return
+                deliver_due(engine, handlers, batch=3, policy=fast)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert {row.status for row in rows(engine)} == {OutboxStatus.SENT}
+        assert len(sim.course.line_items) == 1
+        assert len(sim.course.score_log) == 12
+        assert sim.course.duplicate_scores == 0
+    finally:
+        sim.server.stop()

@@ -111,9 +111,7 @@ def test_tutor_deep_links_a_lesson_and_an_exercise_and_learners_land_there(
     assert where == f"/c/{context.id}/lessons/einstieg"
     where, _ = landing(launch(client, sim, "lena", link=exercise.id))
     assert where == f"/c/{context.id}/{MEDIA_TARGET}"
-    stored = db.exec(
-        select(ResourceLink).where(ResourceLink.resource_link_id == exercise.id)
-    ).one()
+    stored = db.exec(select(ResourceLink).where(ResourceLink.resource_link_id == exercise.id)).one()
     assert stored.target == MEDIA_TARGET
     assert stored.lineitem_url == sim.config.lineitem_url(column.id)
 
@@ -150,7 +148,9 @@ def test_a_tampered_answer_is_refused_by_the_simulator(client, sim, catalog):
     def redirect_link(body):
         body[DL + "content_items"][0]["custom"]["kurswerk_target"] = "lessons/geheim"
 
-    refused = sim.client.post("/deep-link/return", data={"JWT": _tamper(token_value, redirect_link)})
+    refused = sim.client.post(
+        "/deep-link/return", data={"JWT": _tamper(token_value, redirect_link)}
+    )
     assert refused.status_code == 400
     assert "Signature" in refused.text or "signature" in refused.text
     assert not [link for link in sim.course.links.values() if link.added_by]
@@ -272,9 +272,7 @@ def test_without_data_in_the_request_the_answer_has_none(client, dl_peer, catalo
 # --- the tool's side: forms, people, settings --------------------------------------------
 
 
-def test_a_tampered_picker_form_cannot_change_target_return_url_or_data(
-    client, sim, catalog
-):
+def test_a_tampered_picker_form_cannot_change_target_return_url_or_data(client, sim, catalog):
     path, token = _start_at_simulator(client, sim)
     form = picker(client, f"{path}?kt={token}")
     unknown = answer(client, form, ["lessons/geheim"])
@@ -401,9 +399,7 @@ def test_accept_lineitem_false_leaves_line_items_out(client, forger, catalog):
     ],
     ids=["script-url", "no-return-url", "no-accept-types", "accept-types-not-a-list", "huge-data"],
 )
-def test_malformed_deep_linking_settings_are_refused(
-    client, forger, engine, dl_settings, status
-):
+def test_malformed_deep_linking_settings_are_refused(client, forger, engine, dl_settings, status):
     response = _forged_deep_link(client, forger, **dl_settings)
     assert response.status_code == status
     assert "kt=" not in response.headers.get("location", "")
