@@ -131,7 +131,8 @@ def _cmd_keys_rotate(_args: argparse.Namespace) -> int:
         rotation = service.rotate_tool_key(session, overlap=overlap)
         session.commit()
     engine.dispose()
-    print(f"New signing key: {rotation.new_kid}")
+    print(f"New key: {rotation.new_kid}")
+    print(f"Published at once; used for signing from {rotation.signs_from:%H:%M:%S} UTC.")
     if rotation.retired_kid and rotation.published_until:
         print(
             f"Previous key {rotation.retired_kid} stays in /lti/jwks until "
@@ -139,7 +140,7 @@ def _cmd_keys_rotate(_args: argparse.Namespace) -> int:
         )
     for kid in rotation.dropped_kids:
         print(f"Dropped key {kid} (its overlap had ended).")
-    print("Running servers and workers pick the new key up within a minute.")
+    print("Running servers and workers publish the new key within a minute.")
     return 0
 
 
