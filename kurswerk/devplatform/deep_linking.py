@@ -61,7 +61,7 @@ def accept_response(
             issuer=config.client_id,
             options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
         )
-    except (jwt.PyJWTError, ValueError) as exc:
+    except (jwt.PyJWTError, ValueError, LookupError) as exc:  # LookupError: unknown kid
         raise DeepLinkRefused(f"JWT rejected: {exc}") from exc
     if claims.get(LTI + "message_type") != "LtiDeepLinkingResponse":
         raise DeepLinkRefused("not an LtiDeepLinkingResponse")

@@ -120,7 +120,7 @@ def issue_access_token(
             audience=config.token_url,
             options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
-    except (jwt.PyJWTError, ValueError) as exc:
+    except (jwt.PyJWTError, ValueError, LookupError) as exc:  # LookupError: unknown kid
         return _error(401, "invalid_client", f"client assertion rejected: {exc}")
     if claims["iss"] != config.client_id or claims["sub"] != config.client_id:
         return _error(401, "invalid_client", "iss and sub must be the client_id")
