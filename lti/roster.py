@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from kurswerk.errors import AppError
-from lti.models import ContextServices, LmsContext, Platform
-from lti.nrps import SCOPE_MEMBERSHIPS, Roster, fetch_roster
+from lti.identities import upsert_user
+from lti.models import ContextServices, LmsContext, Platform, utcnow
+from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
 from lti.service_client import (
     ServiceClient,
     ServiceNotAuthorised,
@@ -64,3 +65,31 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
     if not roster.context_title:
         roster.context_title = context.title
     return roster
+
+
+def record_members(
+    session: Session, *, context_id: int, members: list[RosterMember]
+) -> dict[str, int]:
+    """Make sure every roster member is a known platform user (``lti_user``), also those
+    who never launched Kurswerk, so the coaching features can grant them packages.
+    Returns ``lti_user.id`` by the platform's user id. Name and email as the roster says
+    (an absent one keeps what a launch stored). Flushes, never commits."""
+    context = session.get(LmsContext, context_id)
+    if context is None:
+        raise ValueError(f"unknown context {context_id}")
+    now = utcnow()
+    ids: dict[str, int] = {}
+    for member in members:
+        ids[member.user_id] = upsert_user(
+            session,
+            platform_id=context.platform_id,
+            claims={
+                "user_id": member.user_id,
+                "name": member.name,
+                "given_name": member.given_name,
+                "family_name": member.family_name,
+                "email": member.email,
+            },
+            now=now,
+        )
+    return ids

@@ -71,7 +71,7 @@ from lti.registrations import (
     registrations_version,
 )
 from lti.review import ReviewRequest, SubmissionReviewTarget
-from lti.roster import RosterUnavailable, course_roster
+from lti.roster import RosterUnavailable, course_roster, record_members
 from lti.service_client import ServiceClient
 
 __all__ = [
@@ -117,6 +117,7 @@ __all__ = [
     "purge_expired",
     "put_launch_data",
     "record_launch",
+    "record_members",
     "record_services",
     "register_deep_link_catalog",
     "register_review_target",

@@ -213,3 +213,22 @@ def test_entries_without_a_user_id_are_skipped(entry):
 def test_unknown_roles_map_to_no_kurswerk_role():
     member = member_of({"user_id": "9", "roles": ["ContentDeveloper", 7]})
     assert member is not None and member.roles == ("ContentDeveloper",) and member.role is None
+
+
+def test_roster_members_become_known_users_for_the_coaching_grant(client, sim, db, app):
+    from sqlmodel import select
+
+    from lti.models import PlatformUser
+
+    landing(launch(client, sim, "tom"))
+    tom_before = db.exec(select(PlatformUser).where(PlatformUser.sub == "2002")).one().id
+    context_id = context_of(db).id
+    roster = service.course_roster(db, service.service_client(app), context_id=context_id)
+    ids = service.record_members(db, context_id=context_id, members=roster.members)
+    db.commit()
+    assert set(ids) == {"2001", "2002", "2003"}
+    assert ids["2002"] == tom_before  # the launched user, not a second row
+    lena = db.get(PlatformUser, ids["2001"])  # never launched: known from the roster
+    assert lena is not None and lena.name == "Lena Lernende"
+    assert lena.email == "lena.lernende@example.org"
+    assert len(db.exec(select(PlatformUser)).all()) == 3
