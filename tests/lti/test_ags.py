@@ -558,3 +558,20 @@ def test_concurrent_workers_make_one_column_and_deliver_every_score(
         assert sim.course.duplicate_scores == 0
     finally:
         sim.server.stop()
+
+
+def test_kurswerk_worker_delivers_scores(client, sim, db, engine, monkeypatch, database_url):
+    from kurswerk import cli
+    from kurswerk.settings import get_settings
+
+    context_id, lena = _learner_launched(client, sim, db)
+    _submit(db, context_id, lena)
+    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+    monkeypatch.setenv("KURSWERK_ENV", "test")
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["worker", "--once"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert [row.status for row in rows(engine)] == [OutboxStatus.SENT]
+    assert len(sim.course.score_log) == 1
