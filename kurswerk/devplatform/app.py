@@ -13,7 +13,7 @@ Pages (German, like a German Moodle):
   ``GET /tools``             dynamic registration of the tool (``registration``)
   ``GET /return``            ``launch_presentation.return_url``
 Machine endpoints: ``GET /jwks`` (the simulator's public key), ``POST /token``, the AGS
-and NRPS services (``services``), ``GET /.well-known/openid-configuration`` and
+and NRPS services (``service_routes``), ``GET /.well-known/openid-configuration`` and
 ``POST /register-tool``.
 
 Never part of production: ``create_simulator`` refuses unless ``KURSWERK_ENV`` is ``dev``
@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -35,7 +35,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurswerk import i18n
-from kurswerk.devplatform import services
+from kurswerk.devplatform import service_routes, services
 from kurswerk.devplatform.config import Person, SimulatorConfig
 from kurswerk.devplatform.deep_linking import DeepLinkRefused, accept_response
 from kurswerk.devplatform.keys import SigningKey
@@ -95,6 +95,7 @@ def create_simulator(
     app.add_middleware(_PageHeaders, tool_origin=_origin(config.tool_base_url))
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(service_routes.router)
     return app
 
 
@@ -351,6 +352,13 @@ def openid_configuration_document(request: Request) -> JSONResponse:
     return JSONResponse(openid_configuration(request.app.state.config))
 
 
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
 @router.post("/register-tool", name="register_tool")
 async def registration_endpoint(request: Request) -> JSONResponse:
     state = request.app.state
@@ -362,97 +370,6 @@ async def registration_endpoint(request: Request) -> JSONResponse:
         await _json(request),
     )
     return JSONResponse(answer.body, status_code=answer.status)
-
-
-# --- AGS and NRPS -------------------------------------------------------------------
-
-
-async def _json(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError:
-        return None
-
-
-def _service_answer(answer: services.Answer) -> Response:
-    return JSONResponse(
-        answer.body, status_code=answer.status, media_type=answer.media_type, headers=answer.headers
-    )
-
-
-def _gate(request: Request, kind: str, scopes: tuple[str, ...]) -> Response | None:
-    """Count the request, apply a simulated failure, check the bearer token."""
-    course: CourseState = request.app.state.course
-    course.requests[kind] += 1
-    failure = course.faults.status_for(kind)
-    if failure:
-        return JSONResponse({"error": "simulated failure"}, status_code=failure)
-    refused = services.authorise(
-        request.app.state.tokens, request.headers.get("authorization"), *scopes
-    )
-    return _service_answer(refused) if refused else None
-
-
-@router.get("/ags/lineitems", name="ags_lineitems")
-def ags_lineitems(request: Request) -> Response:
-    stop = _gate(request, "lineitems", services.READ_LINE_ITEMS)
-    if stop:
-        return stop
-    state = request.app.state
-    return _service_answer(
-        services.list_line_items(state.config, state.course, dict(request.query_params))
-    )
-
-
-@router.post("/ags/lineitems", name="ags_lineitems_create")
-async def ags_lineitems_create(request: Request) -> Response:
-    stop = _gate(request, "lineitems", services.WRITE_LINE_ITEMS)
-    if stop:
-        return stop
-    state = request.app.state
-    return _service_answer(
-        services.create_line_item(state.config, state.course, await _json(request))
-    )
-
-
-@router.get("/ags/lineitems/{line_item_id}", name="ags_lineitem")
-def ags_lineitem(request: Request, line_item_id: str) -> Response:
-    stop = _gate(request, "lineitems", services.READ_LINE_ITEMS)
-    if stop:
-        return stop
-    state = request.app.state
-    item = state.course.line_items.get(line_item_id)
-    if item is None:
-        return JSONResponse({"error": "no such line item"}, status_code=404)
-    return JSONResponse(item.as_json(state.config), media_type=services.LINEITEM_TYPE)
-
-
-@router.post("/ags/lineitems/{line_item_id}/scores", name="ags_scores")
-async def ags_scores(request: Request, line_item_id: str) -> Response:
-    stop = _gate(request, "scores", services.WRITE_SCORES)
-    if stop:
-        return stop
-    state = request.app.state
-    answer = services.post_score(
-        state.config,
-        state.course,
-        line_item_id,
-        await _json(request),
-        request.headers.get("content-type", ""),
-    )
-    if answer.status == 200 and state.course.faults.lose_answer():
-        return JSONResponse({"error": "simulated failure after storing"}, status_code=502)
-    return _service_answer(answer)
-
-
-@router.get("/nrps/memberships", name="nrps_memberships")
-def nrps_memberships(request: Request) -> Response:
-    stop = _gate(request, "memberships", services.READ_MEMBERSHIPS)
-    if stop:
-        return stop
-    return _service_answer(
-        services.memberships(request.app.state.config, dict(request.query_params))
-    )
 
 
 @router.get("/return", response_class=HTMLResponse, name="return")
