@@ -1,4 +1,5 @@
-"""``kurswerk``: the command line of DESIGN.md §3 (demo, serve, migrate, platform, content)."""
+"""``kurswerk``: the command line of DESIGN.md §3 (demo, serve, migrate, worker, platform,
+keys, content)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from kurswerk import outbox_worker
+    from lti import service as lti_service
     from uploads import service as uploads_service
 
     settings = get_settings()
@@ -58,9 +60,23 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-    report = outbox_worker.run_worker(
-        settings, stop_event=stop, poll_seconds=args.poll, once=args.once, batch=args.batch
-    )
+    engine = make_engine(settings.database_url)
+    handlers = {
+        **outbox_worker.default_handlers(settings),
+        lti_service.LMS_CALL: lti_service.lms_call_handler(settings, engine),
+    }
+    try:
+        report = outbox_worker.run_worker(
+            settings,
+            stop_event=stop,
+            poll_seconds=args.poll,
+            once=args.once,
+            batch=args.batch,
+            engine=engine,
+            handlers=handlers,
+        )
+    finally:
+        engine.dispose()
     print(f"Outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")
     return 0
 
@@ -102,6 +118,52 @@ def _cmd_platform_list(_args: argparse.Namespace) -> int:
                 f"{platform.id}\t{platform.issuer}\tclient={platform.client_id}\t"
                 f"deployments={','.join(deployment_ids) or '-'}\t{platform.name}"
             )
+    return 0
+
+
+def _cmd_keys_rotate(_args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from lti import service
+
+    settings = get_settings()
+    overlap = timedelta(hours=settings.tool_key_overlap_hours)
+    engine = make_engine(settings.database_url)
+    with new_session(engine) as session:
+        rotation = service.rotate_tool_key(session, overlap=overlap)
+        session.commit()
+    engine.dispose()
+    print(f"New key: {rotation.new_kid}")
+    print(f"Published at once; used for signing from {rotation.signs_from:%H:%M:%S} UTC.")
+    if rotation.retired_kid and rotation.published_until:
+        print(
+            f"Previous key {rotation.retired_kid} stays in /lti/jwks until "
+            f"{rotation.published_until:%Y-%m-%d %H:%M} UTC (KURSWERK_TOOL_KEY_OVERLAP_HOURS)."
+        )
+    for kid in rotation.dropped_kids:
+        print(f"Dropped key {kid} (its overlap had ended).")
+    print("Running servers and workers publish the new key within a minute.")
+    return 0
+
+
+def _cmd_keys_list(_args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from lti import service
+
+    settings = get_settings()
+    overlap = timedelta(hours=settings.tool_key_overlap_hours)
+    engine = make_engine(settings.database_url)
+    with new_session(engine) as session:
+        keys = service.published_keys(session, overlap=overlap, now=datetime.now(UTC))
+        if not keys:
+            print("No tool key yet: the first launch or `kurswerk keys rotate` creates one.")
+        for key in keys:
+            state = (
+                "signing" if key.retired_at is None else f"retired {key.retired_at:%Y-%m-%d %H:%M}"
+            )
+            print(f"{key.kid}\t{state}")
+    engine.dispose()
     return 0
 
 
@@ -179,6 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=_cmd_platform_add)
     listing = platform_cmds.add_parser("list", help="list registered platforms")
     listing.set_defaults(func=_cmd_platform_list)
+
+    keys = commands.add_parser("keys", help="the tool's signing keys (published at /lti/jwks)")
+    keys_cmds = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_cmds.add_parser(
+        "rotate", help="make a new signing key; the old one stays published for the overlap"
+    )
+    rotate.set_defaults(func=_cmd_keys_rotate)
+    keys_list = keys_cmds.add_parser("list", help="list the published keys")
+    keys_list.set_defaults(func=_cmd_keys_list)
 
     content_cmd = commands.add_parser("content", help="course content as files")
     content_cmds = content_cmd.add_subparsers(dest="content_command", required=True)

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     nonce_ttl_seconds: int = Field(default=600, ge=60)
     http_timeout_seconds: float = Field(default=5.0, gt=0)
     jwks_cache_seconds: int = Field(default=3600, ge=0)
+    # LTI Advantage (lti/): after `kurswerk keys rotate` the old tool key stays published
+    # this long (platforms that cached our key set keep verifying); an optional secret that
+    # `/lti/register` requires as `?key=` (unset: open, except in production).
+    tool_key_overlap_hours: float = Field(default=72.0, ge=0)
+    registration_key: SecretStr | None = None
     default_locale: Literal["de", "en"] = "de"
     log_level: str = "INFO"
 

@@ -162,26 +162,79 @@ def record_launch(
 
 
 _TARGET_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+_TARGET_QUERY_PAIR = re.compile(r"^[A-Za-z0-9_-]+=[A-Za-z0-9._~-]*$")
+MAX_TARGET_LENGTH = 200
+
+
+def clean_target(target: object) -> str | None:
+    """A tool path relative to the course (``lessons/einstieg``, optionally with a simple
+    query such as ``lessons/x/exercises/y?industry=media``), or ``None`` when it is not
+    one. Only plain segments and ``name=value`` pairs of unreserved characters pass, so
+    a target cannot leave our host or the launched course."""
+    if not isinstance(target, str):
+        return None
+    target = target.strip()
+    path, _, query = target.partition("?")
+    path = path.rstrip("/")
+    segments = path.split("/") if path else []  # a leading "/" gives an empty segment
+    if (
+        not segments
+        or len(target) > MAX_TARGET_LENGTH
+        or any(seg in (".", "..") or not _TARGET_SEGMENT.match(seg) for seg in segments)
+    ):
+        return None
+    pairs = query.split("&") if query else []
+    if any(not _TARGET_QUERY_PAIR.match(pair) for pair in pairs):
+        return None
+    return "/".join(segments) + ("?" + "&".join(pairs) if pairs else "")
+
+
+def target_of(claims: Mapping[str, Any]) -> str | None:
+    """The custom parameter ``kurswerk_target`` of a launch, cleaned (or ``None``)."""
+    custom = claims.get(CLAIM + "custom")
+    return clean_target(custom.get("kurswerk_target")) if isinstance(custom, dict) else None
 
 
 def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
-    """Where a launch lands: the course start, or the relative tool path named by the
-    custom parameter ``kurswerk_target`` (e.g. ``lessons/einstieg``) inside that course.
+    """Where a launch lands: the course start, or the tool path named by the custom
+    parameter ``kurswerk_target`` (see ``clean_target``) inside that course; anything
+    else falls back to the course start."""
+    return f"/c/{context_id}/" + (target_of(claims) or "")
 
-    Only plain relative path segments are accepted, so the target stays on our host and
-    in the launched course; anything else falls back to the course start.
-    """
-    base = f"/c/{context_id}/"
-    custom = claims.get(CLAIM + "custom")
-    target = custom.get("kurswerk_target") if isinstance(custom, dict) else None
-    if not isinstance(target, str):
-        return base
-    target = target.strip().rstrip("/")
-    segments = target.split("/") if target else []  # a leading "/" gives an empty segment
-    if (
-        not segments
-        or len(target) > 200
-        or any(seg in (".", "..") or not _TARGET_SEGMENT.match(seg) for seg in segments)
-    ):
-        return base
-    return base + "/".join(segments)
+
+@functools.cache
+def _named_user_upsert(dialect: str) -> Any:
+    """Like the launch's user upsert, but it leaves ``last_launch_at`` alone."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_users)
+    return insert.on_conflict_do_update(
+        index_elements=[_users.c.platform_id, _users.c.sub],
+        set_={
+            column: func.coalesce(insert.excluded[column], _users.c[column])
+            for column in _OPTIONAL_USER_COLUMNS
+        },
+    ).returning(_users.c.id)
+
+
+def upsert_user(
+    session: Session, *, platform_id: int, claims: Mapping[str, Any], now: datetime
+) -> int:
+    """Record a person the platform names without their own launch (the ``for_user`` of a
+    submission review): ``user_id`` plus the optional name and email claims."""
+    connection = session.connection()
+    email = _opt_str(claims.get("email"), 320)
+    return int(
+        connection.execute(
+            _named_user_upsert(connection.dialect.name),
+            {
+                "platform_id": platform_id,
+                "sub": claims["user_id"],
+                "name": _opt_str(claims.get("name"), 255),
+                "given_name": _opt_str(claims.get("given_name"), 255),
+                "family_name": _opt_str(claims.get("family_name"), 255),
+                "email": email if email and "@" in email else None,
+                "locale": None,
+                "created_at": now,
+                "last_launch_at": now,
+            },
+        ).scalar_one()
+    )

@@ -1,4 +1,5 @@
-"""Validation of the LTI 1.3 resource link launch (``POST /lti/launch``).
+"""Validation of an LTI 1.3 launch (``POST /lti/launch``): a resource link, a deep-linking
+request or a submission review request.
 
 pylti1p3's ``MessageLaunch`` with its steps replaced where it is too lax, in this order:
 
@@ -10,9 +11,11 @@ pylti1p3's ``MessageLaunch`` with its steps replaced where it is too lax, in thi
    ``aud`` is a list, ``azp`` must be present and name the client, §5.1.3 step 3/4).
 3. **signature** — RS256 only, key by ``kid`` from the platform's cached key set;
    ``exp``/``iat`` with ``launch_leeway_seconds``, a token issued in the future refused.
-4. **deployment** known for that platform; **message**: type LtiResourceLinkRequest,
-   version 1.3.0, ``resource_link.id``, ``roles``, ``sub``, the ``context`` (we need a
-   course); ``target_link_uri`` on our host (LTI 1.3 §5.3, §5.4).
+4. **deployment** known for that platform; **message**: one of the supported types,
+   version 1.3.0, ``roles``, ``sub``, the ``context`` (we need a course), and per type:
+   ``resource_link.id`` (resource link; submission review, with ``for_user``), the
+   ``deep_linking_settings`` (deep linking, DL 2.0 §4.4); ``target_link_uri`` on our host
+   (LTI 1.3 §5.3, §5.4).
 5. **nonce** — consumed together with the state, atomically (single use).
 
 Spec: https://www.imsglobal.org/spec/lti/v1p3/ and
@@ -30,7 +33,7 @@ from pylti1p3.message_launch import MessageLaunch, TJwtData, TLaunchData
 from pylti1p3.registration import TKeySet
 
 from kurswerk.settings import Settings
-from lti import errors
+from lti import deep_linking, errors, review
 from lti.adapter import (
     DbLaunchDataStorage,
     FastAPICookieService,
@@ -45,7 +48,11 @@ from lti.registrations import RegistrationMatch
 
 ALGORITHM = "RS256"
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
-SUPPORTED_MESSAGE_TYPES = frozenset({RESOURCE_LINK_REQUEST})
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+SUBMISSION_REVIEW_REQUEST = "LtiSubmissionReviewRequest"
+SUPPORTED_MESSAGE_TYPES = frozenset(
+    {RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST, SUBMISSION_REVIEW_REQUEST}
+)
 LTI_VERSION = "1.3.0"
 MAX_ID_LENGTH = 255
 
@@ -154,6 +161,10 @@ class KurswerkMessageLaunch(
     @property
     def claims(self) -> dict[str, Any]:
         return dict(self._jwt.get("body", {}))
+
+    @property
+    def message_type(self) -> str:
+        return str(self._jwt.get("body", {}).get(CLAIM + "message_type"))
 
     # -- 1. state bound to the browser ------------------------------------------
 
@@ -293,10 +304,15 @@ class KurswerkMessageLaunch(
             raise errors.MissingClaim("id_token without version", claim="version")
         if version != LTI_VERSION:
             raise errors.WrongVersion(f"LTI version {version!r}", version=version)
-        resource_link = body.get(CLAIM + "resource_link")
-        if not isinstance(resource_link, dict) or not resource_link.get("id"):
-            raise errors.MissingClaim("no resource_link.id", claim="resource_link.id")
-        _require_id(resource_link["id"], "resource_link.id")
+        if message_type == DEEP_LINKING_REQUEST:
+            deep_linking.check_settings(body)
+        else:  # resource link and submission review: both name their link
+            resource_link = body.get(CLAIM + "resource_link")
+            if not isinstance(resource_link, dict) or not resource_link.get("id"):
+                raise errors.MissingClaim("no resource_link.id", claim="resource_link.id")
+            _require_id(resource_link["id"], "resource_link.id")
+        if message_type == SUBMISSION_REVIEW_REQUEST:
+            review.check_for_user(body)
         roles = body.get(CLAIM + "roles")
         if roles is None:
             raise errors.MissingClaim("id_token without roles", claim="roles")

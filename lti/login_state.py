@@ -180,3 +180,9 @@ def put_launch_data(session: Session, *, key: str, value: str, expires_at: datet
 def get_launch_data(session: Session, *, key: str, now: datetime) -> str | None:
     row = session.connection().execute(_GET_LAUNCH_DATA, {"key": key, "now": now}).first()
     return None if row is None else str(row[0])
+
+
+def delete_launch_data(session: Session, *, key: str) -> bool:
+    """Remove one entry; ``False`` if there was none (already used or purged)."""
+    result = session.connection().execute(delete(_launch_data).where(_launch_data.c.key == key))
+    return bool(result.rowcount)

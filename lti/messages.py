@@ -117,8 +117,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.error.message_type": "Die Startart {message_type} wird nicht unterstützt.",
         "lti.error.message_type.help": (
-            "Kurswerk unterstützt derzeit nur LtiResourceLinkRequest. Legen Sie Kurswerk im "
-            "Kurs als externes Werkzeug (Aktivität) an."
+            "Kurswerk unterstützt LtiResourceLinkRequest, LtiDeepLinkingRequest und "
+            "LtiSubmissionReviewRequest. Legen Sie Kurswerk im Kurs als externes Werkzeug "
+            "(Aktivität) an."
         ),
         "lti.error.wrong_version": "Die LTI-Version {version} wird nicht unterstützt.",
         "lti.error.wrong_version.help": (
@@ -143,6 +144,129 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.cookies.button": "Kurswerk in neuem Fenster öffnen",
         "lti.cookies.new_window_hint": "(öffnet ein neues Fenster)",
+        # --- LTI Advantage ---------------------------------------------------------
+        "lti.deep_link.title": "Kurswerk-Inhalt in den Kurs einfügen",
+        "lti.deep_link.lead_single": (
+            "Wählen Sie den Ort in Kurswerk, zu dem der neue Link im LMS-Kurs führen soll."
+        ),
+        "lti.deep_link.lead_multiple": (
+            "Wählen Sie einen oder mehrere Orte in Kurswerk; für jeden entsteht im LMS-Kurs "
+            "ein eigener Link."
+        ),
+        "lti.deep_link.group.course": "Kurs",
+        "lti.deep_link.group.lesson": "Lektionen",
+        "lti.deep_link.group.exercise": "Übungen",
+        "lti.deep_link.graded": "mit Spalte in der Bewertungsübersicht",
+        "lti.deep_link.add": "Einfügen",
+        "lti.deep_link.cancel": "Abbrechen",
+        "lti.deep_link.returning": "Zurück zum LMS",
+        "lti.deep_link.returning_lead": (
+            "{count} Link(s) werden an Ihr LMS übergeben. Falls nichts passiert, wählen Sie "
+            "„Weiter“."
+        ),
+        "lti.deep_link.continue": "Weiter",
+        "lti.deep_link.msg": "{count} Kurswerk-Inhalt(e) eingefügt",
+        "lti.deep_link.gone": (
+            "Diese Auswahl ist abgelaufen oder wurde schon an das LMS übergeben. Starten Sie "
+            "das Einfügen im LMS erneut."
+        ),
+        "lti.deep_link.unknown_target": "Der gewählte Ort gehört nicht zu diesem Kurs.",
+        "lti.deep_link.choose_one": "Bitte wählen Sie mindestens einen Ort.",
+        "lti.deep_link.only_one": "Ihr LMS nimmt hier nur einen Link an. Bitte wählen Sie einen.",
+        "lti.deep_link.not_accepted": (
+            "Ihr LMS nimmt an dieser Stelle keine LTI-Links an. Sie können nur abbrechen."
+        ),
+        "lti.deep_link.instructors_only": (
+            "Inhalte in den Kurs einfügen können nur Lehrende und Administratoren."
+        ),
+        "lti.review.title": "Einsicht in eine Abgabe",
+        "lti.review.for": "Abgabe von {name}",
+        "lti.review.unavailable": (
+            "Die Einsicht in Abgaben und Feedback aus der Bewertungsübersicht ist noch nicht "
+            "verfügbar."
+        ),
+        "lti.review.to_course": "Zum Kurs",
+        "lti.review.own_only": "Sie können nur Ihre eigene Abgabe einsehen.",
+        "lti.roster.title": "Teilnehmende laut LMS",
+        "lti.roster.count": "{count} Personen",
+        "lti.roster.name": "Name",
+        "lti.roster.email": "E-Mail",
+        "lti.roster.lms_roles": "Rollen im LMS",
+        "lti.roster.role": "Rolle in Kurswerk",
+        "lti.roster.status": "Status",
+        "lti.roster.not_granted": (
+            "Die LMS-Plattform hat Kurswerk den Zugriff auf die Teilnehmendenliste (Names and "
+            "Role Provisioning Services) nicht gewährt. Ein LMS-Administrator kann ihn in der "
+            "Werkzeugkonfiguration freigeben."
+        ),
+        "lti.roster.no_service": (
+            "Dieser LMS-Kurs bietet keine Teilnehmendenliste an (kein NRPS-Claim im Start). "
+            "Aktivieren Sie in der Werkzeugkonfiguration des LMS den Dienst „Names and Role "
+            "Provisioning“ und starten Sie Kurswerk erneut aus dem Kurs."
+        ),
+        "lti.roster.unreachable": (
+            "Das LMS ist gerade nicht erreichbar oder hat einen Fehler gemeldet. Versuchen Sie "
+            "es später erneut."
+        ),
+        "lti.roster.refused": "Das LMS hat die Abfrage der Teilnehmendenliste abgelehnt.",
+        "lti.roster.not_authorised": (
+            "Das LMS hat Kurswerks Zugangsdaten abgelehnt. Prüfen Sie die Registrierung "
+            "(Client-ID, Token-URL) und die Schlüssel-URL …/lti/jwks."
+        ),
+        "lti.role.learner": "Teilnehmende/r",
+        "lti.role.tutor": "Tutor/in",
+        "lti.role.admin": "Administrator/in",
+        "lti.calls.title": "Nicht zugestellte Bewertungen an das LMS",
+        "lti.calls.lead": (
+            "Bewertungen, die das LMS abgelehnt hat, die übersprungen wurden oder die auf einen "
+            "neuen Versuch warten – mit der Antwort des LMS."
+        ),
+        "lti.calls.none": "Alle Bewertungen wurden zugestellt.",
+        "lti.calls.when": "Erstellt",
+        "lti.calls.status": "Stand",
+        "lti.calls.column": "Spalte",
+        "lti.calls.user": "LMS-Benutzer",
+        "lti.calls.progress": "Fortschritt",
+        "lti.calls.note": "Antwort des LMS / Grund",
+        "lti.calls.status.failed": "abgelehnt",
+        "lti.calls.status.skipped": "übersprungen",
+        "lti.calls.status.pending": "neuer Versuch folgt",
+        "lti.calls.attempts": "{count} Versuch(e)",
+        "lti.register.title": "Kurswerk registrieren",
+        "lti.register.done": "Kurswerk ist registriert",
+        "lti.register.issuer": "Plattform (Issuer)",
+        "lti.register.client_id": "Client-ID",
+        "lti.register.deployment": "Deployment-ID",
+        "lti.register.no_deployment": (
+            "keine – fügen Sie sie nach dem Anlegen im LMS mit „kurswerk platform add … "
+            "--deployment-id …“ hinzu"
+        ),
+        "lti.register.scopes": "Gewährte Dienste",
+        "lti.register.no_scopes": "keine (Noten und Teilnehmendenliste sind nicht verfügbar)",
+        "lti.register.close": "Dieses Fenster schließt sich; sonst können Sie es schließen.",
+        "lti.register.failed": "Registrierung fehlgeschlagen",
+        "lti.register.key": (
+            "Die Registrierungs-URL ist unvollständig: Es fehlt der richtige Schlüssel (?key=…)."
+        ),
+        "lti.register.disabled": (
+            "Die dynamische Registrierung ist abgeschaltet. Setzen Sie KURSWERK_REGISTRATION_KEY "
+            "und verwenden Sie die URL mit ?key=…"
+        ),
+        "lti.register.bad_url": "Eine Adresse der Plattform ist ungültig.",
+        "lti.register.bad_answer": "Die Plattform hat unlesbar oder unvollständig geantwortet.",
+        "lti.register.unreachable": "Die Plattform ist nicht erreichbar.",
+        "lti.register.issuer_mismatch": (
+            "Die OpenID-Konfiguration gehört nicht zur angegebenen Plattform: Ihr Issuer ist "
+            "kein Anfang ihrer Adresse."
+        ),
+        "lti.register.incomplete": (
+            "Der OpenID-Konfiguration der Plattform fehlt etwas, das LTI 1.3 braucht."
+        ),
+        "lti.register.refused": "Die Plattform hat die Registrierung abgelehnt.",
+        "lti.register.exists": (
+            "Diese Plattform ist mit dieser Client-ID schon registriert; eine bestehende "
+            "Registrierung wird so nicht geändert."
+        ),
     },
     "en": {
         "lti.error.launch": "The launch from the LMS failed.",
@@ -253,8 +377,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.error.message_type": "The launch type {message_type} is not supported.",
         "lti.error.message_type.help": (
-            "Kurswerk currently supports only LtiResourceLinkRequest. Add Kurswerk to the "
-            "course as an external tool (activity)."
+            "Kurswerk supports LtiResourceLinkRequest, LtiDeepLinkingRequest and "
+            "LtiSubmissionReviewRequest. Add Kurswerk to the course as an external tool "
+            "(activity)."
         ),
         "lti.error.wrong_version": "LTI version {version} is not supported.",
         "lti.error.wrong_version.help": (
@@ -275,5 +400,125 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.cookies.button": "Open Kurswerk in a new window",
         "lti.cookies.new_window_hint": "(opens a new window)",
+        # --- LTI Advantage ---------------------------------------------------------
+        "lti.deep_link.title": "Add Kurswerk content to the course",
+        "lti.deep_link.lead_single": (
+            "Choose the place in Kurswerk the new link in the LMS course should lead to."
+        ),
+        "lti.deep_link.lead_multiple": (
+            "Choose one or more places in Kurswerk; each becomes a link of its own in the LMS "
+            "course."
+        ),
+        "lti.deep_link.group.course": "Course",
+        "lti.deep_link.group.lesson": "Lessons",
+        "lti.deep_link.group.exercise": "Exercises",
+        "lti.deep_link.graded": "with a gradebook column",
+        "lti.deep_link.add": "Add",
+        "lti.deep_link.cancel": "Cancel",
+        "lti.deep_link.returning": "Back to the LMS",
+        "lti.deep_link.returning_lead": (
+            "{count} link(s) are handed to your LMS. If nothing happens, choose “Continue”."
+        ),
+        "lti.deep_link.continue": "Continue",
+        "lti.deep_link.msg": "{count} Kurswerk item(s) added",
+        "lti.deep_link.gone": (
+            "This selection has expired or was already handed to the LMS. Start adding content "
+            "in the LMS again."
+        ),
+        "lti.deep_link.unknown_target": "The chosen place does not belong to this course.",
+        "lti.deep_link.choose_one": "Please choose at least one place.",
+        "lti.deep_link.only_one": "Your LMS accepts only one link here. Please choose one.",
+        "lti.deep_link.not_accepted": (
+            "Your LMS accepts no LTI links in this place. You can only cancel."
+        ),
+        "lti.deep_link.instructors_only": (
+            "Only instructors and administrators can add content to the course."
+        ),
+        "lti.review.title": "Review of a submission",
+        "lti.review.for": "Submission of {name}",
+        "lti.review.unavailable": (
+            "Reviewing submissions and feedback from the gradebook is not available yet."
+        ),
+        "lti.review.to_course": "To the course",
+        "lti.review.own_only": "You can review only your own submission.",
+        "lti.roster.title": "Participants according to the LMS",
+        "lti.roster.count": "{count} people",
+        "lti.roster.name": "Name",
+        "lti.roster.email": "Email",
+        "lti.roster.lms_roles": "Roles in the LMS",
+        "lti.roster.role": "Role in Kurswerk",
+        "lti.roster.status": "Status",
+        "lti.roster.not_granted": (
+            "The LMS platform did not grant Kurswerk access to the participant list (Names and "
+            "Role Provisioning Services). An LMS administrator can enable it in the tool "
+            "configuration."
+        ),
+        "lti.roster.no_service": (
+            "This LMS course offers no participant list (no NRPS claim in the launch). Enable "
+            "“Names and Role Provisioning” in the LMS tool configuration and launch Kurswerk "
+            "from the course again."
+        ),
+        "lti.roster.unreachable": (
+            "The LMS cannot be reached right now or reported an error. Please try again later."
+        ),
+        "lti.roster.refused": "The LMS refused the request for the participant list.",
+        "lti.roster.not_authorised": (
+            "The LMS refused Kurswerk's credentials. Check the registration (client ID, token "
+            "URL) and the key set URL …/lti/jwks."
+        ),
+        "lti.role.learner": "Learner",
+        "lti.role.tutor": "Tutor",
+        "lti.role.admin": "Administrator",
+        "lti.calls.title": "Grades not delivered to the LMS",
+        "lti.calls.lead": (
+            "Grades the LMS refused, that were skipped, or that wait for another attempt – with "
+            "the LMS's answer."
+        ),
+        "lti.calls.none": "Every grade was delivered.",
+        "lti.calls.when": "Created",
+        "lti.calls.status": "State",
+        "lti.calls.column": "Column",
+        "lti.calls.user": "LMS user",
+        "lti.calls.progress": "Progress",
+        "lti.calls.note": "LMS answer / reason",
+        "lti.calls.status.failed": "refused",
+        "lti.calls.status.skipped": "skipped",
+        "lti.calls.status.pending": "will be retried",
+        "lti.calls.attempts": "{count} attempt(s)",
+        "lti.register.title": "Register Kurswerk",
+        "lti.register.done": "Kurswerk is registered",
+        "lti.register.issuer": "Platform (issuer)",
+        "lti.register.client_id": "Client ID",
+        "lti.register.deployment": "Deployment ID",
+        "lti.register.no_deployment": (
+            "none – add it once it exists in the LMS with “kurswerk platform add … "
+            "--deployment-id …”"
+        ),
+        "lti.register.scopes": "Services granted",
+        "lti.register.no_scopes": "none (grades and the participant list are not available)",
+        "lti.register.close": "This window closes itself; otherwise you can close it.",
+        "lti.register.failed": "Registration failed",
+        "lti.register.key": (
+            "The registration URL is incomplete: the right key (?key=…) is missing."
+        ),
+        "lti.register.disabled": (
+            "Dynamic registration is switched off. Set KURSWERK_REGISTRATION_KEY and use the URL "
+            "with ?key=…"
+        ),
+        "lti.register.bad_url": "An address of the platform is invalid.",
+        "lti.register.bad_answer": "The platform's answer is unreadable or incomplete.",
+        "lti.register.unreachable": "The platform cannot be reached.",
+        "lti.register.issuer_mismatch": (
+            "The OpenID configuration does not belong to the platform it names: its issuer is "
+            "not a prefix of its address."
+        ),
+        "lti.register.incomplete": (
+            "The platform's OpenID configuration lacks something LTI 1.3 needs."
+        ),
+        "lti.register.refused": "The platform refused the registration.",
+        "lti.register.exists": (
+            "This platform is already registered with this client ID; an existing registration "
+            "is not changed this way."
+        ),
     },
 }

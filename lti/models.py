@@ -36,6 +36,9 @@ class Platform(SQLModel, table=True):
     auth_login_url: str = Field(max_length=500)
     auth_token_url: str = Field(max_length=500)
     keyset_url: str = Field(max_length=500)
+    granted_scopes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Service scopes the platform granted at dynamic registration (space-separated);
+    ``None`` when unknown (registered by hand): then only the launch claims tell."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
@@ -126,7 +129,9 @@ class ToolKey(SQLModel, table=True):
     """The tool's own RSA key pair (PEM), generated on first use.
 
     ``slot`` is unique so two processes starting at once cannot both create a signing
-    key: the loser of the insert reads the winner's key.
+    key: the loser of the insert reads the winner's key. ``kurswerk keys rotate`` moves
+    the signing key to a ``retired-<id>`` slot and sets ``retired_at``: it stays
+    published (never used to sign) for the overlap period, then is deleted.
     """
 
     __tablename__ = "lti_tool_key"
@@ -136,6 +141,7 @@ class ToolKey(SQLModel, table=True):
     kid: str = Field(max_length=64, unique=True)
     private_key_pem: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    retired_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class LaunchDataRecord(SQLModel, table=True):
@@ -149,3 +155,58 @@ class LaunchDataRecord(SQLModel, table=True):
     expires_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )
+
+
+# --- LTI Advantage: what the launches tell about the platform's services ----------------
+
+
+class ContextServices(SQLModel, table=True):
+    """The service endpoints an LMS course offers, as its latest launch named them.
+
+    AGS (``https://purl.imsglobal.org/spec/lti-ags/claim/endpoint``: ``lineitems`` and
+    ``scope``) and NRPS (``.../lti-nrps/claim/namesroleservice``:
+    ``context_memberships_url``). A launch without the claim leaves the stored value as
+    it was (a deep-linking request, for one, often carries neither).
+    """
+
+    __tablename__ = "lti_context_services"
+
+    context_id: int = Field(primary_key=True, foreign_key="lms_context.id", ondelete="CASCADE")
+    lineitems_url: str | None = Field(default=None, max_length=1000)
+    ags_scopes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    memberships_url: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class ResourceLink(SQLModel, table=True):
+    """A placement of Kurswerk in an LMS course (the ``resource_link`` claim): where it
+    leads (``kurswerk_target``) and its own line item (AGS ``lineitem``), if any."""
+
+    __tablename__ = "lti_resource_link"
+    __table_args__ = (UniqueConstraint("context_id", "resource_link_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
+    resource_link_id: str = Field(max_length=255)
+    title: str = Field(default="", max_length=500)
+    target: str | None = Field(default=None, max_length=255)
+    lineitem_url: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LineItem(SQLModel, table=True):
+    """A gradebook column Kurswerk created (or found) for one graded thing in a course,
+    keyed by our ``resourceId`` (e.g. ``exercise:…``) so it is created only once.
+
+    A row without ``lineitem_url`` is a claim: one worker is creating the column right
+    now (since ``created_at``); the others wait for it (``lti.ags_delivery``).
+    """
+
+    __tablename__ = "lti_line_item"
+    __table_args__ = (UniqueConstraint("context_id", "resource_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
+    resource_id: str = Field(max_length=255)
+    lineitem_url: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -98,12 +98,18 @@ def add_platform(
     keyset_url: str,
     deployment_ids: Sequence[str],
     name: str = "",
+    granted_scopes: Sequence[str] | None = None,
+    require_deployment: bool = True,
 ) -> Platform:
     """Register a platform or update it: keyed by (issuer, client_id), idempotent.
 
     An existing registration gets its URLs (and a non-empty name) updated and the
     deployments it lacks added; deployments are never removed here. Raises
-    ``PlatformConfigError`` for values that cannot work.
+    ``PlatformConfigError`` for values that cannot work. ``granted_scopes`` (dynamic
+    registration) records the service scopes the platform granted; ``None`` leaves
+    them as they were (unknown for a registration made by hand).
+    ``require_deployment=False`` lets a dynamic registration without a deployment id
+    through (Canvas creates the deployment later; it is added by hand then).
     """
     issuer = _require_url(issuer, "issuer", 255)
     client_id = _require_text(client_id, "client_id", 255)
@@ -111,7 +117,7 @@ def add_platform(
     auth_token_url = _require_url(auth_token_url, "auth_token_url", 500)
     keyset_url = _require_url(keyset_url, "keyset_url", 500)
     wanted = list(dict.fromkeys(_require_text(d, "deployment_id", 255) for d in deployment_ids))
-    if not wanted:
+    if not wanted and require_deployment:
         raise PlatformConfigError("at least one deployment_id is required")
     name = (name or "").strip()[:200]
 
@@ -132,6 +138,8 @@ def add_platform(
         platform.auth_login_url = auth_login_url
         platform.auth_token_url = auth_token_url
         platform.keyset_url = keyset_url
+    if granted_scopes is not None:
+        platform.granted_scopes = " ".join(dict.fromkeys(granted_scopes))
     session.add(platform)
     session.flush()
     assert platform.id is not None

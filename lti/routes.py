@@ -1,4 +1,5 @@
-"""LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``.
+"""LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``,
+``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.pages``.
 
 Thin: read the capped form, wire pylti1p3's adapter classes, call the service, answer.
 Plain ``def`` routes: the launch may fetch a platform key set (blocking network I/O).
@@ -6,21 +7,26 @@ Plain ``def`` routes: the launch may fetch a platform key set (blocking network 
 
 from __future__ import annotations
 
+import hmac
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from kurswerk import i18n
-from kurswerk.auth import Principal, SessionCodec
+from kurswerk.auth import Principal, Role, SessionCodec
 from kurswerk.db import SessionDep
+from kurswerk.errors import Forbidden
+from kurswerk.security import content_security_policy
 from kurswerk.templating import add_template_folder, render, with_query
-from lti import service
+from lti import deep_linking, dynamic_registration, pages, review, service
 from lti.adapter import (
     DbLaunchDataStorage,
     FastAPICookieService,
@@ -29,7 +35,13 @@ from lti.adapter import (
     KurswerkToolConf,
 )
 from lti.formbody import check_id_token_size, read_capped_form
-from lti.launch import KurswerkMessageLaunch, StateCookieMissing
+from lti.identities import LaunchIdentity
+from lti.launch import (
+    DEEP_LINKING_REQUEST,
+    SUBMISSION_REVIEW_REQUEST,
+    KurswerkMessageLaunch,
+    StateCookieMissing,
+)
 from lti.login import KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
@@ -44,10 +56,15 @@ router = APIRouter(prefix="/lti")
 
 
 def install(app: FastAPI) -> None:
-    """Called by the app factory: per-process LTI state and the CSP frame ancestors."""
+    """Called by the app factory: per-process LTI state, the CSP frame ancestors, the
+    pages inside a course, and the few static files of the LTI hops."""
     runtime = LtiRuntime(app.state.settings, app.state.engine)
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
+    app.include_router(pages.router)
+    app.mount(
+        "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
+    )
 
 
 def _runtime(request: Request) -> LtiRuntime:
@@ -142,6 +159,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
 
     claims = message_launch.claims
     identity = service.record_launch(session, match=message_launch.match, claims=claims, now=now)
+    service.record_services(session, context_id=identity.context_id, claims=claims, now=now)
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,
@@ -153,7 +171,8 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     )
     codec: SessionCodec = request.app.state.session_codec
     token = codec.issue(principal)
-    target = with_query(service.landing_path(identity.context_id, claims), kt=token)
+    landing = _landing(request, session, message_launch, identity, now)
+    target = with_query(landing, kt=token)
     response = RedirectResponse(target, status_code=303)
     response.headers.append("Set-Cookie", codec.cookie_header(token))
     message_launch.clear_state_cookie(response)
@@ -166,6 +185,41 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         message_launch.get_launch_id(),
     )
     return response
+
+
+def _landing(
+    request: Request,
+    session: Session,
+    message_launch: KurswerkMessageLaunch,
+    identity: LaunchIdentity,
+    now: datetime,
+) -> str:
+    """Where each message type lands: the link's place, the deep-linking picker, or the
+    reviewed submission."""
+    claims = message_launch.claims
+    if message_launch.message_type == DEEP_LINKING_REQUEST:
+        if not identity.role.rank >= Role.TUTOR.rank:
+            raise Forbidden("lti.deep_link.instructors_only", reason="deep linking by a learner")
+        launch_id = message_launch.get_launch_id()
+        request_ = deep_linking.DeepLinkRequest.from_claims(
+            claims,
+            launch_id=launch_id,
+            user_id=identity.user_id,
+            context_id=identity.context_id,
+            platform_id=identity.platform_id,
+            client_id=message_launch.match.client_id,
+        )
+        deep_linking.save_request(
+            session,
+            request_,
+            now=now,
+            ttl=timedelta(minutes=_runtime(request).settings.session_ttl_minutes),
+        )
+        return f"/c/{identity.context_id}/lti/deep-link/{launch_id}"
+    if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
+        reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
+        return review.review_landing(session, service.review_target(request.app), reviewed)
+    return service.landing_path(identity.context_id, claims)
 
 
 def _cookies_blocked_page(
@@ -211,3 +265,67 @@ def jwks(request: Request) -> Response:
         media_type="application/json",
         headers={"Cache-Control": "public, max-age=300"},
     )
+
+
+# --- dynamic registration --------------------------------------------------------------
+
+
+def _registration_allowed(request: Request, key: str | None) -> None:
+    """``KURSWERK_REGISTRATION_KEY``, when set, must come as ``?key=``; production without
+    a key set refuses dynamic registration (anyone could register a platform)."""
+    settings = _runtime(request).settings
+    expected = settings.registration_key.get_secret_value() if settings.registration_key else ""
+    if expected:
+        if not key or not hmac.compare_digest(expected.encode(), key.encode()):
+            raise dynamic_registration.RegistrationFailed("lti.register.key", 403)
+    elif settings.env == "production":
+        raise dynamic_registration.RegistrationFailed("lti.register.disabled", 403)
+
+
+@router.get("/register", name="lti_register")
+def register(
+    request: Request,
+    session: SessionDep,
+    openid_configuration: str = "",
+    registration_token: str | None = None,
+    key: str | None = None,
+) -> Response:
+    """Dynamic registration (``lti.dynamic_registration``). The platform shows this page
+    in a frame or window of its own: it may frame it before it is registered."""
+    runtime = _runtime(request)
+    framing = service.origin_of(openid_configuration)
+    try:
+        _registration_allowed(request, key)
+        if not openid_configuration:
+            raise dynamic_registration.RegistrationFailed(
+                "lti.register.bad_url", detail="openid_configuration"
+            )
+        platform = dynamic_registration.fetch_platform_configuration(
+            runtime.http, openid_configuration, settings=runtime.settings
+        )
+        answer = dynamic_registration.post_tool_configuration(
+            runtime.http, platform, registration_token, settings=runtime.settings
+        )
+        result = dynamic_registration.store_registration(session, platform, answer)
+    except dynamic_registration.RegistrationFailed as failed:
+        session.rollback()
+        log.warning("dynamic registration failed: %s (%s)", failed.message, failed.reason)
+        response = render(
+            request,
+            "lti/register_result.html",
+            {"failed": failed, "result": None},
+            status_code=failed.status_code,
+        )
+    else:
+        log.info(
+            "dynamic registration: platform %s (%s, client %s, deployment %s, scopes %s)",
+            result.platform.id,
+            result.platform.issuer,
+            result.platform.client_id,
+            result.deployment_id,
+            " ".join(result.granted_scopes) or "-",
+        )
+        response = render(request, "lti/register_result.html", {"failed": None, "result": result})
+    if framing:
+        response.headers["Content-Security-Policy"] = content_security_policy([framing])
+    return response

@@ -1,6 +1,9 @@
 """What the LTI routes keep per process (on ``app.state.lti``): parsed once, reused.
 
-* the tool key (loaded or generated on first use, parsed once) and its JWKS document;
+* the tool's keys (``lti.keys.KeyRing``: the signing key, generated on first use, and
+  the published key set, re-read now and then so a rotation reaches this process);
+* the client of the platforms' services (access tokens cached per issuer, client id and
+  scopes; AGS and NRPS calls with timeouts);
 * the platform key-set cache and its ``requests.Session``;
 * the CSP ``frame-ancestors`` origins of the registered platforms — asked for on every
   response, so kept in memory and refreshed after ``FRAME_ANCESTORS_TTL_SECONDS`` or as
@@ -10,21 +13,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kurswerk.db import new_session
 from kurswerk.settings import Settings
-from lti import service, toolkey
+from lti import service
 from lti.jwks import KeySetCache
+from lti.keys import KeyRing
+from lti.service_client import ServiceClient
 from lti.toolkey import ToolKeyPair
 
 log = logging.getLogger("kurswerk.lti")
@@ -83,40 +87,21 @@ class LtiRuntime:
             ttl_seconds=settings.jwks_cache_seconds,
         )
         self.frame_ancestors = FrameAncestors(engine)
-        self._tool_key: ToolKeyPair | None = None
-        self._jwks_body: bytes | None = None
-        self._key_lock = threading.Lock()
+        self.keys = KeyRing(engine, overlap=timedelta(hours=settings.tool_key_overlap_hours))
+        self.services = ServiceClient.create(
+            http=self.http,
+            timeout_seconds=settings.http_timeout_seconds,
+            signing_key=self.keys.signing,
+        )
         self._last_purge: float | None = None
 
     def tool_key(self) -> ToolKeyPair:
-        """The tool's signing key: read (or created) once per process, then kept."""
-        if self._tool_key is None:
-            with self._key_lock:
-                if self._tool_key is None:
-                    self._tool_key = self._load_or_create_key()
-                    self._jwks_body = json.dumps(
-                        {"keys": [self._tool_key.public_jwk()]}, separators=(",", ":")
-                    ).encode()
-        return self._tool_key
+        """The tool's signing key (created on first use; a rotation arrives within a minute)."""
+        return self.keys.signing()
 
     def jwks_body(self) -> bytes:
-        self.tool_key()
-        assert self._jwks_body is not None
-        return self._jwks_body
-
-    def _load_or_create_key(self) -> ToolKeyPair:
-        with new_session(self.engine) as session:
-            row = service.get_tool_key(session)
-            if row is None:
-                try:
-                    row = service.add_tool_key(session, toolkey.generate_private_key_pem())
-                    session.commit()
-                    log.info("generated the tool key %s", row.kid)
-                except IntegrityError:  # another process was first: use its key
-                    session.rollback()
-                    row = service.get_tool_key(session)
-                    assert row is not None
-            return ToolKeyPair.from_pem(row.private_key_pem)
+        """The published key set: the signing key and retired keys still in their overlap."""
+        return self.keys.jwks_body()
 
     def purge_now_and_then(self, session: Session, now: datetime) -> None:
         """Delete expired login states/launch data, at most once per interval."""

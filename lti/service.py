@@ -3,17 +3,54 @@
 Services never commit: the request's session (``kurswerk.db.SessionDep``) or the CLI
 owns the transaction. The rules live in small modules by use case and are gathered here:
 
-* ``lti.registrations`` — platforms and deployments (``add_platform``, ``list_platforms``)
-* ``lti.login_state``   — the server-side state/nonce of a login, the launch data store
-* ``lti.identities``    — what a launch records (user, course, membership)
-* the tool's own key, below.
+* ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``)
+* ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
+* ``lti.identities``     — what a launch records (user, course, membership)
+* ``lti.endpoints``      — the service claims of a launch (AGS, NRPS, resource link)
+* ``lti.keys``           — the tool's keys: signing key, rotation, published key set
+* ``lti.ags``            — grades to the LMS, through the outbox (``enqueue_score``...)
+* ``lti.roster``         — the LMS course roster (NRPS)
+* ``lti.deep_linking``   — what the deep-linking picker offers (``DeepLinkCatalog``)
+* ``lti.review``         — where a submission review lands (``SubmissionReviewTarget``)
+
+Extension points for the packages above ``lti`` (they cannot be imported from here):
+``register_deep_link_catalog(app, catalog)`` and ``register_review_target(app, target)``.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import timedelta
 
+import requests
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from kurswerk.outbox import Handler
+from kurswerk.settings import Settings
+from lti.ags import (
+    LMS_CALL,
+    ActivityProgress,
+    GradingProgress,
+    LineItemSpec,
+    enqueue_score,
+    grade_feedback_released,
+    grade_submitted,
+)
+from lti.ags_delivery import LmsCallHandler
+from lti.deep_linking import CourseStartCatalog, DeepLinkCatalog, LinkTarget
+from lti.endpoints import record_services
 from lti.identities import CLAIM, LaunchIdentity, display_name, landing_path, record_launch
+from lti.keys import (
+    TOOL_KEY_SLOT,
+    KeyRing,
+    Rotation,
+    add_tool_key,
+    drop_expired_keys,
+    get_tool_key,
+    published_keys,
+    rotate_tool_key,
+)
+from lti.lms_calls import LmsCallProblem, lms_call_problems
 from lti.login_state import (
     consume_login_state,
     get_launch_data,
@@ -22,7 +59,7 @@ from lti.login_state import (
     save_login_state,
     take_pending_login,
 )
-from lti.models import ToolKey
+from lti.nrps import Roster, RosterMember
 from lti.registrations import (
     PlatformConfigError,
     RegistrationMatch,
@@ -33,44 +70,103 @@ from lti.registrations import (
     origin_of,
     registrations_version,
 )
-from lti.toolkey import ToolKeyPair
+from lti.review import ReviewRequest, SubmissionReviewTarget
+from lti.roster import RosterUnavailable, course_roster, record_members
+from lti.service_client import ServiceClient
 
 __all__ = [
     "CLAIM",
+    "LMS_CALL",
+    "TOOL_KEY_SLOT",
+    "ActivityProgress",
+    "DeepLinkCatalog",
+    "GradingProgress",
     "LaunchIdentity",
+    "LineItemSpec",
+    "LinkTarget",
+    "LmsCallProblem",
     "PlatformConfigError",
     "RegistrationMatch",
-    "TOOL_KEY_SLOT",
+    "ReviewRequest",
+    "Roster",
+    "RosterMember",
+    "RosterUnavailable",
+    "Rotation",
+    "ServiceClient",
+    "SubmissionReviewTarget",
     "add_platform",
     "add_tool_key",
     "consume_login_state",
+    "course_roster",
+    "deep_link_catalog",
     "display_name",
+    "drop_expired_keys",
+    "enqueue_score",
     "find_registration",
     "frame_ancestor_origins",
     "get_launch_data",
     "get_tool_key",
+    "grade_feedback_released",
+    "grade_submitted",
     "landing_path",
     "list_platforms",
+    "lms_call_handler",
+    "lms_call_problems",
     "origin_of",
+    "published_keys",
     "purge_expired",
     "put_launch_data",
     "record_launch",
+    "record_members",
+    "record_services",
+    "register_deep_link_catalog",
+    "register_review_target",
     "registrations_version",
+    "review_target",
+    "rotate_tool_key",
     "save_login_state",
+    "service_client",
     "take_pending_login",
 ]
 
-TOOL_KEY_SLOT = "signing"
+DEEP_LINK_CATALOG_ATTR = "lti_deep_link_catalog"
+REVIEW_TARGET_ATTR = "lti_review_target"
+_DEFAULT_CATALOG = CourseStartCatalog()
 
 
-def get_tool_key(session: Session) -> ToolKey | None:
-    return session.exec(select(ToolKey).where(ToolKey.slot == TOOL_KEY_SLOT)).first()
+def register_deep_link_catalog(app: FastAPI, catalog: DeepLinkCatalog) -> None:
+    """What the deep-linking picker offers (``course`` registers its lessons/exercises)."""
+    setattr(app.state, DEEP_LINK_CATALOG_ATTR, catalog)
 
 
-def add_tool_key(session: Session, private_key_pem: str) -> ToolKey:
-    """Store a new signing key (flushes; the unique slot makes a concurrent second fail)."""
-    pair = ToolKeyPair.from_pem(private_key_pem)
-    row = ToolKey(slot=TOOL_KEY_SLOT, kid=pair.kid, private_key_pem=private_key_pem)
-    session.add(row)
-    session.flush()
-    return row
+def deep_link_catalog(app: FastAPI) -> DeepLinkCatalog:
+    catalog = getattr(app.state, DEEP_LINK_CATALOG_ATTR, None)
+    return catalog if catalog is not None else _DEFAULT_CATALOG
+
+
+def register_review_target(app: FastAPI, target: SubmissionReviewTarget) -> None:
+    """Where a submission review launch lands (the feedback work registers it)."""
+    setattr(app.state, REVIEW_TARGET_ATTR, target)
+
+
+def review_target(app: FastAPI) -> SubmissionReviewTarget | None:
+    return getattr(app.state, REVIEW_TARGET_ATTR, None)
+
+
+def service_client(app: FastAPI) -> ServiceClient:
+    """The app's client of the platforms' services (token cache per process), e.g. for
+    ``course_roster`` in a route of a package above ``lti``."""
+    client: ServiceClient = app.state.lti.services
+    return client
+
+
+def lms_call_handler(settings: Settings, engine: Engine) -> Handler:
+    """The outbox handler for ``lms_call`` rows, with its own key ring and token cache
+    (``kurswerk worker``, the demo's background worker)."""
+    keys = KeyRing(engine, overlap=timedelta(hours=settings.tool_key_overlap_hours))
+    http = requests.Session()
+    http.headers["User-Agent"] = "Kurswerk-LTI/1.0"
+    client = ServiceClient.create(
+        http=http, timeout_seconds=settings.http_timeout_seconds, signing_key=keys.signing
+    )
+    return LmsCallHandler(engine, client)

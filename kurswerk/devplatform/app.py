@@ -1,11 +1,20 @@
 """The simulator as a FastAPI app: the LMS course page and the platform's endpoints.
 
 Pages (German, like a German Moodle):
-  ``GET /``                  the LMS course: pick a person, the tool opens in an iframe
+  ``GET /``                  the LMS course: pick a person, open one of the course's
+                             Kurswerk links (or, as a tutor, add some by deep linking);
+                             the tool opens in an iframe
   ``GET /launch/{person}``   inside the iframe: auto-POSTs the login initiation to the tool
+                             (``?link=``, ``?purpose=deep-link``, ``?review=&line_item=``)
   ``GET|POST /auth``         OIDC auth endpoint: auto-POSTs the id_token to the tool
+  ``POST /deep-link/return`` takes the tool's deep-linking answer (``deep_linking``)
+  ``GET /gradebook``         scores and comments as the tool posts them; submission review
+  ``GET /roster``            the course's people, as the roster service lists them
+  ``GET /tools``             dynamic registration of the tool (``registration``)
   ``GET /return``            ``launch_presentation.return_url``
-Machine endpoints: ``GET /jwks`` (the simulator's public key), ``POST /token``.
+Machine endpoints: ``GET /jwks`` (the simulator's public key), ``POST /token``, the AGS
+and NRPS services (``service_routes``), ``GET /.well-known/openid-configuration`` and
+``POST /register-tool``.
 
 Never part of production: ``create_simulator`` refuses unless ``KURSWERK_ENV`` is ``dev``
 or ``test``, and the tool's app factory does not mount it.
@@ -15,7 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -26,10 +35,26 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurswerk import i18n
+from kurswerk.devplatform import service_routes, services
 from kurswerk.devplatform.config import Person, SimulatorConfig
+from kurswerk.devplatform.deep_linking import DeepLinkRefused, accept_response
 from kurswerk.devplatform.keys import SigningKey
+from kurswerk.devplatform.lms import CourseState
 from kurswerk.devplatform.messages import MESSAGES
-from kurswerk.devplatform.oidc import PendingLaunches, Refused, authorize, login_initiation
+from kurswerk.devplatform.oidc import (
+    DEEP_LINKING_REQUEST,
+    SUBMISSION_REVIEW_REQUEST,
+    LaunchPurpose,
+    PendingLaunches,
+    Refused,
+    authorize,
+    login_initiation,
+)
+from kurswerk.devplatform.registration import (
+    RegistrationTokens,
+    openid_configuration,
+    register_tool,
+)
 from kurswerk.devplatform.token import AccessTokens, JwksToolKeys, ToolKeys, issue_access_token
 from kurswerk.settings import Settings, get_settings
 
@@ -63,11 +88,14 @@ def create_simulator(
     app.state.config = config
     app.state.key = key or SigningKey.generate()
     app.state.launches = PendingLaunches(config.launch_ttl_seconds)
-    app.state.tokens = AccessTokens()
+    app.state.tokens = AccessTokens(ttl_seconds=config.access_token_ttl_seconds)
     app.state.tool_keys = tool_keys or JwksToolKeys(config.tool_jwks_url)
+    app.state.course = CourseState(config)
+    app.state.registration_tokens = RegistrationTokens()
     app.add_middleware(_PageHeaders, tool_origin=_origin(config.tool_base_url))
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(service_routes.router)
     return app
 
 
@@ -112,28 +140,81 @@ def _autopost(request: Request, action: str, fields: dict[str, str]) -> HTMLResp
     return _render(request, "devplatform/autopost.html", {"action": action, "fields": fields})
 
 
+def _launch_url(person: Person, link: str = "", purpose: str = "") -> str:
+    query = urlencode({k: v for k, v in (("link", link), ("purpose", purpose)) if v})
+    return f"/launch/{person.key}" + (f"?{query}" if query else "")
+
+
 @router.get("/", response_class=HTMLResponse, name="course")
-def course_page(request: Request, person: str = "") -> HTMLResponse:
+def course_page(
+    request: Request, person: str = "", link: str = "", purpose: str = ""
+) -> HTMLResponse:
     config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
     chosen = config.person(person) if person else None
+    with course.lock:
+        links = list(course.links.values())
+    link = link if link in {each.id for each in links} else config.course.resource_link_id
+    deep_linking = purpose == "deep-link" and chosen is not None and chosen.teaches
+    opened = next(each for each in links if each.id == link)
     return _render(
         request,
         "devplatform/course.html",
         {
             "chosen": chosen,
-            "launch_url": f"/launch/{chosen.key}" if chosen else "",
+            "links": links,
+            "opened": opened,
+            "deep_linking": deep_linking,
+            "launch_url": (
+                _launch_url(chosen, purpose="deep-link")
+                if chosen and deep_linking
+                else _launch_url(
+                    chosen, link="" if link == config.course.resource_link_id else link
+                )
+                if chosen
+                else ""
+            ),
             "tool_origin": _origin(config.tool_base_url),
         },
     )
 
 
 @router.get("/launch/{person_key}", response_class=HTMLResponse, name="launch")
-def launch(request: Request, person_key: str) -> HTMLResponse:
+def launch(
+    request: Request,
+    person_key: str,
+    link: str = "",
+    purpose: str = "",
+    review: str = "",
+    line_item: str = "",
+) -> HTMLResponse:
     config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
     person: Person | None = config.person(person_key)
     if person is None:
         return _refused(request, _translate(config, "sim.not_found"), 404)
-    fields = login_initiation(config, request.app.state.launches, person)
+    if purpose == "deep-link":
+        if not person.teaches:
+            return _refused(request, _translate(config, "sim.teachers_only"), 403)
+        intent = LaunchPurpose(message_type=DEEP_LINKING_REQUEST)
+    elif review:
+        with course.lock:
+            item = course.line_items.get(line_item)
+        if not person.teaches or item is None or config.person(review) is None:
+            return _refused(request, _translate(config, "sim.not_found"), 404)
+        intent = LaunchPurpose(
+            message_type=SUBMISSION_REVIEW_REQUEST,
+            link_id=item.resource_link_id
+            if item.resource_link_id in course.links
+            else config.course.resource_link_id,
+            for_user=review,
+            line_item_id=item.id,
+        )
+    else:
+        if link and link not in course.links:
+            return _refused(request, _translate(config, "sim.not_found"), 404)
+        intent = LaunchPurpose(link_id=link or None)
+    fields = login_initiation(config, request.app.state.launches, person, intent)
     return _autopost(request, config.tool_login_url, fields)
 
 
@@ -144,7 +225,7 @@ async def auth(request: Request) -> HTMLResponse:
     if request.method == "POST":
         params.update(await _form_fields(request))
     state = request.app.state
-    answer = authorize(state.config, state.key, state.launches, params)
+    answer = authorize(state.config, state.key, state.launches, params, course=state.course)
     if isinstance(answer, Refused):
         return _refused(request, answer.reason, 400)
     return _autopost(request, answer.action, answer.fields)
@@ -152,6 +233,7 @@ async def auth(request: Request) -> HTMLResponse:
 
 @router.get("/jwks", name="jwks")
 def jwks(request: Request) -> JSONResponse:
+    request.app.state.course.requests["jwks"] += 1
     return JSONResponse(request.app.state.key.jwks())
 
 
@@ -159,9 +241,133 @@ def jwks(request: Request) -> JSONResponse:
 async def token(request: Request) -> JSONResponse:
     params = await _form_fields(request)
     state = request.app.state
+    state.course.requests["token"] += 1
+    failure = state.course.faults.status_for("token")
+    if failure:
+        return JSONResponse({"error": "simulated failure"}, status_code=failure)
     # The tool's JWKS is fetched with blocking I/O: keep it off the event loop.
     answer = await run_in_threadpool(
         issue_access_token, state.config, state.tool_keys, state.tokens, params
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+# --- deep linking, gradebook, roster, registration pages ---------------------------
+
+
+@router.post("/deep-link/return", response_class=HTMLResponse, name="deep_link_return")
+async def deep_link_return(request: Request) -> HTMLResponse:
+    """The tool's ``LtiDeepLinkingResponse`` arrives here (inside the iframe)."""
+    fields = await _form_fields(request)
+    state = request.app.state
+    try:
+        # The tool's JWKS may be fetched (blocking I/O): off the event loop.
+        result = await run_in_threadpool(
+            accept_response, state.config, state.course, state.tool_keys, fields.get("JWT", "")
+        )
+    except DeepLinkRefused as refused:
+        return _refused(request, str(refused), 400)
+    return _render(request, "devplatform/deep_link_done.html", {"result": result})
+
+
+def _teacher(config: SimulatorConfig, person: str) -> Person | None:
+    chosen = config.person(person)
+    return chosen if chosen is not None and chosen.teaches else None
+
+
+@router.get("/gradebook", response_class=HTMLResponse, name="gradebook")
+def gradebook(
+    request: Request, person: str = "", review: str = "", line_item: str = ""
+) -> HTMLResponse:
+    """Every column (line item) with each learner's latest score and comment."""
+    config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
+    chosen = _teacher(config, person)
+    with course.lock:
+        columns = list(course.line_items.values())
+        scores = dict(course.scores)
+    learners = [p for p in config.people if p.learns]
+    review_url = ""
+    if chosen and review and line_item:
+        review_url = f"/launch/{chosen.key}?" + urlencode(
+            {"review": review, "line_item": line_item}
+        )
+    return _render(
+        request,
+        "devplatform/gradebook.html",
+        {
+            "chosen": chosen,
+            "teachers": [p for p in config.people if p.teaches],
+            "columns": columns,
+            "learners": learners,
+            "scores": scores,
+            "review_url": review_url,
+            "tool_origin": _origin(config.tool_base_url),
+        },
+    )
+
+
+@router.get("/roster", response_class=HTMLResponse, name="roster")
+def roster(request: Request) -> HTMLResponse:
+    config: SimulatorConfig = request.app.state.config
+    return _render(
+        request,
+        "devplatform/roster.html",
+        {"members": [services.member(config, p) for p in config.people]},
+    )
+
+
+@router.get("/tools", response_class=HTMLResponse, name="tools")
+def tools(request: Request, start: str = "") -> HTMLResponse:
+    """Dynamic registration: the admin starts it; the tool's page opens in a frame."""
+    config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
+    frame_url = ""
+    if start:
+        frame_url = (
+            config.tool_registration_url
+            + "?"
+            + urlencode(
+                {
+                    "openid_configuration": config.openid_configuration_url,
+                    "registration_token": request.app.state.registration_tokens.issue(),
+                }
+            )
+        )
+    with course.lock:
+        registration = course.registration
+    return _render(
+        request,
+        "devplatform/tools.html",
+        {
+            "registration": registration,
+            "frame_url": frame_url,
+            "tool_origin": _origin(config.tool_base_url),
+        },
+    )
+
+
+@router.get("/.well-known/openid-configuration", name="openid_configuration")
+def openid_configuration_document(request: Request) -> JSONResponse:
+    return JSONResponse(openid_configuration(request.app.state.config))
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+@router.post("/register-tool", name="register_tool")
+async def registration_endpoint(request: Request) -> JSONResponse:
+    state = request.app.state
+    answer = register_tool(
+        state.config,
+        state.course,
+        state.registration_tokens,
+        request.headers.get("authorization"),
+        await _json(request),
     )
     return JSONResponse(answer.body, status_code=answer.status)
 

@@ -11,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+# LTI Advantage service scopes (AGS 2.0 §3.1, NRPS 2.0 §3.5.1).
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+AGS_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+SERVICE_SCOPES = (*AGS_SCOPES, SCOPE_MEMBERSHIPS)
+
 # LTI 1.3 role vocabularies (LTI Core 1.3, appendix A.2): Moodle 4.5 sends full URIs.
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -35,6 +44,15 @@ class Person:
     @property
     def name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def teaches(self) -> bool:
+        """Instructors (and admins, who also hold the instructor role in Moodle)."""
+        return INSTRUCTOR in self.roles
+
+    @property
+    def learns(self) -> bool:
+        return LEARNER in self.roles
 
 
 PEOPLE: tuple[Person, ...] = (
@@ -100,6 +118,15 @@ class SimulatorConfig:
     launch_ttl_seconds: int = 600  # how long an issued lti_message_hint stays usable
     custom: tuple[tuple[str, str], ...] = (("lms", "kurswerk-devplatform"),)
     platform_name: str = "Kurswerk LMS-Simulator"
+    # LTI Advantage: the service scopes this platform grants the tool (a Moodle admin can
+    # grant fewer); the roster's page size and how its ``Link`` header is written
+    # (``quoted``: rel="next"; ``unquoted``: rel=next, as lti1p3platform); roles in the
+    # roster as short names (Moodle) or full URIs.
+    granted_scopes: tuple[str, ...] = SERVICE_SCOPES
+    nrps_page_size: int = 2
+    nrps_link_style: str = "quoted"
+    nrps_short_roles: bool = True
+    access_token_ttl_seconds: int = 3600
 
     @classmethod
     def local(cls, *, simulator_port: int, tool_port: int, **overrides: object) -> SimulatorConfig:
@@ -116,6 +143,11 @@ class SimulatorConfig:
             origin = f"{parts.scheme}://{parts.netloc}"
             if parts.scheme not in ("http", "https") or not parts.netloc or url != origin:
                 raise ValueError(f"expected an origin like http://host:port, got {url!r}")
+        if self.nrps_page_size < 1 or self.nrps_link_style not in ("quoted", "unquoted"):
+            raise ValueError("nrps_page_size must be positive, nrps_link_style quoted|unquoted")
+        unknown = set(self.granted_scopes) - set(SERVICE_SCOPES)
+        if unknown:
+            raise ValueError(f"unknown service scopes: {sorted(unknown)}")
         keys = [p.key for p in self.people]
         subs = [p.sub for p in self.people]
         if len(set(keys)) != len(keys) or len(set(subs)) != len(subs):
@@ -137,6 +169,34 @@ class SimulatorConfig:
     @property
     def return_url(self) -> str:
         return f"{self.issuer}/return"
+
+    @property
+    def lineitems_url(self) -> str:
+        return f"{self.issuer}/ags/lineitems"
+
+    def lineitem_url(self, line_item_id: str) -> str:
+        return f"{self.issuer}/ags/lineitems/{line_item_id}"
+
+    @property
+    def memberships_url(self) -> str:
+        return f"{self.issuer}/nrps/memberships"
+
+    @property
+    def deep_link_return_url(self) -> str:
+        return f"{self.issuer}/deep-link/return"
+
+    @property
+    def openid_configuration_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def registration_endpoint(self) -> str:
+        return f"{self.issuer}/register-tool"
+
+    @property
+    def tool_registration_url(self) -> str:
+        """Where the tool answers dynamic registration (DESIGN.md §3: ``/lti/register``)."""
+        return f"{self.tool_base_url}/lti/register"
 
     # --- the tool, as registered with the simulator ---
     @property

@@ -14,10 +14,12 @@ same cross-site cookie rules as inside Moodle.
 4. ``prepare()``             migrations, then in one transaction:
    ``load_content()``        -> ``course.content.check`` + ``course.content.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
-5. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
+5. ``start_lms_worker()``    the outbox worker for LMS calls (grades to the simulator's
+                             gradebook) on a thread, as ``kurswerk worker`` would run it
+6. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
-Only ``load_content`` and ``register_simulator`` call into the domains (``course``,
-``lti``); everything else is the shell's.
+Only ``load_content``, ``register_simulator`` and ``start_lms_worker`` call into the
+domains (``course``, ``lti``); everything else is the shell's.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -41,6 +44,7 @@ from kurswerk.app import create_app
 from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.outbox_worker import BackgroundWorker
 from kurswerk.settings import Settings, get_settings
 
 LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
@@ -143,6 +147,20 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
     return report
 
 
+def start_lms_worker(settings: Settings) -> BackgroundWorker | None:
+    """Deliver ``lms_call`` rows (AGS scores) while the demo runs, so the simulator's
+    gradebook shows them. Needs ``lti.service``. (E-mail rows are left to a worker that
+    has an SMTP server to talk to.) ``None`` when the database has no outbox yet."""
+    from lti import service
+
+    engine = make_engine(settings.database_url)
+    if not inspect(engine).has_table("outbox_message"):
+        engine.dispose()
+        return None
+    handlers = {service.LMS_CALL: service.lms_call_handler(settings, engine)}
+    return BackgroundWorker(settings, engine=engine, handlers=handlers, poll_seconds=1.0).start()
+
+
 class _Server(uvicorn.Server):
     """A uvicorn server that leaves signals to ``serve()``: with two servers in one loop,
     each installing its own handlers, one Ctrl-C would stop only one of them."""
@@ -205,6 +223,7 @@ def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
             f"  Open this URL in your browser:  {simulator.issuer}/",
             "",
             f"  LMS simulator (the platform):   {simulator.issuer}",
+            f"    gradebook, roster, tools:     {simulator.issuer}/gradebook, /roster, /tools",
             f"  Kurswerk (the tool, in iframe): {settings.base_url}",
             f"  Database:                       {database}",
             "",
@@ -233,6 +252,11 @@ def run(port: int = 8000, simulator_port: int = 8001) -> int:
             (create_simulator(simulator, settings=settings), simulator_socket),
         ]
         print(_banner(settings, simulator, report), flush=True)
-        asyncio.run(serve(apps))
+        worker = start_lms_worker(settings)
+        try:
+            asyncio.run(serve(apps))
+        finally:
+            if worker is not None:
+                worker.stop(timeout=10)
     print("Kurswerk demo stopped.")
     return 0

@@ -20,15 +20,6 @@ import jwt
 from kurswerk.devplatform.config import SimulatorConfig
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-SERVICE_SCOPES = frozenset(
-    {
-        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-        "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-        "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-    }
-)
 ACCESS_TOKEN_TTL_SECONDS = 3600
 
 
@@ -53,8 +44,13 @@ class JwksToolKeys:
 class AccessTokens:
     """Access tokens issued by ``/token``: token -> (scopes, expiry)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        ttl_seconds: int = ACCESS_TOKEN_TTL_SECONDS,
+    ) -> None:
         self._clock = clock
+        self.ttl_seconds = ttl_seconds
         self._tokens: dict[str, tuple[frozenset[str], float]] = {}
         self._used_jti: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -62,8 +58,18 @@ class AccessTokens:
     def issue(self, scopes: frozenset[str]) -> str:
         token = secrets.token_urlsafe(32)
         with self._lock:
-            self._tokens[token] = (scopes, self._clock() + ACCESS_TOKEN_TTL_SECONDS)
+            self._tokens[token] = (scopes, self._clock() + self.ttl_seconds)
         return token
+
+    def revoke_all(self) -> None:
+        """Forget every issued token (a platform restart, a revoked grant)."""
+        with self._lock:
+            self._tokens.clear()
+
+    @property
+    def issued(self) -> int:
+        with self._lock:
+            return len(self._tokens)
 
     def scopes_for(self, token: str) -> frozenset[str]:
         """The scopes a bearer token grants now (empty when unknown or expired)."""
@@ -114,21 +120,21 @@ def issue_access_token(
             audience=config.token_url,
             options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
-    except (jwt.PyJWTError, ValueError) as exc:
+    except (jwt.PyJWTError, ValueError, LookupError) as exc:  # LookupError: unknown kid
         return _error(401, "invalid_client", f"client assertion rejected: {exc}")
     if claims["iss"] != config.client_id or claims["sub"] != config.client_id:
         return _error(401, "invalid_client", "iss and sub must be the client_id")
     if not tokens.first_use_of(str(claims["jti"]), float(claims["exp"])):
         return _error(401, "invalid_client", "client assertion was already used (jti)")
-    granted = frozenset(params.get("scope", "").split()) & SERVICE_SCOPES
+    granted = frozenset(params.get("scope", "").split()) & frozenset(config.granted_scopes)
     if not granted:
-        return _error(400, "invalid_scope", "none of the requested scopes is offered")
+        return _error(400, "invalid_scope", "none of the requested scopes is granted")
     return TokenAnswer(
         200,
         {
             "access_token": tokens.issue(granted),
             "token_type": "Bearer",
-            "expires_in": ACCESS_TOKEN_TTL_SECONDS,
+            "expires_in": tokens.ttl_seconds,
             "scope": " ".join(sorted(granted)),
         },
     )

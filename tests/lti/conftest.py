@@ -225,3 +225,24 @@ def consumed_states(engine: Engine) -> int:
                 .where(LoginState.consumed_at.is_not(None))  # type: ignore[union-attr]
             ).scalar_one()
         )
+
+
+# --- LTI Advantage: the simulator as a live peer, a fake deep-linking catalog --------------
+
+
+@pytest.fixture
+def sim(app, db: Session):
+    """The LMS simulator, live on loopback, registered in the tool by hand."""
+    from tests.lti.advantage import simulator_fixture
+
+    yield from simulator_fixture(app, db, register=True)
+
+
+@pytest.fixture
+def catalog(app):
+    """A stand-in for the course package's catalog, registered on the app."""
+    from tests.lti.catalog import FakeCatalog
+
+    fake = FakeCatalog()
+    service.register_deep_link_catalog(app, fake)
+    return fake

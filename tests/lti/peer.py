@@ -134,3 +134,45 @@ class Peer:
         if custom:
             launch.set_custom_parameters_claim(custom)
         return dict(launch.lti_launch())
+
+
+class PeerDeepLinking(Peer):
+    """The same peer, sending an ``LtiDeepLinkingRequest`` (lti1p3platform's ``set_dl``)
+    and validating the tool's answer with its own code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.registration.set_deeplink_launch_url(kwargs["tool_base_url"] + "/lti/launch")
+        self.return_url = kwargs["issuer"] + "/deep-link/return"
+
+    def answer_deep_linking(
+        self,
+        authorisation_url: str,
+        *,
+        user_id: str,
+        roles: list[str],
+        data: dict[str, Any] | None,
+        accept_types: set[str] | None = None,
+        context_id: str = "course-7",
+    ) -> dict[str, Any]:
+        launch = PeerMessageLaunch(PeerRequest(authorisation_url), self.conf)
+        launch.set_user_data(user_id, roles, full_name="Tina Tutor", email_address="t@example.org")
+        launch.set_launch_context_claim(context_id, context_title="Social-Media-Strategie")
+        launch.set_dl(
+            self.return_url,
+            title="Kurswerk",
+            accept_types=accept_types or {"ltiResourceLink"},
+            extra_data=data,
+        )
+        return dict(launch.lti_launch())
+
+    def validate_answer(self, jwt_value: str, tool_jwks: dict[str, Any]) -> list[dict[str, Any]]:
+        """lti1p3platform's check of a deep-linking response (signature by the tool's
+        key, message type, accepted item types); returns the content items."""
+        self.registration.set_tool_key_set(tool_jwks)
+        self.conf.set_accepted_deeplinking_types(["ltiResourceLink"])
+        return list(self.conf.validate_deeplinking_resp({"JWT": jwt_value}))
+
+    def decode_answer(self, jwt_value: str, tool_jwks: dict[str, Any]) -> dict[str, Any]:
+        self.registration.set_tool_key_set(tool_jwks)
+        return dict(self.conf.tool_validate_and_decode(jwt_value))

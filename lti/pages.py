@@ -1,0 +1,193 @@
+"""LTI Advantage pages inside a course: the deep-linking picker, the roster, the
+submission-review fallback and the admins' list of LMS calls that did not go through.
+
+Thin like every route module: parse, authorise, call the service, render. Included by
+``lti.routes.install``. Plain ``def`` routes: the roster fetches from the LMS.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from kurswerk import i18n
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, require_role
+from kurswerk.db import SessionDep
+from kurswerk.errors import AppError, Forbidden, NotFound
+from kurswerk.templating import render
+from lti import deep_linking, review, service
+from lti.deep_linking import DeepLinkRequest, LinkTarget
+from lti.models import LmsContext, utcnow
+
+log = logging.getLogger("kurswerk.lti")
+
+router = APIRouter()
+TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
+AdminPrincipal = Annotated[Principal, require_role(Role.ADMIN)]
+
+
+# --- deep linking ----------------------------------------------------------------------
+
+
+def _deep_link_request(session: Session, principal: Principal, launch_id: str) -> DeepLinkRequest:
+    request = deep_linking.load_request(
+        session,
+        launch_id,
+        user_id=principal.user_id,
+        context_id=principal.context_id,
+        now=utcnow(),
+    )
+    if request is None:
+        raise NotFound("lti.deep_link.gone", reason=f"no deep-linking request {launch_id!r}")
+    return request
+
+
+def _targets(request: Request, session: Session, context_id: int) -> list[LinkTarget]:
+    catalog = service.deep_link_catalog(request.app)
+    return deep_linking.usable_targets(catalog.items(session, context_id))
+
+
+def _picker(
+    request: Request,
+    dl: DeepLinkRequest,
+    targets: list[LinkTarget],
+    *,
+    error: str = "",
+    chosen: tuple[str, ...] = (),
+    status_code: int = 200,
+) -> HTMLResponse:
+    groups = [
+        (label, [t for t in targets if t.kind == kind])
+        for kind, label in (
+            ("course", "lti.deep_link.group.course"),
+            ("lesson", "lti.deep_link.group.lesson"),
+            ("exercise", "lti.deep_link.group.exercise"),
+        )
+    ]
+    return render(
+        request,
+        "lti/deep_link_picker.html",
+        {
+            "dl": dl,
+            "groups": [(label, items) for label, items in groups if items],
+            "error": error,
+            "chosen": set(chosen),
+            "action": f"/c/{dl.context_id}/lti/deep-link/{dl.launch_id}",
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/c/{context}/lti/deep-link/{launch_id}", name="lti_deep_link")
+def deep_link_picker(
+    request: Request, principal: TutorPrincipal, session: SessionDep, launch_id: str
+) -> HTMLResponse:
+    dl = _deep_link_request(session, principal, launch_id)
+    return _picker(request, dl, _targets(request, session, principal.context_id))
+
+
+@router.post(
+    "/c/{context}/lti/deep-link/{launch_id}",
+    name="lti_deep_link_answer",
+    dependencies=[CsrfChecked],
+)
+def deep_link_answer(
+    request: Request,
+    principal: TutorPrincipal,
+    session: SessionDep,
+    launch_id: str,
+    action: Annotated[str, Form()] = "add",
+    chosen: Annotated[list[str], Form(alias="target")] = [],  # noqa: B006 - FastAPI form
+) -> HTMLResponse:
+    """Answer the platform once: the chosen places as resource links, or nothing."""
+    # The key first: on SQLite, creating it (first use) must not wait on our own write.
+    key = request.app.state.lti.tool_key()
+    dl = _deep_link_request(session, principal, launch_id)
+    targets = _targets(request, session, principal.context_id)
+    items: list[dict[str, object]] = []
+    message = None
+    if action != "cancel":
+        by_path = {target.path: target for target in targets}
+        picked = list(dict.fromkeys(chosen))
+        unknown = [path for path in picked if path not in by_path]
+        if unknown:
+            raise AppError(
+                "lti.deep_link.unknown_target", reason=f"not in the catalog: {unknown!r}"
+            )
+        error = ""
+        if not dl.accepts_links:
+            error = "lti.deep_link.not_accepted"
+        elif not picked:
+            error = "lti.deep_link.choose_one"
+        elif len(picked) > 1 and not dl.accept_multiple:
+            error = "lti.deep_link.only_one"
+        if error:
+            return _picker(request, dl, targets, error=error, chosen=tuple(picked), status_code=400)
+        launch_url = request.app.state.settings.base_url + "/lti/launch"
+        items = [
+            deep_linking.content_item(
+                by_path[path], launch_url=launch_url, accept_lineitem=dl.accept_lineitem
+            )
+            for path in picked
+        ]
+        message = i18n.translate(principal.locale, "lti.deep_link.msg", count=len(items))
+    if not deep_linking.forget_request(session, launch_id):  # a second answer: refused
+        raise NotFound("lti.deep_link.gone", reason="deep-linking request already answered")
+    token = deep_linking.response_jwt(dl, items, key, message=message)
+    log.info("deep-linking answer: %d item(s) to platform %s", len(items), dl.platform_id)
+    return render(
+        request,
+        "lti/deep_link_return.html",
+        {"return_url": dl.return_url, "jwt": token, "count": len(items)},
+    )
+
+
+# --- submission review fallback --------------------------------------------------------
+
+
+@router.get("/c/{context}/lti/review/{user_id}", name="lti_review_unavailable")
+def review_unavailable(
+    request: Request, principal: ContextPrincipal, session: SessionDep, user_id: int
+) -> HTMLResponse:
+    """Where a submission review lands until the feedback work provides its page."""
+    if not principal.at_least(Role.TUTOR) and user_id != principal.user_id:
+        raise Forbidden("lti.review.own_only", reason="learner asked for another learner")
+    name = review.reviewed_name(session, for_user_id=user_id, platform_id=principal.platform_id)
+    return render(request, "lti/review_unavailable.html", {"name": name})
+
+
+# --- roster ----------------------------------------------------------------------------
+
+
+@router.get("/c/{context}/roster", name="lti_roster")
+def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> HTMLResponse:
+    context = session.get(LmsContext, principal.context_id)
+    try:
+        members = service.course_roster(
+            session, service.service_client(request.app), context_id=principal.context_id
+        )
+    except service.RosterUnavailable as unavailable:
+        return render(
+            request,
+            "lti/roster.html",
+            {"roster": None, "problem": unavailable, "title": context.title if context else ""},
+        )
+    members.members.sort(key=lambda m: (m.display_name.casefold(), m.user_id))
+    return render(
+        request,
+        "lti/roster.html",
+        {"roster": members, "problem": None, "title": members.context_title},
+    )
+
+
+# --- LMS calls that did not go through -------------------------------------------------
+
+
+@router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")
+def lms_calls(request: Request, principal: AdminPrincipal, session: SessionDep) -> HTMLResponse:
+    problems = service.lms_call_problems(session, platform_id=principal.platform_id)
+    return render(request, "lti/lms_calls.html", {"problems": problems})

@@ -1,0 +1,186 @@
+"""LTI Advantage in a real browser: headless Chromium on the simulator's pages
+(``localhost``), the tool framed from another site (``127.0.0.1``), both live.
+
+* A tutor adds Kurswerk content by deep linking: the picker in the LMS frame, the signed
+  answer auto-posted back (the simulator checks it against the tool's key set, fetched
+  over HTTP), the new link on the course page, and its launch landing on that place.
+* An admin registers the tool by dynamic registration: the tool's page in the
+  simulator's frame posts ``org.imsglobal.lti.close``, the simulator shows the tool.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from kurswerk.app import create_app
+from kurswerk.db import new_session
+from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.settings import Settings
+from lti import service
+from tests.e2e.axe import axe_violations
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    page,  # noqa: F401 - a fresh browser context per test
+)
+from tests.e2e.servers import LiveServer
+from tests.lti.catalog import FakeCatalog
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for this module only: Playwright's sync API keeps an event loop in the
+    main thread while it lives (see tests/e2e/conftest.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Stack:
+    tool: FastAPI
+    simulator: FastAPI
+    config: SimulatorConfig
+
+
+@pytest.fixture
+def stack(settings: Settings, engine: Engine) -> Iterator[Stack]:
+    tool_socket, simulator_socket = demo.bind_loopback(0), demo.bind_loopback(0)
+    config = SimulatorConfig.local(
+        simulator_port=demo.port_of(simulator_socket), tool_port=demo.port_of(tool_socket)
+    )
+    tool = create_app(settings.model_copy(update={"base_url": config.tool_base_url}))
+    simulator = create_simulator(config, settings=settings)
+    servers = [LiveServer(tool, tool_socket), LiveServer(simulator, simulator_socket)]
+    try:
+        for server in servers:
+            server.start()
+        yield Stack(tool, simulator, config)
+    finally:
+        for server in servers:
+            server.stop()
+        tool.state.engine.dispose()
+
+
+def _frame(tab: Any, selector: str, origin: str) -> Any:
+    handle = tab.locator(selector).element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None
+    assert frame.url.startswith(origin), frame.url
+    return frame
+
+
+def test_a_tutor_deep_links_a_lesson_in_the_browser(page, stack, engine):  # noqa: F811
+    from playwright.sync_api import expect
+
+    with new_session(engine) as session:
+        demo.register_simulator(session, stack.config)
+        session.commit()
+    service.register_deep_link_catalog(stack.tool, FakeCatalog())
+
+    page.goto(f"{stack.config.issuer}/?person=tom")
+    page.get_by_role("link", name="Kurswerk-Inhalt hinzufügen").click()
+    picker = page.frame_locator("#contentframe")
+    expect(picker.get_by_role("heading", level=1)).to_have_text(
+        "Kurswerk-Inhalt in den Kurs einfügen"
+    )
+    frame = _frame(page, "#contentframe", stack.config.tool_base_url)
+    assert axe_violations(frame) == []
+    picker.get_by_label(re.compile("Lektion 1: Einstieg")).check()
+    picker.get_by_role("button", name="Einfügen").click()
+
+    # The answer went back to the LMS, inside the frame, without a click.
+    expect(picker.get_by_role("heading", level=1)).to_have_text("Inhalte übernommen")
+    expect(picker.get_by_text("lessons/einstieg")).to_be_visible()
+    picker.get_by_role("link", name="Zur Kursseite").click()
+
+    page.get_by_role("link", name="Lektion 1: Einstieg").click()
+    page.wait_for_url(re.compile(r"link=dl-"))
+    frame_url = None
+    for _ in range(100):
+        frame = page.locator("#contentframe").element_handle().content_frame()
+        frame_url = urlsplit(frame.url)
+        if frame_url.path.endswith("/lessons/einstieg"):
+            break
+        page.wait_for_timeout(100)
+    assert frame_url is not None and re.fullmatch(r"/c/\d+/lessons/einstieg", frame_url.path)
+
+
+def test_an_admin_registers_the_tool_by_dynamic_registration(page, stack, engine):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page.goto(f"{stack.config.issuer}/tools")
+    expect(page.get_by_text("Noch kein Tool per Dynamic Registration registriert.")).to_be_visible()
+    page.get_by_role("button", name="Kurswerk registrieren").click()
+    page.wait_for_url(re.compile(r"/tools\?start=1$"))
+    # The tool's page in the frame registers, then asks the platform to close it; the
+    # simulator leaves the frame and shows the tool.
+    page.wait_for_url(f"{stack.config.issuer}/tools")
+    expect(page.get_by_role("heading", name="Registriertes Tool")).to_be_visible()
+    expect(page.get_by_text(stack.config.tool_jwks_url)).to_be_visible()
+    assert page.locator("#registrationframe").count() == 0
+    with new_session(engine) as session:
+        [(platform, deployments)] = service.list_platforms(session)
+    assert platform.issuer == stack.config.issuer
+    assert deployments == [stack.config.deployment_id]
+    assert axe_violations(page) == []
+
+
+def _launched_frame(tab: Any, stack: Stack, person: str) -> tuple[Any, str, str]:
+    """The tool's frame after a launch as ``person``: (frame, course path, page token)."""
+    tab.goto(f"{stack.config.issuer}/?person={person}")
+    for _ in range(150):
+        frame = tab.locator("#contentframe").element_handle().content_frame()
+        url = urlsplit(frame.url)
+        if frame.url.startswith(stack.config.tool_base_url) and url.path.startswith("/c/"):
+            token = re.search(r"kt=([^&]+)", url.query)
+            assert token
+            return frame, url.path.rstrip("/"), token.group(1)
+        tab.wait_for_timeout(100)
+    raise AssertionError("the launch did not land in the course")
+
+
+def test_the_new_pages_meet_wcag_aa(page, stack, engine):  # noqa: F811
+    with new_session(engine) as session:
+        demo.register_simulator(session, stack.config)
+        session.commit()
+    for path in ("/gradebook?person=tom", "/roster?person=tom", "/tools"):
+        page.goto(stack.config.issuer + path)
+        assert axe_violations(page) == [], path
+
+    for person, tool_path in (
+        ("tom", "/roster"),
+        ("ada", "/lti/lms-calls"),
+        ("lena", "/lti/review/1"),
+    ):
+        frame, course, token = _launched_frame(page, stack, person)
+        if tool_path == "/lti/review/1":
+            tool_path = "/lti/review/" + _own_user_id(engine, stack, person)
+        frame.goto(f"{stack.config.tool_base_url}{course}{tool_path}?kt={token}")
+        frame.wait_for_load_state()
+        assert frame.locator("h1").count() == 1, tool_path
+        assert axe_violations(frame) == [], tool_path
+
+
+def _own_user_id(engine: Engine, stack: Stack, person: str) -> str:
+    from sqlmodel import select
+
+    from lti.models import PlatformUser
+
+    sub = stack.config.person(person).sub  # type: ignore[union-attr]
+    with new_session(engine) as session:
+        user = session.exec(select(PlatformUser).where(PlatformUser.sub == sub)).one()
+    return str(user.id)
