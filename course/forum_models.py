@@ -139,7 +139,7 @@ class ForumReadState(SQLModel, table=True):
 
 
 class ForumLessonRead(SQLModel, table=True):
-    """"Mark all as read" for a lesson forum: every post up to ``up_to_post_id`` counts as
+    """ "Mark all as read" for a lesson forum: every post up to ``up_to_post_id`` counts as
     seen, without a row per thread."""
 
     __tablename__ = "forum_lesson_read"
@@ -191,9 +191,7 @@ class SearchTerm(SQLModel, table=True):
     __tablename__ = "search_term"
     __table_args__ = (
         # Covers the lookups: by kind and scope, term, then lesson, returning doc and weight.
-        Index(
-            "ix_search_term_lookup", "kind", "scope", "term", "lesson_id", "doc_id", "weight"
-        ),
+        Index("ix_search_term_lookup", "kind", "scope", "term", "lesson_id", "doc_id", "weight"),
     )
 
     kind: str = Field(max_length=8, primary_key=True)
