@@ -7,6 +7,7 @@ lesson, so none is dead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -35,13 +36,18 @@ LESSON_LINKS = (
     ("forum", "forum.title", "forum"),
     ("ask", "questions.ask_title", "ask"),
 )
+
+
+def _lesson_page(tail: str) -> Callable[[int, str], str]:
+    def path(context_id: int, slug: str) -> str:
+        return f"/c/{context_id}/lessons/{slug}/{tail}"
+
+    return path
+
+
 for _key, _label, _tail in LESSON_LINKS:
     service.register_lesson_link(
-        service.LessonLink(
-            key=_key,
-            label_key=_label,
-            path=lambda context_id, slug, tail=_tail: f"/c/{context_id}/lessons/{slug}/{tail}",
-        )
+        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_tail))
     )
 
 

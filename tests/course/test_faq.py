@@ -113,7 +113,8 @@ def test_an_entry_edited_in_the_tool_survives_content_load_and_the_load_reports_
     row = entry(db)
     response = post_form(
         web, people.tina, f"/c/{people.context_id}/faq/{row.id}/edit",
-        {"question": "Was genau sind Kundenbeziehungen?", "answer": "Im Tool geschrieben.", "position": "0"},
+        {"question": "Was genau sind Kundenbeziehungen?", "answer": "Im Tool geschrieben.",
+         "position": "0"},
     )  # fmt: skip
     assert response.status_code == 303
     edit(
@@ -195,7 +196,8 @@ def test_a_tutor_creates_an_entry_for_this_lms_course_only(
 ):
     response = post_form(
         web, people.tina, lesson_path(people.tina, "/faq/new"),
-        {"question": "Gibt es eine Vorlage zum Download?", "answer": "Noch **nicht**.", "position": "5"},
+        {"question": "Gibt es eine Vorlage zum Download?", "answer": "Noch **nicht**.",
+         "position": "5"},
     )  # fmt: skip
     assert notice_of(response) == "faq_saved"
     page = get(web, people.anna, lesson_path(people.anna, "/faq")).text
