@@ -29,14 +29,17 @@ def _ts(nullable: bool = False) -> Column:
 class ForumThread(SQLModel, table=True):
     __tablename__ = "forum_thread"
     __table_args__ = (
-        # The thread list of a lesson forum: pinned first, then latest activity.
+        # The thread list of a lesson forum: pinned first, then latest activity. Covers
+        # the learners' page query (visible threads only), deep pages included.
         Index(
             "ix_forum_thread_list",
             "context_id",
             "lesson_id",
             "deleted_at",
+            "hidden_at",
             "pinned",
             "last_post_at",
+            "id",
         ),
         # Unanswered questions, oldest first (the tutors' alert).
         Index("ix_forum_thread_unanswered", "first_answer_at", "created_at"),

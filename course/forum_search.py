@@ -174,10 +174,20 @@ def search(
     if lesson_id is not None:
         query = query.where(_c.lesson_id == lesson_id)
     query = query.group_by(_c.doc_id).having(func.count() >= needed)
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    if total == 0 or offset >= total:
-        return [], total
+    # One pass: the page and, through a window over the groups, the number of all hits.
+    total_hits = func.count().over().label("total")
     page = session.execute(
-        query.order_by(matched.desc(), score.desc(), _c.doc_id.desc()).limit(limit).offset(offset)
+        query.add_columns(total_hits)
+        .order_by(matched.desc(), score.desc(), _c.doc_id.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
+    if page:
+        total = int(page[0].total)
+    elif offset == 0:
+        total = 0
+    else:  # a page beyond the last: count separately
+        total = int(
+            session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        )
     return [Hit(int(row.doc_id), int(row.matched), int(row.score)) for row in page], total

@@ -226,17 +226,20 @@ def thread_list(
         threads = sorted(found, key=lambda row: order[_id(row[0].id)])
     else:
         scope = "lesson"
-        counted = select(func.count()).where(
-            ForumThread.context_id == principal.context_id,
-            ForumThread.lesson_id == lesson_id,
+        visible: list[Any] = [
+            col(ForumThread.context_id) == principal.context_id,
+            col(ForumThread.lesson_id) == lesson_id,
             col(ForumThread.deleted_at).is_(None),
-        )
+        ]
         if not moderator:
-            counted = counted.where(col(ForumThread.hidden_at).is_(None))
-        total = int(session.exec(counted).one())
-        threads = list(
+            visible.append(col(ForumThread.hidden_at).is_(None))
+        total = int(session.exec(select(func.count()).where(*visible)).one())
+        # The page's ids first, from the covering index alone (deep pages stay cheap),
+        # then those rows with the reader's read state.
+        page_ids = list(
             session.exec(
-                base.where(ForumThread.lesson_id == lesson_id)
+                select(ForumThread.id)
+                .where(*visible)
                 .order_by(
                     col(ForumThread.pinned).desc(),
                     col(ForumThread.last_post_at).desc(),
@@ -246,6 +249,11 @@ def thread_list(
                 .offset((page - 1) * THREADS_PER_PAGE)
             ).all()
         )
+        order = {_id(thread_id): index for index, thread_id in enumerate(page_ids)}
+        found = (
+            session.exec(base.where(col(ForumThread.id).in_(page_ids))).all() if page_ids else []
+        )
+        threads = sorted(found, key=lambda row: order[_id(row[0].id)])
     rows = _rows(session, principal, threads, _watermark(session, principal, lesson_id))
     row_lessons: dict[int, LessonRef] = {}
     if scope == "course" and threads:

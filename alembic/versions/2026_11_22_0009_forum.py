@@ -138,7 +138,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_forum_thread_lesson_id"), ["lesson_id"], unique=False)
         batch_op.create_index(
             "ix_forum_thread_list",
-            ["context_id", "lesson_id", "deleted_at", "pinned", "last_post_at"],
+            ["context_id", "lesson_id", "deleted_at", "hidden_at", "pinned", "last_post_at", "id"],
             unique=False,
         )
         batch_op.create_index(
