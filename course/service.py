@@ -16,6 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.forum_notify import PeriodicReport as ForumPeriodicReport
+from course.forum_notify import run_periodic as run_forum_periodic
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
 from course.models import (
     Exercise,
@@ -43,6 +45,7 @@ from kurswerk.auth import Principal
 from kurswerk.errors import NotFound
 
 __all__ = [
+    "ForumPeriodicReport",
     "LessonLink",
     "bind_course",
     "cached_lesson_page",
@@ -55,6 +58,7 @@ __all__ = [
     "lesson_page",
     "reading_page",
     "register_lesson_link",
+    "run_forum_periodic",
     "set_lesson_read",
     "unregister_lesson_link",
     "worksheet_page",
