@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import course.faq_models
-import course.forum_models
 import course.models
-import course.questions_models
 import feedback.models
 import kurswerk.outbox_models
 import lti.models
