@@ -20,12 +20,15 @@ from course.faq_source import section_title
 from course.forum_models import ForumThread
 from course.forum_rules import MAX_TITLE, Limits, clean_text, is_moderator, require_moderator
 from course.forum_search import (
+    CANDIDATES,
     FAQ,
     SHARED_SCOPE,
     index_document,
     query_terms,
+    rank_by_title,
     remove_document,
     search,
+    suggest_threshold,
     weigh,
 )
 from course.forum_service import get_post, lesson_for
@@ -211,7 +214,7 @@ def entry_lesson(session: Session, entry: FaqEntry) -> Lesson:
 def suggest(
     session: Session, principal: Principal, lesson_id: int, terms: list[str], limit: int = 3
 ) -> list[Suggestion]:
-    """FAQ entries sharing at least half of the words typed so far."""
+    """FAQ entries sharing words with what is typed so far, best first."""
     if not terms:
         return []
     hits, _ = search(
@@ -220,18 +223,23 @@ def suggest(
         terms,
         scopes=[SHARED_SCOPE, principal.context_id],
         lesson_id=lesson_id,
-        min_match=math.ceil(len(terms) / 2),
-        limit=limit,
+        min_match=suggest_threshold(terms),
+        limit=CANDIDATES,
     )
     if not hits:
         return []
-    order = {hit.doc_id: index for index, hit in enumerate(hits)}
-    rows = session.exec(
-        select(FaqEntry).where(col(FaqEntry.id).in_(list(order)), *_visible(principal))
-    ).all()
+    rows = {
+        _id(e.id): e
+        for e in session.exec(
+            select(FaqEntry).where(
+                col(FaqEntry.id).in_([h.doc_id for h in hits]), *_visible(principal)
+            )
+        ).all()
+    }
+    ranked = rank_by_title(hits, {i: e.question for i, e in rows.items()}, terms)[:limit]
     return [
-        Suggestion("faq", _id(e.id), e.question, _excerpt(e.answer), answered=True)
-        for e in sorted(rows, key=lambda e: order[_id(e.id)])
+        Suggestion("faq", i, rows[i].question, _excerpt(rows[i].answer), answered=True)
+        for i in ranked
     ]
 
 

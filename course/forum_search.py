@@ -15,6 +15,7 @@ Author names are never indexed, so searching cannot reveal who wrote an anonymou
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import Counter
@@ -88,6 +89,13 @@ def query_terms(text: str) -> list[str]:
     for term in words(text):
         seen.setdefault(term, None)
     return list(seen)[:MAX_QUERY_TERMS]
+
+
+def suggest_threshold(terms: Sequence[str]) -> int:
+    """How many typed words a suggestion must share: a third of them (at least one).
+    Suggestions are ranked by words shared, then weight, so the best come first anyway;
+    the threshold only keeps long questions from matching on one common word."""
+    return max(1, math.ceil(len(terms) / 3))
 
 
 def weigh(title: str, bodies: Iterable[str]) -> Counter[str]:
@@ -191,3 +199,22 @@ def search(
             session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         )
     return [Hit(int(row.doc_id), int(row.matched), int(row.score)) for row in page], total
+
+
+CANDIDATES = 30
+"""Suggestions: how many hits are re-ranked by their titles before the best are shown."""
+
+
+def rank_by_title(hits: Sequence[Hit], titles: dict[int, str], terms: Sequence[str]) -> list[int]:
+    """Document ids, best suggestion first: most typed words shared, then the title that
+    says most nearly what was typed (Jaccard overlap of stems: "Was sind Kundenbeziehungen?"
+    beats a long title that merely contains "Kundenbeziehungen"), then index weight."""
+    typed = set(terms)
+
+    def key(hit: Hit) -> tuple[int, float, int]:
+        title = set(words(titles.get(hit.doc_id, "")))
+        union = typed | title
+        overlap = len(typed & title) / len(union) if union else 0.0
+        return (-hit.matched, -overlap, -hit.score)
+
+    return [hit.doc_id for hit in sorted(hits, key=key) if hit.doc_id in titles]

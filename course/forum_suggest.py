@@ -7,13 +7,18 @@ them is the same for everyone.
 
 from __future__ import annotations
 
-import math
-
 from sqlmodel import Session, col, select
 
 from course import faq_service
 from course.forum_models import ForumPost, ForumThread
-from course.forum_search import THREAD, query_terms, search
+from course.forum_search import (
+    CANDIDATES,
+    THREAD,
+    query_terms,
+    rank_by_title,
+    search,
+    suggest_threshold,
+)
 from course.forum_service import lesson_for
 from course.forum_views import Suggestion
 from kurswerk.auth import Principal
@@ -40,33 +45,36 @@ def suggestions(
         terms,
         scopes=[principal.context_id],
         lesson_id=lesson.id,
-        min_match=math.ceil(len(terms) / 2),
-        limit=MAX_THREADS,
+        min_match=suggest_threshold(terms),
+        limit=CANDIDATES,
     )
     if not hits:
         return faq, []
-    order = {hit.doc_id: index for index, hit in enumerate(hits)}
-    rows = session.exec(
-        select(ForumThread, ForumPost.body)
-        .join(ForumPost, col(ForumPost.thread_id) == col(ForumThread.id))
-        .where(
-            col(ForumThread.id).in_(list(order)),
-            ForumThread.context_id == principal.context_id,
-            col(ForumThread.deleted_at).is_(None),
-            col(ForumThread.hidden_at).is_(None),
-            col(ForumPost.is_question).is_(True),
-        )
-    ).all()
+    rows = {
+        int(thread.id or 0): (thread, body)
+        for thread, body in session.exec(
+            select(ForumThread, ForumPost.body)
+            .join(ForumPost, col(ForumPost.thread_id) == col(ForumThread.id))
+            .where(
+                col(ForumThread.id).in_([hit.doc_id for hit in hits]),
+                ForumThread.context_id == principal.context_id,
+                col(ForumThread.deleted_at).is_(None),
+                col(ForumThread.hidden_at).is_(None),
+                col(ForumPost.is_question).is_(True),
+            )
+        ).all()
+    }
+    ranked = rank_by_title(hits, {i: t.title for i, (t, _) in rows.items()}, terms)
     threads = [
         Suggestion(
             "thread",
-            int(thread.id or 0),
-            thread.title,
-            _excerpt(body),
-            answered=thread.first_answer_at is not None,
+            i,
+            rows[i][0].title,
+            _excerpt(rows[i][1]),
+            answered=rows[i][0].first_answer_at is not None,
             lesson_slug=lesson.slug,
         )
-        for thread, body in sorted(rows, key=lambda row: order[int(row[0].id or 0)])
+        for i in ranked[:MAX_THREADS]
     ]
     return faq, threads
 

@@ -253,3 +253,39 @@ def test_following_a_lesson_forum_announces_new_questions(
     [mail] = emails_to(db, "ben@example.org", "forum_post")
     assert mail.payload["subject"] == "Neue Frage im Forum: Ganz neue Frage"
     assert len(emails(db, "forum_post")) == 1
+
+
+def test_without_javascript_check_similar_shows_suggestions_and_saves_nothing(
+    web: TestClient, people: People, db: Session
+):
+    response = post_form(
+        web,
+        people.anna,
+        lesson_path(people.anna, "/forum/new"),
+        {
+            "title": "Was sind Kundenbeziehungen eigentlich?",
+            "body": "Definition?",
+            "action": "check",
+        },
+    )
+    assert response.status_code == 200
+    page = parse(response.text)
+    suggestions = page.find(id="kw-suggestions")
+    assert "Was sind Kundenbeziehungen?" in suggestions.text
+    assert (
+        page.find("input", id="kw-title").attrs["value"] == "Was sind Kundenbeziehungen eigentlich?"
+    )
+    assert db.exec(select(ForumThread)).all() == []
+
+
+def test_the_suggestions_fragment_lists_similar_faq_entries_and_threads(
+    web: TestClient, people: People
+):
+    ask_in_forum(web, people.ben, "Welche Themen haben Communitys in der Kundenbeziehung?")
+    fragment = get(
+        web, people.anna, lesson_path(people.anna, "/forum/suggest?text=Themen+der+Communitys")
+    )
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Welche Themen haben Communitys in der Kundenbeziehung?" in fragment.text
+    empty = get(web, people.anna, lesson_path(people.anna, "/forum/suggest?text=Quantenphysik"))
+    assert "Keine ähnliche Frage gefunden" in empty.text
