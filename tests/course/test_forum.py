@@ -289,3 +289,35 @@ def test_the_suggestions_fragment_lists_similar_faq_entries_and_threads(
     assert "Welche Themen haben Communitys in der Kundenbeziehung?" in fragment.text
     empty = get(web, people.anna, lesson_path(people.anna, "/forum/suggest?text=Quantenphysik"))
     assert "Keine ähnliche Frage gefunden" in empty.text
+
+
+def test_a_tutor_moves_a_thread_to_another_lesson_and_deletes_one(
+    web: TestClient, people: People, db: Session
+):
+    from course.models import Lesson
+
+    # A second lesson in the same course, so there is somewhere to move to.
+    course_lesson = db.exec(select(Lesson).where(Lesson.slug == "kundenbeziehungen")).one()
+    other = Lesson(course_id=course_lesson.course_id, slug="zweite-lektion", title="Zweite Lektion")
+    db.add(other)
+    db.commit()
+    thread_id = ask_in_forum(web, people.anna, "Gehört woanders hin")
+    move = f"/c/{people.context_id}/forum/threads/{thread_id}/move"
+    assert post_form(web, people.tina, move, {"lesson": "zweite-lektion"}).status_code == 303
+    assert (
+        "Gehört woanders hin" not in get(web, people.anna, lesson_path(people.anna, "/forum")).text
+    )
+    moved = get(web, people.anna, lesson_path(people.anna, "/forum", slug="zweite-lektion")).text
+    assert "Gehört woanders hin" in moved
+    found = get(
+        web, people.anna, lesson_path(people.anna, "/forum?q=woanders", slug="zweite-lektion")
+    )
+    assert "Gehört woanders hin" in found.text  # the index moved along
+    unknown = post_form(web, people.tina, move, {"lesson": "gibt-es-nicht"})
+    assert unknown.status_code == 404
+
+    delete = f"/c/{people.context_id}/forum/threads/{thread_id}/delete"
+    assert post_form(web, people.tina, delete, {}).status_code == 303
+    assert get(web, people.tina, thread_path(people, thread_id)).status_code == 404
+    db.expire_all()
+    assert db.get(ForumThread, thread_id).deleted_at is not None  # type: ignore[union-attr]
