@@ -244,6 +244,9 @@ def main() -> int:
                 f"/c/{principal.context_id}/forum/threads/{rng.randint(1, THREADS)}"
                 for _ in range(200)
             ]
+            # Steady state: every page and index block once in memory before measuring.
+            for paths in (pages, searches, course_wide, suggest, threads):
+                _measure(client, timer, paths)
             print(_line("baseline: GET /health", _measure(client, timer, ["/health"] * 200)))
             print(_line("thread list (page 1 and random)", _measure(client, timer, pages)))
             print(_line("search (1-3 words, lesson)", _measure(client, timer, searches)))
