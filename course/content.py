@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from course import faq_service
 from course.markdown import Block
 from course.models import (
     Author,
@@ -35,7 +36,16 @@ from course.source import CourseSource, LessonSource, Problem, read_tree
 
 __all__ = ["ContentError", "LoadReport", "Problem", "check", "load"]
 
-KINDS = ("courses", "authors", "lessons", "readings", "exercises", "variants", "worksheets")
+KINDS = (
+    "courses",
+    "authors",
+    "lessons",
+    "readings",
+    "exercises",
+    "variants",
+    "worksheets",
+    "faq",
+)
 Row = TypeVar("Row", bound=SQLModel)
 
 
@@ -52,18 +62,25 @@ class LoadReport:
     source: str
     courses: list[str] = field(default_factory=list)
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    notes: list[str] = field(default_factory=list)
+    """What the load deliberately left alone, e.g. FAQ entries edited in the tool."""
 
     def count(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 1
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
     def __str__(self) -> str:
         lines = [f"Content loaded from {self.source}: {', '.join(self.courses) or 'no course'}"]
         for kind in KINDS:
             c = self.counts[kind]
+            kept = f", {c['kept']} kept (edited in the tool)" if c["kept"] else ""
             lines.append(
                 f"  {kind:<11} {c['created']} created, {c['updated']} updated, "
-                f"{c['unchanged']} unchanged, {c['archived']} archived"
+                f"{c['unchanged']} unchanged, {c['archived']} archived{kept}"
             )
+        lines += [f"  note: {text}" for text in self.notes]
         return "\n".join(lines)
 
 
@@ -206,6 +223,7 @@ class _Loader:
         self._lesson_readings(lessons, readings)
         self._exercises(course.id, lessons)
         self._worksheets(course.id, lessons)
+        faq_service.sync_from_content(self.session, lessons, source.faq, self.report)
 
     def _lessons(self, course_id: int) -> dict[str, Lesson]:
         rows = {

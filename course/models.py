@@ -15,6 +15,21 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# The FAQ, forum and question tables live in modules of their own; importing this module
+# registers them too, and other packages name them from here (foreign keys).
+from course.faq_models import FaqEntry  # noqa: F401
+from course.forum_models import (  # noqa: F401
+    ForumLessonRead,
+    ForumNotifySetting,
+    ForumPost,
+    ForumReadState,
+    ForumReport,
+    ForumSubscription,
+    ForumThread,
+    SearchTerm,
+)
+from course.questions_models import LecturerQuestion  # noqa: F401
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

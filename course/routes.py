@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from course import service
+from course import faq_routes, forum_routes, questions_routes, service
+from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.messages import MESSAGES
 from course.models import Industry
 from course.views import LessonPage
@@ -22,6 +23,7 @@ from kurswerk.templating import add_template_folder, render, with_query
 
 add_template_folder(Path(__file__).parent / "templates")
 i18n.register(MESSAGES)
+i18n.register(COMMUNITY_MESSAGES)
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -104,3 +106,8 @@ def reading(
 ) -> HTMLResponse:
     page = service.reading_page(session, principal, slug)
     return render(request, "course/reading.html", {"page": page})
+
+
+router.include_router(faq_routes.router)
+router.include_router(forum_routes.router)
+router.include_router(questions_routes.router)

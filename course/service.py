@@ -18,6 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.forum_notify import PeriodicReport as ForumPeriodicReport
+from course.forum_notify import register_jobs as register_forum_jobs
+from course.forum_notify import run_periodic as run_forum_periodic
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
 from course.models import (
     Exercise,
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ExercisePage",
     "ExercisePanel",
+    "ForumPeriodicReport",
     "LessonLink",
     "bind_course",
     "cached_lesson_page",
@@ -63,7 +67,9 @@ __all__ = [
     "lesson_page",
     "reading_page",
     "register_exercise_panel",
+    "register_forum_jobs",
     "register_lesson_link",
+    "run_forum_periodic",
     "set_lesson_read",
     "unregister_exercise_panel",
     "unregister_lesson_link",

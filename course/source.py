@@ -6,6 +6,7 @@ Layout of one course folder (the guide for authors is ``content/README.md``)::
     <course>/lessons/<slug>.md       front matter + Markdown (see course.markdown)
     <course>/reading/<slug>.md       further reading: front matter + Markdown
     <course>/exercises/<lesson>.yaml exercises of one lesson with their industry variants
+    <course>/faq/<lesson>.yaml       FAQ entries of one lesson (see course.faq_source)
 
 ``read_tree(path)`` accepts a content root (folders holding ``course.yaml``) or one
 course folder. Nothing here touches the database.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from course.faq_source import check_faq, read_faq
 from course.markdown import render
 from course.models import Industry
 from course.source_checks import check_across_courses, check_course
@@ -98,7 +100,10 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
             course.readings.append(reading)
     for exercise_path in sorted((folder / "exercises").glob("*.yaml")):
         course.exercises += _read_exercises(tree, exercise_path)
+    for faq_path in sorted((folder / "faq").glob("*.yaml")):
+        course.faq += read_faq(tree, faq_path)
     check_course(tree, course)
+    check_faq(tree, course)
     return course
 
 

@@ -87,6 +87,22 @@ class ReadingSource:
 
 
 @dataclass
+class FaqSource:
+    """One FAQ entry of ``faq/<lesson>.yaml`` (read and checked by ``course.faq_source``)."""
+
+    lesson: str
+    key: str
+    question: str
+    answer: str
+    from_lesson: str | None
+    """Id of the lesson section the answer quotes word for word, if it does."""
+    where: Where
+    lesson_line: int
+    from_lesson_line: int
+    answer_line: int
+
+
+@dataclass
 class CourseSource:
     slug: str
     title: str
@@ -98,6 +114,7 @@ class CourseSource:
     lessons: list[LessonSource] = field(default_factory=list)
     exercises: list[ExerciseSource] = field(default_factory=list)
     readings: list[ReadingSource] = field(default_factory=list)
+    faq: list[FaqSource] = field(default_factory=list)
 
 
 @dataclass

@@ -48,6 +48,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from course import service as course_service
     from kurswerk import outbox_worker
     from lti import service as lti_service
     from uploads import service as uploads_service
@@ -55,6 +56,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     uploads_service.register_jobs(settings)  # the tutors' daily digest of new submissions
+    course_service.register_forum_jobs(settings)  # forum digests, unanswered-question alerts
     stop = threading.Event()
     if not args.once:
         # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     tool_key_overlap_hours: float = Field(default=72.0, ge=0)
     registration_key: SecretStr | None = None
     default_locale: Literal["de", "en"] = "de"
+    # Forum, FAQ and "ask the lecturer" (course.forum_*): how long a learner may edit
+    # their own post, how many posts (and questions) one person may write per minute,
+    # the longest post in characters, and when an unanswered question alerts the tutors.
+    forum_edit_window_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    forum_posts_per_minute: int = Field(default=5, ge=1, le=1000)
+    forum_max_post_chars: int = Field(default=20_000, ge=100, le=200_000)
+    forum_unanswered_after_hours: int = Field(default=24, ge=1, le=24 * 30)
     log_level: str = "INFO"
 
     @field_validator("base_url")

@@ -294,31 +294,38 @@ def test_an_unknown_industry_is_a_400(client: TestClient, learner: Learner):
 # --- Links that exist, links that do not yet -----------------------------------------
 
 
-def test_questions_link_is_hidden_until_a_feature_provides_it(client: TestClient, learner: Learner):
-    page = get_page(client, learner, lesson_url(learner))
-    assert "Fragen zum Inhalt der Lektion" not in page.text
+def test_an_unregistered_link_is_not_shown(client: TestClient, learner: Learner):
+    """The FAQ/forum feature registers its links (course.faq_routes); without one, the
+    lesson shows nothing in its place."""
+    registered = dict(service._lesson_links)
+    try:
+        service.unregister_lesson_link("questions")
+        page = get_page(client, learner, lesson_url(learner))
+        assert "Fragen zum Inhalt der Lektion" not in page.text
+    finally:
+        service._lesson_links.clear()
+        service._lesson_links.update(registered)
 
 
 @pytest.fixture
-def questions_link() -> Iterator[None]:
-    """A stand-in for the FAQ/forum feature: it links to a page that exists."""
+def extra_link() -> Iterator[None]:
+    """A stand-in for a later feature: it links to a page that exists."""
     service.register_lesson_link(
         service.LessonLink(
-            key="questions",
-            label_key="lesson.questions",
+            key="stand-in",
+            label_key="nav.course_home",
             path=lambda context_id, slug: f"/c/{context_id}/",
         )
     )
     yield
-    service.unregister_lesson_link("questions")
+    service.unregister_lesson_link("stand-in")
 
 
-def test_questions_link_shows_once_registered(
-    client: TestClient, learner: Learner, questions_link: None
-):
+def test_a_link_shows_once_registered(client: TestClient, learner: Learner, extra_link: None):
     page = get_page(client, learner, lesson_url(learner))
-    link = page.find("ul", cls="lesson-links").find("a")
-    assert link.clean_text == "Fragen zum Inhalt der Lektion"
+    links = {a.clean_text: a for a in page.find("ul", cls="lesson-links").find_all("a")}
+    assert "Fragen zum Inhalt der Lektion" in links  # registered by the FAQ/forum feature
+    link = links["Kursübersicht"]
     assert client.get(link.attrs["href"]).status_code == 200
 
 

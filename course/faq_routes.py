@@ -1,0 +1,249 @@
+"""The FAQ of a lesson over HTTP, and the page "Fragen zum Inhalt der Lektion" that
+leads a learner through the places for questions in the order the lesson gives: re-read
+the lesson, the FAQ, the forum, then the lecturer. Registers the lesson page's links
+(``course.service.register_lesson_link``): each points at a page that exists for every
+lesson, so none is dead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from course import faq_service, forum_service, service
+from course.faq_models import FaqEntry
+from course.forum_models import ForumThread
+from course.forum_rules import InputError, require_moderator
+from course.forum_views import LessonRef
+from course.forum_web import limits, notice_of, redirect
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.db import SessionDep
+from kurswerk.templating import render
+
+router = APIRouter()
+
+Text = Annotated[str, Form(max_length=1_000_000)]
+Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
+
+LESSON_LINKS = (
+    ("questions", "lesson.questions", "questions"),
+    ("faq", "faq.title", "faq"),
+    ("forum", "forum.title", "forum"),
+    ("ask", "questions.ask_title", "ask"),
+)
+
+
+def _lesson_page(tail: str) -> Callable[[int, str], str]:
+    def path(context_id: int, slug: str) -> str:
+        return f"/c/{context_id}/lessons/{slug}/{tail}"
+
+    return path
+
+
+for _key, _label, _tail in LESSON_LINKS:
+    service.register_lesson_link(
+        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_tail))
+    )
+
+
+@router.get("/lessons/{slug}/questions", name="lesson_questions")
+def lesson_questions(
+    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
+) -> HTMLResponse:
+    course, lesson = forum_service.lesson_for(session, principal, slug)
+    faq_count = session.exec(
+        select(func.count()).where(
+            FaqEntry.lesson_id == lesson.id,
+            col(FaqEntry.deleted_at).is_(None),
+            col(FaqEntry.archived_at).is_(None),
+            (col(FaqEntry.context_id).is_(None))
+            | (col(FaqEntry.context_id) == principal.context_id),
+        )
+    ).one()
+    thread_count = session.exec(
+        select(func.count()).where(
+            ForumThread.context_id == principal.context_id,
+            ForumThread.lesson_id == lesson.id,
+            col(ForumThread.deleted_at).is_(None),
+            col(ForumThread.hidden_at).is_(None),
+        )
+    ).one()
+    return render(
+        request,
+        "course/faq_hub.html",
+        {
+            "course_title": course.title,
+            "lesson": LessonRef(lesson.slug, lesson.title, course.language),
+            "faq_count": faq_count,
+            "thread_count": thread_count,
+        },
+    )
+
+
+@router.get("/lessons/{slug}/faq", name="faq")
+def faq(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    slug: str,
+    q: Annotated[str, Query(max_length=500)] = "",
+) -> HTMLResponse:
+    page = faq_service.faq_page(session, principal, slug, q)
+    return render(request, "course/faq_list.html", {"page": page, "notice": notice_of(request)})
+
+
+def _form(
+    request: Request,
+    *,
+    heading: str,
+    action: str,
+    lesson_slug: str,
+    question: str,
+    answer: str,
+    position: str,
+    shared: bool,
+    error: InputError | None = None,
+    show_position: bool = True,
+) -> HTMLResponse:
+    return render(
+        request,
+        "course/faq_form.html",
+        {
+            "heading_key": heading,
+            "action": action,
+            "lesson_slug": lesson_slug,
+            "question": question,
+            "answer": answer,
+            "position": position,
+            "shared": shared,
+            "show_position": show_position,
+            "error": error,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/lessons/{slug}/faq/new", name="faq_new")
+def faq_new(
+    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
+) -> HTMLResponse:
+    require_moderator(principal)
+    forum_service.lesson_for(session, principal, slug)
+    return _form(
+        request,
+        heading="faq.new",
+        action=f"/c/{principal.context_id}/lessons/{slug}/faq/new",
+        lesson_slug=slug,
+        question="",
+        answer="",
+        position="",
+        shared=False,
+    )
+
+
+def _position(value: str) -> int | None:
+    return int(value) if value else None
+
+
+@router.post("/lessons/{slug}/faq/new", name="faq_create", dependencies=[CsrfChecked])
+def faq_create(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    slug: str,
+    question: Text = "",
+    answer: Text = "",
+    position: Position = "",
+) -> Response:
+    try:
+        entry = faq_service.create_entry(
+            session, principal, slug, question=question, answer=answer,
+            position=_position(position), limits=limits(request),
+        )  # fmt: skip
+    except InputError as error:
+        session.rollback()
+        return _form(
+            request, heading="faq.new",
+            action=f"/c/{principal.context_id}/lessons/{slug}/faq/new", lesson_slug=slug,
+            question=question[:1000], answer=answer[:200_000], position=position, shared=False,
+            error=error,
+        )  # fmt: skip
+    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry.id}")
+
+
+def _entry(session: Session, principal: Principal, entry_id: int) -> tuple[FaqEntry, str]:
+    require_moderator(principal)
+    entry = faq_service.get_entry(session, principal, entry_id)
+    return entry, faq_service.entry_lesson(session, entry).slug
+
+
+@router.get("/faq/{entry_id}/edit", name="faq_edit_form")
+def faq_edit_form(
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+) -> HTMLResponse:
+    entry, slug = _entry(session, principal, entry_id)
+    return _form(
+        request,
+        heading="faq.edit",
+        action=f"/c/{principal.context_id}/faq/{entry_id}/edit",
+        lesson_slug=slug,
+        question=entry.question,
+        answer=entry.answer,
+        position=str(entry.position),
+        shared=entry.context_id is None,
+    )
+
+
+@router.post("/faq/{entry_id}/edit", name="faq_edit", dependencies=[CsrfChecked])
+def faq_edit(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    entry_id: int,
+    question: Text = "",
+    answer: Text = "",
+    position: Position = "",
+) -> Response:
+    entry, slug = _entry(session, principal, entry_id)
+    shared = entry.context_id is None
+    try:
+        faq_service.update_entry(
+            session, principal, entry_id, question=question, answer=answer,
+            position=_position(position), limits=limits(request),
+        )  # fmt: skip
+    except InputError as error:
+        session.rollback()
+        return _form(
+            request, heading="faq.edit",
+            action=f"/c/{principal.context_id}/faq/{entry_id}/edit", lesson_slug=slug,
+            question=question[:1000], answer=answer[:200_000], position=position, shared=shared,
+            error=error,
+        )  # fmt: skip
+    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry_id}")
+
+
+@router.post("/faq/{entry_id}/delete", name="faq_delete", dependencies=[CsrfChecked])
+def faq_delete(
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+) -> RedirectResponse:
+    _, slug = _entry(session, principal, entry_id)
+    faq_service.delete_entry(session, principal, entry_id)
+    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    return redirect(request, principal, path, notice="faq_deleted")
+
+
+@router.post("/faq/{entry_id}/revert", name="faq_revert", dependencies=[CsrfChecked])
+def faq_revert(
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+) -> RedirectResponse:
+    entry = faq_service.revert_to_file(session, principal, entry_id)
+    slug = faq_service.entry_lesson(session, entry).slug
+    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    return redirect(request, principal, path, notice="faq_reverted", anchor=f"faq-{entry_id}")

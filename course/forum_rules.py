@@ -1,0 +1,126 @@
+"""Rules shared by the forum, the FAQ and "ask the lecturer": limits from the settings,
+text checks, flood protection, and who may moderate.
+
+Every check here runs *before* anything is written, so a refused post leaves nothing
+behind (the routes roll back as well, to be sure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from course.forum_models import ForumPost
+from course.questions_models import LecturerQuestion
+from kurswerk.auth import Principal, Role
+from kurswerk.errors import AppError, Forbidden
+from kurswerk.settings import Settings
+from lti.models import PlatformUser
+
+MAX_TITLE = 200
+MAX_REASON = 1000
+FLOOD_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    edit_window: timedelta
+    posts_per_minute: int
+    max_post_chars: int
+    unanswered_after: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            edit_window=timedelta(minutes=settings.forum_edit_window_minutes),
+            posts_per_minute=settings.forum_posts_per_minute,
+            max_post_chars=settings.forum_max_post_chars,
+            unanswered_after=timedelta(hours=settings.forum_unanswered_after_hours),
+        )
+
+
+class InputError(AppError):
+    """A form value the user can fix; the page shows the form again with their text.
+
+    ``field`` names the form field the message belongs to ("" for the whole form).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        *,
+        field: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, status, params=params or {}, reason=f"{message} {params or ''}")
+        self.field = field
+
+
+def clean_text(value: str | None, *, field: str, limit: int, required: bool = True) -> str:
+    """``value`` stripped; refused when empty (if required) or longer than ``limit``."""
+    text = (value or "").replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise InputError(
+            "forum.error.too_long",
+            413,
+            field=field,
+            params={"limit": f"{limit:,}".replace(",", "."), "length": len(text)},
+        )
+    if required and not text:
+        raise InputError("forum.error.empty", field=field)
+    if "\x00" in text:
+        raise InputError("forum.error.invalid_text", field=field)
+    return text
+
+
+def clean_title(value: str | None) -> str:
+    title = " ".join((value or "").split())
+    return clean_text(title, field="title", limit=MAX_TITLE)
+
+
+def is_moderator(principal: Principal) -> bool:
+    return principal.at_least(Role.TUTOR)
+
+
+def require_moderator(principal: Principal) -> None:
+    if not is_moderator(principal):
+        raise Forbidden("error.role_required", reason="forum moderation needs a tutor")
+
+
+def check_flood(session: Session, principal: Principal, limits: Limits, now: datetime) -> None:
+    """At most ``posts_per_minute`` posts and questions per person per minute.
+
+    On PostgreSQL the person's row is locked first, so two posts sent at once are counted
+    one after the other; SQLite runs one writer at a time anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(col(PlatformUser.id))
+            .where(col(PlatformUser.id) == principal.user_id)
+            .with_for_update()
+        )
+    since = now - FLOOD_WINDOW
+    posts = session.execute(
+        select(func.count())
+        .select_from(ForumPost)
+        .where(col(ForumPost.author_id) == principal.user_id, col(ForumPost.created_at) > since)
+    ).scalar_one()
+    questions = session.execute(
+        select(func.count())
+        .select_from(LecturerQuestion)
+        .where(
+            col(LecturerQuestion.asker_id) == principal.user_id,
+            col(LecturerQuestion.created_at) > since,
+        )
+    ).scalar_one()
+    if posts + questions >= limits.posts_per_minute:
+        raise InputError(
+            "forum.error.flood",
+            429,
+            params={"limit": limits.posts_per_minute},
+        )
