@@ -17,7 +17,8 @@ while the body streams in:
 3. :func:`record_submission` (in the caller's transaction): the entitlement again, under
    a lock on the learner's grant row, so two uploads at once cannot both spend the last
    quota or both create the first version; then ``Submission`` + ``SubmissionVersion``
-   and the outbox rows (learner receipt, tutors' notifications) in the same transaction.
+   and the outbox rows (learner receipt, tutors' notifications, the LMS gradebook's
+   "submitted" score) in the same transaction.
 
 Idempotency: the form carries a random key; it is unique in ``submission_version``. A
 second POST with the same key (double-click, retried request) creates nothing and
