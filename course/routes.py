@@ -6,20 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import NoMatchFound
 
 from course import faq_routes, forum_routes, questions_routes, service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
+from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.messages import MESSAGES
 from course.models import Industry
 from course.views import LessonPage
 from kurswerk import i18n
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, codec
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
 from kurswerk.db import SessionDep, new_session
 from kurswerk.templating import add_template_folder, render, with_query
+from lti.service import register_deep_link_catalog
 
 add_template_folder(Path(__file__).parent / "templates")
 i18n.register(MESSAGES)
@@ -27,11 +30,39 @@ i18n.register(COMMUNITY_MESSAGES)
 
 router = APIRouter(prefix="/c/{context}")
 
+# (label key, route name, lowest role): the LTI pages the course home links to, under
+# their own titles. Looked up by route name, so a page that is not installed is not linked.
+STAFF_PAGES = (
+    ("lti.roster.title", "lti_roster", Role.TUTOR),
+    ("lti.calls.title", "lti_lms_calls", Role.ADMIN),
+)
+
+
+def install(app: FastAPI) -> None:
+    """The deep-linking picker offers this course's lessons and exercises."""
+    register_deep_link_catalog(app, CourseDeepLinkCatalog())
+
+
+def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]:
+    """(label key, path) of the staff pages this person may open, in order."""
+    links = []
+    for label_key, route, role in STAFF_PAGES:
+        if not principal.at_least(role):
+            continue
+        try:
+            path = request.app.url_path_for(route, context=str(principal.context_id))
+        except NoMatchFound:
+            continue
+        links.append((label_key, str(path)))
+    return links
+
 
 @router.get("/", name="course_home")
 def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> HTMLResponse:
     home = service.course_home(session, principal)
-    return render(request, "course/home.html", {"home": home})
+    return render(
+        request, "course/home.html", {"home": home, "staff_links": staff_links(request, principal)}
+    )
 
 
 @router.get("/lessons/{slug}", name="lesson")

@@ -62,6 +62,8 @@ __all__ = [
     "course_home",
     "exercise_page",
     "exercise_panels",
+    "exercise_resource_id",
+    "exercise_target",
     "find_exercise",
     "lesson_links",
     "lesson_page",
@@ -81,6 +83,23 @@ def _id(value: int | None) -> int:
     """The id of a row read from the database (never None there)."""
     assert value is not None
     return value
+
+
+# --- How the LMS names an exercise -------------------------------------------------
+
+
+def exercise_resource_id(exercise_id: int) -> str:
+    """The exercise's stable ``resourceId`` for its gradebook column (LTI AGS): one column
+    per exercise, whatever the industry. The deep-link catalog and the scores sent on
+    submit both use it, so a column created through deep linking is found again."""
+    return f"exercise:{exercise_id}"
+
+
+def exercise_target(lesson_slug: str, exercise_slug: str, industry: str | None = None) -> str:
+    """The exercise page relative to ``/c/{context}/`` (a deep link's ``kurswerk_target``),
+    with the industry chosen when one is given."""
+    path = f"lessons/{lesson_slug}/exercises/{exercise_slug}"
+    return f"{path}?industry={industry}" if industry else path
 
 
 # --- Links a lesson shows only when their target exists ------------------------------

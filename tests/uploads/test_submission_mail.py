@@ -59,8 +59,13 @@ def text_part(message) -> str:
 
 
 def outbox(db) -> list[OutboxMessage]:
+    """The mails in the outbox (a submission's gradebook score: test_submission_grade)."""
     db.expire_all()
-    return list(db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+    return list(
+        db.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "email").order_by(OutboxMessage.id)
+        ).all()
+    )
 
 
 # --- the learner's receipt ------------------------------------------------------------------

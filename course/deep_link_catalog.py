@@ -1,0 +1,111 @@
+"""What an instructor can place into their LMS course by deep linking (LTI Deep Linking
+2.0, issue 5 §2): the course start, each lesson, each exercise with the industry left
+open, and each exercise in each of its industries.
+
+``lti`` shows the picker and signs the answer; it asks this catalog (registered by
+``course.routes.install``) what there is. Every exercise link asks for one gradebook
+column per exercise (``course.service.exercise_resource_id``): the learner's submission
+scores into the same column whichever industry link they came through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from course.binding import course_for_context
+from course.models import Course, Exercise, ExerciseVariant, Lesson
+from course.service import exercise_resource_id, exercise_target
+from kurswerk.errors import NotFound
+from lti.service import LineItemSpec, LinkTarget
+
+MAX_TEXT_CHARS = 300
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
+
+
+class CourseDeepLinkCatalog:
+    """The ``lti.service.DeepLinkCatalog`` of the course bound to an LMS course."""
+
+    def items(self, session: Session, context_id: int) -> Sequence[LinkTarget]:
+        try:
+            course = course_for_context(session, context_id)
+        except NotFound:
+            course = None
+        if course is None or course.archived_at is not None:
+            # Nothing loaded (yet): the course start is still a valid place to link.
+            return [LinkTarget(title="Kurswerk", text="", path="", kind="course")]
+        targets = [_course_start(course)]
+        for lesson in _lessons(session, course):
+            targets.append(
+                LinkTarget(
+                    title=lesson.title,
+                    text=_short(lesson.learning_goal),
+                    path=f"lessons/{lesson.slug}",
+                    kind="lesson",
+                )
+            )
+            for exercise in _exercises(session, lesson):
+                targets.extend(_exercise_targets(session, lesson, exercise))
+        return targets
+
+
+def _course_start(course: Course) -> LinkTarget:
+    return LinkTarget(title=course.title, text=_short(course.description), path="", kind="course")
+
+
+def _lessons(session: Session, course: Course) -> Sequence[Lesson]:
+    return session.exec(
+        select(Lesson)
+        .where(Lesson.course_id == course.id, col(Lesson.archived_at).is_(None))
+        .order_by(col(Lesson.position))
+    ).all()
+
+
+def _exercises(session: Session, lesson: Lesson) -> Sequence[Exercise]:
+    return session.exec(
+        select(Exercise)
+        .where(Exercise.lesson_id == lesson.id, col(Exercise.archived_at).is_(None))
+        .order_by(col(Exercise.position))
+    ).all()
+
+
+def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> list[LinkTarget]:
+    """The exercise with the industry open, then once per industry it has a variant for."""
+    assert exercise.id is not None
+    resource_id = exercise_resource_id(exercise.id)
+    variants = session.exec(
+        select(ExerciseVariant)
+        .where(
+            ExerciseVariant.exercise_id == exercise.id,
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.position))
+    ).all()
+    open_path = exercise_target(lesson.slug, exercise.slug)
+    targets = [
+        LinkTarget(
+            title=exercise.title,
+            text=lesson.title,
+            path=open_path,
+            kind="exercise",
+            line_item=LineItemSpec(resource_id, exercise.title, target=open_path),
+        )
+    ]
+    for variant in variants:
+        path = exercise_target(lesson.slug, exercise.slug, variant.industry)
+        targets.append(
+            LinkTarget(
+                title=f"{exercise.title} – {variant.label or variant.industry}",
+                text=lesson.title,
+                path=path,
+                kind="exercise",
+                custom={"kurswerk_industry": variant.industry},
+                line_item=LineItemSpec(resource_id, exercise.title, target=path),
+            )
+        )
+    return targets

@@ -1,0 +1,171 @@
+"""The course's deep-linking catalog (issue 5 §2): what an instructor can place into the
+LMS is the real course - its start, each lesson, each exercise with the industry open and
+in each industry - every offered place opens, exercises ask for one gradebook column per
+exercise, and a round trip through the LMS simulator lands a learner on the exercise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlmodel import Session, col, select
+
+from course import content, service
+from course.deep_link_catalog import CourseDeepLinkCatalog
+from course.models import Exercise, ExerciseVariant, Lesson
+from kurswerk.auth import Role
+from lti import service as lti_service
+from lti.deep_linking import usable_targets
+from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture
+from tests.lti.test_deep_linking import _jwt_of, answer, picker
+from tests.support.people import MakeLearner
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@pytest.fixture
+def sim(app: FastAPI, db: Session) -> Iterator[Simulator]:
+    yield from simulator_fixture(app, db, register=True)
+
+
+def _expected_paths(db: Session) -> list[str]:
+    """The course's active content in order, read straight from the tables."""
+    paths = [""]
+    lessons = db.exec(
+        select(Lesson).where(col(Lesson.archived_at).is_(None)).order_by(col(Lesson.position))
+    ).all()
+    for lesson in lessons:
+        paths.append(f"lessons/{lesson.slug}")
+        exercises = db.exec(
+            select(Exercise)
+            .where(Exercise.lesson_id == lesson.id, col(Exercise.archived_at).is_(None))
+            .order_by(col(Exercise.position))
+        ).all()
+        for exercise in exercises:
+            base = f"lessons/{lesson.slug}/exercises/{exercise.slug}"
+            paths.append(base)
+            industries = db.exec(
+                select(ExerciseVariant.industry)
+                .where(ExerciseVariant.exercise_id == exercise.id)
+                .order_by(col(ExerciseVariant.position))
+            ).all()
+            paths += [f"{base}?industry={industry}" for industry in industries]
+    return paths
+
+
+def test_the_catalog_offers_the_course_lessons_exercises_and_industries(
+    db: Session, loaded: content.LoadReport, make_learner: MakeLearner
+):
+    person = make_learner()
+    items = CourseDeepLinkCatalog().items(db, person.context_id)
+    assert [item.path for item in items] == _expected_paths(db)
+    assert any("?industry=" in item.path for item in items)  # the content has variants
+    assert usable_targets(items) == list(items)  # lti offers every one of them
+
+    course, *rest = items
+    assert course.kind == "course" and course.line_item is None
+    exercises = [item for item in items if item.kind == "exercise"]
+    assert exercises and all(item.line_item is not None for item in exercises)
+    assert all(item.line_item is None for item in rest if item.kind == "lesson")
+    for item in exercises:
+        assert item.line_item is not None and item.line_item.target == item.path
+        lesson_slug, exercise_slug = item.path.split("?")[0].split("/")[1::2]
+        found = service.find_exercise(db, person.context_id, lesson_slug, exercise_slug)
+        assert found.id is not None
+        assert item.line_item.resource_id == service.exercise_resource_id(found.id)
+        assert item.line_item.label == found.title
+        if "?industry=" in item.path:
+            assert item.custom == {"kurswerk_industry": item.path.rsplit("=", 1)[1]}
+
+
+def test_every_offered_place_opens_for_a_learner(
+    client, db: Session, loaded: content.LoadReport, make_learner: MakeLearner
+):
+    person = make_learner()
+    items = CourseDeepLinkCatalog().items(db, person.context_id)
+    db.commit()  # the first look binds the course to the LMS course
+    for item in items:
+        page = client.get(person.url(f"/c/{person.context_id}/{item.path}"))
+        assert page.status_code == 200, (item.path, page.status_code)
+        assert item.title.split(" – ")[0] in page.text
+
+
+def test_without_a_loaded_course_the_course_start_is_the_one_choice(
+    db: Session, make_learner: MakeLearner
+):
+    person = make_learner()
+    items = CourseDeepLinkCatalog().items(db, person.context_id)
+    assert [(item.path, item.kind) for item in items] == [("", "course")]
+
+
+def test_an_archived_lesson_is_not_offered(
+    db: Session, loaded: content.LoadReport, make_learner: MakeLearner
+):
+    person = make_learner()
+    lesson = db.exec(select(Lesson).order_by(col(Lesson.position))).first()
+    assert lesson is not None
+    lesson.archived_at = lesson.updated_at
+    db.add(lesson)
+    db.flush()
+    paths = [item.path for item in CourseDeepLinkCatalog().items(db, person.context_id)]
+    assert paths and not [p for p in paths if p.startswith(f"lessons/{lesson.slug}")]
+
+
+def test_the_app_registers_the_course_catalog(app: FastAPI):
+    assert isinstance(lti_service.deep_link_catalog(app), CourseDeepLinkCatalog)
+
+
+def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
+    client, sim: Simulator, db: Session, loaded: content.LoadReport
+):
+    path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
+    form = picker(client, f"{path}?kt={token}")
+    context = context_of(db)
+    offered = [value for _, value in form.targets]
+    assert offered == _expected_paths(db)
+    chosen = next(value for value in offered if value.endswith("?industry=media"))
+
+    action, jwt_value = _jwt_of(answer(client, form, [chosen]))
+    assert action == sim.config.deep_link_return_url
+    assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
+
+    [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
+    assert link.custom["kurswerk_target"] == chosen
+    assert link.custom["kurswerk_industry"] == "media"
+    lesson_slug, exercise_slug = chosen.split("?")[0].split("/")[1::2]
+    exercise = service.find_exercise(db, context.id, lesson_slug, exercise_slug)
+    assert exercise.id is not None
+    column = sim.course.line_items[link.line_item_id]
+    assert column.resource_id == service.exercise_resource_id(exercise.id)
+
+    where, learner_token = landing(launch(client, sim, "lena", link=link.id))
+    assert where == f"/c/{context.id}/{chosen}"
+    page = client.get(where, params={"kt": learner_token})
+    assert page.status_code == 200 and exercise.title in page.text
+
+
+# --- the course home links staff to the LMS pages ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.LEARNER, []),
+        (Role.TUTOR, ["roster"]),
+        (Role.ADMIN, ["roster", "lti/lms-calls"]),
+    ],
+)
+def test_the_course_home_links_the_roster_and_lms_calls_only_for_staff(
+    client, db: Session, loaded: content.LoadReport, make_learner: MakeLearner, role, expected
+):
+    person = make_learner(role=role)
+    home = client.get(person.url(f"/c/{person.context_id}/"))
+    assert home.status_code == 200
+    base = f"/c/{person.context_id}/"
+    for page in ("roster", "lti/lms-calls"):
+        assert (f'href="{base}{page}?' in home.text) == (page in expected), page
+    # no dead links: each one shown opens for this person (a roster without NRPS says so)
+    for page in expected:
+        assert client.get(person.url(base + page)).status_code == 200, page
