@@ -14,12 +14,14 @@ same cross-site cookie rules as inside Moodle.
 4. ``prepare()``             migrations, then in one transaction:
    ``load_content()``        -> ``course.content.check`` + ``course.content.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
+   ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
+                             learner's package, granted by email; idempotent)
 5. ``start_lms_worker()``    the outbox worker for LMS calls (grades to the simulator's
                              gradebook) on a thread, as ``kurswerk worker`` would run it
 6. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
-Only ``load_content``, ``register_simulator`` and ``start_lms_worker`` call into the
-domains (``course``, ``lti``); everything else is the shell's.
+Only ``load_content``, ``register_simulator``, ``grant_demo_coaching`` and the workers
+call into the domains (``course``, ``lti``, ``uploads``); everything else is the shell's.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from kurswerk import migrations
 from kurswerk.app import create_app
 from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
-from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
 from kurswerk.outbox_worker import BackgroundWorker
 from kurswerk.settings import Settings, get_settings
 
@@ -133,6 +135,28 @@ def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
     )
 
 
+def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
+    """Give the demo's coaching learner the demo package in the demo course, by email
+    (resolved at her first launch). Needs ``uploads.service``; idempotent."""
+    from uploads import service
+
+    person = simulator.person(COACHING_PERSON)
+    if person is None:  # a simulator configured without her
+        return
+    course = simulator.course
+    service.seed_demo_coaching(
+        session,
+        service.DemoCourse(
+            issuer=simulator.issuer,
+            client_id=simulator.client_id,
+            lms_context_id=course.context_id,
+            title=course.title,
+            label=course.label,
+        ),
+        email=person.email,
+    )
+
+
 def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
     """Migrate, load the content and register the simulator; returns the load report."""
     migrations.upgrade(settings.database_url)
@@ -141,6 +165,7 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
         with new_session(engine) as session:
             report = load_content(session, content)
             register_simulator(session, simulator)
+            grant_demo_coaching(session, simulator)
             session.commit()
     finally:
         engine.dispose()
