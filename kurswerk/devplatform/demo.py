@@ -16,8 +16,12 @@ same cross-site cookie rules as inside Moodle.
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
    ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
                              learner's package, granted by email; idempotent)
-5. ``start_lms_worker()``    the outbox worker for LMS calls (grades to the simulator's
-                             gradebook) on a thread, as ``kurswerk worker`` would run it
+   ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
+                             simulator's "Postausgang (Demo)" page lists; the tool's
+                             ``KURSWERK_SMTP_URL`` points at it unless the user set one
+5. ``start_worker()``        the outbox worker on a thread, as ``kurswerk worker`` would
+                             run it: emails (to the catcher), LMS calls (grades to the
+                             simulator's gradebook) and the periodic jobs
 6. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
 Only ``load_content``, ``register_simulator``, ``grant_demo_coaching`` and the workers
@@ -46,7 +50,8 @@ from kurswerk.app import create_app
 from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
-from kurswerk.outbox_worker import BackgroundWorker
+from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
+from kurswerk.outbox_worker import BackgroundWorker, default_handlers
 from kurswerk.settings import Settings, get_settings
 
 LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
@@ -172,17 +177,34 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
     return report
 
 
-def start_lms_worker(settings: Settings) -> BackgroundWorker | None:
-    """Deliver ``lms_call`` rows (AGS scores) while the demo runs, so the simulator's
-    gradebook shows them. Needs ``lti.service``. (E-mail rows are left to a worker that
-    has an SMTP server to talk to.) ``None`` when the database has no outbox yet."""
-    from lti import service
+def start_mail_catcher(store: MailStore) -> MailCatcher | None:
+    """The demo's SMTP catcher on loopback, and ``KURSWERK_SMTP_URL`` pointed at it;
+    ``None`` (nothing started) when the user set ``KURSWERK_SMTP_URL`` themselves."""
+    if os.environ.get("KURSWERK_SMTP_URL"):
+        return None
+    catcher = MailCatcher(store).start()
+    os.environ["KURSWERK_SMTP_URL"] = catcher.url
+    get_settings.cache_clear()
+    return catcher
+
+
+def start_worker(settings: Settings) -> BackgroundWorker | None:
+    """The outbox worker while the demo runs, as ``kurswerk worker`` would run it: emails
+    to ``settings.smtp_url`` (the catcher), ``lms_call`` rows (AGS scores) to the
+    simulator's gradebook, and the periodic jobs (the tutors' daily digest). Needs
+    ``lti.service`` and ``uploads.service``. ``None`` when the database has no outbox yet."""
+    from lti import service as lti_service
+    from uploads import service as uploads_service
 
     engine = make_engine(settings.database_url)
     if not inspect(engine).has_table("outbox_message"):
         engine.dispose()
         return None
-    handlers = {service.LMS_CALL: service.lms_call_handler(settings, engine)}
+    uploads_service.register_jobs(settings)
+    handlers = {
+        **default_handlers(settings),
+        lti_service.LMS_CALL: lti_service.lms_call_handler(settings, engine),
+    }
     return BackgroundWorker(settings, engine=engine, handlers=handlers, poll_seconds=1.0).start()
 
 
@@ -237,7 +259,9 @@ async def serve(
                 loop.remove_signal_handler(sig)
 
 
-def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
+def _banner(
+    settings: Settings, simulator: SimulatorConfig, report: str, catcher: MailCatcher | None
+) -> str:
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     return "\n".join(
         [
@@ -250,6 +274,12 @@ def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
             f"  LMS simulator (the platform):   {simulator.issuer}",
             f"    gradebook, roster, tools:     {simulator.issuer}/gradebook, /roster, /tools",
             f"  Kurswerk (the tool, in iframe): {settings.base_url}",
+            f"  Emails sent by the tool:        {simulator.issuer}/mails"
+            + (
+                f" (SMTP catcher at {catcher.url})"
+                if catcher
+                else f" (not caught: {settings.smtp_url})"
+            ),
             f"  Database:                       {database}",
             "",
             "Stop with Ctrl-C.",
@@ -259,11 +289,15 @@ def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
 
 def run(port: int = 8000, simulator_port: int = 8001) -> int:
     """``kurswerk demo``: prepare everything, serve until Ctrl-C. Returns the exit code."""
-    with contextlib.ExitStack() as sockets:
+    with contextlib.ExitStack() as resources:
         try:
             check_dev_env()
-            tool_socket = sockets.enter_context(bind_loopback(port))
-            simulator_socket = sockets.enter_context(bind_loopback(simulator_port))
+            tool_socket = resources.enter_context(bind_loopback(port))
+            simulator_socket = resources.enter_context(bind_loopback(simulator_port))
+            mail_store = MailStore()
+            catcher = start_mail_catcher(mail_store)
+            if catcher is not None:
+                resources.callback(catcher.stop)
             settings = tool_settings(port_of(tool_socket))
             simulator = SimulatorConfig.local(
                 simulator_port=port_of(simulator_socket), tool_port=port_of(tool_socket)
@@ -274,10 +308,17 @@ def run(port: int = 8000, simulator_port: int = 8001) -> int:
             return 2
         apps = [
             (create_app(settings), tool_socket),
-            (create_simulator(simulator, settings=settings), simulator_socket),
+            (
+                create_simulator(
+                    simulator,
+                    settings=settings,
+                    mail_store=mail_store if catcher is not None else None,
+                ),
+                simulator_socket,
+            ),
         ]
-        print(_banner(settings, simulator, report), flush=True)
-        worker = start_lms_worker(settings)
+        print(_banner(settings, simulator, report, catcher), flush=True)
+        worker = start_worker(settings)
         try:
             asyncio.run(serve(apps))
         finally:

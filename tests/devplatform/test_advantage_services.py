@@ -398,8 +398,8 @@ def test_the_demo_worker_starts_only_on_a_migrated_database(settings, tmp_path):
     from kurswerk.devplatform import demo
 
     empty = settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'empty.db'}"})
-    assert demo.start_lms_worker(empty) is None
-    worker = demo.start_lms_worker(settings)
+    assert demo.start_worker(empty) is None
+    worker = demo.start_worker(settings)
     assert worker is not None and worker.running
     worker.stop(timeout=10)
     assert not worker.running

@@ -13,7 +13,7 @@ from course import service as course_service
 from kurswerk.devplatform import demo
 from kurswerk.devplatform.config import COACHING_PERSON
 from tests.course.html_tools import parse
-from tests.lti.advantage import Simulator, launch, landing, start_simulator
+from tests.lti.advantage import Simulator, landing, launch, start_simulator
 from uploads.demo_seed import DEMO_PACKAGE_NAME
 from uploads.models import CoachingGrant, CoachingPackage
 
