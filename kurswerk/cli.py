@@ -48,25 +48,18 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from course import service as course_service
-    from kurswerk import outbox_worker
-    from lti import service as lti_service
-    from uploads import service as uploads_service
+    from kurswerk import outbox_worker, worker_wiring
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
-    uploads_service.register_jobs(settings)  # the tutors' daily digest of new submissions
-    course_service.register_forum_jobs(settings)  # forum digests, unanswered-question alerts
+    worker_wiring.register_jobs(settings)
     stop = threading.Event()
     if not args.once:
         # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
     engine = make_engine(settings.database_url)
-    handlers = {
-        **outbox_worker.default_handlers(settings),
-        lti_service.LMS_CALL: lti_service.lms_call_handler(settings, engine),
-    }
+    handlers = worker_wiring.handlers(settings, engine)
     try:
         report = outbox_worker.run_worker(
             settings,

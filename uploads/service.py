@@ -6,6 +6,7 @@ modules); this module is their one public face.
 
 from __future__ import annotations
 
+from uploads.demo_seed import DemoCourse, seed_demo_coaching
 from uploads.entitlements import CoachingStatus, coaching_status, resolve_email_grants
 from uploads.submission_mail import (
     register_jobs,
@@ -45,6 +46,7 @@ from uploads.submissions import (
 
 __all__ = [
     "CoachingStatus",
+    "DemoCourse",
     "Preflight",
     "SubmissionPanel",
     "SubmissionResult",
@@ -68,6 +70,7 @@ __all__ = [
     "register_jobs",
     "register_submission_panel",
     "resolve_email_grants",
+    "seed_demo_coaching",
     "send_due_digests",
     "set_tutor_mail_mode",
     "submission_panels",

@@ -12,6 +12,8 @@ Pages (German, like a German Moodle):
   ``GET /roster``            the course's people, as the roster service lists them
   ``GET /tools``             dynamic registration of the tool (``registration``)
   ``GET /return``            ``launch_presentation.return_url``
+  ``GET /mails``             "Postausgang (Demo)": the mails the demo's SMTP catcher
+                             caught, newest first; ``/mails/{id}`` one of them
 Machine endpoints: ``GET /jwks`` (the simulator's public key), ``POST /token``, the AGS
 and NRPS services (``service_routes``), ``GET /.well-known/openid-configuration`` and
 ``POST /register-tool``.
@@ -40,6 +42,7 @@ from kurswerk.devplatform.config import Person, SimulatorConfig
 from kurswerk.devplatform.deep_linking import DeepLinkRefused, accept_response
 from kurswerk.devplatform.keys import SigningKey
 from kurswerk.devplatform.lms import CourseState
+from kurswerk.devplatform.mailcatcher import MailStore
 from kurswerk.devplatform.messages import MESSAGES
 from kurswerk.devplatform.oidc import (
     DEEP_LINKING_REQUEST,
@@ -77,8 +80,10 @@ def create_simulator(
     settings: Settings | None = None,
     key: SigningKey | None = None,
     tool_keys: ToolKeys | None = None,
+    mail_store: MailStore | None = None,
 ) -> FastAPI:
-    """The simulator app for ``config``; a fresh RSA key unless ``key`` is given."""
+    """The simulator app for ``config``; a fresh RSA key unless ``key`` is given.
+    ``mail_store``: what the demo's SMTP catcher caught (``/mails`` shows it)."""
     env = (settings or get_settings()).env
     if env not in ALLOWED_ENVS:
         raise RuntimeError(
@@ -92,6 +97,7 @@ def create_simulator(
     app.state.tool_keys = tool_keys or JwksToolKeys(config.tool_jwks_url)
     app.state.course = CourseState(config)
     app.state.registration_tokens = RegistrationTokens()
+    app.state.mail_store = mail_store
     app.add_middleware(_PageHeaders, tool_origin=_origin(config.tool_base_url))
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     app.include_router(router)
@@ -305,6 +311,28 @@ def gradebook(
             "tool_origin": _origin(config.tool_base_url),
         },
     )
+
+
+@router.get("/mails", response_class=HTMLResponse, name="mails")
+def mails(request: Request) -> HTMLResponse:
+    """The demo's outbox as the SMTP catcher received it, newest first."""
+    store: MailStore | None = request.app.state.mail_store
+    return _render(
+        request,
+        "devplatform/mails.html",
+        {"catching": store is not None, "mails": store.newest_first() if store else []},
+    )
+
+
+@router.get("/mails/{mail_id}", response_class=HTMLResponse, name="mail")
+def mail(request: Request, mail_id: int) -> HTMLResponse:
+    """One caught mail: the text part as text, the HTML part only inside a sandboxed
+    frame (``srcdoc``, escaped by the template; no scripts, no same origin)."""
+    store: MailStore | None = request.app.state.mail_store
+    caught = store.get(mail_id) if store else None
+    if caught is None:
+        return _refused(request, _translate(request.app.state.config, "sim.mail_unknown"), 404)
+    return _render(request, "devplatform/mail.html", {"mail": caught})
 
 
 @router.get("/roster", response_class=HTMLResponse, name="roster")

@@ -85,7 +85,20 @@ PEOPLE: tuple[Person, ...] = (
         roles=(INSTRUCTOR, INSTITUTION_ADMIN, SYSTEM_ADMIN),
         role_label="Administratorin",
     ),
+    Person(
+        # Holds the demo's coaching package (granted by email when the demo prepares,
+        # resolved at her first launch): she sees the upload form, Lena does not.
+        key="carla",
+        sub="2004",
+        given_name="Carla",
+        family_name="Coaching",
+        email="carla.coaching@example.org",
+        roles=(LEARNER,),
+        role_label="Teilnehmerin (Coaching)",
+    ),
 )
+
+COACHING_PERSON = "carla"  # the demo person who holds the coaching package
 
 
 @dataclass(frozen=True, slots=True)

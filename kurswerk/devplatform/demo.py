@@ -14,12 +14,18 @@ same cross-site cookie rules as inside Moodle.
 4. ``prepare()``             migrations, then in one transaction:
    ``load_content()``        -> ``course.content.check`` + ``course.content.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
-5. ``start_lms_worker()``    the outbox worker for LMS calls (grades to the simulator's
-                             gradebook) on a thread, as ``kurswerk worker`` would run it
+   ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
+                             learner's package, granted by email; idempotent)
+   ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
+                             simulator's "Postausgang (Demo)" page lists; the tool's
+                             ``KURSWERK_SMTP_URL`` points at it unless the user set one
+5. ``start_worker()``        the outbox worker on a thread, as ``kurswerk worker`` would
+                             run it: emails (to the catcher), LMS calls (grades to the
+                             simulator's gradebook) and the periodic jobs
 6. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
-Only ``load_content``, ``register_simulator`` and ``start_lms_worker`` call into the
-domains (``course``, ``lti``); everything else is the shell's.
+Only ``load_content``, ``register_simulator``, ``grant_demo_coaching`` and the workers
+call into the domains (``course``, ``lti``, ``uploads``); everything else is the shell's.
 """
 
 from __future__ import annotations
@@ -39,11 +45,12 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from kurswerk import migrations
+from kurswerk import migrations, worker_wiring
 from kurswerk.app import create_app
 from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
-from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
+from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
 from kurswerk.outbox_worker import BackgroundWorker
 from kurswerk.settings import Settings, get_settings
 
@@ -133,6 +140,28 @@ def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
     )
 
 
+def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
+    """Give the demo's coaching learner the demo package in the demo course, by email
+    (resolved at her first launch). Needs ``uploads.service``; idempotent."""
+    from uploads import service
+
+    person = simulator.person(COACHING_PERSON)
+    if person is None:  # a simulator configured without her
+        return
+    course = simulator.course
+    service.seed_demo_coaching(
+        session,
+        service.DemoCourse(
+            issuer=simulator.issuer,
+            client_id=simulator.client_id,
+            lms_context_id=course.context_id,
+            title=course.title,
+            label=course.label,
+        ),
+        email=person.email,
+    )
+
+
 def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
     """Migrate, load the content and register the simulator; returns the load report."""
     migrations.upgrade(settings.database_url)
@@ -141,23 +170,35 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
         with new_session(engine) as session:
             report = load_content(session, content)
             register_simulator(session, simulator)
+            grant_demo_coaching(session, simulator)
             session.commit()
     finally:
         engine.dispose()
     return report
 
 
-def start_lms_worker(settings: Settings) -> BackgroundWorker | None:
-    """Deliver ``lms_call`` rows (AGS scores) while the demo runs, so the simulator's
-    gradebook shows them. Needs ``lti.service``. (E-mail rows are left to a worker that
-    has an SMTP server to talk to.) ``None`` when the database has no outbox yet."""
-    from lti import service
+def start_mail_catcher(store: MailStore) -> MailCatcher | None:
+    """The demo's SMTP catcher on loopback, and ``KURSWERK_SMTP_URL`` pointed at it;
+    ``None`` (nothing started) when the user set ``KURSWERK_SMTP_URL`` themselves."""
+    if os.environ.get("KURSWERK_SMTP_URL"):
+        return None
+    catcher = MailCatcher(store).start()
+    os.environ["KURSWERK_SMTP_URL"] = catcher.url
+    get_settings.cache_clear()
+    return catcher
 
+
+def start_worker(settings: Settings) -> BackgroundWorker | None:
+    """The outbox worker while the demo runs, as ``kurswerk worker`` would run it: emails
+    to ``settings.smtp_url`` (the catcher), ``lms_call`` rows (AGS scores) to the
+    simulator's gradebook, and the periodic jobs (``kurswerk.worker_wiring``). ``None``
+    when the database has no outbox yet."""
     engine = make_engine(settings.database_url)
     if not inspect(engine).has_table("outbox_message"):
         engine.dispose()
         return None
-    handlers = {service.LMS_CALL: service.lms_call_handler(settings, engine)}
+    worker_wiring.register_jobs(settings)
+    handlers = worker_wiring.handlers(settings, engine)
     return BackgroundWorker(settings, engine=engine, handlers=handlers, poll_seconds=1.0).start()
 
 
@@ -212,7 +253,9 @@ async def serve(
                 loop.remove_signal_handler(sig)
 
 
-def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
+def _banner(
+    settings: Settings, simulator: SimulatorConfig, report: str, catcher: MailCatcher | None
+) -> str:
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     return "\n".join(
         [
@@ -225,6 +268,12 @@ def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
             f"  LMS simulator (the platform):   {simulator.issuer}",
             f"    gradebook, roster, tools:     {simulator.issuer}/gradebook, /roster, /tools",
             f"  Kurswerk (the tool, in iframe): {settings.base_url}",
+            f"  Emails sent by the tool:        {simulator.issuer}/mails"
+            + (
+                f" (SMTP catcher at {catcher.url})"
+                if catcher
+                else f" (not caught: {settings.smtp_url})"
+            ),
             f"  Database:                       {database}",
             "",
             "Stop with Ctrl-C.",
@@ -234,11 +283,15 @@ def _banner(settings: Settings, simulator: SimulatorConfig, report: str) -> str:
 
 def run(port: int = 8000, simulator_port: int = 8001) -> int:
     """``kurswerk demo``: prepare everything, serve until Ctrl-C. Returns the exit code."""
-    with contextlib.ExitStack() as sockets:
+    with contextlib.ExitStack() as resources:
         try:
             check_dev_env()
-            tool_socket = sockets.enter_context(bind_loopback(port))
-            simulator_socket = sockets.enter_context(bind_loopback(simulator_port))
+            tool_socket = resources.enter_context(bind_loopback(port))
+            simulator_socket = resources.enter_context(bind_loopback(simulator_port))
+            mail_store = MailStore()
+            catcher = start_mail_catcher(mail_store)
+            if catcher is not None:
+                resources.callback(catcher.stop)
             settings = tool_settings(port_of(tool_socket))
             simulator = SimulatorConfig.local(
                 simulator_port=port_of(simulator_socket), tool_port=port_of(tool_socket)
@@ -249,10 +302,17 @@ def run(port: int = 8000, simulator_port: int = 8001) -> int:
             return 2
         apps = [
             (create_app(settings), tool_socket),
-            (create_simulator(simulator, settings=settings), simulator_socket),
+            (
+                create_simulator(
+                    simulator,
+                    settings=settings,
+                    mail_store=mail_store if catcher is not None else None,
+                ),
+                simulator_socket,
+            ),
         ]
-        print(_banner(settings, simulator, report), flush=True)
-        worker = start_lms_worker(settings)
+        print(_banner(settings, simulator, report, catcher), flush=True)
+        worker = start_worker(settings)
         try:
             asyncio.run(serve(apps))
         finally:

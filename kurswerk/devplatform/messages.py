@@ -51,6 +51,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sim.nav.gradebook": "Bewertungen",
         "sim.nav.roster": "Teilnehmer/innen",
         "sim.nav.tools": "Externe Tools",
+        "sim.nav.mails": "Postausgang (Demo)",
+        "sim.mails_title": "Postausgang (Demo)",
+        "sim.mails_intro": (
+            "Alle E-Mails, die Kurswerk in dieser Demo verschickt hat, fängt ein lokaler "
+            "SMTP-Server ab; die neueste steht oben."
+        ),
+        "sim.mails_empty": "Noch keine E-Mails.",
+        "sim.mails_not_catching": (
+            "In dieser Sitzung läuft kein Demo-Postfach: KURSWERK_SMTP_URL zeigt auf einen "
+            "eigenen SMTP-Server."
+        ),
+        "sim.mail_time": "Zeit",
+        "sim.mail_from": "Von",
+        "sim.mail_to": "An",
+        "sim.mail_subject": "Betreff",
+        "sim.mail_no_subject": "(ohne Betreff)",
+        "sim.mail_back": "Zurück zum Postausgang",
+        "sim.mail_text_part": "Textfassung",
+        "sim.mail_html_part": "HTML-Fassung",
+        "sim.mail_html_note": (
+            "Abgeschottet angezeigt: ohne Skripte und ohne Zugriff auf diese Seite."
+        ),
+        "sim.mail_part_missing": "Diese E-Mail hat keinen solchen Teil.",
+        "sim.mail_unknown": "Diese E-Mail gibt es (nicht mehr) im Demo-Postausgang.",
         "sim.links_title": "Kurswerk-Aktivitäten in diesem Kurs",
         "sim.graded": "mit Bewertung",
         "sim.deep_link_button": "Kurswerk-Inhalt hinzufügen",
@@ -139,6 +163,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sim.nav.gradebook": "Grades",
         "sim.nav.roster": "Participants",
         "sim.nav.tools": "External tools",
+        "sim.nav.mails": "Outbox (demo)",
+        "sim.mails_title": "Outbox (demo)",
+        "sim.mails_intro": (
+            "A local SMTP server catches every email Kurswerk sends in this demo; the "
+            "newest is on top."
+        ),
+        "sim.mails_empty": "No emails yet.",
+        "sim.mails_not_catching": (
+            "No demo mailbox runs in this session: KURSWERK_SMTP_URL points to an SMTP "
+            "server of your own."
+        ),
+        "sim.mail_time": "Time",
+        "sim.mail_from": "From",
+        "sim.mail_to": "To",
+        "sim.mail_subject": "Subject",
+        "sim.mail_no_subject": "(no subject)",
+        "sim.mail_back": "Back to the outbox",
+        "sim.mail_text_part": "Text version",
+        "sim.mail_html_part": "HTML version",
+        "sim.mail_html_note": "Shown sealed off: no scripts, no access to this page.",
+        "sim.mail_part_missing": "This email has no such part.",
+        "sim.mail_unknown": "This email is not (or no longer) in the demo outbox.",
         "sim.links_title": "Kurswerk activities in this course",
         "sim.graded": "graded",
         "sim.deep_link_button": "Add Kurswerk content",

@@ -158,10 +158,12 @@ def test_the_roster_pages_with_a_link_header(sim, sim_config):
     assert first.headers["content-type"].startswith(
         "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
     )
-    assert [m["user_id"] for m in first.json()["members"]] == ["2001", "2002"]
+    subs = [person.sub for person in sim_config.people]
+    assert len(subs) == 4  # two full pages of two
+    assert [m["user_id"] for m in first.json()["members"]] == subs[:2]
     assert first.headers["link"] == f'<{sim_config.memberships_url}?page=2>; rel="next"'
     second = sim.get("/nrps/memberships?page=2", headers=_bearer(sim, SCOPE_MEMBERSHIPS))
-    assert [m["user_id"] for m in second.json()["members"]] == ["2003"]
+    assert [m["user_id"] for m in second.json()["members"]] == subs[2:]
     assert "link" not in second.headers
     assert second.json()["members"][0]["roles"] == ["Instructor"]  # context roles, short
     bad = sim.get("/nrps/memberships?page=7", headers=_bearer(sim, SCOPE_MEMBERSHIPS))
@@ -398,8 +400,8 @@ def test_the_demo_worker_starts_only_on_a_migrated_database(settings, tmp_path):
     from kurswerk.devplatform import demo
 
     empty = settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'empty.db'}"})
-    assert demo.start_lms_worker(empty) is None
-    worker = demo.start_lms_worker(settings)
+    assert demo.start_worker(empty) is None
+    worker = demo.start_worker(settings)
     assert worker is not None and worker.running
     worker.stop(timeout=10)
     assert not worker.running

@@ -8,6 +8,7 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 
 from kurswerk.auth import Role
+from kurswerk.devplatform import PEOPLE
 from lti import service
 from lti.nrps import member_of, next_link, parse_links
 from lti.service_client import ServiceRefused, ServiceRegistration
@@ -20,7 +21,7 @@ SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 @pytest.fixture(params=["quoted", "unquoted"])
 def paged_sim(request, app, db):
     """Three people, one per page: three pages, ``rel="next"`` or ``rel=next``."""
-    sim = start_simulator(app, nrps_page_size=1, nrps_link_style=request.param)
+    sim = start_simulator(app, people=PEOPLE[:3], nrps_page_size=1, nrps_link_style=request.param)
     register_simulator(db, sim.config)
     yield sim
     sim.server.stop()
@@ -226,9 +227,9 @@ def test_roster_members_become_known_users_for_the_coaching_grant(client, sim, d
     roster = service.course_roster(db, service.service_client(app), context_id=context_id)
     ids = service.record_members(db, context_id=context_id, members=roster.members)
     db.commit()
-    assert set(ids) == {"2001", "2002", "2003"}
+    assert set(ids) == {person.sub for person in PEOPLE}
     assert ids["2002"] == tom_before  # the launched user, not a second row
     lena = db.get(PlatformUser, ids["2001"])  # never launched: known from the roster
     assert lena is not None and lena.name == "Lena Lernende"
     assert lena.email == "lena.lernende@example.org"
-    assert len(db.exec(select(PlatformUser)).all()) == 3
+    assert len(db.exec(select(PlatformUser)).all()) == len(PEOPLE)

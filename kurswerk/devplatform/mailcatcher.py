@@ -1,0 +1,126 @@
+"""The demo's local SMTP catcher: an aiosmtpd server on loopback that keeps what it
+receives in memory, for the simulator's "Postausgang (Demo)" page (issue 3 §4: "a
+newcomer can follow the whole loop").
+
+``MailStore`` is the shared part: the catcher writes to it from its own thread, the
+simulator's pages read from it. It holds the newest ``limit`` mails only (a demo left
+running for days should not grow without bound). Nothing here renders mail HTML: the
+pages show it in a sandboxed frame (see ``templates/devplatform/mail.html``).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class CaughtMail:
+    id: int
+    received_at: datetime
+    mail_from: str
+    to: tuple[str, ...]
+    subject: str
+    text: str | None
+    html: str | None
+
+
+def _part(message: EmailMessage, subtype: str) -> str | None:
+    body = message.get_body(preferencelist=(subtype,))
+    if body is None or body.get_content_type() != f"text/{subtype}":
+        return None
+    content = body.get_content()
+    return content if isinstance(content, str) else None
+
+
+class MailStore:
+    """The newest ``limit`` caught mails, safe to share between threads."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self._mails: deque[CaughtMail] = deque(maxlen=limit)
+        self._next_id = 1
+        self._lock = threading.Condition()
+
+    def add(self, raw: bytes, *, mail_from: str, to: tuple[str, ...]) -> CaughtMail:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        with self._lock:
+            mail = CaughtMail(
+                id=self._next_id,
+                received_at=datetime.now(UTC),
+                mail_from=mail_from,
+                to=to,
+                subject=str(parsed.get("Subject", "")),
+                text=_part(parsed, "plain"),
+                html=_part(parsed, "html"),
+            )
+            self._next_id += 1
+            self._mails.append(mail)
+            self._lock.notify_all()
+        return mail
+
+    def newest_first(self) -> list[CaughtMail]:
+        with self._lock:
+            return list(reversed(self._mails))
+
+    def get(self, mail_id: int) -> CaughtMail | None:
+        with self._lock:
+            return next((m for m in self._mails if m.id == mail_id), None)
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` mails were caught (for tests of background delivery)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._next_id - 1 >= count, timeout)
+
+
+class _Handler:
+    def __init__(self, store: MailStore) -> None:
+        self.store = store
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+        raw = bytes(envelope.original_content or envelope.content)
+        self.store.add(raw, mail_from=str(envelope.mail_from), to=tuple(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+class MailCatcher:
+    """An SMTP server on ``127.0.0.1:port`` (a free one unless given) filling ``store``."""
+
+    def __init__(self, store: MailStore | None = None, *, port: int = 0) -> None:
+        self.store = store or MailStore()
+        self.port = port or _free_port()
+        self._controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        """For ``KURSWERK_SMTP_URL``."""
+        return f"smtp://{LOOPBACK}:{self.port}"
+
+    def start(self) -> MailCatcher:
+        self._controller = Controller(
+            _Handler(self.store), hostname=LOOPBACK, port=self.port, server_hostname="localhost"
+        )
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
