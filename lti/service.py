@@ -6,6 +6,7 @@ owns the transaction. The rules live in small modules by use case and are gather
 * ``lti.registrations`` — platforms and deployments (``add_platform``, ``list_platforms``)
 * ``lti.login_state``   — the server-side state/nonce of a login, the launch data store
 * ``lti.identities``    — what a launch records (user, course, membership)
+* ``lti.members``       — who has launched in a course (``course_members``)
 * the tool's own key, below.
 """
 
@@ -22,6 +23,7 @@ from lti.login_state import (
     save_login_state,
     take_pending_login,
 )
+from lti.members import CourseMember, course_member, course_members, course_members_by_email
 from lti.models import ToolKey
 from lti.registrations import (
     PlatformConfigError,
@@ -37,6 +39,7 @@ from lti.toolkey import ToolKeyPair
 
 __all__ = [
     "CLAIM",
+    "CourseMember",
     "LaunchIdentity",
     "PlatformConfigError",
     "RegistrationMatch",
@@ -44,6 +47,9 @@ __all__ = [
     "add_platform",
     "add_tool_key",
     "consume_login_state",
+    "course_member",
+    "course_members",
+    "course_members_by_email",
     "display_name",
     "find_registration",
     "frame_ancestor_origins",
