@@ -8,11 +8,14 @@ from fastapi import APIRouter, FastAPI
 
 from kurswerk import i18n
 from kurswerk.templating import add_template_folder
-from uploads.messages import MESSAGES
+from uploads import coaching_views
+from uploads.messages import COACHING_MESSAGES, MESSAGES
 
 router = APIRouter()
+router.include_router(coaching_views.router)
 
 
 def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
     i18n.register(MESSAGES)
+    i18n.register(COACHING_MESSAGES)
