@@ -11,6 +11,7 @@ changes redirect (post-redirect-get) with ``?done=<what>`` for the confirmation 
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -543,8 +544,12 @@ def _preview_page(
     )
 
 
-def _plan(session: Session, principal: Principal, text: str) -> csv_import.ImportPlan:
-    return csv_import.plan_import(session, _course(session, principal), text)
+def _read_and_plan(
+    session: Session, principal: Principal, path: FilePath
+) -> tuple[str, csv_import.ImportPlan]:
+    """The received file's text and its plan (in the threadpool: file and database I/O)."""
+    text = csv_import.decode_csv(path.read_bytes())
+    return text, csv_import.plan_import(session, _course(session, principal), text)
 
 
 @router.get(ADMIN + "/import", name="coaching_import")
@@ -566,14 +571,11 @@ async def import_preview(
         problem = Problem("file", key, {"max_kb": csv_import.MAX_CSV_BYTES // 1024})
         return _import_form(request, principal, [problem], status_code=status)
     try:
-        data = upload.temp_path.read_bytes()
-    finally:
-        storage.delete_temp(upload.temp_path)
-    try:
-        text = csv_import.decode_csv(data)
+        text, plan = await run_in_threadpool(_read_and_plan, session, principal, upload.temp_path)
     except CoachingRefused as refused:
         return _import_form(request, principal, refused.problems, refused.status_code)
-    plan = await run_in_threadpool(_plan, session, principal, text)
+    finally:
+        storage.delete_temp(upload.temp_path)
     draft = _draft(request).seal(principal, text, upload.display_name) if plan.ok else ""
     return _preview_page(request, principal, plan, draft=draft, filename=upload.display_name)
 
