@@ -1,7 +1,8 @@
-"""Coaching pages: the admins' packages, grants, CSV import and audit log under
+"""Coaching pages: the admins' packages, grants and audit log under
 ``/c/{context}/admin/coaching/...`` (admin role only; an admin sees and changes only their
-own platform's packages and the grants of the course they launched in), and a learner's
-own coaching status at ``/c/{context}/coaching``.
+own platform's packages and the grants of the course they launched in), the CSV import
+(``coaching_import_views``), and a learner's own coaching status at
+``/c/{context}/coaching``.
 
 Thin: parse, authorise, call the coaching service modules, render. A refused change
 re-renders its form with status 400/409 and every problem next to its field; the
@@ -11,23 +12,20 @@ changes redirect (post-redirect-get) with ``?done=<what>`` for the confirmation 
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec, require_role
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.db import SessionDep
-from kurswerk.templating import render, with_query
+from kurswerk.templating import render
 from kurswerk.usertext import render_markdown
 from lti import service as lti_service
-from lti.models import LmsContext
 from uploads import coaching_audit as audit
 from uploads import coaching_grants as grants
-from uploads import coaching_import as csv_import
+from uploads import coaching_import_views
 from uploads import coaching_packages as packages
 from uploads.coaching import (
     Actor,
@@ -38,76 +36,20 @@ from uploads.coaching import (
     date_field,
 )
 from uploads.coaching_format import Formatter
-from uploads.errors import UploadRejected
-from uploads.intake import IntakeLimits, receive_upload
-from uploads.storage import storage_from_settings
-
-router = APIRouter()
-ADMIN = "/c/{context}/admin/coaching"
-
-AdminPrincipal = Annotated[Principal, require_role(Role.ADMIN)]
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Field = Annotated[str, Form()]
-
-# Confirmation lines a redirect may ask for (anything else is ignored).
-DONE = frozenset(
-    {
-        "package_created",
-        "package_saved",
-        "package_unchanged",
-        "package_archived",
-        "package_restored",
-        "granted",
-        "revoked",
-        "extended",
-        "unchanged",
-        "imported",
-    }
+from uploads.coaching_pages import (
+    ADMIN,
+    AdminPrincipal,
+    Field,
+    RowId,
+    admin_base,
+    own_course,
+    page,
+    redirect,
+    refused_rollback,
 )
 
-
-def _base(principal: Principal) -> str:
-    return f"/c/{principal.context_id}/admin/coaching"
-
-
-def _redirect(request: Request, principal: Principal, path: str, **params: str) -> Response:
-    target = with_query(path, **params, kt=codec(request).issue(principal))
-    return RedirectResponse(target, status_code=303)
-
-
-def _page(
-    request: Request,
-    principal: Principal,
-    template: str,
-    context: dict[str, Any],
-    *,
-    status_code: int = 200,
-) -> HTMLResponse:
-    done = request.query_params.get("done")
-    return render(
-        request,
-        f"uploads/{template}",
-        {
-            "fmt": Formatter(principal.locale),
-            "admin_base": _base(principal),
-            "done": done if done in DONE else None,
-            **context,
-        },
-        status_code=status_code,
-    )
-
-
-def _refused(session: Session, refused: CoachingRefused) -> list[Problem]:
-    """Nothing of a refused change may be committed by the request's session."""
-    session.rollback()
-    return refused.problems
-
-
-def _course(session: Session, principal: Principal) -> LmsContext:
-    return grants.get_course(
-        session, platform_id=principal.platform_id, context_id=principal.context_id
-    )
-
+router = APIRouter()
+router.include_router(coaching_import_views.router)
 
 # --- Packages ------------------------------------------------------------------------
 
@@ -116,7 +58,7 @@ def _course(session: Session, principal: Principal) -> LmsContext:
 def package_list(request: Request, principal: AdminPrincipal, session: SessionDep) -> Response:
     rows = packages.list_packages(session, platform_id=principal.platform_id)
     counts = packages.open_grant_counts(session, [p.id for p in rows if p.id is not None])
-    return _page(
+    return page(
         request,
         principal,
         "coaching_packages.html",
@@ -145,7 +87,7 @@ def _package_form(
         if package is not None
         else []
     )
-    return _page(
+    return page(
         request,
         principal,
         "coaching_package_form.html",
@@ -211,11 +153,11 @@ def package_create(
             session,
             package=None,
             values=values,
-            problems=_refused(session, refused),
+            problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return _redirect(
-        request, principal, f"{_base(principal)}/packages/{package.id}", done="package_created"
+    return redirect(
+        request, principal, f"{admin_base(principal)}/packages/{package.id}", done="package_created"
     )
 
 
@@ -258,7 +200,7 @@ def package_update(
         data = packages.parse_package_form(values)
         changed = packages.update_package(session, Actor.admin(principal), package, data)
     except CoachingRefused as refused:
-        problems = _refused(session, refused)
+        problems = refused_rollback(session, refused)
         package = packages.get_package(
             session, platform_id=principal.platform_id, package_id=package_id
         )
@@ -272,7 +214,7 @@ def package_update(
             status_code=refused.status_code,
         )
     done = "package_saved" if changed else "package_unchanged"
-    return _redirect(request, principal, f"{_base(principal)}/packages/{package_id}", done=done)
+    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
 
 
 def _set_archived(
@@ -283,7 +225,7 @@ def _set_archived(
     )
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
-    return _redirect(request, principal, f"{_base(principal)}/packages/{package_id}", done=done)
+    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
 
 
 @router.post(
@@ -321,9 +263,9 @@ def _grants_page(
     problems: list[Problem] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    course = _course(session, principal)
+    course = own_course(session, principal)
     show_all = request.query_params.get("show") == "all"
-    return _page(
+    return page(
         request,
         principal,
         "coaching_grants.html",
@@ -384,7 +326,7 @@ def grant_create(
         "valid_until": valid_until,
     }
     which = "email" if by == "email" else "member"
-    course = _course(session, principal)
+    course = own_course(session, principal)
     try:
         wanted = grants.parse_grant_form(session, course, values)
         grants.grant_package(
@@ -403,10 +345,10 @@ def grant_create(
             session,
             form=which,
             values=values,
-            problems=_refused(session, refused),
+            problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return _redirect(request, principal, f"{_base(principal)}/grants", done="granted")
+    return redirect(request, principal, f"{admin_base(principal)}/grants", done="granted")
 
 
 def _grant_page(
@@ -424,7 +366,7 @@ def _grant_page(
     history = audit.audit_entries(
         session, platform_id=principal.platform_id, grant_id=grant_id, limit=50
     ).entries
-    return _page(
+    return page(
         request,
         principal,
         "coaching_grant.html",
@@ -471,11 +413,11 @@ def grant_extend(
             session,
             grant_id,
             values={"valid_until": valid_until},
-            problems=_refused(session, refused),
+            problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
     done = "extended" if changed else "unchanged"
-    return _redirect(request, principal, f"{_base(principal)}/grants/{grant_id}", done=done)
+    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
 
 
 @router.post(
@@ -487,126 +429,7 @@ def grant_revoke(
     grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     changed = grants.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
-    return _redirect(request, principal, f"{_base(principal)}/grants/{grant_id}", done=done)
-
-
-# --- CSV import ----------------------------------------------------------------------
-
-# The preview's multipart body: one file, the CSRF token rides in the query string.
-_CSV_LIMITS = IntakeLimits(max_file_bytes=csv_import.MAX_CSV_BYTES, text_fields={}, max_parts=2)
-_UPLOAD_PROBLEMS = {
-    "too_large": ("coaching.import.too_large", 413),
-    "no_file": ("coaching.import.no_file", 400),
-    "empty_file": ("coaching.import.empty", 400),
-}
-
-
-def _draft(request: Request) -> csv_import.ImportDraft:
-    return csv_import.ImportDraft(request.app.state.settings.secret_key.get_secret_value())
-
-
-def _import_form(
-    request: Request,
-    principal: Principal,
-    problems: list[Problem] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    return _page(
-        request,
-        principal,
-        "coaching_import.html",
-        {
-            "problems": problems or [],
-            "max_kb": csv_import.MAX_CSV_BYTES // 1024,
-            "max_rows": csv_import.MAX_CSV_ROWS,
-        },
-        status_code=status_code,
-    )
-
-
-def _preview_page(
-    request: Request,
-    principal: Principal,
-    plan: csv_import.ImportPlan,
-    *,
-    draft: str,
-    filename: str,
-    status_code: int = 200,
-) -> HTMLResponse:
-    if plan.problems:
-        return _import_form(request, principal, plan.problems, status_code=400)
-    return _page(
-        request,
-        principal,
-        "coaching_import_preview.html",
-        {"plan": plan, "draft": draft if plan.ok else "", "filename": filename},
-        status_code=status_code if plan.ok else max(status_code, 400),
-    )
-
-
-def _read_and_plan(
-    session: Session, principal: Principal, path: FilePath
-) -> tuple[str, csv_import.ImportPlan]:
-    """The received file's text and its plan (in the threadpool: file and database I/O)."""
-    text = csv_import.decode_csv(path.read_bytes())
-    return text, csv_import.plan_import(session, _course(session, principal), text)
-
-
-@router.get(ADMIN + "/import", name="coaching_import")
-def import_form(request: Request, principal: AdminPrincipal) -> Response:
-    return _import_form(request, principal)
-
-
-@router.post(ADMIN + "/import/preview", name="coaching_import_preview", dependencies=[CsrfChecked])
-async def import_preview(
-    request: Request, principal: AdminPrincipal, session: SessionDep
-) -> Response:
-    """Read the file while it streams (capped), check every row, show the result. Writes
-    nothing: the file goes on to the confirm step in a signed field."""
-    storage = storage_from_settings(request.app.state.settings)
-    try:
-        upload = await receive_upload(request.stream(), request.headers, storage, _CSV_LIMITS)
-    except UploadRejected as rejected:
-        key, status = _UPLOAD_PROBLEMS.get(rejected.code, ("coaching.import.malformed", 400))
-        problem = Problem("file", key, {"max_kb": csv_import.MAX_CSV_BYTES // 1024})
-        return _import_form(request, principal, [problem], status_code=status)
-    try:
-        text, plan = await run_in_threadpool(_read_and_plan, session, principal, upload.temp_path)
-    except CoachingRefused as refused:
-        return _import_form(request, principal, refused.problems, refused.status_code)
-    finally:
-        storage.delete_temp(upload.temp_path)
-    draft = _draft(request).seal(principal, text, upload.display_name) if plan.ok else ""
-    return _preview_page(request, principal, plan, draft=draft, filename=upload.display_name)
-
-
-@router.post(ADMIN + "/import/confirm", name="coaching_import_confirm", dependencies=[CsrfChecked])
-def import_confirm(
-    request: Request, principal: AdminPrincipal, session: SessionDep, draft: Field = ""
-) -> Response:
-    """Check the signed file again against the database as it is now, then write every
-    row or none."""
-    try:
-        text, filename = _draft(request).open(principal, draft)
-    except CoachingRefused as refused:
-        return _import_form(request, principal, refused.problems, refused.status_code)
-    course = _course(session, principal)
-    plan = csv_import.plan_import(session, course, text)
-    if not plan.ok:  # the database changed since the preview
-        return _preview_page(request, principal, plan, draft="", filename=filename, status_code=409)
-    try:
-        result = csv_import.apply_import(session, Actor.admin(principal), course, plan)
-    except CoachingRefused as refused:
-        return _import_form(request, principal, _refused(session, refused), 409)
-    return _redirect(
-        request,
-        principal,
-        f"{_base(principal)}/grants",
-        done="imported",
-        granted=str(result.granted),
-        extended=str(result.extended),
-        unchanged=str(result.unchanged),
-    )
+    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
 
 
 # --- Audit log -----------------------------------------------------------------------
@@ -619,12 +442,12 @@ def audit_log(
     session: SessionDep,
     before: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
-    page = audit.audit_entries(session, platform_id=principal.platform_id, before=before)
-    return _page(
+    entries = audit.audit_entries(session, platform_id=principal.platform_id, before=before)
+    return page(
         request,
         principal,
         "coaching_audit.html",
-        {"page": page, "changes": audit.changes, "older": before is not None},
+        {"page": entries, "changes": audit.changes, "older": before is not None},
     )
 
 

@@ -14,7 +14,7 @@ from uploads import coaching_grants, coaching_packages
 from uploads.coaching import GrantState
 from uploads.coaching_audit import AuditAction
 from uploads.coaching_import import RowAction
-from uploads.coaching_views import DONE
+from uploads.coaching_pages import DONE
 from uploads.messages import COACHING_MESSAGES
 from uploads.models import CoachingGrant, CoachingPackage
 
