@@ -6,6 +6,7 @@ owns the transaction. The rules live in small modules by use case and are gather
 * ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``)
 * ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
 * ``lti.identities``     — what a launch records (user, course, membership)
+* ``lti.members``        — who has launched in a course (``course_members``)
 * ``lti.endpoints``      — the service claims of a launch (AGS, NRPS, resource link)
 * ``lti.keys``           — the tool's keys: signing key, rotation, published key set
 * ``lti.ags``            — grades to the LMS, through the outbox (``enqueue_score``...)
@@ -59,6 +60,7 @@ from lti.login_state import (
     save_login_state,
     take_pending_login,
 )
+from lti.members import CourseMember, course_member, course_members, course_members_by_email
 from lti.nrps import Roster, RosterMember
 from lti.registrations import (
     PlatformConfigError,
@@ -81,6 +83,7 @@ __all__ = [
     "ActivityProgress",
     "DeepLinkCatalog",
     "GradingProgress",
+    "CourseMember",
     "LaunchIdentity",
     "LineItemSpec",
     "LinkTarget",
@@ -99,6 +102,9 @@ __all__ = [
     "consume_login_state",
     "course_roster",
     "deep_link_catalog",
+    "course_member",
+    "course_members",
+    "course_members_by_email",
     "display_name",
     "drop_expired_keys",
     "enqueue_score",
