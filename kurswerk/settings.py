@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     storage_url: str = "file://./var/storage"
     max_upload_mb: int = Field(default=20, ge=1)
     clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
+    # Tutor feedback (feedback/): the target in working days (Mon-Fri) after a submission,
+    # and how long a tutor's claim on a submission holds before another may take it over.
+    feedback_target_days: int = Field(default=5, ge=1, le=60)
+    review_claim_minutes: int = Field(default=120, ge=5, le=24 * 60)
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
     launch_leeway_seconds: int = Field(default=10, ge=0, le=300)
