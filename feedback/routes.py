@@ -6,10 +6,15 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
+from feedback import views
+from feedback.messages import MESSAGES
+from kurswerk import i18n
 from kurswerk.templating import add_template_folder
 
 router = APIRouter()
+router.include_router(views.router)
 
 
 def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
+    i18n.register(MESSAGES)
