@@ -24,13 +24,12 @@ the course content.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, union_all
+from sqlalchemy import and_, bindparam, or_, select, union_all
 from sqlmodel import Session
 
 from course import service as course_service
@@ -42,6 +41,7 @@ from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionStatus
 
 PAGE_SIZE = 50
+MAX_BRANCHES = 120  # index ranges one page may merge (SQLite allows 500 in a compound)
 INDUSTRIES = ("media", "fmcg", "retail", "b2b")
 
 _s = Submission.__table__  # type: ignore[attr-defined]
@@ -159,8 +159,14 @@ class QueuePage:
     overdue_on_page: int = field(default=0)
 
 
-def course_outline(session: Session, context_id: int) -> tuple[LessonOption, ...]:
-    """Lessons and their exercises of the course this LMS course shows (filter choices).
+@dataclass(frozen=True)
+class Outline:
+    lessons: tuple[LessonOption, ...]  # active lessons and exercises: the filter choices
+    exercise_ids: tuple[int, ...]  # every exercise of the course, archived ones too
+
+
+def course_outline(session: Session, context_id: int) -> Outline:
+    """Lessons and exercises of the course this LMS course shows.
 
     One query over the course binding; an LMS course without one yet (nobody has opened
     it) is bound the way the course pages do it, on this first use.
@@ -171,50 +177,72 @@ def course_outline(session: Session, context_id: int) -> tuple[LessonOption, ...
         rows = session.execute(_outline_statement(), {"context_id": context_id}).all()
     lessons: dict[str, tuple[str, list[ExerciseOption]]] = {}
     for row in rows:
-        lessons.setdefault(row.slug, (row.title, []))[1].append(
-            ExerciseOption(row.id, row.exercise_title)
-        )
-    return tuple(LessonOption(slug, title, tuple(ex)) for slug, (title, ex) in lessons.items())
+        if row.active:
+            lessons.setdefault(row.slug, (row.title, []))[1].append(
+                ExerciseOption(row.id, row.exercise_title)
+            )
+    return Outline(
+        lessons=tuple(
+            LessonOption(slug, title, tuple(ex)) for slug, (title, ex) in lessons.items()
+        ),
+        exercise_ids=tuple(row.id for row in rows),
+    )
 
 
 @lru_cache(maxsize=1)
 def _outline_statement() -> Any:
+    active = and_(_l.c.archived_at.is_(None), _e.c.archived_at.is_(None))
     return (
-        select(_l.c.slug, _l.c.title, _e.c.id, _e.c.title.label("exercise_title"))
+        select(
+            _l.c.slug,
+            _l.c.title,
+            _e.c.id,
+            _e.c.title.label("exercise_title"),
+            active.label("active"),
+        )
         .select_from(
             _binding.join(_l, _l.c.course_id == _binding.c.course_id).join(
                 _e, _e.c.lesson_id == _l.c.id
             )
         )
-        .where(
-            _binding.c.context_id == bindparam("context_id"),
-            _l.c.archived_at.is_(None),
-            _e.c.archived_at.is_(None),
-        )
+        .where(_binding.c.context_id == bindparam("context_id"))
         .order_by(_l.c.position, _e.c.position)
     )
 
 
-def _exercise_ids(outline: Sequence[LessonOption], filters: QueueFilters) -> list[int] | None:
+def _exercise_ids(outline: Outline, filters: QueueFilters) -> list[int] | None:
     """The exercise ids the filters allow; None: no restriction."""
     if filters.exercise is not None:
         return [filters.exercise]
     if filters.lesson is not None:
-        lesson = next((item for item in outline if item.slug == filters.lesson), None)
+        lesson = next((item for item in outline.lessons if item.slug == filters.lesson), None)
         return [e.id for e in lesson.exercises] if lesson else []
     return None
 
 
 def _branch(
-    status: SubmissionStatus, by_exercise: bool, by_industry: bool, after: bool, limit: int
+    status: SubmissionStatus,
+    *,
+    exercise: str | None = None,
+    industry: str | None = None,
+    exercise_list: bool = False,
+    after: bool,
+    limit: int,
 ) -> Any:
+    """One ordered index range: a status (and an exercise and an industry), oldest first.
+
+    ``exercise``/``industry`` name the bound parameters of an exact match;
+    ``exercise_list`` filters by the expanding parameter ``exercise_ids`` instead.
+    """
     query = select(_s.c.id, _s.c.submitted_at).where(
         _s.c.context_id == bindparam("context_id"), _s.c.status == status.value
     )
-    if by_exercise:
+    if exercise is not None:
+        query = query.where(_s.c.exercise_id == bindparam(exercise))
+    if exercise_list:
         query = query.where(_s.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)))
-    if by_industry:
-        query = query.where(_s.c.industry == bindparam("industry"))
+    if industry is not None:
+        query = query.where(_s.c.industry == bindparam(industry))
     if after:
         at = bindparam("after_at", type_=_s.c.submitted_at.type)
         # The range on submitted_at is what the index uses; the OR settles ties by id.
@@ -224,20 +252,15 @@ def _branch(
     return query.order_by(_s.c.submitted_at, _s.c.id).limit(limit)
 
 
-@lru_cache(maxsize=128)
-def _statement(
-    statuses: tuple[SubmissionStatus, ...],
-    by_exercise: bool,
-    by_industry: bool,
-    after: bool,
-    limit: int,
-) -> Any:
-    """The page's statement for one shape of filters, built once (values are bound)."""
-    branches = [_branch(status, by_exercise, by_industry, after, limit) for status in statuses]
+def _page_select(branches: list[Any], limit: int) -> Any:
+    """Merge the branches (oldest first), keep ``limit`` rows, join what the rows show."""
     if len(branches) == 1:
         page = branches[0].subquery("page")
     else:
-        page = union_all(*(select(b.subquery()) for b in branches)).subquery("page")
+        # Ordered and limited itself, the merged page cannot be flattened into the outer
+        # query (SQLite would otherwise run the joins in every branch).
+        merged = union_all(*(select(b.subquery()) for b in branches))
+        page = merged.order_by("submitted_at", "id").limit(limit).subquery("page")
     return (
         select(
             page.c.id,
@@ -266,26 +289,87 @@ def _statement(
     )
 
 
+@lru_cache(maxsize=128)
+def _statement(
+    statuses: tuple[SubmissionStatus, ...],
+    exercises: int,
+    industries: int,
+    after: bool,
+    limit: int,
+) -> Any:
+    """The page's statement for one shape of filters, built once (values are bound).
+
+    ``exercises``/``industries``: how many of each the branches enumerate (0: not
+    filtered). Unfiltered, a branch per status uses ``ix_submission_queue``; filtered, a
+    branch per (status, exercise, industry) uses ``ix_submission_queue_filter``.
+    """
+    exercise_names: list[str | None] = [f"exercise_{n}" for n in range(exercises)] or [None]
+    industry_names: list[str | None] = [f"industry_{n}" for n in range(industries)] or [None]
+    branches = [
+        _branch(status, exercise=exercise, industry=industry, after=after, limit=limit)
+        for status in statuses
+        for exercise in exercise_names
+        for industry in industry_names
+    ]
+    return _page_select(branches, limit)
+
+
+@lru_cache(maxsize=32)
+def _filtered_scan(
+    statuses: tuple[SubmissionStatus, ...],
+    by_exercise: bool,
+    by_industry: bool,
+    after: bool,
+    limit: int,
+) -> Any:
+    """The fallback for very many branches: per status one range, filtered while read."""
+    branches = [
+        _branch(
+            status,
+            exercise_list=by_exercise,
+            industry="industry" if by_industry else None,
+            after=after,
+            limit=limit,
+        )
+        for status in statuses
+    ]
+    return _page_select(branches, limit)
+
+
 def queue_query(
-    context_id: int, filters: QueueFilters, exercise_ids: list[int] | None, limit: int
-) -> tuple[Any, dict[str, Any]]:
-    """The page's one query and its parameters (exposed for the benchmark's plans)."""
-    statement = _statement(
-        filters.status.statuses,
-        exercise_ids is not None,
-        filters.industry is not None,
-        filters.after is not None,
-        limit,
-    )
+    context_id: int, filters: QueueFilters, outline: Outline, limit: int
+) -> tuple[Any, dict[str, Any]] | None:
+    """The page's one query and its parameters; None when the filters match nothing.
+
+    With an exercise or industry filter the branches enumerate the other dimension too
+    (every exercise of the course, every industry), so that each branch is an exact
+    prefix of the filter index and stops after ``limit`` rows, however few match. Past
+    :data:`MAX_BRANCHES` (a course with very many exercises) it falls back to one branch
+    per status that filters while it reads.
+    """
+    exercise_ids = _exercise_ids(outline, filters)
     params: dict[str, Any] = {"context_id": context_id}
-    if exercise_ids is not None:
-        params["exercise_ids"] = exercise_ids
-    if filters.industry is not None:
-        params["industry"] = filters.industry
+    after = filters.after is not None
     if filters.after is not None:
         params["after_at"] = filters.after.submitted_at
         params["after_id"] = filters.after.submission_id
-    return statement, params
+    statuses = filters.status.statuses
+    if exercise_ids is None and filters.industry is None:
+        return _statement(statuses, 0, 0, after, limit), params
+    exercises = list(outline.exercise_ids) if exercise_ids is None else exercise_ids
+    industries = list(INDUSTRIES) if filters.industry is None else [filters.industry]
+    if not exercises:
+        return None
+    if len(statuses) * len(exercises) * len(industries) > MAX_BRANCHES:
+        if exercise_ids is not None:
+            params["exercise_ids"] = exercise_ids
+        if filters.industry is not None:
+            params["industry"] = filters.industry
+        by_exercise, by_industry = exercise_ids is not None, filters.industry is not None
+        return _filtered_scan(statuses, by_exercise, by_industry, after, limit), params
+    params.update({f"exercise_{n}": ident for n, ident in enumerate(exercises)})
+    params.update({f"industry_{n}": name for n, name in enumerate(industries)})
+    return _statement(statuses, len(exercises), len(industries), after, limit), params
 
 
 def queue_page(
@@ -299,11 +383,8 @@ def queue_page(
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     outline = course_outline(session, context_id)
-    exercise_ids = _exercise_ids(outline, filters)
-    rows: list[Any] = []
-    if exercise_ids != []:
-        statement, params = queue_query(context_id, filters, exercise_ids, page_size + 1)
-        rows = list(session.execute(statement, params).all())
+    query = queue_query(context_id, filters, outline, page_size + 1)
+    rows: list[Any] = list(session.execute(*query).all()) if query is not None else []
     more = len(rows) > page_size
     rows = rows[:page_size]
     now = as_utc(now)
@@ -333,7 +414,7 @@ def queue_page(
         rows=items,
         filters=filters,
         next_cursor=Cursor(last.submitted_at, last.submission_id) if last else None,
-        outline=outline,
+        outline=outline.lessons,
         target_days=target_days,
         overdue_on_page=sum(
             1
@@ -350,6 +431,7 @@ __all__ = [
     "Cursor",
     "ExerciseOption",
     "LessonOption",
+    "Outline",
     "QueueFilters",
     "QueuePage",
     "QueueRow",

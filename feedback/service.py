@@ -62,6 +62,7 @@ from feedback.queue import (
     QueuePage,
     QueueRow,
     StatusFilter,
+    course_outline,
     queue_page,
     queue_query,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "VersionView",
     "age_of",
     "claim",
+    "course_outline",
     "current_claim",
     "current_draft",
     "feedback_attachment_path",

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from feedback import queue as queue_module
 from feedback import service
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
 from lti.models import utcnow
-from tests.feedback.conftest import resubmit
+from tests.feedback.conftest import exercise_id, resubmit
 from tests.feedback.helpers import claim, path, text_of
 from uploads.models import SubmissionStatus
 
@@ -92,10 +93,11 @@ def test_the_target_comes_from_the_setting(world, make_submission, db, settings)
         ("&status=open&industry=media&exercise={leistungen}", {"a"}),
     ],
 )
+@pytest.mark.parametrize("branches", [120, 1], ids=["ranges", "fallback"])
 def test_filters_by_lesson_exercise_industry_and_status(
-    web, world, make_submission, db, query, expected
+    web, world, make_submission, db, query, expected, branches, monkeypatch
 ):
-    from tests.feedback.conftest import exercise_id
+    monkeypatch.setattr(queue_module, "MAX_BRANCHES", branches)
 
     made = {
         "a": make_submission(world.learner, industry="media", status=SubmissionStatus.IN_REVIEW),
@@ -143,17 +145,35 @@ def test_malformed_filters_get_a_german_message_not_an_error(web, world, make_su
     assert "Filter oder Seitenverweis ist ungültig" in page.text
 
 
-def test_keyset_pages_cover_everything_once_even_with_equal_times(world, make_submission, db):
+@pytest.mark.parametrize(
+    ("industry", "branches"),
+    [(None, 120), ("media", 120), ("media", 1)],
+    ids=["unfiltered", "filtered-ranges", "filtered-fallback"],
+)
+def test_keyset_pages_cover_everything_once_even_with_equal_times(
+    world, make_submission, db, industry, branches, monkeypatch
+):
+    monkeypatch.setattr(queue_module, "MAX_BRANCHES", branches)
     same = utcnow() - timedelta(days=2)
-    made = [
-        make_submission(world.learner, industry=i, submitted_at=same) for i in ("media", "fmcg")
-    ]
-    made += [
-        make_submission(world.learner2, industry=i, submitted_at=same - timedelta(hours=n))
-        for n, i in enumerate(("media", "fmcg", "retail"), start=1)
-    ]
+    made = []
+    for exercise in ("leistungen-pruefen", "art-der-kundenbeziehung"):
+        made += [
+            make_submission(world.learner, exercise=exercise, industry=i, submitted_at=same)
+            for i in ("media", "fmcg")
+        ]
+        made += [
+            make_submission(
+                world.learner2,
+                exercise=exercise,
+                industry=i,
+                submitted_at=same - timedelta(hours=n),
+            )
+            for n, i in enumerate(("media", "fmcg", "retail"), start=1)
+        ]
+    if industry is not None:
+        made = [s for s in made if s.industry == industry]
     seen: list[int] = []
-    filters = QueueFilters()
+    filters = QueueFilters(industry=industry)
     for _ in range(10):
         page = queue_page(
             db,
@@ -167,7 +187,7 @@ def test_keyset_pages_cover_everything_once_even_with_equal_times(world, make_su
         seen += [row.submission_id for row in page.rows]
         if page.next_cursor is None:
             break
-        filters = QueueFilters(after=page.next_cursor)
+        filters = QueueFilters(industry=industry, after=page.next_cursor)
     expected = sorted(made, key=lambda s: (s.submitted_at, s.id))
     assert seen == [s.id for s in expected]
 
