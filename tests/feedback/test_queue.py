@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from feedback import queue as queue_module
-from feedback import service
+from feedback import queue_sql, service
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
 from lti.models import utcnow
 from tests.feedback.conftest import exercise_id, resubmit
@@ -97,7 +96,7 @@ def test_the_target_comes_from_the_setting(world, make_submission, db, settings)
 def test_filters_by_lesson_exercise_industry_and_status(
     web, world, make_submission, db, query, expected, branches, monkeypatch
 ):
-    monkeypatch.setattr(queue_module, "MAX_BRANCHES", branches)
+    monkeypatch.setattr(queue_sql, "MAX_BRANCHES", branches)
 
     made = {
         "a": make_submission(world.learner, industry="media", status=SubmissionStatus.IN_REVIEW),
@@ -153,7 +152,7 @@ def test_malformed_filters_get_a_german_message_not_an_error(web, world, make_su
 def test_keyset_pages_cover_everything_once_even_with_equal_times(
     world, make_submission, db, industry, branches, monkeypatch
 ):
-    monkeypatch.setattr(queue_module, "MAX_BRANCHES", branches)
+    monkeypatch.setattr(queue_sql, "MAX_BRANCHES", branches)
     same = utcnow() - timedelta(days=2)
     made = []
     for exercise in ("leistungen-pruefen", "art-der-kundenbeziehung"):
