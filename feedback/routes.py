@@ -6,13 +6,15 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from feedback import views
+from feedback import attachment_views, learner_views, views
 from feedback.messages import MESSAGES
 from kurswerk import i18n
 from kurswerk.templating import add_template_folder
 
 router = APIRouter()
 router.include_router(views.router)
+router.include_router(attachment_views.router)
+router.include_router(learner_views.router)
 
 
 def install(app: FastAPI) -> None:

@@ -1,11 +1,12 @@
-"""Pages and actions of the feedback domain (coaching issue §3; DESIGN.md §2 step 4).
+"""Pages and actions of tutors and admins (coaching issue §3; DESIGN.md §2 step 4): the
+queue, a submission's review page, claiming, the draft, preview and release; and the
+helpers the other view modules share (``attachment_views``: the feedback PDF upload;
+``learner_views``: the learner's feedback page and the PDFs).
 
-Tutors and admins of a course: the queue, a submission's review page, claiming, the
-draft (text and PDF), preview and release. Learners: their feedback page. Both: the
-PDFs. Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's;
-staff routes answer 404 to learners, like every id that is not the caller's to see),
-call ``feedback.service``, render. Every POST checks CSRF; a refused change re-renders
-the page with the message and the tutor's text after rolling back anything flushed.
+Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
+routes answer 404 to learners, like every id that is not the caller's to see), call
+``feedback.service``, render. Every POST checks CSRF; a refused change re-renders the
+page with the message and the tutor's text after rolling back anything flushed.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from feedback import service
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
-from feedback.http import pdf_response, read_form
+from feedback.http import read_form
 from kurswerk import i18n
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec, require_role
-from kurswerk.db import SessionDep, new_session
+from kurswerk.db import SessionDep
 from kurswerk.errors import AppError
 from kurswerk.settings import Settings
 from kurswerk.templating import render, with_query
@@ -76,20 +76,20 @@ class Disposition(enum.StrEnum):
 # --- helpers --------------------------------------------------------------------------
 
 
-def _settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _ttl(request: Request) -> timedelta:
-    return timedelta(minutes=_settings(request).review_claim_minutes)
+def claim_ttl(request: Request) -> timedelta:
+    return timedelta(minutes=settings_of(request).review_claim_minutes)
 
 
-def _storage(request: Request) -> uploads.Storage:
+def storage_of(request: Request) -> uploads.Storage:
     state = request.app.state
     storage: uploads.Storage | None = getattr(state, "feedback_storage", None)
     if storage is None:
-        storage = state.feedback_storage = uploads.storage_from_settings(_settings(request))
+        storage = state.feedback_storage = uploads.storage_from_settings(settings_of(request))
     return storage
 
 
@@ -97,7 +97,7 @@ def review_path(principal: Principal, submission_id: int) -> str:
     return f"/c/{principal.context_id}/submissions/{submission_id}"
 
 
-def _redirect(
+def redirect_to(
     request: Request, principal: Principal, path: str, anchor: str = "", **params: str
 ) -> RedirectResponse:
     url = with_query(path, kt=codec(request).issue(principal), **params)
@@ -110,7 +110,7 @@ def _bounded_id(value: str | None) -> int | None:
     return int(value)
 
 
-def _render_review(
+def render_review(
     request: Request,
     session: Session,
     principal: Principal,
@@ -127,7 +127,7 @@ def _render_review(
         session,
         principal,
         submission_id,
-        target_days=_settings(request).feedback_target_days,
+        target_days=settings_of(request).feedback_target_days,
         now=utcnow(),
     )
     error_field = None
@@ -151,14 +151,14 @@ def _render_review(
             "error": error,
             "text": text,
             "confirm": confirm,
-            "max_upload_mb": _settings(request).max_upload_mb,
+            "max_upload_mb": settings_of(request).max_upload_mb,
             **HELPERS,
         },
         status_code=status_code,
     )
 
 
-def _refused(
+def refused_page(
     request: Request,
     session: Session,
     principal: Principal,
@@ -168,7 +168,7 @@ def _refused(
 ) -> HTMLResponse:
     """Nothing of a refused change may commit: roll back, then show the page again."""
     session.rollback()
-    return _render_review(
+    return render_review(
         request,
         session,
         principal,
@@ -221,7 +221,7 @@ def queue(
         context_id=principal.context_id,
         user_id=principal.user_id,
         filters=filters,
-        target_days=_settings(request).feedback_target_days,
+        target_days=settings_of(request).feedback_target_days,
         now=utcnow(),
         page_size=service.PAGE_SIZE,
     )
@@ -271,7 +271,7 @@ def review(
     done: str = "",
     preview: bool = False,
 ) -> HTMLResponse:
-    return _render_review(request, session, principal, submission_id, done=done, preview=preview)
+    return render_review(request, session, principal, submission_id, done=done, preview=preview)
 
 
 @router.post("/submissions/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
@@ -286,15 +286,15 @@ def claim(
         session,
         principal,
         submission_id,
-        ttl=_ttl(request),
+        ttl=claim_ttl(request),
         takeover_from=_bounded_id(form.get("takeover_from")),
     )
     if result.won:
-        return _redirect(
+        return redirect_to(
             request, principal, review_path(principal, submission_id), done=result.outcome.value
         )
     if result.outcome == service.ClaimOutcome.NEEDS_CONFIRMATION:
-        return _render_review(request, session, principal, submission_id, confirm=result.state)
+        return render_review(request, session, principal, submission_id, confirm=result.state)
     if result.outcome == service.ClaimOutcome.CLOSED:
         error = AppError("feedback.claim.closed", 409)
     elif result.state is not None:
@@ -305,7 +305,7 @@ def claim(
         )
     else:
         error = AppError("feedback.claim.lost", 409)
-    return _refused(request, session, principal, submission_id, error)
+    return refused_page(request, session, principal, submission_id, error)
 
 
 @router.post(
@@ -319,8 +319,8 @@ def unclaim(
     form: FormData,
 ) -> Response:
     if not service.unclaim(session, principal, submission_id):
-        return _refused(request, session, principal, submission_id, service.NotClaimed(None))
-    return _redirect(request, principal, review_path(principal, submission_id), done="unclaimed")
+        return refused_page(request, session, principal, submission_id, service.NotClaimed(None))
+    return redirect_to(request, principal, review_path(principal, submission_id), done="unclaimed")
 
 
 @router.post("/submissions/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
@@ -333,13 +333,13 @@ def save(
 ) -> Response:
     text = form.get("body", "")
     try:
-        service.save_draft(session, principal, submission_id, text, ttl=_ttl(request))
+        service.save_draft(session, principal, submission_id, text, ttl=claim_ttl(request))
     except service.EditRefused as exc:
-        return _refused(request, session, principal, submission_id, exc, text=text)
+        return refused_page(request, session, principal, submission_id, exc, text=text)
     path = review_path(principal, submission_id)
     if form.get("action") == "preview":
-        return _redirect(request, principal, path, "#kw-preview", preview="1")
-    return _redirect(request, principal, path, "#kw-editor", done="saved")
+        return redirect_to(request, principal, path, "#kw-preview", preview="1")
+    return redirect_to(request, principal, path, "#kw-editor", done="saved")
 
 
 @router.post(
@@ -358,14 +358,14 @@ def release(
             principal,
             submission_id,
             revision=form.get("revision", ""),
-            storage=_storage(request),
-            base_url=_settings(request).base_url,
-            ttl=_ttl(request),
+            storage=storage_of(request),
+            base_url=settings_of(request).base_url,
+            ttl=claim_ttl(request),
         )
     except service.EditRefused as exc:
-        return _refused(request, session, principal, submission_id, exc)
+        return refused_page(request, session, principal, submission_id, exc)
     done = "released" if result.newly_released else "already_released"
-    return _redirect(request, principal, review_path(principal, submission_id), done=done)
+    return redirect_to(request, principal, review_path(principal, submission_id), done=done)
 
 
 @router.post(
@@ -382,140 +382,14 @@ def remove_attachment(
 ) -> Response:
     try:
         service.set_attachment(
-            session, principal, submission_id, key=None, name=None, ttl=_ttl(request)
+            session, principal, submission_id, key=None, name=None, ttl=claim_ttl(request)
         )
     except service.EditRefused as exc:
-        return _refused(request, session, principal, submission_id, exc)
-    return _redirect(
+        return refused_page(request, session, principal, submission_id, exc)
+    return redirect_to(
         request,
         principal,
         review_path(principal, submission_id),
         "#kw-attachment",
         done="attachment_removed",
-    )
-
-
-@router.post(
-    "/submissions/{submission_id}/feedback/attachment",
-    name="feedback_attachment_upload",
-    dependencies=[CsrfChecked],  # multipart: the token rides in the action's query string
-)
-async def upload_attachment(
-    request: Request, principal: StaffPrincipal, submission_id: Id
-) -> Response:
-    """The feedback PDF: streamed in with the submission intake's limits, checked like a
-    submission (PDF check in an isolated worker, virus scan when configured), stored
-    under its hash, then attached to the draft. Any refusal leaves the draft unchanged."""
-    engine = request.app.state.engine
-    settings = _settings(request)
-    storage = _storage(request)
-
-    def edit(work: Any) -> Response | None:
-        """Run ``work(session)`` in its own transaction; a refusal renders the page."""
-        with new_session(engine) as session:
-            try:
-                work(session)
-            except service.EditRefused as exc:
-                return _refused(request, session, principal, submission_id, exc)
-            session.commit()
-        return None
-
-    def refusal(exc: uploads.UploadRejected) -> Response:
-        with new_session(engine) as session:
-            error = AttachmentRefused(exc)
-            return _refused(request, session, principal, submission_id, error)
-
-    # Refuse early (before reading the body) when the draft is not ours to change.
-    refused = await run_in_threadpool(
-        edit, lambda session: service.may_edit(session, principal, submission_id)
-    )
-    if refused is not None:
-        return refused
-    limits = uploads.IntakeLimits(
-        max_file_bytes=settings.max_upload_bytes, text_fields={"csrf_token": 256}
-    )
-    try:
-        received = await uploads.receive_upload(request.stream(), request.headers, storage, limits)
-    except uploads.UploadRejected as exc:
-        return await run_in_threadpool(refusal, exc)
-    try:
-        key = await run_in_threadpool(_check_and_store, received, storage, settings)
-    except uploads.UploadRejected as exc:
-        return await run_in_threadpool(refusal, exc)
-    finally:
-        storage.delete_temp(received.temp_path)  # a committed file has left the temp folder
-
-    refused = await run_in_threadpool(
-        edit,
-        lambda session: service.set_attachment(
-            session,
-            principal,
-            submission_id,
-            key=key,
-            name=received.display_name,
-            ttl=_ttl(request),
-        ),
-    )
-    if refused is not None:
-        return refused
-    return _redirect(
-        request, principal, review_path(principal, submission_id), "#kw-attachment", done="attached"
-    )
-
-
-def _check_and_store(
-    received: uploads.ReceivedUpload, storage: uploads.Storage, settings: Settings
-) -> str:
-    uploads.check_pdf(received.temp_path)
-    uploads.ensure_clean(received.temp_path, uploads.scanner_from_settings(settings))
-    return storage.commit(received.temp_path, received.sha256)
-
-
-# --- what learners (and staff) open ---------------------------------------------------
-
-
-def _pdf(request: Request, stored: service.StoredPdf, disposition: Disposition) -> Response:
-    storage = _storage(request)
-    if not storage.exists(stored.key):
-        raise not_found(f"stored object {stored.key} is missing")
-    return pdf_response(storage.path_for(stored.key), stored.filename, disposition.value)
-
-
-@router.get("/submissions/{submission_id}/versions/{number}/file", name="feedback_submission_file")
-def submission_file(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    number: Id,
-    disposition: Disposition = Disposition.ATTACHMENT,
-) -> Response:
-    """A submitted PDF: staff of the course and the learner who submitted it."""
-    return _pdf(
-        request, service.submission_pdf(session, principal, submission_id, number), disposition
-    )
-
-
-@router.get("/feedback/{submission_id}", name="feedback_learner")
-def learner_feedback(
-    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
-) -> HTMLResponse:
-    page = service.learner_feedback_page(session, principal, submission_id)
-    return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
-
-
-@router.get(
-    "/feedback/{submission_id}/versions/{number}/attachment", name="feedback_attachment_file"
-)
-def attachment_file(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    number: Id,
-    disposition: Disposition = Disposition.ATTACHMENT,
-) -> Response:
-    """The feedback PDF: the learner once released; staff also while it is a draft."""
-    return _pdf(
-        request, service.feedback_pdf(session, principal, submission_id, number), disposition
     )
