@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -238,25 +239,29 @@ def queue(
     )
 
 
-def _queue_labels(locale: str) -> dict[str, Any]:
-    """The texts every queue row repeats, translated once per page."""
+def _queue_labels(locale: str) -> SimpleNamespace:
+    """The texts every queue row repeats, translated once per page. A namespace, not a
+    dict: Jinja looks up ``labels.x`` as an attribute first, and a dict makes that raise
+    and catch an AttributeError on every row (measured: most of the page's render time)."""
 
     def t(key: str) -> str:
         return i18n.translate(locale, key)
 
-    return {
-        "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
-        "industry": {i: t(f"industry.{i}") for i in service.INDUSTRIES},
-        "version": t("feedback.queue.col.version"),
-        "by": t("feedback.queue.claimed_by"),
-        "by_you": t("feedback.queue.claimed_by_you"),
-        "expired": t("feedback.queue.claim_expired"),
-        "no_target": t("feedback.age.none"),
-        "overdue": t("feedback.age.overdue"),
-        "last_day": t("feedback.age.last_day"),
-        "left_one": t("feedback.age.left_one"),
-        "open": t("feedback.queue.open"),
-    }
+    return SimpleNamespace(
+        **{
+            "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
+            "industry": {i: t(f"industry.{i}") for i in service.INDUSTRIES},
+            "version": t("feedback.queue.col.version"),
+            "by": t("feedback.queue.claimed_by"),
+            "by_you": t("feedback.queue.claimed_by_you"),
+            "expired": t("feedback.queue.claim_expired"),
+            "no_target": t("feedback.age.none"),
+            "overdue": t("feedback.age.overdue"),
+            "last_day": t("feedback.age.last_day"),
+            "left_one": t("feedback.age.left_one"),
+            "open": t("feedback.queue.open"),
+        }
+    )
 
 
 # --- a submission: review, claim, draft, release ------------------------------------
