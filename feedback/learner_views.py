@@ -7,17 +7,22 @@ everyone else, and for a learner anything not yet released.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
 
 from feedback import service
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
 from feedback.views import Disposition, Id, storage_of
-from kurswerk.auth import ContextPrincipal
+from kurswerk.auth import ContextPrincipal, Principal
 from kurswerk.db import SessionDep
-from kurswerk.templating import render
+from kurswerk.errors import NotFound
+from kurswerk.templating import environment, page_context, render
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -67,3 +72,24 @@ def attachment_file(
     return _pdf(
         request, service.feedback_pdf(session, principal, submission_id, number), disposition
     )
+
+
+class _HasId(Protocol):
+    id: int
+
+
+def feedback_panel(
+    request: Request, session: Session, principal: Principal, view: _HasId
+) -> Markup | None:
+    """Released feedback on the learner's submission page (the uploads domain's
+    ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
+    submission without released feedback, or one the principal may not see."""
+    try:
+        page = service.learner_feedback_page(session, principal, view.id)
+    except NotFound:
+        return None
+    if not page.released:
+        return None
+    context = {**page_context(request), "page": page, **HELPERS}
+    html = environment.get_template("feedback/review_panel.html").render(context)
+    return Markup(html)  # noqa: S704 - autoescaped template, feedback sanitised

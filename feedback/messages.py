@@ -240,6 +240,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "feedback.learner.meta": "von {name}, am {when}",
         "feedback.learner.attachment": "Feedback-PDF",
         "feedback.learner.versions": "Ihre eingereichten Versionen",
+        "feedback.panel.all": "Alle Rückmeldungen zu dieser Einreichung",
     },
     "en": {
         "feedback.not_found": "This submission does not exist, or you cannot see it.",
@@ -442,5 +443,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "feedback.learner.meta": "by {name}, on {when}",
         "feedback.learner.attachment": "Feedback PDF",
         "feedback.learner.versions": "Your submitted versions",
+        "feedback.panel.all": "All feedback on this submission",
     },
 }
