@@ -38,12 +38,15 @@ class FeedbackTooLong(EditRefused):
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(
             "feedback.edit.too_long",
-            params={
-                "length": f"{length:,}".replace(",", "."),
-                "limit": f"{limit:,}".replace(",", "."),
-            },
+            params={"length": _grouped(length), "limit": _grouped(limit)},
             reason=f"{length} characters over {limit}",
         )
+
+
+def _grouped(number: int) -> str:
+    """Thousands grouped with a narrow no-break space: read alike in German and English
+    (a "." or "," would mean a decimal point in the other language)."""
+    return f"{number:,}".replace(",", "\u202f")
 
 
 class FeedbackEmpty(EditRefused):

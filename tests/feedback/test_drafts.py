@@ -110,7 +110,9 @@ def test_a_text_over_the_limit_is_refused_with_a_message_and_nothing_saved(
     too_long = "ä" * (FEEDBACK_MAX_CHARS + 1)
     response = save(web, world.tutor, submission.id, too_long)
     assert response.status_code == 422
-    assert "Ihr Feedback ist mit 30.001 Zeichen zu lang (höchstens 30.000)" in text_of(response)
+    assert "Ihr Feedback ist mit 30\u202f001 Zeichen zu lang (höchstens 30\u202f000)" in (
+        response.text
+    )
     assert 'aria-invalid="true"' in response.text
     assert 'href="#kw-feedback-body"' in response.text  # the summary leads to the field
     assert too_long in response.text  # the tutor's text is not lost
