@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from lti.models import utcnow
+from uploads.models import Submission
 
 
 def _ts(nullable: bool = False) -> Any:
@@ -57,3 +58,19 @@ class Feedback(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     released_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+# The tutor queue's index for filtered pages (``feedback/queue.py``). It lives on the
+# uploads domain's ``submission`` table but serves only the queue, so it is declared here.
+# With ``ix_submission_queue (context_id, status, submitted_at)`` alone, a filter by
+# exercise or industry reads every open submission of the course when few match; with
+# this one each (status, exercise, industry) is an ordered range that stops after a page.
+_submission = Submission.__table__  # type: ignore[attr-defined]
+ix_submission_queue_filter = Index(
+    "ix_submission_queue_filter",
+    _submission.c.context_id,
+    _submission.c.status,
+    _submission.c.exercise_id,
+    _submission.c.industry,
+    _submission.c.submitted_at,
+)

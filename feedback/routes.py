@@ -6,10 +6,24 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
+from feedback import attachment_views, learner_views, views
+from feedback.messages import MESSAGES
+from kurswerk import i18n
 from kurswerk.templating import add_template_folder
+from uploads import service as uploads_service
 
 router = APIRouter()
+router.include_router(views.router)
+router.include_router(attachment_views.router)
+router.include_router(learner_views.router)
 
 
 def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
+    i18n.register(MESSAGES)
+    # Released feedback on the learner's submission page, once the uploads domain offers
+    # the slot (the submission pages are built in parallel); until then the learner's
+    # feedback page (GET /c/{context}/feedback/{submission_id}) is where it is shown.
+    register = getattr(uploads_service, "register_submission_panel", None)
+    if register is not None:
+        register(learner_views.feedback_panel)

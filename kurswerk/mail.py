@@ -11,6 +11,14 @@ Only the HTML part is autoescaped. A value that is already safe HTML (feedback r
 from Markdown and sanitised) must be passed as ``markupsafe.Markup``; a plain ``str`` is
 escaped.
 
+Attachments (``Attachment``: file name, media type, bytes) are added after the text and
+HTML parts, which makes the message ``multipart/mixed`` around the ``multipart/alternative``
+body. In an outbox row they travel inline, base64 in the JSON payload
+(``attachments_to_payload`` / ``attachments_from_payload``): the row is a snapshot of the
+mail as it was when the change committed, and the worker needs no access to file storage.
+That makes rows as large as their attachments, so callers keep them small (the feedback
+PDF is attached only up to a few MB and linked otherwise).
+
 ``KURSWERK_SMTP_URL`` forms: ``smtp://host:port`` (plain, default port 25),
 ``smtp+starttls://host:port`` (STARTTLS required, default 587), ``smtps://host:port``
 (implicit TLS, default 465); each with optional ``user:password@`` (percent-encoded).
@@ -18,8 +26,11 @@ escaped.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.errors import MessageError
@@ -45,6 +56,46 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message; ``content_type`` is ``maintype/subtype``."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        maintype, slash, subtype = self.content_type.partition("/")
+        if not (maintype and slash and subtype) or any(c.isspace() for c in self.content_type):
+            raise ValueError(f"not a media type: {self.content_type!r}")
+        # One line, whatever the caller passed: the name goes into a header parameter.
+        object.__setattr__(self, "filename", " ".join(self.filename.split()) or "attachment")
+
+
+def attachments_to_payload(attachments: Sequence[Attachment]) -> list[dict[str, str]]:
+    """JSON-safe form of attachments for an outbox payload."""
+    return [
+        {
+            "filename": item.filename,
+            "content_type": item.content_type,
+            "data_base64": base64.b64encode(item.data).decode("ascii"),
+        }
+        for item in attachments
+    ]
+
+
+def attachments_from_payload(items: Sequence[dict[str, str]]) -> list[Attachment]:
+    """The inverse of ``attachments_to_payload``; raises ``ValueError`` on a broken item."""
+    result = []
+    for item in items:
+        try:
+            data = base64.b64decode(item["data_base64"], validate=True)
+        except (KeyError, TypeError, binascii.Error) as exc:
+            raise ValueError(f"broken attachment in payload: {exc!r}") from exc
+        result.append(Attachment(str(item["filename"]), str(item["content_type"]), data))
+    return result
 
 
 def _format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:
@@ -114,8 +165,10 @@ def build_message(
     message_id: str,
     to_name: str | None = None,
     sent_at: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """multipart/alternative (plain text first, then HTML), UTF-8, quoted-printable."""
+    """multipart/alternative (plain text first, then HTML), UTF-8, quoted-printable; with
+    attachments, that inside a multipart/mixed followed by each file (base64)."""
     message = EmailMessage()
     message["Subject"] = rendered.subject
     message["From"] = mail_from
@@ -126,6 +179,12 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for item in attachments:
+        maintype, _, subtype = item.content_type.partition("/")
+        # add_attachment turns the message into multipart/mixed around the alternative.
+        message.add_attachment(
+            item.data, maintype=maintype, subtype=subtype, filename=item.filename
+        )
     return message
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -137,6 +137,7 @@ def enqueue_email(
     locale: str = DEFAULT_LOCALE,
     key: str | None = None,
     to_name: str | None = None,
+    attachments: Sequence[mail.Attachment] = (),
 ) -> OutboxMessage:
     """Render ``email/<template>`` now and add it to the caller's transaction.
 
@@ -144,9 +145,10 @@ def enqueue_email(
     feedback text as released), surfaces template errors in the request and its tests,
     and lets ``context`` hold any Python values. A person without a usable address gets
     a ``skipped`` row that says why: the tool still shows them everything.
+    ``attachments`` are stored in the row (see ``kurswerk.mail``): keep them small.
     """
     rendered = mail.render(template, context, locale)
-    payload = {
+    payload: dict[str, Any] = {
         "to": to or "",
         # A display name from an LMS claim: one line, whatever it held.
         "to_name": " ".join((to_name or "").split()),
@@ -156,6 +158,8 @@ def enqueue_email(
         "text": rendered.text,
         "html": rendered.html,
     }
+    if attachments:
+        payload["attachments"] = mail.attachments_to_payload(attachments)
     reason = None
     if not to:
         reason = NO_ADDRESS

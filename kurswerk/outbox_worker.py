@@ -87,6 +87,7 @@ class EmailHandler:
                 to_name=payload.get("to_name") or None,
                 mail_from=self.mail_from,
                 message_id=mail.message_id_for(item.uid, self.mail_from),
+                attachments=mail.attachments_from_payload(payload.get("attachments") or []),
             )
         except (KeyError, TypeError, ValueError) as exc:
             # The row itself is broken; sending it again cannot help.

@@ -34,10 +34,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=20, ge=1)
     clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
     # Coaching: the promised time to written feedback, in working days (Mon-Fri), shown to
-    # learners on upload and used by the tutor queue; the local hour (Europe/Berlin) after
-    # which tutors who chose a daily digest get it.
+    # learners on upload and used by the tutor queue to mark overdue submissions; the local
+    # hour (Europe/Berlin) after which tutors who chose a daily digest get it; how long a
+    # tutor's claim on a submission holds before another may take it over.
     feedback_target_days: int = Field(default=5, ge=1, le=60)
     digest_hour: int = Field(default=18, ge=0, le=23)
+    review_claim_minutes: int = Field(default=120, ge=5, le=24 * 60)
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
     launch_leeway_seconds: int = Field(default=10, ge=0, le=300)

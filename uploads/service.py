@@ -33,6 +33,23 @@ from uploads.coaching_grants import (
 from uploads.coaching_packages import find_package_by_name, list_packages
 from uploads.demo_seed import DemoCourse, seed_demo_coaching
 from uploads.entitlements import CoachingStatus, coaching_status, resolve_email_grants
+from uploads.review_access import (
+    IntakeLimits,
+    PdfRejected,
+    PdfReport,
+    ReceivedUpload,
+    Storage,
+    UploadRejected,
+    check_pdf,
+    ensure_clean,
+    get_submission,
+    get_version,
+    list_versions,
+    receive_upload,
+    scanner_from_settings,
+    set_submission_status,
+    storage_from_settings,
+)
 from uploads.submission_mail import (
     register_jobs,
     send_due_digests,
@@ -125,4 +142,19 @@ __all__ = [
     "open_grants_of",
     "parse_date",
     "revoke_grant",
+    "IntakeLimits",
+    "PdfRejected",
+    "PdfReport",
+    "ReceivedUpload",
+    "Storage",
+    "UploadRejected",
+    "check_pdf",
+    "ensure_clean",
+    "get_submission",
+    "get_version",
+    "list_versions",
+    "receive_upload",
+    "scanner_from_settings",
+    "set_submission_status",
+    "storage_from_settings",
 ]

@@ -1,0 +1,100 @@
+"""The values of the tutor queue's filters and pages: which statuses, which exercise,
+industry and lesson, where a page ends (the keyset cursor), and the filter choices."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from feedback.workdays import as_utc
+from uploads.models import SubmissionStatus
+
+INDUSTRIES = ("media", "fmcg", "retail", "b2b")
+
+
+class StatusFilter(enum.StrEnum):
+    OPEN = "open"  # eingereicht or in Bearbeitung (the default)
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    RELEASED = "feedback_released"
+    ALL = "all"
+
+    @property
+    def statuses(self) -> tuple[SubmissionStatus, ...]:
+        return {
+            StatusFilter.OPEN: (SubmissionStatus.SUBMITTED, SubmissionStatus.IN_REVIEW),
+            StatusFilter.SUBMITTED: (SubmissionStatus.SUBMITTED,),
+            StatusFilter.IN_REVIEW: (SubmissionStatus.IN_REVIEW,),
+            StatusFilter.RELEASED: (SubmissionStatus.FEEDBACK_RELEASED,),
+            StatusFilter.ALL: tuple(SubmissionStatus),
+        }[self]
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's ``(submitted_at, id)``; in URLs ``<µs>.<id>``."""
+
+    submitted_at: datetime
+    submission_id: int
+
+    def encode(self) -> str:
+        moment = as_utc(self.submitted_at) - datetime(1970, 1, 1, tzinfo=UTC)
+        micros = (moment.days * 86_400 + moment.seconds) * 1_000_000 + moment.microseconds
+        return f"{micros}.{self.submission_id}"
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        micros, dot, ident = value.partition(".")
+        if not (dot and micros.isdigit() and ident.isdigit()) or len(value) > 40:
+            raise BadCursor(value)
+        try:
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros))
+        except OverflowError as exc:
+            raise BadCursor(value) from exc
+        return cls(moment, int(ident))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: StatusFilter = StatusFilter.OPEN
+    lesson: str | None = None  # lesson slug
+    exercise: int | None = None  # exercise id
+    industry: str | None = None
+    after: Cursor | None = None
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """The filters as URL parameters (without defaults), e.g. for the next page."""
+        values = {
+            "status": self.status.value if self.status != StatusFilter.OPEN else None,
+            "lesson": self.lesson,
+            "exercise": str(self.exercise) if self.exercise is not None else None,
+            "industry": self.industry,
+            "after": self.after.encode() if self.after else None,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class ExerciseOption:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class LessonOption:
+    slug: str
+    title: str
+    exercises: tuple[ExerciseOption, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    lessons: tuple[LessonOption, ...]  # active lessons and exercises: the filter choices
+    exercise_ids: tuple[int, ...]  # every exercise of the course, archived ones too

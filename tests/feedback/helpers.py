@@ -1,0 +1,98 @@
+"""Steps of the review flow as HTTP requests, and looks at the rows they leave."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlmodel import Session, select
+
+from feedback.models import Feedback, ReviewClaim
+from kurswerk.outbox import OutboxMessage
+from tests.support.people import Learner
+from uploads.models import Submission
+
+
+def path(person: Learner, rest: str) -> str:
+    return person.url(f"/c/{person.context_id}{rest}")
+
+
+def claim(web: TestClient, person: Learner, sid: int, **form: Any) -> Response:
+    return web.post(
+        path(person, f"/submissions/{sid}/claim"), data={"csrf_token": person.csrf, **form}
+    )
+
+
+def save(web: TestClient, person: Learner, sid: int, body: str, action: str = "save") -> Response:
+    return web.post(
+        path(person, f"/submissions/{sid}/feedback"),
+        data={"csrf_token": person.csrf, "body": body, "action": action},
+    )
+
+
+def revision(web: TestClient, person: Learner, sid: int) -> str:
+    """The draft revision the preview shows (what the release form sends)."""
+    page = web.get(path(person, f"/submissions/{sid}?preview=1"))
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="revision" value="([0-9a-f]+)"', page.text)
+    assert found, "no release form in the preview"
+    return found.group(1)
+
+
+def release(web: TestClient, person: Learner, sid: int, rev: str | None = None) -> Response:
+    rev = rev if rev is not None else revision(web, person, sid)
+    return web.post(
+        path(person, f"/submissions/{sid}/release"),
+        data={"csrf_token": person.csrf, "revision": rev},
+    )
+
+
+def write_and_release(web: TestClient, tutor: Learner, sid: int, body: str) -> Response:
+    assert claim(web, tutor, sid).status_code == 303
+    assert save(web, tutor, sid, body).status_code == 303
+    response = release(web, tutor, sid)
+    assert response.status_code == 303, response.text
+    return response
+
+
+def attach(
+    web: TestClient, person: Learner, sid: int, data: bytes, name: str = "feedback.pdf", **kw: Any
+) -> Response:
+    csrf = kw.pop("csrf", person.csrf)
+    query = f"?csrf_token={csrf}" if csrf else ""
+    return web.post(
+        path(person, f"/submissions/{sid}/feedback/attachment{query}"),
+        files={"file": (name, data, "application/pdf")},
+        **kw,
+    )
+
+
+def feedback_rows(db: Session, sid: int) -> list[Feedback]:
+    db.expire_all()
+    return list(db.exec(select(Feedback).where(Feedback.submission_id == sid)).all())
+
+
+def claim_row(db: Session, sid: int) -> ReviewClaim | None:
+    db.expire_all()
+    return db.exec(select(ReviewClaim).where(ReviewClaim.submission_id == sid)).first()
+
+
+def status_of(db: Session, sid: int) -> str:
+    db.expire_all()
+    submission = db.get(Submission, sid)
+    assert submission is not None
+    return submission.status
+
+
+def outbox(db: Session) -> list[OutboxMessage]:
+    db.expire_all()
+    return list(db.exec(select(OutboxMessage)).all())
+
+
+def text_of(response: Response) -> str:
+    """The page's main content as text (tags removed, white-space collapsed)."""
+    main = re.search(r"<main.*?</main>", response.text, re.S)
+    html = main.group(0) if main else response.text
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -1,0 +1,58 @@
+"""Released feedback as a panel of the learner's submission page (the uploads domain's
+``register_submission_panel`` slot), and its registration once that slot exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from starlette.requests import Request
+
+from feedback import learner_views, routes
+from tests.feedback.helpers import claim, save, write_and_release
+from uploads import service as uploads_service
+
+
+@dataclass
+class View:
+    id: int
+
+
+def request_as(app: FastAPI, person) -> Request:
+    return Request(
+        {
+            "type": "http",
+            "app": app,
+            "method": "GET",
+            "path": "/",
+            "headers": [],
+            "query_string": f"kt={person.token}".encode(),
+        }
+    )
+
+
+def test_the_panel_shows_released_feedback_only(app, web, world, make_submission, db):
+    submission = make_submission(world.learner)
+    claim(web, world.tutor, submission.id)
+    save(web, world.tutor, submission.id, "Noch ein Entwurf")
+    panel = learner_views.feedback_panel
+    learner = world.learner
+    assert panel(request_as(app, learner), db, learner.principal, View(submission.id)) is None
+
+    write_and_release(web, world.tutor, submission.id, "Sehr **gut** gelöst.")
+    db.expire_all()
+    html = panel(request_as(app, learner), db, learner.principal, View(submission.id))
+    assert html is not None
+    assert "<strong>gut</strong>" in html and "Feedback zu Ihrer Version 1" in html
+    # Another learner's submission id shows nothing.
+    other = world.learner2
+    assert panel(request_as(app, other), db, other.principal, View(submission.id)) is None
+
+
+def test_install_registers_the_panel_when_the_slot_exists(app, monkeypatch):
+    registered = []
+    monkeypatch.setattr(
+        uploads_service, "register_submission_panel", registered.append, raising=False
+    )
+    routes.install(app)
+    assert registered == [learner_views.feedback_panel]

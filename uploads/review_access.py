@@ -1,0 +1,97 @@
+"""What the feedback domain (tutor queue, review, release) uses of uploads.
+
+The uploads domain owns the ``submission`` tables; feedback reads a submission through
+these functions and changes its status only through :func:`set_submission_status`, a
+conditional ``UPDATE`` so that a status change never overwrites a change it did not see
+(a resubmission arriving during a release, for instance). The file building blocks a
+feedback attachment needs - the same intake, PDF check, virus scan and storage as a
+submission - are re-exported here, so feedback reaches them through ``uploads.service``.
+
+Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from lti.models import utcnow
+from uploads.errors import PdfRejected, UploadRejected
+from uploads.intake import IntakeLimits, ReceivedUpload, receive_upload
+from uploads.models import Submission, SubmissionStatus, SubmissionVersion
+from uploads.pdfcheck import PdfReport, check_pdf
+from uploads.scan import ensure_clean, scanner_from_settings
+from uploads.storage import Storage, storage_from_settings
+
+__all__ = [
+    "IntakeLimits",
+    "PdfRejected",
+    "PdfReport",
+    "ReceivedUpload",
+    "Storage",
+    "UploadRejected",
+    "check_pdf",
+    "ensure_clean",
+    "get_submission",
+    "get_version",
+    "list_versions",
+    "receive_upload",
+    "scanner_from_settings",
+    "set_submission_status",
+    "storage_from_settings",
+]
+
+
+def get_submission(session: Session, submission_id: int, *, context_id: int) -> Submission | None:
+    """The submission with this id in this LMS course, or None (also for another course's
+    id: callers answer 404 either way, so ids do not reveal what exists elsewhere)."""
+    return session.exec(
+        select(Submission).where(
+            Submission.id == submission_id, Submission.context_id == context_id
+        )
+    ).first()
+
+
+def get_version(session: Session, submission_id: int, number: int) -> SubmissionVersion | None:
+    return session.exec(
+        select(SubmissionVersion).where(
+            SubmissionVersion.submission_id == submission_id, SubmissionVersion.number == number
+        )
+    ).first()
+
+
+def list_versions(session: Session, submission_id: int) -> list[SubmissionVersion]:
+    """Every version of a submission, oldest first."""
+    return list(
+        session.exec(
+            select(SubmissionVersion)
+            .where(SubmissionVersion.submission_id == submission_id)
+            .order_by(col(SubmissionVersion.number))
+        ).all()
+    )
+
+
+def set_submission_status(
+    session: Session,
+    submission_id: int,
+    status: SubmissionStatus,
+    *,
+    only_from: Collection[SubmissionStatus] | None = None,
+    only_version: int | None = None,
+) -> bool:
+    """Set the status, but only while the submission is in one of ``only_from`` and its
+    latest version is ``only_version`` (when given). Returns whether it changed.
+
+    One conditional ``UPDATE``: on PostgreSQL it waits for a concurrent writer of the row
+    and then re-checks the conditions against the committed row.
+    """
+    table = Submission.__table__  # type: ignore[attr-defined]
+    statement = update(table).where(table.c.id == submission_id)
+    if only_from is not None:
+        statement = statement.where(table.c.status.in_([s.value for s in only_from]))
+    if only_version is not None:
+        statement = statement.where(table.c.latest_version == only_version)
+    result = session.execute(statement.values(status=status.value, updated_at=utcnow()))
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
