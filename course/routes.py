@@ -30,11 +30,16 @@ i18n.register(COMMUNITY_MESSAGES)
 
 router = APIRouter(prefix="/c/{context}")
 
-# (label key, route name, lowest role): the LTI pages the course home links to, under
+_STAFF = frozenset({Role.TUTOR, Role.ADMIN})
+# (label key, route name, roles): the pages of other rooms the course home links to, under
 # their own titles. Looked up by route name, so a page that is not installed is not linked.
-STAFF_PAGES = (
-    ("lti.roster.title", "lti_roster", Role.TUTOR),
-    ("lti.calls.title", "lti_lms_calls", Role.ADMIN),
+COURSE_PAGES = (
+    ("submission.list.title", "submission_list", frozenset({Role.LEARNER})),
+    ("coaching.mine.title", "coaching_mine", frozenset({Role.LEARNER})),
+    ("feedback.queue.title", "feedback_queue", _STAFF),
+    ("lti.roster.title", "lti_roster", _STAFF),
+    ("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN})),
+    ("lti.calls.title", "lti_lms_calls", frozenset({Role.ADMIN})),
 )
 
 
@@ -44,10 +49,10 @@ def install(app: FastAPI) -> None:
 
 
 def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]:
-    """(label key, path) of the staff pages this person may open, in order."""
+    """(label key, path) of the pages of other rooms this person may open, in order."""
     links = []
-    for label_key, route, role in STAFF_PAGES:
-        if not principal.at_least(role):
+    for label_key, route, roles in COURSE_PAGES:
+        if principal.role not in roles:
             continue
         try:
             path = request.app.url_path_for(route, context=str(principal.context_id))

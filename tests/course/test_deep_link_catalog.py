@@ -146,25 +146,27 @@ def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
     assert page.status_code == 200 and exercise.title in page.text
 
 
-# --- the course home links staff to the LMS pages ----------------------------------------
+# --- the course home links each role to its pages in the other rooms ---------------------
+
+ALL_PAGES = ("submissions", "coaching", "queue", "roster", "admin/coaching", "lti/lms-calls")
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.LEARNER, []),
-        (Role.TUTOR, ["roster"]),
-        (Role.ADMIN, ["roster", "lti/lms-calls"]),
+        (Role.LEARNER, ["submissions", "coaching"]),
+        (Role.TUTOR, ["queue", "roster"]),
+        (Role.ADMIN, ["queue", "roster", "admin/coaching", "lti/lms-calls"]),
     ],
 )
-def test_the_course_home_links_the_roster_and_lms_calls_only_for_staff(
+def test_the_course_home_links_each_role_to_its_pages_only(
     client, db: Session, loaded: content.LoadReport, make_learner: MakeLearner, role, expected
 ):
     person = make_learner(role=role)
     home = client.get(person.url(f"/c/{person.context_id}/"))
     assert home.status_code == 200
     base = f"/c/{person.context_id}/"
-    for page in ("roster", "lti/lms-calls"):
+    for page in ALL_PAGES:
         assert (f'href="{base}{page}?' in home.text) == (page in expected), page
     # no dead links: each one shown opens for this person (a roster without NRPS says so)
     for page in expected:
