@@ -36,7 +36,7 @@ router = APIRouter(prefix="/c/{context}")
 
 
 @router.post(
-    "/submissions/{submission_id}/feedback/attachment",
+    "/review/{submission_id}/feedback/attachment",
     name="feedback_attachment_upload",
     dependencies=[CsrfChecked],  # multipart: the token rides in the action's query string
 )

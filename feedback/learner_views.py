@@ -34,7 +34,7 @@ def _pdf(request: Request, stored: service.StoredPdf, disposition: Disposition) 
     return pdf_response(storage.path_for(stored.key), stored.filename, disposition.value)
 
 
-@router.get("/submissions/{submission_id}/versions/{number}/file", name="feedback_submission_file")
+@router.get("/review/{submission_id}/versions/{number}/file", name="feedback_submission_file")
 def submission_file(
     request: Request,
     principal: ContextPrincipal,

@@ -16,7 +16,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from feedback.formatting import HELPERS
 from feedback.http import read_form
 from kurswerk import i18n
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec, require_role
-from kurswerk.db import SessionDep
+from kurswerk.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.errors import AppError
 from kurswerk.settings import Settings
 from kurswerk.templating import render, with_query
@@ -36,8 +36,8 @@ from uploads.models import SubmissionStatus
 
 router = APIRouter(prefix="/c/{context}")
 
-MAX_ID = 2_147_483_647  # ids are 32-bit integers in the database
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_ID = MAX_ROW_ID
+Id = RowId
 TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 FormData = Annotated[dict[str, str], Depends(read_form)]
 # The form is read (size-capped) before the CSRF check parses it: order matters.
@@ -95,7 +95,7 @@ def storage_of(request: Request) -> uploads.Storage:
 
 
 def review_path(principal: Principal, submission_id: int) -> str:
-    return f"/c/{principal.context_id}/submissions/{submission_id}"
+    return f"/c/{principal.context_id}/review/{submission_id}"
 
 
 def redirect_to(
@@ -267,7 +267,7 @@ def _queue_labels(locale: str) -> SimpleNamespace:
 # --- a submission: review, claim, draft, release ------------------------------------
 
 
-@router.get("/submissions/{submission_id}", name="feedback_review")
+@router.get("/review/{submission_id}", name="feedback_review")
 def review(
     request: Request,
     principal: StaffPrincipal,
@@ -279,7 +279,7 @@ def review(
     return render_review(request, session, principal, submission_id, done=done, preview=preview)
 
 
-@router.post("/submissions/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
+@router.post("/review/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
 def claim(
     request: Request,
     principal: StaffPrincipal,
@@ -313,9 +313,7 @@ def claim(
     return refused_page(request, session, principal, submission_id, error)
 
 
-@router.post(
-    "/submissions/{submission_id}/unclaim", name="feedback_unclaim", dependencies=FORM_POST
-)
+@router.post("/review/{submission_id}/unclaim", name="feedback_unclaim", dependencies=FORM_POST)
 def unclaim(
     request: Request,
     principal: StaffPrincipal,
@@ -328,7 +326,7 @@ def unclaim(
     return redirect_to(request, principal, review_path(principal, submission_id), done="unclaimed")
 
 
-@router.post("/submissions/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
+@router.post("/review/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
 def save(
     request: Request,
     principal: StaffPrincipal,
@@ -347,9 +345,7 @@ def save(
     return redirect_to(request, principal, path, "#kw-editor", done="saved")
 
 
-@router.post(
-    "/submissions/{submission_id}/release", name="feedback_release", dependencies=FORM_POST
-)
+@router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)
 def release(
     request: Request,
     principal: StaffPrincipal,
@@ -374,7 +370,7 @@ def release(
 
 
 @router.post(
-    "/submissions/{submission_id}/feedback/attachment/remove",
+    "/review/{submission_id}/feedback/attachment/remove",
     name="feedback_attachment_remove",
     dependencies=FORM_POST,
 )

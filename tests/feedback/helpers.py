@@ -20,21 +20,19 @@ def path(person: Learner, rest: str) -> str:
 
 
 def claim(web: TestClient, person: Learner, sid: int, **form: Any) -> Response:
-    return web.post(
-        path(person, f"/submissions/{sid}/claim"), data={"csrf_token": person.csrf, **form}
-    )
+    return web.post(path(person, f"/review/{sid}/claim"), data={"csrf_token": person.csrf, **form})
 
 
 def save(web: TestClient, person: Learner, sid: int, body: str, action: str = "save") -> Response:
     return web.post(
-        path(person, f"/submissions/{sid}/feedback"),
+        path(person, f"/review/{sid}/feedback"),
         data={"csrf_token": person.csrf, "body": body, "action": action},
     )
 
 
 def revision(web: TestClient, person: Learner, sid: int) -> str:
     """The draft revision the preview shows (what the release form sends)."""
-    page = web.get(path(person, f"/submissions/{sid}?preview=1"))
+    page = web.get(path(person, f"/review/{sid}?preview=1"))
     assert page.status_code == 200, page.text
     found = re.search(r'name="revision" value="([0-9a-f]+)"', page.text)
     assert found, "no release form in the preview"
@@ -44,7 +42,7 @@ def revision(web: TestClient, person: Learner, sid: int) -> str:
 def release(web: TestClient, person: Learner, sid: int, rev: str | None = None) -> Response:
     rev = rev if rev is not None else revision(web, person, sid)
     return web.post(
-        path(person, f"/submissions/{sid}/release"),
+        path(person, f"/review/{sid}/release"),
         data={"csrf_token": person.csrf, "revision": rev},
     )
 
@@ -63,7 +61,7 @@ def attach(
     csrf = kw.pop("csrf", person.csrf)
     query = f"?csrf_token={csrf}" if csrf else ""
     return web.post(
-        path(person, f"/submissions/{sid}/feedback/attachment{query}"),
+        path(person, f"/review/{sid}/feedback/attachment{query}"),
         files={"file": (name, data, "application/pdf")},
         **kw,
     )

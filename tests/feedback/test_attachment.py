@@ -57,7 +57,7 @@ def test_a_new_pdf_replaces_the_old_one_and_can_be_removed(
     (draft,) = feedback_rows(db, sid)
     assert draft.attachment_name == "zwei.pdf"
     removed = web.post(
-        path(world.tutor, f"/submissions/{sid}/feedback/attachment/remove"),
+        path(world.tutor, f"/review/{sid}/feedback/attachment/remove"),
         data={"csrf_token": world.tutor.csrf},
     )
     assert removed.status_code == 303
@@ -107,7 +107,7 @@ def test_two_files_in_one_request_are_refused(web, world, claimed_with_draft, db
     sid = claimed_with_draft.id
     before = draft_state(db, sid)
     response = web.post(
-        path(world.tutor, f"/submissions/{sid}/feedback/attachment?csrf_token={world.tutor.csrf}"),
+        path(world.tutor, f"/review/{sid}/feedback/attachment?csrf_token={world.tutor.csrf}"),
         files=[
             ("file", ("a.pdf", make_pdf(), "application/pdf")),
             ("file", ("b.pdf", make_pdf(2), "application/pdf")),

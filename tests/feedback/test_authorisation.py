@@ -11,14 +11,14 @@ from tests.uploads.pdfs import make_pdf
 
 # (method, path after /c/{context}, learner may use it on their own submission)
 ROUTES = [
-    ("GET", "/submissions/{sid}", False),
-    ("POST", "/submissions/{sid}/claim", False),
-    ("POST", "/submissions/{sid}/unclaim", False),
-    ("POST", "/submissions/{sid}/feedback", False),
-    ("POST", "/submissions/{sid}/release", False),
-    ("POST", "/submissions/{sid}/feedback/attachment", False),
-    ("POST", "/submissions/{sid}/feedback/attachment/remove", False),
-    ("GET", "/submissions/{sid}/versions/1/file", True),
+    ("GET", "/review/{sid}", False),
+    ("POST", "/review/{sid}/claim", False),
+    ("POST", "/review/{sid}/unclaim", False),
+    ("POST", "/review/{sid}/feedback", False),
+    ("POST", "/review/{sid}/release", False),
+    ("POST", "/review/{sid}/feedback/attachment", False),
+    ("POST", "/review/{sid}/feedback/attachment/remove", False),
+    ("GET", "/review/{sid}/versions/1/file", True),
     ("GET", "/feedback/{sid}", True),
     ("GET", "/feedback/{sid}/versions/1/attachment", True),
 ]

@@ -120,8 +120,8 @@ def test_feedback_pages_pass_axe_wcag_21_aa(
     pages = {
         "queue": tutor.url(f"{base}/queue"),
         "queue, all": tutor.url(f"{base}/queue?status=all"),
-        "review with preview": tutor.url(f"{base}/submissions/{late.id}?preview=1&done=saved"),
-        "review, held by another (admin view)": admin.url(f"{base}/submissions/{late.id}"),
+        "review with preview": tutor.url(f"{base}/review/{late.id}?preview=1&done=saved"),
+        "review, held by another (admin view)": admin.url(f"{base}/review/{late.id}"),
         "learner, waiting": learner.url(f"{base}/feedback/{late.id}"),
     }
     for label, url in pages.items():
@@ -130,7 +130,7 @@ def test_feedback_pages_pass_axe_wcag_21_aa(
         page.context.close()
 
     # An error on the form, produced by the browser itself.
-    page = open_page(browser, live + tutor.url(f"{base}/submissions/{late.id}"))
+    page = open_page(browser, live + tutor.url(f"{base}/review/{late.id}"))
     page.get_by_role("textbox", name="Ihr Feedback" if locale == "de" else "Your feedback").fill(
         "x" * (FEEDBACK_MAX_CHARS + 1)
     )
@@ -140,7 +140,7 @@ def test_feedback_pages_pass_axe_wcag_21_aa(
     page.context.close()
 
     # The admin's takeover confirmation.
-    page = open_page(browser, live + admin.url(f"{base}/submissions/{late.id}"))
+    page = open_page(browser, live + admin.url(f"{base}/review/{late.id}"))
     page.locator("#kw-claim button").click()
     assert page.locator("input[name=takeover_from]").count() == 1
     assert_accessible(page, "takeover confirmation")
@@ -160,7 +160,7 @@ def test_the_queue_and_review_fit_lms_iframe_widths(
     submission = make_submission(world.learner, submitted_at=utcnow() - timedelta(days=8))
     claim(web, world.tutor, submission.id)
     base = f"/c/{world.tutor.context_id}"
-    for url in (f"{base}/queue", f"{base}/submissions/{submission.id}?preview=1"):
+    for url in (f"{base}/queue", f"{base}/review/{submission.id}?preview=1"):
         page = open_page(browser, live + world.tutor.url(url), width=width)
         overflow = page.evaluate(
             "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"

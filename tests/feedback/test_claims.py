@@ -116,9 +116,9 @@ def test_an_admin_can_take_over_an_active_claim_with_a_confirmation(
 ):
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
-    page = web.get(path(world.admin, f"/submissions/{submission.id}"))
+    page = web.get(path(world.admin, f"/review/{submission.id}"))
     assert "Übernehmen …" in page.text  # offered to the admin on an active claim
-    assert "Übernehmen …" not in web.get(path(world.tutor2, f"/submissions/{submission.id}")).text
+    assert "Übernehmen …" not in web.get(path(world.tutor2, f"/review/{submission.id}")).text
 
     asked = claim(web, world.admin, submission.id)
     assert asked.status_code == 200
@@ -133,7 +133,7 @@ def test_giving_a_claim_back_makes_the_submission_submitted_again(web, world, ma
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     response = web.post(
-        path(world.tutor, f"/submissions/{submission.id}/unclaim"),
+        path(world.tutor, f"/review/{submission.id}/unclaim"),
         data={"csrf_token": world.tutor.csrf},
     )
     assert response.status_code == 303
@@ -142,7 +142,7 @@ def test_giving_a_claim_back_makes_the_submission_submitted_again(web, world, ma
     # Someone else's claim cannot be given back.
     claim(web, world.tutor, submission.id)
     other = web.post(
-        path(world.tutor2, f"/submissions/{submission.id}/unclaim"),
+        path(world.tutor2, f"/review/{submission.id}/unclaim"),
         data={"csrf_token": world.tutor2.csrf},
     )
     assert other.status_code == 409
@@ -163,7 +163,7 @@ def test_claim_without_the_right_csrf_token_is_refused_and_changes_nothing(
 ):
     submission = make_submission(world.learner)
     data = {} if token is None else {"csrf_token": token}
-    response = web.post(path(world.tutor, f"/submissions/{submission.id}/claim"), data=data)
+    response = web.post(path(world.tutor, f"/review/{submission.id}/claim"), data=data)
     assert response.status_code == 403
     assert claim_row(db, submission.id) is None
     assert status_of(db, submission.id) == "submitted"

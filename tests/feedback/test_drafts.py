@@ -81,7 +81,7 @@ def test_hostile_markdown_is_sanitised_in_the_preview(web, world, make_submissio
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, HOSTILE)
-    page = web.get(path(world.tutor, f"/submissions/{submission.id}?preview=1"))
+    page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
     preview = page.text.split('id="kw-preview"')[1]
     assert_sanitised(preview)
     assert "<strong>Gute Arbeit</strong>" in preview
@@ -142,7 +142,7 @@ def test_a_body_over_the_form_cap_is_cut_off_and_nothing_saved(
 
     content = body if declared else chunks()  # a generator is sent chunked, no length
     response = web.post(
-        path(world.tutor, f"/submissions/{submission.id}/feedback"),
+        path(world.tutor, f"/review/{submission.id}/feedback"),
         content=content,
         headers=headers,
     )
@@ -169,7 +169,7 @@ def test_saving_without_the_right_csrf_token_changes_nothing(
     data = {"body": "Nachher", "action": "save"}
     if token is not None:
         data["csrf_token"] = token
-    response = web.post(path(world.tutor, f"/submissions/{submission.id}/feedback"), data=data)
+    response = web.post(path(world.tutor, f"/review/{submission.id}/feedback"), data=data)
     assert response.status_code == 403
     assert [f.body_markdown for f in feedback_rows(db, submission.id)] == ["Vorher"]
 
@@ -189,7 +189,7 @@ def test_the_learner_sees_nothing_of_a_draft(web, world, make_submission, db, pd
     assert attachment.status_code == 404
     assert outbox(db) == []  # no email either
     # The tutor's pages stay closed to the learner.
-    review = web.get(path(world.learner, f"/submissions/{submission.id}"))
+    review = web.get(path(world.learner, f"/review/{submission.id}"))
     assert review.status_code == 404 and "GEHEIMER" not in review.text
 
 
@@ -198,7 +198,7 @@ def test_a_draft_follows_the_learners_new_version(web, world, make_submission, d
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, "Zur ersten Version")
     new_version = resubmit(db, storage, submission)
-    page = web.get(path(world.tutor, f"/submissions/{submission.id}"))
+    page = web.get(path(world.tutor, f"/review/{submission.id}"))
     assert ">Zur ersten Version</textarea>" in page.text  # the text is kept
     save(web, world.tutor, submission.id, "Zur zweiten Version")
     (draft,) = feedback_rows(db, submission.id)

@@ -14,7 +14,7 @@ from uploads.storage import LocalStorage
 
 
 def get_file(web, person, sid, number=1, disposition="inline"):
-    url = f"/c/{person.context_id}/submissions/{sid}/versions/{number}/file"
+    url = f"/c/{person.context_id}/review/{sid}/versions/{number}/file"
     if disposition:
         url += f"?disposition={disposition}"
     return web.get(person.url(url))
@@ -64,7 +64,7 @@ def test_everyone_else_gets_404_or_403(web, world, make_submission):
     assert get_file(web, world.other_tutor, submission.id).status_code == 404
     foreign = web.get(
         world.other_tutor.url(
-            f"/c/{world.learner.context_id}/submissions/{submission.id}/versions/1/file"
+            f"/c/{world.learner.context_id}/review/{submission.id}/versions/1/file"
         )
     )
     assert foreign.status_code == 403
@@ -76,9 +76,7 @@ def test_everyone_else_gets_404_or_403(web, world, make_submission):
 @pytest.mark.parametrize("bad", ["99999999999999999999", "0", "-1", "abc"])
 def test_ids_out_of_range_are_refused_cleanly(web, world, make_submission, bad):
     make_submission(world.learner)
-    response = web.get(
-        world.tutor.url(f"/c/{world.tutor.context_id}/submissions/{bad}/versions/1/file")
-    )
+    response = web.get(world.tutor.url(f"/c/{world.tutor.context_id}/review/{bad}/versions/1/file"))
     assert response.status_code == 400
 
 

@@ -24,7 +24,7 @@ def rows_of(html: str) -> list[str]:
 
 
 def ids_in(html: str) -> list[int]:
-    return [int(m) for m in re.findall(r"/submissions/(\d+)\?", html)]
+    return [int(m) for m in re.findall(r"/review/(\d+)\?", html)]
 
 
 def test_awaiting_submissions_oldest_first_released_ones_left_out(web, world, make_submission):

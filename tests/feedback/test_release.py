@@ -190,7 +190,7 @@ def test_an_empty_draft_cannot_be_released(web, world, make_submission, db):
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, "   ")
-    page = web.get(path(world.tutor, f"/submissions/{submission.id}?preview=1"))
+    page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
     assert "Feedback freigeben" not in page.text
     rev = service.revision_of(feedback_rows(db, submission.id)[0])
     response = release(web, world.tutor, submission.id, rev)
@@ -219,7 +219,7 @@ def test_release_without_the_right_csrf_token_changes_nothing(
     data = {"revision": revision(web, world.tutor, submission.id)}
     if token is not None:
         data["csrf_token"] = token
-    response = web.post(path(world.tutor, f"/submissions/{submission.id}/release"), data=data)
+    response = web.post(path(world.tutor, f"/review/{submission.id}/release"), data=data)
     assert response.status_code == 403
     assert [f.status for f in feedback_rows(db, submission.id)] == ["draft"]
     assert outbox(db) == [] and status_of(db, submission.id) == "in_review"
