@@ -22,7 +22,7 @@ from course.forum_rules import InputError, require_moderator
 from course.forum_views import LessonRef
 from course.forum_web import limits, notice_of, redirect
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
-from kurswerk.db import SessionDep
+from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
 router = APIRouter()
@@ -177,7 +177,7 @@ def faq_create(
     return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry.id}")
 
 
-def _entry(session: Session, principal: Principal, entry_id: int) -> tuple[FaqEntry, str]:
+def _entry(session: Session, principal: Principal, entry_id: RowId) -> tuple[FaqEntry, str]:
     require_moderator(principal)
     entry = faq_service.get_entry(session, principal, entry_id)
     return entry, faq_service.entry_lesson(session, entry).slug
@@ -185,7 +185,7 @@ def _entry(session: Session, principal: Principal, entry_id: int) -> tuple[FaqEn
 
 @router.get("/faq/{entry_id}/edit", name="faq_edit_form")
 def faq_edit_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
 ) -> HTMLResponse:
     entry, slug = _entry(session, principal, entry_id)
     return _form(
@@ -205,7 +205,7 @@ def faq_edit(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    entry_id: int,
+    entry_id: RowId,
     question: Text = "",
     answer: Text = "",
     position: Position = "",
@@ -231,7 +231,7 @@ def faq_edit(
 
 @router.post("/faq/{entry_id}/delete", name="faq_delete", dependencies=[CsrfChecked])
 def faq_delete(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
 ) -> RedirectResponse:
     _, slug = _entry(session, principal, entry_id)
     faq_service.delete_entry(session, principal, entry_id)
@@ -241,7 +241,7 @@ def faq_delete(
 
 @router.post("/faq/{entry_id}/revert", name="faq_revert", dependencies=[CsrfChecked])
 def faq_revert(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
 ) -> RedirectResponse:
     entry = faq_service.revert_to_file(session, principal, entry_id)
     slug = faq_service.entry_lesson(session, entry).slug

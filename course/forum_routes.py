@@ -22,7 +22,7 @@ from course.forum_views import LessonRef
 from course.forum_web import base_url, limits, notice_of, redirect
 from course.models import Lesson
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
-from kurswerk.db import SessionDep
+from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 from kurswerk.usertext import render_markdown
 
@@ -36,7 +36,7 @@ def _lesson_path(principal: Principal, slug: str) -> str:
     return f"/c/{principal.context_id}/lessons/{slug}"
 
 
-def _thread_path(principal: Principal, thread_id: int) -> str:
+def _thread_path(principal: Principal, thread_id: RowId) -> str:
     return f"/c/{principal.context_id}/forum/threads/{thread_id}"
 
 
@@ -198,7 +198,7 @@ def _thread(
     request: Request,
     session: Session,
     principal: Principal,
-    thread_id: int,
+    thread_id: RowId,
     *,
     page: int = 1,
     error: InputError | None = None,
@@ -227,7 +227,7 @@ def forum_thread(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    thread_id: int,
+    thread_id: RowId,
     page: Page = 1,
 ) -> HTMLResponse:
     return _thread(request, session, principal, thread_id, page=page)
@@ -238,7 +238,7 @@ def forum_reply(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    thread_id: int,
+    thread_id: RowId,
     body: Text = "",
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -271,7 +271,7 @@ def forum_follow_thread(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    thread_id: int,
+    thread_id: RowId,
     follow: Annotated[bool, Form()],
 ) -> RedirectResponse:
     forum_service.get_thread(session, principal, thread_id)
@@ -291,7 +291,7 @@ def forum_thread_flag(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    thread_id: int,
+    thread_id: RowId,
     flag: Annotated[str, Form(pattern="^(pinned|locked|hidden)$")],
     value: Annotated[bool, Form()],
 ) -> RedirectResponse:
@@ -303,7 +303,7 @@ def forum_thread_flag(
     "/forum/threads/{thread_id}/delete", name="forum_thread_delete", dependencies=[CsrfChecked]
 )
 def forum_thread_delete(
-    request: Request, principal: ContextPrincipal, session: SessionDep, thread_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, thread_id: RowId
 ) -> RedirectResponse:
     thread = forum_moderation.delete_thread(session, principal, thread_id)
     lesson = session.get(Lesson, thread.lesson_id)
@@ -319,7 +319,7 @@ def forum_thread_move(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    thread_id: int,
+    thread_id: RowId,
     lesson: Annotated[str, Form(max_length=100)],
 ) -> RedirectResponse:
     forum_moderation.move_thread(session, principal, thread_id, lesson)
@@ -333,7 +333,7 @@ def _edit_form(
     request: Request,
     session: Session,
     principal: Principal,
-    post_id: int,
+    post_id: RowId,
     *,
     title: str | None = None,
     body: str | None = None,
@@ -362,7 +362,7 @@ def _edit_form(
 
 @router.get("/forum/posts/{post_id}/edit", name="forum_post_edit_form")
 def forum_post_edit_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
 ) -> HTMLResponse:
     return _edit_form(request, session, principal, post_id)
 
@@ -372,7 +372,7 @@ def forum_post_edit(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    post_id: int,
+    post_id: RowId,
     body: Text = "",
     title: Text | None = None,
     anonymous: Annotated[bool, Form()] = False,
@@ -396,7 +396,7 @@ def forum_post_edit(
 
 @router.post("/forum/posts/{post_id}/delete", name="forum_post_delete", dependencies=[CsrfChecked])
 def forum_post_delete(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
 ) -> RedirectResponse:
     _, thread = forum_service.get_post(session, principal, post_id)
     remaining = forum_service.delete_post(session, principal, post_id)
@@ -414,7 +414,7 @@ def forum_post_hide(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    post_id: int,
+    post_id: RowId,
     hidden: Annotated[bool, Form()],
 ) -> RedirectResponse:
     thread = forum_moderation.set_post_hidden(session, principal, post_id, hidden)
@@ -428,7 +428,7 @@ def forum_post_accept(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    post_id: int,
+    post_id: RowId,
     accepted: Annotated[bool, Form()],
 ) -> RedirectResponse:
     thread = forum_moderation.set_accepted(session, principal, post_id, accepted)
@@ -441,7 +441,7 @@ def forum_post_accept(
     "/forum/posts/{post_id}/promote", name="forum_post_promote", dependencies=[CsrfChecked]
 )
 def forum_post_promote(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
 ) -> RedirectResponse:
     """A tutor turns this answer into an FAQ entry in one step (then may edit it)."""
     entry, new = faq_service.promote_post(session, principal, post_id, limits=limits(request))
@@ -455,7 +455,7 @@ def _report_form(
     request: Request,
     session: Session,
     principal: Principal,
-    post_id: int,
+    post_id: RowId,
     *,
     reason: str = "",
     error: InputError | None = None,
@@ -477,7 +477,7 @@ def _report_form(
 
 @router.get("/forum/posts/{post_id}/report", name="forum_report_form")
 def forum_report_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
 ) -> HTMLResponse:
     return _report_form(request, session, principal, post_id)
 
@@ -487,7 +487,7 @@ def forum_report(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    post_id: int,
+    post_id: RowId,
     reason: Text = "",
 ) -> Response:
     try:
@@ -530,7 +530,7 @@ def forum_report_resolve(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    report_id: int,
+    report_id: RowId,
     resolution: Annotated[str, Form(pattern="^(hidden|deleted|dismissed)$")],
 ) -> RedirectResponse:
     forum_moderation.resolve_report(session, principal, report_id, resolution)

@@ -19,7 +19,7 @@ from course.forum_views import LessonRef
 from course.forum_web import base_url, limits, notice_of, redirect
 from course.models import Lesson
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
-from kurswerk.db import SessionDep
+from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
 router = APIRouter()
@@ -117,7 +117,7 @@ def _detail(
     request: Request,
     session: Session,
     principal: Principal,
-    question_id: int,
+    question_id: RowId,
     *,
     answer_text: str | None = None,
     error: InputError | None = None,
@@ -139,7 +139,7 @@ def _detail(
 
 @router.get("/questions/{question_id}", name="questions_detail")
 def questions_detail(
-    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: RowId
 ) -> HTMLResponse:
     return _detail(request, session, principal, question_id)
 
@@ -149,7 +149,7 @@ def questions_answer(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    question_id: int,
+    question_id: RowId,
     answer: Text = "",
 ) -> Response:
     try:
@@ -170,7 +170,7 @@ def _publish_form(
     request: Request,
     session: Session,
     principal: Principal,
-    question_id: int,
+    question_id: RowId,
     *,
     faq_question: str | None = None,
     faq_answer: str | None = None,
@@ -193,7 +193,7 @@ def _publish_form(
 
 @router.get("/questions/{question_id}/publish", name="questions_publish_form")
 def questions_publish_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: RowId
 ) -> HTMLResponse:
     return _publish_form(request, session, principal, question_id)
 
@@ -205,7 +205,7 @@ def questions_publish(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    question_id: int,
+    question_id: RowId,
     question: Text = "",
     answer: Text = "",
 ) -> Response:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -73,3 +74,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+MAX_ROW_ID = 2_147_483_647
+"""Ids are 32-bit INTEGER columns: a larger number in a URL can name no row, and passed
+to the database it is an error (PostgreSQL: out of range; SQLite: too large)."""
+
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
+"""A row id in a URL path: out of range answers 4xx before any query runs."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Form, Path, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -20,7 +20,6 @@ from uploads.coaching_format import Formatter
 ADMIN = "/c/{context}/admin/coaching"
 
 AdminPrincipal = Annotated[Principal, require_role(Role.ADMIN)]
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Field = Annotated[str, Form()]
 
 # Confirmation lines a redirect may ask for (anything else is ignored).

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
-from kurswerk.db import SessionDep
+from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 from kurswerk.usertext import render_markdown
 from lti import service as lti_service
@@ -40,7 +40,6 @@ from uploads.coaching_pages import (
     ADMIN,
     AdminPrincipal,
     Field,
-    RowId,
     admin_base,
     own_course,
     page,

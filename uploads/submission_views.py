@@ -28,7 +28,7 @@ from course.models import Industry
 from course.service import ExercisePage
 from kurswerk import i18n
 from kurswerk.auth import CSRF_HEADER, ContextPrincipal, CsrfChecked, Principal, Role, codec
-from kurswerk.db import SessionDep, new_session
+from kurswerk.db import RowId, SessionDep, new_session
 from kurswerk.errors import AppError, Forbidden, render_app_error
 from kurswerk.templating import environment, page_context, render, with_query
 from kurswerk.usertext import render_markdown
@@ -134,7 +134,7 @@ def exercise_panel(
 
 
 def _preflight_committed(
-    engine: Engine, principal: Principal, exercise_id: int, industry: str, key: str
+    engine: Engine, principal: Principal, exercise_id: RowId, industry: str, key: str
 ) -> service.Preflight | service.SubmissionResult:
     """Step 1 in a short transaction of its own: no connection is held while the body
     streams in (it may bind email grants, which is why it commits)."""
@@ -166,7 +166,7 @@ async def create_submission(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    exercise_id: int,
+    exercise_id: RowId,
     industry: str = "",
     idempotency_key: str = "",
     csrf_token: str | None = None,
@@ -189,7 +189,7 @@ async def _submit(
     principal: Principal,
     session: Session,
     body: _Body,
-    exercise_id: int,
+    exercise_id: RowId,
     industry: str,
     idempotency_key: str,
     csrf_token: str | None,
@@ -307,7 +307,7 @@ def _require_tutor(principal: Principal) -> None:
 
 @router.get("/c/{context}/submissions/{submission_id}", name="submission_detail")
 def submission_detail(
-    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: int
+    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: RowId
 ) -> HTMLResponse:
     view = service.learner_submission(session, principal, submission_id)
     panels = service.submission_panels(request, session, principal, view)
@@ -323,8 +323,8 @@ def submission_receipt(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    submission_id: int,
-    number: int,
+    submission_id: RowId,
+    number: RowId,
 ) -> HTMLResponse:
     view = service.learner_submission(session, principal, submission_id)
     version = next((v for v in view.versions if v.number == number), None)
@@ -351,8 +351,8 @@ def submission_file(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
-    submission_id: int,
-    number: int,
+    submission_id: RowId,
+    number: RowId,
 ) -> StreamingResponse:
     """The learner's own PDF, as a download (never shown inline by us)."""
     found = service.learner_version_file(session, principal, submission_id, number)
