@@ -27,9 +27,9 @@ ROUTES = [
 @pytest.mark.parametrize(("role", "route"), ROUTES)
 def test_an_id_beyond_the_database_range_is_refused_not_an_error(
     client,
-    make_learner,
+    make_learner,  # noqa: F811 - the fixture imported above
     role,
-    route,  # noqa: F811
+    route,
 ):
     person = make_learner(role=role)
     path = f"/c/{person.context_id}" + route.format(id=HUGE)
