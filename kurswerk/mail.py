@@ -2,10 +2,14 @@
 
 Each message is a folder ``kurswerk/templates/email/<name>/`` with ``subject.txt``,
 ``body.txt`` and ``body.html`` (the Warehouse layout). German is the default; a
-``<name>/<locale>/`` subfolder, where present, overrides it for that locale. Variables
-that a template needs are listed at the top of its ``body.txt``; a missing one is an
-error at render time (``StrictUndefined``), i.e. in the request that enqueues the mail,
-where tests see it, not hours later in the worker.
+``<name>/<locale>/`` subfolder holds the same three files in another language, with the
+same variables. A locale without such a folder gets the German message, and then says so:
+the HTML's ``lang`` and the date format follow the language actually rendered
+(``RenderedEmail.locale``), not the one asked for. Dates go through the ``datetime``
+filter, which formats them for that language. Variables that a template needs are listed
+at the top of its German ``body.txt``; a missing one is an error at render time
+(``StrictUndefined``), i.e. in the request that enqueues the mail, where tests see it,
+not hours later in the worker.
 
 Only the HTML part is autoescaped. A value that is already safe HTML (feedback rendered
 from Markdown and sanitised) must be passed as ``markupsafe.Markup``; a plain ``str`` is
@@ -43,9 +47,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
+from jinja2.runtime import Context
 
-from kurswerk.i18n import DEFAULT_LOCALE
+from kurswerk.i18n import DEFAULT_LOCALE, normalise_locale
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "email"
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -56,6 +61,7 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+    locale: str = DEFAULT_LOCALE  # the language the message was rendered in
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,20 @@ def attachments_from_payload(items: Sequence[dict[str, str]]) -> list[Attachment
 
 
 def _format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:
-    """``22.11.2026, 14:05 Uhr`` in the course's time zone (naive values are taken as UTC)."""
+    """``22.11.2026, 14:05 Uhr`` / ``22 Nov 2026, 14:05`` in the course's time zone (naive
+    values are taken as UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     local = value.astimezone(DISPLAY_TIMEZONE)
     if locale == "en":
         return local.strftime("%d %b %Y, %H:%M")
     return local.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+@pass_context
+def _datetime_filter(context: Context, value: datetime) -> str:
+    """``{{ when | datetime }}`` in the language of the message being rendered."""
+    return _format_datetime(value, str(context.get("locale", DEFAULT_LOCALE)))
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -119,7 +132,7 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["datetime"] = _format_datetime
+    env.filters["datetime"] = _datetime_filter
     return env
 
 
@@ -127,23 +140,32 @@ _text_env = _environment(autoescape=False)
 _html_env = _environment(autoescape=True)
 
 
-def _template_path(name: str, locale: str, filename: str) -> str:
-    """The locale's own file if it exists, else the German default."""
-    if locale != DEFAULT_LOCALE and (TEMPLATE_DIR / name / locale / filename).is_file():
-        return f"{name}/{locale}/{filename}"
-    return f"{name}/{filename}"
+def message_locale(name: str, locale: str | None) -> str:
+    """The language ``name`` is rendered in for ``locale`` (ours or an LMS's, ``en-GB``):
+    that language where the message has a folder for it, else the German default."""
+    language = normalise_locale(locale)
+    if language != DEFAULT_LOCALE and (TEMPLATE_DIR / name / language).is_dir():
+        return language
+    return DEFAULT_LOCALE
 
 
-def render(name: str, ctx: dict[str, Any], locale: str = DEFAULT_LOCALE) -> RenderedEmail:
+def render(name: str, ctx: dict[str, Any], locale: str | None = DEFAULT_LOCALE) -> RenderedEmail:
     """Render ``email/<name>/`` with ``ctx``; raises ``TemplateNotFound`` / ``UndefinedError``."""
     if not name or "/" in name or "\\" in name or name.startswith((".", "_")):
         raise TemplateNotFound(name)
-    context = {**ctx, "locale": locale}
-    subject = _text_env.get_template(_template_path(name, locale, "subject.txt")).render(context)
-    text = _text_env.get_template(_template_path(name, locale, "body.txt")).render(context)
-    html = _html_env.get_template(_template_path(name, locale, "body.html")).render(context)
+    language = message_locale(name, locale)
+    folder = name if language == DEFAULT_LOCALE else f"{name}/{language}"
+    context = {**ctx, "locale": language}
+    subject = _text_env.get_template(f"{folder}/subject.txt").render(context)
+    text = _text_env.get_template(f"{folder}/body.txt").render(context)
+    html = _html_env.get_template(f"{folder}/body.html").render(context)
     # One line, whatever the values held: a header must never carry a line break.
-    return RenderedEmail(subject=" ".join(subject.split()), text=_strip_doc_block(text), html=html)
+    return RenderedEmail(
+        subject=" ".join(subject.split()),
+        text=_strip_doc_block(text),
+        html=html,
+        locale=language,
+    )
 
 
 def _strip_doc_block(text: str) -> str:

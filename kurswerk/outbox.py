@@ -134,12 +134,16 @@ def enqueue_email(
     to: str | None,
     template: str,
     context: dict[str, Any],
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = DEFAULT_LOCALE,
     key: str | None = None,
     to_name: str | None = None,
     attachments: Sequence[mail.Attachment] = (),
 ) -> OutboxMessage:
     """Render ``email/<template>`` now and add it to the caller's transaction.
+
+    ``locale`` is the *recipient's* language (their stored LMS locale, ``en-GB`` or ``en``
+    alike), never the sender's: whoever triggers a mail to someone else writes it in the
+    language of the person who reads it. The row's ``locale`` is the language rendered.
 
     Rendering at enqueue time keeps the mail as it was when the change happened (the
     feedback text as released), surfaces template errors in the request and its tests,
@@ -153,7 +157,7 @@ def enqueue_email(
         # A display name from an LMS claim: one line, whatever it held.
         "to_name": " ".join((to_name or "").split()),
         "template": template,
-        "locale": locale,
+        "locale": rendered.locale,
         "subject": rendered.subject,
         "text": rendered.text,
         "html": rendered.html,

@@ -8,6 +8,12 @@ Who is a tutor of a course: a member whose role there is ``tutor`` (as of their 
 launch). A tutor without a stored preference gets one mail per submission (``each``).
 Admins are not mailed: they are not the course's reviewers.
 
+Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
+locale, each tutor's mail and digest in that tutor's own (``recipient_locale``), whoever
+uploaded. The few words we put into a mail's values (a nameless learner's label, a course
+without a title) follow the reader too; they live here rather than in ``messages.py``
+because the worker, which writes the digests, registers no page catalogs.
+
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
 (:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (Europe/Berlin) - or at the
 worker's first run after it - a digest is due for every tutor whose previous digest (or
@@ -28,6 +34,7 @@ from sqlmodel import Session, col, select
 from course.models import Exercise, ExerciseVariant
 from kurswerk.auth import Role
 from kurswerk.db import new_session
+from kurswerk.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.mail import DISPLAY_TIMEZONE
 from kurswerk.outbox import as_utc, enqueue_email
 from kurswerk.outbox_worker import PeriodicTask, register_periodic
@@ -40,12 +47,26 @@ DIGEST_TASK = "uploads.tutor_digest"
 DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is due
 
 
-def person_label(user: PlatformUser) -> str:
-    """A person's name for tutors; someone whose LMS withheld the name still has one."""
+UNNAMED_LABEL = {
+    "de": "Teilnehmer/in ohne Namen (Nr. {id})",
+    "en": "Participant without a name (no. {id})",
+}
+UNTITLED_COURSE = {"de": "Kurs", "en": "Course"}
+
+
+def recipient_locale(user: PlatformUser) -> str:
+    """The language a mail to ``user`` is written in: their LMS's locale claim, as stored
+    at their latest launch (``de`` when the LMS sent none)."""
+    return normalise_locale(user.locale)
+
+
+def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
+    """A person's name for tutors; someone whose LMS withheld the name still has one (in
+    the language of the tutor who reads it)."""
     name = " ".join((user.name or "").split())
     if not name:
         name = " ".join(f"{user.given_name or ''} {user.family_name or ''}".split())
-    return name or f"Teilnehmer/in ohne Namen (Nr. {user.id})"
+    return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
 
 
 def _url(settings: Settings, path: str) -> str:
@@ -65,6 +86,7 @@ def enqueue_receipt(
         to=learner.email,
         to_name=learner.name,
         template="submission_receipt",
+        locale=recipient_locale(learner),
         context={
             "learner_name": " ".join((learner.name or "").split()),
             "course_title": target.course_title,
@@ -127,14 +149,16 @@ def enqueue_tutor_notifications(
     for tutor in course_tutors(session, target.context_id):
         if tutor.mode is not TutorMailMode.EACH or tutor.user.id == learner.id:
             continue
+        locale = recipient_locale(tutor.user)
         enqueue_email(
             session,
             to=tutor.user.email,
             to_name=tutor.user.name,
             template="new_submission",
+            locale=locale,
             context={
                 "tutor_name": " ".join((tutor.user.name or "").split()),
-                "learner_name": person_label(learner),
+                "learner_name": person_label(learner, locale),
                 "course_title": target.course_title,
                 "exercise_title": target.exercise_title,
                 "industry": target.industry_label,
@@ -233,7 +257,8 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
             continue  # another worker took this one
         since = as_utc(last) if last is not None else now - timedelta(days=1)
         assert context.id is not None
-        items = digest_items(session, context.id, since, now)
+        locale = recipient_locale(tutor)
+        items = digest_items(session, context.id, since, now, locale=locale)
         if not items:
             continue
         enqueue_email(
@@ -241,9 +266,10 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
             to=tutor.email,
             to_name=tutor.name,
             template="submissions_digest",
+            locale=locale,
             context={
                 "tutor_name": " ".join((tutor.name or "").split()),
-                "course_title": context.title or "Kurs",
+                "course_title": context.title or UNTITLED_COURSE.get(locale, "Kurs"),
                 "items": items,
                 "since": since,
                 "feedback_target_days": settings.feedback_target_days,
@@ -270,9 +296,15 @@ def _advance(session: Session, preference: TutorMailPreference, now: datetime) -
 
 
 def digest_items(
-    session: Session, context_id: int, since: datetime, until: datetime
+    session: Session,
+    context_id: int,
+    since: datetime,
+    until: datetime,
+    *,
+    locale: str = DEFAULT_LOCALE,
 ) -> list[dict[str, Any]]:
-    """Every version uploaded in this course in ``(since, until]``, oldest first."""
+    """Every version uploaded in this course in ``(since, until]``, oldest first; learners
+    labelled for a reader in ``locale``."""
     rows = session.exec(
         select(SubmissionVersion, PlatformUser, Exercise.title, ExerciseVariant.label)
         .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
@@ -294,7 +326,7 @@ def digest_items(
     ).all()
     return [
         {
-            "learner_name": person_label(learner),
+            "learner_name": person_label(learner, locale),
             "exercise_title": title,
             "industry": label or "",
             "version": version.number,

@@ -12,8 +12,10 @@ from sqlmodel import Session
 
 from course.forum_models import ForumThread, utcnow
 from course.forum_notify import run_periodic
+from kurswerk.auth import Role
 from kurswerk.outbox import deliver_due
 from kurswerk.outbox_worker import EmailHandler
+from lti.models import LmsContext
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,
@@ -50,6 +52,26 @@ def test_tutors_hear_once_of_questions_unanswered_for_a_day(
     assert run_periodic(engine, settings, now=later + timedelta(hours=1)).unanswered_alerts == 0
     db.expire_all()
     assert db.get(ForumThread, waiting).unanswered_alert_at is not None  # type: ignore[union-attr]
+
+
+def test_each_tutor_reads_the_unanswered_alert_in_their_own_language(
+    web: TestClient, people: People, db: Session, engine: Engine, settings, make_learner
+):
+    make_learner(
+        context=db.get(LmsContext, people.context_id),
+        role=Role.TUTOR,
+        name="Emma English",
+        email="emma@example.org",
+        locale="en",
+    )
+    ask_in_forum(web, people.anna, "Wartet auf Antwort")
+    assert run_periodic(engine, settings, now=utcnow() + timedelta(hours=25)).unanswered_alerts
+    [english] = emails_to(db, "emma@example.org", "forum_unanswered")
+    assert english.payload["locale"] == "en"
+    assert english.payload["subject"] == "Forum: 1 question without an answer for over 24 hours"
+    assert "Wartet auf Antwort" in english.payload["text"]
+    [german] = emails_to(db, "tina@example.org", "forum_unanswered")
+    assert german.payload["subject"].startswith("Forum: 1 Frage seit über 24 Stunden")
 
 
 def test_a_digest_reader_gets_one_email_a_day_with_the_new_posts(

@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 
 from course.faq_models import FaqEntry
 from course.questions_models import LecturerQuestion
+from kurswerk.auth import Role
+from lti.models import LmsContext
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (
     People,
@@ -63,6 +65,33 @@ def test_the_tutor_answers_in_the_tool_and_the_learner_gets_it_by_email(
     page = parse(get(web, people.anna, f"/c/{people.context_id}/questions/{question_id}").text)
     assert "Brandcommunity" in page.find(id="kw-answer-title").parent.text  # type: ignore[union-attr]
     assert "questions/" in get(web, people.anna, lesson_path(people.anna, "/ask")).text
+
+
+def test_each_recipient_reads_the_question_and_the_answer_in_their_own_language(
+    web: TestClient, people: People, db: Session, make_learner
+):
+    english_tutor = make_learner(
+        context=db.get(LmsContext, people.context_id),
+        role=Role.TUTOR,
+        name="Emma English",
+        email="emma@example.org",
+        locale="en",
+    )
+    question_id = ask(web, people)  # Anna, German
+    [english] = emails_to(db, "emma@example.org", "question_asked")
+    assert english.payload["locale"] == "en"
+    assert english.payload["subject"] == "Question for the lecturer: Frage zu Communitys"
+    assert english.payload["text"].startswith("Hello Emma English,")
+    [german] = emails_to(db, "tina@example.org", "question_asked")
+    assert german.payload["locale"] == "de"
+
+    post_form(
+        web, english_tutor, f"/c/{people.context_id}/questions/{question_id}/answer",
+        {"answer": "Ja, eine Brandcommunity passt."},
+    )  # fmt: skip
+    [answer] = emails_to(db, "anna@example.org", "question_answered")
+    assert answer.payload["locale"] == "de"  # the asker's language, not the English tutor's
+    assert answer.payload["subject"] == "Antwort auf Ihre Frage: Frage zu Communitys"
 
 
 def test_learners_see_their_own_questions_only(web: TestClient, people: People):

@@ -73,6 +73,27 @@ def test_release_stores_sets_status_ends_the_claim_and_writes_one_email(
     assert "attachments" not in payload
 
 
+def test_the_learner_reads_the_email_in_their_own_language_not_the_tutors(
+    web, world, make_submission, db
+):
+    learner = db.get(PlatformUser, world.learner.principal.user_id)
+    learner.locale = "en-US"  # the learner's LMS speaks English; the tutor's German
+    db.add(learner)
+    db.commit()
+    submission = make_submission(world.learner)
+    write_and_release(web, world.tutor, submission.id, FEEDBACK)
+    (mail,) = outbox(db)
+    payload = mail.payload
+    assert payload["locale"] == "en"
+    assert payload["subject"] == (
+        "Your feedback is here: Leistungen für die Kundenbeziehung und Social Media"
+    )
+    assert payload["text"].startswith("Hello Lena Lernende,")
+    assert "Tilda Tutorin has released your feedback" in payload["text"]
+    assert FEEDBACK in payload["text"]  # the feedback itself stays as written
+    assert '<html lang="en">' in payload["html"]
+
+
 def test_the_learner_sees_the_released_feedback_in_the_tool(web, world, make_submission):
     submission = make_submission(world.learner)
     write_and_release(web, world.tutor, submission.id, FEEDBACK)

@@ -1,4 +1,5 @@
-"""Emails: German templates (text + HTML), the message we build, SMTP over plain/TLS/STARTTLS."""
+"""Emails: the templates (German here; both languages in test_mail_locales.py), the
+message we build, SMTP over plain/TLS/STARTTLS."""
 
 from __future__ import annotations
 
@@ -137,9 +138,10 @@ def test_unknown_or_unsafe_template_names_are_refused(name):
         mail.render(name, receipt_context())
 
 
-def test_english_falls_back_to_the_german_template_while_none_exists():
+def test_the_english_receipt_is_english_and_says_so():
     rendered = mail.render("submission_receipt", receipt_context(), locale="en")
-    assert rendered.subject.startswith("Eingangsbestätigung")
+    assert rendered.subject == "Submission received: Zielgruppe für Ihr Café"
+    assert "22 Nov 2026, 14:05" in rendered.text  # 13:05 UTC is 14:05 in Berlin
     assert '<html lang="en">' in rendered.html
 
 

@@ -76,6 +76,7 @@ def make_learner(db: Session, app: FastAPI) -> MakeLearner:
             sub=f"user-{n}",
             name=name or f"User {n}",
             email=email,
+            locale=locale,  # the launch stores the LMS's locale claim on the user, too
         )
         db.add(user)
         db.flush()

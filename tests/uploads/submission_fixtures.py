@@ -107,8 +107,12 @@ class People:
     context: LmsContext
     make: MakeLearner
 
-    def tutor(self, *, email: str | None = None, name: str = "Tina Tutor") -> Learner:
-        return self.make(role=Role.TUTOR, context=self.context, email=email, name=name)
+    def tutor(
+        self, *, email: str | None = None, name: str = "Tina Tutor", locale: str = "de"
+    ) -> Learner:
+        return self.make(
+            role=Role.TUTOR, context=self.context, email=email, name=name, locale=locale
+        )
 
     def learner(self, **kwargs) -> Learner:
         return self.make(context=self.context, **kwargs)

@@ -1,0 +1,276 @@
+"""Every email in German and English: both render from the same values (with
+``StrictUndefined``, a variable one language lacks fails), use the same variables, come with
+subject, text and HTML, speak only their own language and say which one it is."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment, meta
+from markupsafe import Markup
+
+from kurswerk import mail
+from kurswerk.i18n import LOCALES
+
+WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
+URL = "https://kurswerk.test/c/1"
+
+# Values in neither language (names, titles, texts a person wrote), so that any German
+# or English word in a rendered mail comes from the template.
+PERSON = {"recipient_name": "Anna Example"}
+FORUM = {**PERSON, "course_title": "Strategy 101", "lesson_title": "Basics"}
+SUBMISSION = {
+    "learner_name": "Anna Example",
+    "course_title": "Strategy 101",
+    "exercise_title": "Target group",
+    "industry": "Media",
+    "file_name": "plan.pdf",
+    "version": 1,
+    "submitted_at": WHEN,
+    "feedback_target_days": 5,
+}
+TUTOR_LINKS = {"queue_url": f"{URL}/queue", "settings_url": f"{URL}/submissions/settings"}
+POST = {"author": "Ben Example", "excerpt": "Looks fine.", "created_at": WHEN, "url": URL}
+
+# Each message with the values its callers pass, in variants that reach every branch.
+CONTEXTS: dict[str, list[dict[str, object]]] = {
+    "feedback_released": [
+        {
+            "learner_name": "Anna Example",
+            "course_title": "Strategy 101",
+            "exercise_title": "Target group",
+            "industry": "Media",
+            "tutor_name": "Dr. Example",
+            "released_at": WHEN,
+            "feedback_text": "Well done.",
+            "feedback_html": Markup("<p>Well done.</p>"),
+            "attachment_name": None,
+            "attachment_url": None,
+            "feedback_url": f"{URL}/feedback/7",
+        },
+        {"learner_name": "", "tutor_name": "", "industry": "", "attachment_name": "notes.pdf"},
+        {"attachment_name": "notes.pdf", "attachment_url": f"{URL}/feedback/7/attachment"},
+        {"attachment_name": None, "attachment_url": f"{URL}/feedback/7/attachment"},
+    ],
+    "forum_digest": [
+        {
+            **PERSON,
+            "course_title": "Strategy 101",
+            "post_count": 2,
+            "threads": [{"title": "Personas?", "url": URL, "posts": [POST, POST]}],
+            "settings_url": f"{URL}/forum/notifications",
+        },
+        {"recipient_name": "", "post_count": 1},
+    ],
+    "forum_post": [
+        {
+            **FORUM,
+            "thread_title": "Personas?",
+            "is_question": True,
+            "author": "Ben Example",
+            "post_text": "Looks fine.",
+            "post_html": Markup("<p>Looks fine.</p>"),
+            "thread_url": URL,
+            "settings_url": f"{URL}/forum/notifications",
+        },
+        {"recipient_name": "", "is_question": False},
+    ],
+    "forum_report": [
+        {
+            **FORUM,
+            "thread_title": "Personas?",
+            "post_excerpt": "Looks fine.",
+            "reason": "Spam",
+            "reports_url": f"{URL}/forum/reports",
+            "thread_url": URL,
+        },
+        {"recipient_name": "", "reason": ""},
+    ],
+    "forum_unanswered": [
+        {
+            **PERSON,
+            "course_title": "Strategy 101",
+            "hours": 24,
+            "threads": [
+                {"title": "Personas?", "lesson_title": "Basics", "created_at": WHEN, "url": URL}
+            ]
+            * 2,
+        },
+        {
+            "recipient_name": "",
+            "threads": [
+                {"title": "Personas?", "lesson_title": "Basics", "created_at": WHEN, "url": URL}
+            ],
+        },
+    ],
+    "new_submission": [
+        {**SUBMISSION, "tutor_name": "Tom Example", "pages": 3, "note": "Target group?"}
+        | TUTOR_LINKS,
+        {"tutor_name": "", "industry": "", "pages": 1, "version": 2, "note": None},
+    ],
+    "question_answered": [
+        {
+            **FORUM,
+            "subject": "Personas?",
+            "tutor_name": "Dr. Example",
+            "answer_text": "Yes.",
+            "answer_html": Markup("<p>Yes.</p>"),
+            "question_url": f"{URL}/questions/3",
+        },
+        {"recipient_name": "", "tutor_name": ""},
+    ],
+    "question_asked": [
+        {
+            **FORUM,
+            "asker_name": "Ben Example",
+            "subject": "Personas?",
+            "question_text": "Which one?",
+            "question_html": Markup("<p>Which one?</p>"),
+            "question_url": f"{URL}/questions/3",
+        },
+        {"recipient_name": "", "asker_name": ""},
+    ],
+    "submission_receipt": [
+        {**SUBMISSION, "submissions_url": f"{URL}/submissions"},
+        {"learner_name": "", "industry": "", "version": 2},
+    ],
+    "submissions_digest": [
+        {
+            "tutor_name": "Tom Example",
+            "course_title": "Strategy 101",
+            "items": [
+                {k: SUBMISSION[k] for k in ("learner_name", "exercise_title", "industry")}
+                | {"version": 1, "file_name": "plan.pdf", "submitted_at": WHEN},
+                {k: SUBMISSION[k] for k in ("learner_name", "exercise_title")}
+                | {"industry": "", "version": 2, "file_name": "plan.pdf", "submitted_at": WHEN},
+            ],
+            "since": WHEN,
+            "feedback_target_days": 5,
+        }
+        | TUTOR_LINKS,
+        {
+            "tutor_name": "",
+            "items": [
+                {k: SUBMISSION[k] for k in ("learner_name", "exercise_title", "industry")}
+                | {"version": 1, "file_name": "plan.pdf", "submitted_at": WHEN}
+            ],
+        },
+    ],
+}
+
+# Template words, never in our neutral values. Whole words, case-sensitive.
+GERMAN = (
+    "Hallo", "Ihr", "Ihre", "Ihnen", "Sie", "Einreichung", "Einreichungen", "Feedback erhalten",
+    "Übung", "Kurs", "Lektion", "Frage", "Fragen", "Beitrag", "Beiträge", "Werktage",
+    "Werktagen", "Uhr", "Branche", "Fassung", "Datei", "Eingang", "Anhang", "Antwort",
+    "gestellt", "seit", "und", "für", "Zur", "Diese", "E-Mail", "Tagesübersicht",
+    "Warteschlange", "Benachrichtigungen", "Dozenten", "Betreff", "Grund", "gemeldet",
+    "ansehen", "Seite", "Seiten", "„",
+)  # fmt: skip
+ENGLISH = (
+    "Hello", "Your", "your", "you", "submission", "received", "Please", "email", "the",
+    "question", "post", "course", "version", "working days", "industry",
+)  # fmt: skip
+
+
+def test_every_email_has_a_context_here():
+    folders = {p.name for p in mail.TEMPLATE_DIR.iterdir() if p.is_dir()}
+    assert folders == set(CONTEXTS)
+
+
+def contexts(name: str) -> list[dict[str, object]]:
+    base, *variants = CONTEXTS[name]
+    return [base] + [{**base, **variant} for variant in variants]
+
+
+def visible(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def words_in(text: str, words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+
+
+CASES = [
+    pytest.param(name, locale, index, id=f"{name}-{locale}-{index}")
+    for name in sorted(CONTEXTS)
+    for locale in LOCALES
+    for index in range(len(CONTEXTS[name]))
+]
+
+
+@pytest.mark.parametrize(("name", "locale", "index"), CASES)
+def test_each_email_renders_in_its_language_only(name, locale, index):
+    rendered = mail.render(name, contexts(name)[index], locale)
+    assert rendered.locale == locale
+    assert rendered.subject.strip() and rendered.text.strip() and rendered.html.strip()
+    assert f'<html lang="{locale}">' in rendered.html
+    assert re.search(r"<title>[^<]+</title>", rendered.html)
+    assert "{#" not in rendered.text and "Variablen" not in rendered.text
+    foreign = GERMAN if locale == "en" else ENGLISH
+    for part in (rendered.subject, rendered.text, visible(rendered.html)):
+        assert words_in(part, foreign) == [], part
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+@pytest.mark.parametrize("filename", ["subject.txt", "body.txt", "body.html"])
+def test_english_uses_exactly_the_variables_of_german(name, filename):
+    env = Environment(autoescape=False)  # noqa: S701 - parsed only, never rendered
+    env.filters["datetime"] = str  # the real filter's name, for the parser
+
+    def variables(path: Path) -> set[str]:
+        return meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
+
+    folder = mail.TEMPLATE_DIR / name
+    assert variables(folder / "en" / filename) == variables(folder / filename)
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_links_are_the_same_in_both_languages(name):
+    for context in contexts(name):
+        german, english = (mail.render(name, context, locale) for locale in ("de", "en"))
+        for part in ("text", "html"):
+            links = [
+                re.findall(r"https?://[^\s\"<)]+", getattr(r, part)) for r in (german, english)
+            ]
+            assert links[0] == links[1] and links[0]
+
+
+def test_dates_follow_the_language_of_the_mail():
+    context = contexts("submission_receipt")[0]
+    assert "22.11.2026, 14:05 Uhr" in mail.render("submission_receipt", context, "de").text
+    english = mail.render("submission_receipt", context, "en")
+    assert "22 Nov 2026, 14:05" in english.text and "22 Nov 2026, 14:05" in english.html
+    digest = mail.render("submissions_digest", contexts("submissions_digest")[0], "en")
+    assert digest.text.count("22 Nov 2026, 14:05") == 3  # since, and each item
+
+
+def test_an_lms_locale_with_a_region_gets_its_language():
+    rendered = mail.render("submission_receipt", contexts("submission_receipt")[0], "en-GB")
+    assert rendered.locale == "en" and rendered.subject == "Submission received: Target group"
+
+
+@pytest.mark.parametrize("locale", ["fr", "", None, "xx-YY"])
+def test_a_language_we_do_not_write_gets_german_and_says_so(locale):
+    rendered = mail.render("submission_receipt", contexts("submission_receipt")[0], locale)
+    assert rendered.locale == "de"
+    assert rendered.subject == "Eingangsbestätigung: Target group"
+    assert '<html lang="de">' in rendered.html
+
+
+def test_a_message_without_a_folder_for_the_language_falls_back_to_german(tmp_path, monkeypatch):
+    (tmp_path / "only_german").mkdir()
+    (tmp_path / "both" / "en").mkdir(parents=True)
+    monkeypatch.setattr(mail, "TEMPLATE_DIR", tmp_path)
+    assert mail.message_locale("only_german", "en") == "de"
+    assert mail.message_locale("both", "en") == "en"
+    assert mail.message_locale("both", "de") == "de"
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_every_english_version_is_complete(name):
+    folder = mail.TEMPLATE_DIR / name / "en"
+    assert {p.name for p in folder.iterdir()} == {"subject.txt", "body.txt", "body.html"}
