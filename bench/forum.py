@@ -1,3 +1,4 @@
+# ruff: noqa: E402 - the imports must follow the sys.path fix below
 """Figures for a big lesson forum: thread list and search (prints them, asserts nothing).
 
     .venv/bin/python bench/forum.py                       # SQLite (a temporary file)
@@ -22,17 +23,24 @@ Goal: p99 under 50 ms for thread list and search.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path, where ``bench/uploads.py``
+# would shadow the ``uploads`` package: put the repository root there instead.
+_REPO = Path(__file__).resolve().parent.parent
+if sys.path and Path(sys.path[0] or ".").resolve() == _REPO / "bench":
+    sys.path[0] = str(_REPO)
+
 import logging
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient

@@ -1,3 +1,4 @@
+# ruff: noqa: E402 - the imports must follow the sys.path fix below
 """Figures for the upload building blocks (prints, asserts nothing).
 
     .venv/bin/python bench/uploads_pdf.py
@@ -26,6 +27,12 @@ from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
+
+# Run as a script, this file's folder comes first on sys.path, where ``bench/uploads.py``
+# would shadow the ``uploads`` package: put the repository root there instead.
+_REPO = Path(__file__).resolve().parent.parent
+if sys.path and Path(sys.path[0] or ".").resolve() == _REPO / "bench":
+    sys.path[0] = str(_REPO)
 
 from uploads.intake import IntakeLimits, receive_upload
 from uploads.pdfcheck import PdfChecker, inspect_pdf

@@ -4,10 +4,16 @@
 "connection refused" in between), can refuse chosen recipients with a given reply
 (``550`` permanent, ``451`` temporary), can require ``AUTH LOGIN/PLAIN``, and can speak
 implicit TLS or STARTTLS with a throw-away certificate (``self_signed_tls``).
+
+``stall(n)`` holds the next ``n`` conversations at their ``RCPT`` command, before any
+message data, until ``release()``: a client is then caught mid-conversation (to kill a
+worker there, or to have several workers provably sending at once); a released
+conversation goes on normally.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -52,6 +58,9 @@ class _Handler:
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
+        if self.sink._take_stall():
+            while not self.sink._released.is_set():
+                await asyncio.sleep(0.02)
         reply = self.sink.refuse.get(address.lower())
         if reply:
             return reply
@@ -87,6 +96,31 @@ class SmtpSink:
         self._tls = tls
         self._starttls = starttls
         self._controller: Controller | None = None
+        self._stalls_left = 0
+        self.stalled = 0  # conversations held so far (see ``stall``)
+        self._released = threading.Event()
+
+    def stall(self, conversations: int) -> None:
+        """Hold the next ``conversations`` at their RCPT command until ``release()``."""
+        with self.lock:
+            self._stalls_left = conversations
+            self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait_stalled(self, count: int, timeout: float = 60.0) -> bool:
+        with self.lock:
+            return self.lock.wait_for(lambda: self.stalled >= count, timeout)
+
+    def _take_stall(self) -> bool:
+        with self.lock:
+            if self._stalls_left <= 0:
+                return False
+            self._stalls_left -= 1
+            self.stalled += 1
+            self.lock.notify_all()
+            return True
 
     @property
     def url(self) -> str:
