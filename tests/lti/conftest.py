@@ -38,11 +38,14 @@ PEER_AUTH_URL = "https://auth.example.net/authorize"
 
 
 class KeysetServer:
-    """JSON documents served over real HTTP on 127.0.0.1, with a request count per path."""
+    """JSON documents served over real HTTP on 127.0.0.1, with a request count per path;
+    a POST is recorded (headers, body) and answered with ``answers[path]``."""
 
     def __init__(self) -> None:
         self.documents: dict[str, Any] = {}
         self.hits: Counter[str] = Counter()
+        self.posted: dict[str, list[tuple[dict[str, str], bytes]]] = {}
+        self.answers: dict[str, Any] = {}  # path -> callable(body) -> (status, document)
         lock = threading.Lock()
         owner = self
 
@@ -54,12 +57,27 @@ class KeysetServer:
                 if document is None:
                     self.send_error(404)
                     return
-                body = json.dumps(document).encode()
-                self.send_response(200)
+                self._send_json(200, document)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with lock:
+                    owner.hits[self.path] += 1
+                    owner.posted.setdefault(self.path, []).append((dict(self.headers), body))
+                answer = owner.answers.get(self.path)
+                if answer is None:
+                    self.send_error(404)
+                    return
+                status, document = answer(body)
+                self._send_json(status, document)
+
+            def _send_json(self, status: int, document: Any) -> None:
+                encoded = json.dumps(document).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(encoded)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(encoded)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None
@@ -94,6 +112,8 @@ def register(
     deployment_id: str,
     auth_url: str,
     keyset_url: str,
+    name: str = "Test LMS",
+    granted_scopes: list[str] | None = None,
 ) -> int:
     platform = service.add_platform(
         db,
@@ -103,7 +123,8 @@ def register(
         auth_token_url=issuer + "/token",
         keyset_url=keyset_url,
         deployment_ids=[deployment_id],
-        name="Test LMS",
+        name=name,
+        granted_scopes=granted_scopes,
     )
     db.commit()
     assert platform.id is not None
@@ -246,3 +267,40 @@ def catalog(app):
     fake = FakeCatalog()
     service.register_deep_link_catalog(app, fake)
     return fake
+
+
+@pytest.fixture
+def cli_env(monkeypatch, database_url):
+    """``kurswerk`` commands run against the test database."""
+    from kurswerk.settings import get_settings
+
+    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+    monkeypatch.setenv("KURSWERK_ENV", "test")
+    monkeypatch.setenv("KURSWERK_TOOL_KEY_OVERLAP_HOURS", "72")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+# --- lti1p3platform as a live platform on loopback ---------------------------------------
+
+
+@pytest.fixture
+def live_tool(app):
+    """The tool's app also on a loopback socket: the peer fetches ``/lti/jwks`` by URL."""
+    from tests.lti.ltipeer import Served
+
+    served = Served(app)
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def live_peer(live_tool, db: Session):
+    """lti1p3platform live on loopback, registered in the tool through ``lti.service``."""
+    from tests.lti.ltipeer import LivePeer
+
+    peer = LivePeer(tool_base_url=TOOL_BASE_URL, tool_jwks_url=live_tool.url + "/lti/jwks")
+    peer.register(db)
+    yield peer
+    peer.stop()

@@ -6,7 +6,6 @@ platform without the AGS scope → skipped with a note)."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from lti.models import LineItem
 from lti.service_client import ServiceClient
 from tests.e2e.servers import LiveServer
 from tests.lti.advantage import (
+    bound_socket,
     context_of,
     landing,
     launch,
@@ -236,11 +236,7 @@ def test_a_platform_that_is_down_then_up_gets_the_score_once(app, db, engine, ha
         assert down.retrying == 1
         assert "unreachable" in (rows(engine)[-1].last_error or "")
 
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", port))
-        sock.listen(16)
-        sim.server = LiveServer(sim.app, sock)  # and comes back, same state
+        sim.server = LiveServer(sim.app, bound_socket(port))  # and comes back, same state
         sim.server.start()
         up = deliver(engine, handler, at=utcnow() + timedelta(seconds=60))
         assert up.sent == 1

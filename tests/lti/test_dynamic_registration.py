@@ -1,7 +1,14 @@
 """Dynamic registration (LTI DR 1.0) with the live simulator as the platform: the tool
 reads its OpenID configuration, posts its own, stores the registration with the scopes
 granted, closes the platform's window, and launches work right after. Configurations
-that do not belong to their issuer, refusals and repeats are refused."""
+that do not belong to their issuer, refusals and repeats are refused.
+
+Why the simulator and not a platform we did not write: no installable package implements
+the platform side of dynamic registration. lti1p3platform (our peer for launches, deep
+linking, AGS, NRPS and keys) has none; the registry packages that mention it are tool
+side (pylti1p3next, django-lti-dynamic-registration, ltijs); the platforms that have it
+are whole LMSs (Moodle, Sakai, Brightspace). ``test_registration_spec.py`` checks the
+documents against the spec's text and its example platform instead."""
 
 from __future__ import annotations
 

@@ -11,27 +11,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
-import pytest
 from sqlmodel import select
 
 from kurswerk import cli
 from kurswerk.devplatform import SigningKey
-from kurswerk.settings import get_settings
 from lti import service
 from lti.keys import KeyRing
 from lti.models import ToolKey, utcnow
 from tests.lti.advantage import landing, launch
 from tests.lti.catalog import FakeCatalog
-
-
-@pytest.fixture
-def cli_env(monkeypatch, database_url):
-    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
-    monkeypatch.setenv("KURSWERK_ENV", "test")
-    monkeypatch.setenv("KURSWERK_TOOL_KEY_OVERLAP_HOURS", "72")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _age_keys(db, *, minutes: int) -> None:
