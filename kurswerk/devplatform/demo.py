@@ -15,7 +15,8 @@ same cross-site cookie rules as inside Moodle.
    ``load_content()``        -> ``course.content.check`` + ``course.content.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
    ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
-                             learner's package, granted by email; idempotent)
+                             learner's package, granted by email through coaching
+                             administration, so the audit log shows it; idempotent)
    ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
                              simulator's "Postausgang (Demo)" page lists; the tool's
                              ``KURSWERK_SMTP_URL`` points at it unless the user set one
@@ -142,24 +143,31 @@ def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
 
 def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
     """Give the demo's coaching learner the demo package in the demo course, by email
-    (resolved at her first launch). Needs ``uploads.service``; idempotent."""
+    (resolved at her first launch), logged as ``system:demo``. Needs ``uploads.service``;
+    idempotent."""
     from uploads import service
 
     person = simulator.person(COACHING_PERSON)
     if person is None:  # a simulator configured without her
         return
     course = simulator.course
-    service.seed_demo_coaching(
-        session,
-        service.DemoCourse(
-            issuer=simulator.issuer,
-            client_id=simulator.client_id,
-            lms_context_id=course.context_id,
-            title=course.title,
-            label=course.label,
-        ),
-        email=person.email,
-    )
+    try:
+        service.seed_demo_coaching(
+            session,
+            service.DemoCourse(
+                issuer=simulator.issuer,
+                client_id=simulator.client_id,
+                lms_context_id=course.context_id,
+                title=course.title,
+                label=course.label,
+            ),
+            email=person.email,
+        )
+    except service.CoachingRefused as refused:
+        reasons = "; ".join(service.describe(problem, "en") for problem in refused.problems)
+        raise DemoRefused(
+            f"The demo coaching package cannot be granted to {person.email}: {reasons}"
+        ) from refused
 
 
 def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
