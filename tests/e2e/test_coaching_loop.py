@@ -201,7 +201,7 @@ def _tom_opens_the_pdf(tutor_page: Any, tool: Any, pdf_bytes: bytes) -> None:
     assert headers["x-content-type-options"] == "nosniff"
     policy = [part.strip() for part in headers["content-security-policy"].split(";")]
     assert "sandbox" in policy and "frame-ancestors 'none'" in policy, policy
-    # The same URL, fetched with the tutor's cookies: exactly Carla's file.
+    # The same URL fetched again (its page token authorises it): exactly Carla's file.
     assert context.request.get(response.url).body() == pdf_bytes
 
     viewer = _viewer_frame(popup)
