@@ -73,6 +73,11 @@ class Actor:
             user = "unknown"
         return cls(user_id=None, label=f"cli:{user}"[:MAX_ACTOR_LABEL])
 
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        """``system:<name>`` for changes Kurswerk makes by itself (the demo's seed)."""
+        return cls(user_id=None, label=f"system:{name}"[:MAX_ACTOR_LABEL])
+
 
 # --- Refusals ------------------------------------------------------------------------
 

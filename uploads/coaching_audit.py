@@ -44,7 +44,7 @@ def record(
 ) -> CoachingAuditEntry:
     """Add one entry. ``subject`` names what changed (package, course, person) so the entry
     reads on its own; ``before``/``after`` are JSON-safe snapshots (None: did not exist);
-    ``source`` is ``web``, ``csv`` or ``cli``."""
+    ``source`` is ``web``, ``csv``, ``cli`` or ``demo`` (``kurswerk demo``'s seed)."""
     entry = CoachingAuditEntry(
         platform_id=platform_id,
         package_id=package_id,

@@ -367,6 +367,7 @@ COACHING_MESSAGES: dict[str, dict[str, str]] = {
         "coaching.source.web": "Web",
         "coaching.source.csv": "CSV-Import",
         "coaching.source.cli": "Kommandozeile",
+        "coaching.source.demo": "Demo",
         # CSV import
         "coaching.import.title": "Vergaben aus CSV importieren",
         "coaching.import.intro": (
@@ -723,6 +724,7 @@ COACHING_MESSAGES: dict[str, dict[str, str]] = {
         "coaching.source.web": "Web",
         "coaching.source.csv": "CSV import",
         "coaching.source.cli": "Command line",
+        "coaching.source.demo": "Demo",
         "coaching.import.title": "Import grants from CSV",
         "coaching.import.intro": (
             "Grant many packages at once. You first see a preview with every error; nothing is "

@@ -15,14 +15,17 @@ same cross-site cookie rules as inside Moodle.
    ``load_content()``        -> ``course.content.check`` + ``course.content.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
    ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
-                             learner's package, granted by email; idempotent)
+                             learner's package, granted by email through coaching
+                             administration, so the audit log shows it; idempotent)
    ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
                              simulator's "Postausgang (Demo)" page lists; the tool's
                              ``KURSWERK_SMTP_URL`` points at it unless the user set one
-5. ``start_worker()``        the outbox worker on a thread, as ``kurswerk worker`` would
+5. ``demo_apps()``           the tool and the simulator, whose "Postausgang (Demo)" page
+                             lists the catcher's mails
+6. ``start_worker()``        the outbox worker on a thread, as ``kurswerk worker`` would
                              run it: emails (to the catcher), LMS calls (grades to the
                              simulator's gradebook) and the periodic jobs
-6. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
+7. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
 Only ``load_content``, ``register_simulator``, ``grant_demo_coaching`` and the workers
 call into the domains (``course``, ``lti``, ``uploads``); everything else is the shell's.
@@ -142,24 +145,31 @@ def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
 
 def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
     """Give the demo's coaching learner the demo package in the demo course, by email
-    (resolved at her first launch). Needs ``uploads.service``; idempotent."""
+    (resolved at her first launch), logged as ``system:demo``. Needs ``uploads.service``;
+    idempotent."""
     from uploads import service
 
     person = simulator.person(COACHING_PERSON)
     if person is None:  # a simulator configured without her
         return
     course = simulator.course
-    service.seed_demo_coaching(
-        session,
-        service.DemoCourse(
-            issuer=simulator.issuer,
-            client_id=simulator.client_id,
-            lms_context_id=course.context_id,
-            title=course.title,
-            label=course.label,
-        ),
-        email=person.email,
-    )
+    try:
+        service.seed_demo_coaching(
+            session,
+            service.DemoCourse(
+                issuer=simulator.issuer,
+                client_id=simulator.client_id,
+                lms_context_id=course.context_id,
+                title=course.title,
+                label=course.label,
+            ),
+            email=person.email,
+        )
+    except service.CoachingRefused as refused:
+        reasons = "; ".join(service.describe(problem, "en") for problem in refused.problems)
+        raise DemoRefused(
+            f"The demo coaching package cannot be granted to {person.email}: {reasons}"
+        ) from refused
 
 
 def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
@@ -186,6 +196,17 @@ def start_mail_catcher(store: MailStore) -> MailCatcher | None:
     os.environ["KURSWERK_SMTP_URL"] = catcher.url
     get_settings.cache_clear()
     return catcher
+
+
+def demo_apps(
+    settings: Settings, simulator: SimulatorConfig, mail_store: MailStore | None
+) -> tuple[FastAPI, FastAPI]:
+    """The tool and the simulator as the demo serves them. With ``mail_store`` (the
+    catcher's), the simulator's "Postausgang (Demo)" page lists the caught mails."""
+    return (
+        create_app(settings),
+        create_simulator(simulator, settings=settings, mail_store=mail_store),
+    )
 
 
 def start_worker(settings: Settings) -> BackgroundWorker | None:
@@ -300,17 +321,10 @@ def run(port: int = 8000, simulator_port: int = 8001) -> int:
         except DemoRefused as exc:
             print(f"kurswerk demo: {exc}", file=sys.stderr)
             return 2
-        apps = [
-            (create_app(settings), tool_socket),
-            (
-                create_simulator(
-                    simulator,
-                    settings=settings,
-                    mail_store=mail_store if catcher is not None else None,
-                ),
-                simulator_socket,
-            ),
-        ]
+        tool_app, simulator_app = demo_apps(
+            settings, simulator, mail_store if catcher is not None else None
+        )
+        apps = [(tool_app, tool_socket), (simulator_app, simulator_socket)]
         print(_banner(settings, simulator, report, catcher), flush=True)
         worker = start_worker(settings)
         try:

@@ -15,6 +15,7 @@ import email.policy
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -82,6 +83,20 @@ class MailStore:
         """Block until ``count`` mails were caught (for tests of background delivery)."""
         with self._lock:
             return self._lock.wait_for(lambda: self._next_id - 1 >= count, timeout)
+
+    def wait_for_mail(
+        self, wanted: Callable[[CaughtMail], bool], timeout: float
+    ) -> CaughtMail | None:
+        """The oldest kept mail ``wanted`` accepts, waiting up to ``timeout`` seconds for
+        one to arrive; ``None`` if none did (for tests of background delivery)."""
+        found: list[CaughtMail] = []
+
+        def arrived() -> bool:
+            found[:] = [mail for mail in self._mails if wanted(mail)][:1]
+            return bool(found)
+
+        with self._lock:
+            return found[0] if self._lock.wait_for(arrived, timeout) else None
 
 
 class _Handler:

@@ -4,6 +4,7 @@ a caught mail's HTML never becomes part of the simulator's page."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -172,6 +173,24 @@ def test_the_store_keeps_only_the_newest_mails():
         store.add(raw_mail(subject=subject, text="x", html=None), mail_from="a@b", to=("c@d",))
     assert [m.subject for m in store.newest_first()] == ["C", "B"]
     assert store.get(1) is None
+
+
+def test_waiting_for_a_mail_returns_the_oldest_wanted_one_once_it_arrives():
+    store = MailStore()
+    store.add(raw_mail(subject="Receipt", text="x", html=None), mail_from="a@b", to=("c@d",))
+
+    def deliver() -> None:
+        for subject in ("Feedback", "Feedback again"):
+            store.add(raw_mail(subject=subject, text="y", html=None), mail_from="a@b", to=("c@d",))
+
+    sender = threading.Thread(target=deliver)
+    sender.start()
+    try:
+        found = store.wait_for_mail(lambda m: m.subject.startswith("Feedback"), timeout=30)
+    finally:
+        sender.join()
+    assert found is not None and found.subject == "Feedback"
+    assert store.wait_for_mail(lambda m: m.subject == "Never sent", timeout=0.01) is None
 
 
 def test_without_a_catcher_the_page_says_where_mail_goes():

@@ -10,11 +10,15 @@ Fixtures (function scope unless said):
 * ``course_content``      ``content/`` loaded (``course.content``)
 * ``demo_stack``          all three, in the order ``kurswerk demo`` uses: register and
                           load first, then serve
+* ``demo_loop``           the whole demo as ``kurswerk demo`` wires it: its SMTP catcher,
+                          its preparation (content, platform, Carla's coaching grant),
+                          both apps (the simulator listing the caught mails) and its
+                          outbox worker delivering to the catcher and the gradebook
 * ``browser`` (session)   Debian's Chromium driven by Playwright; ``page`` a fresh context
 * ``axe``                 ``axe(page_or_frame) -> violations`` for WCAG 2.1 A/AA
 
-The registration and content steps call the same functions as ``kurswerk demo``
-(``kurswerk.devplatform.demo``).
+The registration and content steps, and every step of ``demo_loop``, call the same
+functions as ``kurswerk demo`` (``kurswerk.devplatform.demo``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from sqlalchemy.engine import Engine
 from kurswerk.app import create_app
 from kurswerk.db import new_session
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
-from kurswerk.settings import Settings
+from kurswerk.devplatform.mailcatcher import MailStore
+from kurswerk.settings import Settings, get_settings
 from tests.e2e.axe import axe_violations
 from tests.e2e.servers import LiveServer
 
@@ -58,6 +63,11 @@ class LiveStack:
     simulator_url: str
     simulator: SimulatorConfig
     settings: Settings
+
+
+@dataclass
+class DemoLoop(LiveStack):
+    mails: MailStore  # what the demo's SMTP catcher received
 
 
 @pytest.fixture
@@ -120,6 +130,47 @@ def course_content(engine: Engine) -> str:
 def demo_stack(registered_platform: None, course_content: str, live_stack: LiveStack) -> LiveStack:
     """The stack as ``kurswerk demo`` runs it: registered, content loaded, then serving."""
     return live_stack
+
+
+@pytest.fixture
+def demo_loop(
+    stack_plan: StackPlan, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DemoLoop]:
+    """``kurswerk demo`` on the test database: catcher, preparation, apps, worker."""
+    monkeypatch.setenv("KURSWERK_SMTP_URL", "")  # the demo's own catcher, not a server set here
+    mails = MailStore()
+    catcher = demo.start_mail_catcher(mails)
+    assert catcher is not None
+    worker = None
+    servers: list[LiveServer] = []
+    try:
+        settings = stack_plan.settings.model_copy(update={"smtp_url": catcher.url})
+        demo.prepare(settings, stack_plan.simulator, demo.content_dir())
+        tool_app, simulator_app = demo.demo_apps(settings, stack_plan.simulator, mails)
+        servers = [
+            LiveServer(tool_app, stack_plan.tool_socket),
+            LiveServer(simulator_app, stack_plan.simulator_socket),
+        ]
+        for server in servers:
+            server.start()
+        worker = demo.start_worker(settings)
+        assert worker is not None
+        yield DemoLoop(
+            tool_url=stack_plan.simulator.tool_base_url,
+            simulator_url=stack_plan.simulator.issuer,
+            simulator=stack_plan.simulator,
+            settings=settings,
+            mails=mails,
+        )
+    finally:
+        if worker is not None:
+            worker.stop(timeout=30)
+        for server in servers:
+            server.stop()
+        if servers:
+            tool_app.state.engine.dispose()
+        catcher.stop()
+        get_settings.cache_clear()
 
 
 @pytest.fixture(scope="package")

@@ -47,7 +47,7 @@ def _dynamic_keys() -> set[str]:
         },
         "coaching.field": snapshot_fields,
         "coaching.role": {r.value for r in Role},
-        "coaching.source": {"web", "csv", "cli"},
+        "coaching.source": {"web", "csv", "cli", "demo"},
         "coaching.import.action": {RowAction.GRANT, RowAction.EXTEND, RowAction.UNCHANGED},
     }
     return {f"{family}.{name}" for family, names in families.items() for name in names}
