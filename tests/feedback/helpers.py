@@ -86,7 +86,15 @@ def status_of(db: Session, sid: int) -> str:
 
 def outbox(db: Session) -> list[OutboxMessage]:
     db.expire_all()
-    return list(db.exec(select(OutboxMessage)).all())
+    return list(db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def mails(db: Session) -> list[OutboxMessage]:
+    return [row for row in outbox(db) if row.kind == "email"]
+
+
+def lms_calls(db: Session) -> list[OutboxMessage]:
+    return [row for row in outbox(db) if row.kind == "lms_call"]
 
 
 def text_of(response: Response) -> str:

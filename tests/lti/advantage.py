@@ -105,6 +105,18 @@ def start_simulator(tool_app: FastAPI, **config: Any) -> Simulator:
     )
 
 
+def restart_simulator(sim: Simulator) -> None:
+    """Serve the same simulator (its state and all) again on its port, after
+    ``sim.server.stop()`` took it down: a platform that was down and is back."""
+    port = int(sim.config.issuer.rsplit(":", 1)[1])
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(16)
+    sim.server = LiveServer(sim.app, sock)
+    sim.server.start()
+
+
 def simulator_fixture(
     tool_app: FastAPI, db: Session, *, register: bool, **config: Any
 ) -> Iterator[Simulator]:
