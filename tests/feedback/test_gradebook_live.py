@@ -23,11 +23,9 @@ from kurswerk.outbox import OutboxStatus, RetryPolicy, deliver_due
 from kurswerk.settings import get_settings
 from lti import service as lti_service
 from lti.models import utcnow
-from tests.feedback.helpers import feedback_rows, lms_calls, write_and_release
+from tests.feedback.helpers import feedback_rows, launched, lms_calls, write_and_release
 from tests.lti.advantage import (
     Simulator,
-    landing,
-    launch,
     restart_simulator,
     simulator_fixture,
 )
@@ -53,16 +51,6 @@ SUMMARY = (
 @pytest.fixture
 def sim(app: FastAPI, db: Session) -> Iterator[Simulator]:
     yield from simulator_fixture(app, db, register=True)
-
-
-def launched(app: FastAPI, client: TestClient, sim: Simulator, person: str) -> Learner:
-    """``person`` clicks the course link in the simulator; the session the launch left
-    (its page token, and the CSRF token its pages carry)."""
-    _, token = landing(launch(client, sim, person))
-    codec = app.state.session_codec
-    principal = codec.read(token, max_age=3600)
-    assert principal is not None
-    return Learner(principal, token, codec.csrf_token(principal))
 
 
 def submitted(client: TestClient, db: Session, learner: Learner) -> int:
