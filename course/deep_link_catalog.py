@@ -4,7 +4,7 @@ open, and each exercise in each of its industries.
 
 ``lti`` shows the picker and signs the answer; it asks this catalog (registered by
 ``course.routes.install``) what there is. Every exercise link asks for one gradebook
-column per exercise (``course.service.exercise_resource_id``): the learner's submission
+column per exercise (``course.exercise_names``): the learner's submission
 scores into the same column whichever industry link they came through.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from course.binding import course_for_context
+from course.exercise_names import ExerciseRef, exercise_target
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import exercise_resource_id, exercise_target
 from kurswerk.errors import NotFound
-from lti.service import LineItemSpec, LinkTarget
+from lti.service import LinkTarget
 
 MAX_TEXT_CHARS = 300
 
@@ -77,7 +77,7 @@ def _exercises(session: Session, lesson: Lesson) -> Sequence[Exercise]:
 def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> list[LinkTarget]:
     """The exercise with the industry open, then once per industry it has a variant for."""
     assert exercise.id is not None
-    resource_id = exercise_resource_id(exercise.id)
+    ref = ExerciseRef(exercise.id, exercise.title, lesson.slug, exercise.slug)
     variants = session.exec(
         select(ExerciseVariant)
         .where(
@@ -93,7 +93,7 @@ def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> l
             text=lesson.title,
             path=open_path,
             kind="exercise",
-            line_item=LineItemSpec(resource_id, exercise.title, target=open_path),
+            line_item=ref.line_item(),
         )
     ]
     for variant in variants:
@@ -105,7 +105,7 @@ def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> l
                 path=path,
                 kind="exercise",
                 custom={"kurswerk_industry": variant.industry},
-                line_item=LineItemSpec(resource_id, exercise.title, target=path),
+                line_item=ref.line_item(variant.industry),
             )
         )
     return targets

@@ -18,6 +18,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.exercise_names import (
+    ExerciseRef,
+    exercise_by_id,
+    exercise_in_course,
+    exercise_line_item,
+    exercise_of_resource_id,
+    exercise_of_target,
+    exercise_resource_id,
+    exercise_target,
+)
 from course.forum_notify import PeriodicReport as ForumPeriodicReport
 from course.forum_notify import register_jobs as register_forum_jobs
 from course.forum_notify import run_periodic as run_forum_periodic
@@ -52,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ExercisePage",
+    "ExerciseRef",
     "ExercisePanel",
     "ForumPeriodicReport",
     "LessonLink",
@@ -62,6 +73,11 @@ __all__ = [
     "course_home",
     "exercise_page",
     "exercise_panels",
+    "exercise_by_id",
+    "exercise_in_course",
+    "exercise_line_item",
+    "exercise_of_resource_id",
+    "exercise_of_target",
     "exercise_resource_id",
     "exercise_target",
     "find_exercise",
@@ -83,23 +99,6 @@ def _id(value: int | None) -> int:
     """The id of a row read from the database (never None there)."""
     assert value is not None
     return value
-
-
-# --- How the LMS names an exercise -------------------------------------------------
-
-
-def exercise_resource_id(exercise_id: int) -> str:
-    """The exercise's stable ``resourceId`` for its gradebook column (LTI AGS): one column
-    per exercise, whatever the industry. The deep-link catalog and the scores sent on
-    submit both use it, so a column created through deep linking is found again."""
-    return f"exercise:{exercise_id}"
-
-
-def exercise_target(lesson_slug: str, exercise_slug: str, industry: str | None = None) -> str:
-    """The exercise page relative to ``/c/{context}/`` (a deep link's ``kurswerk_target``),
-    with the industry chosen when one is given."""
-    path = f"lessons/{lesson_slug}/exercises/{exercise_slug}"
-    return f"{path}?industry={industry}" if industry else path
 
 
 # --- Links a lesson shows only when their target exists ------------------------------

@@ -7,10 +7,10 @@ everyone else, and for a learner anything not yet released.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Annotated, Protocol
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
@@ -18,9 +18,9 @@ from feedback import service
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
-from feedback.views import Disposition, Id, storage_of
+from feedback.views import Disposition, Id, redirect_to, storage_of
 from kurswerk.auth import ContextPrincipal, Principal
-from kurswerk.db import SessionDep
+from kurswerk.db import MAX_ROW_ID, SessionDep
 from kurswerk.errors import NotFound
 from kurswerk.templating import environment, page_context, render
 
@@ -72,6 +72,26 @@ def attachment_file(
     return _pdf(
         request, service.feedback_pdf(session, principal, submission_id, number), disposition
     )
+
+
+@router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
+def review_missing(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    user_id: Id,
+    exercise: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+) -> HTMLResponse | RedirectResponse:
+    """Where a gradebook's *view submission* lands when there is nothing to show: the
+    learner has not submitted for the exercise, or the column is not one of this
+    course's exercises. Staff may ask about anyone of their course, a learner only
+    about themselves; a submission that has arrived since opens instead."""
+    page = service.missing_submission(session, principal, user_id, exercise)
+    if page is None:
+        raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
+    if page.found:
+        return redirect_to(request, principal, f"/c/{principal.context_id}/{page.found}")
+    return render(request, "feedback/review_missing.html", {"page": page})
 
 
 class _HasId(Protocol):

@@ -241,6 +241,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "feedback.learner.attachment": "Feedback-PDF",
         "feedback.learner.versions": "Ihre eingereichten Versionen",
         "feedback.panel.all": "Alle Rückmeldungen zu dieser Einreichung",
+        # the LMS gradebook's comment (last line, when the summary is not all of it)
+        "feedback.gradebook.more": "Das vollständige Feedback finden Sie in Kurswerk.",
+        "feedback.gradebook.more_pdf": (
+            "Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk."
+        ),
+        # a gradebook's "view submission" with nothing to show
+        "feedback.review_missing.title": "Einsicht in eine Abgabe",
+        "feedback.review_missing.for": "Abgabe von {name}",
+        "feedback.review_missing.none": (
+            "{name} hat zur Übung „{exercise}“ noch nichts eingereicht."
+        ),
+        "feedback.review_missing.none_own": (
+            "Sie haben zur Übung „{exercise}“ noch nichts eingereicht."
+        ),
+        "feedback.review_missing.no_exercise": (
+            "Diese Spalte der Bewertungsübersicht gehört zu keiner Übung dieses Kurses. Darum "
+            "gibt es hier keine Abgabe zu zeigen."
+        ),
+        "feedback.review_missing.to_queue": "Zu den Einreichungen",
     },
     "en": {
         "feedback.not_found": "This submission does not exist, or you cannot see it.",
@@ -444,5 +463,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "feedback.learner.attachment": "Feedback PDF",
         "feedback.learner.versions": "Your submitted versions",
         "feedback.panel.all": "All feedback on this submission",
+        "feedback.gradebook.more": "You find the full feedback in Kurswerk.",
+        "feedback.gradebook.more_pdf": (
+            "You find the full feedback, with its PDF attachment, in Kurswerk."
+        ),
+        "feedback.review_missing.title": "Review of a submission",
+        "feedback.review_missing.for": "Submission of {name}",
+        "feedback.review_missing.none": (
+            "{name} has not submitted anything for the exercise “{exercise}” yet."
+        ),
+        "feedback.review_missing.none_own": (
+            "You have not submitted anything for the exercise “{exercise}” yet."
+        ),
+        "feedback.review_missing.no_exercise": (
+            "This gradebook column does not belong to an exercise of this course, so there is "
+            "no submission to show here."
+        ),
+        "feedback.review_missing.to_queue": "To the submissions",
     },
 }

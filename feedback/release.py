@@ -3,20 +3,23 @@ step 4).
 
 :func:`release` does, in the caller's one transaction: mark the draft released (with the
 sanitised HTML as released), set the submission to "Feedback erhalten", end the claim,
-and write the outbox row of the learner's email with the **full feedback text** (plain
-text: the Markdown as written; HTML: the sanitised rendering). Either all of it commits
-or nothing does; the worker sends the mail after the commit, and an SMTP outage only
-delays it.
+write the outbox row of the learner's email with the **full feedback text** (plain
+text: the Markdown as written; HTML: the sanitised rendering), and the outbox row of the
+LMS gradebook's "fully graded" score with the feedback's summary as its comment
+(``feedback.gradebook``). Either all of it commits or nothing does; the worker sends
+after the commit, and an SMTP or LMS outage only delays it (a course without the grade
+service gets a skipped row, never a refused release).
 
 The feedback PDF travels **attached to the email** - that is what a learner expects of
 "feedback by email" - up to :data:`EMAIL_ATTACHMENT_MAX_BYTES`; a larger one is linked
 to its page in the tool instead (mail servers refuse large messages, and the outbox row
 carries the file). The mail always links the feedback page in the tool as well.
 
-Idempotent: the outbox row's key is ``feedback_released:<feedback id>``, the draft turns
+Idempotent: the outbox rows' keys are ``feedback_released:<feedback id>`` (email) and
+``grade-released:<feedback id>`` (gradebook), the draft turns
 released with a conditional ``UPDATE ... WHERE status = 'draft'``, and a repeated request
 (double-click, retry, two tabs) for feedback already released returns it unchanged, so
-the learner gets one email.
+the learner gets one email and the gradebook one score.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, end_claim, hold_claim
 from feedback.drafts import current_draft, revision_of
 from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotClaimed
-from feedback.facts import submission_facts
+from feedback.facts import SubmissionFacts, submission_facts
+from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk import i18n, mail
 from kurswerk.auth import Principal
@@ -143,8 +147,23 @@ def release(
         raise NewVersionArrived()  # the caller rolls back: the draft stays a draft
     end_claim(session, submission_id)
     feedback = _reloaded(session, draft.id)
+    facts = submission_facts(session, submission_id)
     _enqueue_learner_email(
-        session, principal, feedback, version.number, storage=storage, base_url=base_url, now=now
+        session,
+        principal,
+        feedback,
+        facts,
+        version.number,
+        storage=storage,
+        base_url=base_url,
+        now=now,
+    )
+    grade_released(
+        session,
+        submission,
+        feedback,
+        locale=i18n.normalise_locale(facts.learner_locale),
+        now=now,
     )
     return ReleaseResult(feedback, newly_released=True)
 
@@ -153,6 +172,7 @@ def _enqueue_learner_email(
     session: Session,
     principal: Principal,
     feedback: Feedback,
+    facts: SubmissionFacts,
     version_number: int,
     *,
     storage: uploads.Storage,
@@ -160,7 +180,6 @@ def _enqueue_learner_email(
     now: datetime,
 ) -> None:
     assert feedback.id is not None
-    facts = submission_facts(session, feedback.submission_id)
     attachments: list[mail.Attachment] = []
     attachment_url = None
     if feedback.attachment_key:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from feedback import attachment_views, learner_views, views
+from feedback import attachment_views, learner_views, service, views
 from feedback.messages import MESSAGES
 from kurswerk import i18n
 from kurswerk.templating import add_template_folder
+from lti import service as lti_service
 from uploads import service as uploads_service
 
 router = APIRouter()
@@ -21,6 +22,8 @@ router.include_router(learner_views.router)
 def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
     i18n.register(MESSAGES)
+    # A gradebook's "view submission" (LTI submission review) opens the submission here.
+    lti_service.register_review_target(app, service.review_target)
     # Released feedback on the learner's submission page, once the uploads domain offers
     # the slot (the submission pages are built in parallel); until then the learner's
     # feedback page (GET /c/{context}/feedback/{submission_id}) is where it is shown.

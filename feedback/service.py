@@ -6,7 +6,9 @@ session (the request's) owns the transaction.
 * ``queue``    - the queue page: one indexed query, keyset pages, filters
 * ``claims``   - one tutor at a time; expiry and confirmed takeover; atomic
 * ``drafts``   - the Markdown draft and its PDF attachment, guarded by the claim
-* ``release``  - released feedback + status + the learner's email, one transaction
+* ``release``  - released feedback + status + the learner's email + the gradebook's
+  score (``gradebook``), one transaction
+* ``review_landing`` - where the LMS gradebook's *view submission* opens
 * ``pages``    - what the review page and the learner's feedback page show; the PDFs
 * ``access``   - who may see which submission (404 for everything else)
 * ``workdays`` - the feedback target in working days
@@ -74,6 +76,7 @@ from feedback.release import (
     outbox_key,
     release,
 )
+from feedback.review_landing import MissingSubmission, missing_submission, review_target
 from feedback.workdays import Age, age_of
 
 __all__ = [
@@ -94,6 +97,7 @@ __all__ = [
     "FeedbackTooLong",
     "FeedbackView",
     "LearnerFeedbackPage",
+    "MissingSubmission",
     "NewVersionArrived",
     "NotClaimed",
     "QueueFilters",
@@ -115,6 +119,7 @@ __all__ = [
     "is_staff",
     "learner_feedback_page",
     "may_edit",
+    "missing_submission",
     "normalise_text",
     "outbox_key",
     "queue_page",
@@ -122,6 +127,7 @@ __all__ = [
     "release",
     "released_feedback",
     "review_page",
+    "review_target",
     "revision_of",
     "save_draft",
     "set_attachment",

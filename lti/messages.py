@@ -182,7 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.review.title": "Einsicht in eine Abgabe",
         "lti.review.for": "Abgabe von {name}",
         "lti.review.unavailable": (
-            "Die Einsicht in Abgaben und Feedback aus der Bewertungsübersicht ist noch nicht "
+            "Die Einsicht in Abgaben und Feedback aus der Bewertungsübersicht ist hier nicht "
             "verfügbar."
         ),
         "lti.review.to_course": "Zum Kurs",
@@ -437,7 +437,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.review.title": "Review of a submission",
         "lti.review.for": "Submission of {name}",
         "lti.review.unavailable": (
-            "Reviewing submissions and feedback from the gradebook is not available yet."
+            "Reviewing submissions and feedback from the gradebook is not available here."
         ),
         "lti.review.to_course": "To the course",
         "lti.review.own_only": "You can review only your own submission.",

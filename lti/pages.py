@@ -153,7 +153,8 @@ def deep_link_answer(
 def review_unavailable(
     request: Request, principal: ContextPrincipal, session: SessionDep, user_id: int
 ) -> HTMLResponse:
-    """Where a submission review lands until the feedback work provides its page."""
+    """Where a submission review lands when no package names a page for it (the
+    feedback package does; see ``feedback.review_landing``)."""
     if not principal.at_least(Role.TUTOR) and user_id != principal.user_id:
         raise Forbidden("lti.review.own_only", reason="learner asked for another learner")
     name = review.reviewed_name(session, for_user_id=user_id, platform_id=principal.platform_id)

@@ -5,8 +5,8 @@ launch from a gradebook cell: ``resource_link`` and the AGS ``lineitem`` name th
 ``for_user`` (§3.1) the learner whose work is to be shown; the person launching is the
 instructor (or the learner, for their own). Where that is depends on the coaching
 features, which sit above ``lti``: they register a ``SubmissionReviewTarget`` on the app
-(``register_review_target``). Until then the launch lands on a page that says the review
-is not available yet.
+(``register_review_target``; ``feedback`` does). Without one - or when it names no
+page - the launch lands on a page that says the review is not available.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kurswerk.auth import Role
 from kurswerk.errors import Forbidden
 from lti import errors
 from lti.endpoints import AGS_CLAIM, service_url
 from lti.identities import CLAIM, LaunchIdentity, clean_target, target_of, upsert_user
-from lti.models import PlatformUser
+from lti.models import LineItem, PlatformUser
 
 FOR_USER_CLAIM = CLAIM + "for_user"
 MAX_ID_LENGTH = 255
@@ -95,6 +95,21 @@ def review_landing(
     if cleaned is None:
         return unavailable_path(review)
     return f"/c/{review.context_id}/{cleaned}"
+
+
+def reviewed_resource_id(session: Session, review: ReviewRequest) -> str | None:
+    """The ``resourceId`` of the gradebook column the review was launched from, when it
+    is a column Kurswerk created or found (``lti_line_item``); ``None`` for a column the
+    tool does not know by its URL (one made with a deep link is known by the link's
+    ``target`` instead)."""
+    if not review.lineitem_url:
+        return None
+    return session.exec(
+        select(LineItem.resource_id).where(
+            LineItem.context_id == review.context_id,
+            LineItem.lineitem_url == review.lineitem_url,
+        )
+    ).first()
 
 
 def reviewed_name(session: Session, *, for_user_id: int, platform_id: int) -> str:

@@ -72,7 +72,12 @@ from lti.registrations import (
     origin_of,
     registrations_version,
 )
-from lti.review import ReviewRequest, SubmissionReviewTarget
+from lti.review import (
+    ReviewRequest,
+    SubmissionReviewTarget,
+    reviewed_name,
+    reviewed_resource_id,
+)
 from lti.roster import RosterUnavailable, course_roster, record_members
 from lti.service_client import ServiceClient
 
@@ -129,6 +134,8 @@ __all__ = [
     "register_review_target",
     "registrations_version",
     "review_target",
+    "reviewed_name",
+    "reviewed_resource_id",
     "rotate_tool_key",
     "save_login_state",
     "service_client",

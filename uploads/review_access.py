@@ -36,6 +36,7 @@ __all__ = [
     "ensure_clean",
     "get_submission",
     "get_version",
+    "latest_submission",
     "list_versions",
     "receive_upload",
     "scanner_from_settings",
@@ -51,6 +52,22 @@ def get_submission(session: Session, submission_id: int, *, context_id: int) -> 
         select(Submission).where(
             Submission.id == submission_id, Submission.context_id == context_id
         )
+    ).first()
+
+
+def latest_submission(
+    session: Session, *, context_id: int, user_id: int, exercise_id: int
+) -> Submission | None:
+    """The learner's most recently submitted submission for an exercise in this LMS
+    course (a learner has one per industry they worked in), or None."""
+    return session.exec(
+        select(Submission)
+        .where(
+            Submission.context_id == context_id,
+            Submission.user_id == user_id,
+            Submission.exercise_id == exercise_id,
+        )
+        .order_by(col(Submission.submitted_at).desc(), col(Submission.id).desc())
     ).first()
 
 

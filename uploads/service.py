@@ -33,6 +33,7 @@ from uploads.coaching_grants import (
 from uploads.coaching_packages import find_package_by_name, list_packages
 from uploads.demo_seed import DemoCourse, seed_demo_coaching
 from uploads.entitlements import CoachingStatus, coaching_status, resolve_email_grants
+from uploads.gradebook import submission_line_item
 from uploads.review_access import (
     IntakeLimits,
     PdfRejected,
@@ -44,6 +45,7 @@ from uploads.review_access import (
     ensure_clean,
     get_submission,
     get_version,
+    latest_submission,
     list_versions,
     receive_upload,
     scanner_from_settings,
@@ -115,6 +117,7 @@ __all__ = [
     "seed_demo_coaching",
     "send_due_digests",
     "set_tutor_mail_mode",
+    "submission_line_item",
     "submission_panels",
     "submit",
     "tutor_mail_mode",
@@ -152,6 +155,7 @@ __all__ = [
     "ensure_clean",
     "get_submission",
     "get_version",
+    "latest_submission",
     "list_versions",
     "receive_upload",
     "scanner_from_settings",

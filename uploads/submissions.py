@@ -44,14 +44,13 @@ import anyio.to_thread
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from course import service as course_service
 from kurswerk.auth import Principal
 from kurswerk.errors import AppError, Forbidden
 from kurswerk.settings import Settings
-from lti import service as lti_service
 from lti.models import PlatformUser, utcnow
 from uploads.entitlements import CoachingStatus, coaching_status
 from uploads.errors import UploadRejected
+from uploads.gradebook import grade_submitted
 from uploads.intake import IntakeLimits, ReceivedUpload, receive_upload
 from uploads.models import CoachingGrant, Submission, SubmissionStatus, SubmissionVersion
 from uploads.pdfcheck import PdfChecker, PdfReport
@@ -250,30 +249,6 @@ def _lock_grant(session: Session, grant: CoachingGrant) -> None:
     )
 
 
-def _grade_submitted(
-    session: Session, target: SubmissionTarget, principal: Principal, version: SubmissionVersion
-) -> None:
-    """Tell the LMS gradebook "submitted, awaiting grading" (LTI AGS, through the outbox,
-    in this transaction). A platform or course without the grade service gets a
-    ``skipped`` row with the reason, never a refused submission."""
-    assert version.id is not None
-    path = course_service.exercise_target(
-        target.lesson_slug, target.exercise_slug, target.industry or None
-    )
-    lti_service.grade_submitted(
-        session,
-        context_id=principal.context_id,
-        user_id=principal.user_id,
-        line_item=lti_service.LineItemSpec(
-            resource_id=course_service.exercise_resource_id(target.exercise_id),
-            label=target.exercise_title,
-            target=path,
-        ),
-        key=f"grade-submitted:{version.id}",
-        resource_link_id=None,
-    )
-
-
 def record_submission(
     session: Session,
     principal: Principal,
@@ -337,5 +312,5 @@ def record_submission(
     assert learner is not None
     enqueue_receipt(session, learner, target, version, settings)
     enqueue_tutor_notifications(session, learner, target, version, settings)
-    _grade_submitted(session, target, principal, version)
+    grade_submitted(session, submission, version)
     return SubmissionResult(submission.id, version.id, version.number, created=True)

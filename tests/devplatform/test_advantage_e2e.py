@@ -6,6 +6,8 @@
   over HTTP), the new link on the course page, and its launch landing on that place.
 * An admin registers the tool by dynamic registration: the tool's page in the
   simulator's frame posts ``org.imsglobal.lti.close``, the simulator shows the tool.
+* A teacher's *view submission* in the simulator's gradebook opens the tool's review
+  page in the frame (here: "nothing submitted yet").
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
+from course import content
+from course import service as course_service
+from course.models import Exercise
 from kurswerk.app import create_app
 from kurswerk.db import new_session
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
 from kurswerk.settings import Settings
 from lti import service
+from lti.models import LineItem, LmsContext
+from tests.course.conftest import CONTENT
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -176,11 +184,50 @@ def test_the_new_pages_meet_wcag_aa(page, stack, engine):  # noqa: F811
 
 
 def _own_user_id(engine: Engine, stack: Stack, person: str) -> str:
-    from sqlmodel import select
-
     from lti.models import PlatformUser
 
     sub = stack.config.person(person).sub  # type: ignore[union-attr]
     with new_session(engine) as session:
         user = session.exec(select(PlatformUser).where(PlatformUser.sub == sub)).one()
     return str(user.id)
+
+
+def test_view_submission_in_the_gradebook_opens_the_tools_review_in_the_frame(
+    page,  # noqa: F811
+    stack,
+    engine,
+):
+    """The teacher's *view submission* for a learner who has not submitted: the tool's
+    page in the simulator's frame says so, and meets WCAG 2.1 AA."""
+    with new_session(engine) as session:
+        demo.register_simulator(session, stack.config)
+        content.load(session, CONTENT)
+        session.commit()
+    _launched_frame(page, stack, "tom")  # the LMS course is known to the tool now
+    course = stack.simulator.state.course
+    with new_session(engine) as session:
+        exercise = session.exec(select(Exercise).where(Exercise.slug == "leistungen-pruefen")).one()
+        context = session.exec(select(LmsContext)).one()
+        resource_id = course_service.exercise_resource_id(exercise.id)
+        column = course.add_line_item(
+            label=exercise.title, score_maximum=1, resource_id=resource_id
+        )
+        session.add(
+            LineItem(
+                context_id=context.id,
+                resource_id=resource_id,
+                lineitem_url=stack.config.lineitem_url(column.id),
+            )
+        )
+        session.commit()
+    course_service.clear_cache()
+    from playwright.sync_api import expect
+
+    page.goto(f"{stack.config.issuer}/gradebook?person=tom")
+    page.get_by_role("link", name="Abgabe von Lena ansehen").first.click()
+    review = page.frame_locator("#contentframe")
+    expect(review.get_by_role("heading", level=1)).to_have_text("Einsicht in eine Abgabe")
+    expect(review.get_by_text("noch nichts eingereicht")).to_be_visible()
+    frame = _frame(page, "#contentframe", stack.config.tool_base_url)
+    assert "/submission-review/" in frame.url
+    assert axe_violations(frame) == []

@@ -5,14 +5,31 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session, select
 
 from feedback.models import Feedback, ReviewClaim
 from kurswerk.outbox import OutboxMessage
+from tests.lti.advantage import Simulator, landing, launch
 from tests.support.people import Learner
 from uploads.models import Submission
+
+
+def session_of(app: FastAPI, token: str) -> Learner:
+    """The session a launch left: its page token, and the CSRF token its pages carry."""
+    codec = app.state.session_codec
+    principal = codec.read(token, max_age=3600)
+    assert principal is not None
+    return Learner(principal, token, codec.csrf_token(principal))
+
+
+def launched(
+    app: FastAPI, client: TestClient, sim: Simulator, person: str, **query: str
+) -> Learner:
+    """``person`` clicks the course link in the LMS simulator (``query``: which link)."""
+    return session_of(app, landing(launch(client, sim, person, **query))[1])
 
 
 def path(person: Learner, rest: str) -> str:
@@ -86,7 +103,15 @@ def status_of(db: Session, sid: int) -> str:
 
 def outbox(db: Session) -> list[OutboxMessage]:
     db.expire_all()
-    return list(db.exec(select(OutboxMessage)).all())
+    return list(db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def mails(db: Session) -> list[OutboxMessage]:
+    return [row for row in outbox(db) if row.kind == "email"]
+
+
+def lms_calls(db: Session) -> list[OutboxMessage]:
+    return [row for row in outbox(db) if row.kind == "lms_call"]
 
 
 def text_of(response: Response) -> str:

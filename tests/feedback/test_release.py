@@ -21,6 +21,8 @@ from tests.feedback.helpers import (
     claim,
     claim_row,
     feedback_rows,
+    lms_calls,
+    mails,
     outbox,
     path,
     release,
@@ -53,7 +55,7 @@ def test_release_stores_sets_status_ends_the_claim_and_writes_one_email(
     assert status_of(db, submission.id) == "feedback_released"
     assert claim_row(db, submission.id) is None
 
-    (mail,) = outbox(db)
+    (mail,) = mails(db)
     assert mail.dedup_key == f"feedback_released:{feedback.id}"
     assert mail.status == OutboxStatus.PENDING
     payload = mail.payload
@@ -113,7 +115,7 @@ def test_the_feedback_pdf_is_attached_to_the_email_and_opened_by_the_learner(
     save(web, world.tutor, submission.id, FEEDBACK)
     attach(web, world.tutor, submission.id, pdf_for_feedback, name="Anmerkungen.pdf")
     assert release(web, world.tutor, submission.id).status_code == 303
-    (mail,) = outbox(db)
+    (mail,) = mails(db)
     (attached,) = mail.payload["attachments"]
     assert attached["filename"] == "Anmerkungen.pdf"
     assert attached["content_type"] == "application/pdf"
@@ -131,7 +133,7 @@ def test_a_large_feedback_pdf_is_linked_instead_of_attached(
     save(web, world.tutor, submission.id, FEEDBACK)
     attach(web, world.tutor, submission.id, pdf_for_feedback, name="Gross.pdf")
     release(web, world.tutor, submission.id)
-    (mail,) = outbox(db)
+    (mail,) = mails(db)
     assert "attachments" not in mail.payload
     link = (
         f"https://kurswerk.test/c/{world.learner.context_id}/feedback/{submission.id}"
@@ -151,7 +153,7 @@ def test_releasing_twice_sends_one_email(web, world, make_submission, db):
     assert "done=already_released" in second.headers["location"]
     page = web.get(second.headers["location"])
     assert "es wurde nichts erneut versendet" in page.text
-    assert len(outbox(db)) == 1
+    assert len(mails(db)) == len(lms_calls(db)) == 1
     assert [f.status for f in feedback_rows(db, submission.id)] == ["released"]
 
 
@@ -191,7 +193,7 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(results, key=str) == [False, True]
-    assert len(outbox(db)) == 1
+    assert len(mails(db)) == len(lms_calls(db)) == 1
 
 
 def test_a_draft_changed_since_the_preview_is_not_released(web, world, make_submission, db):
@@ -255,7 +257,7 @@ def test_a_learner_without_email_gets_the_feedback_in_the_tool_and_the_reason_is
     db.commit()
     submission = make_submission(world.learner)
     write_and_release(web, world.tutor, submission.id, FEEDBACK)
-    (mail,) = outbox(db)
+    (mail,) = mails(db)
     assert mail.status == OutboxStatus.SKIPPED
     assert mail.skipped_reason == "recipient has no email address"
     assert "Kundenbeziehung" in web.get(path(world.learner, f"/feedback/{submission.id}")).text
@@ -279,7 +281,7 @@ def test_smtp_down_during_release_and_back_later_delivers_exactly_one_email(
         }
         down = deliver_due(engine, handlers)
         assert (down.sent, down.retrying) == (0, 1)
-        assert [m.status for m in outbox(db)] == [OutboxStatus.PENDING]
+        assert [m.status for m in mails(db)] == [OutboxStatus.PENDING]
 
         sink = SmtpSink(port=port).start()  # back up
         later = utcnow() + timedelta(hours=2)  # past the backoff
@@ -298,6 +300,6 @@ def test_smtp_down_during_release_and_back_later_delivers_exactly_one_email(
         (pdf,) = list(message.iter_attachments())
         assert pdf.get_filename() == "Anmerkungen.pdf"
         assert pdf.get_content() == pdf_for_feedback
-        assert [m.status for m in outbox(db)] == [OutboxStatus.SENT]
+        assert [m.status for m in mails(db)] == [OutboxStatus.SENT]
     finally:
         sink.stop()

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kurswerk.usertext import plain_text, render_markdown
+from kurswerk.usertext import markdown_text, plain_text, render_markdown
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",
@@ -144,3 +144,44 @@ def test_user_headings_start_below_the_page_headings():
 
 def test_plain_text_drops_markup_and_keeps_umlauts():
     assert plain_text("**Grüße** aus _München_") == "Grüße aus München"
+
+
+# --- markdown_text: plain text that keeps the shape ------------------------------------
+
+
+def test_markdown_text_keeps_paragraphs_lists_and_headings_without_markup():
+    source = (
+        "## Gesamteindruck\n\nIhre **Analyse** ist *schlüssig*,\nsehr gut.\n\n"
+        "- Zielgruppe: klar\n- Kanäle:\n  1. Instagram\n  2. LinkedIn\n\nIhre Tilda"
+    )
+    assert markdown_text(source) == (
+        "Gesamteindruck\n\n"
+        "Ihre Analyse ist schlüssig, sehr gut.\n\n"
+        "– Zielgruppe: klar\n"
+        "– Kanäle:\n"
+        "   1. Instagram\n"
+        "   2. LinkedIn\n\n"
+        "Ihre Tilda"
+    )
+
+
+def test_markdown_text_numbers_ordered_lists_from_their_start_and_keeps_loose_items_apart():
+    assert markdown_text("3. drei\n\n4. vier") == "3. drei\n\n4. vier"
+
+
+def test_markdown_text_gives_a_links_address_once_and_only_for_web_links():
+    assert markdown_text("Siehe [Leitfaden](https://example.org/l).") == (
+        "Siehe Leitfaden (https://example.org/l)."
+    )
+    assert markdown_text("<https://example.org/l>") == "https://example.org/l"
+    assert markdown_text("[Mail](mailto:t@example.org)") == "Mail"
+    assert "javascript" in markdown_text("[x](javascript:alert(1))")  # left as typed text
+
+
+def test_markdown_text_renders_quotes_tables_and_code_as_text():
+    source = "> Zitat\n>\n> weiter\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    code  bleibt\n"
+    assert markdown_text(source) == ("> Zitat\n>\n> weiter\n\na | b\n1 | 2\n\ncode  bleibt")
+
+
+def test_markdown_text_keeps_typed_html_as_text():
+    assert markdown_text("<script>alert(1)</script> **fett**") == "<script>alert(1)</script> fett"

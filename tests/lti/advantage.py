@@ -106,6 +106,14 @@ def start_simulator(tool_app: FastAPI, **config: Any) -> Simulator:
     )
 
 
+def restart_simulator(sim: Simulator) -> None:
+    """Serve the same simulator (its state and all) again on its port, after
+    ``sim.server.stop()`` took it down: a platform that was down and is back."""
+    port = int(sim.config.issuer.rsplit(":", 1)[1])
+    sim.server = LiveServer(sim.app, bound_socket(port))
+    sim.server.start()
+
+
 def simulator_fixture(
     tool_app: FastAPI, db: Session, *, register: bool, **config: Any
 ) -> Iterator[Simulator]:

@@ -248,6 +248,38 @@ def consumed_states(engine: Engine) -> int:
         )
 
 
+# --- the lti1p3platform peer's whole flow -----------------------------------------------
+
+PEER_LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+
+
+def run_flow(client: TestClient, peer: Peer, *, use_post: bool = True, **launch_kwargs):
+    """Platform → /lti/login → platform's authorisation → /lti/launch; returns the answer."""
+    user_id = launch_kwargs.pop("user_id", "peer-user-1")
+    initiation = peer.login_initiation_url(user_id=user_id)
+    assert initiation.startswith(TOOL_BASE_URL + "/lti/login?")
+    if use_post:  # Moodle posts the initiation as a form
+        form = {k: v[0] for k, v in parse_qs(urlsplit(initiation).query).items()}
+        login = client.post("/lti/login", data=form, follow_redirects=False)
+    else:
+        login = client.get(initiation, follow_redirects=False)
+    assert login.status_code == 302, login.text
+    authorisation = login.headers["location"]
+    assert authorisation.startswith(PEER_AUTH_URL + "?")
+    form_fields = peer.answer_authorisation(
+        authorisation,
+        user_id=user_id,
+        roles=launch_kwargs.pop("roles", [PEER_LEARNER]),
+        **launch_kwargs,
+    )
+    assert form_fields["launch_url"] == TOOL_BASE_URL + "/lti/launch"
+    return login, client.post(
+        form_fields["launch_url"],
+        data={"id_token": form_fields["id_token"], "state": form_fields["state"]},
+        follow_redirects=False,
+    )
+
+
 # --- LTI Advantage: the simulator as a live peer, a fake deep-linking catalog --------------
 
 

@@ -111,8 +111,11 @@ class Peer:
         email: str | None = "erika@example.org",
         locale: str | None = "de-DE",
         custom: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Validate our authorisation request and sign the launch, as the platform does."""
+        """Validate our authorisation request and sign the launch, as the platform does.
+        ``extra`` claims go in last (lti1p3platform's ``set_extra_claims``): e.g. the
+        ``message_type`` and ``for_user`` of a submission review request."""
         launch = PeerMessageLaunch(PeerRequest(authorisation_url), self.conf)
         launch.set_user_data(user_id, roles, full_name=name, email_address=email)
         launch.set_resource_link_claim("resource-1", title="Kurswerk")
@@ -133,6 +136,8 @@ class Peer:
             )
         if custom:
             launch.set_custom_parameters_claim(custom)
+        if extra:
+            launch.set_extra_claims(extra)
         return dict(launch.lti_launch())
 
 

@@ -23,13 +23,12 @@ from lti.ags import (
 from lti.ags_delivery import LmsCallHandler, scores_url
 from lti.models import LineItem
 from lti.service_client import ServiceClient
-from tests.e2e.servers import LiveServer
 from tests.lti.advantage import (
-    bound_socket,
     context_of,
     landing,
     launch,
     register_simulator,
+    restart_simulator,
     start_simulator,
     user,
 )
@@ -229,15 +228,13 @@ def test_a_platform_that_is_down_then_up_gets_the_score_once(app, db, engine, ha
     try:
         register_simulator(db, sim.config)
         context_id, lena = _learner_launched(client, sim, db)
-        port = int(sim.config.issuer.rsplit(":", 1)[1])
         sim.server.stop()  # the platform goes down
         _submit(db, context_id, lena)
         down = deliver(engine, handler)
         assert down.retrying == 1
         assert "unreachable" in (rows(engine)[-1].last_error or "")
 
-        sim.server = LiveServer(sim.app, bound_socket(port))  # and comes back, same state
-        sim.server.start()
+        restart_simulator(sim)  # and comes back, same state
         up = deliver(engine, handler, at=utcnow() + timedelta(seconds=60))
         assert up.sent == 1
         assert len(sim.course.score_log) == 1

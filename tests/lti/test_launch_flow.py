@@ -9,47 +9,21 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk.auth import SESSION_COOKIE, Role
 from lti.models import LmsContext, Membership, PlatformUser
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (
-    PEER_AUTH_URL,
     PEER_CLIENT_ID,
     PEER_ISSUER,
     count_rows,
+    run_flow,
     set_cookie_headers,
 )
-from tests.lti.peer import Peer
 
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
-
-
-def run_flow(client: TestClient, peer: Peer, *, use_post: bool = True, **launch_kwargs):
-    """Platform → /lti/login → platform's authorisation → /lti/launch; returns the answer."""
-    user_id = launch_kwargs.pop("user_id", "peer-user-1")
-    initiation = peer.login_initiation_url(user_id=user_id)
-    assert initiation.startswith(TOOL_BASE_URL + "/lti/login?")
-    if use_post:  # Moodle posts the initiation as a form
-        form = {k: v[0] for k, v in parse_qs(urlsplit(initiation).query).items()}
-        login = client.post("/lti/login", data=form, follow_redirects=False)
-    else:
-        login = client.get(initiation, follow_redirects=False)
-    assert login.status_code == 302, login.text
-    authorisation = login.headers["location"]
-    assert authorisation.startswith(PEER_AUTH_URL + "?")
-    form_fields = peer.answer_authorisation(
-        authorisation, user_id=user_id, roles=launch_kwargs.pop("roles", [LEARNER]), **launch_kwargs
-    )
-    assert form_fields["launch_url"] == TOOL_BASE_URL + "/lti/launch"
-    return login, client.post(
-        form_fields["launch_url"],
-        data={"id_token": form_fields["id_token"], "state": form_fields["state"]},
-        follow_redirects=False,
-    )
 
 
 def test_peer_launch_lands_in_the_course_with_a_session(client, peer, db: Session, app):

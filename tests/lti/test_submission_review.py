@@ -1,6 +1,7 @@
-"""Submission review (LTI SR 1.0): the simulator's gradebook opens a learner's submission
-in the tool; it lands where the feedback work says, or on a clear "not available yet"
-page; a learner sees only their own."""
+"""Submission review (LTI SR 1.0), the ``lti`` side: the simulator's gradebook opens a
+learner's submission in the tool; it lands where the registered target says (the
+feedback package's: tests/feedback/test_review_launch.py), or, when none names a page,
+on a clear "not available" page; a learner sees only their own."""
 
 from __future__ import annotations
 
@@ -23,9 +24,14 @@ def _column(sim):
     )
 
 
-def test_review_lands_on_the_not_available_page_until_feedback_provides_one(
-    client, sim, db: Session
+def _no_page(session: Session, review: ReviewRequest) -> str | None:
+    return None
+
+
+def test_review_lands_on_the_not_available_page_when_no_target_names_one(
+    client, sim, db: Session, app
 ):
+    service.register_review_target(app, _no_page)
     column = _column(sim)
     response = launch(client, sim, "tom", review="lena", line_item=column.id)
     path, token = landing(response)
@@ -36,7 +42,7 @@ def test_review_lands_on_the_not_available_page_until_feedback_provides_one(
     page = client.get(path, params={"kt": token})
     assert page.status_code == 200
     assert "Abgabe von Lena Lernende" in page.text
-    assert "noch nicht verfügbar" in page.text
+    assert "nicht verfügbar" in page.text
 
 
 def test_review_lands_where_the_registered_target_says(client, sim, db, app):
@@ -82,7 +88,8 @@ def _review_launch(client, forger: Forger, *, sub: str, for_user: str, roles):
     return post_launch(client, forger.sign(claims), login.state)
 
 
-def test_a_learner_reviews_only_their_own_submission(client, forger, db):
+def test_a_learner_reviews_only_their_own_submission(client, forger, db, app):
+    service.register_review_target(app, _no_page)
     own = _review_launch(client, forger, sub="learner-1", for_user="learner-1", roles=[LEARNER])
     path, token = landing(own)
     assert "/lti/review/" in path

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from course import content
 from course import service as course_service
-from course.models import Exercise
+from course.models import Course, Exercise, Lesson
 from kurswerk.auth import Role
 from kurswerk.outbox import OutboxMessage
 from lti.models import LmsContext
@@ -62,6 +62,20 @@ def exercise_id(db: Session, slug: str = EXERCISE) -> int:
     found = db.exec(select(Exercise.id).where(Exercise.slug == slug)).one()
     assert found is not None
     return found
+
+
+def foreign_exercise(db: Session) -> Exercise:
+    """An exercise of another course than the one the LMS courses show (committed)."""
+    other = Course(slug="anderer-kurs", title="Anderer Kurs")
+    db.add(other)
+    db.flush()
+    lesson = Lesson(course_id=other.id, slug="fremd", title="Fremd")
+    db.add(lesson)
+    db.flush()
+    foreign = Exercise(lesson_id=lesson.id, slug="fremde-uebung", title="Fremde Übung")
+    db.add(foreign)
+    db.commit()
+    return foreign
 
 
 def give_package(

@@ -13,7 +13,6 @@ import pytest
 from pikepdf import Dictionary, Name, String
 from sqlmodel import select
 
-from course.models import Course, Exercise, Lesson
 from kurswerk.outbox import OutboxMessage
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads import pdfs
@@ -23,6 +22,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     exercise_id,
     file_part,
     follow,
+    foreign_exercise,
     give_package,
     good_pdf,
     multipart,
@@ -288,15 +288,7 @@ def test_a_used_up_quota_refuses_a_new_submission_but_not_a_new_version(web, db,
 
 
 def test_an_exercise_of_another_course_is_not_found(web, db, people, settings):
-    other = Course(slug="anderer-kurs", title="Anderer Kurs")
-    db.add(other)
-    db.flush()
-    lesson = Lesson(course_id=other.id, slug="fremd", title="Fremd")
-    db.add(lesson)
-    db.flush()
-    foreign = Exercise(lesson_id=lesson.id, slug="fremde-uebung", title="Fremde Übung")
-    db.add(foreign)
-    db.commit()
+    foreign = foreign_exercise(db)
     response = upload_pdf(web, people.holder, foreign.id, industry="")
     refused(web, db, settings, response, 404, "Diese Übung gibt es in Ihrem Kurs nicht")
 
