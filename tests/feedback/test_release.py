@@ -84,7 +84,7 @@ def test_the_learner_reads_the_email_in_their_own_language_not_the_tutors(
     db.commit()
     submission = make_submission(world.learner)
     write_and_release(web, world.tutor, submission.id, FEEDBACK)
-    (mail,) = outbox(db)
+    (mail,) = mails(db)
     payload = mail.payload
     assert payload["locale"] == "en"
     assert payload["subject"] == (

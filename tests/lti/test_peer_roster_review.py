@@ -134,7 +134,8 @@ def test_a_review_lands_where_the_registered_target_says(client, live_peer, db, 
     assert review.lineitem_url == column["id"]
 
 
-def test_without_a_target_the_review_says_it_is_not_available(client, live_peer, db):
+def test_without_a_target_the_review_says_it_is_not_available(client, live_peer, db, app):
+    service.register_review_target(app, lambda session, review: None)  # names no page
     column = _column(live_peer)
     path, token = landing(
         live_peer.launch(client, _review(TUTOR, for_user="learner-1", lineitem_url=column["id"]))
@@ -142,7 +143,7 @@ def test_without_a_target_the_review_says_it_is_not_available(client, live_peer,
     assert path == f"/c/{context_of(db).id}/lti/review/{user(db, 'learner-1').id}"
     page = client.get(path, params={"kt": token})
     assert page.status_code == 200
-    assert "Abgabe von Lena Lernende" in page.text and "noch nicht verfügbar" in page.text
+    assert "Abgabe von Lena Lernende" in page.text and "hier nicht verfügbar" in page.text
 
 
 def test_a_learner_reviews_only_their_own_submission(client, live_peer, db, app):
