@@ -65,6 +65,7 @@ __all__ = [
     "exercise_resource_id",
     "exercise_target",
     "find_exercise",
+    "forum_target",
     "lesson_links",
     "lesson_page",
     "reading_page",
@@ -85,7 +86,7 @@ def _id(value: int | None) -> int:
     return value
 
 
-# --- How the LMS names an exercise -------------------------------------------------
+# --- How the LMS names an exercise and a lesson's forum ------------------------------
 
 
 def exercise_resource_id(exercise_id: int) -> str:
@@ -100,6 +101,12 @@ def exercise_target(lesson_slug: str, exercise_slug: str, industry: str | None =
     with the industry chosen when one is given."""
     path = f"lessons/{lesson_slug}/exercises/{exercise_slug}"
     return f"{path}?industry={industry}" if industry else path
+
+
+def forum_target(lesson_slug: str) -> str:
+    """The lesson's forum (its list of threads) relative to ``/c/{context}/``, as a deep
+    link's ``kurswerk_target``: the path of the route ``forum_list``."""
+    return f"lessons/{lesson_slug}/forum"
 
 
 # --- Links a lesson shows only when their target exists ------------------------------
