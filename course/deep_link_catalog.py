@@ -1,11 +1,15 @@
 """What an instructor can place into their LMS course by deep linking (LTI Deep Linking
 2.0, issue 5 §2): the course start, each lesson, each exercise with the industry left
-open, and each exercise in each of its industries.
+open, each exercise in each of its industries, and each lesson's forum.
 
 ``lti`` shows the picker and signs the answer; it asks this catalog (registered by
 ``course.routes.install``) what there is. Every exercise link asks for one gradebook
 column per exercise (``course.exercise_names``): the learner's submission
-scores into the same column whichever industry link they came through.
+scores into the same column whichever industry link they came through. A forum asks
+for none: nothing there is graded.
+
+Titles and texts that Kurswerk writes itself (not the content's) are in the course's
+language, not the instructor's: the LMS shows them to the course's learners.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from sqlmodel import Session, col, select
 from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
 from course.models import Course, Exercise, ExerciseVariant, Lesson
+from course.service import forum_target
+from kurswerk import i18n
 from kurswerk.errors import NotFound
 from lti.service import LinkTarget
 
@@ -51,6 +57,7 @@ class CourseDeepLinkCatalog:
             )
             for exercise in _exercises(session, lesson):
                 targets.extend(_exercise_targets(session, lesson, exercise))
+            targets.append(_forum_target(course, lesson))
         return targets
 
 
@@ -109,3 +116,13 @@ def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> l
             )
         )
     return targets
+
+
+def _forum_target(course: Course, lesson: Lesson) -> LinkTarget:
+    """The lesson's forum: its list of threads, where a learner asks a new question."""
+    return LinkTarget(
+        title=i18n.translate(course.language, "course.deep_link.forum_title", lesson=lesson.title),
+        text=i18n.translate(course.language, "course.deep_link.forum_text"),
+        path=forum_target(lesson.slug),
+        kind="forum",
+    )

@@ -20,14 +20,13 @@ from course.faq_models import FaqEntry
 from course.forum_models import ForumThread
 from course.forum_rules import InputError, require_moderator
 from course.forum_views import LessonRef
-from course.forum_web import limits, notice_of, redirect
+from course.forum_web import Text, form_page, limits, notice_of, redirect
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
 router = APIRouter()
 
-Text = Annotated[str, Form(max_length=1_000_000)]
 Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
 LESSON_LINKS = (
@@ -110,7 +109,7 @@ def _form(
     error: InputError | None = None,
     show_position: bool = True,
 ) -> HTMLResponse:
-    return render(
+    return form_page(
         request,
         "course/faq_form.html",
         {
@@ -122,9 +121,8 @@ def _form(
             "position": position,
             "shared": shared,
             "show_position": show_position,
-            "error": error,
         },
-        status_code=error.status_code if error else 200,
+        error,
     )
 
 

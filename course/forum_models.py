@@ -22,6 +22,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def row_id(value: int | None) -> int:
+    """The id of a row read from the database or flushed to it (never None there)."""
+    assert value is not None
+    return value
+
+
 def _ts(nullable: bool = False) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
 

@@ -1,5 +1,5 @@
 """Rules shared by the forum, the FAQ and "ask the lecturer": limits from the settings,
-text checks, flood protection, and who may moderate.
+text checks, flood protection, who may moderate, and who may edit a forum post.
 
 Every check here runs *before* anything is written, so a refused post leaves nothing
 behind (the routes roll back as well, to be sure).
@@ -18,6 +18,7 @@ from course.forum_models import ForumPost
 from course.questions_models import LecturerQuestion
 from kurswerk.auth import Principal, Role
 from kurswerk.errors import AppError, Forbidden
+from kurswerk.outbox import as_utc
 from kurswerk.settings import Settings
 from lti.models import PlatformUser
 
@@ -90,6 +91,13 @@ def is_moderator(principal: Principal) -> bool:
 def require_moderator(principal: Principal) -> None:
     if not is_moderator(principal):
         raise Forbidden("error.role_required", reason="forum moderation needs a tutor")
+
+
+def may_edit(principal: Principal, post: ForumPost, limits: Limits, now: datetime) -> bool:
+    """Only the author edits a post: tutors any time, learners within the edit window."""
+    if post.author_id != principal.user_id or post.deleted_at is not None:
+        return False
+    return is_moderator(principal) or as_utc(now) - as_utc(post.created_at) <= limits.edit_window
 
 
 def check_flood(session: Session, principal: Principal, limits: Limits, now: datetime) -> None:

@@ -1,19 +1,26 @@
 """Small pieces the FAQ, forum and question routes share: limits and base URL from the
-app's settings, post-redirect-get with the page token, and status notices."""
+app's settings, the form page shown again with a refused input, post-redirect-get with
+the page token, the forum's paths, and status notices."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from course.forum_rules import Limits
+from course.forum_rules import InputError, Limits
 from kurswerk.auth import Principal, codec
-from kurswerk.templating import environment, with_query
+from kurswerk.templating import environment, render, with_query
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+Text = Annotated[str, Form(max_length=1_000_000)]
+"""A text field of a form. Generous on purpose: the service refuses a text that is too
+long with its own message (``forum.error.too_long``) and the form keeps the text; this
+limit only keeps absurd sizes out."""
 
 NOTICES = frozenset(
     {
@@ -50,6 +57,24 @@ def limits(request: Request) -> Limits:
 
 def base_url(request: Request) -> str:
     return str(request.app.state.settings.base_url)
+
+
+def form_page(
+    request: Request, template: str, context: dict[str, Any], error: InputError | None = None
+) -> HTMLResponse:
+    """A page with a form: first shown (200), or shown again after the service refused
+    what was sent, with the refusal's status (400, 403, 413, 429), its message (``error``
+    in the template) and the text as typed (in ``context``)."""
+    status = error.status_code if error else 200
+    return render(request, template, {**context, "error": error}, status_code=status)
+
+
+def lesson_path(principal: Principal, slug: str) -> str:
+    return f"/c/{principal.context_id}/lessons/{slug}"
+
+
+def thread_path(principal: Principal, thread_id: int) -> str:
+    return f"/c/{principal.context_id}/forum/threads/{thread_id}"
 
 
 def redirect(

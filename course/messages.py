@@ -15,6 +15,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "course.state.read": "Gelesen",
         "course.state.unread": "Noch nicht gelesen",
         "course.tools": "Weitere Bereiche",
+        "course.deep_link.forum_title": "Forum: {lesson}",
+        "course.deep_link.forum_text": (
+            "Teilnehmende und Lehrende fragen und antworten zu dieser Lektion."
+        ),
         "lesson.author": "Autor",
         "lesson.questions": "Fragen zum Inhalt der Lektion",
         "lesson.learning_goal": "Lernziel",
@@ -79,6 +83,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "course.state.read": "Read",
         "course.state.unread": "Not read yet",
         "course.tools": "More in Kurswerk",
+        "course.deep_link.forum_title": "Forum: {lesson}",
+        "course.deep_link.forum_text": (
+            "Participants and teaching staff ask and answer questions about this lesson."
+        ),
         "lesson.author": "Author",
         "lesson.questions": "Questions about this lesson",
         "lesson.learning_goal": "Learning goal",

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from course import forum_service, questions_service
 from course.forum_rules import InputError, is_moderator, require_moderator
 from course.forum_views import LessonRef
-from course.forum_web import base_url, limits, notice_of, redirect
+from course.forum_web import Text, base_url, form_page, limits, notice_of, redirect
 from course.models import Lesson
 from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
 router = APIRouter()
-
-Text = Annotated[str, Form(max_length=1_000_000)]
 
 
 def _ask_form(
@@ -38,7 +36,7 @@ def _ask_form(
     error: InputError | None = None,
 ) -> HTMLResponse:
     course, lesson = forum_service.lesson_for(session, principal, slug)
-    return render(
+    return form_page(
         request,
         "course/questions_ask.html",
         {
@@ -47,10 +45,9 @@ def _ask_form(
             "subject": subject,
             "body": body,
             "mine": questions_service.my_questions(session, principal, slug),
-            "error": error,
             "notice": notice_of(request) if error is None else "",
         },
-        status_code=error.status_code if error else 200,
+        error,
     )
 
 
@@ -123,17 +120,16 @@ def _detail(
     error: InputError | None = None,
 ) -> HTMLResponse:
     view = questions_service.question_view(session, principal, question_id)
-    return render(
+    return form_page(
         request,
         "course/questions_detail.html",
         {
             "q": view,
             "moderator": is_moderator(principal),
             "answer_text": answer_text,
-            "error": error,
             "notice": notice_of(request) if error is None else "",
         },
-        status_code=error.status_code if error else 200,
+        error,
     )
 
 
@@ -178,16 +174,15 @@ def _publish_form(
 ) -> HTMLResponse:
     require_moderator(principal)
     question = questions_service.get_question(session, principal, question_id)
-    return render(
+    return form_page(
         request,
         "course/questions_publish.html",
         {
             "question_id": question_id,
             "faq_question": question.subject if faq_question is None else faq_question,
             "faq_answer": (question.answer or "") if faq_answer is None else faq_answer,
-            "error": error,
         },
-        status_code=error.status_code if error else 200,
+        error,
     )
 
 

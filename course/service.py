@@ -81,6 +81,7 @@ __all__ = [
     "exercise_resource_id",
     "exercise_target",
     "find_exercise",
+    "forum_target",
     "lesson_links",
     "lesson_page",
     "reading_page",
@@ -99,6 +100,15 @@ def _id(value: int | None) -> int:
     """The id of a row read from the database (never None there)."""
     assert value is not None
     return value
+
+
+# --- How the LMS names a lesson's forum ---------------------------------------------
+
+
+def forum_target(lesson_slug: str) -> str:
+    """The lesson's forum (its list of threads) relative to ``/c/{context}/``, as a deep
+    link's ``kurswerk_target``: the path of the route ``forum_list``."""
+    return f"lessons/{lesson_slug}/forum"
 
 
 # --- Links a lesson shows only when their target exists ------------------------------

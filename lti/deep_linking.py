@@ -47,7 +47,8 @@ RESOURCE_LINK = "ltiResourceLink"
 RESPONSE_TYPE = "LtiDeepLinkingResponse"
 RESPONSE_LIFETIME_SECONDS = 300
 MAX_DATA_CHARS = 4096
-KINDS = ("course", "lesson", "exercise")  # a lesson's forum joins with the forum work
+KINDS = ("course", "lesson", "exercise", "forum")
+"""The kinds of place the picker offers, in the order of its groups."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,9 @@ class LinkTarget:
     """One place in Kurswerk an instructor can link from the LMS.
 
     ``path`` is the ``kurswerk_target``: relative to the course (``""`` is the course
-    start), plain segments and an optional simple query (``lessons/x/exercises/y`` or
-    ``lessons/x/exercises/y?industry=media``), see ``lti.identities.clean_target``.
+    start), plain segments and an optional simple query (``lessons/x/exercises/y``,
+    ``lessons/x/exercises/y?industry=media`` or ``lessons/x/forum``), see
+    ``lti.identities.clean_target``. ``kind`` is one of ``KINDS`` (the picker's group).
     ``custom`` are extra custom parameters of the link; ``line_item`` asks the platform
     for a gradebook column (exercises).
     """

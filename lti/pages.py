@@ -61,12 +61,8 @@ def _picker(
     status_code: int = 200,
 ) -> HTMLResponse:
     groups = [
-        (label, [t for t in targets if t.kind == kind])
-        for kind, label in (
-            ("course", "lti.deep_link.group.course"),
-            ("lesson", "lti.deep_link.group.lesson"),
-            ("exercise", "lti.deep_link.group.exercise"),
-        )
+        (f"lti.deep_link.group.{kind}", [t for t in targets if t.kind == kind])
+        for kind in deep_linking.KINDS
     ]
     return render(
         request,

@@ -1,7 +1,8 @@
 """The course's deep-linking catalog (issue 5 §2): what an instructor can place into the
 LMS is the real course - its start, each lesson, each exercise with the industry open and
-in each industry - every offered place opens, exercises ask for one gradebook column per
-exercise, and a round trip through the LMS simulator lands a learner on the exercise."""
+in each industry, each lesson's forum - every offered place opens, exercises ask for one
+gradebook column per exercise (forums for none), and a round trip through the LMS
+simulator lands a learner on the exercise or the forum."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from course import content, service
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.models import Exercise, ExerciseVariant, Lesson
+from course.models import Course, Exercise, ExerciseVariant, Lesson
 from kurswerk.auth import Role
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
@@ -52,7 +53,22 @@ def _expected_paths(db: Session) -> list[str]:
                 .order_by(col(ExerciseVariant.position))
             ).all()
             paths += [f"{base}?industry={industry}" for industry in industries]
+        paths.append(f"lessons/{lesson.slug}/forum")
     return paths
+
+
+def _kind_of(path: str) -> str:
+    if not path:
+        return "course"
+    if path.endswith("/forum"):
+        return "forum"
+    return "exercise" if "/exercises/" in path else "lesson"
+
+
+def _as_the_picker_groups(paths: list[str]) -> list[str]:
+    """The picker shows the catalog by kind: the course, lessons, exercises, forums."""
+    kinds = ("course", "lesson", "exercise", "forum")
+    return [path for kind in kinds for path in paths if _kind_of(path) == kind]
 
 
 def test_the_catalog_offers_the_course_lessons_exercises_and_industries(
@@ -69,6 +85,10 @@ def test_the_catalog_offers_the_course_lessons_exercises_and_industries(
     exercises = [item for item in items if item.kind == "exercise"]
     assert exercises and all(item.line_item is not None for item in exercises)
     assert all(item.line_item is None for item in rest if item.kind == "lesson")
+    assert [item.kind for item in items] == [_kind_of(item.path) for item in items]
+    forums = [item for item in items if item.kind == "forum"]
+    assert len(forums) == len([item for item in items if item.kind == "lesson"])
+    assert all(item.line_item is None and not item.custom for item in forums)
     for item in exercises:
         assert item.line_item is not None and item.line_item.target == item.path
         lesson_slug, exercise_slug = item.path.split("?")[0].split("/")[1::2]
@@ -90,6 +110,38 @@ def test_every_offered_place_opens_for_a_learner(
         page = client.get(person.url(f"/c/{person.context_id}/{item.path}"))
         assert page.status_code == 200, (item.path, page.status_code)
         assert item.title.split(" – ")[0] in page.text
+
+
+def test_a_forum_target_is_the_path_of_the_lessons_forum_list(
+    app: FastAPI, db: Session, loaded: content.LoadReport, make_learner: MakeLearner
+):
+    person = make_learner()
+    items = CourseDeepLinkCatalog().items(db, person.context_id)
+    lessons = [item for item in items if item.kind == "lesson"]
+    forums = [item for item in items if item.kind == "forum"]
+    assert lessons and len(forums) == len(lessons)
+    for lesson, forum in zip(lessons, forums, strict=True):
+        slug = lesson.path.split("/")[1]
+        route = app.url_path_for("forum_list", context=str(person.context_id), slug=slug)
+        assert f"/c/{person.context_id}/{forum.path}" == route
+        assert forum.title == f"Forum: {lesson.title}"
+        assert forum.text == "Teilnehmende und Lehrende fragen und antworten zu dieser Lektion."
+
+
+def test_forum_texts_follow_the_courses_language(
+    db: Session, loaded: content.LoadReport, make_learner: MakeLearner
+):
+    person = make_learner()
+    course = db.exec(select(Course)).one()
+    course.language = "en"
+    db.add(course)
+    db.flush()
+    items = CourseDeepLinkCatalog().items(db, person.context_id)
+    forum = next(item for item in items if item.kind == "forum")
+    assert forum.title.startswith("Forum: ")
+    assert forum.text == (
+        "Participants and teaching staff ask and answer questions about this lesson."
+    )
 
 
 def test_without_a_loaded_course_the_course_start_is_the_one_choice(
@@ -124,7 +176,7 @@ def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
     form = picker(client, f"{path}?kt={token}")
     context = context_of(db)
     offered = [value for _, value in form.targets]
-    assert offered == _expected_paths(db)
+    assert offered == _as_the_picker_groups(_expected_paths(db))
     chosen = next(value for value in offered if value.endswith("?industry=media"))
 
     action, jwt_value = _jwt_of(answer(client, form, [chosen]))
@@ -144,6 +196,29 @@ def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
     assert where == f"/c/{context.id}/{chosen}"
     page = client.get(where, params={"kt": learner_token})
     assert page.status_code == 200 and exercise.title in page.text
+
+
+def test_a_deep_linked_lesson_forum_has_no_column_and_a_launch_opens_its_thread_list(
+    client, sim: Simulator, db: Session, loaded: content.LoadReport
+):
+    path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
+    form = picker(client, f"{path}?kt={token}")
+    [forum, *_] = [value for _, value in form.targets if value.endswith("/forum")]
+
+    _, jwt_value = _jwt_of(answer(client, form, [forum]))
+    assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
+    [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
+    assert link.custom == {"kurswerk_target": forum}
+    assert link.line_item_id is None and not sim.course.line_items
+
+    context = context_of(db)
+    where, learner_token = landing(launch(client, sim, "lena", link=link.id))
+    assert where == f"/c/{context.id}/{forum}"
+    page = client.get(where, params={"kt": learner_token})
+    assert page.status_code == 200
+    # the thread list: its "new question" button, under the lesson forum's heading
+    assert f'href="/c/{context.id}/{forum}/new?' in page.text
+    assert "<h1>Forum: " in page.text
 
 
 # --- the course home links each role to its pages in the other rooms ---------------------

@@ -91,6 +91,20 @@ def _frame(tab: Any, selector: str, origin: str) -> Any:
     return frame
 
 
+def _launched_link_path(tab: Any, ending: str) -> str:
+    """The path of the tool's frame once the launch of a deep-linked link has landed on
+    a path that ends with ``ending`` (or where it is after waiting)."""
+    tab.wait_for_url(re.compile(r"link=dl-"))
+    path = ""
+    for _ in range(100):
+        frame = tab.locator("#contentframe").element_handle().content_frame()
+        path = urlsplit(frame.url).path
+        if path.endswith(ending):
+            break
+        tab.wait_for_timeout(100)
+    return path
+
+
 def test_a_tutor_deep_links_a_lesson_in_the_browser(page, stack, engine):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -116,15 +130,48 @@ def test_a_tutor_deep_links_a_lesson_in_the_browser(page, stack, engine):  # noq
     picker.get_by_role("link", name="Zur Kursseite").click()
 
     page.get_by_role("link", name="Lektion 1: Einstieg").click()
-    page.wait_for_url(re.compile(r"link=dl-"))
-    frame_url = None
-    for _ in range(100):
-        frame = page.locator("#contentframe").element_handle().content_frame()
-        frame_url = urlsplit(frame.url)
-        if frame_url.path.endswith("/lessons/einstieg"):
-            break
-        page.wait_for_timeout(100)
-    assert frame_url is not None and re.fullmatch(r"/c/\d+/lessons/einstieg", frame_url.path)
+    assert re.fullmatch(r"/c/\d+/lessons/einstieg", _launched_link_path(page, "/lessons/einstieg"))
+
+
+def test_a_tutor_deep_links_a_lessons_forum_from_the_real_course(page, stack, engine):  # noqa: F811
+    """The course's own catalog in the picker (every group, the forums last), checked with
+    axe in German and English; the forum chosen by keyboard; its link opens the lesson's
+    thread list."""
+    from playwright.sync_api import expect
+
+    with new_session(engine) as session:
+        demo.register_simulator(session, stack.config)
+        content.load(session, CONTENT)
+        session.commit()
+
+    page.goto(f"{stack.config.issuer}/?person=tom")
+    page.get_by_role("link", name="Kurswerk-Inhalt hinzufügen").click()
+    picker = page.frame_locator("#contentframe")
+    expect(picker.locator("legend")).to_have_text(
+        ["Kurs", "Lektionen", "Übungen", "Foren der Lektionen"]
+    )
+    assert axe_violations(_frame(page, "#contentframe", stack.config.tool_base_url)) == []
+
+    # The picker's own language switch, as a tutor would use it.
+    picker.get_by_label("Sprache").select_option("en")
+    picker.get_by_role("button", name="OK").click()
+    expect(picker.locator("legend")).to_have_text(
+        ["Course", "Lessons", "Exercises", "Lesson forums"]
+    )
+    assert axe_violations(_frame(page, "#contentframe", stack.config.tool_base_url)) == []
+
+    forum = picker.get_by_label(re.compile("Forum: Kundenbeziehungen"))
+    forum.focus()
+    page.keyboard.press("Space")  # by keyboard
+    expect(forum).to_be_checked()
+    picker.get_by_role("button", name="Add").click()
+    expect(picker.get_by_role("heading", level=1)).to_have_text("Inhalte übernommen")
+    picker.get_by_role("link", name="Zur Kursseite").click()
+
+    page.get_by_role("link", name="Forum: Kundenbeziehungen").click()
+    path = _launched_link_path(page, "/forum")
+    assert re.fullmatch(r"/c/\d+/lessons/kundenbeziehungen/forum", path)
+    expect(picker.get_by_role("link", name="Neue Frage stellen")).to_be_visible()
 
 
 def test_an_admin_registers_the_tool_by_dynamic_registration(page, stack, engine):  # noqa: F811

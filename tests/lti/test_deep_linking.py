@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 from sqlmodel import Session, select
 
+from course import content
 from kurswerk.auth import CSRF_FIELD
 from lti.models import ResourceLink
 from tests.conftest import TOOL_BASE_URL
@@ -25,6 +28,7 @@ from tests.lti.forger import CLAIM, INSTRUCTOR, LEARNER, Forger
 from tests.lti.peer import PeerDeepLinking
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+CONTENT = Path(__file__).resolve().parents[2] / "content"  # the real course
 
 
 class _Picker(HTMLParser):
@@ -269,6 +273,62 @@ def test_without_data_in_the_request_the_answer_has_none(client, dl_peer, catalo
     assert "custom" not in item  # the course start needs no target
 
 
+def test_lti1p3platform_links_a_lessons_forum_and_its_launch_opens_the_forum(
+    client, dl_peer, db: Session, app
+):
+    """The real course's catalog: the forum item carries its target and no line item, and
+    the peer's later launch of it (the item's custom parameters) lands on the forum."""
+    content.load(db, CONTENT)
+    db.commit()
+    path, token = landing(_peer_deep_link(client, dl_peer, data={"placement": "forum"}))
+    form = picker(client, f"{path}?kt={token}")
+    forum = "lessons/kundenbeziehungen/forum"
+    assert forum in [value for _, value in form.targets]
+    _, token_value = _jwt_of(answer(client, form, [forum]))
+
+    [item] = dl_peer.validate_answer(token_value, client.get("/lti/jwks").json())
+    assert item["type"] == "ltiResourceLink"
+    assert item["custom"] == {"kurswerk_target": forum}
+    assert "lineItem" not in item
+    assert item["title"] == "Forum: Kundenbeziehungen"
+
+    initiation = dl_peer.login_initiation_url(user_id="l-1")
+    login = client.get(initiation, follow_redirects=False)
+    assert login.status_code == 302, login.text
+    fields = dl_peer.answer_authorisation(
+        login.headers["location"], user_id="l-1", roles=[LEARNER], custom=item["custom"]
+    )
+    launched = client.post(
+        fields["launch_url"],
+        data={"id_token": fields["id_token"], "state": fields["state"]},
+        follow_redirects=False,
+    )
+    where, learner_token = landing(launched)
+    context = context_of(db)
+    slug = "kundenbeziehungen"
+    assert where == app.url_path_for("forum_list", context=str(context.id), slug=slug)
+    page = client.get(where, params={"kt": learner_token})
+    assert page.status_code == 200
+    assert f'href="{where}/new?' in page.text  # the thread list's "new question"
+
+
+@pytest.mark.parametrize(
+    ("locale", "legend"), [("de-DE", "Foren der Lektionen"), ("en-GB", "Lesson forums")]
+)
+def test_the_picker_shows_forums_in_a_group_of_their_own(client, forger, catalog, locale, legend):
+    from lti.service import LinkTarget
+
+    catalog.extra = [LinkTarget("Forum: Einstieg", "", "lessons/einstieg/forum", "forum")]
+    path, token = landing(_forged_deep_link(client, forger, locale=locale))
+    page = client.get(f"{path}?kt={token}")
+    assert page.status_code == 200
+    legends = re.findall(r"<legend>(.*?)</legend>", page.text)
+    assert legends[-1] == legend and len(legends) == 4
+    last_group = page.text.rsplit("<legend>", 1)[1]
+    assert 'value="lessons/einstieg/forum"' in last_group
+    assert "Forum: Einstieg" in last_group
+
+
 # --- the tool's side: forms, people, settings --------------------------------------------
 
 
@@ -335,7 +395,7 @@ def test_without_a_catalog_the_course_start_is_offered(client, sim):
 # -- settings from a forged (but validly signed) request --------------------------------
 
 
-def _forged_deep_link(client, forger: Forger, *, roles=(INSTRUCTOR,), **settings):
+def _forged_deep_link(client, forger: Forger, *, roles=(INSTRUCTOR,), locale="de-DE", **settings):
     login = start_login(client)
     dl_settings = {
         "deep_link_return_url": "https://moodle.example.org/lti/return",
@@ -349,6 +409,7 @@ def _forged_deep_link(client, forger: Forger, *, roles=(INSTRUCTOR,), **settings
         **{
             CLAIM + "message_type": "LtiDeepLinkingRequest",
             CLAIM + "roles": list(roles),
+            CLAIM + "launch_presentation": {"locale": locale, "document_target": "iframe"},
             DL + "deep_linking_settings": {k: v for k, v in dl_settings.items() if v is not None},
         },
     )
@@ -411,7 +472,7 @@ def test_catalog_targets_that_could_leave_the_course_are_not_offered(client, for
     catalog.extra = [
         LinkTarget("Fremd", "", "//evil.example/x", "lesson"),
         LinkTarget("Hoch", "", "../other", "lesson"),
-        LinkTarget("Forum", "", "lessons/einstieg/forum", "forum"),  # not a kind (yet)
+        LinkTarget("Video", "", "lessons/einstieg/video", "video"),  # not a kind
     ]
     path, token = landing(_forged_deep_link(client, forger))
     offered = [value for _, value in picker(client, f"{path}?kt={token}").targets]

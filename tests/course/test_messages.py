@@ -1,0 +1,27 @@
+"""The course's texts (course pages; FAQ, forum and questions) in German and English:
+the same keys, the same placeholders in both languages."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from course.community_messages import MESSAGES as COMMUNITY
+from course.messages import MESSAGES as COURSE
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("catalog", [COURSE, COMMUNITY], ids=["course", "community"])
+def test_german_and_english_have_the_same_keys_and_placeholders(catalog):
+    assert set(catalog["de"]) == set(catalog["en"])
+    differing = [
+        key
+        for key, german in catalog["de"].items()
+        if _placeholders(german) != _placeholders(catalog["en"][key])
+    ]
+    assert differing == []
+    assert all(text.strip() for texts in catalog.values() for text in texts.values())
