@@ -397,3 +397,21 @@ def test_a_roster_of_2000_is_one_page_and_one_grant_without_a_query_per_member(w
         assert len(audit_log(db)) == 1999
     finally:
         sim.server.stop()
+
+
+def test_an_oversized_form_is_refused_unread_and_a_learners_before_its_size(web, sim, db):
+    from uploads.coaching_roster_views import MAX_FORM_BYTES
+
+    ada = Staff(web, sim, db, "ada")
+    package = package_of(db, ada)
+    csrf = ada.csrf()
+    asked = sim.course.requests["memberships"]
+    body = f"csrf_token={csrf}&package={package.id}&" + "member=1&" * (MAX_FORM_BYTES // 9 + 1)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    before = snapshot(db)
+    answer = web.post(ada.path, params={"kt": ada.token}, content=body, headers=headers)
+    assert answer.status_code == 413
+    lena = Staff(web, sim, db, "lena")
+    answer = web.post(lena.path, params={"kt": lena.token}, content=body, headers=headers)
+    assert answer.status_code == 403
+    assert snapshot(db) == before and sim.course.requests["memberships"] == asked
