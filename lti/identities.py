@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -203,7 +203,7 @@ def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
 
 
 @functools.cache
-def _named_user_upsert(dialect: str) -> Any:
+def _named_users_upsert(dialect: str) -> Any:
     """Like the launch's user upsert, but it leaves ``last_launch_at`` alone."""
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_users)
     return insert.on_conflict_do_update(
@@ -212,7 +212,28 @@ def _named_user_upsert(dialect: str) -> Any:
             column: func.coalesce(insert.excluded[column], _users.c[column])
             for column in _OPTIONAL_USER_COLUMNS
         },
-    ).returning(_users.c.id)
+    )
+
+
+@functools.cache
+def _named_user_upsert(dialect: str) -> Any:
+    """The same for one person, with the id back."""
+    return _named_users_upsert(dialect).returning(_users.c.id)
+
+
+def _named_user_row(platform_id: int, claims: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    email = _opt_str(claims.get("email"), 320)
+    return {
+        "platform_id": platform_id,
+        "sub": claims["user_id"],
+        "name": _opt_str(claims.get("name"), 255),
+        "given_name": _opt_str(claims.get("given_name"), 255),
+        "family_name": _opt_str(claims.get("family_name"), 255),
+        "email": email if email and "@" in email else None,
+        "locale": None,
+        "created_at": now,
+        "last_launch_at": now,
+    }
 
 
 def upsert_user(
@@ -221,20 +242,34 @@ def upsert_user(
     """Record a person the platform names without their own launch (the ``for_user`` of a
     submission review): ``user_id`` plus the optional name and email claims."""
     connection = session.connection()
-    email = _opt_str(claims.get("email"), 320)
     return int(
         connection.execute(
-            _named_user_upsert(connection.dialect.name),
-            {
-                "platform_id": platform_id,
-                "sub": claims["user_id"],
-                "name": _opt_str(claims.get("name"), 255),
-                "given_name": _opt_str(claims.get("given_name"), 255),
-                "family_name": _opt_str(claims.get("family_name"), 255),
-                "email": email if email and "@" in email else None,
-                "locale": None,
-                "created_at": now,
-                "last_launch_at": now,
-            },
+            _named_user_upsert(connection.dialect.name), _named_user_row(platform_id, claims, now)
         ).scalar_one()
     )
+
+
+USERS_PER_BATCH = 500
+
+
+def upsert_users(
+    session: Session, *, platform_id: int, people: Sequence[Mapping[str, Any]], now: datetime
+) -> dict[str, int]:
+    """``upsert_user`` for many people at once (a course roster): one upsert and one
+    lookup per ``USERS_PER_BATCH`` people, not a statement per person. Returns the user
+    ids by ``user_id`` (the platform's, the ``sub``); a repeated ``user_id``: last wins."""
+    rows = {str(claims["user_id"]): _named_user_row(platform_id, claims, now) for claims in people}
+    connection = session.connection()
+    statement = _named_users_upsert(connection.dialect.name)
+    subs = list(rows)
+    ids: dict[str, int] = {}
+    for start in range(0, len(subs), USERS_PER_BATCH):
+        batch = subs[start : start + USERS_PER_BATCH]
+        connection.execute(statement, [rows[sub] for sub in batch])
+        found = connection.execute(
+            select(_users.c.sub, _users.c.id).where(
+                _users.c.platform_id == platform_id, _users.c.sub.in_(batch)
+            )
+        )
+        ids.update({sub: int(user_id) for sub, user_id in found})
+    return ids

@@ -87,3 +87,11 @@ def course_members_by_email(session: Session, context_id: int, email: str) -> li
         _members_query(context_id).where(func.lower(PlatformUser.email) == email.strip().lower())
     ).all()
     return [_member(user, membership) for user, membership in rows]
+
+
+def launched_user_ids(session: Session, context_id: int) -> set[int]:
+    """The users who have launched Kurswerk in this course (one query, for a roster of
+    any size: a roster member without a membership has never arrived)."""
+    return set(
+        session.exec(select(Membership.user_id).where(Membership.context_id == context_id)).all()
+    )

@@ -195,6 +195,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.roster.lms_roles": "Rollen im LMS",
         "lti.roster.role": "Rolle in Kurswerk",
         "lti.roster.status": "Status",
+        "lti.roster.coaching_admin": "Coaching-Pakete aus dieser Liste vergeben",
+        "lti.roster.coaching_tutor": "Coaching-Pakete der Teilnehmenden ansehen",
         "lti.roster.not_granted": (
             "Die LMS-Plattform hat Kurswerk den Zugriff auf die Teilnehmendenliste (Names and "
             "Role Provisioning Services) nicht gewährt. Ein LMS-Administrator kann ihn in der "
@@ -450,6 +452,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.roster.lms_roles": "Roles in the LMS",
         "lti.roster.role": "Role in Kurswerk",
         "lti.roster.status": "Status",
+        "lti.roster.coaching_admin": "Grant coaching packages from this list",
+        "lti.roster.coaching_tutor": "See the participants' coaching packages",
         "lti.roster.not_granted": (
             "The LMS platform did not grant Kurswerk access to the participant list (Names and "
             "Role Provisioning Services). An LMS administrator can enable it in the tool "

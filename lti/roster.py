@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from kurswerk.errors import AppError
-from lti.identities import upsert_user
+from lti.identities import upsert_users
 from lti.models import ContextServices, LmsContext, Platform, utcnow
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
 from lti.service_client import (
@@ -73,23 +73,23 @@ def record_members(
     """Make sure every roster member is a known platform user (``lti_user``), also those
     who never launched Kurswerk, so the coaching features can grant them packages.
     Returns ``lti_user.id`` by the platform's user id. Name and email as the roster says
-    (an absent one keeps what a launch stored). Flushes, never commits."""
+    (an absent one keeps what a launch stored). In batches, not a statement per member
+    (a roster may have thousands). Flushes, never commits."""
     context = session.get(LmsContext, context_id)
     if context is None:
         raise ValueError(f"unknown context {context_id}")
-    now = utcnow()
-    ids: dict[str, int] = {}
-    for member in members:
-        ids[member.user_id] = upsert_user(
-            session,
-            platform_id=context.platform_id,
-            claims={
+    return upsert_users(
+        session,
+        platform_id=context.platform_id,
+        people=[
+            {
                 "user_id": member.user_id,
                 "name": member.name,
                 "given_name": member.given_name,
                 "family_name": member.family_name,
                 "email": member.email,
-            },
-            now=now,
-        )
-    return ids
+            }
+            for member in members
+        ],
+        now=utcnow(),
+    )

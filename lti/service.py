@@ -6,7 +6,8 @@ owns the transaction. The rules live in small modules by use case and are gather
 * ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``)
 * ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
 * ``lti.identities``     — what a launch records (user, course, membership)
-* ``lti.members``        — who has launched in a course (``course_members``)
+* ``lti.members``        — who has launched in a course (``course_members``,
+                            ``launched_user_ids``)
 * ``lti.endpoints``      — the service claims of a launch (AGS, NRPS, resource link)
 * ``lti.keys``           — the tool's keys: signing key, rotation, published key set
 * ``lti.ags``            — grades to the LMS, through the outbox (``enqueue_score``...)
@@ -60,7 +61,13 @@ from lti.login_state import (
     save_login_state,
     take_pending_login,
 )
-from lti.members import CourseMember, course_member, course_members, course_members_by_email
+from lti.members import (
+    CourseMember,
+    course_member,
+    course_members,
+    course_members_by_email,
+    launched_user_ids,
+)
 from lti.nrps import Roster, RosterMember
 from lti.registrations import (
     PlatformConfigError,
@@ -120,6 +127,7 @@ __all__ = [
     "grade_feedback_released",
     "grade_submitted",
     "landing_path",
+    "launched_user_ids",
     "list_platforms",
     "lms_call_handler",
     "lms_call_problems",

@@ -12,7 +12,7 @@ from another course (or platform) is simply not found.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -276,6 +276,24 @@ def check_new_grant(
     """Why this grant may not be made (empty: it may). Shared by the form, the CSV
     import and the CLI, so each refuses the same things with the same words."""
     assert course.id is not None and package.id is not None
+    problems = check_package_grant(
+        course=course, package=package, valid_from=valid_from, valid_until=valid_until, on=on
+    )
+    if not problems and open_grants_of(session, course.id, grantee, package.id, on):
+        problems.append(Problem("", "coaching.error.already_granted"))
+    return problems
+
+
+def check_package_grant(
+    *,
+    course: LmsContext,
+    package: CoachingPackage,
+    valid_from: date | None,
+    valid_until: date | None,
+    on: date,
+) -> list[Problem]:
+    """What forbids granting this package in this course with these dates, whoever the
+    person (the part of ``check_new_grant`` a grant to many people checks once)."""
     problems: list[Problem] = []
     if package.platform_id != course.platform_id:
         problems.append(Problem("package", "coaching.error.package_unknown"))
@@ -287,8 +305,6 @@ def check_new_grant(
     if valid_until is not None and valid_until < on:
         problems.append(Problem("valid_until", "coaching.error.until_in_past"))
     check_period(problems, valid_from, valid_until)
-    if not problems and open_grants_of(session, course.id, grantee, package.id, on):
-        problems.append(Problem("", "coaching.error.already_granted"))
     return problems
 
 
@@ -317,31 +333,62 @@ def grant_package(
     if problems:
         conflict = any(p.key == "coaching.error.already_granted" for p in problems)
         raise CoachingRefused(problems, status=409 if conflict else 400)
-    assert course.id is not None and package.id is not None
-    grant = CoachingGrant(
-        package_id=package.id,
-        context_id=course.id,
-        user_id=grantee.user_id,
-        email=grantee.email,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(grant)
-    session.flush()
-    record(
+    [grant] = record_grants(
         session,
         actor,
-        AuditAction.GRANTED,
-        platform_id=course.platform_id,
-        package_id=package.id,
-        grant_id=grant.id,
-        subject=_subject(course, package, grantee),
-        before=None,
-        after=snapshot(grant),
+        course=course,
+        package=package,
+        grantees=[grantee],
+        valid_from=valid_from,
+        valid_until=valid_until,
         source=source,
     )
     return grant
+
+
+def record_grants(
+    session: Session,
+    actor: Actor,
+    *,
+    course: LmsContext,
+    package: CoachingPackage,
+    grantees: Sequence[Grantee],
+    valid_from: date | None,
+    valid_until: date | None,
+    source: str,
+) -> list[CoachingGrant]:
+    """Write the grants and one audit entry each, without checking: the caller has
+    (``grant_package`` for one person, ``coaching_roster`` for many). One flush for all
+    grants, so a course's roster costs a few batched statements, not one per person."""
+    assert course.id is not None and package.id is not None
+    grants = [
+        CoachingGrant(
+            package_id=package.id,
+            context_id=course.id,
+            user_id=grantee.user_id,
+            email=grantee.email,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            created_by_user_id=actor.user_id,
+        )
+        for grantee in grantees
+    ]
+    session.add_all(grants)
+    session.flush()
+    for grant, grantee in zip(grants, grantees, strict=True):
+        record(
+            session,
+            actor,
+            AuditAction.GRANTED,
+            platform_id=course.platform_id,
+            package_id=package.id,
+            grant_id=grant.id,
+            subject=_subject(course, package, grantee),
+            before=None,
+            after=snapshot(grant),
+            source=source,
+        )
+    return grants
 
 
 def _course_and_package(

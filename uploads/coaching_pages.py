@@ -35,12 +35,19 @@ DONE = frozenset(
         "extended",
         "unchanged",
         "imported",
+        "roster_granted",
     }
 )
 
 
 def admin_base(principal: Principal) -> str:
     return f"/c/{principal.context_id}/admin/coaching"
+
+
+def roster_path(principal: Principal) -> str:
+    """The roster page (``coaching_roster_views``): outside ``admin_base``, since tutors
+    see it too."""
+    return f"/c/{principal.context_id}/coaching/roster"
 
 
 def redirect(request: Request, principal: Principal, path: str, **params: str) -> Response:
@@ -63,6 +70,7 @@ def page(
         {
             "fmt": Formatter(principal.locale),
             "admin_base": admin_base(principal),
+            "roster_path": roster_path(principal),
             "done": done if done in DONE else None,
             **context,
         },

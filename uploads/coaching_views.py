@@ -1,8 +1,8 @@
 """Coaching pages: the admins' packages, grants and audit log under
 ``/c/{context}/admin/coaching/...`` (admin role only; an admin sees and changes only their
 own platform's packages and the grants of the course they launched in), the CSV import
-(``coaching_import_views``), and a learner's own coaching status at
-``/c/{context}/coaching``.
+(``coaching_import_views``), the grants from the LMS roster (``coaching_roster_views``,
+tutors see it too), and a learner's own coaching status at ``/c/{context}/coaching``.
 
 Thin: parse, authorise, call the coaching service modules, render. A refused change
 re-renders its form with status 400/409 and every problem next to its field; the
@@ -25,7 +25,7 @@ from kurswerk.usertext import render_markdown
 from lti import service as lti_service
 from uploads import coaching_audit as audit
 from uploads import coaching_grants as grants
-from uploads import coaching_import_views
+from uploads import coaching_import_views, coaching_roster_views
 from uploads import coaching_packages as packages
 from uploads.coaching import (
     Actor,
@@ -49,6 +49,7 @@ from uploads.coaching_pages import (
 
 router = APIRouter()
 router.include_router(coaching_import_views.router)
+router.include_router(coaching_roster_views.router)
 
 # --- Packages ------------------------------------------------------------------------
 

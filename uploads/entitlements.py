@@ -12,6 +12,7 @@ launch binds the grant to their user, so a grant made before they ever arrived w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,6 +76,28 @@ def resolve_email_grants(session: Session, *, user_id: int, context_id: int) -> 
     return len(grants)
 
 
+def current_grant(
+    pairs: Iterable[tuple[CoachingGrant, CoachingPackage]], today: date
+) -> tuple[CoachingGrant, CoachingPackage] | None:
+    """Which of a person's grants counts today: not revoked, the package not archived,
+    today within both validities; of several, an unlimited package, then the largest
+    quota. ``None``: no package today."""
+    valid = [
+        (grant, package)
+        for grant, package in pairs
+        if grant.revoked_at is None
+        and package.archived_at is None
+        and _within(today, grant.valid_from, grant.valid_until)
+        and _within(today, package.valid_from, package.valid_until)
+    ]
+    if not valid:
+        return None
+    return max(
+        valid,
+        key=lambda pair: (pair[1].feedback_quota is None, pair[1].feedback_quota or 0),
+    )
+
+
 def coaching_status(
     session: Session, *, user_id: int, context_id: int, today: date | None = None
 ) -> CoachingStatus:
@@ -91,19 +114,10 @@ def coaching_status(
         )
         .order_by(col(CoachingGrant.id))
     ).all()
-    valid = [
-        (grant, package)
-        for grant, package in rows
-        if _within(today, grant.valid_from, grant.valid_until)
-        and _within(today, package.valid_from, package.valid_until)
-    ]
-    if not valid:
+    current = current_grant(rows, today)
+    if current is None:
         return CoachingStatus(grant=None, package=None)
-    # Prefer an unlimited package, then the largest quota.
-    grant, package = max(
-        valid,
-        key=lambda pair: (pair[1].feedback_quota is None, pair[1].feedback_quota or 0),
-    )
+    grant, package = current
     used = session.exec(
         select(func.count())
         .select_from(Submission)

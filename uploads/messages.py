@@ -8,6 +8,8 @@ Words a learner understands: what is wrong, what to do.
 
 from __future__ import annotations
 
+from uploads.roster_messages import ROSTER_MESSAGES
+
 _RESAVE_DE = (
     " Öffnen Sie das Dokument in Ihrem Programm und speichern oder exportieren Sie es "
     "neu als PDF (zum Beispiel über „Drucken“ → „Als PDF speichern“)."
@@ -895,3 +897,6 @@ COACHING_MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+for _locale, _texts in ROSTER_MESSAGES.items():  # the roster page's texts, kept apart
+    COACHING_MESSAGES[_locale].update(_texts)

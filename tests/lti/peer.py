@@ -8,16 +8,23 @@ signing the id_token with its own key — is the package's own code, not ours.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI
+from fastapi import Request as HttpRequest
+from fastapi.responses import JSONResponse
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request, TRequest
+from lti1p3platform.response import generate_next_link
+from lti1p3platform.service_connector import NamesRoleProvisioningService
 
 
 def new_key_pems() -> tuple[str, str]:
@@ -112,10 +119,12 @@ class Peer:
         locale: str | None = "de-DE",
         custom: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        memberships_url: str | None = None,
     ) -> dict[str, Any]:
-        """Validate our authorisation request and sign the launch, as the platform does.
-        ``extra`` claims go in last (lti1p3platform's ``set_extra_claims``): e.g. the
-        ``message_type`` and ``for_user`` of a submission review request."""
+        """Validate our authorisation request and sign the launch, as the platform does
+        (with the NRPS claim when ``memberships_url`` is given). ``extra`` claims go in
+        last (lti1p3platform's ``set_extra_claims``): e.g. the ``message_type`` and
+        ``for_user`` of a submission review request."""
         launch = PeerMessageLaunch(PeerRequest(authorisation_url), self.conf)
         launch.set_user_data(user_id, roles, full_name=name, email_address=email)
         launch.set_resource_link_claim("resource-1", title="Kurswerk")
@@ -138,6 +147,8 @@ class Peer:
             launch.set_custom_parameters_claim(custom)
         if extra:
             launch.set_extra_claims(extra)
+        if memberships_url:
+            launch.set_nrps(memberships_url)
         return dict(launch.lti_launch())
 
 
@@ -181,3 +192,109 @@ class PeerDeepLinking(Peer):
     def decode_answer(self, jwt_value: str, tool_jwks: dict[str, Any]) -> dict[str, Any]:
         self.registration.set_tool_key_set(tool_jwks)
         return dict(self.conf.tool_validate_and_decode(jwt_value))
+
+
+# --- The peer's token endpoint and roster service (NRPS), served over HTTP -------------
+
+
+class PeerServiceRequest(Request):
+    """A service request as lti1p3platform's services read it. Two things are the
+    adapter's to decide: the platform's page size (a default ``limit``, as platforms page
+    without being asked: lti1p3platform writes a next link only when ``limit`` is set),
+    and numbers in the query as numbers (its page counter adds 1 to ``page``: with the
+    query's string, page 2 would crash)."""
+
+    def __init__(self, request: Any, *, page_size: int) -> None:
+        self._page_size = page_size
+        super().__init__(request)
+
+    def build_metadata(self, request: Any) -> TRequest:
+        query: dict[str, Any] = {"limit": self._page_size}
+        for name, value in request.query_params.items():
+            query[name] = int(value) if name in ("limit", "page") and value.isdigit() else value
+        return {
+            "method": request.method,
+            "form_data": {},
+            "get_data": query,
+            "headers": request.headers,  # case-insensitive: it asks for "Authorization"
+            "content_type": request.headers.get("content-type"),
+            "path": request.url.path,
+            "json": None,
+        }
+
+
+class PeerRoster(NamesRoleProvisioningService):
+    """lti1p3platform's NRPS service over a fixed list of members."""
+
+    def __init__(self, *args: Any, members: list[dict[str, Any]], context: Context, **kw: Any):
+        super().__init__(*args, **kw)
+        self._members = members
+        self._context = context
+
+    def get_member_data_page(
+        self, page: int = 1, limit: int | None = None, role: str | None = None, since=None
+    ) -> dict[str, Any]:
+        size = limit or len(self._members) or 1
+        start = (page - 1) * size
+        return {
+            "content": [dict(m) for m in self._members[start : start + size]],
+            "has_next": start + size < len(self._members),
+        }
+
+    def get_context_by_id(self) -> Context:
+        return self._context
+
+
+def peer_services_app(
+    peer: Peer,
+    *,
+    base_url: str,
+    tool_jwks: dict[str, Any],
+    members: list[dict[str, Any]],
+    page_size: int,
+) -> FastAPI:
+    """A small ASGI app: ``GET /jwks`` (the peer's key set), ``POST /token``
+    (lti1p3platform's client-credentials grant,
+    checking the tool's signed assertion against ``tool_jwks``) and ``GET /memberships``
+    (its NRPS service, ``Link: <…>; rel=next`` written with its own helper, as its Django
+    adapter does). ``hits`` counts the requests by path."""
+    peer.registration.set_tool_key_set(tool_jwks)
+    app = FastAPI()
+    app.state.hits = Counter()
+    context = Context(id="course-7", label="SMS-1", title="Social-Media-Strategie")
+
+    @app.get("/jwks")
+    def jwks() -> dict[str, Any]:
+        return peer.jwks()
+
+    @app.post("/token")
+    async def token(request: HttpRequest) -> JSONResponse:
+        app.state.hits["/token"] += 1
+        form = dict((await request.form()).items())
+        try:
+            return JSONResponse(peer.conf.get_access_token(form))
+        except Exception as exc:  # noqa: BLE001 - the peer's refusal, as an OAuth error
+            return JSONResponse({"error": "invalid_client", "detail": str(exc)}, 400)
+
+    @app.get("/memberships")
+    def memberships(request: HttpRequest) -> JSONResponse:
+        app.state.hits["/memberships"] += 1
+        service = PeerRoster(
+            PeerServiceRequest(request, page_size=page_size),
+            peer.conf,
+            base_url + "/memberships",
+            members=members,
+            context=context,
+        )
+        answer = service.handle_resp(service.handle_get_members)
+        headers = {}
+        if answer.result and answer.result.get("next"):
+            headers["Link"] = generate_next_link(answer.result["next"])
+        return JSONResponse(
+            answer.result or {"error": answer.message},
+            status_code=answer.code,
+            media_type=answer.media_type,
+            headers=headers,
+        )
+
+    return app

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kurswerk.auth import Role
-from uploads import coaching_grants, coaching_packages
+from uploads import coaching_grants, coaching_packages, coaching_roster
 from uploads.coaching import GrantState
 from uploads.coaching_audit import AuditAction
 from uploads.coaching_import import RowAction
@@ -39,7 +39,7 @@ def _dynamic_keys() -> set[str]:
     snapshot_fields = set(coaching_packages.snapshot(CoachingPackage(platform_id=1, name="x")))
     snapshot_fields |= set(coaching_grants.snapshot(CoachingGrant(package_id=1, context_id=1)))
     families = {
-        "coaching.nav": {"packages", "grants", "import", "audit"},
+        "coaching.nav": {"packages", "grants", "roster", "import", "audit"},
         "coaching.done": set(DONE),
         "coaching.action": {a.value for a in AuditAction},
         "coaching.grant_state": {
@@ -47,7 +47,8 @@ def _dynamic_keys() -> set[str]:
         },
         "coaching.field": snapshot_fields,
         "coaching.role": {r.value for r in Role},
-        "coaching.source": {"web", "csv", "cli", "demo"},
+        "coaching.source": {"web", "csv", "cli", "demo", coaching_roster.SOURCE},
+        "coaching.roster.show": set(coaching_roster.Show.CHOICES),
         "coaching.import.action": {RowAction.GRANT, RowAction.EXTEND, RowAction.UNCHANGED},
     }
     return {f"{family}.{name}" for family, names in families.items() for name in names}
