@@ -30,6 +30,7 @@ from kurswerk.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.errors import AppError
 from kurswerk.settings import Settings
 from kurswerk.templating import render, with_query
+from lti import service as lti_service
 from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import SubmissionStatus
@@ -231,6 +232,8 @@ def queue(
         "feedback/review_queue.html",
         {
             "page": page,
+            # Tutors should know when their feedback will not show in the LMS gradebook.
+            "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
             "industries": service.INDUSTRIES,
             "statuses": list(service.StatusFilter),
             "labels": _queue_labels(principal.locale),

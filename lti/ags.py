@@ -35,6 +35,9 @@ from sqlmodel import Session, col, select
 
 from kurswerk.outbox import OutboxMessage, OutboxStatus, enqueue
 from kurswerk.outbox_models import utcnow
+from lti.capabilities import AGS_SCOPES as AGS_SCOPES  # the scopes, named where AGS is
+from lti.capabilities import SCOPE_LINEITEM, SCOPE_SCORE, Missing, services_of
+from lti.capabilities import SCOPE_RESULT_READONLY as SCOPE_RESULT_READONLY
 from lti.models import (
     ContextServices,
     LineItem,
@@ -45,11 +48,7 @@ from lti.models import (
 )
 
 LMS_CALL = "lms_call"
-SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
-SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-AGS_SCOPES = (SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 MAX_COMMENT_CHARS = 4000
 
 SKIP_NO_SCORE_SCOPE = "the platform did not grant the AGS score scope"
@@ -59,6 +58,12 @@ SKIP_CANNOT_CREATE = (
     "no gradebook column for this exercise, and the platform does not let Kurswerk create one "
     "(AGS line item scope not granted)"
 )
+_SKIP_REASONS = {
+    Missing.SCORE_NOT_GRANTED: SKIP_NO_SCORE_SCOPE,
+    Missing.NO_GRADE_SERVICE: SKIP_NO_GRADE_SERVICE,
+    Missing.SCORE_NOT_OFFERED: SKIP_NO_COURSE_SCORE_SCOPE,
+    Missing.COLUMNS_NOT_ALLOWED: SKIP_CANNOT_CREATE,
+}
 
 
 class ActivityProgress(StrEnum):
@@ -102,10 +107,6 @@ class LineItemSpec:
             "resourceId": self.resource_id,
             "tag": self.tag,
         }
-
-
-def _scopes(value: str | None) -> frozenset[str] | None:
-    return None if value is None else frozenset(value.split())
 
 
 def _timestamp(now: datetime) -> str:
@@ -172,25 +173,9 @@ def enqueue_score(
         )
     ).first()
     lineitem_url = (link.lineitem_url if link else None) or known
-    lineitems_url = services.lineitems_url if services else None
-
-    granted = _scopes(platform.granted_scopes)
-    offered = _scopes(services.ags_scopes) if services else None
-    available = set(AGS_SCOPES)
-    if granted is not None:
-        available &= granted
-    if offered is not None:
-        available &= offered
-
-    reason = None
-    if granted is not None and SCOPE_SCORE not in granted:
-        reason = SKIP_NO_SCORE_SCOPE
-    elif services is None or offered is None:
-        reason = SKIP_NO_GRADE_SERVICE
-    elif SCOPE_SCORE not in available:
-        reason = SKIP_NO_COURSE_SCORE_SCOPE
-    elif lineitem_url is None and (lineitems_url is None or SCOPE_LINEITEM not in available):
-        reason = SKIP_CANNOT_CREATE
+    usable = services_of(platform, services)
+    missing = usable.grades or (usable.new_columns if lineitem_url is None else None)
+    reason = _SKIP_REASONS[missing] if missing else None
 
     score: dict[str, Any] = {
         "userId": user.sub,
@@ -209,9 +194,9 @@ def enqueue_score(
         "op": "score",
         "platform_id": platform.id,
         "context_id": context_id,
-        "scopes": sorted(available & {SCOPE_SCORE, SCOPE_LINEITEM}),
+        "scopes": sorted(usable.ags_scopes & {SCOPE_SCORE, SCOPE_LINEITEM}),
         "lineitem_url": lineitem_url,
-        "lineitems_url": lineitems_url,
+        "lineitems_url": usable.lineitems_url,
         "line_item": line_item.as_json(),
         "resource_link_id": link.resource_link_id if link else None,
         "score": score,

@@ -235,6 +235,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.calls.status.skipped": "übersprungen",
         "lti.calls.status.pending": "neuer Versuch folgt",
         "lti.calls.attempts": "{count} Versuch(e)",
+        "lti.services.title": "Was das LMS in diesem Kurs erlaubt",
+        "lti.services.all": (
+            "Bewertungen, neue Spalten im Bewertungsbuch und die Teilnehmerliste stehen zur "
+            "Verfügung."
+        ),
+        "lti.services.missing.score_not_granted": (
+            "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die Plattform "
+            "hat Kurswerk das Recht dazu (AGS-Scope „score“) nicht erteilt. Feedback erreicht "
+            "die Teilnehmenden weiterhin in Kurswerk und per E-Mail. Erteilen Sie den Scope in "
+            "der Tool-Konfiguration des LMS."
+        ),
+        "lti.services.missing.no_grade_service": (
+            "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die Starts aus "
+            "diesem LMS-Kurs bieten keinen Bewertungsdienst an (kein AGS). Feedback erreicht "
+            "die Teilnehmenden weiterhin in Kurswerk und per E-Mail. Aktivieren Sie im LMS "
+            "„Bewertungen und Noten“ für das Tool."
+        ),
+        "lti.services.missing.score_not_offered": (
+            "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Dieser LMS-Kurs "
+            "erlaubt Kurswerk keine Bewertungen (AGS-Scope „score“ fehlt in den Starts). "
+            "Feedback erreicht die Teilnehmenden weiterhin in Kurswerk und per E-Mail."
+        ),
+        "lti.services.missing.columns_not_allowed": (
+            "Kurswerk darf im Bewertungsbuch keine Spalten anlegen: Bewertungen erscheinen nur "
+            "bei Übungen, die als bewertete Aktivität oder per „Inhalt hinzufügen“ im Kurs "
+            "stehen. Erteilen Sie den AGS-Scope „lineitem“, damit jede Übung ihre Spalte erhält."
+        ),
+        "lti.services.missing.roster_not_granted": (
+            "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Plattform hat Kurswerk das "
+            "Recht dazu (NRPS) nicht erteilt. Coaching-Pakete lassen sich weiter einzeln, per "
+            "E-Mail-Adresse oder per CSV vergeben."
+        ),
+        "lti.services.missing.no_roster_service": (
+            "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Starts aus diesem LMS-Kurs "
+            "bieten keinen Namens- und Rollendienst (NRPS) an. Coaching-Pakete lassen sich "
+            "weiter einzeln, per E-Mail-Adresse oder per CSV vergeben."
+        ),
+        "lti.services.queue_note": "Hinweis zum Bewertungsbuch des LMS",
         "lti.register.title": "Kurswerk registrieren",
         "lti.register.done": "Kurswerk ist registriert",
         "lti.register.issuer": "Plattform (Issuer)",
@@ -491,6 +529,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.calls.status.skipped": "skipped",
         "lti.calls.status.pending": "will be retried",
         "lti.calls.attempts": "{count} attempt(s)",
+        "lti.services.title": "What the LMS allows in this course",
+        "lti.services.all": "Grades, new gradebook columns and the roster are available.",
+        "lti.services.missing.score_not_granted": (
+            "Grades are not sent to the LMS gradebook: the platform did not grant Kurswerk the "
+            "right to (AGS scope “score”). Learners still get their feedback in Kurswerk and "
+            "by email. Grant the scope in the LMS's tool configuration."
+        ),
+        "lti.services.missing.no_grade_service": (
+            "Grades are not sent to the LMS gradebook: launches from this LMS course offer no "
+            "grade service (no AGS). Learners still get their feedback in Kurswerk and by "
+            "email. Enable grades for the tool in the LMS."
+        ),
+        "lti.services.missing.score_not_offered": (
+            "Grades are not sent to the LMS gradebook: this LMS course does not let Kurswerk "
+            "post grades (the AGS scope “score” is missing from its launches). Learners still "
+            "get their feedback in Kurswerk and by email."
+        ),
+        "lti.services.missing.columns_not_allowed": (
+            "Kurswerk may not create gradebook columns: grades appear only for exercises "
+            "placed in the course as a graded activity or through “Add content”. Grant the AGS "
+            "scope “lineitem” so that every exercise gets its column."
+        ),
+        "lti.services.missing.roster_not_granted": (
+            "The LMS roster is not available: the platform did not grant Kurswerk the right "
+            "to read it (NRPS). Coaching packages can still be granted one by one, by email "
+            "address or by CSV."
+        ),
+        "lti.services.missing.no_roster_service": (
+            "The LMS roster is not available: launches from this LMS course offer no names "
+            "and roles service (NRPS). Coaching packages can still be granted one by one, by "
+            "email address or by CSV."
+        ),
+        "lti.services.queue_note": "About the LMS gradebook",
         "lti.register.title": "Register Kurswerk",
         "lti.register.done": "Kurswerk is registered",
         "lti.register.issuer": "Platform (issuer)",

@@ -187,4 +187,5 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")
 def lms_calls(request: Request, principal: AdminPrincipal, session: SessionDep) -> HTMLResponse:
     problems = service.lms_call_problems(session, platform_id=principal.platform_id)
-    return render(request, "lti/lms_calls.html", {"problems": problems})
+    services = service.course_services(session, principal.context_id)
+    return render(request, "lti/lms_calls.html", {"problems": problems, "services": services})

@@ -39,6 +39,7 @@ from lti.ags import (
     grade_submitted,
 )
 from lti.ags_delivery import LmsCallHandler
+from lti.capabilities import CourseServices, Missing, course_services
 from lti.deep_linking import CourseStartCatalog, DeepLinkCatalog, LinkTarget
 from lti.endpoints import record_services
 from lti.identities import CLAIM, LaunchIdentity, display_name, landing_path, record_launch
@@ -131,6 +132,9 @@ __all__ = [
     "list_platforms",
     "lms_call_handler",
     "lms_call_problems",
+    "CourseServices",
+    "Missing",
+    "course_services",
     "origin_of",
     "published_keys",
     "purge_expired",

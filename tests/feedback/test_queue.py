@@ -11,7 +11,8 @@ from sqlalchemy import event
 
 from feedback import queue_sql, service
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
-from lti.models import utcnow
+from lti.ags import AGS_SCOPES
+from lti.models import ContextServices, utcnow
 from tests.feedback.conftest import exercise_id, resubmit
 from tests.feedback.helpers import claim, path, text_of
 from uploads.models import SubmissionStatus
@@ -253,7 +254,7 @@ def test_the_list_is_one_query_however_many_rows(web, world, make_submission, ap
             make_submission(world.learner, exercise=exercise, industry=industry)
         make_submission(world.learner2, exercise=exercise)
     many = page_statements()
-    assert few == many == 2  # the filter choices and the page
+    assert few == many == 3  # the filter choices, the page and the LMS course's services
     assert len(ids_in(web.get(path(world.tutor, "/queue") + "&status=all").text)) == 10
 
 
@@ -280,3 +281,25 @@ def test_status_filter_values_are_the_documented_ones():
         "feedback_released",
         "all",
     ]
+
+
+def test_tutors_are_told_when_feedback_will_not_reach_the_lms_gradebook(web, world, db):
+    """The course's launches carry no grade service (no AGS claim): the queue says so."""
+    page = web.get(path(world.tutor, "/queue"))
+    assert page.status_code == 200
+    assert "Hinweis zum Bewertungsbuch des LMS" in page.text
+    assert "bieten keinen Bewertungsdienst an (kein AGS)" in page.text
+
+
+def test_no_gradebook_note_where_grades_reach_the_lms(web, world, db):
+    db.add(
+        ContextServices(
+            context_id=world.context.id,
+            lineitems_url="https://lms.example/api/lineitems",
+            ags_scopes=" ".join(AGS_SCOPES),
+        )
+    )
+    db.commit()
+    page = web.get(path(world.tutor, "/queue"))
+    assert page.status_code == 200
+    assert "Hinweis zum Bewertungsbuch des LMS" not in page.text

@@ -1,0 +1,111 @@
+"""What an LMS course lets Kurswerk do with its services, and why not where it does not.
+
+A platform may grant fewer scopes than Kurswerk asked for (Moodle admins can untick
+them; dynamic registration records what was granted, ``Platform.granted_scopes``), and an
+LMS course's launches may carry no AGS or NRPS claim at all (``ContextServices``). Kurswerk
+then goes on without the service, and says so: this module is the one rule for both the
+grade path (``lti.ags.enqueue_score`` writes a ``skipped`` row with the reason) and the
+note admins and tutors see on their pages.
+
+A registration without recorded scopes (``kurswerk platform add``) is taken at its
+launches' word: only what the course's claims offer counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from lti.models import ContextServices, LmsContext, Platform
+from lti.nrps import SCOPE_MEMBERSHIPS
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+AGS_SCOPES = (SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+
+
+class Missing(StrEnum):
+    """Why a service is unavailable; each has a text ``lti.services.missing.<value>``."""
+
+    SCORE_NOT_GRANTED = "score_not_granted"
+    NO_GRADE_SERVICE = "no_grade_service"
+    SCORE_NOT_OFFERED = "score_not_offered"
+    COLUMNS_NOT_ALLOWED = "columns_not_allowed"
+    ROSTER_NOT_GRANTED = "roster_not_granted"
+    NO_ROSTER_SERVICE = "no_roster_service"
+
+
+@dataclass(frozen=True, slots=True)
+class CourseServices:
+    """The AGS scopes usable in one LMS course, and each service's state."""
+
+    ags_scopes: frozenset[str]  # asked for, granted (where known) and offered by the launches
+    lineitems_url: str | None
+    grades: Missing | None  # None: scores reach the gradebook
+    new_columns: Missing | None  # None: Kurswerk may create a column where none exists
+    roster: Missing | None  # None: the roster can be read
+
+    @property
+    def notes(self) -> list[Missing]:
+        """What an admin or tutor should know, most important first (the columns note
+        only matters while grades flow at all)."""
+        found = [self.grades or self.new_columns, self.roster]
+        return [item for item in found if item is not None]
+
+
+def _scopes(value: str | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value.split())
+
+
+def services_of(platform: Platform, services: ContextServices | None) -> CourseServices:
+    granted = _scopes(platform.granted_scopes)
+    offered = _scopes(services.ags_scopes) if services else None
+    usable = set(AGS_SCOPES)
+    if granted is not None:
+        usable &= granted
+    if offered is not None:
+        usable &= offered
+    lineitems_url = services.lineitems_url if services else None
+
+    grades: Missing | None = None
+    if granted is not None and SCOPE_SCORE not in granted:
+        grades = Missing.SCORE_NOT_GRANTED
+    elif offered is None:
+        grades = Missing.NO_GRADE_SERVICE
+    elif SCOPE_SCORE not in usable:
+        grades = Missing.SCORE_NOT_OFFERED
+    new_columns = None
+    if lineitems_url is None or SCOPE_LINEITEM not in usable:
+        new_columns = Missing.COLUMNS_NOT_ALLOWED
+
+    roster: Missing | None = None
+    if granted is not None and SCOPE_MEMBERSHIPS not in granted:
+        roster = Missing.ROSTER_NOT_GRANTED
+    elif services is None or not services.memberships_url:
+        roster = Missing.NO_ROSTER_SERVICE
+
+    return CourseServices(
+        ags_scopes=frozenset(usable),
+        lineitems_url=lineitems_url,
+        grades=grades,
+        new_columns=new_columns,
+        roster=roster,
+    )
+
+
+def course_services(session: Session, context_id: int) -> CourseServices:
+    """The services of the LMS course ``context_id`` (``lms_context.id``), in one query
+    (the tutor queue shows them on every page)."""
+    row = session.exec(
+        select(Platform, ContextServices)
+        .join(LmsContext, LmsContext.platform_id == Platform.id)  # type: ignore[arg-type]
+        .outerjoin(ContextServices, ContextServices.context_id == LmsContext.id)  # type: ignore[arg-type]
+        .where(LmsContext.id == context_id)
+    ).first()
+    if row is None:
+        raise ValueError(f"unknown context {context_id}")
+    platform, services = row
+    return services_of(platform, services)
