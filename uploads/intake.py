@@ -16,8 +16,10 @@ parsed chunk by chunk with python-multipart's streaming parser, straight from th
 * on any refusal or error (also a client that goes away) the temp file is deleted.
 
 The writes are small (one network chunk each) and go to the page cache, so they are done
-directly on the event loop; the expensive ``fsync`` happens in ``Storage.commit``, which
-the route calls from a worker thread.
+directly on the event loop; the temp file starts handing them to the disk as they arrive
+(``TempFile.write``), and the ``fsync`` in ``Storage.commit``, which the route calls from
+a worker thread, waits only for the rest. The SHA-256 is computed in a thread beside the
+event loop (``uploads.hashing``), so receiving and hashing use two cores.
 
 The file name the browser sends is kept only as display text (:func:`display_name`); it
 is never used as a path - objects are stored under their content hash.
@@ -25,7 +27,6 @@ is never used as a path - objects are stored under their content hash.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
+from uploads.hashing import BackgroundHash
 from uploads.storage import Storage, TempFile
 
 MAX_DISPLAY_NAME = 120
@@ -138,8 +140,10 @@ async def receive_upload(
             received += len(chunk)
             if received > limits.max_body_bytes:
                 raise _too_large(limits, f"body over {limits.max_body_bytes} bytes")
-            intake.feed(chunk)
-        return intake.finish()
+            # The hash keeps views of the chunk until its thread is done with them.
+            intake.feed(chunk if type(chunk) is bytes else bytes(chunk))
+            await intake.hash.step()
+        return intake.finish(await intake.hash.hexdigest())
     except BaseException:
         intake.discard()
         raise
@@ -173,7 +177,7 @@ class _Intake:
         self.parts = 0
         self.ended = False
         self.temp: TempFile | None = None
-        self.hash = hashlib.sha256()
+        self.hash = BackgroundHash()
         self.file_size = 0
         self.file_name: str | None = None
         self.fields: dict[str, str] = {}
@@ -190,7 +194,7 @@ class _Intake:
         except MultipartParseError as exc:
             raise UploadRejected("malformed", reason=str(exc)) from exc
 
-    def finish(self) -> ReceivedUpload:
+    def finish(self, sha256: str) -> ReceivedUpload:
         if not self.ended:
             raise UploadRejected("malformed", reason="body ended before the closing boundary")
         if self.temp is None or (self.file_size == 0 and not self.file_name):
@@ -200,7 +204,7 @@ class _Intake:
         self.temp.file.close()
         return ReceivedUpload(
             temp_path=self.temp.path,
-            sha256=self.hash.hexdigest(),
+            sha256=sha256,
             size=self.file_size,
             display_name=display_name(self.file_name or ""),
             fields=self.fields,
@@ -271,8 +275,8 @@ class _Intake:
             if self.file_size > self.limits.max_file_bytes:
                 raise _too_large(self.limits, f"file over {self.limits.max_file_bytes} bytes")
             view = memoryview(data)[start:end]
-            self.hash.update(view)
-            self.temp.file.write(view)
+            self.hash.add(view)
+            self.temp.write(view)
         elif self.kind is not None:
             if len(self.text) + end - start > self.limits.text_fields[self.kind]:
                 raise UploadRejected("field_too_long", reason=f"field {self.kind}")

@@ -115,6 +115,28 @@ def test_the_file_is_streamed_to_a_temp_file_and_hashed(storage, chunk, content_
     assert temp_files(storage) == [received.temp_path.name]
 
 
+@pytest.mark.parametrize("chunk", [65536, 1_000_003])
+def test_a_large_file_is_stored_and_hashed_exactly_even_from_reused_chunk_buffers(storage, chunk):
+    """9 MiB: many hand-overs to the hashing thread and a start of the disk writeback.
+    The stream hands over one bytearray that it refills after each chunk (as a server
+    could): what the thread hashes later must still be what arrived."""
+    big = b"%PDF-1.7\n" + os.urandom(9 * 1024 * 1024) + b"\n%%EOF\n"
+    data = body(file_part(big))
+
+    async def reused_buffer() -> AsyncIterator[bytearray]:
+        buffer = bytearray()
+        for piece in chunked(data, chunk):
+            buffer[:] = piece
+            yield buffer
+            buffer[:] = b"\xff" * len(buffer)
+
+    limits = IntakeLimits(max_file_bytes=len(big))
+    headers = {"content-type": CONTENT_TYPE, "content-length": str(len(data))}
+    received = asyncio.run(receive_upload(reused_buffer(), headers, storage, limits))
+    assert received.sha256 == hashlib.sha256(big).hexdigest()
+    assert received.temp_path.read_bytes() == big
+
+
 def test_a_file_of_exactly_the_limit_is_accepted(storage):
     data = b"%" * LIMITS.max_file_bytes
     received = receive(storage, body(file_part(data)))
