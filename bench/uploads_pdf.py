@@ -27,9 +27,15 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from uploads.intake import IntakeLimits, receive_upload
-from uploads.pdfcheck import PdfChecker, inspect_pdf
-from uploads.storage import LocalStorage
+# Run as a script, bench/ comes first on sys.path, where bench/uploads.py would stand for
+# the uploads package: the repository root takes its place.
+_BENCH = Path(__file__).resolve().parent
+if sys.path and Path(sys.path[0] or ".").resolve() == _BENCH:
+    sys.path[0] = str(_BENCH.parent)
+
+from uploads.intake import IntakeLimits, receive_upload  # noqa: E402
+from uploads.pdfcheck import PdfChecker, inspect_pdf  # noqa: E402
+from uploads.storage import LocalStorage  # noqa: E402
 
 PAGES = 300
 IMAGE_BYTES = 66_000  # random (incompressible) image data per page: ~20 MB in all
