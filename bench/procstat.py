@@ -16,15 +16,26 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of ``pid``, all its threads, and its live descendants (a
     server's PDF-check workers); resolution 1/``SC_CLK_TCK`` s per process."""
-    total = 0.0
+    return sum(_stat_cpu(f"/proc/{member}/stat") for member in [pid, *descendants(pid)])
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time per thread of ``pid`` and of its live descendants (``"pid/tid"`` keys): the
+    busiest thread bounds how fast a pipeline of threads can go with cores to spare."""
+    found = {}
     for member in [pid, *descendants(pid)]:
-        try:
-            with open(f"/proc/{member}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue  # ended meanwhile
-        total += (int(fields[11]) + int(fields[12])) / _TICKS
-    return total
+        for task in Path(f"/proc/{member}/task").glob("*"):
+            found[f"{member}/{task.name}"] = _stat_cpu(f"{task}/stat")
+    return found
+
+
+def _stat_cpu(path: str) -> float:
+    try:
+        with open(path, encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0  # ended meanwhile
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def descendants(pid: int) -> list[int]:

@@ -59,7 +59,12 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
 else:
     sys.path.insert(0, str(ROOT))
 
-from bench.procstat import cpu_seconds, load_average, memory_kib  # noqa: E402
+from bench.procstat import (  # noqa: E402
+    cpu_seconds,
+    load_average,
+    memory_kib,
+    thread_cpu_seconds,
+)
 from bench.tool import SECRET, free_port, tool_env  # noqa: E402
 from bench.uploads_pdf import PAGES, make_big_pdf, make_sized_pdf  # noqa: E402
 
@@ -197,6 +202,7 @@ def body_parts(path: Path) -> tuple[bytes, bytes]:
 class Sample:
     seconds: float
     server_cpu: float  # the server process, its threads and its PDF-check workers
+    busiest_thread: float  # CPU time of the server's busiest thread
     client_cpu: float  # this process
 
 
@@ -213,7 +219,8 @@ def upload(connection: http.client.HTTPConnection, who: Uploader, path: Path, pi
         }
     )
     head, tail = body_parts(path)
-    server, client, started = cpu_seconds(pid), time.process_time(), time.perf_counter()
+    threads, server = thread_cpu_seconds(pid), cpu_seconds(pid)
+    client, started = time.process_time(), time.perf_counter()
     connection.putrequest(
         "POST", f"/c/{who.context_id}/exercises/{who.exercise_id}/submissions?{query}"
     )
@@ -227,11 +234,10 @@ def upload(connection: http.client.HTTPConnection, who: Uploader, path: Path, pi
     connection.sock.sendall(tail)
     response = connection.getresponse()
     text = response.read()
-    sample = Sample(
-        time.perf_counter() - started,
-        cpu_seconds(pid) - server,
-        time.process_time() - client,
-    )
+    seconds, client = time.perf_counter() - started, time.process_time() - client
+    after = thread_cpu_seconds(pid)
+    busiest = max(after[key] - threads.get(key, 0.0) for key in after)
+    sample = Sample(seconds, cpu_seconds(pid) - server, busiest, client)
     if response.status != 303:
         raise SystemExit(f"upload of {path.name} refused: {response.status}\n{text[:800]!r}")
     return sample
@@ -298,30 +304,30 @@ def bench_uploads(
         mb = path.stat().st_size / MB
         wall = median([s.seconds for s in samples])
         server = median([s.server_cpu for s in samples])
-        client = median([s.client_cpu for s in samples])
+        busiest = median([s.busiest_thread for s in samples])
         print(
             f"  {mb:5.1f} MB  peak RSS {mem['VmHWM'] / 1024:6.1f} MB "
-            f"(+{(mem['VmHWM'] - base['VmHWM']) / 1024:4.1f}), "
-            f"median {wall * 1000:6.1f} ms = {mb / wall:4.0f} MB/s "
-            f"(best {mb / min(s.seconds for s in samples):4.0f}); "
-            f"server CPU {server * 1000:5.0f} ms = {mb / server:4.0f} MB/CPU-s; "
-            f"client CPU {client * 1000:3.0f} ms  [load {load_average()}]"
+            f"(+{(mem['VmHWM'] - base['VmHWM']) / 1024:4.1f}); wall clock median "
+            f"{wall * 1000:6.1f} ms = {mb / wall:4.0f} MB/s "
+            f"(best {mb / min(s.seconds for s in samples):4.0f})  [load {load_average()}]\n"
+            f"           server CPU {server * 1000:4.0f} ms = {mb / server:4.0f} MB/CPU-s, "
+            f"its busiest thread {busiest * 1000:4.0f} ms = {mb / busiest:4.0f} MB/CPU-s; "
+            f"client CPU {median([s.client_cpu for s in samples]) * 1000:3.0f} ms"
         )
     growth = (peaks[SIZES_MB[-1]] - peaks[SIZES_MB[0]]) / 1024
     print(
         f"  memory: peak growth from {SIZES_MB[0]} to {SIZES_MB[-1]} MB: {growth:.1f} MB"
         f"   goal < 10 MB: {verdict(growth < 10)}"
     )
-    size = SIZES_MB[-1]
-    mb = files[size].stat().st_size / MB
     print(
-        f"  throughput at {size} MB (the medians above): wall clock {mb / wall:.0f} MB/s"
+        f"  throughput at {SIZES_MB[-1]} MB (median, wall clock): {mb / wall:.0f} MB/s"
         f"   goal >= 400 MB/s: {verdict(mb / wall >= 400)}"
     )
     print(
-        f"  the same per server CPU-second: {mb / server:.0f} MB/CPU-s"
-        f"   (>= 400 MB/CPU-s: {verdict(mb / server >= 400)} - the wall-clock goal on a"
-        " core of its own)"
+        f"  in CPU time: {mb / server:.0f} MB per server CPU-second (>= 400: "
+        f"{verdict(mb / server >= 400)}; one free core would do 400 MB/s), "
+        f"{mb / busiest:.0f} MB per CPU-second of the busiest thread (>= 400: "
+        f"{verdict(mb / busiest >= 400)}; a free core per thread would)"
     )
 
 
