@@ -12,7 +12,8 @@ their order, and an upload holds at most about two batches in memory, whatever i
 A small upload (below one batch) is written and hashed on the event loop at the end,
 without a thread.
 
-The pieces must not change after :meth:`FileSink.add` (``bytes`` or views of them).
+The pieces must not change after :meth:`FileSink.add` (``bytes`` or views of them). The
+hand-over uses the running asyncio loop (the server's and the test client's).
 """
 
 from __future__ import annotations
