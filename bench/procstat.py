@@ -21,7 +21,7 @@ def cpu_seconds(pid: int) -> float:
 
 def thread_cpu_seconds(pid: int) -> dict[str, float]:
     """CPU time per thread of ``pid`` and of its live descendants (``"pid/tid"`` keys): the
-    busiest thread bounds how fast a pipeline of threads can go with cores to spare."""
+    busiest thread shows how much of a process one core has to do."""
     found = {}
     for member in [pid, *descendants(pid)]:
         for task in Path(f"/proc/{member}/task").glob("*"):

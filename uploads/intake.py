@@ -15,11 +15,13 @@ parsed chunk by chunk with python-multipart's streaming parser, straight from th
   (SHA-256): memory stays flat whatever the size;
 * on any refusal or error (also a client that goes away) the temp file is deleted.
 
-The file's bytes are written (into the page cache) and hashed in a thread beside the
-event loop (``uploads.file_sink``), so receiving and storing use two cores; the temp file
-starts handing them to the disk as they arrive (``TempFile.write``), and the ``fsync`` in
-``Storage.commit``, which the route calls from a worker thread, waits only for the rest.
-Sizes and limits are counted on the event loop, before a byte is handed over.
+The writes are small (one network chunk each) and go to the page cache, so they are done
+directly on the event loop; the temp file starts handing them to the disk as they arrive
+(``TempFile.write``), and the ``fsync`` in ``Storage.commit``, which the route calls from
+a worker thread, waits only for the rest. Hashing and writing stay on the event loop on
+purpose: moved to a thread beside it (tried and measured with ``bench/uploads.py``), the
+upload cost ~10 % more CPU and was received no faster, also with cores to spare - the
+thread has to win the GIL back after each piece while the loop runs Python.
 
 The file name the browser sends is kept only as display text (:func:`display_name`); it
 is never used as a path - objects are stored under their content hash.
@@ -27,6 +29,7 @@ is never used as a path - objects are stored under their content hash.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -37,8 +40,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
-from uploads.file_sink import FileSink
-from uploads.storage import Storage
+from uploads.storage import Storage, TempFile
 
 MAX_DISPLAY_NAME = 120
 FALLBACK_DISPLAY_NAME = "dokument.pdf"
@@ -140,11 +142,8 @@ async def receive_upload(
             received += len(chunk)
             if received > limits.max_body_bytes:
                 raise _too_large(limits, f"body over {limits.max_body_bytes} bytes")
-            # The file sink keeps views of the chunk until its thread is done with them.
-            intake.feed(chunk if type(chunk) is bytes else bytes(chunk))
-            if intake.sink is not None:
-                await intake.sink.step()
-        return await intake.finish()
+            intake.feed(chunk)
+        return intake.finish()
     except BaseException:
         intake.discard()
         raise
@@ -177,7 +176,8 @@ class _Intake:
         )
         self.parts = 0
         self.ended = False
-        self.sink: FileSink | None = None
+        self.temp: TempFile | None = None
+        self.hash = hashlib.sha256()
         self.file_size = 0
         self.file_name: str | None = None
         self.fields: dict[str, str] = {}
@@ -194,27 +194,27 @@ class _Intake:
         except MultipartParseError as exc:
             raise UploadRejected("malformed", reason=str(exc)) from exc
 
-    async def finish(self) -> ReceivedUpload:
+    def finish(self) -> ReceivedUpload:
         if not self.ended:
             raise UploadRejected("malformed", reason="body ended before the closing boundary")
-        if self.sink is None or (self.file_size == 0 and not self.file_name):
+        if self.temp is None or (self.file_size == 0 and not self.file_name):
             raise UploadRejected("no_file")
         if self.file_size == 0:
             raise UploadRejected("empty_file")
-        sha256 = await self.sink.close()
+        self.temp.file.close()
         return ReceivedUpload(
-            temp_path=self.sink.temp.path,
-            sha256=sha256,
+            temp_path=self.temp.path,
+            sha256=self.hash.hexdigest(),
             size=self.file_size,
             display_name=display_name(self.file_name or ""),
             fields=self.fields,
         )
 
     def discard(self) -> None:
-        if self.sink is not None:
-            self.sink.discard()
-            self.storage.delete_temp(self.sink.temp.path)
-            self.sink = None
+        if self.temp is not None:
+            self.temp.file.close()
+            self.storage.delete_temp(self.temp.path)
+            self.temp = None
 
     # -- callbacks (python-multipart calls them from ``write``) ----------------------------
 
@@ -259,22 +259,24 @@ class _Intake:
             raise UploadRejected("unexpected_field", reason=f"field {field_name[:40]!r}")
 
     def _begin_file(self, field_name: str, raw_name: bytes) -> None:
-        if self.sink is not None:
+        if self.temp is not None:
             raise UploadRejected("multiple_files")
         if field_name != self.limits.file_field:
             raise UploadRejected("unexpected_field", reason=f"file in {field_name[:40]!r}")
         # Browsers send the name as UTF-8 bytes; the parser handed them over as latin-1.
         self.file_name = raw_name.decode("utf-8", errors="replace")
-        self.sink = FileSink(self.storage.put_temp())
+        self.temp = self.storage.put_temp()
         self.kind = "file"
 
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.kind == "file":
-            assert self.sink is not None
+            assert self.temp is not None
             self.file_size += end - start
             if self.file_size > self.limits.max_file_bytes:
                 raise _too_large(self.limits, f"file over {self.limits.max_file_bytes} bytes")
-            self.sink.add(memoryview(data)[start:end])
+            view = memoryview(data)[start:end]
+            self.hash.update(view)
+            self.temp.write(view)
         elif self.kind is not None:
             if len(self.text) + end - start > self.limits.text_fields[self.kind]:
                 raise UploadRejected("field_too_long", reason=f"field {self.kind}")

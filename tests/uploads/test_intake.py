@@ -117,9 +117,9 @@ def test_the_file_is_streamed_to_a_temp_file_and_hashed(storage, chunk, content_
 
 @pytest.mark.parametrize("chunk", [65536, 1_000_003])
 def test_a_large_file_is_stored_and_hashed_exactly_even_from_reused_chunk_buffers(storage, chunk):
-    """9 MiB: many hand-overs to the writing and hashing thread and a start of the disk writeback.
-    The stream hands over one bytearray that it refills after each chunk (as a server
-    could): what the thread hashes later must still be what arrived."""
+    """9 MiB, past a start of the disk writeback. The stream hands over one bytearray that
+    it refills after each chunk (as a server could): what is stored and hashed must be
+    what arrived."""
     big = b"%PDF-1.7\n" + os.urandom(9 * 1024 * 1024) + b"\n%%EOF\n"
     data = body(file_part(big))
 
@@ -328,8 +328,8 @@ def test_a_client_that_goes_away_leaves_no_temp_file(storage):
     assert temp_files(storage) == []
 
 
-def test_a_client_that_goes_away_while_the_file_thread_writes_leaves_no_temp_file(storage):
-    """9 MiB, gone after 5 MiB: batches are in the writing thread when the body breaks."""
+def test_a_client_that_goes_away_in_the_middle_of_a_large_file_leaves_no_temp_file(storage):
+    """9 MiB, gone after 5 MiB."""
     big = os.urandom(9 * 1024 * 1024)
     data = body(file_part(big))
     stream = FakeStream(chunked(data, 65536), fail_after=5 * 1024 * 1024)
@@ -340,7 +340,7 @@ def test_a_client_that_goes_away_while_the_file_thread_writes_leaves_no_temp_fil
 
 
 def test_a_failed_write_is_raised_and_leaves_no_temp_file(storage, monkeypatch):
-    """The disk fills up in the middle of a large file (the write happens in a thread)."""
+    """The disk fills up in the middle of a large file."""
     written = []
     real_write = TempFile.write
 
