@@ -146,14 +146,14 @@ class LocalStorage:
         key = key_for(sha256)
         temp_path = self._own_temp(temp_path)
         target = self.root / key
+        if target.exists():  # committed (fsynced) before: these bytes need no fsync
+            self.delete_temp(temp_path)
+            return key
         fd = os.open(temp_path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if target.exists():
-            self.delete_temp(temp_path)
-            return key
         self._make_dirs(target.parent)
         os.replace(temp_path, target)  # same content if a concurrent commit won the race
         _fsync_dir(target.parent)

@@ -165,3 +165,20 @@ def test_a_temp_file_hands_each_written_range_to_the_disk_once(storage, monkeypa
     key = storage.commit(temp.path, hashlib.sha256(data).hexdigest())
     with storage.open(key) as stored:
         assert stored.read() == data
+
+
+def test_bytes_stored_before_are_not_fsynced_again(storage, monkeypatch):
+    """A second upload of the same bytes only drops its temp file: the object is durable."""
+    storage.commit(staged(storage), SHA)
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    second_temp = staged(storage)
+    assert storage.commit(second_temp, SHA) == key_for(SHA)
+    assert synced == []
+    assert not second_temp.exists()
