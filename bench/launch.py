@@ -37,15 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import run_load, summarise  # noqa: E402
+from bench.tool import SECRET, free_port, tool_env  # noqa: E402
 
-SECRET = "bench-secret-key-0123456789-0123456789-abcdef"
 LESSON = "kundenbeziehungen"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- the servers, each started as `python bench/launch.py --serve KIND` -----------------
@@ -223,17 +217,7 @@ def main() -> None:
     database_url = os.environ.get("KURSWERK_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
     tool_port, simulator_port, floor_port = free_port(), free_port(), free_port()
     tool, simulator = f"http://127.0.0.1:{tool_port}", f"http://localhost:{simulator_port}"
-    env = {
-        **os.environ,
-        "KURSWERK_ENV": "dev",
-        "KURSWERK_DATABASE_URL": database_url,
-        "KURSWERK_BASE_URL": tool,
-        "KURSWERK_SECRET_KEY": SECRET,
-        "KURSWERK_STORAGE_URL": f"file://{workdir / 'storage'}",
-        "KURSWERK_LOG_LEVEL": "WARNING",
-        "BENCH_TOOL_PORT": str(tool_port),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = tool_env(database_url, tool, workdir, BENCH_TOOL_PORT=str(tool_port))
     settings = Settings(env="dev", database_url=database_url, base_url=tool, secret_key=SECRET)  # type: ignore[arg-type]
     prepare(
         settings,

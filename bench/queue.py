@@ -45,6 +45,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -294,12 +295,29 @@ def load_average() -> str:
         return "n/a"
 
 
+@dataclass(frozen=True)
+class QueueTiming:
+    """Server time of one scenario's requests, in ms."""
+
+    p50: float
+    p99: float
+    max: float
+    cpu: float  # the app's own CPU time per request
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args(argv)
+    measure(args.submissions, args.requests)
+    return 0
 
+
+def measure(submissions: int, requests: int, *, plans: bool = True) -> dict[str, QueueTiming]:
+    """Build the database (as ``KURSWERK_DATABASE_URL`` asks, see above), print and return
+    the timings per scenario; ``bench/uploads.py`` calls this too."""
+    timings: dict[str, QueueTiming] = {}
     url, cleanup = prepare_database(os.environ.get("KURSWERK_DATABASE_URL"))
     try:
         backend = make_url(url).get_backend_name()
@@ -307,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         migrations.upgrade(url)
         engine = make_engine(url)
-        context_id, tutor_id = fill(engine, args.submissions)
+        context_id, tutor_id = fill(engine, submissions)
         with new_session(engine) as session:
             last_exercise = (
                 session.exec(select(Exercise.id).order_by(Exercise.id.desc())).scalars().first()
@@ -324,16 +342,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         with new_session(engine) as session:
             exercise = session.exec(select(Exercise.id).order_by(Exercise.id)).scalars().first()
-        print("plan of the default page's query (open submissions, first page):")
-        print(plan(engine, context_id, feedback_service.QueueFilters()))
-        print("plan of a filtered page (open, one exercise, one industry):")
-        print(
-            plan(
-                engine,
-                context_id,
-                feedback_service.QueueFilters(exercise=exercise, industry="retail"),
+        if plans:
+            print("plan of the default page's query (open submissions, first page):")
+            print(plan(engine, context_id, feedback_service.QueueFilters()))
+            print("plan of a filtered page (open, one exercise, one industry):")
+            print(
+                plan(
+                    engine,
+                    context_id,
+                    feedback_service.QueueFilters(exercise=exercise, industry="retail"),
+                )
             )
-        )
 
         settings = Settings(
             env="test",
@@ -378,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
                 "all statuses": f"{base}&status=all",
             }
             print(
-                f"\nserver time of GET /c/{{context}}/queue, {args.requests} requests each "
+                f"\nserver time of GET /c/{{context}}/queue, {requests} requests each "
                 f"({os.cpu_count()} CPUs, load average before: {load_average()}):"
             )
             for label, path in scenarios.items():
@@ -388,21 +407,24 @@ def main(argv: list[str] | None = None) -> int:
                 # The test client runs in this thread, the app in others: the process's CPU
                 # time minus this thread's is the app's (event loop and threadpool).
                 cpu, own = time.process_time(), time.thread_time()
-                for _ in range(args.requests):
+                for _ in range(requests):
                     client.get(path)
                 app_cpu = (time.process_time() - cpu) - (time.thread_time() - own)
-                cpu_ms = app_cpu * 1000 / args.requests
+                cpu_ms = app_cpu * 1000 / requests
                 samples = list(timer.samples)
+                timing = QueueTiming(
+                    statistics.median(samples), percentile(samples, 99), max(samples), cpu_ms
+                )
+                timings[label] = timing
                 print(
-                    f"  {label:<32} p50 {statistics.median(samples):6.2f} ms"
-                    f"   p99 {percentile(samples, 99):6.2f} ms   max {max(samples):6.2f} ms"
-                    f"   cpu {cpu_ms:5.2f} ms"
+                    f"  {label:<32} p50 {timing.p50:6.2f} ms   p99 {timing.p99:6.2f} ms"
+                    f"   max {timing.max:6.2f} ms   cpu {timing.cpu:5.2f} ms"
                 )
         app.state.engine.dispose()
         engine.dispose()
     finally:
         cleanup()
-    return 0
+    return timings
 
 
 if __name__ == "__main__":

@@ -75,6 +75,26 @@ def make_big_pdf(path: Path) -> None:
     pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
+def make_sized_pdf(path: Path, megabytes: float, pages: int = 20) -> None:
+    """``pages`` pages, each with one image of random (incompressible) bytes: ~``megabytes``."""
+    image_bytes = int(megabytes * 1024 * 1024) // pages
+    pdf = pikepdf.new()
+    for number in range(pages):
+        image = pikepdf.Stream(pdf, os.urandom(image_bytes))
+        image.Type, image.Subtype = Name.XObject, Name.Image
+        image.Width, image.Height = 1000, image_bytes // 3000
+        image.ColorSpace, image.BitsPerComponent = Name.DeviceRGB, 8
+        content = pikepdf.Stream(pdf, b"q 595 0 0 842 0 0 cm /Im0 Do Q BT (%d) Tj ET" % number)
+        page = Dictionary(
+            Type=Name.Page,
+            MediaBox=[0, 0, 595, 842],
+            Contents=pdf.make_indirect(content),
+            Resources=Dictionary(XObject=Dictionary(Im0=image)),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+
+
 def timed(function, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):

