@@ -2,7 +2,7 @@
 
 ``kurswerk worker`` runs ``run_worker`` in the foreground; ``kurswerk demo`` runs the same
 loop on a thread with ``start_background_worker(settings)`` and ``.stop()`` at exit. The
-rules of claiming, retrying and leases live in ``kurswerk.outbox``.
+rules of claiming, retrying and leases live in ``kurswerk.outbox_delivery``.
 
 Handlers are plain callables keyed by the row's ``kind``: ``email`` is here; the LMS
 service calls (AGS scores) add ``lms_call`` by passing their own mapping (or extending

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     smtp_url: str = "smtp://127.0.0.1:8025"
     mail_from: str = "Kurswerk <kurswerk@localhost>"
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
-    # Outbox delivery (kurswerk.outbox): a failed attempt waits base * 2**(n-1) seconds,
+    # Outbox delivery (kurswerk.outbox_delivery): a failed attempt waits base * 2**(n-1) seconds,
     # capped, with jitter; after max attempts the row is marked failed. The lease is how
     # long a claimed row belongs to one worker before another may take it over (a worker
     # killed mid-delivery); it must outlast one SMTP conversation.

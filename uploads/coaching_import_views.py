@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -25,11 +25,10 @@ from uploads.coaching_pages import (
     redirect,
     refused_rollback,
 )
+from uploads.coaching_router import router
 from uploads.errors import UploadRejected
 from uploads.intake import IntakeLimits, receive_upload
 from uploads.storage import storage_from_settings
-
-router = APIRouter()
 
 # The preview's multipart body: one file, the CSRF token rides in the query string.
 _CSV_LIMITS = IntakeLimits(max_file_bytes=csv_import.MAX_CSV_BYTES, text_fields={}, max_parts=2)

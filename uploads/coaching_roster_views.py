@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -27,8 +27,7 @@ from lti.models import LmsContext
 from uploads import coaching_roster as bulk
 from uploads.coaching import Actor, CoachingRefused, Problem, coaching_offers
 from uploads.coaching_pages import AdminPrincipal, own_course, page, redirect, roster_path
-
-router = APIRouter()
+from uploads.coaching_router import router
 
 ROSTER = "/c/{context}/coaching/roster"
 StaffPrincipal = Annotated[Principal, require_role(Role.TUTOR)]

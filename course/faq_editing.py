@@ -1,0 +1,169 @@
+"""Tutors' edits of an LMS course's FAQ: new entries, changes, deleting, handing a file
+entry back to the content files, and promoting a forum answer to an entry. Tutors and
+admins only; a file entry changed or deleted here is the tool's from then on (the
+ownership rule is in ``course.faq_models``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from course.faq_index import reindex_entry
+from course.faq_models import FaqEntry, utcnow
+from course.faq_reading import get_entry
+from course.forum_models import row_id
+from course.forum_rules import MAX_TITLE, Limits, clean_text, require_moderator
+from course.forum_service import get_post, lesson_for
+from course.models import Lesson
+from kurswerk.auth import Principal
+from kurswerk.errors import NotFound
+
+MAX_QUESTION = 300
+
+
+def _clean(question: str, answer: str, limits: Limits) -> tuple[str, str]:
+    clean_q = clean_text(" ".join((question or "").split()), field="question", limit=MAX_QUESTION)
+    clean_a = clean_text(answer, field="answer", limit=limits.max_post_chars)
+    return clean_q, clean_a
+
+
+def _next_position(session: Session, lesson_id: int) -> int:
+    top = session.exec(select(func.max(FaqEntry.position)).where(FaqEntry.lesson_id == lesson_id))
+    return int(top.one() or 0) + 10
+
+
+def create_entry(
+    session: Session,
+    principal: Principal,
+    slug: str,
+    *,
+    question: str,
+    answer: str,
+    position: int | None,
+    limits: Limits,
+    origin: str = "tool",
+    thread_id: int | None = None,
+    question_id: int | None = None,
+    now: datetime | None = None,
+) -> FaqEntry:
+    """A new entry of this LMS course's FAQ for the lesson (tutors and admins)."""
+    require_moderator(principal)
+    now = now or utcnow()
+    clean_q, clean_a = _clean(question, answer, limits)
+    _, lesson = lesson_for(session, principal, slug)
+    entry = FaqEntry(
+        lesson_id=row_id(lesson.id),
+        context_id=principal.context_id,
+        origin=origin,
+        question=clean_q,
+        answer=clean_a,
+        position=position if position is not None else _next_position(session, row_id(lesson.id)),
+        thread_id=thread_id,
+        question_id=question_id,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    reindex_entry(session, entry)
+    return entry
+
+
+def update_entry(
+    session: Session,
+    principal: Principal,
+    entry_id: int,
+    *,
+    question: str,
+    answer: str,
+    position: int | None,
+    limits: Limits,
+    now: datetime | None = None,
+) -> FaqEntry:
+    """Change an entry. A file entry changed here is the tool's from now on."""
+    require_moderator(principal)
+    now = now or utcnow()
+    entry = get_entry(session, principal, entry_id)
+    clean_q, clean_a = _clean(question, answer, limits)
+    changed = (clean_q, clean_a) != (entry.question, entry.answer)
+    entry.question, entry.answer = clean_q, clean_a
+    if position is not None and position != entry.position:
+        entry.position = position
+        changed = True
+    if changed:
+        entry.updated_at = now
+        entry.edited_by = principal.user_id
+        if entry.source_key is not None:
+            entry.edited_in_tool_at = now
+    session.flush()
+    reindex_entry(session, entry)
+    return entry
+
+
+def delete_entry(
+    session: Session, principal: Principal, entry_id: int, now: datetime | None = None
+) -> FaqEntry:
+    """Take an entry out of the FAQ. A file entry deleted here stays deleted on the next
+    load (it counts as an edit in the tool) until someone restores the file version."""
+    require_moderator(principal)
+    now = now or utcnow()
+    entry = get_entry(session, principal, entry_id)
+    entry.deleted_at = now
+    entry.edited_by = principal.user_id
+    if entry.source_key is not None:
+        entry.edited_in_tool_at = now
+    session.flush()
+    reindex_entry(session, entry)
+    return entry
+
+
+def revert_to_file(
+    session: Session, principal: Principal, entry_id: int, now: datetime | None = None
+) -> FaqEntry:
+    """Hand a file entry back to the content files: the file's text, at once."""
+    require_moderator(principal)
+    entry = get_entry(session, principal, entry_id, deleted=True)
+    if entry.source_key is None or entry.file_question is None:
+        raise NotFound("faq.not_from_file", 400, reason=f"entry {entry_id} has no file version")
+    entry.question, entry.answer = entry.file_question, entry.file_answer or ""
+    entry.edited_in_tool_at = None
+    entry.deleted_at = None
+    entry.updated_at = now or utcnow()
+    session.flush()
+    reindex_entry(session, entry)
+    return entry
+
+
+def promote_post(
+    session: Session, principal: Principal, post_id: int, *, limits: Limits
+) -> tuple[FaqEntry, bool]:
+    """One step from a forum answer to an FAQ entry of this LMS course: the thread's title
+    is the question, the post the answer, and the entry links the thread. Names are not
+    copied. Returns the entry and whether it is new (a thread is promoted once)."""
+    require_moderator(principal)
+    post, thread = get_post(session, principal, post_id)
+    if post.hidden_at is not None:
+        raise NotFound("forum.post_not_found", reason="hidden posts are not promoted")
+    existing = session.exec(
+        select(FaqEntry).where(FaqEntry.thread_id == thread.id, col(FaqEntry.deleted_at).is_(None))
+    ).first()
+    if existing is not None:
+        return existing, False
+    lesson = session.get(Lesson, thread.lesson_id)
+    assert lesson is not None
+    entry = create_entry(
+        session,
+        principal,
+        lesson.slug,
+        question=thread.title[:MAX_TITLE],
+        answer=post.body,
+        position=None,
+        limits=limits,
+        origin="forum",
+        thread_id=thread.id,
+    )
+    return entry, True

@@ -1,0 +1,234 @@
+"""Reading the FAQ of a lesson: its entries in order or the ones a search finds (German
+word forms; entries holding only some of the words when none holds them all), one entry
+as the principal's LMS course shows it, and entries suggested while a question is typed.
+Tutors also see the file entries deleted in the tool, to restore them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from course.binding import active_course
+from course.faq_models import FaqEntry
+from course.forum_models import ForumThread, row_id
+from course.forum_rules import is_moderator
+from course.forum_search import (
+    CANDIDATES,
+    FAQ,
+    SHARED_SCOPE,
+    query_terms,
+    rank_by_title,
+    search,
+    suggest_threshold,
+)
+from course.forum_service import lesson_for
+from course.forum_views import LessonRef, Suggestion
+from course.models import Lesson
+from kurswerk.auth import Principal
+from kurswerk.errors import NotFound
+from kurswerk.usertext import plain_text, render_markdown
+
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class FaqEntryView:
+    id: int
+    question: str
+    answer_html: Markup
+    origin: str
+    quote_anchor: str | None
+    quote_section: str
+    thread_id: int | None
+    shared: bool
+    """Course content (from the files): shown in every LMS course of the course."""
+    edited_in_tool: bool
+    file_differs: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class FaqPage:
+    course_title: str
+    lesson: LessonRef
+    entries: tuple[FaqEntryView, ...]
+    query: str = ""
+    partial: bool = False
+    """No entry holds every word searched for; these hold some."""
+    moderator: bool = False
+    removed: tuple[FaqEntryView, ...] = ()
+    """File entries deleted in the tool (tutors can restore the file version)."""
+
+
+def _visible(principal: Principal) -> Any:
+    return (
+        col(FaqEntry.deleted_at).is_(None),
+        col(FaqEntry.archived_at).is_(None),
+        or_(col(FaqEntry.context_id).is_(None), col(FaqEntry.context_id) == principal.context_id),
+    )
+
+
+def _view(entry: FaqEntry, threads: set[int]) -> FaqEntryView:
+    differs = entry.file_question is not None and (
+        entry.file_question != entry.question or (entry.file_answer or "") != entry.answer
+    )
+    return FaqEntryView(
+        id=row_id(entry.id),
+        question=entry.question,
+        answer_html=render_markdown(entry.answer),
+        origin=entry.origin,
+        quote_anchor=entry.quote_anchor if entry.edited_in_tool_at is None else None,
+        quote_section=entry.quote_section,
+        thread_id=entry.thread_id if entry.thread_id in threads else None,
+        shared=entry.context_id is None,
+        edited_in_tool=entry.edited_in_tool_at is not None,
+        file_differs=entry.source_key is not None and differs,
+        position=entry.position,
+    )
+
+
+def _open_threads(session: Session, principal: Principal, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(ForumThread.id).where(
+        col(ForumThread.id).in_(ids),
+        ForumThread.context_id == principal.context_id,
+        col(ForumThread.deleted_at).is_(None),
+    )
+    if not is_moderator(principal):
+        query = query.where(col(ForumThread.hidden_at).is_(None))
+    return {int(i) for i in session.exec(query).all() if i is not None}
+
+
+def faq_page(session: Session, principal: Principal, slug: str, query: str = "") -> FaqPage:
+    """The lesson's FAQ in order, or the entries matching ``query`` (German word forms)."""
+    course, lesson = lesson_for(session, principal, slug)
+    query = " ".join(query.split())[:200]
+    partial = False
+    if query:
+        terms = query_terms(query)
+        scopes = [SHARED_SCOPE, principal.context_id]
+        hits, _ = search(
+            session, FAQ, terms, scopes=scopes, lesson_id=lesson.id, limit=SEARCH_LIMIT
+        )
+        if not hits and len(terms) > 1:
+            partial = True
+            hits, _ = search(
+                session,
+                FAQ,
+                terms,
+                scopes=scopes,
+                lesson_id=lesson.id,
+                min_match=math.ceil(len(terms) / 2),
+                limit=SEARCH_LIMIT,
+            )
+        order = {hit.doc_id: index for index, hit in enumerate(hits)}
+        rows = (
+            session.exec(
+                select(FaqEntry).where(col(FaqEntry.id).in_(list(order)), *_visible(principal))
+            ).all()
+            if order
+            else []
+        )
+        entries = sorted(rows, key=lambda e: order[row_id(e.id)])
+    else:
+        entries = list(
+            session.exec(
+                select(FaqEntry)
+                .where(FaqEntry.lesson_id == lesson.id, *_visible(principal))
+                .order_by(col(FaqEntry.position), col(FaqEntry.id))
+            ).all()
+        )
+    threads = _open_threads(session, principal, {e.thread_id for e in entries if e.thread_id})
+    removed: list[FaqEntry] = []
+    if is_moderator(principal) and not query:
+        removed = list(
+            session.exec(
+                select(FaqEntry)
+                .where(
+                    FaqEntry.lesson_id == lesson.id,
+                    col(FaqEntry.deleted_at).is_not(None),
+                    col(FaqEntry.source_key).is_not(None),
+                    col(FaqEntry.archived_at).is_(None),
+                )
+                .order_by(col(FaqEntry.position))
+            ).all()
+        )
+    return FaqPage(
+        course_title=course.title,
+        lesson=LessonRef(lesson.slug, lesson.title, course.language),
+        entries=tuple(_view(e, threads) for e in entries),
+        query=query,
+        partial=partial,
+        moderator=is_moderator(principal),
+        removed=tuple(_view(e, set()) for e in removed),
+    )
+
+
+def get_entry(
+    session: Session, principal: Principal, entry_id: int, *, deleted: bool = False
+) -> FaqEntry:
+    """An entry the principal's LMS course shows (of its course, shared or its own);
+    with ``deleted``, also one deleted in the tool."""
+    entry = session.get(FaqEntry, entry_id)
+    course = active_course(session, principal.context_id)
+    lesson = session.get(Lesson, entry.lesson_id) if entry else None
+    if (
+        entry is None
+        or lesson is None
+        or lesson.course_id != course.id
+        or (entry.deleted_at is not None and not deleted)
+        or entry.archived_at is not None
+        or (entry.context_id is not None and entry.context_id != principal.context_id)
+    ):
+        raise NotFound("faq.entry_not_found", reason=f"no FAQ entry {entry_id} here")
+    return entry
+
+
+def entry_lesson(session: Session, entry: FaqEntry) -> Lesson:
+    lesson = session.get(Lesson, entry.lesson_id)
+    assert lesson is not None
+    return lesson
+
+
+def suggest(
+    session: Session, principal: Principal, lesson_id: int, terms: list[str], limit: int = 3
+) -> list[Suggestion]:
+    """FAQ entries sharing words with what is typed so far, best first."""
+    if not terms:
+        return []
+    hits, _ = search(
+        session,
+        FAQ,
+        terms,
+        scopes=[SHARED_SCOPE, principal.context_id],
+        lesson_id=lesson_id,
+        min_match=suggest_threshold(terms),
+        limit=CANDIDATES,
+    )
+    if not hits:
+        return []
+    rows = {
+        row_id(e.id): e
+        for e in session.exec(
+            select(FaqEntry).where(
+                col(FaqEntry.id).in_([h.doc_id for h in hits]), *_visible(principal)
+            )
+        ).all()
+    }
+    ranked = rank_by_title(hits, {i: e.question for i, e in rows.items()}, terms)[:limit]
+    return [
+        Suggestion("faq", i, rows[i].question, _excerpt(rows[i].answer), answered=True)
+        for i in ranked
+    ]
+
+
+def _excerpt(markdown: str, limit: int = 220) -> str:
+    text = " ".join(plain_text(markdown).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
