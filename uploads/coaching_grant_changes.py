@@ -197,22 +197,23 @@ def _course_and_package(
     return course, package
 
 
-def revoke_grant(
-    session: Session, actor: Actor, grant: CoachingGrant, *, source: str = "web"
-) -> bool:
-    """End a grant now (kept for the record); False when it was revoked already."""
-    if grant.revoked_at is not None:
-        return False
-    course, package = _course_and_package(session, grant)
-    before = snapshot(grant)
-    grant.revoked_at = utcnow()
-    grant.updated_at = utcnow()
+def _save_and_record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    grant: CoachingGrant,
+    before: dict[str, Any],
+    *,
+    source: str,
+) -> None:
+    """Write a changed grant and its audit entry (the grant as it was and as it is now)."""
     session.add(grant)
     session.flush()
+    course, package = _course_and_package(session, grant)
     record(
         session,
         actor,
-        AuditAction.REVOKED,
+        action,
         platform_id=course.platform_id,
         package_id=package.id,
         grant_id=grant.id,
@@ -221,6 +222,18 @@ def revoke_grant(
         after=snapshot(grant),
         source=source,
     )
+
+
+def revoke_grant(
+    session: Session, actor: Actor, grant: CoachingGrant, *, source: str = "web"
+) -> bool:
+    """End a grant now (kept for the record); False when it was revoked already."""
+    if grant.revoked_at is not None:
+        return False
+    before = snapshot(grant)
+    grant.revoked_at = utcnow()
+    grant.updated_at = utcnow()
+    _save_and_record(session, actor, AuditAction.REVOKED, grant, before, source=source)
     return True
 
 
@@ -246,22 +259,8 @@ def extend_grant(
         raise CoachingRefused(problems)
     if grant.valid_until == valid_until:
         return False
-    course, package = _course_and_package(session, grant)
     before = snapshot(grant)
     grant.valid_until = valid_until
     grant.updated_at = utcnow()
-    session.add(grant)
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.EXTENDED,
-        platform_id=course.platform_id,
-        package_id=package.id,
-        grant_id=grant.id,
-        subject=_subject(course, package, _person_of(session, grant)),
-        before=before,
-        after=snapshot(grant),
-        source=source,
-    )
+    _save_and_record(session, actor, AuditAction.EXTENDED, grant, before, source=source)
     return True
