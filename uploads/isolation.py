@@ -61,11 +61,9 @@ def _worker_main(conn: Connection, task: Callable[[Any], Any], memory_mb: int) -
     conn.send(("ready", limit))
     while True:
         try:
-            argument = conn.recv()
+            (argument,) = conn.recv()  # boxed, so that any value (None too) is an argument
         except (EOFError, OSError):
-            return
-        if argument is None:
-            return
+            return  # the pool closed its end
         try:
             reply: tuple[str, Any] = ("ok", task(argument))
         except MemoryError:
@@ -192,7 +190,7 @@ class WorkerPool:
 
     def _call(self, worker: _Worker, argument: Any) -> Any:
         try:
-            worker.conn.send(argument)
+            worker.conn.send((argument,))
             if not worker.conn.poll(self.timeout_seconds):
                 worker.stop()
                 raise WorkerTimeout(f"no answer within {self.timeout_seconds} s")

@@ -69,7 +69,8 @@ walk three times faster. Names are compared after qpdf has decoded them, so
 (strings carry a ``u:``/``b:`` prefix), so text such as ``(/JavaScript)`` is no name. Stream
 *data* is never decoded - only stream dictionaries are read - so a decompression bomb costs
 nothing. (qpdf does decompress *object streams* to read the objects inside them; the
-worker's memory limit bounds that.)
+worker's memory limit bounds that, and qpdf reports the failed allocation as a warning,
+which refuses the file as too complex.)
 
 Isolation: :func:`check_pdf` runs :func:`inspect_pdf` in a pre-started worker process with
 a memory limit and a timeout (``uploads/isolation.py``). ``python -m uploads.pdfcheck FILE``
@@ -190,9 +191,14 @@ def _check_bytes(path: Path) -> int:
 
 
 def _refuse_warnings(pdf: pikepdf.Pdf) -> None:
+    """Any warning refuses the file. qpdf catches an allocation that fails while it decodes
+    a stream (an object stream past the worker's memory limit) and reports it as a
+    warning, not an exception: that one means "too big to check", not "broken"."""
     warnings = pdf.get_warnings()
     if warnings:
-        raise PdfRejected("parse_warnings", reason=str(warnings[0])[:200])
+        first = str(warnings[0])
+        code = "too_complex" if "std::bad_alloc" in first else "parse_warnings"
+        raise PdfRejected(code, reason=first[:200])
 
 
 # -- isolation -----------------------------------------------------------------------------

@@ -54,9 +54,13 @@ def raw_pdf(objects: list[bytes], *, header: bytes = b"%PDF-1.7") -> bytes:
     return bytes(out)
 
 
-def raw_pdf_with_object_stream(plain: list[bytes], packed: list[bytes]) -> bytes:
+def raw_pdf_with_object_stream(
+    plain: list[bytes], packed: list[bytes], *, padding_mib: int = 0
+) -> bytes:
     """Objects 1..p written plainly, objects p+1..p+k packed into a compressed object
-    stream (object p+k+1), and a cross-reference *stream* (object p+k+2), PDF 1.5 style."""
+    stream (object p+k+1), and a cross-reference *stream* (object p+k+2), PDF 1.5 style.
+    ``padding_mib`` MiB of zeros (PDF whitespace) after the packed objects make the object
+    stream inflate that much bigger: a bomb qpdf has to decode to read the objects."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     entries: list[tuple[int, int, int]] = [(0, 0, 0xFFFF)]
     for number, body in enumerate(plain, start=1):
@@ -69,7 +73,7 @@ def raw_pdf_with_object_stream(plain: list[bytes], packed: list[bytes]) -> bytes
         header += b"%d %d " % (first_packed + index, len(bodies))
         bodies += body + b"\n"
         entries.append((2, stream_number, index))
-    data = zlib.compress(bytes(header) + bytes(bodies))
+    data = inflating_zeros(padding_mib, after=bytes(header) + bytes(bodies))
     entries.append((1, len(out), 0))
     out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
         stream_number,
@@ -161,17 +165,20 @@ def png_bytes() -> bytes:
     )
 
 
-def inflating_zeros(mib: int) -> bytes:
-    """A zlib stream that inflates to ``mib`` MiB of zeros (about 1 KiB per MiB), built
-    quickly: one fully flushed deflate segment repeated, a final block, the checksum."""
+def inflating_zeros(mib: int, *, after: bytes = b"") -> bytes:
+    """A zlib stream that inflates to ``after`` followed by ``mib`` MiB of zeros (about
+    1 KiB per MiB), built quickly: each part a fully flushed deflate segment (no reference
+    back across a flush, so a segment can be repeated), a final block, the checksum."""
     block = bytes(1024 * 1024)
     raw = zlib.compressobj(9, zlib.DEFLATED, -15)
     segment = raw.compress(block) + raw.flush(zlib.Z_FULL_FLUSH)
+    lead = zlib.compressobj(9, zlib.DEFLATED, -15)
+    prefix = lead.compress(after) + lead.flush(zlib.Z_FULL_FLUSH) if after else b""
     final = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
-    checksum = 1
+    checksum = zlib.adler32(after)
     for _ in range(mib):
         checksum = zlib.adler32(block, checksum)
-    return b"\x78\xda" + segment * mib + final + checksum.to_bytes(4, "big")
+    return b"\x78\xda" + prefix + segment * mib + final + checksum.to_bytes(4, "big")
 
 
 def bomb_pdf(decoded_mib: int) -> bytes:
