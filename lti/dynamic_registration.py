@@ -40,7 +40,7 @@ from lti import ags, nrps
 from lti.endpoints import service_url
 from lti.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.models import Platform
-from lti.registrations import add_platform
+from lti.registrations import PlatformConfigError, add_platform, origin_of, require_origin
 
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -257,6 +257,7 @@ def store_registration(
     deployment_id = deployment if isinstance(deployment, str) and deployment else None
     granted = answer.get("scope")
     granted_scopes = tuple(granted.split()) if isinstance(granted, str) else ()
+    frame_origins = _registering_host(platform)
     try:
         row = add_platform(
             session,
@@ -269,7 +270,23 @@ def store_registration(
             name=platform.product_family_code or platform.issuer,
             granted_scopes=granted_scopes,
             require_deployment=False,
+            frame_origins=frame_origins,
         )
     except ValueError as exc:
         raise RegistrationFailed("lti.register.bad_answer", detail=str(exc)) from exc
     return RegistrationResult(row, deployment_id, granted_scopes)
+
+
+def _registering_host(platform: PlatformConfiguration) -> list[str]:
+    """The registration endpoint's origin as a frame origin, when it is neither the
+    issuer's nor the login URL's: a platform whose issuer names a service rather than
+    the LMS host the admin works on (Canvas cloud) serves registration from that host,
+    which is also where it frames the tool. Anything else is added by hand
+    (``kurswerk platform frame-origins``)."""
+    origin = origin_of(platform.registration_endpoint)
+    if origin in {origin_of(platform.issuer), origin_of(platform.authorization_endpoint), ""}:
+        return []
+    try:
+        return [require_origin(origin)]
+    except PlatformConfigError:  # plain http outside loopback: never a frame origin
+        return []

@@ -39,6 +39,11 @@ class Platform(SQLModel, table=True):
     granted_scopes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """Service scopes the platform granted at dynamic registration (space-separated);
     ``None`` when unknown (registered by hand): then only the launch claims tell."""
+    frame_origins: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Further origins (space-separated) whose pages may frame the tool for this platform.
+    Canvas cloud frames the tool from the school's own domain (``school.instructure.com``)
+    while its issuer and login URL sit elsewhere (``canvas.instructure.com``,
+    ``sso.canvaslms.com``); the admin names that domain here."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 

@@ -37,9 +37,28 @@ def registrations_version() -> int:
     return _current_version
 
 
-def _registrations_changed(_session: Any) -> None:
+_CHANGED = "lti.registrations_changed"
+
+
+def _note_change(session: Session) -> None:
+    """Bump the version when this session's transaction commits (not if it rolls back).
+    A flag in ``session.info`` and listeners registered once per session: a listener
+    registered with ``once=True`` fires in the first commit only, so a second change
+    on the same session would go unnoticed."""
+    session.info[_CHANGED] = True
+    if not event.contains(session, "after_commit", _after_commit):
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Any) -> None:
     global _current_version
-    _current_version = next(_versions)
+    if session.info.pop(_CHANGED, False):
+        _current_version = next(_versions)
+
+
+def _after_rollback(session: Any) -> None:
+    session.info.pop(_CHANGED, None)
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -88,6 +107,31 @@ def _require_text(value: str, field: str, max_length: int) -> str:
     return value
 
 
+def require_origin(value: str) -> str:
+    """An origin an admin names for framing: ``https://host[:port]``, nothing after it
+    (a path, query or user info would be a mistake CSP silently ignores or misreads).
+    Plain ``http`` only for loopback hosts (a local LMS)."""
+    url = _require_url(value, "frame origin", 300)
+    parts = urlsplit(url)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+        raise PlatformConfigError(
+            f"frame origin must be scheme://host[:port] with nothing after it, got {value!r}"
+        )
+    if parts.scheme == "http" and (parts.hostname or "") not in _LOOPBACK_HOSTS:
+        raise PlatformConfigError(f"frame origin must use https, got {value!r}")
+    return origin_of(url)
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _merged_origins(current: str | None, add: Sequence[str], remove: Sequence[str] = ()) -> str:
+    gone = {require_origin(origin) for origin in remove}
+    kept = [o for o in (current or "").split() if o not in gone]
+    wanted = dict.fromkeys([*kept, *(require_origin(origin) for origin in add)])
+    return " ".join(wanted)
+
+
 def add_platform(
     session: Session,
     *,
@@ -100,11 +144,13 @@ def add_platform(
     name: str = "",
     granted_scopes: Sequence[str] | None = None,
     require_deployment: bool = True,
+    frame_origins: Sequence[str] = (),
 ) -> Platform:
     """Register a platform or update it: keyed by (issuer, client_id), idempotent.
 
     An existing registration gets its URLs (and a non-empty name) updated and the
-    deployments it lacks added; deployments are never removed here. Raises
+    deployments and frame origins it lacks added; neither is removed here
+    (``change_frame_origins`` removes frame origins). Raises
     ``PlatformConfigError`` for values that cannot work. ``granted_scopes`` (dynamic
     registration) records the service scopes the platform granted; ``None`` leaves
     them as they were (unknown for a registration made by hand).
@@ -120,6 +166,7 @@ def add_platform(
     if not wanted and require_deployment:
         raise PlatformConfigError("at least one deployment_id is required")
     name = (name or "").strip()[:200]
+    origins = _merged_origins(None, frame_origins)  # all checked before anything is written
 
     platform = session.exec(
         model_select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
@@ -140,6 +187,7 @@ def add_platform(
         platform.keyset_url = keyset_url
     if granted_scopes is not None:
         platform.granted_scopes = " ".join(dict.fromkeys(granted_scopes))
+    platform.frame_origins = _merged_origins(platform.frame_origins, origins.split()) or None
     session.add(platform)
     session.flush()
     assert platform.id is not None
@@ -153,7 +201,21 @@ def add_platform(
         if deployment_id not in existing:
             session.add(Deployment(platform_id=platform.id, deployment_id=deployment_id))
     session.flush()
-    event.listen(session, "after_commit", _registrations_changed, once=True)
+    _note_change(session)
+    return platform
+
+
+def change_frame_origins(
+    session: Session, platform_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> Platform:
+    """Add and remove a platform's further frame origins (flushes; the caller commits)."""
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        raise PlatformConfigError(f"no platform with id {platform_id}")
+    platform.frame_origins = _merged_origins(platform.frame_origins, add, remove) or None
+    session.add(platform)
+    session.flush()
+    _note_change(session)
     return platform
 
 
@@ -168,9 +230,14 @@ def list_platforms(session: Session) -> list[tuple[Platform, list[str]]]:
 
 
 def frame_ancestor_origins(session: Session) -> list[str]:
-    """Origins allowed to frame the tool: each platform's issuer and login URL origins."""
-    rows = session.exec(model_select(Platform.issuer, Platform.auth_login_url)).all()
-    return sorted({origin_of(url) for row in rows for url in row if url})
+    """Origins allowed to frame the tool: each platform's issuer and login URL origins,
+    and the further frame origins its admin named."""
+    rows = session.exec(
+        model_select(Platform.issuer, Platform.auth_login_url, Platform.frame_origins)
+    ).all()
+    origins = {origin_of(url) for issuer, login, _ in rows for url in (issuer, login) if url}
+    origins.update(origin for *_, further in rows for origin in (further or "").split())
+    return sorted(origins - {""})
 
 
 @dataclass(frozen=True, slots=True)

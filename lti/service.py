@@ -3,7 +3,8 @@
 Services never commit: the request's session (``kurswerk.db.SessionDep``) or the CLI
 owns the transaction. The rules live in small modules by use case and are gathered here:
 
-* ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``)
+* ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``,
+  ``change_frame_origins``)
 * ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
 * ``lti.identities``     — what a launch records (user, course, membership)
 * ``lti.members``        — who has launched in a course (``course_members``,
@@ -74,6 +75,7 @@ from lti.registrations import (
     PlatformConfigError,
     RegistrationMatch,
     add_platform,
+    change_frame_origins,
     find_registration,
     frame_ancestor_origins,
     list_platforms,
@@ -112,6 +114,7 @@ __all__ = [
     "SubmissionReviewTarget",
     "add_platform",
     "add_tool_key",
+    "change_frame_origins",
     "consume_login_state",
     "course_roster",
     "deep_link_catalog",

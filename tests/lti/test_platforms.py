@@ -89,7 +89,10 @@ def test_cli_platform_add_and_list(database_url, engine, monkeypatch, capsys):
         get_settings.cache_clear()
     out = capsys.readouterr().out
     assert count_rows(engine, Platform) == 1 and count_rows(engine, Deployment) == 2
-    assert "https://moodle.example.org\tclient=abc123\tdeployments=1,2\tMoodle Prod" in out
+    assert (
+        "https://moodle.example.org\tclient=abc123\tdeployments=1,2\tframe-origins=-\tMoodle Prod"
+        in out
+    )
 
 
 def test_cli_platform_add_reports_a_bad_url_without_a_traceback(
