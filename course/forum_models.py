@@ -194,7 +194,7 @@ class SearchTerm(SQLModel, table=True):
     ``scope`` is the LMS course a document belongs to, or 0 for FAQ entries from the
     content files (shown in every LMS course). Only visible documents are indexed: a
     hidden or deleted thread has no rows. A derived table: no foreign keys, rebuilt by
-    ``course.forum_search.reindex_all``.
+    ``course.search_rebuild`` (``kurswerk content reindex``).
     """
 
     __tablename__ = "search_term"

@@ -43,6 +43,7 @@ from course.models import (
     Worksheet,
     utcnow,
 )
+from course.search_rebuild import RebuildReport, rebuild_search_index
 from course.views import (
     Company,
     CourseHome,
@@ -66,8 +67,10 @@ __all__ = [
     "ExercisePanel",
     "ForumPeriodicReport",
     "LessonLink",
+    "RebuildReport",
     "bind_course",
     "cached_lesson_page",
+    "rebuild_search_index",
     "clear_cache",
     "course_for_context",
     "course_home",

@@ -1,5 +1,5 @@
-"""``kurswerk content check|load [PATH]``: the course as files (part of
-``kurswerk.cli``)."""
+"""``kurswerk content check|load [PATH]``: the course as files, and ``kurswerk content
+reindex``: the forum and FAQ search index rebuilt (part of ``kurswerk.cli``)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def _cmd_content_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_content_reindex(_args: argparse.Namespace) -> int:
+    from course import service
+
+    engine = make_engine(get_settings().database_url)
+    with new_session(engine) as session:
+        report = service.rebuild_search_index(session)
+        session.commit()
+    print(report)
+    return 0
+
+
 def add_parsers(commands: Any) -> None:
     content_cmd = commands.add_parser("content", help="course content as files")
     content_cmds = content_cmd.add_subparsers(dest="content_command", required=True)
@@ -51,3 +62,7 @@ def add_parsers(commands: Any) -> None:
         sub = content_cmds.add_parser(name, help=helptext)
         sub.add_argument("path", nargs="?", default="content")
         sub.set_defaults(func=func)
+    reindex = content_cmds.add_parser(
+        "reindex", help="rebuild the forum and FAQ search index (one transaction)"
+    )
+    reindex.set_defaults(func=_cmd_content_reindex)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -106,6 +106,23 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
         storage_url=f"file://{tmp_path / 'storage'}",
     )
+
+
+@pytest.fixture
+def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
+    """``kurswerk ARGS...`` in this process against the test database; its exit code."""
+    from kurswerk import cli
+    from kurswerk.settings import get_settings
+
+    def run(*args: str) -> int:
+        monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
+        get_settings.cache_clear()
+        try:
+            return cli.main(list(args))
+        finally:
+            get_settings.cache_clear()
+
+    return run
 
 
 @pytest.fixture

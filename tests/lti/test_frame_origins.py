@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kurswerk import cli
-from kurswerk.settings import get_settings
 from lti import service
 from lti.dynamic_registration import PlatformConfiguration, store_registration
 from lti.models import Platform
@@ -108,38 +106,24 @@ def test_changing_frame_origins_of_an_unknown_platform_is_refused(db: Session):
         service.change_frame_origins(db, 999, add=[SCHOOL])
 
 
-def run_cli(database_url, monkeypatch, *args: str) -> int:
-    monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    try:
-        return cli.main(list(args))
-    finally:
-        get_settings.cache_clear()
-
-
-def test_cli_adds_lists_and_removes_frame_origins(database_url, engine, monkeypatch, capsys):
+def test_cli_adds_lists_and_removes_frame_origins(run_cli, capsys):
     add = ["platform", "add", "--deployment-id", "1", "--frame-origin", SCHOOL]
     for name, value in CANVAS_CLOUD.items():
         add += [f"--{name.replace('_', '-')}", value]
-    assert run_cli(database_url, monkeypatch, *add) == 0
-    assert run_cli(database_url, monkeypatch, "platform", "list") == 0
+    assert run_cli(*add) == 0
+    assert run_cli("platform", "list") == 0
     assert f"frame-origins={SCHOOL}\t" in capsys.readouterr().out
-    assert (
-        run_cli(database_url, monkeypatch, "platform", "frame-origins", "1", "--remove", SCHOOL)
-        == 0
-    )
+    assert run_cli("platform", "frame-origins", "1", "--remove", SCHOOL) == 0
     assert "frame origins -" in capsys.readouterr().out
 
 
-def test_cli_reports_a_bad_frame_origin_without_a_traceback(database_url, monkeypatch, capsys):
+def test_cli_reports_a_bad_frame_origin_without_a_traceback(run_cli, capsys):
     add = ["platform", "add", "--deployment-id", "1", "--frame-origin", "https://x.org/path"]
     for name, value in CANVAS_CLOUD.items():
         add += [f"--{name.replace('_', '-')}", value]
-    assert run_cli(database_url, monkeypatch, *add) == 2
+    assert run_cli(*add) == 2
     assert "frame origin must be" in capsys.readouterr().err
-    assert (
-        run_cli(database_url, monkeypatch, "platform", "frame-origins", "7", "--add", SCHOOL) == 2
-    )
+    assert run_cli("platform", "frame-origins", "7", "--add", SCHOOL) == 2
     assert "no platform with id 7" in capsys.readouterr().err
 
 
