@@ -21,10 +21,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import asdict, dataclass, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, FastAPI, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlmodel import Session
 
 from kurswerk.errors import Forbidden, Unauthenticated
 from kurswerk.settings import Settings
@@ -212,3 +213,31 @@ CsrfChecked = Depends(require_csrf)
 
 def with_locale(principal: Principal, locale: str) -> Principal:
     return replace(principal, locale=locale)
+
+
+class LocaleChoiceStore(Protocol):
+    """Stores the language a person chose with the tool's language switch as theirs (for
+    later launches and for the emails to them), in the request's transaction; returns
+    whether it found the principal's person to store it for.
+
+    The shell knows no table of people: the LTI package, which owns them, registers its
+    store (``register_locale_choice_store``). Until one is registered nothing is stored.
+    """
+
+    def __call__(self, session: Session, principal: Principal, locale: str, /) -> bool: ...
+
+
+LOCALE_CHOICE_STORE_ATTR = "locale_choice_store"
+
+
+def _store_nothing(session: Session, principal: Principal, locale: str, /) -> bool:
+    return False
+
+
+def register_locale_choice_store(app: FastAPI, store: LocaleChoiceStore) -> None:
+    setattr(app.state, LOCALE_CHOICE_STORE_ATTR, store)
+
+
+def locale_choice_store(app: FastAPI) -> LocaleChoiceStore:
+    store: LocaleChoiceStore = getattr(app.state, LOCALE_CHOICE_STORE_ATTR, _store_nothing)
+    return store

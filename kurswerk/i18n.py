@@ -23,12 +23,18 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         _catalog[locale].update(entries)
 
 
-def normalise_locale(value: str | None) -> str:
-    """Map an LTI ``launch_presentation.locale`` (``de-DE``, ``en_US``...) to ours."""
+def supported_locale(value: str | None) -> str | None:
+    """Ours for an LTI ``launch_presentation.locale`` (``de-DE``, ``en_US``...), or
+    ``None`` when it names no language Kurswerk speaks."""
     if not value:
-        return DEFAULT_LOCALE
+        return None
     short = value.replace("_", "-").split("-")[0].lower()
-    return short if short in LOCALES else DEFAULT_LOCALE
+    return short if short in LOCALES else None
+
+
+def normalise_locale(value: str | None) -> str:
+    """Map an LTI ``launch_presentation.locale`` to ours; German when it names none."""
+    return supported_locale(value) or DEFAULT_LOCALE
 
 
 def translate(locale: str, key: str, /, **params: Any) -> str:

@@ -9,7 +9,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from kurswerk import i18n
-from kurswerk.auth import CsrfChecked, CurrentPrincipal, codec, with_locale
+from kurswerk.auth import (
+    CsrfChecked,
+    CurrentPrincipal,
+    codec,
+    locale_choice_store,
+    with_locale,
+)
+from kurswerk.db import SessionDep
 from kurswerk.templating import with_query
 
 router = APIRouter()
@@ -33,12 +40,19 @@ def ready(request: Request) -> Response:
 @router.post("/session/locale", name="set_locale", dependencies=[CsrfChecked])
 def set_locale(
     request: Request,
+    session: SessionDep,
     principal: CurrentPrincipal,
     locale: Annotated[str, Form()],
     next_path: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
-    """Switch the UI language for this session and go back to the page."""
-    updated = with_locale(principal, i18n.normalise_locale(locale))
+    """Switch the UI language and go back to the page. A language Kurswerk speaks is also
+    stored as the person's own choice: later launches keep it whatever the LMS says, and
+    emails to them are written in it. Anything else only falls back to German for this
+    session, as before, and stores nothing."""
+    chosen = i18n.supported_locale(locale)
+    if chosen is not None:
+        locale_choice_store(request.app)(session, principal, chosen)
+    updated = with_locale(principal, chosen or i18n.DEFAULT_LOCALE)
     token = codec(request).issue(updated)
     # Only same-tool paths: never an open redirect.
     target = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"

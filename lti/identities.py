@@ -3,7 +3,8 @@
 Three ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` statements (PostgreSQL and SQLite
 share the syntax), built once per dialect. Name and email are optional claims (LTI 1.3
 §5.3.6; Moodle withholds them under some privacy settings): an absent one leaves the
-stored value as it was.
+stored value as it was. The locale claim is stored too, unless the person chose a
+language in the tool (``remember_chosen_locale``): that choice outlives every launch.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from kurswerk.auth import Role
+from kurswerk.auth import Principal, Role
 from lti import roles
-from lti.models import LmsContext, Membership, PlatformUser, table_of
+from lti.models import LmsContext, Membership, PlatformUser, table_of, utcnow
 from lti.registrations import RegistrationMatch
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -29,7 +30,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 _users = table_of(PlatformUser)
 _contexts = table_of(LmsContext)
 _memberships = table_of(Membership)
-_OPTIONAL_USER_COLUMNS = ("name", "given_name", "family_name", "email", "locale")
+_OPTIONAL_CLAIM_COLUMNS = ("name", "given_name", "family_name", "email")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,9 @@ class LaunchIdentity:
     platform_id: int
     role: Role
     name: str
-    locale_claim: str | None
+    locale: str | None
+    """The language the session starts in: the one the person chose in the tool, or else
+    the launch's claim (``None`` when it names none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,24 @@ class _Upserts:
     user: Any
     context: Any
     membership: Any
+
+
+def _optional_user_updates(insert: Any) -> dict[str, Any]:
+    """``SET`` of a user upsert: an optional claim the platform sent replaces the stored
+    value, an absent one keeps it; the locale only while the person has not chosen one."""
+    return {
+        **{
+            column: func.coalesce(insert.excluded[column], _users.c[column])
+            for column in _OPTIONAL_CLAIM_COLUMNS
+        },
+        "locale": case(
+            (
+                _users.c.locale_chosen_at.is_(None),
+                func.coalesce(insert.excluded.locale, _users.c.locale),
+            ),
+            else_=_users.c.locale,
+        ),
+    }
 
 
 @functools.cache
@@ -61,13 +82,10 @@ def _upserts(dialect: str) -> _Upserts:
         user=user.on_conflict_do_update(
             index_elements=[_users.c.platform_id, _users.c.sub],
             set_={
-                **{
-                    column: func.coalesce(user.excluded[column], _users.c[column])
-                    for column in _OPTIONAL_USER_COLUMNS
-                },
+                **_optional_user_updates(user),
                 "last_launch_at": user.excluded.last_launch_at,
             },
-        ).returning(_users.c.id),
+        ).returning(_users.c.id, _users.c.locale, _users.c.locale_chosen_at),
         context=context.on_conflict_do_update(
             index_elements=[_contexts.c.platform_id, _contexts.c.lms_context_id],
             set_={
@@ -115,7 +133,7 @@ def record_launch(
     lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
     role = roles.map_roles(lti_roles)
 
-    user_id = connection.execute(
+    user = connection.execute(
         upserts.user,
         {
             "platform_id": match.platform_id,
@@ -128,7 +146,8 @@ def record_launch(
             "created_at": now,
             "last_launch_at": now,
         },
-    ).scalar_one()
+    ).one()
+    user_id = user.id
     context = claims[CLAIM + "context"]
     context_id = connection.execute(
         upserts.context,
@@ -157,8 +176,22 @@ def record_launch(
         platform_id=match.platform_id,
         role=role,
         name=display_name(claims),
-        locale_claim=locale,
+        locale=user.locale if user.locale_chosen_at is not None and user.locale else locale,
     )
+
+
+def remember_chosen_locale(session: Session, principal: Principal, locale: str) -> bool:
+    """The person switched the tool's language themselves: store it as theirs, so later
+    launches keep it (``record_launch``) and emails to them are written in it (they read
+    ``PlatformUser.locale``). Writes only the principal's own row on the principal's own
+    platform; returns whether there was one. Registered with the shell's language switch
+    (``kurswerk.auth.register_locale_choice_store``)."""
+    result = session.connection().execute(
+        update(_users)
+        .where(_users.c.id == principal.user_id, _users.c.platform_id == principal.platform_id)
+        .values(locale=locale, locale_chosen_at=utcnow())
+    )
+    return result.rowcount == 1
 
 
 _TARGET_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -208,10 +241,7 @@ def _named_users_upsert(dialect: str) -> Any:
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_users)
     return insert.on_conflict_do_update(
         index_elements=[_users.c.platform_id, _users.c.sub],
-        set_={
-            column: func.coalesce(insert.excluded[column], _users.c[column])
-            for column in _OPTIONAL_USER_COLUMNS
-        },
+        set_=_optional_user_updates(insert),
     )
 
 

@@ -71,6 +71,11 @@ class PlatformUser(SQLModel, table=True):
     family_name: str | None = Field(default=None, max_length=255)
     email: str | None = Field(default=None, max_length=320)
     locale: str | None = Field(default=None, max_length=16)
+    """The language mails to this person are written in: the LMS's
+    ``launch_presentation.locale`` of their latest launch, or the one they chose."""
+    locale_chosen_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    """When the person chose ``locale`` themselves (the tool's language switch); while
+    set, launches keep ``locale`` instead of overwriting it with the LMS's claim."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_launch_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 

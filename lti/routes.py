@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from kurswerk import i18n
-from kurswerk.auth import Principal, Role, SessionCodec
+from kurswerk.auth import Principal, Role, SessionCodec, register_locale_choice_store
 from kurswerk.db import SessionDep
 from kurswerk.errors import Forbidden
 from kurswerk.security import content_security_policy
@@ -56,11 +56,13 @@ router = APIRouter(prefix="/lti")
 
 
 def install(app: FastAPI) -> None:
-    """Called by the app factory: per-process LTI state, the CSP frame ancestors, the
-    pages inside a course, and the few static files of the LTI hops."""
+    """Called by the app factory: per-process LTI state, the CSP frame ancestors, where
+    the language switch stores a person's choice, the pages inside a course, and the few
+    static files of the LTI hops."""
     runtime = LtiRuntime(app.state.settings, app.state.engine)
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
+    register_locale_choice_store(app, service.remember_chosen_locale)
     app.include_router(pages.router)
     app.mount(
         "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
@@ -166,7 +168,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         platform_id=identity.platform_id,
         role=identity.role,
         name=identity.name,
-        locale=i18n.normalise_locale(identity.locale_claim),
+        locale=i18n.normalise_locale(identity.locale),
         sid=SessionCodec.new_sid(),
     )
     codec: SessionCodec = request.app.state.session_codec

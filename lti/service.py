@@ -6,7 +6,8 @@ owns the transaction. The rules live in small modules by use case and are gather
 * ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``,
   ``change_frame_origins``)
 * ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
-* ``lti.identities``     — what a launch records (user, course, membership)
+* ``lti.identities``     — what a launch records (user, course, membership), and the
+                            language a person chose in the tool (``remember_chosen_locale``)
 * ``lti.members``        — who has launched in a course (``course_members``,
                             ``launched_user_ids``)
 * ``lti.endpoints``      — the service claims of a launch (AGS, NRPS, resource link)
@@ -43,7 +44,14 @@ from lti.ags_delivery import LmsCallHandler
 from lti.capabilities import CourseServices, Missing, course_services
 from lti.deep_linking import CourseStartCatalog, DeepLinkCatalog, LinkTarget
 from lti.endpoints import record_services
-from lti.identities import CLAIM, LaunchIdentity, display_name, landing_path, record_launch
+from lti.identities import (
+    CLAIM,
+    LaunchIdentity,
+    display_name,
+    landing_path,
+    record_launch,
+    remember_chosen_locale,
+)
 from lti.keys import (
     TOOL_KEY_SLOT,
     KeyRing,
@@ -147,6 +155,7 @@ __all__ = [
     "record_services",
     "register_deep_link_catalog",
     "register_review_target",
+    "remember_chosen_locale",
     "registrations_version",
     "review_target",
     "reviewed_name",

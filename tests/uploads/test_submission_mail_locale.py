@@ -1,7 +1,7 @@
 # ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
 """Submission mails in each reader's language: the receipt in the learner's stored LMS
-locale, each tutor's notice and daily digest in that tutor's own - whoever uploaded -
-through the real outbox worker and an SMTP server."""
+locale (or the language they chose in the tool), each tutor's notice and daily digest in
+that tutor's own - whoever uploaded - through the real outbox worker and an SMTP server."""
 
 from __future__ import annotations
 
@@ -81,6 +81,29 @@ def test_an_english_learner_gets_an_english_receipt_and_the_german_tutor_a_germa
     assert '<html lang="en">' in html_part(receipt)
     (notice,) = mails_to(sink, "tina@example.org")
     assert notice["Subject"] == f"Neue Einreichung: {EXERCISE_TITLE} (Eve Example)"
+
+
+def test_who_switched_the_tool_to_english_gets_english_mails_though_the_lms_says_german(
+    web, db, people, deliver, sink
+):
+    tutor = people.tutor(email="tina@example.org", name="Tina Tutor", locale="de")
+    for person in (people.holder, tutor):  # both launched from a German LMS
+        switched = web.post(
+            person.url("/session/locale"),
+            data={"locale": "en", "csrf_token": person.csrf, "next": "/"},
+        )
+        assert switched.status_code == 303
+    # The upload rides the learner's older, German session: the mail follows the
+    # stored choice, not the session it was caused in.
+    upload_pdf(web, people.holder, exercise_id(db))
+    deliver()
+
+    (receipt,) = mails_to(sink, "lena@example.org")
+    assert receipt["Subject"] == f"Submission received: {EXERCISE_TITLE}"
+    assert text_part(receipt).startswith("Hello Lena Lernend,")
+    assert '<html lang="en">' in html_part(receipt)
+    (notice,) = mails_to(sink, "tina@example.org")
+    assert notice["Subject"] == f"New submission: {EXERCISE_TITLE} (Lena Lernend)"
 
 
 def test_the_lms_locale_with_a_region_is_the_recipients_language(
