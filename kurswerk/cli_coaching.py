@@ -4,7 +4,9 @@ as ``cli:<user>``.
 
 Exit codes: 0 done (or nothing to do), 1 refused (unknown platform, course, package,
 person or grant; already granted; revoked), 2 invalid input (a bad date or email; also
-argparse's usage errors). A refusal changes nothing.
+argparse's usage errors). A refusal changes nothing. A grant takes the same course lock
+as the admin pages (``grant_package``), so the same grant run twice at once is given once;
+the second run is refused as already granted.
 """
 
 from __future__ import annotations

@@ -5,6 +5,14 @@ transaction; nothing here commits.
 The checks are functions of their own (``check_new_grant``, ``check_package_grant``) and
 the write is one (``record_grants``), so the form, the CSV import, the CLI and the roster
 grant refuse the same things with the same words, and many grants share one flush.
+
+No constraint in the database keeps a person from holding the same package twice (the
+indexes on ``coaching_grant`` are not unique, and could not simply be: a revoked or
+ended grant stays beside a new one, and one person may be named by user or by email).
+So every way of granting takes ``lock_course_grants`` before it reads the course's
+grants, and ``record_grants`` writes only under that lock: of two requests at the same
+moment (a double click, two admins, a CSV import beside the form or the CLI) the second
+waits for the first to commit and then finds its grant.
 """
 
 from __future__ import annotations
@@ -13,7 +21,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from lti.models import LmsContext, PlatformUser, utcnow
 from uploads.coaching import (
@@ -58,6 +67,39 @@ def _person_of(session: Session, grant: CoachingGrant) -> dict[str, Any]:
         name=(user.name or "") if user else "",
         sub=user.sub if user else None,
     ).describe()
+
+
+_LOCKED_COURSES = "kurswerk.coaching_grants.locked_courses"
+
+
+def lock_course_grants(session: Session, course_id: int) -> None:
+    """Hold the course's grants until the transaction ends, so that two requests granting
+    at the same moment cannot both find someone without the package. A write to the
+    course row: on PostgreSQL a row lock a second request waits for, on SQLite the
+    database's one write lock. Call it before reading what it protects; a second call in
+    the same transaction (a grant per CSV row) writes nothing more."""
+    if course_id in _locked_courses(session):
+        return
+    session.exec(
+        update(LmsContext)
+        .where(col(LmsContext.id) == course_id)
+        .values(title=LmsContext.title)  # changes nothing, takes the lock
+    )
+    _locked_courses(session).add(course_id)
+
+
+def _locked_courses(session: Session) -> set[int]:
+    """The courses ``lock_course_grants`` holds in the session's current transaction
+    (empty when none is open: a commit or rollback released them)."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return set()
+    held = session.info.get(_LOCKED_COURSES)
+    if held is None or held[0] is not transaction:
+        held = (transaction, set())
+        session.info[_LOCKED_COURSES] = held
+    courses: set[int] = held[1]
+    return courses
 
 
 def check_new_grant(
@@ -117,7 +159,13 @@ def grant_package(
     on: date | None = None,
     source: str = "web",
 ) -> CoachingGrant:
+    """Grant the package to one person: under the course's lock (``lock_course_grants``)
+    checks it (``check_new_grant``) and records it. Someone who already holds it (an open
+    grant, by user or by email) is refused with ``already_granted`` (409), also when the
+    first of two identical requests at the same moment committed it a moment ago."""
+    assert course.id is not None
     on = on or today()
+    lock_course_grants(session, course.id)
     problems = check_new_grant(
         session,
         course=course,
@@ -154,10 +202,13 @@ def record_grants(
     valid_until: date | None,
     source: str,
 ) -> list[CoachingGrant]:
-    """Write the grants and one audit entry each, without checking: the caller has
-    (``grant_package`` for one person, ``coaching_roster`` for many). One flush for all
-    grants, so a course's roster costs a few batched statements, not one per person."""
+    """Write the grants and one audit entry each, without checking: the caller has, under
+    ``lock_course_grants`` taken before it read (``grant_package`` for one person,
+    ``coaching_roster`` for many); without the lock this refuses to write. One flush for
+    all grants, so a course's roster costs a few batched statements, not one per person."""
     assert course.id is not None and package.id is not None
+    if course.id not in _locked_courses(session):
+        raise RuntimeError("record_grants needs lock_course_grants, taken before the checks")
     grants = [
         CoachingGrant(
             package_id=package.id,

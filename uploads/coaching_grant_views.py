@@ -93,7 +93,12 @@ def grant_create(
     valid_from: Field = "",
     valid_until: Field = "",
 ) -> Response:
-    """One endpoint for both grant forms: by course member or by email (``by``)."""
+    """One endpoint for both grant forms: by course member or by email (``by``).
+
+    Someone who already holds the package is refused with the form shown again (409,
+    "already has this package"). So is the second of a double click: the grant service
+    takes the course's grant lock before it checks, so the second request waits for the
+    first to commit and then finds its grant."""
     values = {
         "by": by,
         "package": package,

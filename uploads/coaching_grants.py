@@ -6,14 +6,18 @@ already belongs to exactly one member is bound to them at once; otherwise the gr
 waits, and ``uploads.entitlements`` binds it when a launch brings that email.
 
 Grant, revoke and extend are the three changes; each writes its audit entry in the same
-transaction. Grants are scoped by course: every lookup by id names the course, so an id
-from another course (or platform) is simply not found.
+transaction. Every way of granting (the form, the CSV import, the roster, the CLI) takes
+``lock_course_grants`` before it reads the course's grants, so two at the same moment
+cannot give one person the same package twice. Grants are scoped by course: every
+lookup by id names the course, so an id from another course (or platform) is simply
+not found.
 
 Split by use case, each in a module of its own:
 
 * ``uploads.coaching_grantees``      the course and the person a grant names
 * ``uploads.coaching_grant_reading`` a grant by id, a person's open grants, the course's list
-* ``uploads.coaching_grant_changes`` the checks of a new grant; grant, revoke, extend
+* ``uploads.coaching_grant_changes`` the checks of a new grant, the course's grant lock;
+  grant, revoke, extend
 * ``uploads.coaching_grant_form``    the admin page's grant form
 
 This module names them for the coaching pages, the CSV import, the roster grant, the demo
@@ -27,6 +31,7 @@ from uploads.coaching_grant_changes import (
     check_package_grant,
     extend_grant,
     grant_package,
+    lock_course_grants,
     record_grants,
     revoke_grant,
     snapshot,
@@ -66,6 +71,7 @@ __all__ = [
     "grantee_by_sub",
     "grantee_by_user",
     "list_grants",
+    "lock_course_grants",
     "open_grants_of",
     "parse_grant_form",
     "record_grants",

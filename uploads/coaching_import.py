@@ -18,7 +18,10 @@ nothing is shown as such and skipped.
 Between preview and confirm the file travels in a signed form field
 (:class:`ImportDraft`): the confirm step accepts only what this server previewed for this
 session, within an hour, and validates every row *again* against the database as it is
-then. The preview itself writes nothing.
+then, under the course's grant lock (``coaching_grants.lock_course_grants``, taken before
+it reads): of two confirms of the same file at the same moment (a double click, two
+admins) the second waits for the first and then finds every row unchanged. The preview
+itself writes nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from uploads.coaching_grants import (
     grant_package,
     grantee_by_email,
     grantee_by_sub,
+    lock_course_grants,
     open_grants_of,
 )
 from uploads.coaching_packages import find_package_by_name
@@ -344,11 +348,27 @@ def _plan_extension(row: ImportRow, grant: CoachingGrant, on: date) -> None:
     row.action = RowAction.UNCHANGED if row.valid_until == grant.valid_until else RowAction.EXTEND
 
 
+def confirm_import(
+    session: Session, actor: Actor, course: LmsContext, text: str, on: date | None = None
+) -> tuple[ImportPlan, ImportResult | None]:
+    """The confirm step: take the course's grant lock, check every row again against the
+    database as it is now, and write them all if the plan is ``ok`` (the result is None
+    when it is not: nothing was written, show the plan)."""
+    assert course.id is not None
+    on = on or today()
+    lock_course_grants(session, course.id)
+    plan = plan_import(session, course, text, on)
+    if not plan.ok:
+        return plan, None
+    return plan, apply_import(session, actor, course, plan, on)
+
+
 def apply_import(
     session: Session, actor: Actor, course: LmsContext, plan: ImportPlan, on: date | None = None
 ) -> ImportResult:
-    """Write every row of a plan that is ``ok``. Raises before writing if it is not; a
-    refusal part-way (a concurrent change) propagates, and the caller rolls back all."""
+    """Write every row of a plan that is ``ok`` (planned under the course's grant lock:
+    ``confirm_import``). Raises before writing if it is not; a refusal part-way
+    propagates, and the caller rolls back all."""
     on = on or today()
     if not plan.ok:
         raise refuse("file", "coaching.import.not_ready", status=409)

@@ -122,20 +122,19 @@ async def import_preview(
 def import_confirm(
     request: Request, principal: AdminPrincipal, session: SessionDep, draft: Field = ""
 ) -> Response:
-    """Check the signed file again against the database as it is now, then write every
-    row or none."""
+    """Check the signed file again against the database as it is now (under the course's
+    grant lock), then write every row or none."""
     try:
         text, filename = _draft(request).open(principal, draft)
     except CoachingRefused as refused:
         return _import_form(request, principal, refused.problems, refused.status_code)
     course = own_course(session, principal)
-    plan = csv_import.plan_import(session, course, text)
-    if not plan.ok:  # the database changed since the preview
-        return _preview_page(request, principal, plan, draft="", filename=filename, status_code=409)
     try:
-        result = csv_import.apply_import(session, Actor.admin(principal), course, plan)
+        plan, result = csv_import.confirm_import(session, Actor.admin(principal), course, text)
     except CoachingRefused as refused:
         return _import_form(request, principal, refused_rollback(session, refused), 409)
+    if result is None:  # the database changed since the preview
+        return _preview_page(request, principal, plan, draft="", filename=filename, status_code=409)
     return redirect(
         request,
         principal,

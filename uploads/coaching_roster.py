@@ -16,8 +16,9 @@ once; tutors see the same list without the grant form (``coaching_roster_views``
   as such and not granted twice.
 
 A double submit grants nothing the second time: the first request's grants are "already
-held". Two requests at the same moment are serialised per course by
-``lock_course_grants``, taken before anything is read.
+held". Two requests at the same moment are serialised per course by the grant service's
+``coaching_grants.lock_course_grants`` (the lock every way of granting takes), taken
+before anything is read.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from kurswerk.auth import Role
@@ -43,7 +44,12 @@ from uploads.coaching import (
     refuse,
     today,
 )
-from uploads.coaching_grants import Grantee, check_package_grant, record_grants
+from uploads.coaching_grants import (
+    Grantee,
+    check_package_grant,
+    lock_course_grants,
+    record_grants,
+)
 from uploads.coaching_packages import get_package
 from uploads.entitlements import current_grant, normalise_email
 from uploads.models import CoachingGrant, CoachingPackage, Submission
@@ -276,18 +282,6 @@ def parse_roster_grant(
         raise CoachingRefused(problems)
     assert chosen is not None
     return RosterGrantRequest(package=chosen, user_ids=user_ids, valid_until=until)
-
-
-def lock_course_grants(session: Session, course_id: int) -> None:
-    """Hold the course's grants until the transaction ends, so that two bulk grants (a
-    double click) cannot both find someone without the package. A write to the course
-    row: on PostgreSQL a row lock a second request waits for, on SQLite the database's
-    one write lock. Call it before reading what it protects."""
-    session.exec(
-        update(LmsContext)
-        .where(col(LmsContext.id) == course_id)
-        .values(title=LmsContext.title)  # changes nothing, takes the lock
-    )
 
 
 def grant_from_roster(

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from kurswerk import cli
 from kurswerk.settings import get_settings
 from lti.models import LmsContext, Platform, PlatformUser
+from tests.support.overlap import overlapping_writes, run_at_once
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import TODAY, Site, audit_log, make_package, snapshot
 from uploads.models import CoachingGrant
@@ -141,6 +142,18 @@ def test_a_second_grant_of_the_same_package_is_refused(run, db: Session, where, 
     code, _, err = run(*args)
     assert code == 1 and "already has this package" in err
     assert len(grants(db)) == 1
+
+
+def test_the_same_grant_run_twice_at_once_is_given_once(run, capsys, db: Session, where, package):
+    """Two scripts (or a script beside an admin) at the same moment: the second waits at
+    the course's grant lock while the first is uncommitted, then is refused (exit 1)."""
+    args = ["coaching", "grant", *where, "--email", "a@example.org", "--package", "Coaching Basis"]
+    with overlapping_writes("coaching_grant") as overlap:
+        codes = run_at_once(lambda: cli.main(args), lambda: cli.main(args))
+    assert overlap.paused and not overlap.timed_out
+    assert sorted(codes) == [0, 1]
+    assert "Refused: This person already has this package" in capsys.readouterr().err
+    assert len(grants(db)) == 1 and [e.action for e in audit_log(db)] == ["granted"]
 
 
 def test_revoke_by_id_or_by_person_and_package(run, db: Session, where, package):

@@ -4,14 +4,19 @@ learners see their own status; nobody reaches another course's or platform's gra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk.auth import Role
+from kurswerk.db import new_session
 from lti.models import LmsContext, utcnow
+from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
+from tests.support.overlap import overlapping_writes, run_at_once
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import (
     TODAY,
@@ -22,9 +27,16 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
-from uploads.coaching import Actor, coaching_summary
-from uploads.coaching_grants import Grantee, grant_package
-from uploads.models import CoachingGrant
+from uploads.coaching import Actor, CoachingRefused, coaching_summary
+from uploads.coaching_grants import (
+    Grantee,
+    grant_package,
+    grantee_by_email,
+    grantee_by_user,
+    lock_course_grants,
+    record_grants,
+)
+from uploads.models import CoachingGrant, CoachingPackage
 
 
 def grants(db: Session) -> list[CoachingGrant]:
@@ -155,6 +167,110 @@ def test_the_same_package_twice_is_refused_but_after_a_revoke_it_may_be_granted_
     assert post(client, site.admin, f"{site.base}/grants/{grant.id}/revoke").status_code == 303
     assert post(client, site.admin, site.base + "/grants", form).status_code == 303
     assert len(grants(db)) == 2
+
+
+def test_two_grants_at_once_for_the_same_person_grant_once(
+    engine, db: Session, site: Site, package, make_learner
+):
+    """Two admins grant Lena the package at the same moment, each in a session of its
+    own (one picks her from the members, the other types her email), and the first is
+    still uncommitted when the second starts to write: the second waits at the course's
+    grant lock, then finds the first's grant and is refused as already granted. Without
+    the lock it would have checked too early and granted again."""
+    lena = make_learner(context=site.course, email="lena@example.org")
+    actor = Actor.admin(site.admin.principal)
+
+    def grant_to(name_her: Callable[[Session, LmsContext], Grantee]) -> Callable[[], object]:
+        def grant() -> object:
+            with new_session(engine) as session:
+                course = session.get(LmsContext, site.course.id)
+                basis = session.get(CoachingPackage, package.id)
+                assert course is not None and basis is not None
+                grantee = name_her(session, course)
+                try:
+                    made = grant_package(
+                        session, actor, course=course, package=basis, grantee=grantee
+                    )
+                except CoachingRefused as refused:
+                    session.rollback()
+                    return refused.status_code, [p.key for p in refused.problems]
+                session.commit()
+                return made.id
+
+        return grant
+
+    by_member = grant_to(
+        lambda session, course: grantee_by_user(session, course, lena.principal.user_id)
+    )
+    by_email = grant_to(
+        lambda session, course: grantee_by_email(session, course, "Lena@Example.org")
+    )
+    with overlapping_writes("coaching_grant") as overlap:
+        outcomes = run_at_once(by_member, by_email)
+    assert overlap.paused and not overlap.timed_out
+    [grant_row] = grants(db)
+    assert sorted(outcomes, key=str) == sorted(
+        [grant_row.id, (409, ["coaching.error.already_granted"])], key=str
+    )
+    [entry] = audit_log(db)
+    assert entry.action == "granted" and entry.grant_id == grant_row.id
+
+
+def test_a_double_click_on_the_grant_form_grants_once_and_says_it_is_held(
+    app, db: Session, site: Site, package, make_learner
+):
+    """Two POSTs of the same form, the second arriving while the first has written its
+    grant but not yet committed: one 303, one 409 with the form and "already has this
+    package"; one grant, one audit entry."""
+    lena = make_learner(context=site.course, name="Lena Lernt")
+    form = {"member": str(lena.principal.user_id), "package": str(package.id)}
+
+    def click() -> object:
+        with TestClient(app, base_url=TOOL_BASE_URL) as browser:
+            return post(browser, site.admin, site.base + "/grants", form)
+
+    with overlapping_writes("coaching_grant") as overlap:
+        responses = run_at_once(click, click)
+    assert overlap.paused and not overlap.timed_out
+    assert sorted(r.status_code for r in responses) == [303, 409]
+    refused = next(r for r in responses if r.status_code == 409)
+    assert "Diese Person hat dieses Paket in diesem Kurs schon." in errors(refused)
+    [grant_row] = grants(db)
+    assert grant_row.user_id == lena.principal.user_id
+    assert [e.action for e in audit_log(db)] == ["granted"]
+
+
+def test_grants_are_written_only_under_the_course_lock_of_the_same_transaction(
+    db: Session, site: Site, package
+):
+    """``record_grants`` is where every way of granting ends: it refuses to write when
+    the caller did not lock the course's grants first, or locked them in a transaction
+    that has ended since."""
+    assert site.course.id is not None
+
+    def record() -> None:
+        record_grants(
+            db,
+            Actor.cli(),
+            course=site.course,
+            package=package,
+            grantees=[Grantee(user_id=None, email="mia@example.org")],
+            valid_from=None,
+            valid_until=None,
+            source="cli",
+        )
+
+    with pytest.raises(RuntimeError, match="lock_course_grants"):
+        record()
+    db.rollback()
+    lock_course_grants(db, site.course.id)
+    lock_course_grants(db, site.course.id)  # held already: nothing more to do
+    record()
+    db.commit()
+    with pytest.raises(RuntimeError, match="lock_course_grants"):
+        record()  # the commit released the lock
+    db.rollback()
+    assert len(grants(db)) == 1 and len(audit_log(db)) == 1
 
 
 def test_revoking_ends_the_entitlement_and_is_logged_once(

@@ -5,13 +5,18 @@ again and writes all rows or none."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk.auth import Role
 from lti.models import utcnow
+from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
+from tests.support.overlap import overlapping_writes, run_at_once
+from tests.support.statements import statements
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import (
     TODAY,
@@ -417,6 +422,55 @@ def test_rows_for_existing_grants_extend_them_or_change_nothing(
     again = confirm(client, site.admin, site.base, draft_of(preview))
     assert "unchanged=2" in again.headers["location"]
     assert len(grants(db)) == 2 and len(audit_log(db)) == 1
+
+
+def test_two_imports_of_the_same_file_confirmed_at_once_grant_each_row_once(
+    app, client, db: Session, site: Site, packages, lena, make_learner
+):
+    """Two admins preview the same file and confirm it at the same moment, the second
+    while the first has written its grants but not yet committed: the second plans under
+    the course's grant lock only after the first commits, and finds every row unchanged.
+    Without the lock both would find nobody holding the package and grant it twice."""
+    bert = make_learner(context=site.course, role=Role.ADMIN, name="Bert Admin")
+    csv_text = (
+        "email;package;valid_until\n"
+        f"mia@example.org;Coaching Basis;{UNTIL.isoformat()}\n"
+        "lena@example.org;Coaching Plus;\n"
+    ).encode()
+
+    def confirm_as(admin: Learner):
+        draft = draft_of(upload(client, admin, site.base, csv_text))  # each their preview
+
+        def click() -> object:
+            with TestClient(app, base_url=TOOL_BASE_URL) as browser:
+                return confirm(browser, admin, site.base, draft)
+
+        return click
+
+    with overlapping_writes("coaching_grant") as overlap:
+        responses = run_at_once(confirm_as(site.admin), confirm_as(bert))
+    assert overlap.paused and not overlap.timed_out
+    counts = []
+    for response in responses:
+        assert response.status_code == 303
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        counts.append((query["granted"], query["extended"], query["unchanged"]))
+    assert sorted(counts) == [(["0"], ["0"], ["2"]), (["2"], ["0"], ["0"])]
+    assert sorted((g.email, g.package_id) for g in grants(db)) == sorted(
+        [("mia@example.org", packages[0].id), ("lena@example.org", packages[1].id)]
+    )
+    assert [e.action for e in audit_log(db)] == ["granted", "granted"]
+
+
+def test_a_confirm_locks_the_course_once_not_once_per_row(
+    app, client, db: Session, site: Site, packages
+):
+    rows = "".join(f"p{n}@example.org;Coaching Basis\n" for n in range(5))
+    preview = upload(client, site.admin, site.base, ("email;package\n" + rows).encode())
+    with statements(app.state.engine) as seen:
+        done = confirm(client, site.admin, site.base, draft_of(preview))
+    assert "granted=5" in done.headers["location"]
+    assert len([s for s in seen if s.lstrip().upper().startswith("UPDATE LMS_CONTEXT")]) == 1
 
 
 def test_cells_are_shown_as_text_never_as_markup(client, site: Site, packages):

@@ -34,12 +34,11 @@ from tests.uploads.submission_fixtures import (
     exercise_id,
 )
 from uploads.coaching import Actor, CoachingRefused
-from uploads.coaching_grants import Grantee, grant_package
+from uploads.coaching_grants import Grantee, grant_package, lock_course_grants
 from uploads.coaching_roster import (
     RosterGrantRequest,
     Show,
     grant_from_roster,
-    lock_course_grants,
     parse_roster_grant,
     roster_overview,
 )
@@ -357,7 +356,8 @@ def test_a_package_of_another_platform_is_refused_past_the_form_too(db, site, ot
 
 
 def test_two_bulk_grants_at_once_grant_each_person_once(db, engine, site, roster, basis):
-    """The second waits for the first (``lock_course_grants``) and then finds the grants:
+    """The second waits for the first (``coaching_grants.lock_course_grants``, which
+    ``grant_from_roster`` takes before it reads) and then finds the grants:
     without the lock it would read before the first commits and grant all again."""
     selection = ids(db, site, roster, "s-lena", "s-noel")
     results: dict[str, Any] = {}
