@@ -168,7 +168,9 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         platform_id=identity.platform_id,
         role=identity.role,
         name=identity.name,
-        locale=i18n.normalise_locale(identity.locale),
+        # The person's choice, else the LMS's; a launch naming no language we speak gets
+        # the deployment's KURSWERK_DEFAULT_LOCALE.
+        locale=i18n.supported_locale(identity.locale) or runtime.settings.default_locale,
         sid=SessionCodec.new_sid(),
     )
     codec: SessionCodec = request.app.state.session_codec

@@ -146,3 +146,16 @@ def test_a_session_for_an_unknown_or_foreign_user_stores_nothing(client, peer, a
     db.rollback()
     user = _stored(db)
     assert (user.locale, user.locale_chosen_at) == ("de-DE", None)
+
+
+def test_a_launch_naming_no_language_starts_in_the_deployments_default(settings, engine, peer, db):
+    """``KURSWERK_DEFAULT_LOCALE`` is the UI language when the launch names none we speak."""
+    from kurswerk.app import create_app
+    from tests.conftest import TOOL_BASE_URL
+
+    english = create_app(settings.model_copy(update={"default_locale": "en"}))
+    with TestClient(english, base_url=TOOL_BASE_URL) as client:
+        assert _launch(client, peer, english, locale=None).locale == "en"
+        assert _launch(client, peer, english, locale="fr-FR").locale == "en"
+        assert _launch(client, peer, english, locale="de-DE").locale == "de"
+    english.state.engine.dispose()
