@@ -28,6 +28,7 @@ from feedback.views import (
     storage_of,
 )
 from kurswerk.auth import CsrfChecked
+from kurswerk.body_limit import streams_own_body
 from kurswerk.db import new_session
 from kurswerk.settings import Settings
 from uploads import service as uploads
@@ -40,6 +41,7 @@ router = APIRouter(prefix="/c/{context}")
     name="feedback_attachment_upload",
     dependencies=[CsrfChecked],  # multipart: the token rides in the action's query string
 )
+@streams_own_body
 async def upload_attachment(
     request: Request, principal: StaffPrincipal, submission_id: Id
 ) -> Response:

@@ -17,6 +17,7 @@ import lti.routes
 import uploads.routes
 from kurswerk import routes as shell_routes
 from kurswerk.auth import SessionCodec
+from kurswerk.body_limit import BodyLimitMiddleware, MarkedRoutes
 from kurswerk.db import make_engine
 from kurswerk.errors import AppError, app_error_handler, render_app_error
 from kurswerk.security import SecurityHeadersMiddleware
@@ -38,6 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_codec = SessionCodec(settings)
     app.state.frame_ancestors = lambda: ()
 
+    # Added first, so it runs inside the security headers: a refusal carries them too.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_form_bytes, exempt=MarkedRoutes(app)
+    )
     app.add_middleware(
         SecurityHeadersMiddleware,
         frame_ancestors=lambda: app.state.frame_ancestors(),

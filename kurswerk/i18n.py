@@ -67,6 +67,11 @@ register(
             ),
             "error.not_found": "Diese Seite gibt es nicht.",
             "error.bad_request": "Die Anfrage ist unvollständig oder fehlerhaft ({fields}).",
+            "error.too_large": (
+                "Die Anfrage ist zu groß: Ein Formular darf höchstens {limit_kb} KB senden. "
+                "Es wurde nichts gespeichert. Gehen Sie im Browser zurück, kürzen Sie Ihre "
+                "Eingabe und senden Sie sie erneut."
+            ),
             "error.internal": (
                 "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
             ),
@@ -89,6 +94,10 @@ register(
             ),
             "error.not_found": "This page does not exist.",
             "error.bad_request": "The request is incomplete or malformed ({fields}).",
+            "error.too_large": (
+                "The request is too large: a form may send at most {limit_kb} KB. Nothing "
+                "was saved. Go back in your browser, shorten your input and send it again."
+            ),
             "error.internal": "An unexpected error occurred. Please try again later.",
         },
     }

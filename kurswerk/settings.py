@@ -11,6 +11,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the marker production refuses
 
+FORM_BYTES_PER_CHAR = 12
+"""The most one character of a text field takes in an urlencoded form body: four UTF-8
+bytes, each percent-encoded as ``%XX``."""
+FORM_ROOM_BYTES = 16 * 1024
+"""The other fields of a form beside its one long text (title, tokens, buttons)."""
+
+
+def form_bytes_for(chars: int) -> int:
+    """The largest urlencoded body of a form that carries a text of ``chars`` characters."""
+    return chars * FORM_BYTES_PER_CHAR + FORM_ROOM_BYTES
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KURSWERK_", extra="ignore")
@@ -32,6 +43,12 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=300.0, ge=10)
     storage_url: str = "file://./var/storage"
     max_upload_mb: int = Field(default=20, ge=1)
+    # The largest body any other request may send (kurswerk.body_limit): forms are read
+    # whole before a route checks their texts. The floor holds the longest forms at their
+    # worst (form_bytes_for): a feedback text (feedback.drafts, 30,000 characters: 368 KB)
+    # and the LTI launch (lti.formbody, 36 KB); a forum post of forum_max_post_chars must
+    # fit too (see _forum_post_fits_a_form).
+    max_form_kb: int = Field(default=1024, ge=512, le=64 * 1024)
     clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
     # Coaching: the promised time to written feedback, in working days (Mon-Fri), shown to
     # learners on upload and used by the tutor queue to mark overdue submissions; the local
@@ -78,6 +95,25 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _forum_post_fits_a_form(self) -> Settings:
+        """A forum post (or FAQ answer, or question) of the longest length allowed must
+        get through the form cap, or a post just over it would lose the form's "too long,
+        please shorten" answer. Left at its default, the cap grows to fit; set too small,
+        it is refused."""
+        needed = form_bytes_for(self.forum_max_post_chars)
+        if needed <= self.max_form_bytes:
+            return self
+        needed_kb = -(-needed // 1024)
+        if "max_form_kb" in self.model_fields_set:
+            raise ValueError(
+                f"KURSWERK_MAX_FORM_KB must be at least {needed_kb} to hold a forum post of "
+                f"KURSWERK_FORUM_MAX_POST_CHARS={self.forum_max_post_chars} characters "
+                f"({FORM_BYTES_PER_CHAR} bytes each at most, form-encoded)"
+            )
+        self.max_form_kb = needed_kb
+        return self
+
     @property
     def base_origin(self) -> str:
         parts = urlsplit(self.base_url)
@@ -86,6 +122,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_form_bytes(self) -> int:
+        return self.max_form_kb * 1024
 
     def check_safe_for_production(self) -> None:
         """Refuse to run production with the development secret or over plain http."""

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from kurswerk.auth import CsrfChecked, Principal
+from kurswerk.body_limit import streams_own_body
 from kurswerk.db import SessionDep
 from uploads import coaching_import as csv_import
 from uploads.coaching import Actor, CoachingRefused, Problem
@@ -96,6 +97,7 @@ def import_form(request: Request, principal: AdminPrincipal) -> Response:
 
 
 @router.post(ADMIN + "/import/preview", name="coaching_import_preview", dependencies=[CsrfChecked])
+@streams_own_body
 async def import_preview(
     request: Request, principal: AdminPrincipal, session: SessionDep
 ) -> Response:

@@ -28,6 +28,7 @@ from course.models import Industry
 from course.service import ExercisePage
 from kurswerk import i18n
 from kurswerk.auth import CSRF_HEADER, ContextPrincipal, CsrfChecked, Principal, Role, codec
+from kurswerk.body_limit import streams_own_body
 from kurswerk.db import RowId, SessionDep, new_session
 from kurswerk.errors import AppError, Forbidden, render_app_error
 from kurswerk.templating import environment, page_context, render, with_query
@@ -162,6 +163,7 @@ class _Body:
 
 
 @router.post("/c/{context}/exercises/{exercise_id}/submissions", name="submission_create")
+@streams_own_body
 async def create_submission(
     request: Request,
     principal: ContextPrincipal,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import uvicorn
 from fastapi import FastAPI
@@ -35,3 +37,18 @@ class LiveServer:
         if self.thread.is_alive():
             self.server.force_exit = True
             self.thread.join(timeout)
+
+
+@contextlib.contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """``app`` on a free loopback port while the block runs; yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    server = LiveServer(app, sock)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.stop()
+        sock.close()

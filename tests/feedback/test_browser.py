@@ -6,7 +6,6 @@ feedback page, in German and English, and no sideways scrolling at LMS iframe wi
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from kurswerk.auth import Role
 from lti.models import utcnow
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import LiveServer
+from tests.e2e.servers import served
 from tests.feedback.helpers import claim, release, save
 from uploads.models import SubmissionStatus
 
@@ -29,16 +28,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def live(app: FastAPI) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    server = LiveServer(app, sock)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.stop()
-        sock.close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from kurswerk import i18n
 from kurswerk.auth import SESSION_COOKIE
-from lti.formbody import MAX_ID_TOKEN_BYTES
+from lti.formbody import MAX_FORM_BYTES, MAX_ID_TOKEN_BYTES
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (
     FORGER_CLIENT_ID,
@@ -394,10 +394,18 @@ def test_id_token_just_below_the_cap_is_read_and_judged(client, forger, engine):
     _refused(response, engine, "invalid_token", 400)
 
 
-def test_huge_body_is_refused_with_413(client, forger, engine):
+def test_a_body_over_the_launch_cap_is_refused_with_413(client, forger, engine):
+    """The launch's own cap (``lti.formbody``), well below the app-wide form cap."""
     login = start_login(client)
-    response = post_launch(client, "a" * (2 * 1024 * 1024), login.state)
+    response = post_launch(client, "a" * (4 * MAX_FORM_BYTES), login.state)
     _refused(response, engine, "too_large", 413)
+
+
+def test_a_huge_body_is_refused_by_the_app_wide_form_cap(client, forger, engine, settings):
+    login = start_login(client)
+    response = post_launch(client, "a" * (settings.max_form_bytes + 1), login.state)
+    assert_refused_without_session(response, engine, status=413)
+    assert "Die Anfrage ist zu groß" in response.text
 
 
 def test_launch_without_fields_is_refused(client, forger, engine):

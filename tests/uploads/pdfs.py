@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -130,6 +131,23 @@ def make_pdf(
         encryption=encryption or False,
     )
     return buffer.getvalue()
+
+
+def photo_pdf(min_bytes: int) -> bytes:
+    """A well-formed PDF of at least ``min_bytes``, as a scan is: its first page carries a
+    grey image of random (incompressible) pixels."""
+
+    def add_photo(pdf: pikepdf.Pdf) -> None:
+        side = int(min_bytes**0.5) + 1
+        photo = pikepdf.Stream(pdf, os.urandom(side * side))
+        photo.Type = Name.XObject
+        photo.Subtype = Name.Image
+        photo.Width = photo.Height = side
+        photo.ColorSpace = Name.DeviceGray
+        photo.BitsPerComponent = 8
+        pdf.pages[0].Resources.XObject = Dictionary(Im1=pdf.make_indirect(photo))
+
+    return make_pdf(2, change=add_photo)
 
 
 def link_annotation(pdf: pikepdf.Pdf, action: Dictionary, page: int = 0) -> None:
