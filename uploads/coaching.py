@@ -5,8 +5,8 @@ of their own package.
 The use cases live beside it (coaching issue §1): ``coaching_packages`` (create, edit,
 archive), ``coaching_grants`` (grant, revoke, extend), ``coaching_import`` (CSV preview
 and confirm; the file read by ``coaching_csv``, kept between the steps by
-``coaching_import_draft``) and ``coaching_audit`` (the log every change writes). None of them commits:
-the request's session or the CLI owns the transaction.
+``coaching_import_draft``) and ``coaching_audit`` (the log every change writes). None
+of them commits: the request's session or the CLI owns the transaction.
 """
 
 from __future__ import annotations
