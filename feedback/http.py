@@ -1,4 +1,4 @@
-"""HTTP helpers of the feedback pages: a size-capped form body and PDF responses."""
+"""HTTP helpers of the feedback pages: the form body and PDF responses."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ from fastapi import Request
 from fastapi.responses import FileResponse
 
 from kurswerk.errors import AppError
-
-MAX_FORM_BYTES = 1024 * 1024
-"""A feedback text of FEEDBACK_MAX_CHARS, percent-encoded (up to 9 bytes a character for
-some of Unicode), plus the other fields, fits; anything bigger is not our form."""
 
 MAX_FORM_FIELDS = 20
 
@@ -30,24 +26,14 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """The urlencoded body, refused past :data:`MAX_FORM_BYTES` while it streams in.
+    """The urlencoded body as a dict, at most :data:`MAX_FORM_FIELDS` fields.
 
-    Runs before ``CsrfChecked`` (listed first in a route's dependencies): it keeps the
-    bytes it read as the request's body, so the CSRF check's ``request.form()`` parses
-    them instead of reading an unbounded body itself.
+    The body's size is capped before any route runs (``kurswerk.body_limit``,
+    ``KURSWERK_MAX_FORM_KB``, whose floor holds a feedback text of FEEDBACK_MAX_CHARS at
+    its worst). Runs before ``CsrfChecked`` (listed first in a route's dependencies); the
+    CSRF check's ``request.form()`` then parses the same cached body.
     """
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_FORM_BYTES):
-        raise AppError("feedback.form.too_large", 413, reason=f"content-length {declared}")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            raise AppError("feedback.form.too_large", 413, reason=f"body over {MAX_FORM_BYTES}")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body  # Starlette's cache of the body: request.form() reads it from here
+    body = await request.body()
     content_type = request.headers.get("content-type", "")
     if body and not content_type.startswith("application/x-www-form-urlencoded"):
         raise AppError("feedback.form.bad_type", 415, reason=f"content-type {content_type!r}")

@@ -14,9 +14,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "feedback.not_found": (
             "Diese Einreichung gibt es nicht, oder sie ist für Sie nicht sichtbar."
         ),
-        "feedback.form.too_large": (
-            "Das Formular ist zu groß, es wurde nichts gespeichert. Bitte kürzen Sie Ihren Text."
-        ),
         "feedback.form.bad_type": (
             "Das Formular wurde nicht wie erwartet gesendet. Bitte nutzen Sie das Formular auf "
             "der Seite."
@@ -263,9 +260,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         "feedback.not_found": "This submission does not exist, or you cannot see it.",
-        "feedback.form.too_large": (
-            "The form is too large; nothing was saved. Please shorten your text."
-        ),
         "feedback.form.bad_type": (
             "The form was not sent as expected. Please use the form on the page."
         ),

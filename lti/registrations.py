@@ -126,10 +126,9 @@ _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _merged_origins(current: str | None, add: Sequence[str], remove: Sequence[str] = ()) -> str:
-    gone = {require_origin(origin) for origin in remove}
-    kept = [o for o in (current or "").split() if o not in gone]
-    wanted = dict.fromkeys([*kept, *(require_origin(origin) for origin in add)])
-    return " ".join(wanted)
+    """``current`` (space-separated) without ``remove`` and with ``add`` (checked origins)."""
+    kept = [o for o in (current or "").split() if o not in remove]
+    return " ".join(dict.fromkeys([*kept, *add]))
 
 
 def add_platform(
@@ -166,7 +165,7 @@ def add_platform(
     if not wanted and require_deployment:
         raise PlatformConfigError("at least one deployment_id is required")
     name = (name or "").strip()[:200]
-    origins = _merged_origins(None, frame_origins)  # all checked before anything is written
+    origins = [require_origin(origin) for origin in frame_origins]  # before any write
 
     platform = session.exec(
         model_select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
@@ -187,7 +186,7 @@ def add_platform(
         platform.keyset_url = keyset_url
     if granted_scopes is not None:
         platform.granted_scopes = " ".join(dict.fromkeys(granted_scopes))
-    platform.frame_origins = _merged_origins(platform.frame_origins, origins.split()) or None
+    platform.frame_origins = _merged_origins(platform.frame_origins, origins) or None
     session.add(platform)
     session.flush()
     assert platform.id is not None
@@ -209,10 +208,12 @@ def change_frame_origins(
     session: Session, platform_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
 ) -> Platform:
     """Add and remove a platform's further frame origins (flushes; the caller commits)."""
+    added = [require_origin(origin) for origin in add]
+    removed = [require_origin(origin) for origin in remove]
     platform = session.get(Platform, platform_id)
     if platform is None:
         raise PlatformConfigError(f"no platform with id {platform_id}")
-    platform.frame_origins = _merged_origins(platform.frame_origins, add, remove) or None
+    platform.frame_origins = _merged_origins(platform.frame_origins, added, removed) or None
     session.add(platform)
     session.flush()
     _note_change(session)

@@ -10,7 +10,6 @@ import pytest
 
 from feedback import service
 from feedback.drafts import FEEDBACK_MAX_CHARS
-from feedback.http import MAX_FORM_BYTES
 from tests.feedback.conftest import resubmit
 from tests.feedback.helpers import (
     attach,
@@ -125,38 +124,6 @@ def test_exactly_the_limit_is_accepted(web, world, make_submission, db):
     claim(web, world.tutor, submission.id)
     assert save(web, world.tutor, submission.id, "x" * FEEDBACK_MAX_CHARS).status_code == 303
     assert len(feedback_rows(db, submission.id)[0].body_markdown) == FEEDBACK_MAX_CHARS
-
-
-class TestTheFeedbackFormCap:
-    """The feedback form's own cap, behind an app-wide form cap raised above it (at its
-    default the app-wide cap is no larger and answers first: tests/kurswerk/test_body_limit)."""
-
-    @pytest.fixture
-    def settings(self, settings):
-        return settings.model_copy(update={"max_form_kb": 2 * MAX_FORM_BYTES // 1024})
-
-    @pytest.mark.parametrize("declared", [True, False])
-    def test_a_body_over_the_form_cap_is_cut_off_and_nothing_saved(
-        self, web, world, make_submission, db, declared
-    ):
-        submission = make_submission(world.learner)
-        claim(web, world.tutor, submission.id)
-        body = f"csrf_token={world.tutor.csrf}&body=".encode() + b"a" * (MAX_FORM_BYTES + 1)
-        headers = {"content-type": "application/x-www-form-urlencoded"}
-
-        def chunks():
-            for start in range(0, len(body), 65536):
-                yield body[start : start + 65536]
-
-        content = body if declared else chunks()  # a generator is sent chunked, no length
-        response = web.post(
-            path(world.tutor, f"/review/{submission.id}/feedback"),
-            content=content,
-            headers=headers,
-        )
-        assert response.status_code == 413
-        assert "Das Formular ist zu groß" in response.text
-        assert feedback_rows(db, submission.id) == []
 
 
 def test_saving_needs_the_claim(web, world, make_submission, db):

@@ -6,23 +6,32 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.feedback.helpers import attach, claim, feedback_rows, path, save
 from tests.uploads.pdfs import photo_pdf
 
 REFUSED = "Die Anfrage ist zu groß: Ein Formular darf höchstens 1024 KB senden."
 
 
+@pytest.mark.parametrize("declared", [True, False])
 def test_a_draft_over_the_form_cap_is_refused_and_the_draft_is_unchanged(
-    web, world, make_submission, db, settings
+    web, world, make_submission, db, settings, declared
 ):
+    """With a Content-Length, and chunked without one (a generator body)."""
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     assert save(web, world.tutor, submission.id, "Entwurf").status_code == 303
     form = {"csrf_token": world.tutor.csrf, "body": "Neu", "action": "save"}
     body = urlencode({**form, "filler": "f" * settings.max_form_bytes}).encode()
+
+    def chunks():
+        for start in range(0, len(body), 65536):
+            yield body[start : start + 65536]
+
     response = web.post(
         path(world.tutor, f"/review/{submission.id}/feedback"),
-        content=body,
+        content=body if declared else chunks(),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413 and REFUSED in response.text
