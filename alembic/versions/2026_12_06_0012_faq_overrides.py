@@ -19,6 +19,7 @@ Create Date: 2026-12-06 20:45:00.000000
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel
@@ -37,6 +38,16 @@ COPIED = (
 
 
 def upgrade() -> None:
+    # Read the earlier edits first, then change the table, then write the overrides: on
+    # SQLite the batch copies the table and drops the old one, and that drop would
+    # cascade through ``overrides_id`` into overrides already written.
+    bind = op.get_bind()
+    edited = bind.execute(
+        sa.text(
+            "SELECT * FROM faq_entry "
+            "WHERE source_key IS NOT NULL AND edited_in_tool_at IS NOT NULL ORDER BY id"
+        )
+    ).all()
     with op.batch_alter_table("faq_entry", schema=None) as batch_op:
         batch_op.add_column(sa.Column("overrides_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -49,28 +60,22 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f("uq_faq_entry_context_id_overrides_id"), ["context_id", "overrides_id"]
         )
-    _edits_to_overrides(op.get_bind())
-    with op.batch_alter_table("faq_entry", schema=None) as batch_op:
         batch_op.drop_column("edited_in_tool_at")
         batch_op.drop_column("file_answer")
         batch_op.drop_column("file_question")
+    _edits_to_overrides(bind, edited)
 
 
-def _edits_to_overrides(bind: sa.Connection) -> None:
+def _edits_to_overrides(bind: sa.Connection, edited: Sequence[sa.Row[Any]]) -> None:
     faq = sa.table(
         "faq_entry",
         *(sa.column(name) for name in COPIED),
         sa.column("id"), sa.column("context_id"), sa.column("overrides_id"),
-        sa.column("source_key"), sa.column("file_question"), sa.column("file_answer"),
-        sa.column("edited_in_tool_at"), sa.column("archived_at"),
+        sa.column("archived_at"),
     )  # fmt: skip
-    edited = bind.execute(
-        sa.select(faq).where(faq.c.source_key.is_not(None), faq.c.edited_in_tool_at.is_not(None))
-    ).all()
     now = datetime.now(UTC)
     for row in edited:
-        contexts = _contexts_of(bind, row.lesson_id, row.edited_by)
-        for context_id in contexts:
+        for context_id in _contexts_of(bind, row.lesson_id, row.edited_by):
             values = {name: getattr(row, name) for name in COPIED}
             bind.execute(
                 sa.insert(faq).values(context_id=context_id, overrides_id=row.id, **values)
