@@ -11,6 +11,7 @@ Tom's other course on platform A, and Olga's and Otto's on platform B.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +19,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content
+from course import content, service
 from course.faq_models import FaqEntry
 from course.forum_models import SearchTerm
 from kurswerk.auth import Role
 from lti.models import LmsContext
-from tests.course.conftest import CONTENT
+from tests.course.conftest import CONTENT, mini_course
 from tests.course.html_tools import parse
 from tests.course.test_content_check import edit
 from tests.course.test_forum_helpers import People, get, lesson_path, people, post_form, web
@@ -244,3 +245,24 @@ def test_the_content_files_load_identically_with_overrides_present(
     db.commit()
     assert report.counts["faq"]["unchanged"] == 7 and report.counts["faq"]["kept"] == 1
     assert file_entry(db).question == FIRST_QUESTION
+
+
+def test_a_tutor_of_an_lms_course_showing_another_course_cannot_touch_its_entries(
+    web: TestClient, courses: Courses, db: Session, tmp_path: Path, content_copy: Path
+):
+    """Otto's LMS course shows another course package: the file entries of this one are
+    nothing there, whatever he posts."""
+    shutil.copytree(mini_course(tmp_path, "Nur ein Absatz.") / "mini", content_copy / "mini")
+    content.load(db, content_copy)
+    service.bind_course(db, courses.otto.context_id, "mini")
+    db.commit()
+    entry_id = file_entry(db).id
+    base = f"/c/{courses.otto.context_id}/faq/{entry_id}"
+    for action, data in (
+        ("edit", {"question": "Gekapert?", "answer": "Ja", "position": "0"}),
+        ("delete", {}),
+        ("revert", {}),
+    ):
+        assert post_form(web, courses.otto, f"{base}/{action}", data).status_code == 404, action
+    assert db.exec(select(FaqEntry).where(FaqEntry.context_id.is_not(None))).all() == []  # type: ignore[union-attr]
+    assert FIRST_QUESTION in faq_titles(web, courses.anna)
