@@ -47,18 +47,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "faq.field.position": "Reihenfolge",
         "faq.position_hint": "Kleinere Zahlen stehen weiter oben. Leer lassen: ans Ende.",
         "faq.shared_hint": (
-            "Dieser Eintrag stammt aus den Kursdateien und erscheint in allen LMS-Kursen mit "
-            "diesem Kurs. Nach einer Änderung hier überschreibt das Laden der Kursdateien ihn "
-            "nicht mehr, bis Sie die Dateifassung wiederherstellen."
+            "Dieser Eintrag stammt aus den Kursdateien. Ihre Änderung gilt nur in diesem "
+            "LMS-Kurs; alle anderen LMS-Kurse zeigen weiter die Fassung der Kursdateien. Das "
+            "Laden der Kursdateien überschreibt Ihre Fassung nicht, bis Sie die Dateifassung "
+            "wiederherstellen."
         ),
         "faq.origin.file": "Aus den Kursdateien",
         "faq.origin.tool": "Im Tool geschrieben",
         "faq.origin.forum": "Aus dem Forum übernommen",
         "faq.origin.question": "Aus einer Frage an den Dozenten",
-        "faq.edited_in_tool": "im Tool geändert",
+        "faq.edited_in_tool": "in diesem LMS-Kurs geändert",
         "faq.file_differs": "die Kursdatei hat eine andere Fassung",
         "faq.revert": "Dateifassung wiederherstellen",
-        "faq.removed": "Im Tool gelöschte Einträge aus den Kursdateien",
+        "faq.removed": "In diesem LMS-Kurs gelöschte Einträge aus den Kursdateien",
         "faq.entry_not_found": "Diesen FAQ-Eintrag gibt es nicht (mehr).",
         "faq.not_from_file": "Dieser Eintrag stammt nicht aus den Kursdateien.",
         # Forum: pages
@@ -319,18 +320,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "faq.field.position": "Order",
         "faq.position_hint": "Smaller numbers come first. Leave empty: at the end.",
         "faq.shared_hint": (
-            "This entry comes from the course files and appears in every LMS course showing "
-            "this course. Once changed here, loading the course files no longer overwrites it "
-            "until you restore the file version."
+            "This entry comes from the course files. Your change applies to this LMS course "
+            "only; every other LMS course keeps showing the course files' version. Loading the "
+            "course files does not overwrite your version until you restore the file version."
         ),
         "faq.origin.file": "From the course files",
         "faq.origin.tool": "Written in the tool",
         "faq.origin.forum": "Taken from the forum",
         "faq.origin.question": "From a question to the lecturer",
-        "faq.edited_in_tool": "changed in the tool",
+        "faq.edited_in_tool": "changed in this LMS course",
         "faq.file_differs": "the course file has another version",
         "faq.revert": "Restore the file version",
-        "faq.removed": "Entries from the course files deleted in the tool",
+        "faq.removed": "Entries from the course files deleted in this LMS course",
         "faq.entry_not_found": "This FAQ entry does not exist (any more).",
         "faq.not_from_file": "This entry does not come from the course files.",
         "forum.title": "Forum",

@@ -75,7 +75,7 @@ class LoadReport:
         lines = [f"Content loaded from {self.source}: {', '.join(self.courses) or 'no course'}"]
         for kind in KINDS:
             c = self.counts[kind]
-            kept = f", {c['kept']} kept (edited in the tool)" if c["kept"] else ""
+            kept = f", {c['kept']} kept (an LMS course's own version)" if c["kept"] else ""
             lines.append(
                 f"  {kind:<11} {c['created']} created, {c['updated']} updated, "
                 f"{c['unchanged']} unchanged, {c['archived']} archived{kept}"

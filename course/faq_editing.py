@@ -1,7 +1,8 @@
 """Tutors' edits of an LMS course's FAQ: new entries, changes, deleting, handing a file
 entry back to the content files, and promoting a forum answer to an entry. Tutors and
-admins only; a file entry changed or deleted here is the tool's from then on (the
-ownership rule is in ``course.faq_models``).
+admins only, and only ever in their own LMS course: a file entry changed or deleted here
+gets an override of this LMS course, the file entry itself stays as the files say for
+every other one (the ownership rule is in ``course.faq_models``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from course.faq_models import FaqEntry, utcnow
 from course.faq_reading import get_entry
 from course.forum_models import row_id
 from course.forum_rules import MAX_TITLE, Limits, clean_text, require_moderator
+from course.forum_search import FAQ, remove_document
 from course.forum_service import get_post, lesson_for
 from course.models import Lesson
 from kurswerk.auth import Principal
@@ -73,6 +75,26 @@ def create_entry(
     return entry
 
 
+def _override(session: Session, principal: Principal, entry: FaqEntry, now: datetime) -> FaqEntry:
+    """This LMS course's own version of a file entry, starting as a copy of it."""
+    override = FaqEntry(
+        lesson_id=entry.lesson_id,
+        context_id=principal.context_id,
+        origin=entry.origin,
+        overrides_id=entry.id,
+        question=entry.question,
+        answer=entry.answer,
+        position=entry.position,
+        quote_anchor=entry.quote_anchor,
+        quote_section=entry.quote_section,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(override)
+    return override
+
+
 def update_entry(
     session: Session,
     principal: Principal,
@@ -84,21 +106,24 @@ def update_entry(
     limits: Limits,
     now: datetime | None = None,
 ) -> FaqEntry:
-    """Change an entry. A file entry changed here is the tool's from now on."""
+    """Change an entry of this LMS course. A file entry is not changed: this LMS course
+    gets (or changes) its override of it."""
     require_moderator(principal)
     now = now or utcnow()
     entry = get_entry(session, principal, entry_id)
     clean_q, clean_a = _clean(question, answer, limits)
-    changed = (clean_q, clean_a) != (entry.question, entry.answer)
+    changed = (clean_q, clean_a) != (entry.question, entry.answer) or (
+        position is not None and position != entry.position
+    )
+    if not changed:
+        return entry
+    if entry.context_id is None:
+        entry = _override(session, principal, entry, now)
     entry.question, entry.answer = clean_q, clean_a
-    if position is not None and position != entry.position:
+    if position is not None:
         entry.position = position
-        changed = True
-    if changed:
-        entry.updated_at = now
-        entry.edited_by = principal.user_id
-        if entry.source_key is not None:
-            entry.edited_in_tool_at = now
+    entry.updated_at = now
+    entry.edited_by = principal.user_id
     session.flush()
     reindex_entry(session, entry)
     return entry
@@ -107,35 +132,34 @@ def update_entry(
 def delete_entry(
     session: Session, principal: Principal, entry_id: int, now: datetime | None = None
 ) -> FaqEntry:
-    """Take an entry out of the FAQ. A file entry deleted here stays deleted on the next
-    load (it counts as an edit in the tool) until someone restores the file version."""
+    """Take an entry out of this LMS course's FAQ. A file entry is hidden here only (an
+    override marked deleted), until someone restores the file version."""
     require_moderator(principal)
     now = now or utcnow()
     entry = get_entry(session, principal, entry_id)
+    if entry.context_id is None:
+        entry = _override(session, principal, entry, now)
     entry.deleted_at = now
     entry.edited_by = principal.user_id
-    if entry.source_key is not None:
-        entry.edited_in_tool_at = now
     session.flush()
     reindex_entry(session, entry)
     return entry
 
 
-def revert_to_file(
-    session: Session, principal: Principal, entry_id: int, now: datetime | None = None
-) -> FaqEntry:
-    """Hand a file entry back to the content files: the file's text, at once."""
+def revert_to_file(session: Session, principal: Principal, entry_id: int) -> FaqEntry:
+    """Hand a file entry back to the content files in this LMS course: its override is
+    deleted, and the file entry shows again. Returns the file entry."""
     require_moderator(principal)
     entry = get_entry(session, principal, entry_id, deleted=True)
-    if entry.source_key is None or entry.file_question is None:
+    if entry.context_id is None and entry.source_key is not None:
+        return entry  # not overridden here: it is the file version already
+    original = session.get(FaqEntry, entry.overrides_id) if entry.overrides_id else None
+    if original is None or original.archived_at is not None:
         raise NotFound("faq.not_from_file", 400, reason=f"entry {entry_id} has no file version")
-    entry.question, entry.answer = entry.file_question, entry.file_answer or ""
-    entry.edited_in_tool_at = None
-    entry.deleted_at = None
-    entry.updated_at = now or utcnow()
+    remove_document(session, FAQ, row_id(entry.id))
+    session.delete(entry)
     session.flush()
-    reindex_entry(session, entry)
-    return entry
+    return original
 
 
 def promote_post(

@@ -2,12 +2,15 @@
 
 Who owns an entry's text (the rule ``kurswerk content load`` follows):
 
-* An entry from a file (``source_key`` set, ``context_id`` unset) is course content: it is
-  shown in every LMS course that shows the course, and the loader keeps it in step with
-  the file, *until someone edits it in the tool*. From then on (``edited_in_tool_at`` set)
-  the tool owns the text: the loader only records the file's latest version in
-  ``file_question`` / ``file_answer`` and reports the entry as kept. "Back to the file
-  version" in the tool hands it back to the file.
+* An entry from a file (``source_key`` set, ``context_id`` unset) belongs to the course
+  package: it is shown in every LMS course that shows the course, on every platform, and
+  the loader always keeps it in step with the file. No tutor ever writes to it.
+* A tutor's change of a file entry is an *override* of one LMS course: a row of that
+  course (``context_id`` set) naming the file entry in ``overrides_id``, holding the
+  course's question, answer and position; deleting a file entry there is an override
+  with ``deleted_at`` set (hidden in that course only). While an override exists, that
+  LMS course shows it instead of the file entry; every other LMS course still shows the
+  file entry. The loader never touches overrides; "Back to the file version" deletes one.
 * An entry made in the tool (written, promoted from a forum answer, or published from a
   question to the lecturer) belongs to the LMS course it was made in (``context_id``);
   the loader never touches it.
@@ -33,6 +36,7 @@ class FaqEntry(SQLModel, table=True):
     __tablename__ = "faq_entry"
     __table_args__ = (
         UniqueConstraint("lesson_id", "source_key"),
+        UniqueConstraint("context_id", "overrides_id"),
         Index("ix_faq_entry_lesson_id_position", "lesson_id", "position"),
         CheckConstraint("origin IN ('file', 'tool', 'forum', 'question')", name="origin"),
     )
@@ -59,14 +63,12 @@ class FaqEntry(SQLModel, table=True):
         default=None, foreign_key="lecturer_question.id", ondelete="SET NULL"
     )
     """Published (anonymised) from this question to the lecturer."""
-    file_question: str | None = Field(default=None, max_length=300)
-    file_answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    """The file's latest version of a file entry, kept while the tool owns the text."""
-    edited_in_tool_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    overrides_id: int | None = Field(default=None, foreign_key="faq_entry.id", ondelete="CASCADE")
+    """This LMS course's version of the file entry with this id (see the module's rule)."""
     edited_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     created_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    """A file entry that is no longer in the file (and was not edited in the tool)."""
+    """A file entry that is no longer in the file."""

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from course import faq_service, forum_service, service
 from course.faq_models import FaqEntry
-from course.forum_models import ForumThread
+from course.forum_models import ForumThread, row_id
 from course.forum_rules import InputError, require_moderator
 from course.forum_views import LessonRef
 from course.forum_web import Text, form_page, limits, notice_of, redirect
@@ -55,15 +55,7 @@ def lesson_questions(
     request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
 ) -> HTMLResponse:
     course, lesson = forum_service.lesson_for(session, principal, slug)
-    faq_count = session.exec(
-        select(func.count()).where(
-            FaqEntry.lesson_id == lesson.id,
-            col(FaqEntry.deleted_at).is_(None),
-            col(FaqEntry.archived_at).is_(None),
-            (col(FaqEntry.context_id).is_(None))
-            | (col(FaqEntry.context_id) == principal.context_id),
-        )
-    ).one()
+    faq_count = faq_service.count_visible(session, principal, row_id(lesson.id))
     thread_count = session.exec(
         select(func.count()).where(
             ForumThread.context_id == principal.context_id,
@@ -175,6 +167,11 @@ def faq_create(
     return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry.id}")
 
 
+def _from_files(entry: FaqEntry) -> bool:
+    """A file entry, or this LMS course's override of one (the form explains the rule)."""
+    return entry.source_key is not None or entry.overrides_id is not None
+
+
 def _entry(session: Session, principal: Principal, entry_id: RowId) -> tuple[FaqEntry, str]:
     require_moderator(principal)
     entry = faq_service.get_entry(session, principal, entry_id)
@@ -194,7 +191,7 @@ def faq_edit_form(
         question=entry.question,
         answer=entry.answer,
         position=str(entry.position),
-        shared=entry.context_id is None,
+        shared=_from_files(entry),
     )
 
 
@@ -209,7 +206,7 @@ def faq_edit(
     position: Position = "",
 ) -> Response:
     entry, slug = _entry(session, principal, entry_id)
-    shared = entry.context_id is None
+    shared = _from_files(entry)
     try:
         faq_service.update_entry(
             session, principal, entry_id, question=question, answer=answer,

@@ -1,13 +1,15 @@
 """The FAQ files of the course content (``course.content.load``) kept in step with the
-entries: new file entries are created, changed ones updated, gone ones archived; an entry
-edited or deleted in the tool keeps its text, and the load's report says so.
+entries: new file entries are created, changed ones updated, gone ones archived. The file
+entries are the course package's and always follow the files; the overrides of LMS
+courses that changed or deleted one are theirs and are kept, and the load's report says
+so (the ownership rule is in ``course.faq_models``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from course.faq_index import reindex_entry
 from course.faq_models import FaqEntry, utcnow
@@ -22,10 +24,9 @@ def sync_from_content(
 ) -> None:
     """Load a course's FAQ files (called by ``course.content.load``).
 
-    Entries are matched by (lesson, key). The file wins unless the entry was edited (or
-    deleted) in the tool: then only the file's version is recorded, and the report says
-    the entry was kept. Entries gone from the files are archived, unless edited in the
-    tool (kept, and reported).
+    Entries are matched by (lesson, key); the file always wins. Entries gone from the
+    files are archived. LMS courses' overrides are left alone: each is counted as kept,
+    and the report names the entry and how many LMS courses keep their own version.
     """
     lesson_ids = [row_id(lesson.id) for lesson in lessons.values()]
     rows = {
@@ -36,6 +37,7 @@ def sync_from_content(
             )
         ).all()
     }
+    overrides = _override_counts(session, [row_id(row.id) for row in rows.values()])
     now = utcnow()
     positions: dict[str, int] = {}
     for source in sources:
@@ -56,8 +58,6 @@ def sync_from_content(
                 lesson_id=row_id(lesson.id),
                 origin="file",
                 source_key=source.key,
-                file_question=source.question,
-                file_answer=source.answer,
                 created_at=now,
                 updated_at=now,
                 **values,
@@ -67,16 +67,7 @@ def sync_from_content(
             reindex_entry(session, row)
             report.count("faq", "created")
             continue
-        row.file_question, row.file_answer = source.question, source.answer
-        if row.edited_in_tool_at is not None:
-            row.archived_at = None
-            report.count("faq", "kept")
-            report.note(
-                f"faq {source.lesson}/{source.key}: edited in the tool"
-                f"{' (deleted there)' if row.deleted_at else ''}; the file's version was not "
-                f"applied (restore it in the tool with 'Dateifassung wiederherstellen')"
-            )
-            continue
+        _report_kept(report, f"faq {source.lesson}/{source.key}", overrides.get(row_id(row.id)))
         changed = row.archived_at is not None
         row.archived_at = None
         for name, value in values.items():
@@ -89,17 +80,35 @@ def sync_from_content(
             reindex_entry(session, row)
         report.count("faq", "updated" if changed else "unchanged")
     for gone in rows.values():
-        if gone.edited_in_tool_at is not None:
-            gone.file_question = gone.file_answer = None
-            report.count("faq", "kept")
-            report.note(
-                f"faq entry '{gone.source_key}' is no longer in the files; kept because it "
-                f"was edited in the tool"
-            )
-            continue
+        what = f"faq entry '{gone.source_key}' (no longer in the files)"
+        _report_kept(report, what, overrides.get(row_id(gone.id)))
         if gone.archived_at is None:
             gone.archived_at = now
             session.flush()
             reindex_entry(session, gone)
             report.count("faq", "archived")
     session.flush()
+
+
+def _override_counts(session: Session, entry_ids: list[int]) -> dict[int, int]:
+    """How many LMS courses override each of these file entries."""
+    if not entry_ids:
+        return {}
+    query = (
+        select(FaqEntry.overrides_id, func.count())
+        .where(col(FaqEntry.overrides_id).in_(entry_ids))
+        .group_by(col(FaqEntry.overrides_id))
+    )
+    return {int(entry_id): int(n) for entry_id, n in session.exec(query).all() if entry_id}
+
+
+def _report_kept(report: Any, what: str, courses: int | None) -> None:
+    """Count and name the LMS courses' own versions of a file entry the load left alone."""
+    if not courses:
+        return
+    report.counts["faq"]["kept"] += courses
+    report.note(
+        f"{what}: {courses} LMS course(s) changed or deleted it in the tool and keep their "
+        f"own version; every other LMS course shows the file's version (an LMS course gets "
+        f"it back with 'Dateifassung wiederherstellen')"
+    )

@@ -161,6 +161,7 @@ def search(
     *,
     scopes: Sequence[int],
     lesson_id: int | None = None,
+    exclude: Sequence[int] = (),
     min_match: int | None = None,
     limit: int = 20,
     offset: int = 0,
@@ -168,7 +169,9 @@ def search(
     """Documents of ``kind`` in ``scopes`` (and ``lesson_id``) holding the stems ``terms``.
 
     By default every term must match (a search); ``min_match`` lowers that (suggestions
-    while typing). Best first: more terms matched, then higher weight, then newer.
+    while typing). ``exclude`` names documents left out (file FAQ entries an LMS course
+    overrides: its override is a document of its own scope). Best first: more terms
+    matched, then higher weight, then newer.
     Returns one page of hits and the number of all hits.
     """
     if not terms or not scopes:
@@ -181,6 +184,8 @@ def search(
     )
     if lesson_id is not None:
         query = query.where(_c.lesson_id == lesson_id)
+    if exclude:
+        query = query.where(_c.doc_id.not_in(list(exclude)))
     query = query.group_by(_c.doc_id).having(func.count() >= needed)
     # One pass: the page and, through a window over the groups, the number of all hits.
     total_hits = func.count().over().label("total")
