@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
+from course.faq_models import FaqEntry
 from course.forum_models import ForumPost, ForumReport, ForumThread
 from course.questions_models import LecturerQuestion
 from tests.course.test_forum_helpers import (
@@ -28,6 +29,7 @@ from tests.course.test_forum_helpers import (
     lesson_path,
     people,
     question_of,
+    reply_to,
     web,
 )
 from tests.e2e.servers import served
@@ -44,13 +46,17 @@ def count(db: Session, model: type[SQLModel], **where: Any) -> int:
     return int(db.exec(query).one())
 
 
-def sender(base: str, people: People, path: str, data: dict[str, str]) -> Callable[[], int]:
-    """One POST of Anna's form from a client of its own; returns the status code."""
+def sender(
+    base: str, people: People, path: str, data: dict[str, str], *, who: str = "anna"
+) -> Callable[[], int]:
+    """One POST of a form (Anna's, unless ``who`` names another) from a client of its
+    own; returns the status code."""
+    person = getattr(people, who)
 
     def send() -> int:
         with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as client:
-            form = {"csrf_token": people.anna.csrf, **data}
-            return client.post(people.anna.url(path), data=form).status_code
+            form = {"csrf_token": person.csrf, **data}
+            return client.post(person.url(path), data=form).status_code
 
     return send
 
@@ -129,3 +135,18 @@ def test_two_reports_of_one_post_at_once_are_one_report(app, web, people: People
     assert codes == [303, 303]
     assert count(db, ForumReport, post_id=post_id) == 1
     assert len(emails(db)) - notices == 1  # Tina, the course's one tutor, told once
+
+
+def test_a_double_click_on_promote_makes_one_faq_entry(app, web, people: People, db: Session):
+    """Tina turns Ben's answer into an FAQ entry with two clicks at the same moment; the
+    first has inserted the entry but not committed when the second starts to write. The
+    second waits at the lock on the thread's row, then finds the entry (a thread is
+    promoted once). Without the lock both found none and two entries were made."""
+    thread_id = ask_in_forum(web, people.anna)
+    answer_id = reply_to(web, people.ben, thread_id, "So geht das: erst planen, dann posten.")
+    path = f"/c/{people.context_id}/forum/posts/{answer_id}/promote"
+    with served(app) as base, overlapping_writes("faq_entry") as overlap:
+        codes = run_at_once(*(sender(base, people, path, {}, who="tina") for _ in range(2)))
+    assert overlap.paused and not overlap.timed_out
+    assert codes == [303, 303]
+    assert count(db, FaqEntry, thread_id=thread_id) == 1
