@@ -15,12 +15,13 @@ from sqlmodel import Session, col, select
 from course.faq_index import reindex_entry
 from course.faq_models import FaqEntry, utcnow
 from course.faq_reading import get_entry
-from course.forum_models import row_id
+from course.forum_models import ForumThread, row_id
 from course.forum_rules import MAX_TITLE, Limits, clean_text, require_moderator
 from course.forum_search import FAQ, remove_document
 from course.forum_service import get_post, lesson_for
 from course.models import Lesson
 from kurswerk.auth import Principal
+from kurswerk.db import lock_row
 from kurswerk.errors import NotFound
 
 MAX_QUESTION = 300
@@ -167,11 +168,14 @@ def promote_post(
 ) -> tuple[FaqEntry, bool]:
     """One step from a forum answer to an FAQ entry of this LMS course: the thread's title
     is the question, the post the answer, and the entry links the thread. Names are not
-    copied. Returns the entry and whether it is new (a thread is promoted once)."""
+    copied. Returns the entry and whether it is new (a thread is promoted once, also by
+    two clicks at the same moment: the thread's row is locked before the entry is looked
+    for)."""
     require_moderator(principal)
     post, thread = get_post(session, principal, post_id)
     if post.hidden_at is not None:
         raise NotFound("forum.post_not_found", reason="hidden posts are not promoted")
+    lock_row(session, ForumThread, row_id(thread.id))
     existing = session.exec(
         select(FaqEntry).where(FaqEntry.thread_id == thread.id, col(FaqEntry.deleted_at).is_(None))
     ).first()

@@ -19,9 +19,11 @@ from course.forum_search import THREAD, move_document
 from course.forum_service import delete_post, get_post, get_thread, lesson_for, reindex_thread
 from course.models import Lesson
 from kurswerk.auth import Principal
+from kurswerk.db import lock_row
 from kurswerk.errors import Forbidden, NotFound
 from kurswerk.outbox import as_utc
 from kurswerk.usertext import plain_text
+from lti.models import PlatformUser
 
 THREAD_FLAGS = ("pinned", "locked", "hidden")
 
@@ -110,12 +112,14 @@ def report_post(
     now: datetime | None = None,
 ) -> tuple[ForumReport, bool]:
     """Report a post to the course's tutors. Returns the report and whether it is new
-    (a second report of the same post by the same person changes nothing)."""
+    (a second report of the same post by the same person changes nothing, also when both
+    arrive at once: the reporter's row is locked before the first report is looked for)."""
     now = now or utcnow()
     post, thread = get_post(session, principal, post_id)
     if post.author_id == principal.user_id:
         raise InputError("forum.error.report_own", 400)
     text = clean_text(reason, field="reason", limit=MAX_REASON, required=False)
+    lock_row(session, PlatformUser, principal.user_id)  # the same lock as check_flood's
     existing = session.exec(
         select(ForumReport).where(
             ForumReport.post_id == post_id, ForumReport.reporter_id == principal.user_id

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from course.forum_models import ForumPost
 from course.questions_models import LecturerQuestion
 from kurswerk.auth import Principal, Role
+from kurswerk.db import lock_row
 from kurswerk.errors import AppError, Forbidden
 from kurswerk.outbox import as_utc
 from kurswerk.settings import Settings
@@ -103,15 +104,11 @@ def may_edit(principal: Principal, post: ForumPost, limits: Limits, now: datetim
 def check_flood(session: Session, principal: Principal, limits: Limits, now: datetime) -> None:
     """At most ``posts_per_minute`` posts and questions per person per minute.
 
-    On PostgreSQL the person's row is locked first, so two posts sent at once are counted
-    one after the other; SQLite runs one writer at a time anyway.
+    The person's row is locked first (``kurswerk.db.lock_row``), so that posts sent at
+    once are counted one after the other, each seeing what the one before it committed:
+    counted without the lock, twelve posts at the same moment all found none before them.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(col(PlatformUser.id))
-            .where(col(PlatformUser.id) == principal.user_id)
-            .with_for_update()
-        )
+    lock_row(session, PlatformUser, principal.user_id)
     since = now - FLOOD_WINDOW
     posts = session.execute(
         select(func.count())

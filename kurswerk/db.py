@@ -9,12 +9,13 @@ is sent: a client never sees success for data that was not written.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
-from sqlalchemy import event
+from sqlalchemy import Column, Table, UniqueConstraint, event, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -74,6 +75,72 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_HELD_ROWS = "kurswerk.db.held_rows"
+
+
+def lock_row(session: Session, model: type[SQLModel], row_id: int) -> None:
+    """Hold the row ``row_id`` of ``model`` until the session's transaction ends, so that
+    a check and the write it allows (a count before an insert: the forum's flood limit, a
+    submission quota; "not yet granted" before a grant) cannot interleave with another
+    transaction holding the same row. Call it *before* reading what it protects; a second
+    call for the same row in the same transaction writes nothing more.
+
+    The lock is a write that changes nothing (a column set to itself), the same statement
+    on both databases:
+
+    * PostgreSQL: the row's lock (``FOR NO KEY UPDATE``: inserts that merely reference
+      the row stay free). A second transaction waits for it, and its next statement sees
+      what the first committed (READ COMMITTED: each statement reads the latest commits).
+    * SQLite: the database's one write lock, taken now. The driver opens a transaction
+      only at the first write, so what was read before ran outside it, and what is read
+      after it is the latest committed state; a second writer waits here (busy timeout).
+    """
+    table = _table_of(model)
+    if (table.name, row_id) in _held_rows(session):
+        return
+    [key] = table.primary_key.columns
+    column = _lock_column(table)
+    session.execute(update(table).where(key == row_id).values({column.name: column}))
+    _held_rows(session).add((table.name, row_id))  # the transaction the write began
+
+
+def holds_row_lock(session: Session, model: type[SQLModel], row_id: int) -> bool:
+    """Whether ``lock_row`` took this row in the session's current transaction."""
+    return (_table_of(model).name, row_id) in _held_rows(session)
+
+
+def _held_rows(session: Session) -> set[tuple[str, int]]:
+    """The rows ``lock_row`` holds in the session's current transaction (empty when none
+    is open: a commit or rollback released them)."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return set()
+    held = session.info.get(_HELD_ROWS)
+    if held is None or held[0] is not transaction:
+        held = (transaction, set())
+        session.info[_HELD_ROWS] = held
+    rows: set[tuple[str, int]] = held[1]
+    return rows
+
+
+def _table_of(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+@cache
+def _lock_column(table: Table) -> Column[Any]:
+    """The column ``lock_row`` sets to itself: the first that is no key and in no index,
+    so the no-op write checks no foreign key and touches no index."""
+    indexed = {c for index in table.indexes for c in index.columns}
+    indexed |= {c for u in table.constraints if isinstance(u, UniqueConstraint) for c in u.columns}
+    for column in table.columns:
+        if not (column.primary_key or column.foreign_keys or column in indexed):
+            return column
+    raise LookupError(f"{table.name} has no plain column to lock its rows with")
+
 
 MAX_ROW_ID = 2_147_483_647
 """Ids are 32-bit INTEGER columns: a larger number in a URL can name no row, and passed

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
+from kurswerk.db import holds_row_lock, lock_row
 from lti.models import LmsContext, PlatformUser, utcnow
 from uploads.coaching import (
     Actor,
@@ -69,37 +69,12 @@ def _person_of(session: Session, grant: CoachingGrant) -> dict[str, Any]:
     ).describe()
 
 
-_LOCKED_COURSES = "kurswerk.coaching_grants.locked_courses"
-
-
 def lock_course_grants(session: Session, course_id: int) -> None:
     """Hold the course's grants until the transaction ends, so that two requests granting
-    at the same moment cannot both find someone without the package. A write to the
-    course row: on PostgreSQL a row lock a second request waits for, on SQLite the
-    database's one write lock. Call it before reading what it protects; a second call in
-    the same transaction (a grant per CSV row) writes nothing more."""
-    if course_id in _locked_courses(session):
-        return
-    session.exec(
-        update(LmsContext)
-        .where(col(LmsContext.id) == course_id)
-        .values(title=LmsContext.title)  # changes nothing, takes the lock
-    )
-    _locked_courses(session).add(course_id)
-
-
-def _locked_courses(session: Session) -> set[int]:
-    """The courses ``lock_course_grants`` holds in the session's current transaction
-    (empty when none is open: a commit or rollback released them)."""
-    transaction = session.get_transaction()
-    if transaction is None:
-        return set()
-    held = session.info.get(_LOCKED_COURSES)
-    if held is None or held[0] is not transaction:
-        held = (transaction, set())
-        session.info[_LOCKED_COURSES] = held
-    courses: set[int] = held[1]
-    return courses
+    at the same moment cannot both find someone without the package: the course row's
+    lock (``kurswerk.db.lock_row``). Call it before reading what it protects; a second
+    call in the same transaction (a grant per CSV row) writes nothing more."""
+    lock_row(session, LmsContext, course_id)
 
 
 def check_new_grant(
@@ -207,7 +182,7 @@ def record_grants(
     ``coaching_roster`` for many); without the lock this refuses to write. One flush for
     all grants, so a course's roster costs a few batched statements, not one per person."""
     assert course.id is not None and package.id is not None
-    if course.id not in _locked_courses(session):
+    if not holds_row_lock(session, LmsContext, course.id):
         raise RuntimeError("record_grants needs lock_course_grants, taken before the checks")
     grants = [
         CoachingGrant(

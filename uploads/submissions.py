@@ -41,10 +41,10 @@ from datetime import datetime
 from functools import partial
 
 import anyio.to_thread
-from sqlalchemy import update
 from sqlmodel import Session, select
 
 from kurswerk.auth import Principal
+from kurswerk.db import lock_row
 from kurswerk.errors import AppError, Forbidden
 from kurswerk.settings import Settings
 from lti.models import PlatformUser, utcnow
@@ -239,16 +239,6 @@ def _check_and_store(received: ReceivedUpload, tools: SubmitTools) -> StoredFile
     return StoredFile(key, received.sha256, received.size, report.pages, received.display_name)
 
 
-def _lock_grant(session: Session, grant: CoachingGrant) -> None:
-    """Serialise this learner's submissions until the transaction ends: a no-op UPDATE of
-    their grant row takes its row lock on PostgreSQL and the write lock on SQLite."""
-    session.execute(
-        update(CoachingGrant)
-        .where(CoachingGrant.id == grant.id)  # type: ignore[arg-type]
-        .values(updated_at=CoachingGrant.updated_at)
-    )
-
-
 def record_submission(
     session: Session,
     principal: Principal,
@@ -266,8 +256,8 @@ def record_submission(
     status = coaching_status(session, **ids, today=now.date())
     if status.grant is None:
         _require_entitlement(status, resubmission=False)
-    assert status.grant is not None
-    _lock_grant(session, status.grant)
+    assert status.grant is not None and status.grant.id is not None
+    lock_row(session, CoachingGrant, status.grant.id)  # this learner's uploads, one at a time
     replay = replayed_result(session, principal, idempotency_key)
     if replay is not None:
         return replay

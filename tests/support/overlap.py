@@ -2,11 +2,12 @@
 
 ``with overlapping_writes("coaching_grant") as overlap:`` watches every engine's
 statements. The first thread to insert a row into that table pauses right after the
-insert, before it commits, until another thread has begun to write as well. So the
-other request has done all it does before its first write while the first is still
-uncommitted: a request that checks ("does this person hold the package?") and then
-inserts has checked too early and inserts again; one that takes a lock before it reads
-waits at the lock until the first commits, and then reads the first's row.
+insert, before it commits, until another thread has begun to write as well (or
+``others`` other threads, for a crowd). So the other request has done all it does
+before its first write while the first is still uncommitted: a request that checks
+("does this person hold the package?") and then inserts has checked too early and
+inserts again; one that takes a lock before it reads waits at the lock until the first
+commits, and then reads the first's row.
 
 It works the same on SQLite (the second writer waits for the database's write lock)
 and on PostgreSQL (it waits for a row lock, or does not wait at all without one).
@@ -31,6 +32,7 @@ _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 class Overlap:
     table: str
     timeout: float
+    others: int = 1  # how many other threads must have begun to write
     paused: bool = False  # the first writer did wait for the other
     timed_out: bool = False  # ... and no other thread wrote within ``timeout``
     _guard: threading.Lock = field(default_factory=threading.Lock)
@@ -47,8 +49,12 @@ class Overlap:
         me = threading.get_ident()
         with self._guard:
             self._writers.add(me)
-            if self._first is not None and me != self._first:
-                self._other_wrote.set()
+            self._release_when_enough_wrote()
+
+    def _release_when_enough_wrote(self) -> None:
+        """(Under ``_guard``.) Let the first writer go on once enough others wrote."""
+        if self._first is not None and len(self._writers - {self._first}) >= self.others:
+            self._other_wrote.set()
 
     def after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not self._inserts_into_table(statement):
@@ -58,17 +64,17 @@ class Overlap:
             if self._first is not None:
                 return
             self._first = me
-            if self._writers - {me}:
-                self._other_wrote.set()
+            self._release_when_enough_wrote()
         self.paused = True
         self.timed_out = not self._other_wrote.wait(self.timeout)
 
 
 @contextmanager
-def overlapping_writes(table: str, timeout: float = 60.0) -> Iterator[Overlap]:
+def overlapping_writes(table: str, timeout: float = 60.0, *, others: int = 1) -> Iterator[Overlap]:
     """Within the block, the first insert into ``table`` waits (up to ``timeout``) until
-    another thread writes. Write nothing from the test's own thread inside the block."""
-    overlap = Overlap(table=table, timeout=timeout)
+    ``others`` other threads write. Write nothing from the test's own thread inside the
+    block."""
+    overlap = Overlap(table=table, timeout=timeout, others=others)
     event.listen(Engine, "before_cursor_execute", overlap.before)
     event.listen(Engine, "after_cursor_execute", overlap.after)
     try:

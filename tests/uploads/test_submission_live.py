@@ -1,6 +1,12 @@
 # ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
 """Submitting over real sockets: requests that arrive at the same moment (double-click,
-two tabs, the last quota) and a body over the limit streamed without a length."""
+two tabs, the last quota) and a body over the limit streamed without a length.
+
+The requests at the same moment overlap for certain (``tests.support.overlap``): the
+first to insert its submission holds it uncommitted until the other has begun to
+write. The other has then streamed, checked and stored its file, and its check of the
+quota, the idempotency key and the exercise's submission must wait for the first at the
+lock on the learner's grant (``uploads.submissions.record_submission``)."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from tests.support.overlap import overlapping_writes
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads import pdfs
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
@@ -69,7 +76,9 @@ def body_of(pages: int) -> bytes:
 
 def test_the_same_key_twice_at_once_is_one_version(live, db, people):
     url = upload_url(live, people.holder, exercise_id(db), new_key())
-    first, second = at_once((url, body_of(30)), (url, body_of(30)))
+    with overlapping_writes("submission") as overlap:
+        first, second = at_once((url, body_of(30)), (url, body_of(30)))
+    assert overlap.paused and not overlap.timed_out
     assert first.status_code == second.status_code == 303
     assert first.headers["location"].split("?")[0] == second.headers["location"].split("?")[0]
     db.expire_all()
@@ -80,10 +89,12 @@ def test_two_uploads_for_the_same_exercise_at_once_are_two_versions_of_one_submi
     live, db, people
 ):
     ex = exercise_id(db)
-    responses = at_once(
-        (upload_url(live, people.holder, ex, new_key()), body_of(30)),
-        (upload_url(live, people.holder, ex, new_key()), body_of(30)),
-    )
+    with overlapping_writes("submission") as overlap:
+        responses = at_once(
+            (upload_url(live, people.holder, ex, new_key()), body_of(30)),
+            (upload_url(live, people.holder, ex, new_key()), body_of(30)),
+        )
+    assert overlap.paused and not overlap.timed_out
     assert [r.status_code for r in responses] == [303, 303]
     db.expire_all()
     assert len(db.exec(select(Submission)).all()) == 1
@@ -94,10 +105,12 @@ def test_two_uploads_for_the_same_exercise_at_once_are_two_versions_of_one_submi
 def test_the_last_quota_cannot_be_spent_twice_at_once(live, db, people):
     learner = people.learner()
     give_package(db, learner, quota=1, name="Einmal")
-    responses = at_once(
-        (upload_url(live, learner, exercise_id(db), new_key()), body_of(30)),
-        (upload_url(live, learner, exercise_id(db, OTHER_EXERCISE), new_key()), body_of(30)),
-    )
+    with overlapping_writes("submission") as overlap:
+        responses = at_once(
+            (upload_url(live, learner, exercise_id(db), new_key()), body_of(30)),
+            (upload_url(live, learner, exercise_id(db, OTHER_EXERCISE), new_key()), body_of(30)),
+        )
+    assert overlap.paused and not overlap.timed_out
     assert sorted(r.status_code for r in responses) == [303, 403]
     db.expire_all()
     assert len(db.exec(select(Submission)).all()) == 1
