@@ -19,6 +19,7 @@ from course.forum_search import THREAD, move_document
 from course.forum_service import delete_post, get_post, get_thread, lesson_for, reindex_thread
 from course.models import Lesson
 from kurswerk.auth import Principal
+from kurswerk.email_links import EmailLinks
 from kurswerk.errors import Forbidden, NotFound
 from kurswerk.outbox import as_utc
 from kurswerk.usertext import plain_text
@@ -106,7 +107,7 @@ def report_post(
     *,
     reason: str,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> tuple[ForumReport, bool]:
     """Report a post to the course's tutors. Returns the report and whether it is new
@@ -138,7 +139,7 @@ def report_post(
         )
         session.add(report)
     session.flush()
-    forum_notify.notify_report(session, report, post, thread, base_url=base_url)
+    forum_notify.notify_report(session, report, post, thread, links=links)
     return report, True
 
 

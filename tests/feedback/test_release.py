@@ -14,7 +14,9 @@ from feedback import release as release_module
 from feedback import service
 from kurswerk import outbox_worker
 from kurswerk.db import new_session
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import OutboxStatus, deliver_due
+from kurswerk.settings import Settings
 from lti.models import PlatformUser, utcnow
 from tests.feedback.helpers import (
     attach,
@@ -179,7 +181,7 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
                         submission.id,
                         revision=rev,
                         storage=None,  # no attachment: storage is not touched
-                        base_url="https://kurswerk.test",
+                        links=EmailLinks(Settings(base_url="https://kurswerk.test")),
                         ttl=ttl,
                     ).newly_released
                 )
