@@ -122,7 +122,7 @@ register(
                 "Weitere öffnen Sie Kurswerk über Ihren Kurs im LMS."
             ),
             "email_link.way_back": (
-                "Im LMS sind Sie angemeldet und können alles in Kurswerk wie gewohnt nutzen."
+                "Über Ihren Kurs im LMS nutzen Sie Kurswerk wie gewohnt, mit allen Seiten."
             ),
             "email_link.read_only": (
                 "Sie sehen diese Seite über einen Link aus einer E-Mail, nur zum Lesen. Um "
@@ -182,7 +182,7 @@ register(
                 "open Kurswerk from your course in the LMS."
             ),
             "email_link.way_back": (
-                "In the LMS you are signed in and can use everything in Kurswerk as usual."
+                "From your course in the LMS you use Kurswerk as usual, with every page."
             ),
             "email_link.read_only": (
                 "You are seeing this page through a link from an email, read-only. To do "
