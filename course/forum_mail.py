@@ -25,6 +25,7 @@ from course.forum_models import (
 from course.forum_people import Person, context_title, members, names, tutors
 from course.forum_views import Viewer, author_label
 from course.models import Lesson
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import enqueue_email
 from kurswerk.usertext import plain_text, render_markdown
 
@@ -58,9 +59,20 @@ def author_text(post: ForumPost, recipient: Person, who: dict[int, str]) -> str:
     return text
 
 
-def thread_url(base_url: str, thread: ForumThread, post_id: int | None = None) -> str:
-    anchor = f"#post-{post_id}" if post_id else ""
-    return f"{base_url}/c/{thread.context_id}/forum/threads/{thread.id}{anchor}"
+def thread_url(
+    links: EmailLinks, reader: Person, thread: ForumThread, post_id: int | None = None
+) -> str:
+    """A thread (at one post) as ``reader``'s mail links to it."""
+    return links.url(
+        f"/c/{thread.context_id}/forum/threads/{thread.id}",
+        reader.link_reader(thread.context_id),
+        anchor=f"post-{post_id}" if post_id else "",
+    )
+
+
+def notifications_url(links: EmailLinks, reader: Person, context_id: int) -> str:
+    """Where ``reader`` sets how the forum mails them."""
+    return links.url(f"/c/{context_id}/forum/notifications", reader.link_reader(context_id))
 
 
 def excerpt(body: str) -> str:
@@ -81,7 +93,7 @@ def _subscribers(session: Session, context_id: int, targets: list[str]) -> set[i
 
 
 def notify_post(
-    session: Session, post: ForumPost, thread: ForumThread, *, base_url: str, now: datetime
+    session: Session, post: ForumPost, thread: ForumThread, *, links: EmailLinks, now: datetime
 ) -> int:
     """Email everyone who follows the thread or its lesson forum and wants one email per
     post (digest readers get it in their next digest). Returns the emails written."""
@@ -125,15 +137,20 @@ def notify_post(
                 "author": author_text(post, person, who),
                 "post_text": plain_text(post.body),
                 "post_html": render_markdown(post.body),
-                "thread_url": thread_url(base_url, thread, post.id),
-                "settings_url": f"{base_url}/c/{thread.context_id}/forum/notifications",
+                "thread_url": thread_url(links, person, thread, post.id),
+                "settings_url": notifications_url(links, person, thread.context_id),
             },
         )
     return len(recipients)
 
 
 def notify_report(
-    session: Session, report: ForumReport, post: ForumPost, thread: ForumThread, *, base_url: str
+    session: Session,
+    report: ForumReport,
+    post: ForumPost,
+    thread: ForumThread,
+    *,
+    links: EmailLinks,
 ) -> int:
     """Tell the LMS course's tutors that a post was reported."""
     people = [p for p in tutors(session, thread.context_id) if p.user_id != report.reporter_id]
@@ -153,8 +170,11 @@ def notify_report(
                 "thread_title": thread.title,
                 "post_excerpt": excerpt(post.body),
                 "reason": report.reason,
-                "reports_url": f"{base_url}/c/{thread.context_id}/forum/reports",
-                "thread_url": thread_url(base_url, thread, post.id),
+                "reports_url": links.url(
+                    f"/c/{thread.context_id}/forum/reports",
+                    person.link_reader(thread.context_id),
+                ),
+                "thread_url": thread_url(links, person, thread, post.id),
             },
         )
     return len(people)

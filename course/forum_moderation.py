@@ -20,6 +20,7 @@ from course.forum_service import delete_post, get_post, get_thread, lesson_for, 
 from course.models import Lesson
 from kurswerk.auth import Principal
 from kurswerk.db import lock_row
+from kurswerk.email_links import EmailLinks
 from kurswerk.errors import Forbidden, NotFound
 from kurswerk.outbox import as_utc
 from kurswerk.usertext import plain_text
@@ -108,7 +109,7 @@ def report_post(
     *,
     reason: str,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> tuple[ForumReport, bool]:
     """Report a post to the course's tutors. Returns the report and whether it is new
@@ -142,7 +143,7 @@ def report_post(
         )
         session.add(report)
     session.flush()
-    forum_notify.notify_report(session, report, post, thread, base_url=base_url)
+    forum_notify.notify_report(session, report, post, thread, links=links)
     return report, True
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from kurswerk.auth import Role
+from kurswerk.email_links import LinkReader
 from kurswerk.i18n import normalise_locale
 from lti.models import LmsContext, Membership, PlatformUser
 
@@ -26,10 +27,15 @@ class Person:
     email: str | None
     locale: str
     role: str
+    platform_id: int
 
     @property
     def moderator(self) -> bool:
         return self.role in MODERATOR_ROLES
+
+    def link_reader(self, context_id: int) -> LinkReader:
+        """Who the links of a mail to this person in ``context_id`` are for."""
+        return LinkReader(self.user_id, context_id, self.platform_id, self.role, self.locale)
 
 
 def names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -83,4 +89,5 @@ def _person(user: PlatformUser, role: str) -> Person:
         email=user.email,
         locale=normalise_locale(user.locale),
         role=role,
+        platform_id=user.platform_id,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from course.forum_following import DIGEST
-from course.forum_mail import author_text, excerpt, thread_url
+from course.forum_mail import author_text, excerpt, notifications_url, thread_url
 from course.forum_models import (
     ForumNotifySetting,
     ForumPost,
@@ -31,6 +31,7 @@ from course.forum_people import Person, context_title, members, names, tutors
 from course.forum_rules import Limits
 from course.models import Lesson
 from kurswerk.db import new_session
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import as_utc, enqueue_email
 from kurswerk.outbox_worker import PeriodicTask, register_periodic
 from kurswerk.settings import Settings
@@ -38,7 +39,7 @@ from kurswerk.settings import Settings
 DIGEST_EVERY = timedelta(hours=24)
 
 
-def send_digests(session: Session, *, base_url: str, now: datetime | None = None) -> int:
+def send_digests(session: Session, *, links: EmailLinks, now: datetime | None = None) -> int:
     """One email per digest reader whose last digest is a day old, listing the new posts
     in what they follow (none when nothing is new). Returns the emails written."""
     now = as_utc(now or utcnow())
@@ -67,14 +68,14 @@ def send_digests(session: Session, *, base_url: str, now: datetime | None = None
         for post, thread in posts:
             entry = threads.setdefault(
                 row_id(thread.id),
-                {"title": thread.title, "url": thread_url(base_url, thread), "posts": []},
+                {"title": thread.title, "url": thread_url(links, person, thread), "posts": []},
             )
             entry["posts"].append(  # type: ignore[attr-defined]
                 {
                     "author": author_text(post, person, who),
                     "excerpt": excerpt(post.body),
                     "created_at": as_utc(post.created_at),
-                    "url": thread_url(base_url, thread, post.id),
+                    "url": thread_url(links, person, thread, post.id),
                 }
             )
         enqueue_email(
@@ -89,7 +90,7 @@ def send_digests(session: Session, *, base_url: str, now: datetime | None = None
                 "course_title": context_title(session, setting.context_id),
                 "post_count": len(posts),
                 "threads": list(threads.values()),
-                "settings_url": f"{base_url}/c/{setting.context_id}/forum/notifications",
+                "settings_url": notifications_url(links, person, setting.context_id),
             },
         )
         written += 1
@@ -130,7 +131,7 @@ def _digest_posts(
 
 
 def alert_unanswered(
-    session: Session, *, limits: Limits, base_url: str, now: datetime | None = None
+    session: Session, *, limits: Limits, links: EmailLinks, now: datetime | None = None
 ) -> int:
     """Tell each LMS course's tutors, once per thread, about questions nobody has answered
     for ``limits.unanswered_after``. Returns the emails written."""
@@ -158,17 +159,17 @@ def alert_unanswered(
                 select(Lesson).where(col(Lesson.id).in_({t.lesson_id for t in waiting}))
             ).all()
         }
-        items = [
-            {
-                "title": t.title,
-                "lesson_title": lessons.get(t.lesson_id, ""),
-                "created_at": as_utc(t.created_at),
-                "url": thread_url(base_url, t),
-            }
-            for t in waiting
-        ]
         newest = max(row_id(t.id) for t in waiting)
         for person in tutors(session, context_id):
+            items = [
+                {
+                    "title": t.title,
+                    "lesson_title": lessons.get(t.lesson_id, ""),
+                    "created_at": as_utc(t.created_at),
+                    "url": thread_url(links, person, t),
+                }
+                for t in waiting
+            ]
             enqueue_email(
                 session,
                 to=person.email,
@@ -197,10 +198,11 @@ class PeriodicReport:
 def run_periodic(engine: Engine, settings: Settings, now: datetime | None = None) -> PeriodicReport:
     """The forum's timed work in one transaction: due digests, unanswered alerts. Safe to
     run from several workers: the outbox keys make a repeated email a no-op."""
+    links = EmailLinks(settings)
     with new_session(engine) as session:
-        digests = send_digests(session, base_url=settings.base_url, now=now)
+        digests = send_digests(session, links=links, now=now)
         alerts = alert_unanswered(
-            session, limits=Limits.from_settings(settings), base_url=settings.base_url, now=now
+            session, limits=Limits.from_settings(settings), links=links, now=now
         )
         session.commit()
     return PeriodicReport(digests, alerts)

@@ -16,7 +16,6 @@ from course.forum_router import router
 from course.forum_rules import InputError, is_moderator
 from course.forum_web import (
     Text,
-    base_url,
     form_page,
     lesson_path,
     limits,
@@ -24,7 +23,7 @@ from course.forum_web import (
     thread_path,
 )
 from course.models import Lesson
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.db import RowId, SessionDep
 from kurswerk.usertext import render_markdown
 
@@ -154,7 +153,7 @@ def forum_report(
     try:
         report, new = forum_moderation.report_post(
             session, principal, post_id, reason=reason, limits=limits(request),
-            base_url=base_url(request),
+            links=email_links(request),
         )  # fmt: skip
     except InputError as error:
         session.rollback()

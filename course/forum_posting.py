@@ -25,6 +25,7 @@ from course.forum_rules import (
 )
 from course.forum_search import THREAD, index_document, remove_document, weigh
 from kurswerk.auth import Principal
+from kurswerk.email_links import EmailLinks
 from kurswerk.errors import Forbidden
 
 # --- the search index --------------------------------------------------------------------
@@ -73,7 +74,7 @@ def create_thread(
     body: str,
     anonymous: bool,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> ForumThread:
     """A new question in a lesson forum. Checks everything before writing anything."""
@@ -107,7 +108,7 @@ def create_thread(
     session.flush()
     thread.last_post_id = row_id(post.id)
     session.flush()
-    _published(session, principal, thread, post, base_url=base_url, now=now)
+    _published(session, principal, thread, post, links=links, now=now)
     return thread
 
 
@@ -119,7 +120,7 @@ def reply(
     body: str,
     anonymous: bool,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> ForumPost:
     now = now or utcnow()
@@ -145,7 +146,7 @@ def reply(
     if thread.first_answer_at is None and thread.author_id != principal.user_id:
         thread.first_answer_at = now
     session.flush()
-    _published(session, principal, thread, post, base_url=base_url, now=now)
+    _published(session, principal, thread, post, links=links, now=now)
     return post
 
 
@@ -155,7 +156,7 @@ def _published(
     thread: ForumThread,
     post: ForumPost,
     *,
-    base_url: str,
+    links: EmailLinks,
     now: datetime,
 ) -> None:
     """A new post (question or reply) is found by search, counts as seen by its author,
@@ -164,7 +165,7 @@ def _published(
     reindex_thread(session, thread)
     record_read(session, principal.user_id, thread_id, row_id(post.id), now)
     forum_notify.subscribe(session, principal, forum_notify.thread_target(thread_id), now)
-    forum_notify.notify_post(session, post, thread, base_url=base_url, now=now)
+    forum_notify.notify_post(session, post, thread, links=links, now=now)
 
 
 def post_for_edit(

@@ -18,7 +18,6 @@ from course.forum_rules import InputError, is_moderator
 from course.forum_views import LessonRef
 from course.forum_web import (
     Text,
-    base_url,
     form_page,
     lesson_path,
     limits,
@@ -26,7 +25,7 @@ from course.forum_web import (
     redirect,
     thread_path,
 )
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
@@ -132,7 +131,7 @@ def forum_create(
             body=body,
             anonymous=anonymous,
             limits=limits(request),
-            base_url=base_url(request),
+            links=email_links(request),
         )
     except InputError as error:
         session.rollback()
@@ -225,7 +224,7 @@ def forum_reply(
             body=body,
             anonymous=anonymous,
             limits=limits(request),
-            base_url=base_url(request),
+            links=email_links(request),
         )
     except InputError as error:
         session.rollback()

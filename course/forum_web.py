@@ -55,10 +55,6 @@ def limits(request: Request) -> Limits:
     return Limits.from_settings(request.app.state.settings)
 
 
-def base_url(request: Request) -> str:
-    return str(request.app.state.settings.base_url)
-
-
 def form_page(
     request: Request, template: str, context: dict[str, Any], error: InputError | None = None
 ) -> HTMLResponse:

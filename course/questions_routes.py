@@ -16,9 +16,9 @@ from sqlmodel import Session
 from course import forum_service, questions_service
 from course.forum_rules import InputError, is_moderator, require_moderator
 from course.forum_views import LessonRef
-from course.forum_web import Text, base_url, form_page, limits, notice_of, redirect
+from course.forum_web import Text, form_page, limits, notice_of, redirect
 from course.models import Lesson
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
 
@@ -70,7 +70,7 @@ def questions_ask(
     try:
         question = questions_service.ask(
             session, principal, slug, subject=subject, body=body, limits=limits(request),
-            base_url=base_url(request),
+            links=email_links(request),
         )  # fmt: skip
     except InputError as error:
         session.rollback()
@@ -151,7 +151,7 @@ def questions_answer(
     try:
         questions_service.answer(
             session, principal, question_id, text=answer, limits=limits(request),
-            base_url=base_url(request),
+            links=email_links(request),
         )  # fmt: skip
     except InputError as error:
         session.rollback()

@@ -28,6 +28,7 @@ from course.forum_views import LessonRef
 from course.models import Course, Lesson
 from course.questions_models import LecturerQuestion, utcnow
 from kurswerk.auth import Principal
+from kurswerk.email_links import EmailLinks
 from kurswerk.errors import NotFound
 from kurswerk.outbox import as_utc, enqueue_email
 from kurswerk.usertext import plain_text, render_markdown
@@ -157,7 +158,7 @@ def ask(
     subject: str,
     body: str,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> LecturerQuestion:
     """Store the question and email it to the LMS course's tutors (outbox)."""
@@ -194,7 +195,10 @@ def ask(
                 "subject": clean_subject,
                 "question_text": plain_text(text),
                 "question_html": render_markdown(text),
-                "question_url": f"{base_url}/c/{principal.context_id}/questions/{question.id}",
+                "question_url": links.url(
+                    f"/c/{principal.context_id}/questions/{question.id}",
+                    tutor.link_reader(principal.context_id),
+                ),
             },
         )
     return question
@@ -207,7 +211,7 @@ def answer(
     *,
     text: str,
     limits: Limits,
-    base_url: str,
+    links: EmailLinks,
     now: datetime | None = None,
 ) -> LecturerQuestion:
     """A tutor answers (or corrects the answer); the asker gets it by email."""
@@ -236,7 +240,10 @@ def answer(
                 "tutor_name": principal.name,
                 "answer_text": plain_text(clean),
                 "answer_html": render_markdown(clean),
-                "question_url": f"{base_url}/c/{principal.context_id}/questions/{question.id}",
+                "question_url": links.url(
+                    f"/c/{principal.context_id}/questions/{question.id}",
+                    person.link_reader(principal.context_id),
+                ),
             },
         )
     return question

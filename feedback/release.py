@@ -38,7 +38,8 @@ from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk import i18n, mail
-from kurswerk.auth import Principal
+from kurswerk.auth import Principal, Role
+from kurswerk.email_links import EmailLinks, LinkReader
 from kurswerk.outbox import enqueue_email
 from kurswerk.usertext import render_markdown
 from lti.models import utcnow
@@ -95,7 +96,7 @@ def release(
     *,
     revision: str,
     storage: uploads.Storage,
-    base_url: str,
+    links: EmailLinks,
     ttl: timedelta,
     now: datetime | None = None,
 ) -> ReleaseResult:
@@ -155,7 +156,7 @@ def release(
         facts,
         version.number,
         storage=storage,
-        base_url=base_url,
+        links=links,
         now=now,
     )
     grade_released(
@@ -176,12 +177,17 @@ def _enqueue_learner_email(
     version_number: int,
     *,
     storage: uploads.Storage,
-    base_url: str,
+    links: EmailLinks,
     now: datetime,
 ) -> None:
     assert feedback.id is not None
     attachments: list[mail.Attachment] = []
     attachment_url = None
+    locale = i18n.normalise_locale(facts.learner_locale)
+    # The learner's links; the course (hence its platform) is the releasing tutor's.
+    reader = LinkReader(
+        facts.learner_id, facts.context_id, principal.platform_id, Role.LEARNER.value, locale
+    )
     if feedback.attachment_key:
         name = feedback.attachment_name or "Feedback.pdf"
         with storage.open(feedback.attachment_key) as handle:
@@ -189,15 +195,16 @@ def _enqueue_learner_email(
         if len(data) <= EMAIL_ATTACHMENT_MAX_BYTES:
             attachments.append(mail.Attachment(name, "application/pdf", data))
         else:
-            attachment_url = base_url + feedback_attachment_path(
-                facts.context_id, facts.submission_id, version_number
+            attachment_url = links.url(
+                feedback_attachment_path(facts.context_id, facts.submission_id, version_number),
+                reader,
             )
     enqueue_email(
         session,
         to=facts.learner_email,
         to_name=facts.learner_name if facts.learner_has_name else None,
         template=EMAIL_TEMPLATE,
-        locale=i18n.normalise_locale(facts.learner_locale),
+        locale=locale,
         key=outbox_key(feedback.id),
         context={
             "learner_name": facts.learner_name if facts.learner_has_name else "",
@@ -210,7 +217,9 @@ def _enqueue_learner_email(
             "feedback_html": render_markdown(feedback.body_markdown),
             "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
             "attachment_url": attachment_url,
-            "feedback_url": base_url + feedback_page_path(facts.context_id, facts.submission_id),
+            "feedback_url": links.url(
+                feedback_page_path(facts.context_id, facts.submission_id), reader
+            ),
         },
         attachments=attachments,
     )

@@ -25,7 +25,15 @@ from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
 from kurswerk import i18n
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec, require_role
+from kurswerk.auth import (
+    ContextPrincipal,
+    CsrfChecked,
+    Principal,
+    Role,
+    codec,
+    email_links,
+    require_role,
+)
 from kurswerk.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.errors import AppError
 from kurswerk.settings import Settings
@@ -363,7 +371,7 @@ def release(
             submission_id,
             revision=form.get("revision", ""),
             storage=storage_of(request),
-            base_url=settings_of(request).base_url,
+            links=email_links(request),
             ttl=claim_ttl(request),
         )
     except service.EditRefused as exc:

@@ -19,6 +19,7 @@ from kurswerk import routes as shell_routes
 from kurswerk.auth import SessionCodec
 from kurswerk.body_limit import BodyLimitMiddleware, MarkedRoutes
 from kurswerk.db import make_engine
+from kurswerk.email_links import EmailLinks
 from kurswerk.errors import AppError, app_error_handler, render_app_error
 from kurswerk.security import SecurityHeadersMiddleware
 from kurswerk.settings import Settings, get_settings
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_codec = SessionCodec(settings)
+    app.state.email_links = EmailLinks(settings)
     app.state.frame_ancestors = lambda: ()
 
     # Added first, so it runs inside the security headers: a refusal carries them too.
@@ -66,10 +68,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+HTTP_ERROR_MESSAGES = {
+    400: "error.generic",
+    401: "error.no_session",
+    403: "error.forbidden",
+    404: "error.not_found",
+    405: "error.method_not_allowed",
+    413: "error.too_large_generic",
+    422: "error.generic",
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, a method the route does not take, ...) as
+    the app's error page in the person's language: never its English ``detail``."""
     assert isinstance(exc, StarletteHTTPException)
-    message = "error.not_found" if exc.status_code == 404 else str(exc.detail)
-    return render_app_error(request, AppError(message, exc.status_code))
+    message = HTTP_ERROR_MESSAGES.get(exc.status_code, "error.generic")
+    if exc.status_code >= 500:
+        message = "error.internal"
+    response = render_app_error(request, AppError(message, exc.status_code, reason=str(exc.detail)))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

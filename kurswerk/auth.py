@@ -27,7 +27,8 @@ from fastapi import Depends, FastAPI, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
-from kurswerk.errors import Forbidden, Unauthenticated
+from kurswerk.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
+from kurswerk.errors import AppError, Forbidden, Unauthenticated
 from kurswerk.settings import Settings
 
 SESSION_COOKIE = "__Host-kurswerk_session"
@@ -149,12 +150,88 @@ def principal_from_request(request: Request) -> Principal | None:
         if cookie:
             principal = c.read(cookie, max_age=c.cookie_ttl)
             request.state.session_via = "cookie" if principal else None
+    link_token = request.query_params.get(EMAIL_LINK_QUERY)
+    if link_token:
+        principal = _through_email_link(request, principal, link_token)
     request.state.principal = principal
     return principal
 
 
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def email_links(request: Request) -> EmailLinks:
+    links: EmailLinks = request.app.state.email_links
+    return links
+
+
+def _through_email_link(
+    request: Request, session: Principal | None, token: str
+) -> Principal | None:
+    """Who asks with a link from an email (``?t=``, see ``kurswerk.email_links``).
+
+    The signed-in person's own session wins: their link to a page in the same course
+    just opens it as usual. A link of *another* person is refused, never switched to. Without
+    a session (or with one of the same person in another LMS course), the link shows
+    exactly its page, read-only (``session_via = "email_link"``: no page or CSRF token
+    is issued). A refusal is kept on ``request.state`` for :func:`require_principal`.
+    """
+    try:
+        grant = email_links(request).read(token)
+        role = Role(grant.reader.role)
+    except EmailLinkRefused as refusal:
+        if session is None:
+            request.state.email_link_refusal = refusal
+        return session
+    except ValueError:
+        if session is None:
+            request.state.email_link_refusal = EmailLinkRefused("invalid")
+        return session
+    reader = grant.reader
+    if session is not None:
+        same_person = (session.user_id, session.platform_id) == (reader.user_id, reader.platform_id)
+        if not same_person:
+            request.state.email_link_refusal = EmailLinkRefused(
+                "other_person", locale=session.locale, platform_id=reader.platform_id
+            )
+            return session
+        if session.context_id == reader.context_id:
+            return session
+    if request.method not in SAFE_METHODS or request.url.path != grant.path:
+        request.state.email_link_refusal = EmailLinkRefused(
+            "other_page", locale=reader.locale, platform_id=reader.platform_id
+        )
+        return session
+    request.state.session_via = "email_link"
+    return Principal(
+        user_id=reader.user_id,
+        context_id=reader.context_id,
+        platform_id=reader.platform_id,
+        role=role,
+        locale=reader.locale,
+    )
+
+
+def opened_from_email_link(request: Request) -> bool:
+    """Whether this request's principal is only an email link's reader (read-only)."""
+    return getattr(request.state, "session_via", None) == "email_link"
+
+
+def email_link_refusal(request: Request) -> EmailLinkRefused | None:
+    refusal: EmailLinkRefused | None = getattr(request.state, "email_link_refusal", None)
+    return refusal
+
+
 def require_principal(request: Request) -> Principal:
     principal = principal_from_request(request)
+    refusal = email_link_refusal(request)
+    if refusal is not None:
+        raise AppError(
+            f"email_link.{refusal.reason}",
+            403,
+            detail="email_link.way_back",
+            reason=f"email link refused: {refusal.reason}",
+        )
     if principal is None:
         raise Unauthenticated("error.no_session")
     return principal
@@ -198,6 +275,8 @@ async def require_csrf(request: Request) -> None:
     attacker's page, fails. Multipart bodies must carry it in the header or query.
     """
     principal = require_principal(request)
+    if opened_from_email_link(request):
+        raise Forbidden("error.csrf", reason="an email link is read-only")
     token = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
     content_type = request.headers.get("content-type", "")
     if not token and content_type.startswith("application/x-www-form-urlencoded"):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from kurswerk import i18n
 
 log = logging.getLogger("kurswerk.errors")
 
@@ -46,6 +49,57 @@ class Unauthenticated(AppError):
     status_code = 401
 
 
+LmsHome = Callable[[int], str | None]
+"""The address of a platform's LMS (by platform id), for a page's way back; ``None`` when
+unknown. The LTI package, which knows the platforms, registers it (:func:`register_lms_home`)."""
+
+
+def register_lms_home(app: FastAPI, lookup: LmsHome) -> None:
+    app.state.lms_home = lookup
+
+
+def lms_home(request: Request, platform_id: int | None) -> str | None:
+    lookup: LmsHome | None = getattr(request.app.state, "lms_home", None)
+    if lookup is None or platform_id is None:
+        return None
+    return lookup(platform_id)
+
+
+def wants_json(request: Request) -> bool:
+    """A client that asked for JSON (a script's fetch), not a page."""
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_locale(request: Request) -> str:
+    """The language of an error page: the session's, else the one an email link named,
+    else the browser's (``Accept-Language``), else ``KURSWERK_DEFAULT_LOCALE``."""
+    from kurswerk.auth import email_link_refusal, principal_from_request
+
+    principal = principal_from_request(request)
+    if principal is not None:
+        return principal.locale
+    refusal = email_link_refusal(request)
+    if refusal is not None and refusal.locale:
+        return refusal.locale
+    return i18n.preferred_locale(request.headers.get("accept-language")) or str(
+        request.app.state.settings.default_locale
+    )
+
+
+def _way_back(request: Request) -> dict[str, object]:
+    """Where an error page leads: the course's home in Kurswerk when a session holds,
+    else the LMS (the platform the session, or the email link, names) when known."""
+    from kurswerk.auth import email_link_refusal, opened_from_email_link, principal_from_request
+
+    principal = principal_from_request(request)
+    if principal is not None and not opened_from_email_link(request):
+        return {"course_home_context": principal.context_id, "lms_home": None}
+    refusal = email_link_refusal(request)
+    platform_id = principal.platform_id if principal else refusal.platform_id if refusal else None
+    return {"course_home_context": None, "lms_home": lms_home(request, platform_id)}
+
+
 def render_app_error(request: Request, exc: AppError) -> Response:
     from kurswerk.templating import render  # local: templating imports settings lazily
 
@@ -56,13 +110,24 @@ def render_app_error(request: Request, exc: AppError) -> Response:
         exc.status_code,
         exc.reason,
     )
+    locale = error_locale(request)
+    if wants_json(request):
+        return JSONResponse(
+            {
+                "error": exc.message,
+                "message": i18n.translate(locale, exc.message, **exc.params),
+                "status": exc.status_code,
+            },
+            status_code=exc.status_code,
+        )
+    request.state.page_locale = locale
     template = (
         "fragments/error.html" if request.headers.get("HX-Request") == "true" else "error.html"
     )
     response = render(
         request,
         template,
-        {"error": exc, "status": exc.status_code},
+        {"error": exc, "status": exc.status_code, **_way_back(request)},
         status_code=exc.status_code,
     )
     assert isinstance(response, HTMLResponse)

@@ -32,6 +32,25 @@ def supported_locale(value: str | None) -> str | None:
     return short if short in LOCALES else None
 
 
+def preferred_locale(accept_language: str | None) -> str | None:
+    """The language Kurswerk speaks that a browser's ``Accept-Language`` header prefers
+    most (``en-GB,en;q=0.9,de;q=0.8`` → ``en``); ``None`` when it names none of ours."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+        locale = supported_locale(tag.strip())
+        if locale is not None and quality > 0:
+            ranked.append((-quality, position, locale))
+    return min(ranked)[2] if ranked else None
+
+
 def normalise_locale(value: str | None) -> str:
     """Map an LTI ``launch_presentation.locale`` to ours; German when it names none."""
     return supported_locale(value) or DEFAULT_LOCALE
@@ -75,6 +94,42 @@ register(
             "error.internal": (
                 "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
             ),
+            "error.forbidden": "Dafür fehlt Ihnen die Berechtigung.",
+            "error.method_not_allowed": (
+                "Diese Seite lässt sich so nicht aufrufen. Bitte öffnen Sie sie über einen "
+                "Link oder ein Formular in Kurswerk."
+            ),
+            "error.too_large_generic": "Die Anfrage ist zu groß. Es wurde nichts gespeichert.",
+            "error.generic": "Die Anfrage konnte nicht bearbeitet werden.",
+            "error.to_course_home": "Zur Startseite des Kurses",
+            "error.to_lms": "Zurück zum LMS",
+            "error.reopen_from_lms": "Öffnen Sie Kurswerk über Ihren Kurs im LMS.",
+            "email_link.expired": (
+                "Dieser Link aus einer E-Mail ist abgelaufen. Öffnen Sie Kurswerk über Ihren "
+                "Kurs im LMS: Dort finden Sie dieselbe Seite."
+            ),
+            "email_link.invalid": (
+                "Dieser Link ist ungültig, vielleicht wurde er beim Kopieren gekürzt. Öffnen "
+                "Sie Kurswerk über Ihren Kurs im LMS."
+            ),
+            "email_link.other_person": (
+                "Dieser Link aus einer E-Mail ist für eine andere Person bestimmt als die, die "
+                "hier angemeldet ist. Öffnen Sie ihn in einem Browser ohne diese Anmeldung "
+                "oder öffnen Sie Kurswerk über Ihren Kurs im LMS."
+            ),
+            "email_link.other_page": (
+                "Ein Link aus einer E-Mail öffnet nur die Seite, zu der er führt. Für alles "
+                "Weitere öffnen Sie Kurswerk über Ihren Kurs im LMS."
+            ),
+            "email_link.way_back": (
+                "Über Ihren Kurs im LMS nutzen Sie Kurswerk wie gewohnt, mit allen Seiten."
+            ),
+            "email_link.read_only": (
+                "Sie sehen diese Seite über einen Link aus einer E-Mail, nur zum Lesen. Um "
+                "etwas zu tun oder weitere Seiten zu sehen, öffnen Sie Kurswerk über Ihren "
+                "Kurs im LMS."
+            ),
+            "email_link.to_lms": "Zum LMS",
         },
         "en": {
             "nav.skip": "Skip to content",
@@ -99,6 +154,41 @@ register(
                 "was saved. Go back in your browser, shorten your input and send it again."
             ),
             "error.internal": "An unexpected error occurred. Please try again later.",
+            "error.forbidden": "You do not have permission to do that.",
+            "error.method_not_allowed": (
+                "This page cannot be opened this way. Please open it through a link or a form "
+                "in Kurswerk."
+            ),
+            "error.too_large_generic": "The request is too large. Nothing was saved.",
+            "error.generic": "The request could not be processed.",
+            "error.to_course_home": "To the course's home page",
+            "error.to_lms": "Back to the LMS",
+            "error.reopen_from_lms": "Open Kurswerk from your course in the LMS.",
+            "email_link.expired": (
+                "This link from an email has expired. Open Kurswerk from your course in the "
+                "LMS: the same page is there."
+            ),
+            "email_link.invalid": (
+                "This link is not valid; perhaps it was cut short when copied. Open Kurswerk "
+                "from your course in the LMS."
+            ),
+            "email_link.other_person": (
+                "This link from an email is meant for another person than the one signed in "
+                "here. Open it in a browser without this sign-in, or open Kurswerk from your "
+                "course in the LMS."
+            ),
+            "email_link.other_page": (
+                "A link from an email opens only the page it leads to. For anything else, "
+                "open Kurswerk from your course in the LMS."
+            ),
+            "email_link.way_back": (
+                "From your course in the LMS you use Kurswerk as usual, with every page."
+            ),
+            "email_link.read_only": (
+                "You are seeing this page through a link from an email, read-only. To do "
+                "anything or see other pages, open Kurswerk from your course in the LMS."
+            ),
+            "email_link.to_lms": "To the LMS",
         },
     }
 )

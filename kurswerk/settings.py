@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     review_claim_minutes: int = Field(default=120, ge=5, le=24 * 60)
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
+    # How long a link in an email opens its one page for its reader (kurswerk.email_links).
+    email_link_days: int = Field(default=14, ge=1, le=365)
     launch_leeway_seconds: int = Field(default=10, ge=0, le=300)
     nonce_ttl_seconds: int = Field(default=600, ge=60)
     http_timeout_seconds: float = Field(default=5.0, gt=0)

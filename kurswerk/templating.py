@@ -16,7 +16,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from kurswerk import i18n
-from kurswerk.auth import CSRF_FIELD, SESSION_QUERY, codec, principal_from_request
+from kurswerk.auth import (
+    CSRF_FIELD,
+    SESSION_QUERY,
+    codec,
+    opened_from_email_link,
+    principal_from_request,
+)
+from kurswerk.errors import lms_home
 
 _SHELL_TEMPLATES = Path(__file__).parent / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -43,9 +50,16 @@ def with_query(url: str, **params: str) -> str:
 
 def page_context(request: Request) -> dict[str, Any]:
     principal = principal_from_request(request)
-    locale = principal.locale if principal else request.app.state.settings.default_locale
-    page_token = codec(request).issue(principal) if principal else ""
-    csrf = codec(request).csrf_token(principal) if principal else ""
+    locale = (
+        principal.locale
+        if principal
+        else getattr(request.state, "page_locale", None)
+        or request.app.state.settings.default_locale
+    )
+    # A page opened from an email link is read-only: it hands out no session.
+    from_email = opened_from_email_link(request)
+    page_token = codec(request).issue(principal) if principal and not from_email else ""
+    csrf = codec(request).csrf_token(principal) if principal and not from_email else ""
 
     def translate(key: str, /, **params: Any) -> str:
         return i18n.translate(locale, key, **params)
@@ -63,6 +77,10 @@ def page_context(request: Request) -> dict[str, Any]:
         "_": translate,
         "link": link,
         "page_token": page_token,
+        "from_email_link": from_email,
+        "email_link_lms_home": (
+            lms_home(request, principal.platform_id) if principal and from_email else None
+        ),
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
         "url_for": request.url_for,

@@ -307,3 +307,13 @@ def find_registration(
     raise errors.UnknownClientId(
         f"client id {client_id!r} not registered for issuer {issuer!r}", client_id=client_id
     )
+
+
+def platform_home(session: Session, platform_id: int) -> str | None:
+    """Where a person finds their LMS: the platform's issuer when it is a web address
+    (Moodle's issuer is the site's address), for the way back from a page that cannot
+    help them; ``None`` when unknown."""
+    platform = session.get(Platform, platform_id)
+    if platform is None or urlsplit(platform.issuer).scheme not in ("https", "http"):
+        return None
+    return platform.issuer

@@ -22,8 +22,8 @@ from sqlmodel import Session
 
 from kurswerk import i18n
 from kurswerk.auth import Principal, Role, SessionCodec, register_locale_choice_store
-from kurswerk.db import SessionDep
-from kurswerk.errors import Forbidden
+from kurswerk.db import SessionDep, new_session
+from kurswerk.errors import Forbidden, register_lms_home
 from kurswerk.security import content_security_policy
 from kurswerk.templating import add_template_folder, render, with_query
 from lti import deep_linking, dynamic_registration, pages, review, service
@@ -63,10 +63,16 @@ def install(app: FastAPI) -> None:
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
     register_locale_choice_store(app, service.remember_chosen_locale)
+    register_lms_home(app, lambda platform_id: _platform_home(app, platform_id))
     app.include_router(pages.router)
     app.mount(
         "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
     )
+
+
+def _platform_home(app: FastAPI, platform_id: int) -> str | None:
+    with new_session(app.state.engine) as session:
+        return service.platform_home(session, platform_id)
 
 
 def _runtime(request: Request) -> LtiRuntime:

@@ -88,6 +88,7 @@ from lti.registrations import (
     frame_ancestor_origins,
     list_platforms,
     origin_of,
+    platform_home,
     registrations_version,
 )
 from lti.review import (
@@ -133,6 +134,7 @@ __all__ = [
     "drop_expired_keys",
     "enqueue_score",
     "find_registration",
+    "platform_home",
     "frame_ancestor_origins",
     "get_launch_data",
     "get_tool_key",

@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from course.models import Exercise, ExerciseVariant
 from kurswerk.auth import Role
 from kurswerk.db import new_session
+from kurswerk.email_links import EmailLinks, LinkReader
 from kurswerk.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.mail import DISPLAY_TIMEZONE
 from kurswerk.outbox import as_utc, enqueue_email
@@ -69,8 +70,12 @@ def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
 
 
-def _url(settings: Settings, path: str) -> str:
-    return f"{settings.base_url}{path}"
+def _url(settings: Settings, path: str, user: PlatformUser, context_id: int, role: Role) -> str:
+    """``path`` as the mail to ``user`` (``role`` in ``context_id``) links to it: it opens
+    for them outside the LMS too (``kurswerk.email_links``)."""
+    assert user.id is not None
+    reader = LinkReader(user.id, context_id, user.platform_id, role.value, recipient_locale(user))
+    return EmailLinks(settings).url(path, reader)
 
 
 def enqueue_receipt(
@@ -96,7 +101,13 @@ def enqueue_receipt(
             "version": version.number,
             "submitted_at": version.created_at,
             "feedback_target_days": settings.feedback_target_days,
-            "submissions_url": _url(settings, f"/c/{target.context_id}/submissions"),
+            "submissions_url": _url(
+                settings,
+                f"/c/{target.context_id}/submissions",
+                learner,
+                target.context_id,
+                Role.LEARNER,
+            ),
         },
         key=f"submission_receipt:{version.id}",
     )
@@ -129,10 +140,12 @@ def course_tutors(session: Session, context_id: int) -> list[Tutor]:
     ]
 
 
-def _tutor_links(settings: Settings, context_id: int) -> dict[str, str]:
+def _tutor_links(settings: Settings, context_id: int, tutor: PlatformUser) -> dict[str, str]:
     return {
-        "queue_url": _url(settings, f"/c/{context_id}/queue"),
-        "settings_url": _url(settings, f"/c/{context_id}/submissions/settings"),
+        "queue_url": _url(settings, f"/c/{context_id}/queue", tutor, context_id, Role.TUTOR),
+        "settings_url": _url(
+            settings, f"/c/{context_id}/submissions/settings", tutor, context_id, Role.TUTOR
+        ),
     }
 
 
@@ -168,7 +181,7 @@ def enqueue_tutor_notifications(
                 "submitted_at": version.created_at,
                 "note": version.note,
                 "feedback_target_days": settings.feedback_target_days,
-                **_tutor_links(settings, target.context_id),
+                **_tutor_links(settings, target.context_id, tutor.user),
             },
             key=f"new_submission:{version.id}:{tutor.user.id}",
         )
@@ -273,7 +286,7 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
                 "items": items,
                 "since": since,
                 "feedback_target_days": settings.feedback_target_days,
-                **_tutor_links(settings, context.id),
+                **_tutor_links(settings, context.id, tutor),
             },
             key=f"submissions_digest:{preference_id}:{today.date().isoformat()}",
         )

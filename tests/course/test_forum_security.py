@@ -22,6 +22,7 @@ from course.forum_models import (
     SearchTerm,
 )
 from course.questions_models import LecturerQuestion
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox_models import OutboxMessage
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (
@@ -362,7 +363,7 @@ def test_the_daily_digest_does_not_name_anonymous_authors_to_peers(
     ask_in_forum(web, people.anna, "Anonym im Digest", "Geheim.", anonymous=True)
     assert emails_to(db, "ben@example.org") == []  # digest readers get no single emails
     assert (
-        send_digests(db, base_url=settings.base_url, now=utcnow() + timedelta(days=1, minutes=1))
+        send_digests(db, links=EmailLinks(settings), now=utcnow() + timedelta(days=1, minutes=1))
         == 2
     )
     db.commit()

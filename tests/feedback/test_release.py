@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,7 +15,9 @@ from feedback import release as release_module
 from feedback import service
 from kurswerk import outbox_worker
 from kurswerk.db import new_session
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import OutboxStatus, deliver_due
+from kurswerk.settings import Settings
 from lti.models import PlatformUser, utcnow
 from tests.feedback.helpers import (
     attach,
@@ -32,6 +35,7 @@ from tests.feedback.helpers import (
     text_of,
     write_and_release,
 )
+from tests.support.mail_links import link_to, open_in_plain_browser
 from tests.support.smtp import SmtpSink
 
 FEEDBACK = (
@@ -125,7 +129,7 @@ def test_the_feedback_pdf_is_attached_to_the_email_and_opened_by_the_learner(
 
 
 def test_a_large_feedback_pdf_is_linked_instead_of_attached(
-    web, world, make_submission, db, pdf_for_feedback, monkeypatch
+    app, web, world, make_submission, db, pdf_for_feedback, monkeypatch
 ):
     monkeypatch.setattr(release_module, "EMAIL_ATTACHMENT_MAX_BYTES", len(pdf_for_feedback) - 1)
     submission = make_submission(world.learner)
@@ -140,6 +144,9 @@ def test_a_large_feedback_pdf_is_linked_instead_of_attached(
         "/versions/1/attachment"
     )
     assert f"Anhang „Gross.pdf“:\n{link}" in mail.payload["text"]
+    # The link opens the PDF for the learner in a browser that never launched Kurswerk.
+    pdf = open_in_plain_browser(app, link_to(mail.payload["text"], urlsplit(link).path))
+    assert pdf.status_code == 200 and pdf.content == pdf_for_feedback
 
 
 def test_releasing_twice_sends_one_email(web, world, make_submission, db):
@@ -179,7 +186,7 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
                         submission.id,
                         revision=rev,
                         storage=None,  # no attachment: storage is not touched
-                        base_url="https://kurswerk.test",
+                        links=EmailLinks(Settings(base_url="https://kurswerk.test")),
                         ttl=ttl,
                     ).newly_released
                 )

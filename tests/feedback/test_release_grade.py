@@ -16,7 +16,9 @@ from feedback import service
 from feedback.gradebook import SUMMARY_MAX_CHARS, feedback_summary
 from kurswerk.auth import Principal
 from kurswerk.db import new_session
+from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import OutboxStatus
+from kurswerk.settings import Settings
 from kurswerk.usertext import markdown_text
 from lti.ags import AGS_SCOPES, SKIP_NO_GRADE_SERVICE, SKIP_NO_SCORE_SCOPE
 from lti.models import ContextServices, Platform, PlatformUser
@@ -122,7 +124,7 @@ def test_the_score_row_is_part_of_the_release_transaction(engine, world, make_su
                 submission.id,
                 revision=revision,
                 storage=None,  # type: ignore[arg-type] - no attachment: storage is not touched
-                base_url="https://kurswerk.test",
+                links=EmailLinks(Settings(base_url="https://kurswerk.test")),
                 ttl=TTL,
             )
             session.commit() if commit else session.rollback()
