@@ -275,7 +275,7 @@ def _platform_storage_check_page(
     """A page that reads this login's state and nonce back from the platform's storage
     and posts them, with the launch, to ``/lti/launch`` again (from our own origin)."""
     state = form.get("state", "")
-    return render(
+    page = render(
         request,
         "lti/platform_storage.html",
         {
@@ -294,6 +294,11 @@ def _platform_storage_check_page(
             "launch_url": str(request.url_for("lti_launch").path),
         },
     )
+    # The post back must carry our Origin (checked): "no-referrer" would make it "null".
+    # The page holds no page token, so its same-origin referrer leaks nothing (the
+    # template's meta says the same).
+    page.headers["Referrer-Policy"] = "same-origin"
+    return page
 
 
 def _cookies_blocked_page(
