@@ -112,3 +112,16 @@ def test_plain_style_sends_no_storage_target_and_an_opaque_hint(sim):
     with pytest.raises(ValueError):
         json.loads(login.fields["lti_message_hint"])
     assert 'name="post_message_forwarding"' not in sim.get("/?person=lena").text
+
+
+def test_kurswerk_demo_chooses_the_simulators_launch_style(monkeypatch):
+    from kurswerk import cli
+    from kurswerk.devplatform import demo
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(demo, "run", lambda **kwargs: calls.append(kwargs) or 0)
+    assert cli.main(["demo", "--lms-style", "canvas"]) == 0
+    assert cli.main(["demo"]) == 0
+    assert [call["launch_style"] for call in calls] == ["canvas", "plain"]
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--lms-style", "blackboard"])
