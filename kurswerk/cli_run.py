@@ -39,7 +39,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from kurswerk.devplatform import demo
 
-    return demo.run(port=args.port, simulator_port=args.simulator_port)
+    return demo.run(port=args.port, simulator_port=args.simulator_port, launch_style=args.lms_style)
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
@@ -76,10 +76,19 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
 
 def add_parsers(commands: Any) -> None:
+    from kurswerk.devplatform.config import LAUNCH_STYLES
+
     demo = commands.add_parser("demo", help="migrate, load content, start tool + LMS simulator")
     demo.add_argument("--port", type=int, default=8000, help="port of the tool (127.0.0.1)")
     demo.add_argument(
         "--simulator-port", type=int, default=8001, help="port of the LMS simulator (localhost)"
+    )
+    demo.add_argument(
+        "--lms-style",
+        choices=LAUNCH_STYLES,
+        default="plain",
+        help="how the simulator launches: moodle (single-use hint, own launch URL), "
+        "canvas (platform storage by postMessage)",
     )
     demo.set_defaults(func=_cmd_demo)
 

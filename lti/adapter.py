@@ -197,6 +197,9 @@ class KurswerkSessionService(SessionService):
     def take_pending_login(self, *, state: str, now: datetime) -> dict[str, str]:
         return service.take_pending_login(self._db, state=state, now=now)
 
+    def peek_pending_login(self, *, state: str, now: datetime) -> dict[str, str]:
+        return service.peek_pending_login(self._db, state=state, now=now)
+
     # pylti1p3's weak checks, switched off so nothing can fall back on them.
     def save_nonce(self, nonce: str) -> None:
         raise NotImplementedError("nonces are saved with their state: use save_login()")

@@ -5,8 +5,11 @@ pylti1p3's ``MessageLaunch`` with its steps replaced where it is too lax, in thi
 
 1. **state cookie** — the ``state`` must come back with the partitioned cookie named
    after it (binds the launch to the browser that logged in; Security Framework §5.1.1.2).
-   Without the cookie but with an unused state we raise ``StateCookieMissing``: the
-   route offers to reopen the flow in a new window.
+   Without the cookie, where the login kept state and nonce in the platform's storage,
+   we raise ``PlatformStorageCheck`` (the route answers with a page that reads them back)
+   or, when that page posted them, check them instead of the cookie
+   (``lti.platform_storage``). Otherwise, with an unused state, we raise
+   ``StateCookieMissing``: the route offers to finish the launch in a new window.
 2. **token format**, then **registration** by ``iss`` and client id (``aud``; when
    ``aud`` is a list, ``azp`` must be present and name the client, §5.1.3 step 3/4).
 3. **signature** — RS256 only, key by ``kid`` from the platform's cached key set;
@@ -16,7 +19,8 @@ pylti1p3's ``MessageLaunch`` with its steps replaced where it is too lax, in thi
    ``resource_link.id`` (resource link; submission review, with ``for_user``), the
    ``deep_linking_settings`` (deep linking, DL 2.0 §4.4); ``target_link_uri`` on our host
    (LTI 1.3 §5.3, §5.4).
-5. **nonce** — consumed together with the state, atomically (single use).
+5. **nonce** — consumed together with the state, atomically (single use); with platform
+   storage, the stored nonce must be the token's.
 
 Spec: https://www.imsglobal.org/spec/lti/v1p3/ and
 https://www.imsglobal.org/spec/security/v1p0/#authentication-response-validation
@@ -44,6 +48,7 @@ from lti.adapter import (
 from lti.identities import CLAIM
 from lti.jwks import KeySetCache
 from lti.login import check_target_on_our_host
+from lti.platform_storage import PlatformStorage, StorageProof
 from lti.registrations import RegistrationMatch
 
 ALGORITHM = "RS256"
@@ -66,6 +71,15 @@ class StateCookieMissing(Exception):
         self.login_params = login_params
 
 
+class PlatformStorageCheck(Exception):
+    """No state cookie, but the login kept state and nonce in the platform's storage: a
+    page of ours must read them back from there first."""
+
+    def __init__(self, storage: PlatformStorage) -> None:
+        super().__init__("state in platform storage")
+        self.storage = storage
+
+
 class KurswerkMessageLaunch(
     MessageLaunch[FastAPIRequest, KurswerkToolConf, KurswerkSessionService, FastAPICookieService]
 ):
@@ -80,6 +94,7 @@ class KurswerkMessageLaunch(
         key_sets: KeySetCache,
         settings: Settings,
         now: datetime,
+        storage_proof: StorageProof | None = None,
     ) -> None:
         super().__init__(
             request,
@@ -92,6 +107,9 @@ class KurswerkMessageLaunch(
         self._key_sets = key_sets
         self._settings = settings
         self._now = now
+        # What our storage page read from the platform, when it posted the launch.
+        self._storage_proof = storage_proof
+        self._bound_by_storage = False
         self._client_id: str | None = None
         self.set_launch_data_lifetime(settings.session_ttl_minutes * 60)
 
@@ -173,12 +191,27 @@ class KurswerkMessageLaunch(
         if not state:
             raise errors.MissingParameters("launch without state", fields="state")
         cookie = self._cookie_service.get_cookie(state)
-        if cookie is None:
-            params = self._session_service.take_pending_login(state=state, now=self._now)
-            raise StateCookieMissing(params)
-        if cookie != state:
-            raise errors.StateMismatch("state cookie does not match the state parameter")
-        return self
+        if cookie is not None:
+            if cookie != state:
+                raise errors.StateMismatch("state cookie does not match the state parameter")
+            return self
+        proof = self._storage_proof
+        if proof is not None and proof.found:
+            proof.check_state(state)
+            self._bound_by_storage = True
+            return self
+        if proof is None:  # not yet asked: does the platform keep this login's state?
+            pending = self._session_service.peek_pending_login(state=state, now=self._now)
+            storage = PlatformStorage.of_login(pending)
+            if storage is not None:
+                raise PlatformStorageCheck(storage)
+        # No cookie, and the platform's storage (if any) knows nothing of this login.
+        params = self._session_service.take_pending_login(state=state, now=self._now)
+        raise StateCookieMissing(params)
+
+    @property
+    def bound_by_platform_storage(self) -> bool:
+        return self._bound_by_storage
 
     # -- 2. format and registration ---------------------------------------------
 
@@ -342,6 +375,8 @@ class KurswerkMessageLaunch(
         nonce = self._jwt["body"].get("nonce")
         if not isinstance(nonce, str) or not nonce:
             raise errors.MissingClaim("id_token without nonce", claim="nonce")
+        if self._bound_by_storage and self._storage_proof is not None:
+            self._storage_proof.check_nonce(nonce)
         self._session_service.consume_login(
             state=self._get_request_param("state"),
             nonce=nonce,

@@ -5,8 +5,10 @@ The platform sends ``iss``, ``login_hint``, ``target_link_uri`` and optionally
 registration (and deployment, when named) exists and that the target is on our own host,
 then send the browser to the platform's authorisation endpoint with a fresh ``state``
 and ``nonce``. Both are kept server-side in one row (with the login parameters, for the
-new-window fallback), and the state also goes into a partitioned cookie that binds the
-flow to this browser.
+new-window fallback: a fresh launch URL where the platform has one, ``lti.relaunch``),
+and the state also goes into a partitioned cookie that binds the flow to this browser.
+Where the platform offers its storage (``lti_storage_target``), the login answers with a
+page that also keeps state and nonce there before it goes on (``lti.platform_storage``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pylti1p3.oidc_login import OIDCLogin
 from pylti1p3.registration import Registration
 
 from kurswerk.settings import Settings
-from lti import errors
+from lti import errors, platform_storage, relaunch
 from lti.adapter import (
     FastAPICookieService,
     FastAPIRedirect,
@@ -79,6 +81,10 @@ class KurswerkOIDCLogin(
         )
         self._settings = settings
         self._now = now
+        # Set by the redirect when the platform offers its storage for this login.
+        self.platform_storage: platform_storage.PlatformStorage | None = None
+        self.state = ""
+        self.nonce = ""
 
     def get_redirect(self, url: str) -> FastAPIRedirect:
         return FastAPIRedirect(url, self._cookie_service)
@@ -110,13 +116,29 @@ class KurswerkOIDCLogin(
         match = self._tool_config.match
         state, nonce = new_token(), new_token()
         ttl = self._settings.nonce_ttl_seconds
+        kept = {
+            name: value for name in FORWARDED_PARAMS if (value := self._get_request_param(name))
+        }
+        fresh = relaunch.fresh_launch_url(
+            match.auth_login_url, self._get_request_param("lti_message_hint")
+        )
+        if fresh:
+            kept[relaunch.FRESH_LAUNCH_PARAM] = fresh
+        target = platform_storage.storage_target(
+            self._get_request_param(platform_storage.TARGET_PARAM)
+        )
+        if target:
+            self.platform_storage = platform_storage.PlatformStorage(
+                target, origin_of(match.auth_login_url)
+            )
+            kept[platform_storage.TARGET_PARAM] = target
+            kept[platform_storage.ORIGIN_PARAM] = self.platform_storage.origin
+        self.state, self.nonce = state, nonce
         self._session_service.save_login(
             state=state,
             nonce=nonce,
             platform_id=match.platform_id,
-            login_params={
-                name: value for name in FORWARDED_PARAMS if (value := self._get_request_param(name))
-            },
+            login_params=kept,
             ttl_seconds=ttl,
             now=self._now,
         )

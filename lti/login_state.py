@@ -49,6 +49,11 @@ _TAKE_PENDING = (
     .values(consumed_at=bindparam("b_now"))
     .returning(_states.c.login_params)
 )
+_PEEK_PENDING = select(_states.c.login_params).where(
+    _states.c.state == bindparam("state"),
+    _states.c.consumed_at.is_(None),
+    _states.c.expires_at > bindparam("now"),
+)
 _STATE_BY_STATE = select(
     _states.c.nonce, _states.c.platform_id, _states.c.expires_at, _states.c.consumed_at
 ).where(_states.c.state == bindparam("state"))
@@ -105,6 +110,16 @@ def consume_login_state(
         _diagnose(session, state=state, nonce=nonce, platform_id=platform_id, now=now)
 
 
+def peek_pending_login(session: Session, *, state: str, now: datetime) -> dict[str, str]:
+    """The login parameters of an unused state, which stays unused; raises like
+    ``consume_login_state`` when the state cannot be used."""
+    row = session.connection().execute(_PEEK_PENDING, {"state": state, "now": now}).first()
+    if row is None:
+        _diagnose(session, state=state, nonce=None, platform_id=None, now=now)
+        raise AssertionError("unreachable")  # pragma: no cover - _diagnose always raises
+    return _params(row[0])
+
+
 def take_pending_login(session: Session, *, state: str, now: datetime) -> dict[str, str]:
     """The login parameters of an unused state, which is used up by taking them.
 
@@ -115,7 +130,11 @@ def take_pending_login(session: Session, *, state: str, now: datetime) -> dict[s
     if row is None:
         _diagnose(session, state=state, nonce=None, platform_id=None, now=now)
         raise AssertionError("unreachable")  # pragma: no cover - _diagnose always raises
-    params = json.loads(row[0])
+    return _params(row[0])
+
+
+def _params(stored: str) -> dict[str, str]:
+    params = json.loads(stored)
     return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {}
 
 

@@ -144,6 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.cookies.button": "Kurswerk in neuem Fenster öffnen",
         "lti.cookies.new_window_hint": "(öffnet ein neues Fenster)",
+        "lti.storage.title": "Anmeldung bei Kurswerk …",
+        "lti.storage.continue": "Weiter",
         # --- LTI Advantage ---------------------------------------------------------
         "lti.deep_link.title": "Kurswerk-Inhalt in den Kurs einfügen",
         "lti.deep_link.lead_single": (
@@ -441,6 +443,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "lti.cookies.button": "Open Kurswerk in a new window",
         "lti.cookies.new_window_hint": "(opens a new window)",
+        "lti.storage.title": "Signing in to Kurswerk …",
+        "lti.storage.continue": "Continue",
         # --- LTI Advantage ---------------------------------------------------------
         "lti.deep_link.title": "Add Kurswerk content to the course",
         "lti.deep_link.lead_single": (

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import jwt
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -26,7 +27,16 @@ from kurswerk.db import SessionDep, new_session
 from kurswerk.errors import Forbidden, register_lms_home
 from kurswerk.security import content_security_policy
 from kurswerk.templating import add_template_folder, render, with_query
-from lti import deep_linking, dynamic_registration, pages, review, service
+from lti import (
+    deep_linking,
+    dynamic_registration,
+    errors,
+    pages,
+    platform_storage,
+    relaunch,
+    review,
+    service,
+)
 from lti.adapter import (
     DbLaunchDataStorage,
     FastAPICookieService,
@@ -40,9 +50,10 @@ from lti.launch import (
     DEEP_LINKING_REQUEST,
     SUBMISSION_REVIEW_REQUEST,
     KurswerkMessageLaunch,
+    PlatformStorageCheck,
     StateCookieMissing,
 )
-from lti.login import KurswerkOIDCLogin
+from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
 from lti.runtime import LtiRuntime
@@ -140,7 +151,29 @@ def login(request: Request, session: SessionDep, params: LoginParams) -> Respons
         settings=runtime.settings,
         now=now,
     )
-    return oidc.redirect(runtime.settings.base_url + "/lti/launch")
+    redirect = oidc.redirect(runtime.settings.base_url + "/lti/launch")
+    storage = oidc.platform_storage
+    if storage is None:
+        return redirect
+    # The platform keeps state and nonce for us too: a page stores them there, then goes
+    # on to the platform (the state cookie rides along, for browsers that keep it).
+    page = render(
+        request,
+        "lti/platform_storage.html",
+        {
+            "mode": "put",
+            "storage": storage,
+            "auth_url": redirect.headers["location"],
+            "keys": {
+                platform_storage.state_key(oidc.state): oidc.state,
+                platform_storage.nonce_key(oidc.state): oidc.nonce,
+            },
+            "fields": {},
+        },
+    )
+    for header in redirect.headers.getlist("set-cookie"):
+        page.headers.append("Set-Cookie", header)
+    return page
 
 
 @router.post("/launch", name="lti_launch")
@@ -148,6 +181,11 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     """Validate the id_token, record who launched where, start the Kurswerk session."""
     runtime = _runtime(request)
     now = utcnow()
+    proof = platform_storage.StorageProof.from_form(form)
+    if proof is not None and not platform_storage.posted_by_our_page(
+        request.headers, runtime.settings.base_origin
+    ):
+        raise errors.StateMismatch("platform storage values not posted by Kurswerk's own page")
     parts = _adapter(request, form, session, runtime)
     message_launch = KurswerkMessageLaunch(
         parts.request,
@@ -158,9 +196,13 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         key_sets=runtime.key_sets,
         settings=runtime.settings,
         now=now,
+        storage_proof=proof,
     )
     try:
         message_launch.validate()
+    except PlatformStorageCheck as check:
+        log.info("launch without state cookie: reading state from platform storage")
+        return _platform_storage_check_page(request, check.storage, form)
     except StateCookieMissing as blocked:
         log.info("launch without state cookie: offering a new window")
         return _cookies_blocked_page(request, blocked.login_params, form.get("id_token", ""))
@@ -187,12 +229,13 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     response.headers.append("Set-Cookie", codec.cookie_header(token))
     message_launch.clear_state_cookie(response)
     log.info(
-        "launch ok: platform=%s user=%s context=%s role=%s launch_id=%s",
+        "launch ok: platform=%s user=%s context=%s role=%s launch_id=%s%s",
         identity.platform_id,
         identity.user_id,
         identity.context_id,
         identity.role.value,
         message_launch.get_launch_id(),
+        " (state from platform storage)" if message_launch.bound_by_platform_storage else "",
     )
     return response
 
@@ -232,24 +275,61 @@ def _landing(
     return service.landing_path(identity.context_id, claims)
 
 
+def _platform_storage_check_page(
+    request: Request, storage: platform_storage.PlatformStorage, form: dict[str, str]
+) -> Response:
+    """A page that reads this login's state and nonce back from the platform's storage
+    and posts them, with the launch, to ``/lti/launch`` again (from our own origin)."""
+    state = form.get("state", "")
+    page = render(
+        request,
+        "lti/platform_storage.html",
+        {
+            "mode": "get",
+            "storage": storage,
+            "auth_url": "",
+            "keys": {
+                platform_storage.STATE_FIELD: platform_storage.state_key(state),
+                platform_storage.NONCE_FIELD: platform_storage.nonce_key(state),
+            },
+            "fields": {
+                "id_token": form.get("id_token", ""),
+                "state": state,
+                platform_storage.CHECKED_FIELD: "1",
+            },
+            "launch_url": str(request.url_for("lti_launch").path),
+        },
+    )
+    # The post back must carry our Origin (checked): "no-referrer" would make it "null".
+    # The page holds no page token, so its same-origin referrer leaks nothing (the
+    # template's meta says the same).
+    page.headers["Referrer-Policy"] = "same-origin"
+    return page
+
+
 def _cookies_blocked_page(
     request: Request, login_params: dict[str, str], id_token: str
 ) -> Response:
-    """The browser refused our state cookie in the iframe: offer the same login again,
-    first-party, in a new window. The language comes from the (not yet verified) token's
-    ``launch_presentation.locale``; it chooses only the language of this page."""
+    """The browser refused our state cookie in the iframe: offer a launch first-party, in
+    a new window: a fresh one from the platform's own launch URL where it has one (Moodle:
+    its hint is single-use), else the same login again. The language comes from the (not
+    yet verified) token's ``launch_presentation.locale``; it chooses only the language of
+    this page."""
     locale = i18n.normalise_locale(_unverified_locale(id_token))
 
     def translate(key: str, /, **params: Any) -> str:
         return i18n.translate(locale, key, **params)
 
+    fresh = login_params.get(relaunch.FRESH_LAUNCH_PARAM, "")
     return render(
         request,
         "lti/cookies_blocked.html",
         {
             "locale": locale,
             "_": translate,
-            "login_params": login_params,
+            "fresh_launch_url": fresh.split("?", 1)[0],
+            "fresh_launch_query": parse_qsl(fresh.split("?", 1)[1]) if "?" in fresh else [],
+            "login_params": {k: v for k, v in login_params.items() if k in FORWARDED_PARAMS},
             "login_url": str(request.url_for("lti_login").path),
         },
     )

@@ -66,6 +66,7 @@ from lti.lms_calls import LmsCallProblem, lms_call_problems
 from lti.login_state import (
     consume_login_state,
     get_launch_data,
+    peek_pending_login,
     purge_expired,
     put_launch_data,
     save_login_state,
@@ -125,6 +126,7 @@ __all__ = [
     "add_tool_key",
     "change_frame_origins",
     "consume_login_state",
+    "peek_pending_login",
     "course_roster",
     "deep_link_catalog",
     "course_member",

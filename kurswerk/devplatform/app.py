@@ -62,6 +62,9 @@ from kurswerk.devplatform.token import AccessTokens, JwksToolKeys, ToolKeys, iss
 from kurswerk.settings import Settings, get_settings
 
 ALLOWED_ENVS = ("dev", "test")
+# The LMS's own login, as far as the simulator has one: the person chosen on the course
+# page, kept first-party so that Moodle's launch URL works in a window of its own.
+PERSON_COOKIE = "devplatform_person"
 _HERE = Path(__file__).parent
 
 i18n.register(MESSAGES)
@@ -163,7 +166,7 @@ def course_page(
     link = link if link in {each.id for each in links} else config.course.resource_link_id
     deep_linking = purpose == "deep-link" and chosen is not None and chosen.teaches
     opened = next(each for each in links if each.id == link)
-    return _render(
+    page = _render(
         request,
         "devplatform/course.html",
         {
@@ -181,8 +184,12 @@ def course_page(
                 else ""
             ),
             "tool_origin": _origin(config.tool_base_url),
+            "storage_target": config.storage_target,
         },
     )
+    if chosen is not None:
+        page.set_cookie(PERSON_COOKIE, chosen.key, httponly=True, samesite="lax")
+    return page
 
 
 @router.get("/launch/{person_key}", response_class=HTMLResponse, name="launch")
@@ -195,10 +202,43 @@ def launch(
     line_item: str = "",
 ) -> HTMLResponse:
     config: SimulatorConfig = request.app.state.config
-    course: CourseState = request.app.state.course
     person: Person | None = config.person(person_key)
     if person is None:
         return _refused(request, _translate(config, "sim.not_found"), 404)
+    return _start_launch(
+        request, person, link=link, purpose=purpose, review=review, line_item=line_item
+    )
+
+
+@router.get("/mod/lti/launch.php", response_class=HTMLResponse, name="moodle_launch")
+def moodle_launch(request: Request, id: int = 0) -> HTMLResponse:
+    """Moodle's own launch URL of an activity: a fresh login for whoever is logged in to
+    the LMS (here: the person chosen on the course page, kept in a first-party cookie)."""
+    config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
+    person = config.person(request.cookies.get(PERSON_COOKIE, ""))
+    if config.launch_style != "moodle":
+        return _refused(request, _translate(config, "sim.not_found"), 404)
+    if person is None:
+        return _refused(request, _translate(config, "sim.not_logged_in"), 403)
+    link = course.link_of_cmid(id)
+    if link is None:
+        return _refused(request, _translate(config, "sim.not_found"), 404)
+    return _start_launch(request, person, link=link)
+
+
+def _start_launch(
+    request: Request,
+    person: Person,
+    *,
+    link: str = "",
+    purpose: str = "",
+    review: str = "",
+    line_item: str = "",
+) -> HTMLResponse:
+    """Auto-POST the login initiation for one click: a link, deep linking or a review."""
+    config: SimulatorConfig = request.app.state.config
+    course: CourseState = request.app.state.course
     if purpose == "deep-link":
         if not person.teaches:
             return _refused(request, _translate(config, "sim.teachers_only"), 403)
@@ -220,10 +260,23 @@ def launch(
         if link and link not in course.links:
             return _refused(request, _translate(config, "sim.not_found"), 404)
         intent = LaunchPurpose(link_id=link or None)
-    fields = login_initiation(config, request.app.state.launches, person, intent)
+    cmid = None
+    if intent.message_type != DEEP_LINKING_REQUEST:
+        cmid = course.cmid_of(intent.link_id or config.course.resource_link_id)
+    fields = login_initiation(config, request.app.state.launches, person, intent, cmid=cmid)
     return _autopost(request, config.tool_login_url, fields)
 
 
+@router.get("/post_message_forwarding", response_class=HTMLResponse, name="storage_frame")
+def storage_frame(request: Request) -> HTMLResponse:
+    """Canvas-like platform storage: the hidden frame named by ``lti_storage_target``
+    answers the tool's ``lti.capabilities``/``lti.put_data``/``lti.get_data``."""
+    return _render(request, "devplatform/storage_frame.html", {})
+
+
+@router.api_route(
+    "/mod/lti/auth.php", methods=["GET", "POST"], response_class=HTMLResponse, name="moodle_auth"
+)
 @router.api_route("/auth", methods=["GET", "POST"], response_class=HTMLResponse, name="auth")
 async def auth(request: Request) -> HTMLResponse:
     """OIDC allows the authentication request by GET or by form POST (Core §3.1.2.1)."""

@@ -27,6 +27,17 @@ INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#A
 SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
 COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 
+# How the simulated platform starts a launch (``SimulatorConfig.launch_style``):
+# ``plain``  an opaque single-use ``lti_message_hint``;
+# ``moodle`` Moodle 4.5: the hint is JSON ``{"cmid": ..., "launchid": ...}``, the launch id is
+#            single-use and a second login with it ends on an "Invalid request" page; a fresh
+#            launch starts from ``/mod/lti/launch.php?id=CMID`` (the person from the LMS's own
+#            first-party cookie); the auth endpoint is ``/mod/lti/auth.php``;
+# ``canvas`` Canvas: the login carries ``lti_storage_target`` and a hidden frame of that name
+#            answers the LTI client-side postMessages (``lti.put_data``/``lti.get_data``).
+LAUNCH_STYLES = ("plain", "moodle", "canvas")
+STORAGE_FRAME = "post_message_forwarding"  # Canvas's name for its storage frame
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -140,6 +151,7 @@ class SimulatorConfig:
     nrps_link_style: str = "quoted"
     nrps_short_roles: bool = True
     access_token_ttl_seconds: int = 3600
+    launch_style: str = "plain"  # one of LAUNCH_STYLES
 
     @classmethod
     def local(cls, *, simulator_port: int, tool_port: int, **overrides: object) -> SimulatorConfig:
@@ -158,6 +170,8 @@ class SimulatorConfig:
                 raise ValueError(f"expected an origin like http://host:port, got {url!r}")
         if self.nrps_page_size < 1 or self.nrps_link_style not in ("quoted", "unquoted"):
             raise ValueError("nrps_page_size must be positive, nrps_link_style quoted|unquoted")
+        if self.launch_style not in LAUNCH_STYLES:
+            raise ValueError(f"launch_style must be one of {LAUNCH_STYLES}")
         unknown = set(self.granted_scopes) - set(SERVICE_SCOPES)
         if unknown:
             raise ValueError(f"unknown service scopes: {sorted(unknown)}")
@@ -169,7 +183,14 @@ class SimulatorConfig:
     # --- the simulator's own endpoints (what the tool registers for this platform) ---
     @property
     def auth_url(self) -> str:
+        if self.launch_style == "moodle":
+            return f"{self.issuer}/mod/lti/auth.php"
         return f"{self.issuer}/auth"
+
+    @property
+    def storage_target(self) -> str | None:
+        """``lti_storage_target`` sent at login (Canvas-like platforms only)."""
+        return STORAGE_FRAME if self.launch_style == "canvas" else None
 
     @property
     def token_url(self) -> str:

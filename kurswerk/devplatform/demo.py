@@ -302,7 +302,7 @@ def _banner(
     )
 
 
-def run(port: int = 8000, simulator_port: int = 8001) -> int:
+def run(port: int = 8000, simulator_port: int = 8001, launch_style: str = "plain") -> int:
     """``kurswerk demo``: prepare everything, serve until Ctrl-C. Returns the exit code."""
     with contextlib.ExitStack() as resources:
         try:
@@ -315,7 +315,9 @@ def run(port: int = 8000, simulator_port: int = 8001) -> int:
                 resources.callback(catcher.stop)
             settings = tool_settings(port_of(tool_socket))
             simulator = SimulatorConfig.local(
-                simulator_port=port_of(simulator_socket), tool_port=port_of(tool_socket)
+                simulator_port=port_of(simulator_socket),
+                tool_port=port_of(tool_socket),
+                launch_style=launch_style,
             )
             report = prepare(settings, simulator, content_dir())
         except DemoRefused as exc:

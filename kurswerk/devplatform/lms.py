@@ -160,6 +160,17 @@ class CourseState:
     def next_id(self) -> str:
         return str(next(self._ids))
 
+    def cmid_of(self, link_id: str) -> int:
+        """The link's number, as Moodle numbers its activities (course module id): its
+        place in the course, from 1 (links are never removed)."""
+        with self.lock:
+            return list(self.links).index(link_id) + 1
+
+    def link_of_cmid(self, cmid: int) -> str | None:
+        with self.lock:
+            ids = list(self.links)
+        return ids[cmid - 1] if 1 <= cmid <= len(ids) else None
+
     def add_link(self, link: ResourceLink) -> None:
         with self.lock:
             self.links[link.id] = link

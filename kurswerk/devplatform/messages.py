@@ -42,6 +42,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sim.refused_intro": "Der LMS-Simulator hat die Anmeldeanfrage des Tools abgelehnt.",
         "sim.status": "Fehlercode {status}",
         "sim.not_found": "Diese Person gibt es in diesem Kurs nicht.",
+        "sim.not_logged_in": "Sie sind im LMS nicht angemeldet: Wählen Sie auf der Kursseite, "
+        "wer Sie sind, und öffnen Sie die Aktivität dann erneut.",
+        "sim.storage_frame_title": "Plattform-Speicher für Tools (unsichtbar)",
         "sim.returned_title": "Zurück aus Kurswerk",
         "sim.returned_message": "Nachricht des Tools:",
         "sim.returned_error": "Fehlermeldung des Tools:",
@@ -154,6 +157,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sim.refused_intro": "The LMS simulator refused the tool's login request.",
         "sim.status": "Error code {status}",
         "sim.not_found": "There is no such person in this course.",
+        "sim.not_logged_in": "You are not logged in to the LMS: choose who you are on the "
+        "course page, then open the activity again.",
+        "sim.storage_frame_title": "Platform storage for tools (invisible)",
         "sim.returned_title": "Back from Kurswerk",
         "sim.returned_message": "Message from the tool:",
         "sim.returned_error": "Error message from the tool:",

@@ -22,6 +22,7 @@ as ``unauthorized_client``; the spec says not to, and so do we.)
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -83,16 +84,33 @@ class PendingLaunches:
 
     def take_launch(self, hint: str) -> tuple[Person, LaunchPurpose] | None:
         """The person and purpose the hint was issued for; ``None`` if unknown, used or
-        expired."""
+        expired. A Moodle-style hint (JSON) names its launch id inside."""
         with self._lock:
-            entry = self._pending.pop(hint, None)
+            entry = self._pending.pop(launch_id_of(hint), None)
         if entry is None or entry[1] <= self._clock():
             return None
         return entry[0], entry[2]
 
+    def known(self, hint: str) -> bool:
+        """Whether the hint's launch id is pending and unexpired (it stays pending)."""
+        with self._lock:
+            entry = self._pending.get(launch_id_of(hint))
+        return entry is not None and entry[1] > self._clock()
+
     def take(self, hint: str) -> Person | None:
         taken = self.take_launch(hint)
         return taken[0] if taken else None
+
+
+def launch_id_of(hint: str) -> str:
+    """The launch id inside a Moodle-style hint (``{"cmid": 7, "launchid": "..."}``), or
+    the hint itself."""
+    try:
+        parsed = json.loads(hint)
+    except ValueError:
+        return hint
+    launch_id = parsed.get("launchid") if isinstance(parsed, dict) else None
+    return launch_id if isinstance(launch_id, str) else hint
 
 
 def login_initiation(
@@ -100,16 +118,34 @@ def login_initiation(
     launches: PendingLaunches,
     person: Person,
     purpose: LaunchPurpose | None = None,
+    *,
+    cmid: int | None = None,
 ) -> dict[str, str]:
-    """The form fields of the third-party-initiated login (LTI Security Framework §5.1.1.1)."""
-    return {
+    """The form fields of the third-party-initiated login (LTI Security Framework §5.1.1.1).
+
+    Moodle-style: the hint is JSON with the activity's ``cmid`` (none for deep linking)
+    and the single-use launch id (``lti_build_login_request`` in ``mod/lti/locallib.php``).
+    Canvas-style: ``lti_storage_target`` names the frame that answers platform storage.
+    """
+    launch_id = launches.issue(person, purpose)
+    hint = launch_id
+    if config.launch_style == "moodle":
+        moodle_hint: dict[str, object] = {} if cmid is None else {"cmid": cmid}
+        hint = json.dumps(moodle_hint | {"launchid": launch_id})
+    fields = {
         "iss": config.issuer,
         "target_link_uri": config.target_link_uri,
         "login_hint": person.sub,
-        "lti_message_hint": launches.issue(person, purpose),
+        "lti_message_hint": hint,
         "client_id": config.client_id,
         "lti_deployment_id": config.deployment_id,
     }
+    if config.storage_target:
+        fields["lti_storage_target"] = config.storage_target
+    return fields
+
+
+MOODLE_INVALID_REQUEST = "Ungültige Anfrage (Invalid request)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +187,10 @@ def authorize(
     if redirect_uri not in config.redirect_uris:
         return Refused(f"redirect_uri ist für diesen Client nicht registriert: {redirect_uri!r}")
 
+    if config.launch_style == "moodle" and not launches.known(params.get("lti_message_hint", "")):
+        # Moodle reads the launch id from its session and unsets it: without it there is no
+        # tool configuration to trust the redirect_uri with ("Invalid request", auth.php).
+        return Refused(MOODLE_INVALID_REQUEST)
     answer: dict[str, str] = {}
     try:
         person, purpose = _check_request(config, launches, params)
