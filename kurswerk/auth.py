@@ -12,6 +12,16 @@ the tool in a cross-site iframe where cookies may be refused:
 
 Page tokens are short-lived and re-issued on every page, so an open tab keeps working
 while a leaked URL soon stops.
+
+The two are *typed*: they are signed with different salts, so a page token is never
+valid as a cookie nor a cookie value as a page token, and each is read with its own
+lifetime (``KURSWERK_PAGE_TOKEN_TTL_MINUTES``, ``KURSWERK_SESSION_TTL_MINUTES``).
+
+A link never switches a signed-in person to another one: when the cookie and the page
+token name different *persons* (platform + platform user), the request is refused before
+anything of it runs (``SessionConflict``). The same person with a token for another LMS
+course is fine: that is two tabs in two courses. A logged-out session (``sid``) is refused
+in either form (``kurswerk.session_revocation``).
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ from fastapi import Depends, FastAPI, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
-from kurswerk.errors import Forbidden, Unauthenticated
+from kurswerk.errors import AppError, Forbidden, Unauthenticated
+from kurswerk.session_revocation import is_revoked
 from kurswerk.settings import Settings
 
 SESSION_COOKIE = "__Host-kurswerk_session"
@@ -60,6 +71,27 @@ class Principal:
     def at_least(self, role: Role) -> bool:
         return self.role.rank >= role.rank
 
+    def same_person(self, other: Principal) -> bool:
+        """The same platform user, whatever the LMS course or role."""
+        return (self.platform_id, self.user_id) == (other.platform_id, other.user_id)
+
+
+class SessionConflict(AppError):
+    """A page token naming another person than the signed-in one (the cookie holder).
+
+    Carries the holder, so the refusal page speaks their language and says who they are.
+    """
+
+    status_code = 409
+
+    def __init__(self, holder: Principal) -> None:
+        super().__init__(
+            "error.other_person",
+            detail="error.other_person.reopen",
+            reason="page token names another person than the session cookie",
+        )
+        self.holder = holder
+
 
 def partitioned_cookie_header(
     name: str,
@@ -82,34 +114,33 @@ def partitioned_cookie_header(
 
 
 class SessionCodec:
-    """Signs and reads session tokens. One instance per app (keys derived once)."""
+    """Signs and reads session tokens. One instance per app (keys derived once).
+
+    Page tokens and cookie values are signed with different salts: neither is ever
+    accepted as the other, and each is read with its own lifetime.
+    """
 
     def __init__(self, settings: Settings) -> None:
         secret = settings.secret_key.get_secret_value()
-        self._serializer = URLSafeTimedSerializer(secret, salt="kurswerk.session.v1")
+        self._page = URLSafeTimedSerializer(secret, salt="kurswerk.session.page.v2")
+        self._cookie = URLSafeTimedSerializer(secret, salt="kurswerk.session.cookie.v2")
         self._csrf_key = hashlib.sha256(b"kurswerk.csrf.v1" + secret.encode()).digest()
         self.cookie_ttl = settings.session_ttl_minutes * 60
         self.page_ttl = settings.page_token_ttl_minutes * 60
 
     def issue(self, principal: Principal) -> str:
-        data = asdict(principal)
-        data["role"] = principal.role.value
-        return self._serializer.dumps(data)
+        """A page token (``?kt=`` or the ``X-Kurswerk-Session`` header)."""
+        return self._page.dumps(_dump(principal))
 
-    def read(self, token: str, *, max_age: int) -> Principal | None:
-        try:
-            data: dict[str, Any] = self._serializer.loads(token, max_age=max_age)
-            return Principal(
-                user_id=int(data["user_id"]),
-                context_id=int(data["context_id"]),
-                platform_id=int(data["platform_id"]),
-                role=Role(data["role"]),
-                name=str(data.get("name", "")),
-                locale=str(data.get("locale", "de")),
-                sid=str(data.get("sid", "")),
-            )
-        except (BadSignature, KeyError, ValueError, TypeError):
-            return None
+    def issue_cookie(self, principal: Principal) -> str:
+        """The value of the session cookie."""
+        return self._cookie.dumps(_dump(principal))
+
+    def read_page_token(self, token: str) -> Principal | None:
+        return _load(self._page, token, max_age=self.page_ttl)
+
+    def read_cookie(self, value: str) -> Principal | None:
+        return _load(self._cookie, value, max_age=self.cookie_ttl)
 
     def csrf_token(self, principal: Principal) -> str:
         return hmac.new(self._csrf_key, principal.sid.encode(), hashlib.sha256).hexdigest()
@@ -121,8 +152,43 @@ class SessionCodec:
     def new_sid() -> str:
         return secrets.token_urlsafe(18)
 
-    def cookie_header(self, token: str) -> str:
-        return partitioned_cookie_header(SESSION_COOKIE, token, max_age=self.cookie_ttl)
+    def cookie_header(self, principal: Principal) -> str:
+        """``Set-Cookie`` starting (or renewing) the session cookie of ``principal``."""
+        return partitioned_cookie_header(
+            SESSION_COOKIE, self.issue_cookie(principal), max_age=self.cookie_ttl
+        )
+
+    @staticmethod
+    def clear_cookie_header() -> str:
+        """``Set-Cookie`` that deletes the session cookie (same attributes, so the browser
+        finds the partitioned cookie it has to drop)."""
+        return partitioned_cookie_header(SESSION_COOKIE, "", max_age=0)
+
+    @property
+    def longest_ttl(self) -> int:
+        return max(self.cookie_ttl, self.page_ttl)
+
+
+def _dump(principal: Principal) -> dict[str, Any]:
+    data = asdict(principal)
+    data["role"] = principal.role.value
+    return data
+
+
+def _load(serializer: URLSafeTimedSerializer, token: str, *, max_age: int) -> Principal | None:
+    try:
+        data: dict[str, Any] = serializer.loads(token, max_age=max_age)
+        return Principal(
+            user_id=int(data["user_id"]),
+            context_id=int(data["context_id"]),
+            platform_id=int(data["platform_id"]),
+            role=Role(data["role"]),
+            name=str(data.get("name", "")),
+            locale=str(data.get("locale", "de")),
+            sid=str(data.get("sid", "")),
+        )
+    except (BadSignature, KeyError, ValueError, TypeError):
+        return None
 
 
 def codec(request: Request) -> SessionCodec:
@@ -130,27 +196,49 @@ def codec(request: Request) -> SessionCodec:
 
 
 def principal_from_request(request: Request) -> Principal | None:
-    """Read the principal: page token first (it is what the page asked with), then cookie.
+    """Read the principal from the page token and the session cookie.
 
-    Remembers on ``request.state`` how it came, so pages can carry the token on when the
-    cookie is not available.
+    The page token wins when both name the same person (it is what the page asked with:
+    a tab in another LMS course). When they name different persons the request is
+    refused (``SessionConflict``): a link must never switch the signed-in person. A token
+    of an ended session counts as absent. Remembers on ``request.state`` how the principal
+    came, so pages can carry the token on when the cookie is not available.
     """
+    conflict = getattr(request.state, "session_conflict", None)
+    if conflict is not None:
+        raise conflict
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     c = codec(request)
     page_token = request.headers.get(SESSION_HEADER) or request.query_params.get(SESSION_QUERY)
-    principal = None
-    if page_token:
-        principal = c.read(page_token, max_age=c.page_ttl)
-        request.state.session_via = "token" if principal else None
-    if principal is None:
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            principal = c.read(cookie, max_age=c.cookie_ttl)
-            request.state.session_via = "cookie" if principal else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    from_token = _alive(request, c.read_page_token(page_token)) if page_token else None
+    from_cookie = _alive(request, c.read_cookie(cookie)) if cookie else None
+    if from_token and from_cookie and not from_token.same_person(from_cookie):
+        request.state.session_conflict = SessionConflict(from_cookie)
+        raise request.state.session_conflict
+    principal = from_token or from_cookie
+    request.state.session_via = (
+        "token" if from_token is not None else "cookie" if from_cookie is not None else None
+    )
     request.state.principal = principal
     return principal
+
+
+def _alive(request: Request, principal: Principal | None) -> Principal | None:
+    if principal is None or is_revoked(request.app.state.engine, principal.sid):
+        return None
+    return principal
+
+
+def displayed_principal(request: Request) -> Principal | None:
+    """Who a page shows as signed in: the principal, or on a refused mix-up the cookie
+    holder (the person at the keyboard), never the person the foreign link names."""
+    try:
+        return principal_from_request(request)
+    except SessionConflict as conflict:
+        return conflict.holder
 
 
 def require_principal(request: Request) -> Principal:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from kurswerk import i18n
-from kurswerk.auth import CSRF_FIELD, SESSION_QUERY, codec, principal_from_request
+from kurswerk.auth import CSRF_FIELD, SESSION_QUERY, codec, displayed_principal
 
 _SHELL_TEMPLATES = Path(__file__).parent / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -41,9 +41,12 @@ def with_query(url: str, **params: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def page_context(request: Request) -> dict[str, Any]:
-    principal = principal_from_request(request)
-    locale = principal.locale if principal else request.app.state.settings.default_locale
+def page_context(request: Request, *, locale: str | None = None) -> dict[str, Any]:
+    """What every page needs; ``locale`` is for pages without a principal that still know
+    their reader's language (the signed-out page)."""
+    principal = displayed_principal(request)
+    if locale is None:
+        locale = principal.locale if principal else request.app.state.settings.default_locale
     page_token = codec(request).issue(principal) if principal else ""
     csrf = codec(request).csrf_token(principal) if principal else ""
 
@@ -76,8 +79,9 @@ def render(
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    locale: str | None = None,
 ) -> HTMLResponse:
-    ctx = page_context(request)
+    ctx = page_context(request, locale=locale)
     if context:
         ctx.update(context)
     html = environment.get_template(name).render(ctx)

@@ -178,7 +178,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     landing = _landing(request, session, message_launch, identity, now)
     target = with_query(landing, kt=token)
     response = RedirectResponse(target, status_code=303)
-    response.headers.append("Set-Cookie", codec.cookie_header(token))
+    response.headers.append("Set-Cookie", codec.cookie_header(principal))
     message_launch.clear_state_cookie(response)
     log.info(
         "launch ok: platform=%s user=%s context=%s role=%s launch_id=%s",

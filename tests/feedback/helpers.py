@@ -20,7 +20,7 @@ from uploads.models import Submission
 def session_of(app: FastAPI, token: str) -> Learner:
     """The session a launch left: its page token, and the CSRF token its pages carry."""
     codec = app.state.session_codec
-    principal = codec.read(token, max_age=3600)
+    principal = codec.read_page_token(token)
     assert principal is not None
     return Learner(principal, token, codec.csrf_token(principal))
 
