@@ -76,9 +76,9 @@ def attach(
     web: TestClient, person: Learner, sid: int, data: bytes, name: str = "feedback.pdf", **kw: Any
 ) -> Response:
     csrf = kw.pop("csrf", person.csrf)
-    query = f"?csrf_token={csrf}" if csrf else ""
     return web.post(
-        path(person, f"/review/{sid}/feedback/attachment{query}"),
+        path(person, f"/review/{sid}/feedback/attachment"),
+        data={"csrf_token": csrf} if csrf else {},  # sent before the file
         files={"file": (name, data, "application/pdf")},
         **kw,
     )
