@@ -18,6 +18,7 @@ from kurswerk.auth import (
     with_locale,
 )
 from kurswerk.db import SessionDep
+from kurswerk.lms_home import lms_home_url
 from kurswerk.session_revocation import revoke
 from kurswerk.templating import render, with_query
 
@@ -73,14 +74,24 @@ def logout(request: Request, session: SessionDep, principal: CurrentPrincipal) -
     LMS starts a new session."""
     session_codec = codec(request)
     revoke(session, principal.sid, keep_for=timedelta(seconds=session_codec.longest_ttl))
-    target = with_query(request.app.url_path_for("signed_out"), lang=principal.locale)
+    target = with_query(
+        request.app.url_path_for("signed_out"),
+        lang=principal.locale,
+        lms=str(principal.platform_id),
+    )
     response = RedirectResponse(target, status_code=303)
     response.headers.append("Set-Cookie", session_codec.clear_cookie_header())
     return response
 
 
 @router.get("/session/signed-out", name="signed_out")
-def signed_out(request: Request, lang: str = "") -> Response:
+def signed_out(request: Request, lang: str = "", lms: int | None = None) -> Response:
     """Says the session ended and how to open Kurswerk again, in the language of the
-    person who signed out (the session is gone, so it comes in the URL)."""
-    return render(request, "signed_out.html", locale=i18n.supported_locale(lang))
+    person who signed out, with a link to their LMS (the session is gone, so both come
+    in the URL; a platform's site address is no secret)."""
+    return render(
+        request,
+        "signed_out.html",
+        {"lms_home": lambda: lms_home_url(request, lms)},
+        locale=i18n.supported_locale(lang),
+    )

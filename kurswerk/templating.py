@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from kurswerk import i18n
 from kurswerk.auth import CSRF_FIELD, SESSION_QUERY, codec, displayed_principal
+from kurswerk.lms_home import lms_home_url
 
 _SHELL_TEMPLATES = Path(__file__).parent / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -69,6 +70,8 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
         "url_for": request.url_for,
+        # Looked up only by the pages that show it (a database read).
+        "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
     }
 
 

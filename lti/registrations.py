@@ -307,3 +307,13 @@ def find_registration(
     raise errors.UnknownClientId(
         f"client id {client_id!r} not registered for issuer {issuer!r}", client_id=client_id
     )
+
+
+def platform_home(session: Session, platform_id: int) -> str | None:
+    """The LMS's own site, for a link back to it: the platform's issuer when it is an
+    http(s) address (Moodle's issuer is its site; Canvas's its cloud's sign-in)."""
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        return None
+    parts = urlsplit(platform.issuer)
+    return platform.issuer if parts.scheme in ("http", "https") and parts.netloc else None

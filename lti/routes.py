@@ -24,6 +24,7 @@ from kurswerk import i18n
 from kurswerk.auth import Principal, Role, SessionCodec, register_locale_choice_store
 from kurswerk.db import SessionDep
 from kurswerk.errors import Forbidden
+from kurswerk.lms_home import register_lms_home
 from kurswerk.security import content_security_policy
 from kurswerk.templating import add_template_folder, render, with_query
 from lti import deep_linking, dynamic_registration, pages, review, service
@@ -45,6 +46,7 @@ from lti.launch import (
 from lti.login import KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
+from lti.registrations import platform_home
 from lti.runtime import LtiRuntime
 
 log = logging.getLogger("kurswerk.lti")
@@ -63,6 +65,7 @@ def install(app: FastAPI) -> None:
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
     register_locale_choice_store(app, service.remember_chosen_locale)
+    register_lms_home(app, platform_home)
     app.include_router(pages.router)
     app.mount(
         "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from course.questions_models import LecturerQuestion
 from kurswerk.auth import SESSION_COOKIE, SESSION_HEADER
-from lti.models import LmsContext, Membership
+from lti.models import LmsContext, Membership, Platform
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import People, lesson_path, people, web
 from tests.support.people import Learner
@@ -82,6 +82,9 @@ def test_the_refusal_names_the_signed_in_person_in_their_language(
     text = parse(response.text).clean_text
     assert "You opened another person's link" in text and "Carla Castro" in text
     assert "open Kurswerk again from your course in the LMS" in text
+    back = parse(response.text).find("a", cls="button")  # to Carla's own LMS
+    issuer = db.get(Platform, carla.principal.platform_id).issuer  # type: ignore[union-attr]
+    assert (back.attrs["href"], back.clean_text) == (issuer, "Back to the LMS")
     assert "Anna Andersen" not in text
     assert people.anna.token not in response.text  # no link of the page carries Lena's token
 
@@ -149,7 +152,7 @@ def _logout(web: TestClient, person: Learner) -> object:
 
 
 def test_logout_ends_the_cookie_and_the_page_tokens_of_the_session(
-    web: TestClient, app: FastAPI, people: People
+    web: TestClient, app: FastAPI, people: People, db: Session
 ):
     lena = people.anna
     cookie = _cookie_of(app, lena)
@@ -164,6 +167,10 @@ def test_logout_ends_the_cookie_and_the_page_tokens_of_the_session(
     signed_out = web.get(response.headers["location"])  # type: ignore[attr-defined]
     assert "Sie sind von Kurswerk abgemeldet" in signed_out.text
     assert "im LMS" in signed_out.text
+    back = parse(signed_out.text).find("a", cls="button")
+    issuer = db.get(Platform, lena.principal.platform_id).issuer  # type: ignore[union-attr]
+    assert (back.attrs["href"], back.clean_text) == (issuer, "Zurück zum LMS")
+    assert "Abmelden" not in signed_out.text  # nobody is signed in any more
     # The old cookie and the old page token (still in tabs and history) are dead.
     web.cookies.clear()
     web.cookies.set(SESSION_COOKIE, cookie)
