@@ -214,8 +214,11 @@ def principal_from_request(request: Request) -> Principal | None:
     c = codec(request)
     page_token = request.headers.get(SESSION_HEADER) or request.query_params.get(SESSION_QUERY)
     cookie = request.cookies.get(SESSION_COOKIE)
-    from_token = _alive(request, c.read_page_token(page_token)) if page_token else None
-    from_cookie = _alive(request, c.read_cookie(cookie)) if cookie else None
+    from_token = c.read_page_token(page_token) if page_token else None
+    from_cookie = c.read_cookie(cookie) if cookie else None
+    ended = _ended_sessions(request, from_token, from_cookie)
+    from_token = None if from_token is None or from_token.sid in ended else from_token
+    from_cookie = None if from_cookie is None or from_cookie.sid in ended else from_cookie
     if from_token and from_cookie and not from_token.same_person(from_cookie):
         request.state.session_conflict = SessionConflict(from_cookie)
         raise request.state.session_conflict
@@ -227,10 +230,11 @@ def principal_from_request(request: Request) -> Principal | None:
     return principal
 
 
-def _alive(request: Request, principal: Principal | None) -> Principal | None:
-    if principal is None or is_revoked(request.app.state.engine, principal.sid):
-        return None
-    return principal
+def _ended_sessions(request: Request, *principals: Principal | None) -> set[str]:
+    """The session ids among ``principals`` that were ended by logging out (each looked up
+    once: a cookie and a page token of one session share it)."""
+    sids = {p.sid for p in principals if p is not None}
+    return {sid for sid in sids if is_revoked(request.app.state.engine, sid)}
 
 
 def displayed_principal(request: Request) -> Principal | None:
@@ -257,8 +261,10 @@ async def require_context(
 ) -> Principal:
     """The principal, checked to act in the course named by the URL's ``{context}``.
 
-    ``async`` although it awaits nothing: it only verifies a signature, and FastAPI would
-    run a plain ``def`` dependency in the threadpool, a hop that costs more than the check.
+    ``async`` although it awaits nothing: it verifies a signature and looks the session id
+    up among the ended sessions (one primary-key read, ``kurswerk.session_revocation``);
+    FastAPI would run a plain ``def`` dependency in the threadpool, a hop that costs about
+    as much as the read.
     """
     principal = require_principal(request)
     if principal.context_id != context_id:
@@ -272,7 +278,7 @@ ContextPrincipal = Annotated[Principal, Depends(require_context)]
 def require_role(role: Role) -> Any:
     """Dependency factory: the context principal, with at least ``role``."""
 
-    async def dependency(principal: ContextPrincipal) -> Principal:  # no I/O: no thread
+    async def dependency(principal: ContextPrincipal) -> Principal:  # no I/O of its own
         if not principal.at_least(role):
             raise Forbidden("error.role_required", reason=f"needs role {role.value}")
         return principal
