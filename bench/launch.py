@@ -273,7 +273,7 @@ def main() -> None:
         token = query["kt"][0]
         from kurswerk.auth import SessionCodec
 
-        principal = SessionCodec(settings).read(token, max_age=3600)
+        principal = SessionCodec(settings).read_page_token(token)
         assert principal is not None
         lesson_url = f"{tool}/c/{principal.context_id}/lessons/{LESSON}?kt={token}"
         assert httpx.get(lesson_url).status_code == 200

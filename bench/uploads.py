@@ -217,7 +217,6 @@ def upload(connection: http.client.HTTPConnection, who: Uploader, path: Path, pi
         {
             "industry": INDUSTRY,
             "idempotency_key": secrets.token_urlsafe(24),
-            "csrf_token": who.csrf,
             "kt": who.token,
         }
     )
@@ -228,6 +227,7 @@ def upload(connection: http.client.HTTPConnection, who: Uploader, path: Path, pi
         "POST", f"/c/{who.context_id}/exercises/{who.exercise_id}/submissions?{query}"
     )
     connection.putheader("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
+    connection.putheader("X-CSRF-Token", who.csrf)
     connection.putheader("Content-Length", str(len(head) + path.stat().st_size + len(tail)))
     connection.endheaders()
     assert connection.sock is not None

@@ -27,7 +27,7 @@ from feedback.views import (
     settings_of,
     storage_of,
 )
-from kurswerk.auth import CsrfChecked
+from kurswerk.auth import StreamedCsrf
 from kurswerk.body_limit import streams_own_body
 from kurswerk.db import new_session
 from kurswerk.settings import Settings
@@ -39,11 +39,10 @@ router = APIRouter(prefix="/c/{context}")
 @router.post(
     "/review/{submission_id}/feedback/attachment",
     name="feedback_attachment_upload",
-    dependencies=[CsrfChecked],  # multipart: the token rides in the action's query string
 )
 @streams_own_body
 async def upload_attachment(
-    request: Request, principal: StaffPrincipal, submission_id: Id
+    request: Request, principal: StaffPrincipal, submission_id: Id, csrf: StreamedCsrf
 ) -> Response:
     """The feedback PDF: streamed in with the submission intake's limits, checked like a
     submission (PDF check in an isolated worker, virus scan when configured), stored
@@ -77,7 +76,9 @@ async def upload_attachment(
         max_file_bytes=settings.max_upload_bytes, text_fields={"csrf_token": 256}
     )
     try:
-        received = await uploads.receive_upload(request.stream(), request.headers, storage, limits)
+        received = await uploads.receive_upload(
+            request.stream(), request.headers, storage, limits, csrf=csrf
+        )
     except uploads.UploadRejected as exc:
         return await run_in_threadpool(refusal, exc)
     try:

@@ -21,6 +21,7 @@ from kurswerk.body_limit import BodyLimitMiddleware, MarkedRoutes
 from kurswerk.db import make_engine
 from kurswerk.email_links import EmailLinks
 from kurswerk.errors import AppError, app_error_handler, render_app_error
+from kurswerk.log_redaction import redact_root_handlers
 from kurswerk.security import SecurityHeadersMiddleware
 from kurswerk.settings import Settings, get_settings
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_safe_for_production()
     logging.basicConfig(level=settings.log_level)
+    redact_root_handlers()
 
     app = FastAPI(title="Kurswerk", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings

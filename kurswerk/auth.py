@@ -12,6 +12,16 @@ the tool in a cross-site iframe where cookies may be refused:
 
 Page tokens are short-lived and re-issued on every page, so an open tab keeps working
 while a leaked URL soon stops.
+
+The two are *typed*: they are signed with different salts, so a page token is never
+valid as a cookie nor a cookie value as a page token, and each is read with its own
+lifetime (``KURSWERK_PAGE_TOKEN_TTL_MINUTES``, ``KURSWERK_SESSION_TTL_MINUTES``).
+
+A link never switches a signed-in person to another one: when the cookie and the page
+token name different *persons* (platform + platform user), the request is refused before
+anything of it runs (``SessionConflict``). The same person with a token for another LMS
+course is fine: that is two tabs in two courses. A logged-out session (``sid``) is refused
+in either form (``kurswerk.session_revocation``).
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Any, Protocol
 
@@ -29,6 +40,7 @@ from sqlmodel import Session
 
 from kurswerk.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
 from kurswerk.errors import AppError, Forbidden, Unauthenticated
+from kurswerk.session_revocation import is_revoked
 from kurswerk.settings import Settings
 
 SESSION_COOKIE = "__Host-kurswerk_session"
@@ -61,6 +73,27 @@ class Principal:
     def at_least(self, role: Role) -> bool:
         return self.role.rank >= role.rank
 
+    def same_person(self, other: Principal) -> bool:
+        """The same platform user, whatever the LMS course or role."""
+        return (self.platform_id, self.user_id) == (other.platform_id, other.user_id)
+
+
+class SessionConflict(AppError):
+    """A page token naming another person than the signed-in one (the cookie holder).
+
+    Carries the holder, so the refusal page speaks their language and says who they are.
+    """
+
+    status_code = 409
+
+    def __init__(self, holder: Principal) -> None:
+        super().__init__(
+            "error.other_person",
+            detail="error.other_person.reopen",
+            reason="page token names another person than the session cookie",
+        )
+        self.holder = holder
+
 
 def partitioned_cookie_header(
     name: str,
@@ -83,34 +116,33 @@ def partitioned_cookie_header(
 
 
 class SessionCodec:
-    """Signs and reads session tokens. One instance per app (keys derived once)."""
+    """Signs and reads session tokens. One instance per app (keys derived once).
+
+    Page tokens and cookie values are signed with different salts: neither is ever
+    accepted as the other, and each is read with its own lifetime.
+    """
 
     def __init__(self, settings: Settings) -> None:
         secret = settings.secret_key.get_secret_value()
-        self._serializer = URLSafeTimedSerializer(secret, salt="kurswerk.session.v1")
+        self._page = URLSafeTimedSerializer(secret, salt="kurswerk.session.page.v2")
+        self._cookie = URLSafeTimedSerializer(secret, salt="kurswerk.session.cookie.v2")
         self._csrf_key = hashlib.sha256(b"kurswerk.csrf.v1" + secret.encode()).digest()
         self.cookie_ttl = settings.session_ttl_minutes * 60
         self.page_ttl = settings.page_token_ttl_minutes * 60
 
     def issue(self, principal: Principal) -> str:
-        data = asdict(principal)
-        data["role"] = principal.role.value
-        return self._serializer.dumps(data)
+        """A page token (``?kt=`` or the ``X-Kurswerk-Session`` header)."""
+        return self._page.dumps(_dump(principal))
 
-    def read(self, token: str, *, max_age: int) -> Principal | None:
-        try:
-            data: dict[str, Any] = self._serializer.loads(token, max_age=max_age)
-            return Principal(
-                user_id=int(data["user_id"]),
-                context_id=int(data["context_id"]),
-                platform_id=int(data["platform_id"]),
-                role=Role(data["role"]),
-                name=str(data.get("name", "")),
-                locale=str(data.get("locale", "de")),
-                sid=str(data.get("sid", "")),
-            )
-        except (BadSignature, KeyError, ValueError, TypeError):
-            return None
+    def issue_cookie(self, principal: Principal) -> str:
+        """The value of the session cookie."""
+        return self._cookie.dumps(_dump(principal))
+
+    def read_page_token(self, token: str) -> Principal | None:
+        return _load(self._page, token, max_age=self.page_ttl)
+
+    def read_cookie(self, value: str) -> Principal | None:
+        return _load(self._cookie, value, max_age=self.cookie_ttl)
 
     def csrf_token(self, principal: Principal) -> str:
         return hmac.new(self._csrf_key, principal.sid.encode(), hashlib.sha256).hexdigest()
@@ -122,8 +154,43 @@ class SessionCodec:
     def new_sid() -> str:
         return secrets.token_urlsafe(18)
 
-    def cookie_header(self, token: str) -> str:
-        return partitioned_cookie_header(SESSION_COOKIE, token, max_age=self.cookie_ttl)
+    def cookie_header(self, principal: Principal) -> str:
+        """``Set-Cookie`` starting (or renewing) the session cookie of ``principal``."""
+        return partitioned_cookie_header(
+            SESSION_COOKIE, self.issue_cookie(principal), max_age=self.cookie_ttl
+        )
+
+    @staticmethod
+    def clear_cookie_header() -> str:
+        """``Set-Cookie`` that deletes the session cookie (same attributes, so the browser
+        finds the partitioned cookie it has to drop)."""
+        return partitioned_cookie_header(SESSION_COOKIE, "", max_age=0)
+
+    @property
+    def longest_ttl(self) -> int:
+        return max(self.cookie_ttl, self.page_ttl)
+
+
+def _dump(principal: Principal) -> dict[str, Any]:
+    data = asdict(principal)
+    data["role"] = principal.role.value
+    return data
+
+
+def _load(serializer: URLSafeTimedSerializer, token: str, *, max_age: int) -> Principal | None:
+    try:
+        data: dict[str, Any] = serializer.loads(token, max_age=max_age)
+        return Principal(
+            user_id=int(data["user_id"]),
+            context_id=int(data["context_id"]),
+            platform_id=int(data["platform_id"]),
+            role=Role(data["role"]),
+            name=str(data.get("name", "")),
+            locale=str(data.get("locale", "de")),
+            sid=str(data.get("sid", "")),
+        )
+    except (BadSignature, KeyError, ValueError, TypeError):
+        return None
 
 
 def codec(request: Request) -> SessionCodec:
@@ -131,25 +198,35 @@ def codec(request: Request) -> SessionCodec:
 
 
 def principal_from_request(request: Request) -> Principal | None:
-    """Read the principal: page token first (it is what the page asked with), then cookie.
+    """Read the principal from the page token and the session cookie.
 
-    Remembers on ``request.state`` how it came, so pages can carry the token on when the
-    cookie is not available.
+    The page token wins when both name the same person (it is what the page asked with:
+    a tab in another LMS course). When they name different persons the request is
+    refused (``SessionConflict``): a link must never switch the signed-in person. A token
+    of an ended session counts as absent. Remembers on ``request.state`` how the principal
+    came, so pages can carry the token on when the cookie is not available.
     """
+    conflict = getattr(request.state, "session_conflict", None)
+    if conflict is not None:
+        raise conflict
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     c = codec(request)
     page_token = request.headers.get(SESSION_HEADER) or request.query_params.get(SESSION_QUERY)
-    principal = None
-    if page_token:
-        principal = c.read(page_token, max_age=c.page_ttl)
-        request.state.session_via = "token" if principal else None
-    if principal is None:
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            principal = c.read(cookie, max_age=c.cookie_ttl)
-            request.state.session_via = "cookie" if principal else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    from_token = c.read_page_token(page_token) if page_token else None
+    from_cookie = c.read_cookie(cookie) if cookie else None
+    ended = _ended_sessions(request, from_token, from_cookie)
+    from_token = None if from_token is None or from_token.sid in ended else from_token
+    from_cookie = None if from_cookie is None or from_cookie.sid in ended else from_cookie
+    if from_token and from_cookie and not from_token.same_person(from_cookie):
+        request.state.session_conflict = SessionConflict(from_cookie)
+        raise request.state.session_conflict
+    principal = from_token or from_cookie
+    request.state.session_via = (
+        "token" if from_token is not None else "cookie" if from_cookie is not None else None
+    )
     link_token = request.query_params.get(EMAIL_LINK_QUERY)
     if link_token:
         principal = _through_email_link(request, principal, link_token)
@@ -222,6 +299,22 @@ def email_link_refusal(request: Request) -> EmailLinkRefused | None:
     return refusal
 
 
+def _ended_sessions(request: Request, *principals: Principal | None) -> set[str]:
+    """The session ids among ``principals`` that were ended by logging out (each looked up
+    once: a cookie and a page token of one session share it)."""
+    sids = {p.sid for p in principals if p is not None}
+    return {sid for sid in sids if is_revoked(request.app.state.engine, sid)}
+
+
+def displayed_principal(request: Request) -> Principal | None:
+    """Who a page shows as signed in: the principal, or on a refused mix-up the cookie
+    holder (the person at the keyboard), never the person the foreign link names."""
+    try:
+        return principal_from_request(request)
+    except SessionConflict as conflict:
+        return conflict.holder
+
+
 def require_principal(request: Request) -> Principal:
     principal = principal_from_request(request)
     refusal = email_link_refusal(request)
@@ -245,8 +338,10 @@ async def require_context(
 ) -> Principal:
     """The principal, checked to act in the course named by the URL's ``{context}``.
 
-    ``async`` although it awaits nothing: it only verifies a signature, and FastAPI would
-    run a plain ``def`` dependency in the threadpool, a hop that costs more than the check.
+    ``async`` although it awaits nothing: it verifies a signature and looks the session id
+    up among the ended sessions (one primary-key read, ``kurswerk.session_revocation``);
+    FastAPI would run a plain ``def`` dependency in the threadpool, a hop that costs about
+    as much as the read.
     """
     principal = require_principal(request)
     if principal.context_id != context_id:
@@ -260,7 +355,7 @@ ContextPrincipal = Annotated[Principal, Depends(require_context)]
 def require_role(role: Role) -> Any:
     """Dependency factory: the context principal, with at least ``role``."""
 
-    async def dependency(principal: ContextPrincipal) -> Principal:  # no I/O: no thread
+    async def dependency(principal: ContextPrincipal) -> Principal:  # no I/O of its own
         if not principal.at_least(role):
             raise Forbidden("error.role_required", reason=f"needs role {role.value}")
         return principal
@@ -269,15 +364,16 @@ def require_role(role: Role) -> Any:
 
 
 async def require_csrf(request: Request) -> None:
-    """Check the CSRF token of a state-changing request (form field or header).
+    """Check the CSRF token of a state-changing request (header or form field).
 
     The token is an HMAC of the session id, so a form from another session, or from an
-    attacker's page, fails. Multipart bodies must carry it in the header or query.
+    attacker's page, fails. It is never read from the URL (URLs end up in logs); a
+    multipart upload, whose body the route streams itself, uses ``StreamedCsrf``.
     """
     principal = require_principal(request)
     if opened_from_email_link(request):
         raise Forbidden("error.csrf", reason="an email link is read-only")
-    token = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+    token = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
     if not token and content_type.startswith("application/x-www-form-urlencoded"):
         form = await request.form()
@@ -287,6 +383,38 @@ async def require_csrf(request: Request) -> None:
         raise Forbidden("error.csrf", reason="missing or wrong CSRF token")
 
 
+@dataclass(frozen=True, slots=True)
+class CsrfGate:
+    """The CSRF check of a streamed multipart upload.
+
+    A fetch sends the token in the ``X-CSRF-Token`` header, checked before the body is
+    read (``checked``). A form sends it as a field *before* the file: the streaming reader
+    calls ``before_file`` with the fields read so far when the file part begins, so a
+    file part that comes first, or after a wrong token, is refused before a byte of it
+    is kept.
+    """
+
+    principal: Principal
+    session_codec: SessionCodec
+    checked: bool
+
+    def before_file(self, fields: Mapping[str, str]) -> None:
+        if not self.checked and not self.session_codec.csrf_valid(
+            self.principal, fields.get(CSRF_FIELD)
+        ):
+            raise Forbidden("error.csrf", reason="no valid CSRF field before the file")
+
+
+async def streamed_csrf(request: Request) -> CsrfGate:
+    """The gate for a streamed upload; a wrong header token is refused at once."""
+    principal = require_principal(request)
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None and not codec(request).csrf_valid(principal, header):
+        raise Forbidden("error.csrf", reason="wrong CSRF token in the header")
+    return CsrfGate(principal, codec(request), checked=header is not None)
+
+
+StreamedCsrf = Annotated[CsrfGate, Depends(streamed_csrf)]
 CsrfChecked = Depends(require_csrf)
 
 

@@ -21,6 +21,8 @@ def _cmd_migrate(_args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from kurswerk.log_redaction import uvicorn_log_config
+
     settings = get_settings()
     settings.check_safe_for_production()
     uvicorn.run(
@@ -32,6 +34,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips="*" if args.trust_proxy else None,
         log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(),  # no token in the access log
     )
     return 0
 
@@ -48,9 +51,11 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from kurswerk import outbox_worker, worker_wiring
+    from kurswerk.log_redaction import redact_root_handlers
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
+    redact_root_handlers()
     worker_wiring.register_jobs(settings)
     stop = threading.Event()
     if not args.once:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kurswerk import i18n
+from kurswerk.lms_home import lms_home_url
 
 log = logging.getLogger("kurswerk.errors")
 
@@ -49,22 +49,6 @@ class Unauthenticated(AppError):
     status_code = 401
 
 
-LmsHome = Callable[[int], str | None]
-"""The address of a platform's LMS (by platform id), for a page's way back; ``None`` when
-unknown. The LTI package, which knows the platforms, registers it (:func:`register_lms_home`)."""
-
-
-def register_lms_home(app: FastAPI, lookup: LmsHome) -> None:
-    app.state.lms_home = lookup
-
-
-def lms_home(request: Request, platform_id: int | None) -> str | None:
-    lookup: LmsHome | None = getattr(request.app.state, "lms_home", None)
-    if lookup is None or platform_id is None:
-        return None
-    return lookup(platform_id)
-
-
 def wants_json(request: Request) -> bool:
     """A client that asked for JSON (a script's fetch), not a page."""
     accept = request.headers.get("accept", "").lower()
@@ -74,9 +58,9 @@ def wants_json(request: Request) -> bool:
 def error_locale(request: Request) -> str:
     """The language of an error page: the session's, else the one an email link named,
     else the browser's (``Accept-Language``), else ``KURSWERK_DEFAULT_LOCALE``."""
-    from kurswerk.auth import email_link_refusal, principal_from_request
+    from kurswerk.auth import displayed_principal, email_link_refusal
 
-    principal = principal_from_request(request)
+    principal = displayed_principal(request)
     if principal is not None:
         return principal.locale
     refusal = email_link_refusal(request)
@@ -90,14 +74,14 @@ def error_locale(request: Request) -> str:
 def _way_back(request: Request) -> dict[str, object]:
     """Where an error page leads: the course's home in Kurswerk when a session holds,
     else the LMS (the platform the session, or the email link, names) when known."""
-    from kurswerk.auth import email_link_refusal, opened_from_email_link, principal_from_request
+    from kurswerk.auth import displayed_principal, email_link_refusal, opened_from_email_link
 
-    principal = principal_from_request(request)
+    principal = displayed_principal(request)
     if principal is not None and not opened_from_email_link(request):
         return {"course_home_context": principal.context_id, "lms_home": None}
     refusal = email_link_refusal(request)
     platform_id = principal.platform_id if principal else refusal.platform_id if refusal else None
-    return {"course_home_context": None, "lms_home": lms_home(request, platform_id)}
+    return {"course_home_context": None, "lms_home": lms_home_url(request, platform_id)}
 
 
 def render_app_error(request: Request, exc: AppError) -> Response:

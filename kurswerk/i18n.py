@@ -91,6 +91,30 @@ register(
                 "Es wurde nichts gespeichert. Gehen Sie im Browser zurück, kürzen Sie Ihre "
                 "Eingabe und senden Sie sie erneut."
             ),
+            "error.other_person": (
+                "Sie haben den Link einer anderen Person geöffnet, sind hier aber als "
+                "{name} angemeldet. Es wurde nichts davon ausgeführt oder gespeichert."
+            ),
+            "error.other_person.reopen": (
+                "Öffnen Sie Kurswerk bitte erneut über Ihren Kurs im LMS. Links zu Kurswerk-"
+                "Seiten gelten nur für die Person, die sie geöffnet hat."
+            ),
+            "session.signed_in_as": "Angemeldet als {name} ({role})",
+            "session.name_withheld": "Person ohne Namen",
+            "session.role.learner": "Teilnehmende/r",
+            "session.role.tutor": "Tutor/in",
+            "session.role.admin": "Administrator/in",
+            "session.logout": "Abmelden",
+            "session.signed_out.title": "Abgemeldet",
+            "session.signed_out.body": (
+                "Sie sind von Kurswerk abgemeldet. Ihre Sitzung ist beendet, auch Links und "
+                "Tabs dieser Sitzung funktionieren nicht mehr."
+            ),
+            "session.signed_out.reopen": (
+                "Um Kurswerk wieder zu öffnen, gehen Sie in Ihren Kurs im LMS und klicken "
+                "Sie dort erneut auf die Kurswerk-Aktivität."
+            ),
+            "session.back_to_lms": "Zurück zum LMS",
             "error.internal": (
                 "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
             ),
@@ -153,6 +177,30 @@ register(
                 "The request is too large: a form may send at most {limit_kb} KB. Nothing "
                 "was saved. Go back in your browser, shorten your input and send it again."
             ),
+            "error.other_person": (
+                "You opened another person's link, but you are signed in here as {name}. "
+                "Nothing of it was carried out or saved."
+            ),
+            "error.other_person.reopen": (
+                "Please open Kurswerk again from your course in the LMS. Links to Kurswerk "
+                "pages are valid only for the person who opened them."
+            ),
+            "session.signed_in_as": "Signed in as {name} ({role})",
+            "session.name_withheld": "person without a name",
+            "session.role.learner": "Learner",
+            "session.role.tutor": "Tutor",
+            "session.role.admin": "Administrator",
+            "session.logout": "Sign out",
+            "session.signed_out.title": "Signed out",
+            "session.signed_out.body": (
+                "You are signed out of Kurswerk. Your session has ended; links and tabs of "
+                "this session no longer work either."
+            ),
+            "session.signed_out.reopen": (
+                "To open Kurswerk again, go to your course in the LMS and click the Kurswerk "
+                "activity there once more."
+            ),
+            "session.back_to_lms": "Back to the LMS",
             "error.internal": "An unexpected error occurred. Please try again later.",
             "error.forbidden": "You do not have permission to do that.",
             "error.method_not_allowed": (

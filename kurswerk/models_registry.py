@@ -5,6 +5,7 @@ from __future__ import annotations
 import course.models
 import feedback.models
 import kurswerk.outbox_models
+import kurswerk.session_revocation
 import lti.models
 import uploads.models
 

@@ -1,7 +1,8 @@
-"""The shell's own routes: liveness, readiness and the language switch."""
+"""The shell's own routes: liveness, readiness, the language switch and logging out."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,7 +18,9 @@ from kurswerk.auth import (
     with_locale,
 )
 from kurswerk.db import SessionDep
-from kurswerk.templating import with_query
+from kurswerk.lms_home import lms_home_url
+from kurswerk.session_revocation import revoke
+from kurswerk.templating import render, with_query
 
 router = APIRouter()
 
@@ -57,5 +60,38 @@ def set_locale(
     # Only same-tool paths: never an open redirect.
     target = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
     response = RedirectResponse(with_query(target, kt=token), status_code=303)
-    response.headers.append("Set-Cookie", codec(request).cookie_header(token))
+    response.headers.append("Set-Cookie", codec(request).cookie_header(updated))
     return response
+
+
+@router.post("/session/logout", name="logout", dependencies=[CsrfChecked])
+def logout(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """End this session: the cookie is deleted and the session id recorded as ended, so
+    the page tokens still in this session's tabs, links and history stop working too.
+
+    Only *this* session ends (``kurswerk.session_revocation`` says why): Kurswerk open
+    from another LMS course is another launch and keeps working. The next launch from the
+    LMS starts a new session."""
+    session_codec = codec(request)
+    revoke(session, principal.sid, keep_for=timedelta(seconds=session_codec.longest_ttl))
+    target = with_query(
+        request.app.url_path_for("signed_out"),
+        lang=principal.locale,
+        lms=str(principal.platform_id),
+    )
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", session_codec.clear_cookie_header())
+    return response
+
+
+@router.get("/session/signed-out", name="signed_out")
+def signed_out(request: Request, lang: str = "", lms: int | None = None) -> Response:
+    """Says the session ended and how to open Kurswerk again, in the language of the
+    person who signed out, with a link to their LMS (the session is gone, so both come
+    in the URL; a platform's site address is no secret)."""
+    return render(
+        request,
+        "signed_out.html",
+        {"lms_home": lambda: lms_home_url(request, lms)},
+        locale=i18n.supported_locale(lang),
+    )

@@ -20,10 +20,10 @@ from kurswerk.auth import (
     CSRF_FIELD,
     SESSION_QUERY,
     codec,
+    displayed_principal,
     opened_from_email_link,
-    principal_from_request,
 )
-from kurswerk.errors import lms_home
+from kurswerk.lms_home import lms_home_url
 
 _SHELL_TEMPLATES = Path(__file__).parent / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -48,14 +48,17 @@ def with_query(url: str, **params: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def page_context(request: Request) -> dict[str, Any]:
-    principal = principal_from_request(request)
-    locale = (
-        principal.locale
-        if principal
-        else getattr(request.state, "page_locale", None)
-        or request.app.state.settings.default_locale
-    )
+def page_context(request: Request, *, locale: str | None = None) -> dict[str, Any]:
+    """What every page needs; ``locale`` is for pages without a principal that still know
+    their reader's language (the signed-out page, an error page)."""
+    principal = displayed_principal(request)
+    if locale is None:
+        locale = (
+            principal.locale
+            if principal
+            else getattr(request.state, "page_locale", None)
+            or request.app.state.settings.default_locale
+        )
     # A page opened from an email link is read-only: it hands out no session.
     from_email = opened_from_email_link(request)
     page_token = codec(request).issue(principal) if principal and not from_email else ""
@@ -79,11 +82,13 @@ def page_context(request: Request) -> dict[str, Any]:
         "page_token": page_token,
         "from_email_link": from_email,
         "email_link_lms_home": (
-            lms_home(request, principal.platform_id) if principal and from_email else None
+            lms_home_url(request, principal.platform_id) if principal and from_email else None
         ),
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
         "url_for": request.url_for,
+        # Looked up only by the pages that show it (a database read).
+        "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
     }
 
 
@@ -94,8 +99,9 @@ def render(
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    locale: str | None = None,
 ) -> HTMLResponse:
-    ctx = page_context(request)
+    ctx = page_context(request, locale=locale)
     if context:
         ctx.update(context)
     html = environment.get_template(name).render(ctx)

@@ -310,10 +310,10 @@ def find_registration(
 
 
 def platform_home(session: Session, platform_id: int) -> str | None:
-    """Where a person finds their LMS: the platform's issuer when it is a web address
-    (Moodle's issuer is the site's address), for the way back from a page that cannot
-    help them; ``None`` when unknown."""
+    """The LMS's own site, for a link back to it: the platform's issuer when it is an
+    http(s) address (Moodle's issuer is its site; Canvas's its cloud's sign-in)."""
     platform = session.get(Platform, platform_id)
-    if platform is None or urlsplit(platform.issuer).scheme not in ("https", "http"):
+    if platform is None:
         return None
-    return platform.issuer
+    parts = urlsplit(platform.issuer)
+    return platform.issuer if parts.scheme in ("http", "https") and parts.netloc else None

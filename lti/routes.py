@@ -23,8 +23,9 @@ from sqlmodel import Session
 
 from kurswerk import i18n
 from kurswerk.auth import Principal, Role, SessionCodec, register_locale_choice_store
-from kurswerk.db import SessionDep, new_session
-from kurswerk.errors import Forbidden, register_lms_home
+from kurswerk.db import SessionDep
+from kurswerk.errors import Forbidden
+from kurswerk.lms_home import register_lms_home
 from kurswerk.security import content_security_policy
 from kurswerk.templating import add_template_folder, render, with_query
 from lti import (
@@ -56,6 +57,7 @@ from lti.launch import (
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
+from lti.registrations import platform_home
 from lti.runtime import LtiRuntime
 
 log = logging.getLogger("kurswerk.lti")
@@ -74,16 +76,11 @@ def install(app: FastAPI) -> None:
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
     register_locale_choice_store(app, service.remember_chosen_locale)
-    register_lms_home(app, lambda platform_id: _platform_home(app, platform_id))
+    register_lms_home(app, platform_home)
     app.include_router(pages.router)
     app.mount(
         "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
     )
-
-
-def _platform_home(app: FastAPI, platform_id: int) -> str | None:
-    with new_session(app.state.engine) as session:
-        return service.platform_home(session, platform_id)
 
 
 def _runtime(request: Request) -> LtiRuntime:
@@ -226,7 +223,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     landing = _landing(request, session, message_launch, identity, now)
     target = with_query(landing, kt=token)
     response = RedirectResponse(target, status_code=303)
-    response.headers.append("Set-Cookie", codec.cookie_header(token))
+    response.headers.append("Set-Cookie", codec.cookie_header(principal))
     message_launch.clear_state_cookie(response)
     log.info(
         "launch ok: platform=%s user=%s context=%s role=%s launch_id=%s%s",

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from kurswerk.auth import CsrfChecked, Principal
+from kurswerk.auth import CsrfChecked, Principal, StreamedCsrf
 from kurswerk.body_limit import streams_own_body
 from kurswerk.db import SessionDep
 from uploads import coaching_import as csv_import
@@ -32,7 +32,9 @@ from uploads.intake import IntakeLimits, receive_upload
 from uploads.storage import storage_from_settings
 
 # The preview's multipart body: one file, the CSRF token rides in the query string.
-_CSV_LIMITS = IntakeLimits(max_file_bytes=csv_import.MAX_CSV_BYTES, text_fields={}, max_parts=2)
+_CSV_LIMITS = IntakeLimits(
+    max_file_bytes=csv_import.MAX_CSV_BYTES, text_fields={"csrf_token": 256}, max_parts=3
+)
 _UPLOAD_PROBLEMS = {
     "too_large": ("coaching.import.too_large", 413),
     "no_file": ("coaching.import.no_file", 400),
@@ -96,16 +98,18 @@ def import_form(request: Request, principal: AdminPrincipal) -> Response:
     return _import_form(request, principal)
 
 
-@router.post(ADMIN + "/import/preview", name="coaching_import_preview", dependencies=[CsrfChecked])
+@router.post(ADMIN + "/import/preview", name="coaching_import_preview")
 @streams_own_body
 async def import_preview(
-    request: Request, principal: AdminPrincipal, session: SessionDep
+    request: Request, principal: AdminPrincipal, session: SessionDep, csrf: StreamedCsrf
 ) -> Response:
     """Read the file while it streams (capped), check every row, show the result. Writes
     nothing: the file goes on to the confirm step in a signed field."""
     storage = storage_from_settings(request.app.state.settings)
     try:
-        upload = await receive_upload(request.stream(), request.headers, storage, _CSV_LIMITS)
+        upload = await receive_upload(
+            request.stream(), request.headers, storage, _CSV_LIMITS, csrf=csrf
+        )
     except UploadRejected as rejected:
         key, status = _UPLOAD_PROBLEMS.get(rejected.code, ("coaching.import.malformed", 400))
         problem = Problem("file", key, {"max_kb": csv_import.MAX_CSV_BYTES // 1024})

@@ -6,7 +6,10 @@ parsed chunk by chunk with python-multipart's streaming parser, straight from th
 ``request.stream()``:
 
 * exactly one file part (field ``file``) plus a few small text fields, each with its own
-  byte cap; a cap on the number of parts, on headers per part and on each header line;
+  byte cap; the CSRF token is one of them and must come *before* the file
+  (``kurswerk.auth.CsrfGate``): the file part is refused before a byte of it is kept when
+  no valid token came first (or in the header); a cap on the number of parts, on
+  headers per part and on each header line;
 * the file's bytes are counted as they arrive: one byte past the limit and reading stops
   (``too_large``), also without a ``Content-Length`` (chunked bodies); a declared
   ``Content-Length`` above the body cap is refused before a byte is read;
@@ -38,6 +41,7 @@ from pathlib import Path
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from kurswerk.auth import CsrfGate
 from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
 from uploads.storage import Storage, TempFile
@@ -124,10 +128,13 @@ async def receive_upload(
     headers: Mapping[str, str],
     storage: Storage,
     limits: IntakeLimits,
+    *,
+    csrf: CsrfGate,
 ) -> ReceivedUpload:
     """Read the request body from ``stream`` (``request.stream()``) with its ``headers``
     (``request.headers``; lower-case names); return the received file or raise
-    :class:`UploadRejected` having left nothing behind."""
+    :class:`UploadRejected` (``Forbidden`` for a missing CSRF token) having left nothing
+    behind."""
     boundary = multipart_boundary(headers.get("content-type"))
     declared = headers.get("content-length")
     if declared is not None:
@@ -135,7 +142,7 @@ async def receive_upload(
             raise UploadRejected("malformed", reason="bad content-length")
         if int(declared) > limits.max_body_bytes:
             raise _too_large(limits, f"content-length {declared}")
-    intake = _Intake(boundary, storage, limits)
+    intake = _Intake(boundary, storage, limits, csrf)
     try:
         received = 0
         async for chunk in stream:
@@ -156,9 +163,12 @@ def _too_large(limits: IntakeLimits, reason: str) -> UploadRejected:
 class _Intake:
     """The parser's callbacks and what they collect for one request."""
 
-    def __init__(self, boundary: bytes, storage: Storage, limits: IntakeLimits) -> None:
+    def __init__(
+        self, boundary: bytes, storage: Storage, limits: IntakeLimits, csrf: CsrfGate
+    ) -> None:
         self.storage = storage
         self.limits = limits
+        self.csrf = csrf
         self.parser = MultipartParser(
             boundary,
             {
@@ -263,6 +273,7 @@ class _Intake:
             raise UploadRejected("multiple_files")
         if field_name != self.limits.file_field:
             raise UploadRejected("unexpected_field", reason=f"file in {field_name[:40]!r}")
+        self.csrf.before_file(self.fields)
         # Browsers send the name as UTF-8 bytes; the parser handed them over as latin-1.
         self.file_name = raw_name.decode("utf-8", errors="replace")
         self.temp = self.storage.put_temp()

@@ -3,17 +3,16 @@ upload itself, the learner's receipt, list, detail and downloads, and the tutors
 of how to hear of new submissions. Thin: authorise, call ``uploads.service``, render.
 
 ``POST /c/{context}/exercises/{exercise_id}/submissions`` (DESIGN.md §2 step 3) takes
-``industry``, ``idempotency_key`` and ``csrf_token`` in its query string, so all of them
-are checked before the body is read; the body is ``multipart/form-data`` with one
-``file`` and an optional ``note`` (and the CSRF field, checked only when the query has no
-token). The route is ``async`` because it streams the body itself; its database work runs
+``industry`` and ``idempotency_key`` in its query string, so both are checked before the
+body is read; the body is ``multipart/form-data`` with the ``csrf_token`` field first
+(or the ``X-CSRF-Token`` header; never the URL, which logs keep), then one ``file`` and an
+optional ``note``. The route is ``async`` because it streams the body itself; its database work runs
 in the threadpool.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -27,7 +26,15 @@ from course import service as course_service
 from course.models import Industry
 from course.service import ExercisePage
 from kurswerk import i18n
-from kurswerk.auth import CSRF_HEADER, ContextPrincipal, CsrfChecked, Principal, Role, codec
+from kurswerk.auth import (
+    ContextPrincipal,
+    CsrfChecked,
+    CsrfGate,
+    Principal,
+    Role,
+    StreamedCsrf,
+    codec,
+)
 from kurswerk.body_limit import streams_own_body
 from kurswerk.db import RowId, SessionDep, new_session
 from kurswerk.errors import AppError, Forbidden, render_app_error
@@ -169,15 +176,15 @@ async def create_submission(
     principal: ContextPrincipal,
     session: SessionDep,
     exercise_id: RowId,
+    csrf: StreamedCsrf,
     industry: str = "",
     idempotency_key: str = "",
-    csrf_token: str | None = None,
 ) -> Response:
     body = _Body(request)
     response: Response
     try:
         response = await _submit(
-            request, principal, session, body, exercise_id, industry, idempotency_key, csrf_token
+            request, principal, session, body, exercise_id, industry, idempotency_key, csrf
         )
     except AppError as error:  # refused before or instead of the form: the error page
         response = render_app_error(request, error)
@@ -194,16 +201,8 @@ async def _submit(
     exercise_id: RowId,
     industry: str,
     idempotency_key: str,
-    csrf_token: str | None,
+    csrf: CsrfGate,
 ) -> Response:
-    session_codec = codec(request)
-    header_token = request.headers.get(CSRF_HEADER)
-    csrf_valid = None
-    if header_token is not None or csrf_token is not None:
-        if not session_codec.csrf_valid(principal, header_token or csrf_token):
-            raise Forbidden("error.csrf", reason="missing or wrong CSRF token")
-    else:
-        csrf_valid = partial(session_codec.csrf_valid, principal)
     checked = await anyio.to_thread.run_sync(
         _preflight_committed,
         request.app.state.engine,
@@ -223,7 +222,7 @@ async def _submit(
             request.headers,
             idempotency_key=idempotency_key,
             tools=_tools(request),
-            csrf_valid=csrf_valid,
+            csrf=csrf,
         )
     except UploadRejected as rejected:
         return _form_with_error(request, checked, idempotency_key, rejected)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -43,7 +43,7 @@ from functools import partial
 import anyio.to_thread
 from sqlmodel import Session, select
 
-from kurswerk.auth import Principal
+from kurswerk.auth import CsrfGate, Principal
 from kurswerk.db import lock_row
 from kurswerk.errors import AppError, Forbidden
 from kurswerk.settings import Settings
@@ -62,7 +62,6 @@ from uploads.submission_targets import SubmissionTarget, find_target
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_NOTE_CHARS = 4000
 NOTE_FIELD = "note"
-CSRF_FIELD = "csrf_token"
 
 
 @dataclass(frozen=True)
@@ -202,17 +201,15 @@ async def submit(
     *,
     idempotency_key: str,
     tools: SubmitTools,
-    csrf_valid: Callable[[str | None], bool] | None = None,
+    csrf: CsrfGate,
     now: datetime | None = None,
 ) -> SubmissionResult:
     """Steps 2 and 3: receive, check and store the file, then record it in ``session``
-    (not committed). ``csrf_valid`` is given when the token did not come in the query:
-    it is then read from the form's field and checked before anything is kept. Raises
-    ``UploadRejected`` (or Forbidden) having left no file behind."""
-    received = await receive_upload(stream, headers, tools.storage, tools.limits)
+    (not committed). ``csrf`` checks the token (header, or the form's field before the
+    file) before a byte of the file is kept. Raises ``UploadRejected`` (or Forbidden)
+    having left no file behind."""
+    received = await receive_upload(stream, headers, tools.storage, tools.limits, csrf=csrf)
     try:
-        if csrf_valid is not None and not csrf_valid(received.fields.get(CSRF_FIELD)):
-            raise Forbidden("error.csrf", reason="missing or wrong CSRF token in the form")
         note = clean_note(received.fields.get(NOTE_FIELD, ""))
         stored = await anyio.to_thread.run_sync(_check_and_store, received, tools)
         return await anyio.to_thread.run_sync(

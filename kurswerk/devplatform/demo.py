@@ -54,6 +54,7 @@ from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
+from kurswerk.log_redaction import uvicorn_log_config
 from kurswerk.outbox_worker import BackgroundWorker
 from kurswerk.settings import Settings, get_settings
 
@@ -243,7 +244,10 @@ async def serve(
     A second Ctrl-C stops without waiting for open connections.
     """
     stop = stop or asyncio.Event()
-    servers = [_Server(uvicorn.Config(app, log_level=log_level)) for app, _ in apps]
+    servers = [
+        _Server(uvicorn.Config(app, log_level=log_level, log_config=uvicorn_log_config()))
+        for app, _ in apps
+    ]
     loop = asyncio.get_running_loop()
 
     def on_signal() -> None:

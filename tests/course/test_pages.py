@@ -163,8 +163,10 @@ def test_without_a_session_every_page_is_401(browser: TestClient, learner: Learn
     assert browser.get(all_paths(learner.context_id)[1] + "?kt=forged.token").status_code == 401
 
 
-def test_the_session_cookie_works_as_well_as_the_page_token(client: TestClient, learner: Learner):
-    client.cookies.set(SESSION_COOKIE, learner.token)
+def test_the_session_cookie_works_as_well_as_the_page_token(
+    app, client: TestClient, learner: Learner
+):
+    client.cookies.set(SESSION_COOKIE, app.state.session_codec.issue_cookie(learner.principal))
     assert client.get(lesson_url(learner)).status_code == 200
 
 

@@ -20,7 +20,7 @@ from uploads.models import Submission
 def session_of(app: FastAPI, token: str) -> Learner:
     """The session a launch left: its page token, and the CSRF token its pages carry."""
     codec = app.state.session_codec
-    principal = codec.read(token, max_age=3600)
+    principal = codec.read_page_token(token)
     assert principal is not None
     return Learner(principal, token, codec.csrf_token(principal))
 
@@ -76,9 +76,9 @@ def attach(
     web: TestClient, person: Learner, sid: int, data: bytes, name: str = "feedback.pdf", **kw: Any
 ) -> Response:
     csrf = kw.pop("csrf", person.csrf)
-    query = f"?csrf_token={csrf}" if csrf else ""
     return web.post(
-        path(person, f"/review/{sid}/feedback/attachment{query}"),
+        path(person, f"/review/{sid}/feedback/attachment"),
+        data={"csrf_token": csrf} if csrf else {},  # sent before the file
         files={"file": (name, data, "application/pdf")},
         **kw,
     )

@@ -107,7 +107,8 @@ def test_two_files_in_one_request_are_refused(web, world, claimed_with_draft, db
     sid = claimed_with_draft.id
     before = draft_state(db, sid)
     response = web.post(
-        path(world.tutor, f"/review/{sid}/feedback/attachment?csrf_token={world.tutor.csrf}"),
+        path(world.tutor, f"/review/{sid}/feedback/attachment"),
+        data={"csrf_token": world.tutor.csrf},
         files=[
             ("file", ("a.pdf", make_pdf(), "application/pdf")),
             ("file", ("b.pdf", make_pdf(2), "application/pdf")),
@@ -144,3 +145,46 @@ def test_a_learner_cannot_attach_anything(web, world, make_submission, db):
     response = attach(web, world.learner, submission.id, make_pdf())
     assert response.status_code == 404
     assert feedback_rows(db, submission.id) == []
+
+
+def test_a_csrf_field_after_the_file_is_refused_and_nothing_kept(
+    web, world, claimed_with_draft, db, storage
+):
+    sid = claimed_with_draft.id
+    before = draft_state(db, sid)
+    response = web.post(
+        path(world.tutor, f"/review/{sid}/feedback/attachment"),
+        files=[
+            ("file", ("a.pdf", make_pdf(), "application/pdf")),
+            ("csrf_token", (None, world.tutor.csrf)),  # after the file: too late
+        ],
+    )
+    assert response.status_code == 403
+    assert draft_state(db, sid) == before
+    assert no_temp_files(storage)
+
+
+def test_a_csrf_token_in_the_url_is_not_accepted_for_an_attachment(
+    web, world, claimed_with_draft, db, storage
+):
+    sid = claimed_with_draft.id
+    before = draft_state(db, sid)
+    response = web.post(
+        path(world.tutor, f"/review/{sid}/feedback/attachment") + f"&csrf_token={world.tutor.csrf}",
+        files={"file": ("a.pdf", make_pdf(), "application/pdf")},
+    )
+    assert response.status_code == 403
+    assert draft_state(db, sid) == before
+    assert no_temp_files(storage)
+
+
+def test_a_csrf_header_serves_a_fetch_that_attaches(web, world, claimed_with_draft, db):
+    sid = claimed_with_draft.id
+    response = web.post(
+        path(world.tutor, f"/review/{sid}/feedback/attachment"),
+        files={"file": ("a.pdf", make_pdf(), "application/pdf")},
+        headers={"X-CSRF-Token": world.tutor.csrf},
+    )
+    assert response.status_code == 303
+    (draft,) = feedback_rows(db, sid)
+    assert draft.attachment_name == "a.pdf"

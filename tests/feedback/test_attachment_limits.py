@@ -39,10 +39,12 @@ def test_a_file_over_the_limit_is_cut_off_with_a_message(
                 yield body[start : start + 65536]
 
         response = web.post(
-            path(world.tutor, f"/review/{submission.id}/feedback/attachment")
-            + f"&csrf_token={world.tutor.csrf}",
+            path(world.tutor, f"/review/{submission.id}/feedback/attachment"),
             content=chunks(),
-            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+            headers={
+                "content-type": f"multipart/form-data; boundary={boundary}",
+                "x-csrf-token": world.tutor.csrf,
+            },
         )
     else:
         response = attach(web, world.tutor, submission.id, big)

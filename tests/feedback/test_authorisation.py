@@ -46,7 +46,8 @@ def call(web, person, method, route, sid, context_id=None):
         return web.get(url)
     if route.endswith("/feedback/attachment"):
         return web.post(
-            url + f"&csrf_token={person.csrf}",
+            url,
+            data={"csrf_token": person.csrf},
             files={"file": ("x.pdf", make_pdf(), "application/pdf")},
         )
     return web.post(url, data={"csrf_token": person.csrf, "body": "Angriff", "revision": "x"})

@@ -175,6 +175,7 @@ def test_a_learners_own_review_opens_their_feedback_page(
     learner = session_of(app, landing(first)[1])
     tutor = make_learner(context=db.get(LmsContext, learner.context_id), role=Role.TUTOR)
     submission = make_submission(learner)
+    web.cookies.clear()  # the tutor works in their own browser, without the learner's cookie
     write_and_release(web, tutor, submission.id, FEEDBACK)
 
     review = _peer_review(web, peer, target=EXERCISE_TARGET)

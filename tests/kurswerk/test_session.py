@@ -31,26 +31,38 @@ def _principal(**overrides) -> Principal:
 
 def test_token_round_trips_the_principal(codec):
     principal = _principal(role=Role.TUTOR, locale="en")
-    assert codec.read(codec.issue(principal), max_age=60) == principal
+    assert codec.read_page_token(codec.issue(principal)) == principal
+    assert codec.read_cookie(codec.issue_cookie(principal)) == principal
 
 
 def test_tampered_token_is_refused(codec):
     token = codec.issue(_principal())
     tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
-    assert codec.read(tampered, max_age=60) is None
+    assert codec.read_page_token(tampered) is None
 
 
 def test_token_of_another_secret_is_refused(codec):
     other = SessionCodec(Settings(secret_key="t" * 40))  # type: ignore[arg-type]
-    assert codec.read(other.issue(_principal()), max_age=60) is None
+    assert codec.read_page_token(other.issue(_principal())) is None
+    assert codec.read_cookie(other.issue_cookie(_principal())) is None
 
 
-def test_expired_token_is_refused(codec, monkeypatch):
-    token = codec.issue(_principal())
-    assert codec.read(token, max_age=60) is not None
-    later = time.time() + 61
-    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
-    assert codec.read(token, max_age=60) is None
+def test_page_token_and_cookie_are_not_interchangeable(codec):
+    principal = _principal()
+    assert codec.read_cookie(codec.issue(principal)) is None
+    assert codec.read_page_token(codec.issue_cookie(principal)) is None
+
+
+def test_each_token_obeys_its_own_lifetime(codec, monkeypatch):
+    page, cookie = codec.issue(_principal()), codec.issue_cookie(_principal())
+    assert codec.page_ttl < codec.cookie_ttl
+    between = time.time() + codec.page_ttl + 60  # page token expired, cookie not
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: between)
+    assert codec.read_page_token(page) is None
+    assert codec.read_cookie(cookie) is not None
+    after = time.time() + codec.cookie_ttl + 60
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: after)
+    assert codec.read_cookie(cookie) is None
 
 
 def test_csrf_token_is_bound_to_the_session_id(codec):
@@ -62,9 +74,11 @@ def test_csrf_token_is_bound_to_the_session_id(codec):
 
 
 def test_session_cookie_is_host_prefixed_partitioned_and_http_only(codec):
-    header = codec.cookie_header("TOKEN")
+    principal = _principal()
+    header = codec.cookie_header(principal)
     attributes = [part.strip() for part in header.split(";")]
-    assert attributes[0] == f"{SESSION_COOKIE}=TOKEN"
+    name, value = attributes[0].split("=", 1)
+    assert name == SESSION_COOKIE and codec.read_cookie(value) == principal
     assert SESSION_COOKIE.startswith("__Host-")
     for required in ("Path=/", "Secure", "HttpOnly", "SameSite=None", "Partitioned"):
         assert required in attributes

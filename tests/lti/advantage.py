@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from kurswerk.auth import SESSION_COOKIE
 from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
 from kurswerk.devplatform.lms import CourseState
 from kurswerk.settings import Settings
@@ -150,7 +151,12 @@ def only_form_of(response: httpx.Response) -> Form:
 
 
 def launch(tool: TestClient, sim: Simulator, person: str = "lena", **query: str) -> httpx.Response:
-    """Click in the simulator as ``person``; the tool's answer to ``/lti/launch``."""
+    """Click in the simulator as ``person``; the tool's answer to ``/lti/launch``.
+
+    The tests let several people act through one client, each with the page token of
+    their own launch. One cookie jar would be one browser, where the session cookie of
+    the last launch makes Kurswerk refuse everyone else's links (``kurswerk.auth``): so
+    the session cookie is not kept, as in a browser that refuses it."""
     login = only_form_of(sim.client.get(f"/launch/{person}", params=query))
     assert login.action == sim.config.tool_login_url
     redirect = tool.post("/lti/login", data=login.fields, follow_redirects=False)
@@ -159,7 +165,9 @@ def launch(tool: TestClient, sim: Simulator, person: str = "lena", **query: str)
     assert f"{location.scheme}://{location.netloc}" == sim.url
     answer = only_form_of(sim.client.get(f"{location.path}?{location.query}"))
     assert answer.action == sim.config.tool_launch_url, answer.fields
-    return tool.post("/lti/launch", data=answer.fields, follow_redirects=False)
+    response = tool.post("/lti/launch", data=answer.fields, follow_redirects=False)
+    tool.cookies.delete(SESSION_COOKIE)
+    return response
 
 
 def landing(response: httpx.Response) -> tuple[str, str]:

@@ -34,7 +34,7 @@ def test_peer_launch_lands_in_the_course_with_a_session(client, peer, db: Sessio
     context = db.exec(select(LmsContext)).one()
     assert location.path == f"/c/{context.id}/"
     token = parse_qs(location.query)["kt"][0]
-    principal = app.state.session_codec.read(token, max_age=60)
+    principal = app.state.session_codec.read_page_token(token)
     user = db.exec(select(PlatformUser)).one()
     assert principal is not None
     assert (principal.user_id, principal.context_id) == (user.id, context.id)
@@ -47,9 +47,11 @@ def test_peer_launch_lands_in_the_course_with_a_session(client, peer, db: Sessio
     assert context.lms_context_id == "course-7" and context.title == "Social-Media-Strategie"
     membership = db.exec(select(Membership)).one()
     assert membership.role == "tutor" and INSTRUCTOR in membership.lti_roles
-    # The session cookie carries the same token.
+    # The session cookie carries the same principal, as a cookie-typed value.
     cookie = next(h for h in set_cookie_headers(launch) if h.startswith(SESSION_COOKIE + "="))
-    assert cookie.split(";")[0] == f"{SESSION_COOKIE}={token}"
+    value = cookie.split(";")[0].removeprefix(SESSION_COOKIE + "=")
+    assert value != token
+    assert app.state.session_codec.read_cookie(value) == principal
 
 
 def test_login_by_get_works_as_well(client, peer):
@@ -92,7 +94,7 @@ def test_launch_without_name_and_email_works(client, peer, db: Session, app):
     user = db.exec(select(PlatformUser)).one()
     assert user.name is None and user.email is None
     token = parse_qs(urlsplit(launch.headers["location"]).query)["kt"][0]
-    principal = app.state.session_codec.read(token, max_age=60)
+    principal = app.state.session_codec.read_page_token(token)
     assert principal is not None and principal.name == "" and principal.locale == "de"
 
 

@@ -157,6 +157,10 @@ def multipart(*parts: bytes) -> bytes:
     return b"".join(parts) + b"--" + BOUNDARY.encode() + b"--\r\n"
 
 
+def csrf_part(token: str) -> bytes:
+    return part("csrf_token", token.encode())
+
+
 def file_part(data: bytes, filename: str | bytes = "Strategie.pdf") -> bytes:
     return part("file", data, filename=filename)
 
@@ -181,18 +185,19 @@ def post_upload(
     *,
     industry: str = "media",
     key: str | None = None,
-    csrf: str | None = "query",
+    csrf: str | None = "field",
     chunked: bool = False,
 ) -> httpx.Response:
-    """POST a multipart ``body``. ``csrf``: "query" (the form's way), None (no token in
-    the query; the body may carry it), or any other string as a (wrong) query token."""
+    """POST a multipart ``body``. ``csrf``: "field" (the form's way: the token's field
+    put before the body's parts), "header" (a fetch's way: ``X-CSRF-Token``), None (no
+    token added; the body may carry it), or any other string as a (wrong) field."""
     params = {"industry": industry, "idempotency_key": new_key() if key is None else key}
-    if csrf == "query":
-        params["csrf_token"] = person.csrf
-    elif csrf is not None:
-        params["csrf_token"] = csrf
     url = person.url(f"{submit_path(person, ex_id)}?{urlencode(params)}")
     headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+    if csrf == "header":
+        headers["x-csrf-token"] = person.csrf
+    elif csrf is not None:
+        body = csrf_part(person.csrf if csrf == "field" else csrf) + body
     content: bytes | Iterator[bytes] = body
     if chunked:
         content = (body[i : i + 65536] for i in range(0, len(body), 65536))

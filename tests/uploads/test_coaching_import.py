@@ -40,12 +40,12 @@ def upload(
     client, person: Learner, base: str, data: bytes, *, csrf: str | None = "auto", name="grants.csv"
 ):
     path = base + "/import/preview"
-    if csrf == "auto":
-        path += f"?csrf_token={person.csrf}"
-    elif csrf is not None:
-        path += f"?csrf_token={csrf}"
+    token = person.csrf if csrf == "auto" else csrf
     return client.post(
-        person.url(path), files={"file": (name, data, "text/csv")}, follow_redirects=False
+        person.url(path),
+        data={"csrf_token": token} if token is not None else {},  # sent before the file
+        files={"file": (name, data, "text/csv")},
+        follow_redirects=False,
     )
 
 
@@ -239,9 +239,12 @@ def test_no_file_chosen_is_refused(client, db: Session, site: Site):
         b"\r\n--b0undary--\r\n"
     )
     response = client.post(
-        site.admin.url(f"{site.base}/import/preview?csrf_token={site.admin.csrf}"),
+        site.admin.url(f"{site.base}/import/preview"),
         content=body,
-        headers={"Content-Type": "multipart/form-data; boundary=b0undary"},
+        headers={
+            "Content-Type": "multipart/form-data; boundary=b0undary",
+            "X-CSRF-Token": site.admin.csrf,
+        },
     )
     assert response.status_code == 400
     assert "Bitte wählen Sie eine CSV-Datei aus." in summary(response)
@@ -263,9 +266,12 @@ def test_an_oversize_file_is_cut_off_while_streaming_without_content_length(
         yield f"\r\n--{boundary}--\r\n".encode()
 
     response = client.post(
-        site.admin.url(f"{site.base}/import/preview?csrf_token={site.admin.csrf}"),
+        site.admin.url(f"{site.base}/import/preview"),
         content=body(),
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-CSRF-Token": site.admin.csrf,
+        },
     )
     assert response.status_code == 413
     assert "größer als 256 KB" in response.text
@@ -274,9 +280,9 @@ def test_an_oversize_file_is_cut_off_while_streaming_without_content_length(
 
 def test_a_file_without_its_multipart_shape_is_refused(client, site: Site):
     response = client.post(
-        site.admin.url(f"{site.base}/import/preview?csrf_token={site.admin.csrf}"),
+        site.admin.url(f"{site.base}/import/preview"),
         content=b"email;package\n",
-        headers={"Content-Type": "text/csv"},
+        headers={"Content-Type": "text/csv", "X-CSRF-Token": site.admin.csrf},
     )
     assert response.status_code == 400
     assert "nicht vollständig an" in response.text
@@ -509,3 +515,36 @@ def test_an_admin_of_another_platform_cannot_use_a_preview_of_ours(
     response = confirm(client, other_site.admin, other_site.base, draft_of(preview))
     assert response.status_code == 400
     assert grants(db) == []
+
+
+def test_a_csrf_field_after_the_file_is_refused(client, db: Session, site: Site, packages):
+    before = snapshot(db)
+    response = client.post(
+        site.admin.url(f"{site.base}/import/preview"),
+        files=[
+            ("file", ("grants.csv", b"email;package\na@example.org;Coaching Basis\n", "text/csv")),
+            ("csrf_token", (None, site.admin.csrf)),  # after the file: too late
+        ],
+    )
+    assert response.status_code == 403
+    assert "Formular ist abgelaufen" in response.text
+    assert snapshot(db) == before
+
+
+def test_a_csrf_token_in_the_url_is_not_accepted_for_an_import(
+    client, db: Session, site: Site, packages
+):
+    response = client.post(
+        site.admin.url(f"{site.base}/import/preview?csrf_token={site.admin.csrf}"),
+        files={"file": ("grants.csv", b"email;package\na@example.org;Coaching Basis\n")},
+    )
+    assert response.status_code == 403
+
+
+def test_a_csrf_header_serves_a_fetch_that_imports(client, db: Session, site: Site, packages):
+    response = client.post(
+        site.admin.url(f"{site.base}/import/preview"),
+        files={"file": ("grants.csv", b"email;package\na@example.org;Coaching Basis\n")},
+        headers={"X-CSRF-Token": site.admin.csrf},
+    )
+    assert response.status_code == 200

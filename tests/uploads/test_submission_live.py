@@ -25,6 +25,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     NOTHING,
     OTHER_EXERCISE,
     course_loaded,
+    csrf_part,
     exercise_id,
     file_part,
     give_package,
@@ -42,7 +43,8 @@ HEADERS = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
 
 
 def upload_url(live: str, person, ex_id: int, key: str, industry: str = "media") -> str:
-    query = f"industry={industry}&idempotency_key={key}&csrf_token={person.csrf}"
+    """The upload URL; the bodies sent to it carry the CSRF field first (``body_of``)."""
+    query = f"industry={industry}&idempotency_key={key}"
     return live + person.url(f"{submit_path(person, ex_id)}?{query}")
 
 
@@ -70,14 +72,17 @@ def at_once(*requests: tuple[str, bytes]) -> list[httpx.Response]:
     return results  # type: ignore[return-value]
 
 
-def body_of(pages: int) -> bytes:
-    return multipart(file_part(pdfs.make_pdf(pages=pages)))
+def body_of(pages: int, person) -> bytes:
+    """A form's body: the person's CSRF field first, then the file."""
+    return multipart(csrf_part(person.csrf), file_part(pdfs.make_pdf(pages=pages)))
 
 
 def test_the_same_key_twice_at_once_is_one_version(live, db, people):
     url = upload_url(live, people.holder, exercise_id(db), new_key())
     with overlapping_writes("submission") as overlap:
-        first, second = at_once((url, body_of(30)), (url, body_of(30)))
+        first, second = at_once(
+            (url, body_of(30, people.holder)), (url, body_of(30, people.holder))
+        )
     assert overlap.paused and not overlap.timed_out
     assert first.status_code == second.status_code == 303
     assert first.headers["location"].split("?")[0] == second.headers["location"].split("?")[0]
@@ -91,8 +96,8 @@ def test_two_uploads_for_the_same_exercise_at_once_are_two_versions_of_one_submi
     ex = exercise_id(db)
     with overlapping_writes("submission") as overlap:
         responses = at_once(
-            (upload_url(live, people.holder, ex, new_key()), body_of(30)),
-            (upload_url(live, people.holder, ex, new_key()), body_of(30)),
+            (upload_url(live, people.holder, ex, new_key()), body_of(30, people.holder)),
+            (upload_url(live, people.holder, ex, new_key()), body_of(30, people.holder)),
         )
     assert overlap.paused and not overlap.timed_out
     assert [r.status_code for r in responses] == [303, 303]
@@ -107,8 +112,11 @@ def test_the_last_quota_cannot_be_spent_twice_at_once(live, db, people):
     give_package(db, learner, quota=1, name="Einmal")
     with overlapping_writes("submission") as overlap:
         responses = at_once(
-            (upload_url(live, learner, exercise_id(db), new_key()), body_of(30)),
-            (upload_url(live, learner, exercise_id(db, OTHER_EXERCISE), new_key()), body_of(30)),
+            (upload_url(live, learner, exercise_id(db), new_key()), body_of(30, learner)),
+            (
+                upload_url(live, learner, exercise_id(db, OTHER_EXERCISE), new_key()),
+                body_of(30, learner),
+            ),
         )
     assert overlap.paused and not overlap.timed_out
     assert sorted(r.status_code for r in responses) == [303, 403]
@@ -140,7 +148,8 @@ class TestStreamingOverTheLimit:
         url = upload_url(live, people.holder, exercise_id(db), new_key())
         with httpx.Client(timeout=60) as client:
             try:
-                response = client.post(url, content=body(), headers=HEADERS)
+                headers = {**HEADERS, "x-csrf-token": people.holder.csrf}
+                response = client.post(url, content=body(), headers=headers)
             except httpx.TransportError:
                 response = None  # the server hung up on the rest of the body
         if response is not None:

@@ -17,8 +17,10 @@ from kurswerk.outbox import OutboxMessage
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads import pdfs
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
+    BOUNDARY,
     NOTHING,
     course_loaded,
+    csrf_part,
     exercise_id,
     file_part,
     follow,
@@ -33,6 +35,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     receipt_path,
     storage_root,
     stored,
+    submit_path,
     text_of,
     upload_pdf,
     web,
@@ -83,9 +86,9 @@ def test_the_receipt_and_the_tutors_mail_are_outbox_rows_of_the_same_transaction
     assert [r.kind for r in rows if r.kind != "email"] == ["lms_call"]  # the gradebook
 
 
-def test_the_csrf_token_may_come_in_the_form_field_instead_of_the_query(web, db, people):
-    body = multipart(part("csrf_token", people.holder.csrf.encode()), file_part(good_pdf()))
-    response = post_upload(web, people.holder, exercise_id(db), body, csrf=None)
+def test_the_csrf_token_may_come_in_the_header_instead_of_the_form(web, db, people):
+    body = multipart(file_part(good_pdf()))
+    response = post_upload(web, people.holder, exercise_id(db), body, csrf="header")
     assert response.status_code == 303
     assert len(db.exec(select(SubmissionVersion)).all()) == 1
 
@@ -191,9 +194,10 @@ def test_an_empty_file_input_as_a_browser_sends_it_is_no_file(web, db, people, s
 def test_a_body_that_is_not_multipart_is_refused(web, db, people, settings):
     url = people.holder.url(
         f"/c/{people.holder.context_id}/exercises/{exercise_id(db)}/submissions"
-        f"?industry=media&idempotency_key={new_key()}&csrf_token={people.holder.csrf}"
+        f"?industry=media&idempotency_key={new_key()}"
     )
-    response = web.post(url, content=good_pdf(), headers={"content-type": "application/pdf"})
+    headers = {"content-type": "application/pdf", "x-csrf-token": people.holder.csrf}
+    response = web.post(url, content=good_pdf(), headers=headers)
     refused(web, db, settings, response, 415, "nicht als Formular-Upload gesendet")
 
 
@@ -253,7 +257,7 @@ def test_a_missing_or_wrong_csrf_token_is_refused(web, db, people, settings, tok
     refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
 
 
-def test_a_wrong_csrf_field_without_a_query_token_is_refused(web, db, people, settings):
+def test_a_wrong_csrf_field_is_refused(web, db, people, settings):
     body = multipart(part("csrf_token", b"falsch"), file_part(good_pdf()))
     response = post_upload(web, people.holder, exercise_id(db), body, csrf=None)
     refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
@@ -309,11 +313,10 @@ def test_a_post_into_another_lms_course_is_refused(web, db, people, settings, ma
     body = multipart(file_part(good_pdf()))
     url = people.holder.url(
         f"/c/{elsewhere.context_id}/exercises/{exercise_id(db)}/submissions"
-        f"?industry=media&idempotency_key={new_key()}&csrf_token={people.holder.csrf}"
+        f"?industry=media&idempotency_key={new_key()}"
     )
-    response = web.post(
-        url, content=body, headers={"content-type": "multipart/form-data; boundary=x"}
-    )
+    headers = {"content-type": "multipart/form-data; boundary=x", "x-csrf-token": "t"}
+    response = web.post(url, content=body, headers=headers)
     refused(web, db, settings, response, 403, "Diese Seite gehört zu einem anderen Kurs")
 
 
@@ -394,3 +397,32 @@ def test_a_refusal_before_the_body_was_read_to_the_end_closes_the_connection(web
     # a file refused after the whole body arrived leaves the connection open
     late = upload_pdf(web, people.holder, exercise_id(db), b"kein PDF")
     assert late.status_code == 422 and "connection" not in late.headers
+
+
+def test_a_csrf_field_after_the_file_is_refused_and_nothing_kept(web, db, people, settings):
+    """The token must come before the file: the reader refuses the file part when no valid
+    token came first, so an attacker's file is never even written to a temp file."""
+    body = multipart(file_part(good_pdf()), csrf_part(people.holder.csrf))
+    response = post_upload(web, people.holder, exercise_id(db), body, csrf=None)
+    refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
+
+
+def test_a_csrf_token_in_the_url_is_not_accepted(web, db, people, settings):
+    """URLs end up in logs: the token is read from the form or the header only."""
+    url = people.holder.url(
+        f"{submit_path(people.holder, exercise_id(db))}"
+        f"?industry=media&idempotency_key={new_key()}&csrf_token={people.holder.csrf}"
+    )
+    headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+    response = web.post(url, content=multipart(file_part(good_pdf())), headers=headers)
+    refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
+
+
+def test_a_wrong_csrf_header_is_refused_before_the_body_is_read(web, db, people, settings):
+    body = multipart(file_part(good_pdf()))
+    response = post_upload(web, people.holder, exercise_id(db), body, csrf=None)
+    refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
+    url = people.holder.url(f"{submit_path(people.holder, exercise_id(db))}?industry=media")
+    headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}", "x-csrf-token": "x"}
+    response = web.post(url, content=body, headers=headers)
+    refused(web, db, settings, response, 403, "Das Formular ist abgelaufen")
