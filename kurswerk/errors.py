@@ -73,15 +73,18 @@ def error_locale(request: Request) -> str:
 
 def _way_back(request: Request) -> dict[str, object]:
     """Where an error page leads: the course's home in Kurswerk when a session holds,
-    else the LMS (the platform the session, or the email link, names) when known."""
+    else the LMS (the platform the session, or the email link, names) when known. The LMS
+    address is looked up only if the page shows it (``lms_home()`` in the templates)."""
     from kurswerk.auth import displayed_principal, email_link_refusal, opened_from_email_link
 
     principal = displayed_principal(request)
-    if principal is not None and not opened_from_email_link(request):
-        return {"course_home_context": principal.context_id, "lms_home": None}
+    in_session = principal is not None and not opened_from_email_link(request)
     refusal = email_link_refusal(request)
     platform_id = principal.platform_id if principal else refusal.platform_id if refusal else None
-    return {"course_home_context": None, "lms_home": lms_home_url(request, platform_id)}
+    return {
+        "course_home_context": principal.context_id if principal and in_session else None,
+        "lms_home": lambda: lms_home_url(request, platform_id),
+    }
 
 
 def render_app_error(request: Request, exc: AppError) -> Response:

@@ -39,17 +39,18 @@ def test_a_link_signed_with_another_secret_is_invalid():
 
 
 def test_a_session_token_is_not_a_link():
-    session = SessionCodec(SETTINGS).issue(
-        Principal(user_id=7, context_id=3, platform_id=1, role=Role.LEARNER, sid="x")
-    )
-    with pytest.raises(EmailLinkRefused):
-        EmailLinks(SETTINGS).read(session)
+    codec = SessionCodec(SETTINGS)
+    principal = Principal(user_id=7, context_id=3, platform_id=1, role=Role.LEARNER, sid="x")
+    for session in (codec.issue(principal), codec.issue_cookie(principal)):
+        with pytest.raises(EmailLinkRefused):
+            EmailLinks(SETTINGS).read(session)
 
 
 def test_a_link_is_not_a_session():
     token = token_of(EmailLinks(SETTINGS).url("/c/3/x", READER))
     codec = SessionCodec(SETTINGS)
-    assert codec.read(token, max_age=codec.cookie_ttl) is None
+    assert codec.read_cookie(token) is None
+    assert codec.read_page_token(token) is None
 
 
 def test_an_expired_link_still_tells_the_readers_language(monkeypatch):

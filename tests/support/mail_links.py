@@ -50,14 +50,15 @@ def open_in_plain_browser(
     app: FastAPI,
     url: str,
     *,
-    session_cookie: str | None = None,
+    signed_in: Principal | None = None,
     accept_language: str | None = None,
     method: str = "GET",
 ) -> httpx.Response:
     """``url`` opened by a browser that holds no Kurswerk session (or only the session
-    cookie given), as after a click in a mail program."""
+    cookie of ``signed_in``), as after a click in a mail program."""
     headers = {"accept-language": accept_language} if accept_language else {}
     with TestClient(app, base_url=TOOL_BASE_URL, follow_redirects=False) as browser:
-        if session_cookie is not None:
-            browser.cookies.set(SESSION_COOKIE, session_cookie, domain="kurswerk.test")
+        if signed_in is not None:
+            cookie = app.state.session_codec.issue_cookie(signed_in)
+            browser.cookies.set(SESSION_COOKIE, cookie, domain="kurswerk.test")
         return browser.request(method, url, headers=headers)

@@ -214,7 +214,7 @@ def test_an_expired_link_gets_a_page_in_the_readers_language(
 
 def test_a_link_is_not_switched_to_when_another_person_is_signed_in(app, db, people, two_uploads):
     url = link_to(mail_text(db, "submission_receipt", "lena@example.org"), submissions_path(people))
-    page = open_in_plain_browser(app, url, session_cookie=two_uploads.token)  # Otto's browser
+    page = open_in_plain_browser(app, url, signed_in=two_uploads.principal)  # Otto's browser
     assert page.status_code == 403
     assert "für eine andere Person bestimmt" in page.text
     assert not lists(page.text, db, people.holder)
@@ -222,7 +222,7 @@ def test_a_link_is_not_switched_to_when_another_person_is_signed_in(app, db, peo
 
 def test_the_same_person_signed_in_simply_sees_the_page(app, db, people, two_uploads):
     url = link_to(mail_text(db, "submission_receipt", "lena@example.org"), submissions_path(people))
-    page = open_in_plain_browser(app, url, session_cookie=people.holder.token)
+    page = open_in_plain_browser(app, url, signed_in=people.holder.principal)
     assert page.status_code == 200
     assert lists(page.text, db, people.holder)
     assert 'id="email-link-note"' not in page.text  # a full session, as from the LMS
