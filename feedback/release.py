@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from course.service import industry_name
 from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, end_claim, hold_claim
 from feedback.drafts import current_draft, revision_of
@@ -192,18 +193,19 @@ def _enqueue_learner_email(
             attachment_url = base_url + feedback_attachment_path(
                 facts.context_id, facts.submission_id, version_number
             )
+    locale = i18n.normalise_locale(facts.learner_locale)
     enqueue_email(
         session,
         to=facts.learner_email,
         to_name=facts.learner_name if facts.learner_has_name else None,
         template=EMAIL_TEMPLATE,
-        locale=i18n.normalise_locale(facts.learner_locale),
+        locale=locale,
         key=outbox_key(feedback.id),
         context={
             "learner_name": facts.learner_name if facts.learner_has_name else "",
             "course_title": facts.course_title,
             "exercise_title": facts.exercise_title,
-            "industry": facts.industry_label,
+            "industry": industry_name(facts.industry, locale),
             "tutor_name": principal.name,
             "released_at": now,
             "feedback_text": feedback.body_markdown,
