@@ -26,7 +26,7 @@ from course.forum_people import Person, context_title, members, names, tutors
 from course.forum_views import Viewer, author_label
 from course.models import Lesson
 from kurswerk.outbox import enqueue_email
-from kurswerk.usertext import plain_text, render_markdown
+from kurswerk.usertext import markdown_text, render_markdown
 
 EXCERPT = 600
 
@@ -64,8 +64,8 @@ def thread_url(base_url: str, thread: ForumThread, post_id: int | None = None) -
 
 
 def excerpt(body: str) -> str:
-    """A post's text as an email quotes it: plain, at most ``EXCERPT`` characters."""
-    text = plain_text(body)
+    """A post's text as an email quotes it: as text, at most ``EXCERPT`` characters."""
+    text = markdown_text(body)
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
@@ -123,7 +123,7 @@ def notify_post(
                 "thread_title": thread.title,
                 "is_question": post.is_question,
                 "author": author_text(post, person, who),
-                "post_text": plain_text(post.body),
+                "post_text": markdown_text(post.body),
                 "post_html": render_markdown(post.body),
                 "thread_url": thread_url(base_url, thread, post.id),
                 "settings_url": f"{base_url}/c/{thread.context_id}/forum/notifications",

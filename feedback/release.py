@@ -41,7 +41,7 @@ from feedback.models import Feedback, FeedbackStatus
 from kurswerk import i18n, mail
 from kurswerk.auth import Principal
 from kurswerk.outbox import enqueue_email
-from kurswerk.usertext import render_markdown
+from kurswerk.usertext import markdown_text, render_markdown
 from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionStatus
@@ -208,7 +208,7 @@ def _enqueue_learner_email(
             "industry": industry_name(facts.industry, locale),
             "tutor_name": principal.name,
             "released_at": now,
-            "feedback_text": feedback.body_markdown,
+            "feedback_text": markdown_text(feedback.body_markdown),
             "feedback_html": render_markdown(feedback.body_markdown),
             "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
             "attachment_url": attachment_url,
