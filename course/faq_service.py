@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from course.faq_editing import (
     MAX_QUESTION,
+    Promotion,
     create_entry,
     delete_entry,
     promote_post,
+    promotion_of,
     revert_to_file,
     update_entry,
 )
@@ -40,12 +42,14 @@ __all__ = [
     "SEARCH_LIMIT",
     "FaqEntryView",
     "FaqPage",
+    "Promotion",
     "create_entry",
     "delete_entry",
     "entry_lesson",
     "faq_page",
     "get_entry",
     "promote_post",
+    "promotion_of",
     "reindex_all_faq",
     "reindex_entry",
     "revert_to_file",
