@@ -116,6 +116,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "forum.hide": "Ausblenden",
         "forum.unhide": "Wieder einblenden",
         "forum.promote": "In die FAQ übernehmen",
+        "forum.promote_title": "Antwort in die FAQ übernehmen?",
+        "forum.promote_hint": (
+            "So würde der Eintrag in der FAQ der Lektion „{lesson}“ stehen: die Frage des "
+            "Themas und diese Antwort, ohne Namen. Alle Teilnehmenden dieses Kurses sehen "
+            "ihn, sobald Sie bestätigen; danach können Sie ihn noch bearbeiten."
+        ),
+        "forum.promote_confirm": "In der FAQ veröffentlichen",
         "forum.report": "Melden",
         "forum.in_faq": "In die FAQ übernommen",
         "forum.your_reply": "Ihre Antwort",
@@ -387,6 +394,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "forum.hide": "Hide",
         "forum.unhide": "Show again",
         "forum.promote": "Add to the FAQ",
+        "forum.promote_title": "Add this answer to the FAQ?",
+        "forum.promote_hint": (
+            "This is how the entry would appear in the FAQ of the lesson “{lesson}”: the "
+            "thread's question and this answer, without names. Everyone in this course sees "
+            "it once you confirm; you can still edit it afterwards."
+        ),
+        "forum.promote_confirm": "Publish in the FAQ",
         "forum.report": "Report",
         "forum.in_faq": "Added to the FAQ",
         "forum.your_reply": "Your reply",

@@ -331,7 +331,6 @@ class _Loader:
                     "exercise_id": row.id,
                     "industry": variant.industry,
                     "position": position,
-                    "label": variant.label,
                     "companies": variant.companies,
                     "task_html": variant.task_html,
                 }

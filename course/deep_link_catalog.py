@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import forum_target
+from course.service import forum_target, industry_name
 from kurswerk import i18n
 from kurswerk.errors import NotFound
 from lti.service import LinkTarget
@@ -56,7 +56,7 @@ class CourseDeepLinkCatalog:
                 )
             )
             for exercise in _exercises(session, lesson):
-                targets.extend(_exercise_targets(session, lesson, exercise))
+                targets.extend(_exercise_targets(session, course, lesson, exercise))
             targets.append(_forum_target(course, lesson))
         return targets
 
@@ -81,7 +81,9 @@ def _exercises(session: Session, lesson: Lesson) -> Sequence[Exercise]:
     ).all()
 
 
-def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> list[LinkTarget]:
+def _exercise_targets(
+    session: Session, course: Course, lesson: Lesson, exercise: Exercise
+) -> list[LinkTarget]:
     """The exercise with the industry open, then once per industry it has a variant for."""
     assert exercise.id is not None
     ref = ExerciseRef(exercise.id, exercise.title, lesson.slug, exercise.slug)
@@ -107,7 +109,7 @@ def _exercise_targets(session: Session, lesson: Lesson, exercise: Exercise) -> l
         path = exercise_target(lesson.slug, exercise.slug, variant.industry)
         targets.append(
             LinkTarget(
-                title=f"{exercise.title} – {variant.label or variant.industry}",
+                title=f"{exercise.title} – {industry_name(variant.industry, course.language)}",
                 text=lesson.title,
                 path=path,
                 kind="exercise",

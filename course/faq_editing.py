@@ -7,6 +7,7 @@ every other one (the ownership rule is in ``course.faq_models``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -163,35 +164,59 @@ def revert_to_file(session: Session, principal: Principal, entry_id: int) -> Faq
     return original
 
 
-def promote_post(
-    session: Session, principal: Principal, post_id: int, *, limits: Limits
-) -> tuple[FaqEntry, bool]:
-    """One step from a forum answer to an FAQ entry of this LMS course: the thread's title
-    is the question, the post the answer, and the entry links the thread. Names are not
-    copied. Returns the entry and whether it is new (a thread is promoted once, also by
-    two clicks at the same moment: the thread's row is locked before the entry is looked
-    for)."""
+@dataclass(frozen=True)
+class Promotion:
+    """What promoting a forum answer would publish: the thread's title as the question,
+    the post as the answer, into the FAQ of the thread's lesson - or the entry the thread
+    already has (a thread is promoted once)."""
+
+    question: str
+    answer: str  # Markdown, as the post was written
+    lesson: Lesson
+    thread_id: int
+    existing: FaqEntry | None
+
+
+def promotion_of(
+    session: Session, principal: Principal, post_id: int, *, for_writing: bool = False
+) -> Promotion:
+    """The promotion of ``post_id`` as a tutor of this LMS course would confirm it (404 for
+    a post of another course or a hidden one, 403 for anyone but a tutor). ``for_writing``
+    locks the thread's row before the entry is looked for, so two clicks at the same
+    moment promote once; the confirmation page reads without a lock."""
     require_moderator(principal)
     post, thread = get_post(session, principal, post_id)
     if post.hidden_at is not None:
         raise NotFound("forum.post_not_found", reason="hidden posts are not promoted")
-    lock_row(session, ForumThread, row_id(thread.id))
+    if for_writing:
+        lock_row(session, ForumThread, row_id(thread.id))
     existing = session.exec(
         select(FaqEntry).where(FaqEntry.thread_id == thread.id, col(FaqEntry.deleted_at).is_(None))
     ).first()
-    if existing is not None:
-        return existing, False
     lesson = session.get(Lesson, thread.lesson_id)
-    assert lesson is not None
+    assert lesson is not None and thread.id is not None
+    return Promotion(thread.title[:MAX_TITLE], post.body, lesson, thread.id, existing)
+
+
+def promote_post(
+    session: Session, principal: Principal, post_id: int, *, limits: Limits
+) -> tuple[FaqEntry, bool]:
+    """From a forum answer to an FAQ entry of this LMS course, once the tutor confirmed
+    what :func:`promotion_of` showed: the thread's title is the question, the post the
+    answer, and the entry links the thread. Names are not copied. Returns the entry and
+    whether it is new (a thread is promoted once, also by two clicks at the same moment)."""
+    promotion = promotion_of(session, principal, post_id, for_writing=True)
+    if promotion.existing is not None:
+        return promotion.existing, False
     entry = create_entry(
         session,
         principal,
-        lesson.slug,
-        question=thread.title[:MAX_TITLE],
-        answer=post.body,
+        promotion.lesson.slug,
+        question=promotion.question,
+        answer=promotion.answer,
         position=None,
         limits=limits,
         origin="forum",
-        thread_id=thread.id,
+        thread_id=promotion.thread_id,
     )
     return entry, True

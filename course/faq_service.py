@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from course.faq_editing import (
     MAX_QUESTION,
+    Promotion,
     create_entry,
     delete_entry,
     promote_post,
+    promotion_of,
     revert_to_file,
     update_entry,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "SEARCH_LIMIT",
     "FaqEntryView",
     "FaqPage",
+    "Promotion",
     "count_visible",
     "create_entry",
     "delete_entry",
@@ -48,6 +51,7 @@ __all__ = [
     "faq_page",
     "get_entry",
     "promote_post",
+    "promotion_of",
     "reindex_all_faq",
     "reindex_entry",
     "revert_to_file",

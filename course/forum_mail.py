@@ -27,7 +27,7 @@ from course.forum_views import Viewer, author_label
 from course.models import Lesson
 from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import enqueue_email
-from kurswerk.usertext import plain_text, render_markdown
+from kurswerk.usertext import markdown_text, render_markdown
 
 EXCERPT = 600
 
@@ -76,8 +76,8 @@ def notifications_url(links: EmailLinks, reader: Person, context_id: int) -> str
 
 
 def excerpt(body: str) -> str:
-    """A post's text as an email quotes it: plain, at most ``EXCERPT`` characters."""
-    text = plain_text(body)
+    """A post's text as an email quotes it: as text, at most ``EXCERPT`` characters."""
+    text = markdown_text(body)
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
@@ -135,7 +135,7 @@ def notify_post(
                 "thread_title": thread.title,
                 "is_question": post.is_question,
                 "author": author_text(post, person, who),
-                "post_text": plain_text(post.body),
+                "post_text": markdown_text(post.body),
                 "post_html": render_markdown(post.body),
                 "thread_url": thread_url(links, person, thread, post.id),
                 "settings_url": notifications_url(links, person, thread.context_id),

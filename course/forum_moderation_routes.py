@@ -9,15 +9,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from course import faq_service, forum_moderation
+from course.faq_models import FaqEntry
 from course.forum_router import router
 from course.forum_web import lesson_path, limits, notice_of, redirect, thread_path
 from course.models import Lesson
 from kurswerk.auth import ContextPrincipal, CsrfChecked
 from kurswerk.db import RowId, SessionDep
 from kurswerk.templating import render
+from kurswerk.usertext import render_markdown
 
 # --- threads -----------------------------------------------------------------------------
 
@@ -95,18 +97,56 @@ def forum_post_accept(
     return redirect(request, principal, path, notice="accepted", anchor=f"post-{post_id}")
 
 
+def _faq_entry_redirect(
+    request: Request, principal: ContextPrincipal, session: SessionDep, entry: FaqEntry, notice: str
+) -> RedirectResponse:
+    lesson = faq_service.entry_lesson(session, entry)
+    path = lesson_path(principal, lesson.slug) + "/faq"
+    return redirect(request, principal, path, notice=notice, anchor=f"faq-{entry.id}")
+
+
+@router.get("/forum/posts/{post_id}/promote", name="forum_post_promote_confirm")
+def forum_post_promote_confirm(
+    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
+) -> Response:
+    """What "In die FAQ übernehmen" would publish, for the tutor to confirm (nothing is
+    published by opening this page)."""
+    promotion = faq_service.promotion_of(session, principal, post_id)
+    if promotion.existing is not None:
+        return _faq_entry_redirect(
+            request, principal, session, promotion.existing, "already_promoted"
+        )
+    return render(
+        request,
+        "course/forum_promote.html",
+        {
+            "post_id": post_id,
+            "promotion": promotion,
+            "answer_html": render_markdown(promotion.answer),
+            "thread_url": thread_path(principal, promotion.thread_id) + f"#post-{post_id}",
+        },
+    )
+
+
 @router.post(
     "/forum/posts/{post_id}/promote", name="forum_post_promote", dependencies=[CsrfChecked]
 )
 def forum_post_promote(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    post_id: RowId,
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> RedirectResponse:
-    """A tutor turns this answer into an FAQ entry in one step (then may edit it)."""
+    """A tutor turns this answer into an FAQ entry (then may edit it) - only with the
+    confirmation page's ``confirm=yes``; anything else is sent to that page first."""
+    if confirm != "yes":
+        faq_service.promotion_of(session, principal, post_id)  # who may, which post
+        path = f"/c/{principal.context_id}/forum/posts/{post_id}/promote"
+        return redirect(request, principal, path)
     entry, new = faq_service.promote_post(session, principal, post_id, limits=limits(request))
-    lesson = faq_service.entry_lesson(session, entry)
-    path = lesson_path(principal, lesson.slug) + "/faq"
     notice = "promoted" if new else "already_promoted"
-    return redirect(request, principal, path, notice=notice, anchor=f"faq-{entry.id}")
+    return _faq_entry_redirect(request, principal, session, entry, notice)
 
 
 # --- reports -----------------------------------------------------------------------------

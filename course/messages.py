@@ -3,6 +3,10 @@ stays German (pages mark it ``lang="de"``)."""
 
 from __future__ import annotations
 
+from course.industries import industry_messages
+
+INDUSTRY_MESSAGES = industry_messages()
+
 MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         "nav.breadcrumb": "Sie sind hier",
@@ -47,10 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Aufgabe für die Branche {industry}",
         "exercise.companies": "Beispielunternehmen",
         "exercise.back": "Zurück zur Lektion",
-        "industry.media": "Medien",
-        "industry.fmcg": "FMCG (Markenunternehmen)",
-        "industry.retail": "Handel (Filialisten)",
-        "industry.b2b": "B2B",
+        **INDUSTRY_MESSAGES["de"],
         "worksheet.label": "Arbeitsvorlage",
         "worksheet.from_lesson": "Genannt in der Lektion",
         "worksheet.print_hint": (
@@ -114,10 +115,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Task for the industry {industry}",
         "exercise.companies": "Example companies",
         "exercise.back": "Back to the lesson",
-        "industry.media": "Media",
-        "industry.fmcg": "FMCG (brand manufacturers)",
-        "industry.retail": "Retail (chain stores)",
-        "industry.b2b": "B2B",
+        **INDUSTRY_MESSAGES["en"],
         "worksheet.label": "Worksheet template",
         "worksheet.from_lesson": "Named in the lesson",
         "worksheet.print_hint": (

@@ -143,7 +143,6 @@ class ExerciseVariant(SQLModel, table=True):
     exercise_id: int = Field(foreign_key="exercise.id", index=True)
     industry: str = Field(max_length=16)
     position: int = 0
-    label: str = Field(default="", max_length=200)
     companies: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
     task_html: str = Field(default="", sa_column=_text())
     archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

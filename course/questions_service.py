@@ -31,7 +31,7 @@ from kurswerk.auth import Principal
 from kurswerk.email_links import EmailLinks
 from kurswerk.errors import NotFound
 from kurswerk.outbox import as_utc, enqueue_email
-from kurswerk.usertext import plain_text, render_markdown
+from kurswerk.usertext import markdown_text, render_markdown
 
 
 def _id(value: int | None) -> int:
@@ -193,7 +193,7 @@ def ask(
                 "lesson_title": lesson.title,
                 "asker_name": asker_name,
                 "subject": clean_subject,
-                "question_text": plain_text(text),
+                "question_text": markdown_text(text),
                 "question_html": render_markdown(text),
                 "question_url": links.url(
                     f"/c/{principal.context_id}/questions/{question.id}",
@@ -238,7 +238,7 @@ def answer(
                 "lesson_title": lesson.title if lesson else "",
                 "subject": question.subject,
                 "tutor_name": principal.name,
-                "answer_text": plain_text(clean),
+                "answer_text": markdown_text(clean),
                 "answer_html": render_markdown(clean),
                 "question_url": links.url(
                     f"/c/{principal.context_id}/questions/{question.id}",

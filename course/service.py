@@ -31,6 +31,7 @@ from course.exercise_names import (
 from course.forum_notify import PeriodicReport as ForumPeriodicReport
 from course.forum_notify import register_jobs as register_forum_jobs
 from course.forum_notify import run_periodic as run_forum_periodic
+from course.industries import INDUSTRIES, industry_name
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
 from course.models import (
     Exercise,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
+    "INDUSTRIES",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
@@ -85,6 +87,7 @@ __all__ = [
     "exercise_target",
     "find_exercise",
     "forum_target",
+    "industry_name",
     "lesson_links",
     "lesson_page",
     "reading_page",
@@ -281,7 +284,6 @@ def exercise_page(
     variants = tuple(
         VariantView(
             industry=row.industry,
-            label=row.label,
             companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
             task_parts=split_links(row.task_html),
         )

@@ -250,6 +250,12 @@ def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[st
         entry = f.mapping(value, data.line_of(industry), f"industry '{industry}'")
         if entry is None:
             continue
+        if "label" in entry:
+            f.problem(
+                entry.line_of("label"),
+                f"'label' of industry '{industry}' is no longer read: Kurswerk names every "
+                "industry itself, in each reader's language; remove the line",
+            )
         f.keys(entry, {"label", "companies", "task"}, f"industry '{industry}'")
         task = f.text(entry, "task", limit=4000)
         rendered = f.rendered(
@@ -257,7 +263,6 @@ def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[st
         )
         result[industry] = VariantSource(
             industry=industry,
-            label=f.text(entry, "label", limit=200),
             companies=_read_companies(f, entry),
             task_html=rendered.html,
         )

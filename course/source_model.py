@@ -58,7 +58,6 @@ class LessonSource:
 @dataclass
 class VariantSource:
     industry: str
-    label: str
     companies: list[dict[str, str | None]]
     task_html: str
 

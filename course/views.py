@@ -108,7 +108,6 @@ class Company:
 @dataclass(frozen=True)
 class VariantView:
     industry: str
-    label: str
     companies: tuple[Company, ...]
     task_parts: tuple[str, ...]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from course.models import Exercise, ExerciseVariant, Lesson
+from course.models import Exercise, Lesson
 from feedback.claims import display_name
 from lti.models import LmsContext, PlatformUser
 from uploads.models import Submission
@@ -16,7 +16,6 @@ from uploads.models import Submission
 _s = Submission.__table__  # type: ignore[attr-defined]
 _e = Exercise.__table__  # type: ignore[attr-defined]
 _l = Lesson.__table__  # type: ignore[attr-defined]
-_v = ExerciseVariant.__table__  # type: ignore[attr-defined]
 _u = PlatformUser.__table__  # type: ignore[attr-defined]
 _c = LmsContext.__table__  # type: ignore[attr-defined]
 
@@ -35,8 +34,7 @@ class SubmissionFacts:
     lesson_title: str
     exercise_slug: str
     exercise_title: str
-    industry: str
-    industry_label: str  # the content's own label for the industry (course language)
+    industry: str  # an ``Industry`` value or "" (named by ``course.service.industry_name``)
 
 
 def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
@@ -54,16 +52,12 @@ def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
             _l.c.title.label("lesson_title"),
             _e.c.slug.label("exercise_slug"),
             _e.c.title.label("exercise_title"),
-            _v.c.label.label("industry_label"),
         )
         .select_from(
             _s.join(_e, _e.c.id == _s.c.exercise_id)
             .join(_l, _l.c.id == _e.c.lesson_id)
             .join(_u, _u.c.id == _s.c.user_id)
             .join(_c, _c.c.id == _s.c.context_id)
-            .outerjoin(
-                _v, and_(_v.c.exercise_id == _s.c.exercise_id, _v.c.industry == _s.c.industry)
-            )
         )
         .where(_s.c.id == submission_id)
     ).one()
@@ -81,5 +75,4 @@ def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
         exercise_slug=row.exercise_slug,
         exercise_title=row.exercise_title,
         industry=row.industry,
-        industry_label=row.industry_label or row.industry,
     )

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from course import service as course_service
 from feedback.workdays import as_utc
 from uploads.models import SubmissionStatus
 
-INDUSTRIES = ("media", "fmcg", "retail", "b2b")
+INDUSTRIES = course_service.INDUSTRIES  # the queue filter's choices, in this order
 
 
 class StatusFilter(enum.StrEnum):

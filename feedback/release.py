@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from course.service import industry_name
 from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, end_claim, hold_claim
 from feedback.drafts import current_draft, revision_of
@@ -41,7 +42,7 @@ from kurswerk import i18n, mail
 from kurswerk.auth import Principal, Role
 from kurswerk.email_links import EmailLinks, LinkReader
 from kurswerk.outbox import enqueue_email
-from kurswerk.usertext import render_markdown
+from kurswerk.usertext import markdown_text, render_markdown
 from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionStatus
@@ -199,6 +200,7 @@ def _enqueue_learner_email(
                 feedback_attachment_path(facts.context_id, facts.submission_id, version_number),
                 reader,
             )
+    locale = i18n.normalise_locale(facts.learner_locale)
     enqueue_email(
         session,
         to=facts.learner_email,
@@ -210,10 +212,10 @@ def _enqueue_learner_email(
             "learner_name": facts.learner_name if facts.learner_has_name else "",
             "course_title": facts.course_title,
             "exercise_title": facts.exercise_title,
-            "industry": facts.industry_label,
+            "industry": industry_name(facts.industry, locale),
             "tutor_name": principal.name,
             "released_at": now,
-            "feedback_text": feedback.body_markdown,
+            "feedback_text": markdown_text(feedback.body_markdown),
             "feedback_html": render_markdown(feedback.body_markdown),
             "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
             "attachment_url": attachment_url,

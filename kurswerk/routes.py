@@ -1,4 +1,5 @@
-"""The shell's own routes: liveness, readiness, the language switch and logging out."""
+"""The shell's own routes: liveness, readiness, the favicon, the language switch and
+logging out."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ router = APIRouter()
 @router.get("/health", include_in_schema=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """Browsers and LMS link previews ask for ``/favicon.ico`` whatever a page links:
+    send them to the one icon (an SVG in ``static``) instead of a 404."""
+    icon = request.app.url_path_for("static", path="favicon.svg")
+    return RedirectResponse(str(icon), status_code=301)
 
 
 @router.get("/ready", include_in_schema=False)

@@ -29,7 +29,12 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# ``breaks``: a line break typed inside a paragraph stays a line break ("Viele Grüße⏎Tom"),
+# as people writing feedback, answers and posts expect; a blank line still starts a new
+# paragraph.
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True}
+)
 _markdown.enable(["table", "strikethrough"])
 # Headings in user text start below the page's own h1/h2 (h1 -> h3 ... capped at h6).
 
@@ -63,7 +68,8 @@ def render_markdown(text: str) -> Markup:
 
 
 def plain_text(text: str) -> str:
-    """The words of user Markdown without markup (for emails' text part and previews)."""
+    """The words of user Markdown without markup, for search and previews (mails use
+    :func:`markdown_text`, which keeps the shape)."""
     return html.unescape(nh3.clean(_markdown.render(text or ""), tags=set())).strip()
 
 
@@ -80,10 +86,8 @@ def _inline_text(token: Token) -> str:
     for child in token.children or ():
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")
-        elif child.type == "hardbreak":
-            parts.append("\n")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")  # a typed line break is kept, as in the HTML
         elif child.type == "image":
             parts.append(child.content)
         elif child.type == "link_open":
@@ -102,7 +106,8 @@ def markdown_text(text: str) -> str:
     block with a blank line between, list items as ``– item`` or ``1. item`` (nested
     ones indented), quotes as ``> ``, table rows as ``cell | cell``, code as written.
     Parsed by the same markdown-it-py parser as :func:`render_markdown`, so what counts
-    as a list or a heading is what the HTML shows. For places that take no HTML, such as
+    as a list or a heading is what the HTML shows, and a typed line break stays one. The
+    one rendering for every place that takes no HTML: the text part of every mail and
     the comment of an LMS gradebook."""
     lines: list[str] = []
     lists: list[list[int]] = []  # per open list: [ordered (0/1), next number]

@@ -80,6 +80,7 @@ class RegistrationResult:
     platform: Platform
     deployment_id: str | None
     granted_scopes: tuple[str, ...]
+    already_registered: bool = False  # the platform was registered before: left unchanged
 
 
 def issuer_matches(issuer: str, configuration_url: str) -> bool:
@@ -243,15 +244,17 @@ def post_tool_configuration(
 def store_registration(
     session: Session, platform: PlatformConfiguration, answer: Mapping[str, Any]
 ) -> RegistrationResult:
-    """Register the platform from the answer (flushes; the request commits)."""
+    """Register the platform from the answer (flushes; the request commits). A platform
+    registered before with this client ID is not a failure - the LMS's registration is
+    done, Kurswerk knows it - but its registration is left as it is (changing keys or
+    URLs goes through ``kurswerk platform``): the result says so."""
     client_id = str(answer["client_id"])
     existing = session.exec(
         select(Platform).where(Platform.issuer == platform.issuer, Platform.client_id == client_id)
     ).first()
     if existing is not None:
-        raise RegistrationFailed(
-            "lti.register.exists", 409, detail=f"{platform.issuer} / {client_id}"
-        )
+        scopes = tuple((existing.granted_scopes or "").split())
+        return RegistrationResult(existing, None, scopes, already_registered=True)
     tool = answer.get(TOOL_CONFIGURATION)
     deployment = tool.get("deployment_id") if isinstance(tool, dict) else None
     deployment_id = deployment if isinstance(deployment, str) and deployment else None

@@ -306,9 +306,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Der OpenID-Konfiguration der Plattform fehlt etwas, das LTI 1.3 braucht."
         ),
         "lti.register.refused": "Die Plattform hat die Registrierung abgelehnt.",
+        "lti.register.already": "Kurswerk ist schon registriert",
         "lti.register.exists": (
-            "Diese Plattform ist mit dieser Client-ID schon registriert; eine bestehende "
-            "Registrierung wird so nicht geändert."
+            "Diese Plattform ist mit dieser Client-ID schon registriert. Die bestehende "
+            "Registrierung bleibt unverändert; Kurswerk kann wie bisher verwendet werden. "
+            "Schlüssel oder Adressen ändern Sie mit „kurswerk platform …“."
         ),
     },
     "en": {
@@ -597,9 +599,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The platform's OpenID configuration lacks something LTI 1.3 needs."
         ),
         "lti.register.refused": "The platform refused the registration.",
+        "lti.register.already": "Kurswerk is already registered",
         "lti.register.exists": (
-            "This platform is already registered with this client ID; an existing registration "
-            "is not changed this way."
+            "This platform is already registered with this client ID. The existing "
+            "registration stays as it is; Kurswerk can be used as before. Change keys or "
+            "addresses with “kurswerk platform …”."
         ),
     },
 }

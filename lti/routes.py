@@ -405,7 +405,8 @@ def register(
         )
     else:
         log.info(
-            "dynamic registration: platform %s (%s, client %s, deployment %s, scopes %s)",
+            "dynamic registration%s: platform %s (%s, client %s, deployment %s, scopes %s)",
+            " (already registered, unchanged)" if result.already_registered else "",
             result.platform.id,
             result.platform.issuer,
             result.platform.client_id,

@@ -26,7 +26,7 @@ from kurswerk import i18n
 from kurswerk.auth import Principal
 from kurswerk.errors import AppError
 from lti.models import utcnow
-from uploads.entitlements import coaching_status, normalise_email
+from uploads.entitlements import coaching_status, effective_period, normalise_email
 from uploads.models import CoachingGrant, CoachingPackage
 
 MAX_NAME = 200  # CoachingPackage.name
@@ -212,11 +212,6 @@ class CoachingSummary:
         return self.active and self.feedback_quota is None
 
 
-def _earliest(*dates: date | None) -> date | None:
-    known = [d for d in dates if d is not None]
-    return min(known) if known else None
-
-
 def coaching_summary(
     session: Session, *, user_id: int, context_id: int, on: date | None = None
 ) -> CoachingSummary:
@@ -234,7 +229,7 @@ def coaching_summary(
         feedback_used=status.submissions_used,
         feedback_remaining=status.feedback_remaining,
         office_hours_per_month=status.package.office_hours_per_month,
-        valid_until=_earliest(status.grant.valid_until, status.package.valid_until),
+        valid_until=effective_period(status.grant, status.package)[1],
     )
 
 

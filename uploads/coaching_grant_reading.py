@@ -15,6 +15,7 @@ from kurswerk.errors import NotFound
 from lti.models import PlatformUser
 from uploads.coaching import GrantState, grant_open, grant_state, today
 from uploads.coaching_grantees import Grantee
+from uploads.entitlements import effective_period
 from uploads.models import CoachingGrant, CoachingPackage
 
 
@@ -58,6 +59,11 @@ class GrantView:
     @property
     def person(self) -> str:
         return self.person_name or self.person_email or self.person_sub or "?"
+
+    @property
+    def validity(self) -> tuple[date | None, date | None]:
+        """From when to when the grant gives its package (the package's end included)."""
+        return effective_period(self.grant, self.package)
 
     @property
     def changeable(self) -> bool:

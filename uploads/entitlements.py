@@ -54,6 +54,17 @@ def _within(today: date, start: date | None, end: date | None) -> bool:
     return (start is None or start <= today) and (end is None or today <= end)
 
 
+def effective_period(
+    grant: CoachingGrant, package: CoachingPackage
+) -> tuple[date | None, date | None]:
+    """When a grant gives its package: within both the grant's and the package's validity,
+    so from the later start to the earlier end (``None``: open on that side). The one rule
+    :func:`current_grant` applies and every list shows."""
+    starts = [d for d in (grant.valid_from, package.valid_from) if d is not None]
+    ends = [d for d in (grant.valid_until, package.valid_until) if d is not None]
+    return (max(starts) if starts else None, min(ends) if ends else None)
+
+
 def resolve_email_grants(session: Session, *, user_id: int, context_id: int) -> int:
     """Bind open email grants in this course to the user who now has that email."""
     user = session.get(PlatformUser, user_id)
@@ -87,8 +98,7 @@ def current_grant(
         for grant, package in pairs
         if grant.revoked_at is None
         and package.archived_at is None
-        and _within(today, grant.valid_from, grant.valid_until)
-        and _within(today, package.valid_from, package.valid_until)
+        and _within(today, *effective_period(grant, package))
     ]
     if not valid:
         return None

@@ -31,7 +31,8 @@ from sqlalchemy import and_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from course.models import Exercise, ExerciseVariant
+from course.models import Exercise
+from course.service import industry_name
 from kurswerk.auth import Role
 from kurswerk.db import new_session
 from kurswerk.email_links import EmailLinks, LinkReader
@@ -86,17 +87,18 @@ def enqueue_receipt(
     settings: Settings,
 ) -> None:
     """The learner's receipt (template ``submission_receipt``)."""
+    locale = recipient_locale(learner)
     enqueue_email(
         session,
         to=learner.email,
         to_name=learner.name,
         template="submission_receipt",
-        locale=recipient_locale(learner),
+        locale=locale,
         context={
             "learner_name": " ".join((learner.name or "").split()),
             "course_title": target.course_title,
             "exercise_title": target.exercise_title,
-            "industry": target.industry_label,
+            "industry": industry_name(target.industry, locale),
             "file_name": version.display_name,
             "version": version.number,
             "submitted_at": version.created_at,
@@ -174,7 +176,7 @@ def enqueue_tutor_notifications(
                 "learner_name": person_label(learner, locale),
                 "course_title": target.course_title,
                 "exercise_title": target.exercise_title,
-                "industry": target.industry_label,
+                "industry": industry_name(target.industry, locale),
                 "file_name": version.display_name,
                 "pages": version.pages,
                 "version": version.number,
@@ -319,17 +321,10 @@ def digest_items(
     """Every version uploaded in this course in ``(since, until]``, oldest first; learners
     labelled for a reader in ``locale``."""
     rows = session.exec(
-        select(SubmissionVersion, PlatformUser, Exercise.title, ExerciseVariant.label)
+        select(SubmissionVersion, PlatformUser, Exercise.title, Submission.industry)
         .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
         .join(PlatformUser, col(PlatformUser.id) == col(Submission.user_id))
         .join(Exercise, col(Exercise.id) == col(Submission.exercise_id))
-        .outerjoin(
-            ExerciseVariant,
-            and_(
-                col(ExerciseVariant.exercise_id) == col(Submission.exercise_id),
-                col(ExerciseVariant.industry) == col(Submission.industry),
-            ),
-        )
         .where(
             Submission.context_id == context_id,
             col(SubmissionVersion.created_at) > since,
@@ -341,12 +336,12 @@ def digest_items(
         {
             "learner_name": person_label(learner, locale),
             "exercise_title": title,
-            "industry": label or "",
+            "industry": industry_name(industry, locale),
             "version": version.number,
             "file_name": version.display_name,
             "submitted_at": version.created_at,
         }
-        for version, learner, title, label in rows
+        for version, learner, title, industry in rows
     ]
 
 

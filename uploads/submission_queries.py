@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from course.models import Exercise, ExerciseVariant, Lesson
+from course.models import Exercise, Lesson
 from kurswerk.auth import Principal
 from kurswerk.errors import NotFound
 from kurswerk.mail import DISPLAY_TIMEZONE
@@ -68,16 +67,9 @@ class SubmissionView:
 
 def _views_query(principal: Principal) -> Any:
     return (
-        select(Submission, Exercise, Lesson, ExerciseVariant.label)
+        select(Submission, Exercise, Lesson)
         .join(Exercise, col(Exercise.id) == col(Submission.exercise_id))
         .join(Lesson, col(Lesson.id) == col(Exercise.lesson_id))
-        .outerjoin(
-            ExerciseVariant,
-            and_(
-                col(ExerciseVariant.exercise_id) == col(Submission.exercise_id),
-                col(ExerciseVariant.industry) == col(Submission.industry),
-            ),
-        )
         .where(
             Submission.user_id == principal.user_id,
             Submission.context_id == principal.context_id,
@@ -89,7 +81,6 @@ def _view(
     submission: Submission,
     exercise: Exercise,
     lesson: Lesson,
-    label: str | None,
     course_title: str,
     versions: tuple[VersionView, ...] = (),
 ) -> SubmissionView:
@@ -105,7 +96,6 @@ def _view(
             lesson_slug=lesson.slug,
             lesson_title=lesson.title,
             industry=submission.industry,
-            industry_label=label or "",
         ),
         status=SubmissionStatus(submission.status),
         latest_version=submission.latest_version,
@@ -122,7 +112,7 @@ def learner_submissions(session: Session, principal: Principal) -> list[Submissi
         )
     ).all()
     course_title = course_title_for(session, principal.context_id, "")
-    return [_view(s, e, lesson, label, course_title) for s, e, lesson, label in rows]
+    return [_view(s, e, lesson, course_title) for s, e, lesson in rows]
 
 
 def learner_submission(
@@ -132,7 +122,7 @@ def learner_submission(
     row = session.exec(_views_query(principal).where(Submission.id == submission_id)).first()
     if row is None:
         raise NotFound("submission.not_found", reason=f"submission {submission_id} not theirs")
-    submission, exercise, lesson, label = row
+    submission, exercise, lesson = row
     versions = session.exec(
         select(SubmissionVersion)
         .where(SubmissionVersion.submission_id == submission_id)
@@ -142,7 +132,6 @@ def learner_submission(
         submission,
         exercise,
         lesson,
-        label,
         course_title_for(session, principal.context_id, ""),
         tuple(
             VersionView(v.number, v.created_at, v.display_name, v.pages, v.size, v.note)

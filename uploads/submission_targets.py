@@ -28,8 +28,7 @@ class SubmissionTarget:
     exercise_title: str
     lesson_slug: str
     lesson_title: str
-    industry: str  # an ``Industry`` value, or NO_INDUSTRY
-    industry_label: str  # the variant's label from the content ("Medien"), or ""
+    industry: str  # an ``Industry`` value, or NO_INDUSTRY (named by ``industry_name``)
 
     @property
     def exercise_path(self) -> str:
@@ -66,8 +65,8 @@ def find_target(
     if row is None or course.archived_at is not None:
         raise NotFound("submission.exercise_not_found", reason=f"exercise {exercise_id} not here")
     exercise, lesson = row
-    labels = industry_labels(session, exercise_id)
-    if (labels or industry) and industry not in labels:
+    industries = exercise_industries(session, exercise_id)
+    if (industries or industry) and industry not in industries:
         raise NotFound("submission.industry_not_found", reason=f"industry {industry[:20]!r}")
     assert exercise.id is not None
     return SubmissionTarget(
@@ -79,18 +78,17 @@ def find_target(
         lesson_slug=lesson.slug,
         lesson_title=lesson.title,
         industry=industry,
-        industry_label=labels.get(industry, ""),
     )
 
 
-def industry_labels(session: Session, exercise_id: int) -> dict[str, str]:
-    """The exercise's active industries and their labels, in content order."""
+def exercise_industries(session: Session, exercise_id: int) -> list[str]:
+    """The exercise's active industries, in content order."""
     rows = session.exec(
-        select(ExerciseVariant.industry, ExerciseVariant.label)
+        select(ExerciseVariant.industry)
         .where(
             ExerciseVariant.exercise_id == exercise_id,
             col(ExerciseVariant.archived_at).is_(None),
         )
         .order_by(col(ExerciseVariant.position))
     ).all()
-    return {industry: label for industry, label in rows}
+    return list(rows)

@@ -6,8 +6,10 @@ simulator lands a learner on the exercise or the forum."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -16,7 +18,7 @@ from sqlmodel import Session, col, select
 from course import content, service
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from kurswerk.auth import Role
+from kurswerk.auth import CSRF_FIELD, Role
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
 from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture
@@ -246,3 +248,27 @@ def test_the_course_home_links_each_role_to_its_pages_only(
     # no dead links: each one shown opens for this person (a roster without NRPS says so)
     for page in expected:
         assert client.get(person.url(base + page)).status_code == 200, page
+
+
+@pytest.mark.parametrize("ui", ["de", "en"])
+def test_the_picker_names_each_industry_once_in_either_ui_language(
+    client, sim: Simulator, db: Session, loaded: content.LoadReport, ui: str
+):
+    """Issue 9 §6: the picker's exercise titles name the industry with the one name of
+    the course's language (the titles go to the LMS, for the course's learners), whatever
+    language the tutor's own UI is in."""
+    path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
+    if ui == "en":
+        form = picker(client, f"{path}?kt={token}")
+        switched = client.post(
+            f"/session/locale?kt={token}",
+            data={CSRF_FIELD: form.csrf, "locale": "en", "next": path},
+            follow_redirects=False,
+        )
+        assert switched.status_code == 303
+        token = parse_qs(urlsplit(switched.headers["location"]).query)["kt"][0]
+    page = client.get(f"{path}?kt={token}")
+    assert page.status_code == 200 and f'<html lang="{ui}">' in page.text
+    titles = re.findall(r'<span class="picker__title">([^<]*)</span>', page.text)
+    named = {t.rsplit(" – ", 1)[1] for t in titles if " – " in t}
+    assert named == {"Medien", "FMCG (Markenunternehmen)", "Handel (Filialisten)", "B2B"}

@@ -260,7 +260,10 @@ def test_a_tutor_promotes_a_forum_answer_to_the_faq_keeping_the_link(
         web, people.tina, thread_id, "Nach Art und Priorität, siehe Prozessschritt."
     )
     response = post_form(
-        web, people.tina, f"/c/{people.context_id}/forum/posts/{reply_id}/promote", {}
+        web,
+        people.tina,
+        f"/c/{people.context_id}/forum/posts/{reply_id}/promote",
+        {"confirm": "yes"},
     )
     assert notice_of(response) == "promoted"
     row = db.exec(select(FaqEntry).where(FaqEntry.origin == "forum")).one()
@@ -278,10 +281,49 @@ def test_a_tutor_promotes_a_forum_answer_to_the_faq_keeping_the_link(
     thread = get(web, people.ben, f"/c/{people.context_id}/forum/threads/{thread_id}").text
     assert "In die FAQ übernommen" in thread
     again = post_form(
-        web, people.tina, f"/c/{people.context_id}/forum/posts/{reply_id}/promote", {}
+        web,
+        people.tina,
+        f"/c/{people.context_id}/forum/posts/{reply_id}/promote",
+        {"confirm": "yes"},
     )
     assert notice_of(again) == "already_promoted"
     assert len(db.exec(select(FaqEntry).where(FaqEntry.origin == "forum")).all()) == 1
+
+
+def test_adopting_an_answer_into_the_faq_asks_for_confirmation_first(
+    web: TestClient, people: People, db: Session
+):
+    """Issue 9 §6: "In die FAQ übernehmen" shows what will be published, and publishes
+    only with the page's confirmation (a form with its CSRF token; no JavaScript). The
+    old one-click POST and a forged confirmation publish nothing."""
+    thread_id = ask_in_forum(web, people.anna, "Wie oft sollen wir posten?")
+    reply_id = reply_to(web, people.tina, thread_id, "**Zweimal** pro Woche.\nViele Grüße")
+    promote = f"/c/{people.context_id}/forum/posts/{reply_id}/promote"
+    thread = get(web, people.tina, f"/c/{people.context_id}/forum/threads/{thread_id}").text
+    assert f'href="{promote}?' in thread  # a link to the confirmation, not a one-click form
+
+    page = get(web, people.tina, promote)
+    assert page.status_code == 200
+    html = parse(page.text)
+    assert "Wie oft sollen wir posten?" in html.find(id="kw-promote-question").text
+    assert "<strong>Zweimal</strong> pro Woche.<br>" in page.text
+    [form] = [f for f in html.find_all("form") if f.attrs.get("action", "").startswith(promote)]
+    fields = {i.attrs["name"]: i.attrs.get("value") for i in form.find_all("input")}
+    assert fields["confirm"] == "yes" and fields["csrf_token"] == people.tina.csrf
+
+    def entries() -> int:
+        db.expire_all()
+        return len(db.exec(select(FaqEntry).where(FaqEntry.origin == "forum")).all())
+
+    one_click = post_form(web, people.tina, promote, {})
+    assert one_click.status_code == 303 and f"{promote}?" in one_click.headers["location"]
+    forged = web.post(people.tina.url(promote), data={"confirm": "yes", "csrf_token": "x"})
+    assert forged.status_code == 403
+    assert entries() == 0
+    confirmed = post_form(web, people.tina, promote, {"confirm": "yes"})
+    assert notice_of(confirmed) == "promoted" and entries() == 1
+    again = get(web, people.tina, promote)  # once published, the page leads to the entry
+    assert again.status_code == 303 and "notice=already_promoted" in again.headers["location"]
 
 
 # --- The lesson page's links -----------------------------------------------------------------

@@ -321,3 +321,19 @@ def test_a_tutor_moves_a_thread_to_another_lesson_and_deletes_one(
     assert get(web, people.tina, thread_path(people, thread_id)).status_code == 404
     db.expire_all()
     assert db.get(ForumThread, thread_id).deleted_at is not None  # type: ignore[union-attr]
+
+
+def test_a_posts_line_breaks_and_markdown_reach_the_page_and_the_mails_text(
+    web: TestClient, people: People, db: Session
+):
+    """Issue 9 §6: "Viele Grüße⏎Tina" stays on two lines on the thread page and in the
+    mail; the mail's text part renders Markdown as every mail does (no ``**``, bullets,
+    blank lines)."""
+    thread_id = ask_in_forum(web, people.anna)
+    body = "**Wichtig:** bitte prüfen.\n\n- eins\n- zwei\n\nViele Grüße\nTina"
+    reply_to(web, people.tina, thread_id, body)
+    [mail] = emails_to(db, "anna@example.org", "forum_post")
+    assert "Wichtig: bitte prüfen.\n\n– eins\n– zwei\n\nViele Grüße\nTina" in mail.payload["text"]
+    assert "Viele Grüße<br>" in mail.payload["html"]
+    page = get(web, people.anna, f"/c/{people.context_id}/forum/threads/{thread_id}")
+    assert "Viele Grüße<br>" in page.text

@@ -141,7 +141,9 @@ def test_titles_faq_answers_questions_fragments_and_emails_render_the_corpus_ine
     post_form(web, people.tina, lesson_path(people.tina, "/forum/follow"), {"follow": "true"})
     thread_id = ask_in_forum(web, people.anna, f"Titel {source}", f"Text {source}")
     reply_id = reply_to(web, people.ben, thread_id, f"Antwort {source}")
-    post_form(web, people.tina, f"/c/{people.context_id}/forum/posts/{reply_id}/promote", {})
+    promote = f"/c/{people.context_id}/forum/posts/{reply_id}/promote"
+    assert get(web, people.tina, promote).status_code == 200  # the confirmation page
+    post_form(web, people.tina, promote, {"confirm": "yes"})
     post_form(
         web, people.anna, lesson_path(people.anna, "/ask"),
         {"subject": f"Betreff {source}", "body": f"Frage {source}"},
@@ -206,6 +208,8 @@ ATTEMPTS: list[tuple[str, str, dict[str, str], int]] = [
     ("POST", "/forum/posts/{reply}/hide", {"hidden": "true"}, 403),
     ("POST", "/forum/posts/{reply}/accept", {"accepted": "true"}, 403),
     ("POST", "/forum/posts/{reply}/promote", {}, 403),
+    ("POST", "/forum/posts/{reply}/promote", {"confirm": "yes"}, 403),
+    ("GET", "/forum/posts/{reply}/promote", {}, 403),
     ("POST", "/forum/threads/{thread}/flags", {"flag": "pinned", "value": "true"}, 403),
     ("POST", "/forum/threads/{thread}/flags", {"flag": "locked", "value": "true"}, 403),
     ("POST", "/forum/threads/{thread}/flags", {"flag": "hidden", "value": "true"}, 403),

@@ -150,3 +150,23 @@ def test_an_empty_question_is_refused_and_the_form_keeps_the_subject(
     assert "Bitte füllen Sie dieses Feld aus." in response.text
     assert 'value="Nur Betreff"' in response.text
     assert db.exec(select(LecturerQuestion)).all() == []
+
+
+def test_the_question_and_answer_mails_render_markdown_as_every_mail_does(
+    web: TestClient, people: People, db: Session
+):
+    """Issue 9 §6: the lecturer's answer keeps "Viele Grüße⏎Tina" on two lines in the tool
+    and in the mail; both mails' text parts have no ``**``, keep bullets and blank lines."""
+    body = "**Wichtig:** bitte prüfen.\n\n- eins\n- zwei\n\nViele Grüße\nTina"
+    text = "Wichtig: bitte prüfen.\n\n– eins\n– zwei\n\nViele Grüße\nTina"
+    question_id = ask(web, people, body=body.replace("Tina", "Anna"))
+    [asked] = emails_to(db, "tina@example.org", "question_asked")
+    assert text.replace("Tina", "Anna") in asked.payload["text"]
+    post_form(
+        web, people.tina, f"/c/{people.context_id}/questions/{question_id}/answer",
+        {"answer": body},
+    )  # fmt: skip
+    [answered] = emails_to(db, "anna@example.org", "question_answered")
+    assert text in answered.payload["text"] and "Viele Grüße<br>" in answered.payload["html"]
+    page = get(web, people.anna, f"/c/{people.context_id}/questions/{question_id}")
+    assert "Viele Grüße<br>" in page.text

@@ -194,6 +194,16 @@ def test_an_admin_registers_the_tool_by_dynamic_registration(page, stack, engine
     assert deployments == [stack.config.deployment_id]
     assert axe_violations(page) == []
 
+    # Again (issue 9 §6): the tool says it is already registered - no failure - and asks
+    # the platform to close the frame as before; the list still shows the one tool.
+    page.get_by_role("button", name="Kurswerk registrieren").click()
+    page.wait_for_url(re.compile(r"/tools\?start=1$"))
+    page.wait_for_url(f"{stack.config.issuer}/tools")
+    expect(page.get_by_text(stack.config.tool_jwks_url)).to_be_visible()
+    assert page.locator("#registrationframe").count() == 0
+    with new_session(engine) as session:
+        assert len(service.list_platforms(session)) == 1
+
 
 def _launched_frame(tab: Any, stack: Stack, person: str) -> tuple[Any, str, str]:
     """The tool's frame after a launch as ``person``: (frame, course path, page token)."""

@@ -3,7 +3,7 @@
 Lena (learner) opens the lesson's forum from the LMS simulator, starts a new question and,
 while she types, sees a similar FAQ entry suggested (the page's script fetches the
 suggestions fragment); she posts anyway. Tom (tutor, in his own browser) answers and
-promotes his answer to the FAQ in one step. Lena follows her question, so the outbox
+promotes his answer to the FAQ after confirming it. Lena follows her question, so the outbox
 holds an email for her, which the delivery function hands to a real SMTP server.
 The FAQ, forum list, new-question, thread and ask pages have no WCAG 2.1 A/AA violations.
 """
@@ -103,7 +103,10 @@ def test_a_question_is_suggested_an_faq_answered_promoted_and_mailed(
         tutor.get_by_label("Antwort", exact=True).fill(ANSWER)
         tutor.get_by_role("button", name="Antwort senden").click()
         expect(tutor.get_by_text(ANSWER)).to_be_visible()
-        tutor.get_by_role("button", name="In die FAQ übernehmen").click()
+        tutor.get_by_role("link", name="In die FAQ übernehmen").click()
+        expect(tutor.get_by_role("heading", level=1)).to_have_text("Antwort in die FAQ übernehmen?")
+        expect(tutor.get_by_role("heading", name=QUESTION)).to_be_visible()
+        tutor.get_by_role("button", name="In der FAQ veröffentlichen").click()
         expect(tutor.get_by_role("heading", level=1)).to_contain_text("FAQ")
         expect(tutor.get_by_role("heading", name=QUESTION)).to_be_visible()
         expect(tutor.get_by_role("status")).to_contain_text("steht jetzt in der FAQ")

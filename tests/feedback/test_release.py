@@ -18,6 +18,7 @@ from kurswerk.db import new_session
 from kurswerk.email_links import EmailLinks
 from kurswerk.outbox import OutboxStatus, deliver_due
 from kurswerk.settings import Settings
+from kurswerk.usertext import markdown_text
 from lti.models import PlatformUser, utcnow
 from tests.feedback.helpers import (
     attach,
@@ -67,7 +68,7 @@ def test_release_stores_sets_status_ends_the_claim_and_writes_one_email(
     assert payload["subject"] == (
         "Ihr Feedback ist da: Leistungen für die Kundenbeziehung und Social Media"
     )
-    assert FEEDBACK in payload["text"]  # the full text, as written
+    assert markdown_text(FEEDBACK) in payload["text"]  # the full text, as text
     assert "Tilda Tutorin hat Ihr Feedback" in payload["text"]
     assert "(Branche: Medien)" in payload["text"]
     assert (
@@ -96,7 +97,7 @@ def test_the_learner_reads_the_email_in_their_own_language_not_the_tutors(
     )
     assert payload["text"].startswith("Hello Lena Lernende,")
     assert "Tilda Tutorin has released your feedback" in payload["text"]
-    assert FEEDBACK in payload["text"]  # the feedback itself stays as written
+    assert markdown_text(FEEDBACK) in payload["text"]  # the feedback itself, as text
     assert '<html lang="en">' in payload["html"]
 
 
@@ -302,7 +303,7 @@ def test_smtp_down_during_release_and_back_later_delivers_exactly_one_email(
         assert message["Subject"].startswith("Ihr Feedback ist da")
         plain = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         html = message.get_body(preferencelist=("html",)).get_content()
-        assert FEEDBACK in plain
+        assert markdown_text(FEEDBACK) in plain and "**" not in plain
         assert "<strong>Kundenbeziehung</strong>" in html
         (pdf,) = list(message.iter_attachments())
         assert pdf.get_filename() == "Anmerkungen.pdf"
@@ -310,3 +311,25 @@ def test_smtp_down_during_release_and_back_later_delivers_exactly_one_email(
         assert [m.status for m in mails(db)] == [OutboxStatus.SENT]
     finally:
         sink.stop()
+
+
+SIGNED = "**Wichtig:** bitte prüfen.\n\n- eins\n- zwei\n\nViele Grüße\nTilda"
+SIGNED_TEXT = "Wichtig: bitte prüfen.\n\n– eins\n– zwei\n\nViele Grüße\nTilda"
+
+
+def test_the_mail_text_the_pages_and_the_gradebook_comment_keep_shape_and_line_breaks(
+    web, world, make_submission, db
+):
+    """Issue 9 §6: no raw ``**``, bullets kept, blank lines kept, "Viele Grüße⏎Tilda" on
+    two lines - in the mail's text part (the one rendering every mail uses), its HTML,
+    the learner's feedback page and the LMS gradebook comment."""
+    from feedback.gradebook import feedback_summary
+
+    submission = make_submission(world.learner)
+    write_and_release(web, world.tutor, submission.id, SIGNED)
+    (mail,) = mails(db)
+    assert SIGNED_TEXT in mail.payload["text"] and "**" not in mail.payload["text"]
+    assert "Viele Grüße<br>" in mail.payload["html"]
+    page = web.get(path(world.learner, f"/feedback/{submission.id}"))
+    assert page.status_code == 200 and "Viele Grüße<br>" in page.text
+    assert feedback_summary(SIGNED, has_attachment=False, locale="de") == SIGNED_TEXT

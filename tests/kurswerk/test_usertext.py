@@ -156,7 +156,7 @@ def test_markdown_text_keeps_paragraphs_lists_and_headings_without_markup():
     )
     assert markdown_text(source) == (
         "Gesamteindruck\n\n"
-        "Ihre Analyse ist schlüssig, sehr gut.\n\n"
+        "Ihre Analyse ist schlüssig,\nsehr gut.\n\n"  # a typed line break stays one
         "– Zielgruppe: klar\n"
         "– Kanäle:\n"
         "   1. Instagram\n"
@@ -185,3 +185,18 @@ def test_markdown_text_renders_quotes_tables_and_code_as_text():
 
 def test_markdown_text_keeps_typed_html_as_text():
     assert markdown_text("<script>alert(1)</script> **fett**") == "<script>alert(1)</script> fett"
+
+
+# --- typed line breaks and one plain-text rendering (issue 9 §6) -------------------------
+
+SIGNED = "**Wichtig:** bitte prüfen.\n\n- eins\n- zwei\n\nViele Grüße\nTom"
+SIGNED_TEXT = "Wichtig: bitte prüfen.\n\n– eins\n– zwei\n\nViele Grüße\nTom"
+
+
+def test_a_typed_line_break_stays_a_line_break_in_html_and_text():
+    html = str(render_markdown("Viele Grüße\nTom"))
+    assert html.startswith("<p>Viele Grüße<br>") and html.rstrip().endswith("Tom</p>")
+    assert markdown_text("Viele Grüße\nTom") == "Viele Grüße\nTom"
+    assert markdown_text(SIGNED) == SIGNED_TEXT
+    # a blank line is still a new paragraph, never two breaks
+    assert "<br" not in str(render_markdown("eins\n\nzwei"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -114,14 +115,23 @@ def test_a_wrong_registration_token_is_refused_by_the_platform(client, fresh_sim
     assert "register_close.js" not in page.text
 
 
-def test_registering_twice_does_not_change_the_registration(client, fresh_sim, db):
+def test_registering_twice_says_already_registered_and_changes_nothing(client, fresh_sim, db):
+    """Issue 9 §6: the LMS's second "register" is no failure - the tool says it is
+    already registered, closes the LMS's frame like a first registration, and keeps its
+    registration; the LMS's list of tools still shows the tool."""
     assert _register(client, fresh_sim).status_code == 200
     before = _platforms(db)[0].keyset_url
     again = _register(client, fresh_sim)
-    assert again.status_code == 409
-    assert "schon registriert" in again.text
+    assert again.status_code == 200
+    assert "Kurswerk ist schon registriert" in again.text
+    assert "fehlgeschlagen" not in again.text and 'role="alert"' not in again.text
+    assert "/lti/static/register_close.js" in again.text
     [platform] = _platforms(db)
     assert platform.keyset_url == before
+    listed = httpx.get(fresh_sim.url + "/tools", timeout=10)
+    assert listed.status_code == 200
+    assert fresh_sim.config.client_id in listed.text
+    assert "Noch kein Tool" not in listed.text
 
 
 def _config_document(issuer: str, base: str) -> dict:

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.auth import SESSION_COOKIE, Principal
 from kurswerk.email_links import EMAIL_LINK_QUERY
 from tests.conftest import TOOL_BASE_URL
 

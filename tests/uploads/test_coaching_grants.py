@@ -616,3 +616,43 @@ def test_the_summary_counts_submissions_and_takes_the_earlier_end(
     assert summary.active and summary.feedback_remaining == 2 and summary.feedback_used == 0
     assert summary.valid_until == TODAY + timedelta(days=5)
     assert not summary.unlimited
+
+
+def test_the_grants_list_shows_the_packages_end_when_the_grant_has_none(
+    client, db: Session, site: Site, make_learner
+):
+    """A grant without an end date of a package that ends gives the package until the
+    package's end: the list says so (as the roster does), not "unbefristet"; a grant
+    ending earlier shows its own end, a later package start is where it begins."""
+    package_end = TODAY + timedelta(days=365)
+    package = make_package(db, site.platform.id, name="Jahrespaket", valid_until=package_end)
+    later = make_package(
+        db,
+        site.platform.id,
+        name="Später",
+        valid_from=TODAY + timedelta(days=10),
+        valid_until=package_end,
+    )
+    lena = make_learner(context=site.course, name="Lena Lernt")
+    tom = make_learner(context=site.course, name="Tom Termin")
+    for person, chosen, until in ((lena, package, None), (tom, later, TODAY + timedelta(days=30))):
+        grant_package(
+            db,
+            Actor.cli(),
+            course=site.course,
+            package=chosen,
+            grantee=Grantee(user_id=person.principal.user_id, email=None),
+            valid_until=until,
+        )
+    db.commit()
+
+    listing = get(client, site.admin, site.base + "/grants")
+    rows = {
+        row.find("th").clean_text.split()[0]: row.clean_text
+        for row in parse(listing.text).find("table").find("tbody").find_all("tr")
+    }
+    day = "%d.%m.%Y"
+    assert f"bis {package_end.strftime(day)}" in rows["Lena"]
+    assert "unbefristet" not in rows["Lena"]
+    start, end = TODAY + timedelta(days=10), TODAY + timedelta(days=30)
+    assert f"{start.strftime(day)} bis {end.strftime(day)}" in rows["Tom"]

@@ -231,9 +231,9 @@ def test_the_daily_digest_lists_the_days_submissions_once(
     assert text.startswith("Hallo Dora Daily,")
     assert "seit 23.11.2026, 09:00 Uhr sind 2 neue Einreichungen" in text
     assert "- Lena Lernend: „Art der Kundenbeziehung" in text
-    assert "(Branche: FMCG – Markenunternehmen)" in text
+    assert "(Branche: FMCG (Markenunternehmen))" in text
     assert "- Otto Zweiter: „Leistungen für die Kundenbeziehung" in text
-    assert "(Branche: b2b)" in text
+    assert "(Branche: B2B)" in text
     assert f"{settings.base_url}/c/{people.holder.context_id}/queue" in text
 
 

@@ -48,7 +48,7 @@ def test_an_english_tutor_gets_the_english_notice_and_the_german_learner_a_germa
     text = text_part(notice)
     assert text.startswith("Hello Emma English,")
     assert "Lena Lernend has submitted a solution for review." in text
-    assert f"Exercise:  {EXERCISE_TITLE} (industry: Medien)" in text
+    assert f"Exercise:  {EXERCISE_TITLE} (industry: Media)" in text
     assert "What should the feedback focus on?\nBitte auf die Zielgruppe achten." in text
     assert "Uhr" not in text and "Hallo" not in text
     assert '<html lang="en">' in html_part(notice)
@@ -164,6 +164,6 @@ def test_the_daily_digest_goes_to_each_tutor_in_their_own_language(
     text = text_part(english)
     assert text.startswith("Hello Dave Daily,")
     assert "since 23 Nov 2026, 09:00 2 new submissions have arrived" in text
-    assert f"- Lena Lernend: “{EXERCISE_TITLE}” (industry: Medien), version 2" in text
+    assert f"- Lena Lernend: “{EXERCISE_TITLE}” (industry: Media), version 2" in text
     assert "received 23 Nov 2026, 11:00" in text
     assert '<html lang="en">' in html_part(english)

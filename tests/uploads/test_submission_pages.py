@@ -217,7 +217,7 @@ def test_the_list_shows_own_submissions_with_their_status_in_words(web, db, peop
         for row in page.find("tbody").find_all("tr")
     ]
     assert [(r[1], r[2], r[4]) for r in rows] == [
-        ("Handelsunternehmen / Filialisten", "1", "Feedback erhalten"),
+        ("Handel (Filialisten)", "1", "Feedback erhalten"),
         ("Medien", "1", "eingereicht"),
     ]
     assert "Was der Status bedeutet" in page.clean_text
