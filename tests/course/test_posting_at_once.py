@@ -146,7 +146,8 @@ def test_a_double_click_on_promote_makes_one_faq_entry(app, web, people: People,
     answer_id = reply_to(web, people.ben, thread_id, "So geht das: erst planen, dann posten.")
     path = f"/c/{people.context_id}/forum/posts/{answer_id}/promote"
     with served(app) as base, overlapping_writes("faq_entry") as overlap:
-        codes = run_at_once(*(sender(base, people, path, {}, who="tina") for _ in range(2)))
+        form = {"confirm": "yes"}  # what the confirmation page sends
+        codes = run_at_once(*(sender(base, people, path, form, who="tina") for _ in range(2)))
     assert overlap.paused and not overlap.timed_out
     assert codes == [303, 303]
     assert count(db, FaqEntry, thread_id=thread_id) == 1
