@@ -62,7 +62,7 @@ from lti.keys import (
     published_keys,
     rotate_tool_key,
 )
-from lti.lms_calls import LmsCallProblem, lms_call_problems
+from lti.lms_calls import LmsCallProblem, lms_call_problems, retry_lms_call
 from lti.login_state import (
     consume_login_state,
     get_launch_data,
@@ -138,6 +138,7 @@ __all__ = [
     "get_tool_key",
     "grade_feedback_released",
     "grade_submitted",
+    "retry_lms_call",
     "landing_path",
     "launched_user_ids",
     "list_platforms",
