@@ -8,11 +8,12 @@ fetches every page over NRPS (``lti.nrps``). Each reason it cannot is a
 
 from __future__ import annotations
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from kurswerk.errors import AppError
 from lti.identities import upsert_users
-from lti.models import ContextServices, LmsContext, Platform, utcnow
+from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of, utcnow
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
 from lti.service_client import (
     ServiceClient,
@@ -21,6 +22,8 @@ from lti.service_client import (
     ServiceRegistration,
     ServiceUnavailable,
 )
+
+_roster = table_of(RosterMembership)
 
 
 class RosterUnavailable(AppError):
@@ -33,7 +36,9 @@ class RosterUnavailable(AppError):
 def course_roster(session: Session, client: ServiceClient, *, context_id: int) -> Roster:
     """Every member of the LMS course behind ``context_id`` (``lms_context.id``).
 
-    Blocking network I/O: call it from a plain ``def`` route or a worker.
+    Blocking network I/O: call it from a plain ``def`` route or a worker. Records what
+    it read (``record_members``: the members as users, their roster roles), in the
+    caller's transaction.
     """
     context = session.get(LmsContext, context_id)
     if context is None:
@@ -64,6 +69,7 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
         raise RosterUnavailable("lti.roster.refused", detail=str(exc)) from exc
     if not roster.context_title:
         roster.context_title = context.title
+    record_members(session, context_id=context_id, members=roster.members)  # fresh roles
     return roster
 
 
@@ -74,11 +80,13 @@ def record_members(
     who never launched Kurswerk, so the coaching features can grant them packages.
     Returns ``lti_user.id`` by the platform's user id. Name and email as the roster says
     (an absent one keeps what a launch stored). In batches, not a statement per member
-    (a roster may have thousands). Flushes, never commits."""
+    (a roster may have thousands). The course's roster roles are replaced by these
+    (``RosterMembership``: who is a tutor there, launched or not). Flushes, never commits."""
     context = session.get(LmsContext, context_id)
     if context is None:
         raise ValueError(f"unknown context {context_id}")
-    return upsert_users(
+    now = utcnow()
+    ids = upsert_users(
         session,
         platform_id=context.platform_id,
         people=[
@@ -91,5 +99,16 @@ def record_members(
             }
             for member in members
         ],
-        now=utcnow(),
+        now=now,
     )
+    roles = {ids[m.user_id]: m.role.value for m in members if m.role is not None}
+    session.execute(delete(_roster).where(_roster.c.context_id == context_id))
+    if roles:
+        session.execute(
+            insert(_roster),
+            [
+                {"context_id": context_id, "user_id": user_id, "role": role, "seen_at": now}
+                for user_id, role in roles.items()
+            ],
+        )
+    return ids

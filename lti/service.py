@@ -76,6 +76,7 @@ from lti.members import (
     course_member,
     course_members,
     course_members_by_email,
+    course_staff,
     launched_user_ids,
 )
 from lti.nrps import Roster, RosterMember
@@ -129,6 +130,7 @@ __all__ = [
     "course_member",
     "course_members",
     "course_members_by_email",
+    "course_staff",
     "display_name",
     "drop_expired_keys",
     "enqueue_score",

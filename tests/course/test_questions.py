@@ -150,3 +150,26 @@ def test_an_empty_question_is_refused_and_the_form_keeps_the_subject(
     assert "Bitte füllen Sie dieses Feld aus." in response.text
     assert 'value="Nur Betreff"' in response.text
     assert db.exec(select(LecturerQuestion)).all() == []
+
+
+def test_a_question_reaches_a_tutor_the_roster_lists_who_never_launched(
+    web: TestClient, people: People, db: Session
+):
+    from lti import service as lti_service
+
+    rita = lti_service.RosterMember(
+        user_id="t-rita",
+        name="Rita Roster",
+        given_name="",
+        family_name="",
+        email="rita@example.org",
+        roles=("Instructor",),
+        role=Role.TUTOR,
+    )
+    lti_service.record_members(db, context_id=people.anna.context_id, members=[rita])
+    db.commit()
+    ask(web, people)
+    [mail] = emails_to(db, "rita@example.org", "question_asked")
+    assert mail.payload["locale"] == "de"  # never launched: the default language
+    assert "Hallo Rita Roster" in mail.payload["text"]
+    assert len(emails_to(db, "tina@example.org", "question_asked")) == 1

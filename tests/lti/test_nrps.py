@@ -42,6 +42,24 @@ def test_all_three_pages_are_read_with_one_token(client, paged_sim, db, app):
     assert roster.context_title == "Social-Media-Strategie (Demo)"
 
 
+def test_reading_the_roster_records_who_is_a_tutor_there_for_the_tutor_mails(
+    client, paged_sim, db, app
+):
+    """Tom (a tutor in the roster) has not launched: the mails to the course's tutors
+    reach him all the same, with the roster's email."""
+    landing(launch(client, paged_sim, "lena"))
+    context_id = context_of(db).id
+    assert service.course_staff(db, context_id, [Role.TUTOR]) == []
+    service.course_roster(db, service.service_client(app), context_id=context_id)
+    db.commit()
+    staff = {
+        user.sub: (user.email, role)
+        for user, role in service.course_staff(db, context_id, [Role.TUTOR, Role.ADMIN])
+    }
+    assert staff["2002"] == (PEOPLE[1].email, Role.TUTOR)
+    assert "2001" not in staff  # Lena, a learner
+
+
 def test_full_role_uris_are_understood_too(client, app, db):
     sim = start_simulator(app, nrps_short_roles=False, nrps_page_size=2)
     try:
