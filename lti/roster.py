@@ -4,14 +4,26 @@ and the coaching features' bulk grant).
 Reads what the launches stored (``lti.endpoints``) and what the platform granted, then
 fetches every page over NRPS (``lti.nrps``). Each reason it cannot is a
 ``RosterUnavailable`` with a message key an admin or tutor can act on.
+
+Every reading records the members' roles (``RosterMembership``), so mails to a course's
+tutors reach those who never launched. To keep that fresh without anyone opening a
+roster page, a launch in a course whose recorded roster is older than
+``ROSTER_MAX_AGE`` (or missing) asks the worker to read it (``request_roster_refresh``:
+an outbox row, at most one per course and day; ``RosterRefreshHandler`` reads it).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session
+import logging
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from kurswerk.db import new_session
 from kurswerk.errors import AppError
+from kurswerk.outbox import OutboxItem, PermanentError, as_utc, enqueue
 from lti.identities import upsert_users
 from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of, utcnow
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
@@ -22,6 +34,11 @@ from lti.service_client import (
     ServiceRegistration,
     ServiceUnavailable,
 )
+
+log = logging.getLogger("kurswerk.lti.roster")
+
+ROSTER_REFRESH = "roster_refresh"  # the outbox kind
+ROSTER_MAX_AGE = timedelta(hours=24)
 
 _roster = table_of(RosterMembership)
 
@@ -112,3 +129,45 @@ def record_members(
             ],
         )
     return ids
+
+
+def request_roster_refresh(
+    session: Session, *, context_id: int, memberships_url: str | None, now: datetime
+) -> None:
+    """At a launch: when the course offers a roster and what Kurswerk recorded of it is
+    older than ``ROSTER_MAX_AGE`` (or nothing), write an outbox row for the worker to
+    read it — one per course and day, whatever the number of launches. Never commits."""
+    if not memberships_url:
+        return
+    newest = session.exec(
+        select(func.max(RosterMembership.seen_at)).where(RosterMembership.context_id == context_id)
+    ).one()
+    if newest is not None and as_utc(newest) > now - ROSTER_MAX_AGE:
+        return
+    enqueue(
+        session,
+        ROSTER_REFRESH,
+        {"context_id": context_id},
+        key=f"roster-refresh:{context_id}:{now.date().isoformat()}",
+    )
+
+
+class RosterRefreshHandler:
+    """The outbox handler for ``roster_refresh`` rows: read the course's roster and record
+    it. An LMS that cannot be reached is retried; one that refuses is recorded."""
+
+    def __init__(self, engine: Engine, client: ServiceClient) -> None:
+        self.engine = engine
+        self.client = client
+
+    def __call__(self, item: OutboxItem) -> None:
+        context_id = int(item.payload["context_id"])
+        with new_session(self.engine) as session:
+            try:
+                roster = course_roster(session, self.client, context_id=context_id)
+            except RosterUnavailable as exc:
+                if exc.message == "lti.roster.unreachable":
+                    raise  # not permanent: the worker retries with backoff
+                raise PermanentError(exc.message, answer=exc.detail) from exc
+            session.commit()
+        log.info("recorded the roster of course %s: %d members", context_id, len(roster.members))

@@ -74,8 +74,15 @@ def deliver(engine, handler, *, at=None):
 
 
 def rows(engine) -> list[OutboxMessage]:
+    """The grade rows (a launch may also ask for a roster reading: ``roster_refresh``)."""
     with Session(engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == service.LMS_CALL)
+                .order_by(OutboxMessage.id)
+            ).all()
+        )
 
 
 def _learner_launched(client, sim, db, **query):

@@ -251,3 +251,32 @@ def test_roster_members_become_known_users_for_the_coaching_grant(client, sim, d
     assert lena is not None and lena.name == "Lena Lernende"
     assert lena.email == "lena.lernende@example.org"
     assert len(db.exec(select(PlatformUser)).all()) == len(PEOPLE)
+
+
+def test_a_launch_asks_the_worker_to_read_a_roster_not_read_today(
+    client, paged_sim, db, app, settings, engine
+):
+    """Nobody has opened a roster page: Lena's launches ask once (an outbox row per course
+    and day), the worker reads the roster, and Tom — a tutor who never launched — is now
+    among the people the course's tutor mails reach."""
+    from sqlmodel import select
+
+    from kurswerk.outbox import OutboxMessage, OutboxStatus, deliver_due
+
+    landing(launch(client, paged_sim, "lena"))
+    landing(launch(client, paged_sim, "lena"))
+    context_id = context_of(db).id
+    db.expire_all()
+    [asked] = db.exec(
+        select(OutboxMessage).where(OutboxMessage.kind == service.ROSTER_REFRESH)
+    ).all()
+    assert asked.payload == {"context_id": context_id}
+    handler = service.roster_refresh_handler(settings, engine)
+    assert deliver_due(engine, {service.ROSTER_REFRESH: handler}).sent == 1
+    staff = {user.sub for user, _ in service.course_staff(db, context_id, [Role.TUTOR])}
+    assert "2002" in staff
+
+    landing(launch(client, paged_sim, "lena"))  # read today: nothing asked again
+    db.expire_all()
+    rows = db.exec(select(OutboxMessage).where(OutboxMessage.kind == service.ROSTER_REFRESH))
+    assert [row.status for row in rows.all()] == [OutboxStatus.SENT]
