@@ -181,6 +181,8 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
             "lti/roster.html",
             {"roster": None, "problem": unavailable, "title": context.title if context else ""},
         )
+    # what the roster says, recorded: tutors who never launched get the tutors' mails
+    service.record_members(session, context_id=principal.context_id, members=members.members)
     members.members.sort(key=lambda m: (m.display_name.casefold(), m.user_id))
     return render(
         request,

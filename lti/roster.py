@@ -53,9 +53,8 @@ class RosterUnavailable(AppError):
 def course_roster(session: Session, client: ServiceClient, *, context_id: int) -> Roster:
     """Every member of the LMS course behind ``context_id`` (``lms_context.id``).
 
-    Blocking network I/O: call it from a plain ``def`` route or a worker. Records what
-    it read (``record_members``: the members as users, their roster roles), in the
-    caller's transaction.
+    Blocking network I/O: call it from a plain ``def`` route or a worker. Callers
+    record what it read with ``record_members`` (the members as users, their roles).
     """
     context = session.get(LmsContext, context_id)
     if context is None:
@@ -86,7 +85,6 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
         raise RosterUnavailable("lti.roster.refused", detail=str(exc)) from exc
     if not roster.context_title:
         roster.context_title = context.title
-    record_members(session, context_id=context_id, members=roster.members)  # fresh roles
     return roster
 
 
@@ -165,6 +163,7 @@ class RosterRefreshHandler:
         with new_session(self.engine) as session:
             try:
                 roster = course_roster(session, self.client, context_id=context_id)
+                record_members(session, context_id=context_id, members=roster.members)
             except RosterUnavailable as exc:
                 if exc.message == "lti.roster.unreachable":
                     raise  # not permanent: the worker retries with backoff

@@ -42,16 +42,16 @@ def test_all_three_pages_are_read_with_one_token(client, paged_sim, db, app):
     assert roster.context_title == "Social-Media-Strategie (Demo)"
 
 
-def test_reading_the_roster_records_who_is_a_tutor_there_for_the_tutor_mails(
+def test_the_roster_page_records_who_is_a_tutor_there_for_the_tutor_mails(
     client, paged_sim, db, app
 ):
-    """Tom (a tutor in the roster) has not launched: the mails to the course's tutors
-    reach him all the same, with the roster's email."""
-    landing(launch(client, paged_sim, "lena"))
+    """Ada opens the roster page; Tom (a tutor in the roster) has not launched: the mails
+    to the course's tutors reach him all the same, at the roster's address."""
+    _, token = landing(launch(client, paged_sim, "ada"))
     context_id = context_of(db).id
     assert service.course_staff(db, context_id, [Role.TUTOR]) == []
-    service.course_roster(db, service.service_client(app), context_id=context_id)
-    db.commit()
+    assert client.get(f"/c/{context_id}/roster", params={"kt": token}).status_code == 200
+    db.expire_all()
     staff = {
         user.sub: (user.email, role)
         for user, role in service.course_staff(db, context_id, [Role.TUTOR, Role.ADMIN])
