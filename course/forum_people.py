@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from kurswerk.auth import Role
 from kurswerk.email_links import LinkReader
 from kurswerk.i18n import normalise_locale
+from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser
 
 MODERATOR_ROLES = (Role.TUTOR.value, Role.ADMIN.value)
@@ -66,14 +67,13 @@ def members(
 
 
 def tutors(session: Session, context_id: int) -> list[Person]:
-    """The LMS course's tutors and admins: who moderates and answers there."""
-    query = (
-        select(PlatformUser, Membership.role)
-        .join(Membership, col(Membership.user_id) == col(PlatformUser.id))
-        .where(Membership.context_id == context_id, col(Membership.role).in_(MODERATOR_ROLES))
-        .order_by(col(PlatformUser.id))
-    )
-    return [_person(user, role) for user, role in session.exec(query).all()]
+    """The LMS course's tutors and admins: who moderates and answers there, and who is
+    mailed as its tutors — also those the LMS roster lists who never launched the tool
+    (``lti.service.course_staff``); they read in the default language."""
+    return [
+        _person(user, role)
+        for user, role in lti_service.course_staff(session, context_id, MODERATOR_ROLES)
+    ]
 
 
 def context_title(session: Session, context_id: int) -> str:

@@ -14,6 +14,7 @@ worker and scripts import everything of the outbox from here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
@@ -38,6 +39,7 @@ from kurswerk.outbox_models import OutboxMessage, OutboxStatus, utcnow
 
 __all__ = [
     "DeliveryReport",
+    "Email",
     "Handler",
     "OutboxItem",
     "OutboxMessage",
@@ -49,6 +51,7 @@ __all__ = [
     "deliver_due",
     "enqueue",
     "enqueue_email",
+    "enqueue_emails",
     "mark_sent",
 ]
 
@@ -57,6 +60,40 @@ INVALID_ADDRESS = "recipient email address is not deliverable"
 
 _table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _c = _table.c
+
+
+def _values(
+    kind: str,
+    payload: dict[str, Any],
+    key: str | None,
+    status: OutboxStatus,
+    skipped_reason: str | None,
+) -> dict[str, Any]:
+    return {
+        "uid": uuid4().hex,
+        "kind": kind,
+        "payload": payload,
+        "dedup_key": key,
+        "status": status.value,
+        "skipped_reason": skipped_reason,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+        "created_at": utcnow(),
+    }
+
+
+def _insert_ignoring_known_keys(session: Session, values: Any) -> None:
+    """INSERT ... ON CONFLICT (dedup_key) DO NOTHING: a duplicate never aborts the
+    caller's transaction (a plain INSERT's unique violation would, on PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    statement: Any
+    if dialect == "postgresql":
+        statement = postgresql.insert(_table).values(values)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(_table).values(values)
+    else:  # pragma: no cover - we run on these two
+        raise NotImplementedError(f"outbox keys are not supported on {dialect}")
+    session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 
 def enqueue(
@@ -74,33 +111,13 @@ def enqueue(
     inserted by a concurrent transaction that then commits), nothing is added and the
     existing row is returned. ``payload`` must be JSON-serialisable.
     """
-    values = {
-        "uid": uuid4().hex,
-        "kind": kind,
-        "payload": payload,
-        "dedup_key": key,
-        "status": status.value,
-        "skipped_reason": skipped_reason,
-        "attempts": 0,
-        "next_attempt_at": utcnow(),
-        "created_at": utcnow(),
-    }
+    values = _values(kind, payload, key, status, skipped_reason)
     if key is None:
         row = OutboxMessage.model_validate(values)
         session.add(row)
         session.flush()
         return row
-    # INSERT ... ON CONFLICT (dedup_key) DO NOTHING: a duplicate never aborts the
-    # caller's transaction (a plain INSERT's unique violation would, on PostgreSQL).
-    dialect = session.get_bind().dialect.name
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(_table).values(values)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_table).values(values)
-    else:  # pragma: no cover - we run on these two
-        raise NotImplementedError(f"outbox keys are not supported on {dialect}")
-    session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
+    _insert_ignoring_known_keys(session, values)
     existing = session.execute(select(OutboxMessage).where(_c.dedup_key == key)).scalar_one()
     return existing
 
@@ -128,6 +145,49 @@ def enqueue_email(
     a ``skipped`` row that says why: the tool still shows them everything.
     ``attachments`` are stored in the row (see ``kurswerk.mail``): keep them small.
     """
+    payload, reason = _email_payload(to, template, context, locale, to_name, attachments)
+    status = OutboxStatus.SKIPPED if reason else OutboxStatus.PENDING
+    return enqueue(session, "email", payload, key=key, status=status, skipped_reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """One mail for ``enqueue_emails``: the arguments of ``enqueue_email``."""
+
+    to: str | None
+    template: str
+    context: dict[str, Any]
+    key: str
+    locale: str | None = DEFAULT_LOCALE
+    to_name: str | None = None
+
+
+BATCH_ROWS = 500  # rows per INSERT (SQLite allows 32,766 bound values per statement)
+
+
+def enqueue_emails(session: Session, mails: Sequence[Email]) -> None:
+    """``enqueue_email`` for many mails at once (a roster's grants): a few multi-row
+    INSERTs, no read per mail; a key that exists already adds nothing. Never commits."""
+    rows = []
+    for item in mails:
+        payload, reason = _email_payload(
+            item.to, item.template, item.context, item.locale, item.to_name, ()
+        )
+        status = OutboxStatus.SKIPPED if reason else OutboxStatus.PENDING
+        rows.append(_values("email", payload, item.key, status, reason))
+    for start in range(0, len(rows), BATCH_ROWS):
+        _insert_ignoring_known_keys(session, rows[start : start + BATCH_ROWS])
+
+
+def _email_payload(
+    to: str | None,
+    template: str,
+    context: dict[str, Any],
+    locale: str | None,
+    to_name: str | None,
+    attachments: Sequence[mail.Attachment],
+) -> tuple[dict[str, Any], str | None]:
+    """The rendered mail as an outbox payload, and why it cannot be sent (or ``None``)."""
     rendered = mail.render(template, context, locale)
     payload: dict[str, Any] = {
         "to": to or "",
@@ -146,13 +206,4 @@ def enqueue_email(
         reason = NO_ADDRESS
     elif not mail.is_valid_address(to):
         reason = INVALID_ADDRESS
-    if reason:
-        return enqueue(
-            session,
-            "email",
-            payload,
-            key=key,
-            status=OutboxStatus.SKIPPED,
-            skipped_reason=reason,
-        )
-    return enqueue(session, "email", payload, key=key)
+    return payload, reason

@@ -1,5 +1,5 @@
 """What the outbox worker delivers and runs, in one place for ``kurswerk worker`` and the
-demo's in-process worker: the handlers by kind (emails; LMS calls) and the domains'
+demo's in-process worker: the handlers by kind (emails; LMS calls; roster readings) and the domains'
 periodic jobs (tutors' submission digests; forum digests and unanswered alerts).
 
 The shell may reach the domains here, as the app factory and the CLI do (see the
@@ -29,4 +29,5 @@ def handlers(settings: Settings, engine: Engine) -> dict[str, Handler]:
     return {
         **default_handlers(settings),
         lti_service.LMS_CALL: lti_service.lms_call_handler(settings, engine),
+        lti_service.ROSTER_REFRESH: lti_service.roster_refresh_handler(settings, engine),
     }

@@ -7,13 +7,22 @@ when the submission or the released feedback committed. ``lti.ags_delivery`` sen
 
 **What a grade means for written feedback** (the decision, also in the README):
 
-* on submit: ``activityProgress=Submitted``, ``gradingProgress=PendingManual``, no score —
-  the gradebook shows "submitted, awaiting grading";
+* on the first submit (nothing released yet): ``activityProgress=Submitted``,
+  ``gradingProgress=PendingManual``, no score — the gradebook shows "submitted, awaiting
+  grading";
 * on release: ``activityProgress=Completed``, ``gradingProgress=FullyGraded``,
   ``scoreGiven=1`` of ``scoreMaximum=1`` and the feedback's summary as ``comment``. The
   1/1 is "feedback received", not a judgement of the work: written feedback has no
   number, but Moodle and Canvas show the comment only next to a score. A course that
   does not want it in its total hides or zero-weights the column in the LMS.
+* on a resubmission after a release: ``activityProgress=Submitted`` with
+  ``gradingProgress=FullyGraded`` and the *last released* ``scoreGiven``/``scoreMaximum``
+  and ``comment`` again. A score without ``scoreGiven`` means "no grade" (AGS 2.0 §3.4:
+  the platform clears the result): Moodle empties the grade *and* its comment for a
+  ``PendingManual`` score without one, so the learner would lose the visible feedback
+  until the next release. The earlier feedback is still the current final one
+  (FullyGraded: "the score value represents the current final grade"); ``Submitted``
+  says a new version came in. The next release replaces both.
 
 Which column (line item): the resource link's own ``lineitem`` when the learner's link
 to that exercise came with one (a deep link with ``lineItem``, or a graded activity
@@ -48,6 +57,7 @@ from lti.models import (
 )
 
 LMS_CALL = "lms_call"
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
 MAX_COMMENT_CHARS = 4000
 
@@ -208,6 +218,31 @@ def enqueue_score(
     return enqueue(session, LMS_CALL, payload, key=key)
 
 
+def last_released_score(
+    session: Session, *, context_id: int, user_id: int, resource_id: str
+) -> dict[str, Any] | None:
+    """The newest fully graded score written for this learner's column (from the outbox
+    rows, which are kept), or ``None`` when nothing was released there yet."""
+    user = session.get(PlatformUser, user_id)
+    if user is None:
+        return None
+    payload = _outbox.c.payload
+    row = session.execute(
+        select(payload)
+        .where(
+            _outbox.c.kind == LMS_CALL,
+            payload["context_id"].as_integer() == context_id,
+            payload["line_item"]["resourceId"].as_string() == resource_id,
+            payload["score"]["userId"].as_string() == user.sub,
+            payload["score"]["gradingProgress"].as_string() == GradingProgress.FULLY_GRADED,
+        )
+        .order_by(_outbox.c.id.desc())
+        .limit(1)
+    ).first()
+    score = row[0].get("score") if row else None
+    return score if isinstance(score, dict) and "scoreGiven" in score else None
+
+
 def grade_submitted(
     session: Session,
     *,
@@ -218,7 +253,27 @@ def grade_submitted(
     resource_link_id: str | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage:
-    """A coaching submission arrived: "submitted, awaiting manual grading", no score."""
+    """A coaching submission arrived: "submitted, awaiting manual grading", no score —
+    or, when feedback was released in this column before, "submitted" with that
+    feedback's score and comment kept visible (see the module's docstring)."""
+    released = last_released_score(
+        session, context_id=context_id, user_id=user_id, resource_id=line_item.resource_id
+    )
+    if released is not None:
+        return enqueue_score(
+            session,
+            context_id=context_id,
+            user_id=user_id,
+            line_item=line_item,
+            activity_progress=ActivityProgress.SUBMITTED,
+            grading_progress=GradingProgress.FULLY_GRADED,
+            score_given=float(released["scoreGiven"]),
+            score_maximum=float(released.get("scoreMaximum") or 0),
+            comment=released.get("comment"),
+            key=key,
+            resource_link_id=resource_link_id,
+            now=now,
+        )
     return enqueue_score(
         session,
         context_id=context_id,

@@ -20,6 +20,12 @@ a column made through deep linking, or by a worker that died), creates it only t
 (``POST lineitems``) and records it. Other workers meeting the claim retry later
 (``LineItemPending``), so a burst of scores for a new exercise creates one column, not
 one per worker; a claim older than ``CLAIM_TIMEOUT`` (its worker died) is taken over.
+
+A column Kurswerk created can vanish in the LMS (a teacher deleted it, a demo LMS was
+reset): the score post then answers 404. The handler forgets the column, finds or
+creates it again the same way and sends the score once more — once per delivery; a
+second refusal is recorded like any other. A 404 for an LMS activity's own column (a
+resource link's ``lineitem``) is not repaired: that column is the LMS's to make.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from sqlmodel import select
 
 from kurswerk.db import new_session
 from kurswerk.outbox import OutboxItem, PermanentError
-from lti.models import LineItem, Platform, table_of, utcnow
+from lti.models import LineItem, Platform, ResourceLink, table_of, utcnow
 from lti.nrps import next_link
 from lti.registrations import origin_of
 from lti.service_client import ServiceClient, ServiceRefused, ServiceRegistration
@@ -93,7 +99,16 @@ class LmsCallHandler:
             lineitem_url = payload.get("lineitem_url") or self._line_item(
                 registration, scopes, payload
             )
-            self._post_score(registration, scopes, lineitem_url, payload["score"])
+            try:
+                self._post_score(registration, scopes, lineitem_url, payload["score"])
+            except ServiceRefused as exc:
+                if exc.status != 404 or not self._forget_column(payload, lineitem_url):
+                    raise
+                # Our column is gone in the LMS (deleted by a teacher, a reset LMS):
+                # create it again, once per delivery; a second refusal is final.
+                log.warning("line item %s is gone; creating it again", lineitem_url)
+                lineitem_url = self._line_item(registration, scopes, payload)
+                self._post_score(registration, scopes, lineitem_url, payload["score"])
         except ServiceRefused as exc:  # 4xx, or 401 after one fresh token
             raise PermanentError(str(exc.args[0]), answer=exc.answer) from exc
 
@@ -179,6 +194,32 @@ class LmsCallHandler:
             log.warning("took over a stale line item claim for %s", resource_id)
             return None
         raise LineItemPending(f"line item for {resource_id} is being created by another worker")
+
+    def _forget_column(self, payload: dict[str, Any], dead_url: str) -> bool:
+        """Whether ``dead_url`` is a column Kurswerk created or found for this exercise
+        (then it is forgotten here, or was by another worker that met the same 404), as
+        opposed to an LMS activity's own column named by a resource link."""
+        context_id = int(payload["context_id"])
+        resource_id = str(payload["line_item"]["resourceId"])
+        with new_session(self.engine) as session:
+            forgotten = session.execute(
+                delete(_line_items)
+                .where(
+                    _line_items.c.context_id == context_id,
+                    _line_items.c.resource_id == resource_id,
+                    _line_items.c.lineitem_url == dead_url,
+                )
+                .returning(_line_items.c.id)
+            ).first()
+            session.commit()
+            if forgotten is not None:
+                return True
+            links_column = session.exec(
+                select(ResourceLink.id).where(
+                    ResourceLink.context_id == context_id, ResourceLink.lineitem_url == dead_url
+                )
+            ).first()
+        return links_column is None
 
     def _release(self, context_id: int, resource_id: str) -> None:
         with new_session(self.engine) as session:

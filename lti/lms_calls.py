@@ -4,6 +4,10 @@ Failed rows (a 4xx with the platform's answer, attempts used up), skipped rows (
 platform or course that does not offer the grade service, with the reason) and rows
 waiting for a retry (with the last error). Read from the outbox; the platform of a row
 is in its payload, so the newest rows are scanned and filtered here.
+
+An admin may send a refused call (``failed``) once more, e.g. after fixing the column or
+the registration in the LMS (``retry_lms_call``): only a call of their own platform *and*
+of the course they are in, never one of another course or platform.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from kurswerk.outbox import OutboxMessage, OutboxStatus, as_utc
+from kurswerk.outbox_models import utcnow
 from lti.ags import LMS_CALL
 
 SCAN_LIMIT = 2000
@@ -29,11 +35,14 @@ class LmsCallProblem:
     progress: str  # activity / grading progress
     column: str  # the line item's label
     note: str  # the platform's answer, or why it was skipped
+    retryable: bool = False  # refused, and of the course the admin looks from
 
 
 def lms_call_problems(
-    session: Session, *, platform_id: int, limit: int = 200
+    session: Session, *, platform_id: int, context_id: int | None = None, limit: int = 200
 ) -> list[LmsCallProblem]:
+    """The platform's calls that did not go through, newest first; those of
+    ``context_id`` that were refused are marked retryable."""
     rows = session.exec(
         select(OutboxMessage)
         .where(
@@ -68,8 +77,38 @@ def lms_call_problems(
                 ),
                 column=str(line_item.get("label", "")),
                 note=row.skipped_reason or row.last_error or "",
+                retryable=row.status == OutboxStatus.FAILED.value
+                and payload.get("context_id") == context_id,
             )
         )
         if len(problems) >= limit:
             break
     return problems
+
+
+def retry_lms_call(session: Session, call_id: int, *, platform_id: int, context_id: int) -> bool:
+    """Put a refused LMS call of this platform and course back in the queue, due now,
+    with fresh attempts. ``False`` when there is no such refused call (another course's
+    or platform's, already retried, never refused). Flushes, never commits."""
+    row = session.get(OutboxMessage, call_id)
+    if row is None or row.kind != LMS_CALL:
+        return False
+    payload = row.payload or {}
+    if payload.get("platform_id") != platform_id or payload.get("context_id") != context_id:
+        return False
+    requeued = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == call_id,
+            col(OutboxMessage.status) == OutboxStatus.FAILED.value,
+        )
+        .values(
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            locked_until=None,
+            claim_token=None,
+        )
+        .returning(col(OutboxMessage.id))
+    ).first()
+    return requeued is not None

@@ -3,16 +3,22 @@
 Kurswerk learns of a member only at their launch (``lti.identities.record_launch``), so
 this is "everyone who has arrived", with the role of their latest launch, not the LMS's
 full roster (that would be NRPS). Other domains read members through ``lti.service``.
+
+``course_staff`` is the exception, for mails to a course's tutors: it adds the people
+the LMS roster (NRPS) listed with such a role when Kurswerk last read it
+(``RosterMembership``), so tutors hear of a submission or a question before their first
+launch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lti.models import Membership, PlatformUser
+from lti.models import Membership, PlatformUser, RosterMembership
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +101,43 @@ def launched_user_ids(session: Session, context_id: int) -> set[int]:
     return set(
         session.exec(select(Membership.user_id).where(Membership.context_id == context_id)).all()
     )
+
+
+def course_staff(
+    session: Session, context_id: int, roles: Collection[str]
+) -> list[tuple[PlatformUser, str]]:
+    """Who to tell as the course's tutors: people whose latest launch there had one of
+    ``roles``, and people the roster lists with one of them and an email who have not
+    launched there (someone who launched keeps the role of their launch). One entry per
+    person (by user, then by email address), ordered by user id."""
+    launched = session.exec(
+        select(PlatformUser, Membership.role)
+        .join(Membership, col(Membership.user_id) == col(PlatformUser.id))
+        .where(Membership.context_id == context_id, col(Membership.role).in_(list(roles)))
+    ).all()
+    has_launched = select(Membership.id).where(
+        Membership.context_id == context_id, Membership.user_id == RosterMembership.user_id
+    )
+    listed = session.exec(
+        select(PlatformUser, RosterMembership.role)
+        .join(RosterMembership, col(RosterMembership.user_id) == col(PlatformUser.id))
+        .where(
+            RosterMembership.context_id == context_id,
+            col(RosterMembership.role).in_(list(roles)),
+            col(PlatformUser.email).is_not(None),
+            PlatformUser.email != "",
+            ~has_launched.exists(),
+        )
+    ).all()
+    staff: list[tuple[PlatformUser, str]] = []
+    seen_users: set[int | None] = set()
+    seen_emails: set[str] = set()
+    for user, role in [*launched, *listed]:  # who launched first: their address wins
+        email = (user.email or "").strip().lower()
+        if user.id in seen_users or (email and email in seen_emails):
+            continue
+        seen_users.add(user.id)
+        if email:
+            seen_emails.add(email)
+        staff.append((user, role))
+    return sorted(staff, key=lambda row: row[0].id or 0)

@@ -237,6 +237,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.calls.status.skipped": "übersprungen",
         "lti.calls.status.pending": "neuer Versuch folgt",
         "lti.calls.attempts": "{count} Versuch(e)",
+        "lti.calls.retry": "Erneut senden",
+        "lti.calls.retried": "Die Bewertung wird erneut an das LMS gesendet.",
+        "lti.calls.not_retryable": (
+            "Diese Bewertung gibt es hier nicht, oder sie wurde nicht abgelehnt."
+        ),
         "lti.services.title": "Was das LMS in diesem Kurs erlaubt",
         "lti.services.all": (
             "Bewertungen, neue Spalten im Bewertungsbuch und die Teilnehmerliste stehen zur "
@@ -535,6 +540,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lti.calls.status.skipped": "skipped",
         "lti.calls.status.pending": "will be retried",
         "lti.calls.attempts": "{count} attempt(s)",
+        "lti.calls.retry": "Send again",
+        "lti.calls.retried": "The grade will be sent to the LMS again.",
+        "lti.calls.not_retryable": "There is no such grade here, or it was not refused.",
         "lti.services.title": "What the LMS allows in this course",
         "lti.services.all": "Grades, new gradebook columns and the roster are available.",
         "lti.services.missing.score_not_granted": (

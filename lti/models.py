@@ -111,6 +111,22 @@ class Membership(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
+class RosterMembership(SQLModel, table=True):
+    """A person's role in an LMS course as its roster (NRPS) listed it when Kurswerk last
+    read the roster — also for people who never launched the tool (who have no
+    ``Membership``). The whole course's rows are replaced at each reading
+    (``lti.roster.record_members``); ``seen_at`` says how fresh they are."""
+
+    __tablename__ = "lti_roster_membership"
+    __table_args__ = (UniqueConstraint("context_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 class LoginState(SQLModel, table=True):
     """One OIDC login in flight: the state we sent, the nonce bound to it, and the login
     parameters (to reopen the flow in a new window when the iframe refuses our cookie).

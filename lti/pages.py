@@ -11,14 +11,22 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from kurswerk import i18n
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, require_role
-from kurswerk.db import SessionDep
+from kurswerk.auth import (
+    SESSION_QUERY,
+    ContextPrincipal,
+    CsrfChecked,
+    Principal,
+    Role,
+    codec,
+    require_role,
+)
+from kurswerk.db import RowId, SessionDep
 from kurswerk.errors import AppError, Forbidden, NotFound
-from kurswerk.templating import render
+from kurswerk.templating import render, with_query
 from lti import deep_linking, review, service
 from lti.deep_linking import DeepLinkRequest, LinkTarget
 from lti.models import LmsContext, utcnow
@@ -173,6 +181,8 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
             "lti/roster.html",
             {"roster": None, "problem": unavailable, "title": context.title if context else ""},
         )
+    # what the roster says, recorded: tutors who never launched get the tutors' mails
+    service.record_members(session, context_id=principal.context_id, members=members.members)
     members.members.sort(key=lambda m: (m.display_name.casefold(), m.user_id))
     return render(
         request,
@@ -186,6 +196,32 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")
 def lms_calls(request: Request, principal: AdminPrincipal, session: SessionDep) -> HTMLResponse:
-    problems = service.lms_call_problems(session, platform_id=principal.platform_id)
+    problems = service.lms_call_problems(
+        session, platform_id=principal.platform_id, context_id=principal.context_id
+    )
     services = service.course_services(session, principal.context_id)
-    return render(request, "lti/lms_calls.html", {"problems": problems, "services": services})
+    retried = request.query_params.get("retried") == "1"
+    return render(
+        request,
+        "lti/lms_calls.html",
+        {"problems": problems, "services": services, "retried": retried},
+    )
+
+
+@router.post(
+    "/c/{context}/lti/lms-calls/{call_id}/retry",
+    name="lti_lms_call_retry",
+    dependencies=[CsrfChecked],
+)
+def lms_call_retry(
+    request: Request, principal: AdminPrincipal, session: SessionDep, call_id: RowId
+) -> RedirectResponse:
+    """Send a refused call once more (the worker picks it up); back to the list."""
+    if not service.retry_lms_call(
+        session, call_id, platform_id=principal.platform_id, context_id=principal.context_id
+    ):
+        raise NotFound("lti.calls.not_retryable", reason=f"no refused LMS call {call_id} here")
+    log.info("admin %s retries LMS call %s", principal.user_id, call_id)
+    target = request.url_for("lti_lms_calls", context=str(principal.context_id)).path
+    page = with_query(target, **{"retried": "1", SESSION_QUERY: codec(request).issue(principal)})
+    return RedirectResponse(page, status_code=303)

@@ -4,15 +4,28 @@ and the coaching features' bulk grant).
 Reads what the launches stored (``lti.endpoints``) and what the platform granted, then
 fetches every page over NRPS (``lti.nrps``). Each reason it cannot is a
 ``RosterUnavailable`` with a message key an admin or tutor can act on.
+
+Every reading records the members' roles (``RosterMembership``), so mails to a course's
+tutors reach those who never launched. To keep that fresh without anyone opening a
+roster page, a launch in a course whose recorded roster is older than
+``ROSTER_MAX_AGE`` (or missing) asks the worker to read it (``request_roster_refresh``:
+an outbox row, at most one per course and day; ``RosterRefreshHandler`` reads it).
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import logging
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from kurswerk.db import new_session
 from kurswerk.errors import AppError
+from kurswerk.outbox import OutboxItem, PermanentError, as_utc, enqueue
 from lti.identities import upsert_users
-from lti.models import ContextServices, LmsContext, Platform, utcnow
+from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of, utcnow
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
 from lti.service_client import (
     ServiceClient,
@@ -21,6 +34,13 @@ from lti.service_client import (
     ServiceRegistration,
     ServiceUnavailable,
 )
+
+log = logging.getLogger("kurswerk.lti.roster")
+
+ROSTER_REFRESH = "roster_refresh"  # the outbox kind
+ROSTER_MAX_AGE = timedelta(hours=24)
+
+_roster = table_of(RosterMembership)
 
 
 class RosterUnavailable(AppError):
@@ -33,7 +53,8 @@ class RosterUnavailable(AppError):
 def course_roster(session: Session, client: ServiceClient, *, context_id: int) -> Roster:
     """Every member of the LMS course behind ``context_id`` (``lms_context.id``).
 
-    Blocking network I/O: call it from a plain ``def`` route or a worker.
+    Blocking network I/O: call it from a plain ``def`` route or a worker. Callers
+    record what it read with ``record_members`` (the members as users, their roles).
     """
     context = session.get(LmsContext, context_id)
     if context is None:
@@ -74,11 +95,13 @@ def record_members(
     who never launched Kurswerk, so the coaching features can grant them packages.
     Returns ``lti_user.id`` by the platform's user id. Name and email as the roster says
     (an absent one keeps what a launch stored). In batches, not a statement per member
-    (a roster may have thousands). Flushes, never commits."""
+    (a roster may have thousands). The course's roster roles are replaced by these
+    (``RosterMembership``: who is a tutor there, launched or not). Flushes, never commits."""
     context = session.get(LmsContext, context_id)
     if context is None:
         raise ValueError(f"unknown context {context_id}")
-    return upsert_users(
+    now = utcnow()
+    ids = upsert_users(
         session,
         platform_id=context.platform_id,
         people=[
@@ -91,5 +114,59 @@ def record_members(
             }
             for member in members
         ],
-        now=utcnow(),
+        now=now,
     )
+    roles = {ids[m.user_id]: m.role.value for m in members if m.role is not None}
+    session.execute(delete(_roster).where(_roster.c.context_id == context_id))
+    if roles:
+        session.execute(
+            insert(_roster),
+            [
+                {"context_id": context_id, "user_id": user_id, "role": role, "seen_at": now}
+                for user_id, role in roles.items()
+            ],
+        )
+    return ids
+
+
+def request_roster_refresh(
+    session: Session, *, context_id: int, memberships_url: str | None, now: datetime
+) -> None:
+    """At a launch: when the course offers a roster and what Kurswerk recorded of it is
+    older than ``ROSTER_MAX_AGE`` (or nothing), write an outbox row for the worker to
+    read it — one per course and day, whatever the number of launches. Never commits."""
+    if not memberships_url:
+        return
+    newest = session.exec(
+        select(func.max(RosterMembership.seen_at)).where(RosterMembership.context_id == context_id)
+    ).one()
+    if newest is not None and as_utc(newest) > now - ROSTER_MAX_AGE:
+        return
+    enqueue(
+        session,
+        ROSTER_REFRESH,
+        {"context_id": context_id},
+        key=f"roster-refresh:{context_id}:{now.date().isoformat()}",
+    )
+
+
+class RosterRefreshHandler:
+    """The outbox handler for ``roster_refresh`` rows: read the course's roster and record
+    it. An LMS that cannot be reached is retried; one that refuses is recorded."""
+
+    def __init__(self, engine: Engine, client: ServiceClient) -> None:
+        self.engine = engine
+        self.client = client
+
+    def __call__(self, item: OutboxItem) -> None:
+        context_id = int(item.payload["context_id"])
+        with new_session(self.engine) as session:
+            try:
+                roster = course_roster(session, self.client, context_id=context_id)
+                record_members(session, context_id=context_id, members=roster.members)
+            except RosterUnavailable as exc:
+                if exc.message == "lti.roster.unreachable":
+                    raise  # not permanent: the worker retries with backoff
+                raise PermanentError(exc.message, answer=exc.detail) from exc
+            session.commit()
+        log.info("recorded the roster of course %s: %d members", context_id, len(roster.members))

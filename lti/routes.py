@@ -206,7 +206,12 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
 
     claims = message_launch.claims
     identity = service.record_launch(session, match=message_launch.match, claims=claims, now=now)
-    service.record_services(session, context_id=identity.context_id, claims=claims, now=now)
+    offered = service.record_services(
+        session, context_id=identity.context_id, claims=claims, now=now
+    )
+    service.request_roster_refresh(
+        session, context_id=identity.context_id, memberships_url=offered.memberships_url, now=now
+    )
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,

@@ -62,7 +62,7 @@ from lti.keys import (
     published_keys,
     rotate_tool_key,
 )
-from lti.lms_calls import LmsCallProblem, lms_call_problems
+from lti.lms_calls import LmsCallProblem, lms_call_problems, retry_lms_call
 from lti.login_state import (
     consume_login_state,
     get_launch_data,
@@ -77,6 +77,7 @@ from lti.members import (
     course_member,
     course_members,
     course_members_by_email,
+    course_staff,
     launched_user_ids,
 )
 from lti.nrps import Roster, RosterMember
@@ -98,12 +99,20 @@ from lti.review import (
     reviewed_name,
     reviewed_resource_id,
 )
-from lti.roster import RosterUnavailable, course_roster, record_members
+from lti.roster import (
+    ROSTER_REFRESH,
+    RosterRefreshHandler,
+    RosterUnavailable,
+    course_roster,
+    record_members,
+    request_roster_refresh,
+)
 from lti.service_client import ServiceClient
 
 __all__ = [
     "CLAIM",
     "LMS_CALL",
+    "ROSTER_REFRESH",
     "TOOL_KEY_SLOT",
     "ActivityProgress",
     "DeepLinkCatalog",
@@ -132,6 +141,7 @@ __all__ = [
     "course_member",
     "course_members",
     "course_members_by_email",
+    "course_staff",
     "display_name",
     "drop_expired_keys",
     "enqueue_score",
@@ -142,6 +152,7 @@ __all__ = [
     "get_tool_key",
     "grade_feedback_released",
     "grade_submitted",
+    "retry_lms_call",
     "landing_path",
     "launched_user_ids",
     "list_platforms",
@@ -156,6 +167,8 @@ __all__ = [
     "put_launch_data",
     "record_launch",
     "record_members",
+    "request_roster_refresh",
+    "roster_refresh_handler",
     "record_services",
     "register_deep_link_catalog",
     "register_review_target",
@@ -201,13 +214,22 @@ def service_client(app: FastAPI) -> ServiceClient:
     return client
 
 
-def lms_call_handler(settings: Settings, engine: Engine) -> Handler:
-    """The outbox handler for ``lms_call`` rows, with its own key ring and token cache
-    (``kurswerk worker``, the demo's background worker)."""
+def _worker_client(settings: Settings, engine: Engine) -> ServiceClient:
+    """A worker's client of the platforms' services, with its own key ring and token cache."""
     keys = KeyRing(engine, overlap=timedelta(hours=settings.tool_key_overlap_hours))
     http = requests.Session()
     http.headers["User-Agent"] = "Kurswerk-LTI/1.0"
-    client = ServiceClient.create(
+    return ServiceClient.create(
         http=http, timeout_seconds=settings.http_timeout_seconds, signing_key=keys.signing
     )
-    return LmsCallHandler(engine, client)
+
+
+def lms_call_handler(settings: Settings, engine: Engine) -> Handler:
+    """The outbox handler for ``lms_call`` rows (``kurswerk worker``, the demo's
+    background worker)."""
+    return LmsCallHandler(engine, _worker_client(settings, engine))
+
+
+def roster_refresh_handler(settings: Settings, engine: Engine) -> Handler:
+    """The outbox handler for ``roster_refresh`` rows (a course's roster read again)."""
+    return RosterRefreshHandler(engine, _worker_client(settings, engine))

@@ -10,7 +10,8 @@ No constraint in the database keeps a person from holding the same package twice
 indexes on ``coaching_grant`` are not unique, and could not simply be: a revoked or
 ended grant stays beside a new one, and one person may be named by user or by email).
 So every way of granting takes ``lock_course_grants`` before it reads the course's
-grants, and ``record_grants`` writes only under that lock: of two requests at the same
+grants, and ``record_grants`` writes only under that lock (and writes each learner's
+mail, ``uploads.coaching_grant_mail``): of two requests at the same
 moment (a double click, two admins, a CSV import beside the form or the CLI) the second
 waits for the first to commit and then finds its grant.
 """
@@ -35,6 +36,7 @@ from uploads.coaching import (
     today,
 )
 from uploads.coaching_audit import AuditAction, record
+from uploads.coaching_grant_mail import enqueue_grant_mails
 from uploads.coaching_grant_reading import open_grants_of
 from uploads.coaching_grantees import Grantee
 from uploads.models import CoachingGrant, CoachingPackage
@@ -211,6 +213,7 @@ def record_grants(
             after=snapshot(grant),
             source=source,
         )
+    enqueue_grant_mails(session, course=course, package=package, grants=grants, grantees=grantees)
     return grants
 
 

@@ -5,7 +5,9 @@ Every mail is an outbox row written into the caller's transaction (``kurswerk.ou
 keyed so that it exists once: a retried request or a second worker adds nothing.
 
 Who is a tutor of a course: a member whose role there is ``tutor`` (as of their latest
-launch). A tutor without a stored preference gets one mail per submission (``each``).
+launch), or, before their first launch, someone the LMS roster (NRPS) listed as a tutor
+with an email when Kurswerk last read it. A tutor without a stored preference gets one
+mail per submission (``each``); one who never launched writes in the default language.
 Admins are not mailed: they are not the course's reviewers.
 
 Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
@@ -41,6 +43,7 @@ from kurswerk.mail import DISPLAY_TIMEZONE
 from kurswerk.outbox import as_utc, enqueue_email
 from kurswerk.outbox_worker import PeriodicTask, register_periodic
 from kurswerk.settings import Settings
+from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser, utcnow
 from uploads.models import Submission, SubmissionVersion, TutorMailMode, TutorMailPreference
 from uploads.submission_targets import SubmissionTarget
@@ -123,23 +126,25 @@ class Tutor:
 
 
 def course_tutors(session: Session, context_id: int) -> list[Tutor]:
-    rows = session.exec(
-        select(PlatformUser, TutorMailPreference)
-        .join(Membership, col(Membership.user_id) == col(PlatformUser.id))
-        .outerjoin(
-            TutorMailPreference,
-            and_(
-                col(TutorMailPreference.user_id) == col(PlatformUser.id),
-                col(TutorMailPreference.context_id) == context_id,
-            ),
-        )
-        .where(Membership.context_id == context_id, Membership.role == Role.TUTOR.value)
-        .order_by(col(PlatformUser.id))
-    ).all()
-    return [
-        Tutor(user, TutorMailMode(pref.mode) if pref else TutorMailMode.EACH, pref)
-        for user, pref in rows
-    ]
+    """The course's tutors with their mail choice: those who launched as tutors, and
+    those the LMS roster lists as tutors who never launched (``lti.service.course_staff``;
+    they cannot have chosen yet, so they get one mail per submission)."""
+    staff = [user for user, _ in lti_service.course_staff(session, context_id, [Role.TUTOR])]
+    ids = [user.id for user in staff]
+    preferences = {
+        pref.user_id: pref
+        for pref in session.exec(
+            select(TutorMailPreference).where(
+                TutorMailPreference.context_id == context_id,
+                col(TutorMailPreference.user_id).in_(ids),
+            )
+        ).all()
+    }
+    tutors = []
+    for user in staff:
+        pref = preferences.get(user.id or 0)
+        tutors.append(Tutor(user, TutorMailMode(pref.mode) if pref else TutorMailMode.EACH, pref))
+    return tutors
 
 
 def _tutor_links(settings: Settings, context_id: int, tutor: PlatformUser) -> dict[str, str]:

@@ -53,6 +53,7 @@ from kurswerk.devplatform.oidc import (
     authorize,
     login_initiation,
 )
+from kurswerk.devplatform.persist import COURSE_FILE
 from kurswerk.devplatform.registration import (
     RegistrationTokens,
     openid_configuration,
@@ -84,9 +85,12 @@ def create_simulator(
     key: SigningKey | None = None,
     tool_keys: ToolKeys | None = None,
     mail_store: MailStore | None = None,
+    data_dir: Path | None = None,
 ) -> FastAPI:
     """The simulator app for ``config``; a fresh RSA key unless ``key`` is given.
-    ``mail_store``: what the demo's SMTP catcher caught (``/mails`` shows it)."""
+    ``mail_store``: what the demo's SMTP catcher caught (``/mails`` shows it).
+    ``data_dir``: where the course's links, gradebook and registration are kept across
+    restarts (the demo's data folder); in memory only without it."""
     env = (settings or get_settings()).env
     if env not in ALLOWED_ENVS:
         raise RuntimeError(
@@ -98,7 +102,7 @@ def create_simulator(
     app.state.launches = PendingLaunches(config.launch_ttl_seconds)
     app.state.tokens = AccessTokens(ttl_seconds=config.access_token_ttl_seconds)
     app.state.tool_keys = tool_keys or JwksToolKeys(config.tool_jwks_url)
-    app.state.course = CourseState(config)
+    app.state.course = CourseState(config, path=data_dir / COURSE_FILE if data_dir else None)
     app.state.registration_tokens = RegistrationTokens()
     app.state.mail_store = mail_store
     app.add_middleware(_PageHeaders, tool_origin=_origin(config.tool_base_url))

@@ -96,6 +96,7 @@ def accept_response(
             )
             link.line_item_id = created.id
         result.added.append(link)
+    course.save()  # the links' columns, set after they were added
     return result
 
 

@@ -21,7 +21,9 @@ same cross-site cookie rules as inside Moodle.
                              simulator's "Postausgang (Demo)" page lists; the tool's
                              ``KURSWERK_SMTP_URL`` points at it unless the user set one
 5. ``demo_apps()``           the tool and the simulator, whose "Postausgang (Demo)" page
-                             lists the catcher's mails
+                             lists the catcher's mails; the simulator keeps its course's
+                             links, gradebook and registration, and the catcher its mails,
+                             in the demo's data folder (``demo_data_dir()``), across restarts
 6. ``start_worker()``        the outbox worker on a thread, as ``kurswerk worker`` would
                              run it: emails (to the catcher), LMS calls (grades to the
                              simulator's gradebook) and the periodic jobs
@@ -54,6 +56,7 @@ from kurswerk.db import make_engine, new_session
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
+from kurswerk.devplatform.persist import MAILS_FILE
 from kurswerk.log_redaction import uvicorn_log_config
 from kurswerk.outbox_worker import BackgroundWorker
 from kurswerk.settings import Settings, get_settings
@@ -65,6 +68,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 class DemoRefused(Exception):
     """The demo cannot start; the message tells the user what to change."""
+
+
+def demo_data_dir(database_url: str) -> Path:
+    """Where the demo keeps its files: the folder of its SQLite database (``./var/``), or
+    ``./var/`` when the database is elsewhere (PostgreSQL)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent
+    return Path("var")
 
 
 def check_dev_env() -> None:
@@ -200,13 +212,17 @@ def start_mail_catcher(store: MailStore) -> MailCatcher | None:
 
 
 def demo_apps(
-    settings: Settings, simulator: SimulatorConfig, mail_store: MailStore | None
+    settings: Settings,
+    simulator: SimulatorConfig,
+    mail_store: MailStore | None,
+    data_dir: Path | None = None,
 ) -> tuple[FastAPI, FastAPI]:
     """The tool and the simulator as the demo serves them. With ``mail_store`` (the
-    catcher's), the simulator's "Postausgang (Demo)" page lists the caught mails."""
+    catcher's), the simulator's "Postausgang (Demo)" page lists the caught mails; with
+    ``data_dir``, the simulator keeps its course there across restarts."""
     return (
         create_app(settings),
-        create_simulator(simulator, settings=settings, mail_store=mail_store),
+        create_simulator(simulator, settings=settings, mail_store=mail_store, data_dir=data_dir),
     )
 
 
@@ -313,7 +329,8 @@ def run(port: int = 8000, simulator_port: int = 8001, launch_style: str = "plain
             check_dev_env()
             tool_socket = resources.enter_context(bind_loopback(port))
             simulator_socket = resources.enter_context(bind_loopback(simulator_port))
-            mail_store = MailStore()
+            data_dir = demo_data_dir(os.environ.get("KURSWERK_DATABASE_URL", DEMO_DATABASE_URL))
+            mail_store = MailStore(path=data_dir / MAILS_FILE)
             catcher = start_mail_catcher(mail_store)
             if catcher is not None:
                 resources.callback(catcher.stop)
@@ -328,7 +345,7 @@ def run(port: int = 8000, simulator_port: int = 8001, launch_style: str = "plain
             print(f"kurswerk demo: {exc}", file=sys.stderr)
             return 2
         tool_app, simulator_app = demo_apps(
-            settings, simulator, mail_store if catcher is not None else None
+            settings, simulator, mail_store if catcher is not None else None, data_dir
         )
         apps = [(tool_app, tool_socket), (simulator_app, simulator_socket)]
         print(_banner(settings, simulator, report, catcher), flush=True)

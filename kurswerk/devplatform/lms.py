@@ -2,7 +2,9 @@
 and those a tutor added by deep linking), gradebook columns (line items), the scores
 the tool posted, and the tool registration made by dynamic registration.
 
-All in memory, behind one lock; a restart of the simulator starts from the config. The
+In memory, behind one lock; with a ``path`` (the demo's), also in a JSON file that a
+restart reads back (``kurswerk.devplatform.persist``), as a real LMS keeps its
+gradebook. Counters, faults and pending deep-linking requests are not kept. The
 ``Faults`` let tests and the benchmark make the platform misbehave the way real ones do
 (answer 5xx, refuse a token, go down), settable from Python only.
 """
@@ -10,6 +12,7 @@ All in memory, behind one lock; a restart of the simulator starts from the confi
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import secrets
 import threading
@@ -17,9 +20,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.persist import plain, read_json, write_atomically
 
 ACTIVITY_PROGRESS = ("Initialized", "Started", "InProgress", "Submitted", "Completed")
 GRADING_PROGRESS = ("FullyGraded", "Pending", "PendingManual", "Failed", "NotReady")
@@ -119,9 +124,10 @@ class Faults:
 class CourseState:
     """The simulated course's links, gradebook and counters."""
 
-    def __init__(self, config: SimulatorConfig) -> None:
+    def __init__(self, config: SimulatorConfig, path: Path | None = None) -> None:
         self.config = config
-        self.lock = threading.Lock()
+        self.path = path
+        self.lock = threading.RLock()
         self.links: dict[str, ResourceLink] = {
             config.course.resource_link_id: ResourceLink(
                 id=config.course.resource_link_id, title=config.course.resource_link_title
@@ -137,6 +143,44 @@ class CourseState:
         self._ids = itertools.count(1)
         self._deep_link_data: dict[str, tuple[str, float]] = {}
         self.started = time.time()
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        kept = read_json(path)
+        if not isinstance(kept, dict):
+            return
+        for link in kept.get("links", []):
+            self.links[link["id"]] = ResourceLink(**link)
+        for item in kept.get("line_items", []):
+            self.line_items[item["id"]] = LineItem(**item)
+        for line_item_id, score in kept.get("scores", []):
+            stored = Score(**{**score, "timestamp": datetime.fromisoformat(score["timestamp"])})
+            self.scores[(line_item_id, stored.user_id)] = stored
+        if kept.get("registration"):
+            self.registration = ToolRegistration(**kept["registration"])
+        self._ids = itertools.count(int(kept.get("next_id", 1)))
+
+    def save(self) -> None:
+        """Write what the course holds to ``path`` (nothing without one)."""
+        if self.path is None:
+            return
+        with self.lock:
+            next_id = next(self._ids)
+            self._ids = itertools.count(next_id)
+            kept = {
+                "links": [plain(link) for link in self.links.values()],
+                "line_items": [plain(item) for item in self.line_items.values()],
+                "scores": [[key[0], plain(score)] for key, score in self.scores.items()],
+                "registration": plain(self.registration) if self.registration else None,
+                "next_id": next_id,
+            }
+            write_atomically(self.path, json.dumps(kept, ensure_ascii=False, indent=1))
+
+    def set_registration(self, registration: ToolRegistration) -> None:
+        with self.lock:
+            self.registration = registration
+            self.save()
 
     def issue_deep_link_data(self, person_key: str, ttl_seconds: float = 3600) -> str:
         """The opaque ``data`` of a deep-linking request; the answer must echo it, once."""
@@ -174,6 +218,7 @@ class CourseState:
     def add_link(self, link: ResourceLink) -> None:
         with self.lock:
             self.links[link.id] = link
+            self.save()
 
     def add_line_item(
         self,
@@ -194,6 +239,7 @@ class CourseState:
                 resource_link_id=resource_link_id,
             )
             self.line_items[item.id] = item
+            self.save()
             return item
 
     def record_score(self, line_item_id: str, score: Score) -> int:
@@ -209,4 +255,5 @@ class CourseState:
                 return 200
             self.scores[key] = score
             self.score_log.append((line_item_id, score))
+            self.save()
             return 200

@@ -4,7 +4,8 @@ newcomer can follow the whole loop").
 
 ``MailStore`` is the shared part: the catcher writes to it from its own thread, the
 simulator's pages read from it. It holds the newest ``limit`` mails only (a demo left
-running for days should not grow without bound). Nothing here renders mail HTML: the
+running for days should not grow without bound); with a ``path`` (the demo's data
+folder) it keeps them across restarts as JSON lines. Nothing here renders mail HTML: the
 pages show it in a sandboxed frame (see ``templates/devplatform/mail.html``).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import socket
 import threading
 from collections import deque
@@ -19,9 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from kurswerk.devplatform.persist import plain, read_json_lines, write_atomically
 
 LOOPBACK = "127.0.0.1"
 
@@ -48,10 +53,30 @@ def _part(message: EmailMessage, subtype: str) -> str | None:
 class MailStore:
     """The newest ``limit`` caught mails, safe to share between threads."""
 
-    def __init__(self, limit: int = 500) -> None:
+    def __init__(self, limit: int = 500, *, path: Path | None = None) -> None:
         self._mails: deque[CaughtMail] = deque(maxlen=limit)
         self._next_id = 1
         self._lock = threading.Condition()
+        self._path = path
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        for row in read_json_lines(path):
+            try:
+                mail = CaughtMail(
+                    **{
+                        **row,
+                        "received_at": datetime.fromisoformat(row["received_at"]),
+                        "to": tuple(row["to"]),
+                    }
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+            self._mails.append(mail)
+            self._next_id = max(self._next_id, mail.id + 1)
+        # only the kept ones stay on disk: the file does not grow without bound either
+        write_atomically(path, "".join(_line(mail) for mail in self._mails))
 
     def add(self, raw: bytes, *, mail_from: str, to: tuple[str, ...]) -> CaughtMail:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -68,6 +93,9 @@ class MailStore:
             )
             self._next_id += 1
             self._mails.append(mail)
+            if self._path is not None:
+                with self._path.open("a", encoding="utf-8") as kept:
+                    kept.write(_line(mail))
             self._lock.notify_all()
         return mail
 
@@ -97,6 +125,10 @@ class MailStore:
 
         with self._lock:
             return found[0] if self._lock.wait_for(arrived, timeout) else None
+
+
+def _line(mail: CaughtMail) -> str:
+    return json.dumps(plain(mail), ensure_ascii=False) + "\n"
 
 
 class _Handler:

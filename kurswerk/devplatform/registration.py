@@ -154,8 +154,7 @@ def register_tool(
         messages=messages,
         claims=claims,
     )
-    with course.lock:
-        course.registration = registration
+    course.set_registration(registration)
     answer = dict(body)
     answer.update(
         {

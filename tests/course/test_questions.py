@@ -170,3 +170,26 @@ def test_the_question_and_answer_mails_render_markdown_as_every_mail_does(
     assert text in answered.payload["text"] and "Viele Grüße<br>" in answered.payload["html"]
     page = get(web, people.anna, f"/c/{people.context_id}/questions/{question_id}")
     assert "Viele Grüße<br>" in page.text
+
+
+def test_a_question_reaches_a_tutor_the_roster_lists_who_never_launched(
+    web: TestClient, people: People, db: Session
+):
+    from lti import service as lti_service
+
+    rita = lti_service.RosterMember(
+        user_id="t-rita",
+        name="Rita Roster",
+        given_name="",
+        family_name="",
+        email="rita@example.org",
+        roles=("Instructor",),
+        role=Role.TUTOR,
+    )
+    lti_service.record_members(db, context_id=people.anna.context_id, members=[rita])
+    db.commit()
+    ask(web, people)
+    [mail] = emails_to(db, "rita@example.org", "question_asked")
+    assert mail.payload["locale"] == "de"  # never launched: the default language
+    assert "Hallo Rita Roster" in mail.payload["text"]
+    assert len(emails_to(db, "tina@example.org", "question_asked")) == 1

@@ -120,22 +120,24 @@ def test_release_arrives_fully_graded_with_the_summary_in_the_submissions_column
     assert "1 / 1" in page.text and "Completed · FullyGraded" in page.text
 
 
-def test_a_resubmission_after_release_shows_submitted_again_in_the_gradebook(
+def test_a_resubmission_after_release_keeps_the_feedback_visible_in_the_gradebook(
     app, web, sim, db, course, smtp, monkeypatch, database_url
 ):
     lena, tom, submission_id = lena_submits(app, web, sim, db)
     write_and_release(web, tom, submission_id, FEEDBACK)
     worker_once(monkeypatch, database_url, smtp.url)
+    [column] = sim.course.line_items.values()
+    released = sim.course.scores[(column.id, sim.config.person("lena").sub)]
     assert upload_pdf(web, lena, exercise_id(db)).status_code == 303  # version 2
     worker_once(monkeypatch, database_url, smtp.url)
-    [column] = sim.course.line_items.values()
     again = sim.course.scores[(column.id, sim.config.person("lena").sub)]
-    assert (again.activity_progress, again.grading_progress) == ("Submitted", "PendingManual")
-    assert again.score_given is None and again.comment is None
+    assert (again.activity_progress, again.grading_progress) == ("Submitted", "FullyGraded")
+    assert (again.score_given, again.comment) == (released.score_given, released.comment)
+    assert again.comment  # the learner still sees the released feedback's summary
     assert [s.grading_progress for _, s in sim.course.score_log] == [
         "PendingManual",
         "FullyGraded",
-        "PendingManual",
+        "FullyGraded",
     ]
 
 

@@ -170,7 +170,7 @@ def test_a_platform_without_the_score_scope_never_blocks_a_release(web, world, m
     assert [m.status for m in mails(db)] == [OutboxStatus.PENDING]
 
 
-def test_a_resubmission_after_release_sends_submitted_again(
+def test_a_resubmission_after_release_sends_submitted_with_the_released_feedback(
     web, world, make_submission, db, settings
 ):
     _offer_grades(db, world)
@@ -188,8 +188,14 @@ def test_a_resubmission_after_release_sends_submitted_again(
     released, resubmitted = lms_calls(db)
     assert resubmitted.dedup_key == f"grade-submitted:{result.version_id}"
     score = resubmitted.payload["score"]
-    assert (score["activityProgress"], score["gradingProgress"]) == ("Submitted", "PendingManual")
-    assert "scoreGiven" not in score and "comment" not in score
+    # the released feedback stays visible in the LMS until the next release
+    assert (score["activityProgress"], score["gradingProgress"]) == ("Submitted", "FullyGraded")
+    earlier = released.payload["score"]
+    assert (score["scoreGiven"], score["scoreMaximum"], score["comment"]) == (
+        earlier["scoreGiven"],
+        earlier["scoreMaximum"],
+        earlier["comment"],
+    )
     assert resubmitted.payload["line_item"] == released.payload["line_item"]
     assert score["timestamp"] > released.payload["score"]["timestamp"]
 

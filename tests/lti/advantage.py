@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -90,15 +91,23 @@ def bound_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def start_simulator(tool_app: FastAPI, **config: Any) -> Simulator:
-    sock = bound_socket()
+def start_simulator(
+    tool_app: FastAPI, *, port: int = 0, data_dir: Path | None = None, **config: Any
+) -> Simulator:
+    """A live simulator on ``port`` (a free one unless given), keeping its course in
+    ``data_dir`` as the demo does when given."""
+    sock = bound_socket(port)
     port = sock.getsockname()[1]
     sim_config = SimulatorConfig(
         issuer=f"http://127.0.0.1:{port}", tool_base_url=TOOL_BASE_URL, **config
     )
     tool_jwks = ToolJwks(tool_app)
     app = create_simulator(
-        sim_config, settings=Settings(env="test"), key=_SIM_KEY, tool_keys=tool_jwks
+        sim_config,
+        settings=Settings(env="test"),
+        key=_SIM_KEY,
+        tool_keys=tool_jwks,
+        data_dir=data_dir,
     )
     server = LiveServer(app, sock)
     server.start()

@@ -74,8 +74,15 @@ def deliver(engine, handler, *, at=None):
 
 
 def rows(engine) -> list[OutboxMessage]:
+    """The grade rows (a launch may also ask for a roster reading: ``roster_refresh``)."""
     with Session(engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == service.LMS_CALL)
+                .order_by(OutboxMessage.id)
+            ).all()
+        )
 
 
 def _learner_launched(client, sim, db, **query):
@@ -310,6 +317,31 @@ def test_a_deep_linked_exercise_uses_its_own_column(client, sim, db, engine, han
     assert deliver(engine, handler).sent == 1
     assert sim.course.requests["lineitems"] == 0  # neither looked up nor created
     assert (column.id, "2001") in sim.course.scores
+
+
+def test_a_deep_linked_column_deleted_in_the_lms_is_not_made_again_by_kurswerk(
+    client, sim, db, engine, handler
+):
+    """The LMS activity's own column is the LMS's to make: its 404 is recorded, and no
+    column of Kurswerk's appears beside it."""
+    from kurswerk.devplatform.lms import ResourceLink
+
+    column = sim.course.add_line_item(
+        label="Spalte aus dem Deep Link", score_maximum=1, resource_id=EXERCISE.resource_id
+    )
+    link = ResourceLink(
+        id="dl-exercise",
+        title="Übung",
+        custom={"kurswerk_target": EXERCISE_TARGET},
+        line_item_id=column.id,
+    )
+    sim.course.add_link(link)
+    context_id, lena = _learner_launched(client, sim, db, link="dl-exercise")
+    del sim.course.line_items[column.id]  # deleted with its activity
+    _submit(db, context_id, lena)
+    assert deliver(engine, handler).failed == 1
+    assert "HTTP 404" in (rows(engine)[-1].last_error or "")
+    assert sim.course.line_items == {} and sim.course.requests["lineitems"] == 0
 
 
 def test_a_column_the_platform_already_has_is_found_not_duplicated(

@@ -42,6 +42,24 @@ def test_all_three_pages_are_read_with_one_token(client, paged_sim, db, app):
     assert roster.context_title == "Social-Media-Strategie (Demo)"
 
 
+def test_the_roster_page_records_who_is_a_tutor_there_for_the_tutor_mails(
+    client, paged_sim, db, app
+):
+    """Ada opens the roster page; Tom (a tutor in the roster) has not launched: the mails
+    to the course's tutors reach him all the same, at the roster's address."""
+    _, token = landing(launch(client, paged_sim, "ada"))
+    context_id = context_of(db).id
+    assert service.course_staff(db, context_id, [Role.TUTOR]) == []
+    assert client.get(f"/c/{context_id}/roster", params={"kt": token}).status_code == 200
+    db.expire_all()
+    staff = {
+        user.sub: (user.email, role)
+        for user, role in service.course_staff(db, context_id, [Role.TUTOR, Role.ADMIN])
+    }
+    assert staff["2002"] == (PEOPLE[1].email, Role.TUTOR)
+    assert "2001" not in staff  # Lena, a learner
+
+
 def test_full_role_uris_are_understood_too(client, app, db):
     sim = start_simulator(app, nrps_short_roles=False, nrps_page_size=2)
     try:
@@ -233,3 +251,32 @@ def test_roster_members_become_known_users_for_the_coaching_grant(client, sim, d
     assert lena is not None and lena.name == "Lena Lernende"
     assert lena.email == "lena.lernende@example.org"
     assert len(db.exec(select(PlatformUser)).all()) == len(PEOPLE)
+
+
+def test_a_launch_asks_the_worker_to_read_a_roster_not_read_today(
+    client, paged_sim, db, app, settings, engine
+):
+    """Nobody has opened a roster page: Lena's launches ask once (an outbox row per course
+    and day), the worker reads the roster, and Tom — a tutor who never launched — is now
+    among the people the course's tutor mails reach."""
+    from sqlmodel import select
+
+    from kurswerk.outbox import OutboxMessage, OutboxStatus, deliver_due
+
+    landing(launch(client, paged_sim, "lena"))
+    landing(launch(client, paged_sim, "lena"))
+    context_id = context_of(db).id
+    db.expire_all()
+    [asked] = db.exec(
+        select(OutboxMessage).where(OutboxMessage.kind == service.ROSTER_REFRESH)
+    ).all()
+    assert asked.payload == {"context_id": context_id}
+    handler = service.roster_refresh_handler(settings, engine)
+    assert deliver_due(engine, {service.ROSTER_REFRESH: handler}).sent == 1
+    staff = {user.sub for user, _ in service.course_staff(db, context_id, [Role.TUTOR])}
+    assert "2002" in staff
+
+    landing(launch(client, paged_sim, "lena"))  # read today: nothing asked again
+    db.expire_all()
+    rows = db.exec(select(OutboxMessage).where(OutboxMessage.kind == service.ROSTER_REFRESH))
+    assert [row.status for row in rows.all()] == [OutboxStatus.SENT]

@@ -201,3 +201,83 @@ def test_launches_without_an_ags_claim_are_skipped_with_the_reason(
         assert (row.status, row.skipped_reason) == (OutboxStatus.SKIPPED, SKIP_NO_GRADE_SERVICE)
         assert deliver(engine, worker).processed == 0
         assert not {"token", "lineitems", "scores"} & set(peer.requests)
+
+
+def test_a_column_deleted_in_the_lms_is_created_again_and_the_score_arrives(
+    client, live_peer, db, engine, worker
+):
+    """A teacher deletes Kurswerk's column: the next score gets 404 from the platform's own
+    handler, the column is created once more (its new id stored) and the score sent."""
+    context_id, lena = learner_launched(client, live_peer, db)
+    _submit(db, context_id, lena)
+    assert deliver(engine, worker).sent == 1
+    [old_key] = live_peer.book.line_items
+    del live_peer.book.line_items[old_key]  # deleted by a teacher in the LMS
+
+    _release(db, context_id, lena, comment="Gute Analyse der Zielgruppe.")
+    report = deliver(engine, worker)
+    assert (report.sent, report.failed) == (1, 0)
+    [(new_key, column)] = live_peer.book.line_items.items()
+    assert new_key != old_key and column["resourceId"] == EXERCISE.resource_id
+    released = live_peer.book.scores[(new_key, LEARNER.user_id)]
+    assert released["comment"] == "Gute Analyse der Zielgruppe."
+    with Session(engine) as session:
+        [known] = session.exec(select(LineItem)).all()
+    assert known.lineitem_url == column["id"]
+
+    _release(db, context_id, lena, key="release:2", comment="Noch einmal.")
+    assert deliver(engine, worker).sent == 1  # the stored new column is used directly
+    assert len(live_peer.book.line_items) == 1
+
+
+def test_a_column_that_is_refused_again_after_recreation_fails_without_a_loop(
+    client, live_peer, db, engine, worker
+):
+    context_id, lena = learner_launched(client, live_peer, db)
+    _submit(db, context_id, lena)
+    assert deliver(engine, worker).sent == 1
+    live_peer.book.line_items.clear()
+    live_peer.fail_next["scores"] = [404, 404]
+    _release(db, context_id, lena)
+    report = deliver(engine, worker)
+    assert (report.sent, report.failed) == (0, 1)
+    assert live_peer.requests["scores"] == 3  # the submit, then the release twice
+    assert len(live_peer.book.line_items) == 1  # created again once, not in a loop
+
+
+def test_a_resubmission_after_release_keeps_the_released_score_and_comment_visible(
+    client, live_peer, db, engine, worker
+):
+    """Moodle empties grade and comment for a score without ``scoreGiven``: after a
+    release, a new version must not blank the learner's visible feedback."""
+    context_id, lena = learner_launched(client, live_peer, db)
+    _submit(db, context_id, lena)
+    _release(db, context_id, lena, comment="Gute Analyse der Zielgruppe.")
+    assert deliver(engine, worker).sent == 2
+    [key] = live_peer.book.line_items
+
+    _submit(db, context_id, lena, key="submit:2")  # a second version
+    assert deliver(engine, worker).sent == 1
+    shown = live_peer.book.scores[(key, LEARNER.user_id)]
+    assert (shown["activityProgress"], shown["gradingProgress"]) == ("Submitted", "FullyGraded")
+    assert (shown["scoreGiven"], shown["scoreMaximum"]) == (1.0, 1.0)
+    assert shown["comment"] == "Gute Analyse der Zielgruppe."
+    assert len(live_peer.book.score_log) == 3  # it did arrive, as a new score
+
+    _release(db, context_id, lena, key="release:2", comment="Die zweite Fassung trägt.")
+    assert deliver(engine, worker).sent == 1
+    second = live_peer.book.scores[(key, LEARNER.user_id)]
+    assert (second["activityProgress"], second["gradingProgress"]) == ("Completed", "FullyGraded")
+    assert second["comment"] == "Die zweite Fassung trägt."
+
+
+def test_a_first_submission_still_says_awaiting_grading_without_a_score(
+    client, live_peer, db, engine, worker
+):
+    context_id, lena = learner_launched(client, live_peer, db)
+    _submit(db, context_id, lena)
+    _submit(db, context_id, lena, key="submit:2")  # a second version before any release
+    assert deliver(engine, worker).sent == 2
+    [shown] = live_peer.book.scores.values()
+    assert (shown["activityProgress"], shown["gradingProgress"]) == ("Submitted", "PendingManual")
+    assert "scoreGiven" not in shown and "comment" not in shown
