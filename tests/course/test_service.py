@@ -82,6 +82,14 @@ def statements(app: FastAPI) -> Iterator[list[str]]:
     event.remove(app.state.engine, "before_cursor_execute", record)
 
 
+def page_queries(statements: list[str]) -> list[str]:
+    """The page's own statements, after the session's one look-up of whether it was ended
+    by logging out (a primary-key read that every request with a session makes)."""
+    ended = [s for s in statements if "FROM revoked_session" in s]
+    assert len(ended) == 1, statements
+    return [s for s in statements if s not in ended]
+
+
 def test_a_warm_lesson_page_costs_exactly_one_query(
     client: TestClient, learner: Learner, statements: list[str]
 ):
@@ -91,8 +99,8 @@ def test_a_warm_lesson_page_costs_exactly_one_query(
 
     assert client.get(url).status_code == 200
 
-    assert len(statements) == 1, statements
-    assert "lesson_progress" in statements[0]
+    [query] = page_queries(statements)
+    assert "lesson_progress" in query
 
 
 def test_the_lesson_cache_follows_a_content_load(
@@ -133,5 +141,6 @@ def test_the_course_home_costs_a_fixed_number_of_queries(
     page = client.get(url).text
 
     assert page.count('<li class="lesson-card') == 6
-    assert len(statements) == 2, statements  # the binding's course, then lessons + progress
+    queries = page_queries(statements)
+    assert len(queries) == 2, queries  # the binding's course, then lessons + progress
     assert db.exec(select(func.count()).select_from(CourseBinding)).one() == 1

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from kurswerk.auth import CsrfGate, Principal, Role, SessionCodec
+from kurswerk.settings import Settings
 from uploads.errors import UploadRejected
 from uploads.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
 from uploads.storage import LocalStorage, TempFile
@@ -24,6 +26,14 @@ BOUNDARY = b"----KurswerkFormBoundary7MA4YWxkTrZu0gW"
 CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY.decode()
 PDF_BYTES = b"%PDF-1.7\n" + os.urandom(300_000) + b"\n%%EOF\n"
 LIMITS = IntakeLimits(max_file_bytes=1024 * 1024)
+
+# The CSRF check is the routes' (tests/uploads/test_submission_upload.py and its twins);
+# these tests are about the body, so the header check has passed.
+CSRF_PASSED = CsrfGate(
+    Principal(user_id=1, context_id=1, platform_id=1, role=Role.LEARNER),
+    SessionCodec(Settings(env="test", secret_key="intake-test-secret-key-long-enough-0123456789")),  # type: ignore[arg-type]
+    checked=True,
+)
 
 
 def part(
@@ -85,7 +95,9 @@ def receive(
     if content_length:
         headers["content-length"] = str(len(data))
     stream = stream or FakeStream(chunked(data, chunk))
-    return asyncio.run(receive_upload(stream.__aiter__(), headers, storage, limits))
+    return asyncio.run(
+        receive_upload(stream.__aiter__(), headers, storage, limits, csrf=CSRF_PASSED)
+    )
 
 
 def refused(storage: LocalStorage, data: bytes, **kwargs) -> UploadRejected:
@@ -132,7 +144,9 @@ def test_a_large_file_is_stored_and_hashed_exactly_even_from_reused_chunk_buffer
 
     limits = IntakeLimits(max_file_bytes=len(big))
     headers = {"content-type": CONTENT_TYPE, "content-length": str(len(data))}
-    received = asyncio.run(receive_upload(reused_buffer(), headers, storage, limits))
+    received = asyncio.run(
+        receive_upload(reused_buffer(), headers, storage, limits, csrf=CSRF_PASSED)
+    )
     assert received.sha256 == hashlib.sha256(big).hexdigest()
     assert received.temp_path.read_bytes() == big
 
@@ -411,7 +425,9 @@ def test_a_chunked_request_through_starlette_is_cut_off_after_the_limit(tmp_path
 
     async def endpoint(request: Request) -> JSONResponse:
         try:
-            received = await receive_upload(request.stream(), request.headers, storage, LIMITS)
+            received = await receive_upload(
+                request.stream(), request.headers, storage, LIMITS, csrf=CSRF_PASSED
+            )
         except UploadRejected as rejected:
             return JSONResponse({"code": rejected.code}, status_code=rejected.status_code)
         storage.delete_temp(received.temp_path)

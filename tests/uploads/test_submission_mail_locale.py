@@ -88,6 +88,7 @@ def test_who_switched_the_tool_to_english_gets_english_mails_though_the_lms_says
 ):
     tutor = people.tutor(email="tina@example.org", name="Tina Tutor", locale="de")
     for person in (people.holder, tutor):  # both launched from a German LMS
+        web.cookies.clear()  # two people, two browsers
         switched = web.post(
             person.url("/session/locale"),
             data={"locale": "en", "csrf_token": person.csrf, "next": "/"},
