@@ -96,6 +96,7 @@ def test_who_switched_the_tool_to_english_gets_english_mails_though_the_lms_says
         assert switched.status_code == 303
     # The upload rides the learner's older, German session: the mail follows the
     # stored choice, not the session it was caused in.
+    web.cookies.clear()
     upload_pdf(web, people.holder, exercise_id(db))
     deliver()
 
