@@ -65,6 +65,7 @@ from collections.abc import Iterable, Iterator
 
 import pikepdf
 
+from uploads.deflate_blocks import stored_prefix
 from uploads.errors import PdfRejected
 
 CHUNK = 4 * 1024 * 1024  # decoded bytes per step
@@ -130,8 +131,34 @@ def _leading(filters: list[bytes], name: bytes) -> int:
 
 def _inflate(raw: pikepdf.Buffer, times: int, total: int, budget: int) -> int:
     """Count what ``raw`` inflates to, ``times`` times over (``/Filter [/FlateDecode
-    /FlateDecode]`` is valid), one chunk at a time."""
+    /FlateDecode]`` is valid), one chunk at a time. Leading stored blocks of a single
+    Flate stream are counted from their headers (``uploads/deflate_blocks.py``)."""
     view = memoryview(raw)
+    if times > 1:
+        return _inflate_nested(view, times, total, budget)
+    prefix = stored_prefix(view)
+    inflater = zlib.decompressobj()
+    if prefix is not None:
+        total = _count(prefix.decoded, total, budget)
+        if prefix.rest is None:
+            return total
+        view = view[prefix.rest :]
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS, zdict=prefix.window)
+    try:
+        for start in range(0, len(view), _INPUT_STEP):
+            data: bytes | memoryview = view[start : start + _INPUT_STEP]
+            while data:
+                total = _count(len(inflater.decompress(data, CHUNK)), total, budget)
+                if inflater.eof:
+                    return total
+                data = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # damaged from here on: what inflated so far is what readers show
+    return total
+
+
+def _inflate_nested(view: memoryview, times: int, total: int, budget: int) -> int:
+    """Flate ``times`` times over: each stage's chunks feed the next one."""
     chunks: Iterator[bytes | memoryview] = (
         view[start : start + _INPUT_STEP] for start in range(0, len(view), _INPUT_STEP)
     )
@@ -141,7 +168,7 @@ def _inflate(raw: pikepdf.Buffer, times: int, total: int, budget: int) -> int:
         for chunk in chunks:
             total = _count(len(chunk), total, budget)
     except zlib.error:
-        pass  # damaged from here on: what inflated so far is what readers show
+        pass  # as above
     return total
 
 
