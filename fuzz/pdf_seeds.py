@@ -48,6 +48,7 @@ def seeds() -> dict[str, bytes]:
         pdfs.link_annotation(pdf, pdfs.uri_action("https://example.org/"))
 
     hex_flate = zlib.compress(text).hex().encode() + b">"
+    indirect_length = b"<< /Length 5 0 R >>\nstream\n" + text + b"\nendstream"
     return {
         "accepted--plain.pdf": pdfs.make_pdf(),
         "accepted--three-pages-object-streams.pdf": pdfs.make_pdf(3, object_streams=True),
@@ -59,6 +60,9 @@ def seeds() -> dict[str, bytes]:
         "encrypted--aes.pdf": pdfs.make_pdf(encryption=pikepdf.Encryption(owner="o", user="")),
         "trailing_data--zip-after-eof.pdf": pdfs.make_pdf() + pdfs.zip_bytes(),
         "no_pages--empty-page-tree.pdf": pdfs.make_pdf(pages=0),
+        "accepted--length-in-an-object-of-its-own.pdf": pdfs.raw_pdf(
+            [pdfs.CATALOG, pdfs.PAGES, _PAGE_WITH_CONTENT, indirect_length, b"%d" % len(text)]
+        ),  # as LibreOffice writes every stream
         "accepted--flate.objects": _objects(
             pdfs.CATALOG,
             pdfs.PAGES,
