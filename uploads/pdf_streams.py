@@ -61,6 +61,10 @@ Filters, decided per stream from its ``/Filter`` list:
 * an expanding filter before an image codec (``[/LZWDecode /DCTDecode]``): not measured,
   refused as ``too_complex`` (no exporter we know writes it).
 
+Not counted: inline images (``BI … ID … EI`` inside a content stream, whose data may carry
+its own ``/F /Fl``); finding them means parsing every content stream, several times the
+cost of this whole count. A page's content stream itself is counted.
+
 Runs inside the isolated worker only (called from ``uploads.pdfcheck.inspect_pdf``).
 """
 
