@@ -171,7 +171,9 @@ def inspect_pdf(path: str | os.PathLike[str], limits: PdfLimits = PdfLimits()) -
                 raise PdfRejected("active_content", found=found)
             measure_decoded(indirect, _decoded_budget(size, limits))
             _refuse_warnings(pdf)
-        except (pikepdf.PdfError, UnicodeDecodeError) as exc:  # qpdf's message in bytes
+        # QpdfRuntimeError: e.g. "/Count is wrong after flattening pages tree" (found by
+        # fuzzing); UnicodeDecodeError: a qpdf message with bytes that are not UTF-8
+        except (pikepdf.PdfError, pikepdf.QpdfRuntimeError, UnicodeDecodeError) as exc:
             raise PdfRejected("parse_error", reason=str(exc)[:200]) from exc
         return PdfReport(
             pages=pages, version=pdf.pdf_version, size=size, objects=objects, nodes=nodes
