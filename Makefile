@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test setup setup-test system-packages postgres lint test-sqlite test-postgres
+.PHONY: demo test setup setup-test system-packages postgres lint fuzz-short test-sqlite test-postgres
 
 demo: setup
 	$(BIN)/kurswerk demo
 
-test: setup-test lint test-sqlite test-postgres
+test: setup-test lint fuzz-short test-sqlite test-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,24 @@ lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Coverage-guided fuzzing (atheris) of what parses hostile input, about FUZZ_SECONDS each:
+# the Markdown sanitiser and the PDF check (see the README, "Fuzzing"). Starts
+# from the seed corpus in a throw-away folder; a finding stops it, is written to
+# fuzz/findings/ and fails the target (make it a regression test: a corpus file + pytest).
+FUZZ_SECONDS ?= 45
+FUZZ_TARGETS := usertext pdfcheck
+fuzz-short:
+	@mkdir -p fuzz/findings; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	for target in $(FUZZ_TARGETS); do \
+	  mkdir -p "$$work/$$target"; \
+	  PYTHONPATH=$(CURDIR) $(BIN)/python -m fuzz.$$target -dict=fuzz/$$target.dict \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=2048 -max_len=131072 \
+	    -print_final_stats=1 -artifact_prefix=fuzz/findings/$$target- \
+	    "$$work/$$target" fuzz/corpus/$$target > "$$work/$$target.log" 2>&1 \
+	    || { tail -n 40 "$$work/$$target.log"; echo "fuzz-short: finding in $$target" >&2; exit 1; }; \
+	  echo "fuzz $$target: $$(grep -E '^Done' "$$work/$$target.log"), $$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$$work/$$target.log" | tail -n 1)"; \
+	done
 
 test-sqlite:
 	KURSWERK_TEST_DATABASE=sqlite $(BIN)/pytest

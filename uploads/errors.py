@@ -36,6 +36,7 @@ REJECTION_CODES = frozenset(
         "no_pages",
         "active_content",
         "too_complex",
+        "decompression_bomb",
         "timeout",
         "check_failed",
         "check_unavailable",

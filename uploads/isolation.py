@@ -54,22 +54,34 @@ def address_space_bytes() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _worker_main(conn: Connection, task: Callable[[Any], Any], memory_mb: int) -> None:
-    """Body of a worker: limit the address space, then answer calls until told to stop."""
+def limit_address_space(memory_mb: int) -> int:
+    """Cap this process's address space at what it uses now plus ``memory_mb``; return
+    the cap. What a worker does first (the fuzzing harness does the same)."""
     limit = address_space_bytes() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn.send(("ready", limit))
+    return limit
+
+
+def run_task(task: Callable[[Any], Any], argument: Any) -> tuple[str, Any]:
+    """One call as a worker makes it: ``("ok", result)``, ``("memory", None)`` when it ran
+    into the memory limit, ``("error", text)`` for any other exception."""
+    try:
+        return ("ok", task(argument))
+    except MemoryError:
+        return ("memory", None)
+    except Exception as exc:  # noqa: BLE001 - reported to the caller, who fails closed
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _worker_main(conn: Connection, task: Callable[[Any], Any], memory_mb: int) -> None:
+    """Body of a worker: limit the address space, then answer calls until told to stop."""
+    conn.send(("ready", limit_address_space(memory_mb)))
     while True:
         try:
             (argument,) = conn.recv()  # boxed, so that any value (None too) is an argument
         except (EOFError, OSError):
             return  # the pool closed its end
-        try:
-            reply: tuple[str, Any] = ("ok", task(argument))
-        except MemoryError:
-            reply = ("memory", None)
-        except Exception as exc:  # noqa: BLE001 - reported to the caller, who fails closed
-            reply = ("error", f"{type(exc).__name__}: {exc}")
+        reply = run_task(task, argument)
         try:
             conn.send(reply)
         except MemoryError:

@@ -75,6 +75,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "upload.rejected.too_complex": (
             "Die PDF-Datei ist zu komplex, um sie sicher zu prüfen." + _RESAVE_DE
         ),
+        "upload.rejected.decompression_bomb": (
+            "Die PDF-Datei enthält komprimierte Daten, die entpackt um ein Vielfaches größer "
+            "werden als die Datei selbst – mehr, als ein Dokument braucht und ein "
+            "PDF-Betrachter sicher öffnen kann. Wir nehmen sie deshalb nicht an." + _RESAVE_DE
+        ),
         "upload.rejected.timeout": (
             "Die Prüfung der PDF-Datei hat zu lange gedauert." + _RESAVE_DE
         ),
@@ -153,6 +158,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "upload.rejected.too_complex": (
             "The PDF file is too complex to be checked safely." + _RESAVE_EN
+        ),
+        "upload.rejected.decompression_bomb": (
+            "The PDF file contains compressed data that unpacks to many times the size of the "
+            "file itself – more than a document needs and more than a PDF viewer can open "
+            "safely, so we do not accept it." + _RESAVE_EN
         ),
         "upload.rejected.timeout": "Checking the PDF file took too long." + _RESAVE_EN,
         "upload.rejected.check_failed": "The PDF file could not be checked." + _RESAVE_EN,

@@ -75,9 +75,11 @@ def find_active_content(
     reference is ``"12 0 R"``, and a stream is its dictionary (no data)."""
     found: set[str] = set()
     nodes = 0
-    # A null object comes back as None: nothing to walk (qpdf warns if it nulled a bad one).
+    # A null, integer, real or boolean object comes back as a Python value (None, int,
+    # Decimal, bool): nothing to walk. (LibreOffice writes every stream's /Length as an
+    # indirect integer object.) qpdf warns if it nulled a bad one.
     indirect = pdf.objects if objects is None else objects
-    roots = [pdf.trailer, *(obj for obj in indirect if obj is not None)]
+    roots = [pdf.trailer, *(obj for obj in indirect if isinstance(obj, pikepdf.Object))]
     for start in range(0, len(roots), _JSON_BATCH):
         for root in _as_json(roots[start : start + _JSON_BATCH]):
             nodes = _walk(pdf, root, found, nodes, node_limit)

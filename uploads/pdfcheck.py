@@ -25,7 +25,12 @@ What is accepted, in the order it is checked (each refusal has a stable code, se
 7. ``too_complex`` - more than ``node_limit`` objects/values in the object graph, or the
    check ran into the worker's memory limit.
 8. ``active_content`` - see below.
-9. ``timeout`` / ``check_failed`` / ``check_unavailable`` - the isolated check did not
+9. ``decompression_bomb`` - the streams decode to more than the file's budget: at most
+   ``decoded_limit_mb`` in all, and beyond ``decoded_ratio_floor_mb`` at most
+   ``decoded_ratio_limit`` decoded bytes per file byte (``uploads/pdf_streams.py``, with
+   the measurements the bounds come from). Counted while inflating in 1 MiB chunks that
+   are dropped, stopping at the budget: a bomb never materialises in the worker.
+10. ``timeout`` / ``check_failed`` / ``check_unavailable`` - the isolated check did not
    finish in time, failed unexpectedly (the worker died), or no worker was available. We
    fail closed: nothing is accepted that was not fully checked.
 
@@ -66,9 +71,9 @@ their value). Each root is read as qpdf's JSON of that object, a batch of roots 
 ``json.loads``: one call into qpdf per object instead of several per value, which made the
 walk three times faster. Names are compared after qpdf has decoded them, so
 ``/J#61vaScript`` is ``/JavaScript``; in the JSON a name and a string cannot be confused
-(strings carry a ``u:``/``b:`` prefix), so text such as ``(/JavaScript)`` is no name. Stream
-*data* is never decoded - only stream dictionaries are read - so a decompression bomb costs
-nothing. (qpdf does decompress *object streams* to read the objects inside them; the
+(strings carry a ``u:``/``b:`` prefix), so text such as ``(/JavaScript)`` is no name. The
+walk reads stream dictionaries only; stream *data* is read afterwards, by step 9. (qpdf
+decompresses *object streams* while opening the file, to read the objects inside them; the
 worker's memory limit bounds that, and qpdf reports the failed allocation as a warning,
 which refuses the file as too complex.)
 
@@ -99,9 +104,10 @@ from uploads.isolation import (
     WorkerPool,
     WorkerTimeout,
     WorkerUnavailable,
-    address_space_bytes,
+    limit_address_space,
 )
 from uploads.pdf_active import find_active_content
+from uploads.pdf_streams import decoded_budget, measure_decoded
 
 PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 HEADER_WINDOW = 1024
@@ -115,6 +121,10 @@ class PdfLimits:
     node_limit: int = 250_000  # a 300-page office PDF has ~7,000
     memory_mb: int = 384  # address space a check may add to its worker
     timeout_seconds: float = 10.0
+    # What all streams may decode to (see uploads/pdf_streams.py for the measurements):
+    decoded_limit_mb: int = 1024  # in all, whatever the file's size
+    decoded_ratio_limit: int = 100  # decoded bytes per file byte, beyond the floor
+    decoded_ratio_floor_mb: int = 64  # this much may decode from any file
 
 
 @dataclass(frozen=True)
@@ -157,13 +167,27 @@ def inspect_pdf(path: str | os.PathLike[str], limits: PdfLimits = PdfLimits()) -
                 raise PdfRejected("too_complex", reason=f"{objects} objects")
             found, nodes = find_active_content(pdf, limits.node_limit, indirect)
             _refuse_warnings(pdf)
-        except pikepdf.PdfError as exc:
+            if found:
+                raise PdfRejected("active_content", found=found)
+            measure_decoded(indirect, _decoded_budget(size, limits))
+            _refuse_warnings(pdf)
+        # QpdfRuntimeError: e.g. "/Count is wrong after flattening pages tree" (found by
+        # fuzzing); UnicodeDecodeError: a qpdf message with bytes that are not UTF-8
+        except (pikepdf.PdfError, pikepdf.QpdfRuntimeError, UnicodeDecodeError) as exc:
             raise PdfRejected("parse_error", reason=str(exc)[:200]) from exc
-        if found:
-            raise PdfRejected("active_content", found=found)
         return PdfReport(
             pages=pages, version=pdf.pdf_version, size=size, objects=objects, nodes=nodes
         )
+
+
+def _decoded_budget(size: int, limits: PdfLimits) -> int:
+    mib = 1024 * 1024
+    return decoded_budget(
+        size,
+        limit=limits.decoded_limit_mb * mib,
+        ratio=limits.decoded_ratio_limit,
+        floor=limits.decoded_ratio_floor_mb * mib,
+    )
 
 
 def _check_bytes(path: Path) -> int:
@@ -282,8 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m uploads.pdfcheck FILE", file=sys.stderr)
         return 2
     limits = PdfLimits()
-    cap = address_space_bytes() + limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    limit_address_space(limits.memory_mb)
     seconds = max(1, int(limits.timeout_seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))  # the caller adds a wall clock
     try:

@@ -199,9 +199,19 @@ def inflating_zeros(mib: int, *, after: bytes = b"") -> bytes:
     return b"\x78\xda" + prefix + segment * mib + final + checksum.to_bytes(4, "big")
 
 
+def stream_pdf(data: bytes, filters: bytes = b"/FlateDecode", *, extra: bytes = b"") -> bytes:
+    """A valid one-page PDF whose page content stream is ``data`` as stored, with the
+    ``/Filter`` value ``filters``; ``extra`` (e.g. a padding image) as object 5."""
+    page = PAGE.replace(b"/Resources << >>", b"/Resources << >> /Contents 4 0 R")
+    stream = b"<< /Length %d /Filter %s >>\nstream\n%s\nendstream" % (len(data), filters, data)
+    return raw_pdf([CATALOG, PAGES, page, stream] + ([extra] if extra else []))
+
+
 def bomb_pdf(decoded_mib: int) -> bytes:
     """A valid one-page PDF whose page content stream inflates to ``decoded_mib`` MiB."""
-    data = inflating_zeros(decoded_mib)
-    page = PAGE.replace(b"/Resources << >>", b"/Resources << >> /Contents 4 0 R")
-    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
-    return raw_pdf([CATALOG, PAGES, page, stream])
+    return stream_pdf(inflating_zeros(decoded_mib))
+
+
+def padding_object(size: int) -> bytes:
+    """An unfiltered stream of ``size`` random bytes: makes a file big, decodes to itself."""
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (size, os.urandom(size))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import zlib
 
 import pikepdf
 import pytest
@@ -67,10 +68,86 @@ def test_an_open_action_that_only_goes_to_a_page_is_accepted(checker, write_file
     assert check_pdf(write_file(pdfs.make_pdf(change=goto)), checker).pages == 1
 
 
-def test_a_decompression_bomb_is_never_decoded(checker, write_file, bomb):
-    """The content stream inflates to 512 MiB, beyond the worker's memory budget (384 MiB):
-    the check can only pass because it reads stream dictionaries, never stream data."""
-    assert check_pdf(write_file(bomb), checker).pages == 1
+def test_a_libreoffice_style_length_in_an_indirect_integer_is_accepted(checker, write_file):
+    """LibreOffice writes each stream's /Length as an object of its own (``5 0 obj 44
+    endobj``), which pikepdf hands over as a Python int, not a pikepdf object."""
+    content = b"BT /F1 12 Tf 72 720 Td (Hallo) Tj ET"
+    page = pdfs.PAGE.replace(b"/Resources << >>", b"/Resources << >> /Contents 4 0 R")
+    stream = b"<< /Length 5 0 R >>\nstream\n%s\nendstream" % content
+    data = pdfs.raw_pdf([pdfs.CATALOG, pdfs.PAGES, page, stream, b"%d" % len(content)])
+    assert check_pdf(write_file(data), checker).pages == 1
+
+
+def test_an_honest_large_pdf_is_accepted(checker, write_file):
+    """15 MB of photo data (incompressible, Flate-compressed by pikepdf: ratio ~1)."""
+    data = pdfs.photo_pdf(15 * 1024 * 1024)
+    assert check_pdf(write_file(data), checker).pages == 2
+
+
+def test_screenshots_that_compress_thirtyfold_are_accepted(checker, write_file):
+    """Flat-colour screenshots compress best of what honest documents hold (measured up
+    to ~40:1, see uploads/pdf_streams.py): 80 MiB from ~2.7 MB is well inside the budget
+    (100 x file size above the 64 MiB floor)."""
+    screen = (os.urandom(1024) + bytes(31 * 1024)) * (80 * 32)
+    data = pdfs.stream_pdf(zlib.compress(screen, 6))
+    assert len(screen) / len(data) > 25
+    assert check_pdf(write_file(data), checker).pages == 1
+
+
+def test_a_decompression_bomb_is_refused(checker, write_file, bomb):
+    """The attack: a 0.5 MB PDF whose content stream inflates to 512 MiB (beyond the
+    worker's memory budget of 384 MiB, so counting it must not materialise it)."""
+    assert rejection(checker, write_file(bomb)).code == "decompression_bomb"
+
+
+def test_a_bomb_inflated_twice_is_counted_without_materialising_it(checker, write_file):
+    """``/Filter [/FlateDecode /FlateDecode]``: 512 MiB from a few KB. Decoding it whole
+    would run into the memory limit (too_complex); counting it chunk by chunk does not."""
+    data = pdfs.stream_pdf(
+        zlib.compress(pdfs.inflating_zeros(512), 9), b"[/FlateDecode /FlateDecode]"
+    )
+    assert len(data) < 64 * 1024
+    assert rejection(checker, write_file(data)).code == "decompression_bomb"
+
+
+def test_a_bomb_behind_an_ascii_filter_is_refused(checker, write_file):
+    """``[/ASCIIHexDecode /FlateDecode]`` is decoded by qpdf (under the memory limit)."""
+    data = pdfs.stream_pdf(
+        pdfs.inflating_zeros(100).hex().encode() + b">", b"[/ASCIIHexDecode /FlateDecode]"
+    )
+    assert rejection(checker, write_file(data)).code == "decompression_bomb"
+
+
+def test_an_expanding_filter_before_an_image_codec_is_not_measured_and_refused(checker, write_file):
+    data = pdfs.stream_pdf(b"\x80", b"[/RunLengthDecode /DCTDecode]")
+    assert rejection(checker, write_file(data)).code == "too_complex"
+
+
+def test_a_small_file_may_inflate_up_to_the_floor(checker, write_file):
+    """A blank scan page: 40 MiB of white from ~40 KB is harmless (under the 64 MiB
+    floor), although its ratio is ~1000."""
+    assert check_pdf(write_file(pdfs.bomb_pdf(decoded_mib=40)), checker).pages == 1
+
+
+def test_beyond_the_floor_the_ratio_decides(write_file):
+    """Small limits, so that the rule shows on small files: ratio 10 above a 1 MiB floor."""
+    limits = PdfLimits(decoded_ratio_limit=10, decoded_ratio_floor_mb=1)
+    padding = pdfs.padding_object(1024 * 1024)  # the file is ~1 MiB
+    within = pdfs.stream_pdf(pdfs.inflating_zeros(8), extra=padding)  # ~9 MiB: ratio ~9
+    beyond = pdfs.stream_pdf(pdfs.inflating_zeros(12), extra=padding)  # ~13 MiB: ratio ~13
+    assert inspect_pdf(write_file(within, "within.pdf"), limits).pages == 1
+    with pytest.raises(PdfRejected) as caught:
+        inspect_pdf(write_file(beyond, "beyond.pdf"), limits)
+    assert caught.value.code == "decompression_bomb"
+
+
+def test_the_absolute_bound_holds_whatever_the_ratio(write_file):
+    padding = pdfs.padding_object(1024 * 1024)
+    path = write_file(pdfs.stream_pdf(pdfs.inflating_zeros(8), extra=padding))
+    assert inspect_pdf(path, PdfLimits(decoded_limit_mb=10)).pages == 1
+    with pytest.raises(PdfRejected) as caught:
+        inspect_pdf(path, PdfLimits(decoded_limit_mb=8))
+    assert caught.value.code == "decompression_bomb"
 
 
 def test_the_bomb_really_exceeds_the_worker_memory_budget_when_decoded(write_file, bomb):
@@ -334,7 +411,7 @@ def test_a_graph_over_the_node_cap_is_too_complex(write_file):
     assert caught.value.code == "too_complex"
 
 
-def test_an_object_stream_that_inflates_past_the_memory_limit_is_too_complex(write_file):
+def test_an_object_stream_that_inflates_past_the_memory_limit_is_too_complex(checker, write_file):
     """qpdf must inflate an object stream to read the objects packed in it. This one
     inflates to 256 MiB, far past a 32 MiB limit plus whatever free heap the worker
     happens to hold (a margin of a few MiB would make the outcome depend on that). qpdf
@@ -347,7 +424,11 @@ def test_an_object_stream_that_inflates_past_the_memory_limit_is_too_complex(wri
         refused = rejection(starved, path)
         assert (refused.code, "std::bad_alloc" in refused.reason) == ("too_complex", True)
         assert check_pdf(write_file(pdfs.make_pdf(pages=3), "next.pdf"), starved).pages == 3
-    assert inspect_pdf(path).pages == 1  # unlimited, the file itself is fine
+    # unlimited, qpdf reads it; then the streams' budget refuses the padding
+    with pytest.raises(PdfRejected) as caught:
+        inspect_pdf(path)
+    assert caught.value.code == "decompression_bomb"
+    assert inspect_pdf(path, PdfLimits(decoded_ratio_floor_mb=512)).pages == 1
 
 
 def test_a_check_that_hangs_is_stopped_and_the_next_check_works(tmp_path, write_file):

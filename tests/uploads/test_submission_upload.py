@@ -151,6 +151,12 @@ FILE_CASES = {
         422,
         "Nach dem Ende des PDFs folgen weitere Daten.",
     ),
+    # 0.5 MB that inflate to 512 MiB in the tutor's viewer
+    "decompression bomb": (
+        pdfs.bomb_pdf(decoded_mib=512),
+        422,
+        "Die PDF-Datei enthält komprimierte Daten, die entpackt um ein Vielfaches größer",
+    ),
 }
 
 
