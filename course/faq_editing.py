@@ -77,6 +77,14 @@ def create_entry(
     return entry
 
 
+def _entry_to_change(session: Session, principal: Principal, entry_id: int) -> FaqEntry:
+    """The entry as this LMS course shows it, read under the lock of the entry's row: two
+    tutors changing a file entry at the same moment make one override of it (the second
+    waits, then finds and changes the first's), not a unique-constraint error."""
+    lock_row(session, FaqEntry, entry_id)
+    return get_entry(session, principal, entry_id)
+
+
 def _override(session: Session, principal: Principal, entry: FaqEntry, now: datetime) -> FaqEntry:
     """This LMS course's own version of a file entry, starting as a copy of it."""
     override = FaqEntry(
@@ -112,7 +120,7 @@ def update_entry(
     gets (or changes) its override of it."""
     require_moderator(principal)
     now = now or utcnow()
-    entry = get_entry(session, principal, entry_id)
+    entry = _entry_to_change(session, principal, entry_id)
     clean_q, clean_a = _clean(question, answer, limits)
     changed = (clean_q, clean_a) != (entry.question, entry.answer) or (
         position is not None and position != entry.position
@@ -138,7 +146,7 @@ def delete_entry(
     override marked deleted), until someone restores the file version."""
     require_moderator(principal)
     now = now or utcnow()
-    entry = get_entry(session, principal, entry_id)
+    entry = _entry_to_change(session, principal, entry_id)
     if entry.context_id is None:
         entry = _override(session, principal, entry, now)
     entry.deleted_at = now

@@ -26,6 +26,7 @@ from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,
     emails,
+    get,
     lesson_path,
     people,
     question_of,
@@ -151,3 +152,28 @@ def test_a_double_click_on_promote_makes_one_faq_entry(app, web, people: People,
     assert overlap.paused and not overlap.timed_out
     assert codes == [303, 303]
     assert count(db, FaqEntry, thread_id=thread_id) == 1
+
+
+def test_two_changes_of_a_file_faq_entry_at_once_make_one_override(
+    app, web, people: People, db: Session
+):
+    """Tina changes an FAQ entry from the course files in two tabs at the same moment;
+    the first has inserted her LMS course's override but not committed when the second
+    starts to write. The second waits at the lock on the file entry's row, then finds
+    the override and changes it. Without the lock both found none, and the second
+    failed on the unique constraint (500)."""
+    get(web, people.tina, lesson_path(people.tina, "/faq"))  # the course bound: no other write
+    db.expire_all()
+    [original] = db.exec(
+        select(FaqEntry).where(FaqEntry.source_key.is_not(None)).limit(1)  # type: ignore[union-attr]
+    ).all()
+    path = f"/c/{people.context_id}/faq/{original.id}/edit"
+    forms = [
+        {"question": f"Geänderte Frage {n}?", "answer": f"Antwort {n}.", "position": "0"}
+        for n in (1, 2)
+    ]
+    with served(app) as base, overlapping_writes("faq_entry") as overlap:
+        codes = run_at_once(*(sender(base, people, path, form, who="tina") for form in forms))
+    assert overlap.paused and not overlap.timed_out
+    assert codes == [303, 303]
+    assert count(db, FaqEntry, overrides_id=original.id) == 1
