@@ -14,6 +14,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import logging
 import socket
 import threading
 from collections import deque
@@ -161,6 +162,8 @@ class MailCatcher:
         return f"smtp://{LOOPBACK}:{self.port}"
 
     def start(self) -> MailCatcher:
+        # aiosmtpd narrates every SMTP conversation at INFO; the demo's log stays quiet.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller = Controller(
             _Handler(self.store), hostname=LOOPBACK, port=self.port, server_hostname="localhost"
         )
