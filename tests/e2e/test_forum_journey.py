@@ -106,6 +106,7 @@ def test_a_question_is_suggested_an_faq_answered_promoted_and_mailed(
         tutor.get_by_role("link", name="In die FAQ übernehmen").click()
         expect(tutor.get_by_role("heading", level=1)).to_have_text("Antwort in die FAQ übernehmen?")
         expect(tutor.get_by_role("heading", name=QUESTION)).to_be_visible()
+        _no_violations(tutor_page, stack, "FAQ adoption confirmation")
         tutor.get_by_role("button", name="In der FAQ veröffentlichen").click()
         expect(tutor.get_by_role("heading", level=1)).to_contain_text("FAQ")
         expect(tutor.get_by_role("heading", name=QUESTION)).to_be_visible()
