@@ -38,6 +38,7 @@ from fastapi import Depends, FastAPI, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
+from kurswerk import i18n
 from kurswerk.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
 from kurswerk.errors import AppError, Forbidden, Unauthenticated
 from kurswerk.session_revocation import is_revoked
@@ -87,10 +88,14 @@ class SessionConflict(AppError):
     status_code = 409
 
     def __init__(self, holder: Principal) -> None:
+        name = " ".join(holder.name.split()) or i18n.translate(
+            holder.locale, "session.name_withheld"
+        )
         super().__init__(
             "error.other_person",
             detail="error.other_person.reopen",
             reason="page token names another person than the session cookie",
+            params={"name": name},
         )
         self.holder = holder
 
