@@ -1,14 +1,14 @@
-"""Alembic environment: the URL comes from the caller (kurswerk.migrations) or settings."""
+"""Alembic environment: the URL comes from the caller (kurswerk.core.migrations) or settings."""
 
 from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import kurswerk.db  # noqa: F401 - sets the naming convention
+import kurswerk.core.db  # noqa: F401 - sets the naming convention
 import kurswerk.models_registry  # noqa: F401 - registers every table
 from alembic import context
-from kurswerk.db import make_engine
-from kurswerk.settings import get_settings
+from kurswerk.core.db import make_engine
+from kurswerk.core.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

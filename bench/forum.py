@@ -49,16 +49,16 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 import kurswerk.models_registry  # noqa: F401 - every table in the metadata
-from course import content
-from course.faq_source import lesson_text
-from course.forum_models import ForumPost, ForumThread, SearchTerm
-from course.forum_search import THREAD, weigh
+from course.content import load as content
+from course.faq.source import lesson_text
+from course.forum.models import ForumPost, ForumThread, SearchTerm
+from course.forum.search import THREAD, weigh
 from course.models import Lesson
-from kurswerk import migrations
 from kurswerk.app import create_app
-from kurswerk.auth import Principal, Role, SessionCodec
-from kurswerk.db import make_engine, new_session
-from kurswerk.settings import Settings
+from kurswerk.core import migrations
+from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.settings import Settings
 from lti.models import LmsContext, Membership, Platform, PlatformUser
 
 ROOT = Path(__file__).resolve().parents[1]

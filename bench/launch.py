@@ -94,10 +94,10 @@ def floor_app():  # type: ignore[no-untyped-def]
 
     import course.routes  # registers the course templates and messages  # noqa: F401
     from course import service
-    from kurswerk.auth import Principal, Role, SessionCodec
-    from kurswerk.db import make_engine, new_session
-    from kurswerk.settings import get_settings
-    from kurswerk.templating import render
+    from kurswerk.core.auth import Principal, Role, SessionCodec
+    from kurswerk.core.db import make_engine, new_session
+    from kurswerk.core.settings import get_settings
+    from kurswerk.core.templating import render
 
     settings = get_settings()
     principal = Principal(
@@ -209,9 +209,9 @@ def main() -> None:
         serve(args.serve, args.port, args.workers)
         return
 
+    from kurswerk.core.settings import Settings
     from kurswerk.devplatform.config import SimulatorConfig
     from kurswerk.devplatform.demo import content_dir, prepare
-    from kurswerk.settings import Settings
 
     workdir = Path(tempfile.mkdtemp(prefix="kurswerk-bench-"))
     database_url = os.environ.get("KURSWERK_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
@@ -271,7 +271,7 @@ def main() -> None:
         # The lesson page as the learner who just launched, with the page token they got.
         query = parse_qs(urlsplit(landing).query)
         token = query["kt"][0]
-        from kurswerk.auth import SessionCodec
+        from kurswerk.core.auth import SessionCodec
 
         principal = SessionCodec(settings).read_page_token(token)
         assert principal is not None

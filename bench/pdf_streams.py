@@ -1,6 +1,6 @@
 # ruff: noqa: E402 - the imports must follow the sys.path fix below
 """What the streams of real PDF exports decode to: the measurements behind the bounds of
-``uploads/pdf_streams.py`` (prints, asserts nothing).
+``kurswerk/core/files/pdf/streams.py`` (prints, asserts nothing).
 
     .venv/bin/python bench/pdf_streams.py [--libreoffice] [FILE.pdf ...]
 
@@ -31,7 +31,7 @@ _REPO = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0] or ".").resolve() == _REPO / "bench":
     sys.path[0] = str(_REPO)
 
-from uploads.pdf_streams import measure_decoded
+from kurswerk.core.files.pdf.streams import measure_decoded
 
 _WORDS = [
     "Strategie", "Reichweite", "Zielgruppe", "Beitrag", "Kampagne", "Analyse", "Kennzahl",

@@ -54,15 +54,15 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
 import kurswerk.models_registry  # noqa: F401 - every table in the metadata
-from course import content
+from course.content import load as content
 from course.models import Exercise
 from feedback import service as feedback_service
 from feedback.models import ReviewClaim
-from kurswerk import migrations
 from kurswerk.app import create_app
-from kurswerk.auth import Principal, Role, SessionCodec
-from kurswerk.db import make_engine, new_session
-from kurswerk.settings import Settings
+from kurswerk.core import migrations
+from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.settings import Settings
 from lti.models import LmsContext, Membership, Platform, PlatformUser
 from uploads.models import Submission, SubmissionVersion
 

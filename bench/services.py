@@ -47,13 +47,13 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from kurswerk import migrations
-from kurswerk.db import make_engine, new_session
+from kurswerk.core import migrations
+from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import Person, SigningKey, SimulatorConfig, create_simulator
 from kurswerk.devplatform.config import LEARNER
-from kurswerk.outbox import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
-from kurswerk.outbox_models import utcnow
-from kurswerk.settings import Settings
 from lti import service
 from lti.keys import KeyRing
 from lti.registrations import find_registration

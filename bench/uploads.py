@@ -23,7 +23,7 @@ MET or MISSED, and the machine's load average beside the measurements:
 4. the tutor queue page with 100,000 submissions: ``bench/queue.py``'s measurement
    (``measure``), p50 and p99 of the server time; goal: p99 under 50 ms in every scenario.
 
-The PDF check runs in the server's pre-started worker processes (``uploads.isolation``),
+The PDF check runs in the server's pre-started worker processes (``kurswerk.core.files.isolation``),
 so (1) is the memory of receiving and storing, which is what must stay flat; the check's
 own limit is its worker's address-space cap.
 
@@ -96,14 +96,14 @@ def prepare_database(database_url: str, tool_url: str) -> Uploader:
     course with an unlimited coaching package and a signed session token."""
     from sqlmodel import select
 
+    from coaching.models import CoachingGrant, CoachingPackage
     from course.models import Exercise
-    from kurswerk.auth import Principal, Role, SessionCodec
-    from kurswerk.db import make_engine, new_session
+    from kurswerk.core.auth import Principal, Role, SessionCodec
+    from kurswerk.core.db import make_engine, new_session
+    from kurswerk.core.settings import Settings
     from kurswerk.devplatform.config import SimulatorConfig
     from kurswerk.devplatform.demo import content_dir, prepare
-    from kurswerk.settings import Settings
     from lti.models import LmsContext, Membership, PlatformUser
-    from uploads.models import CoachingGrant, CoachingPackage
 
     settings = Settings(env="dev", database_url=database_url, base_url=tool_url, secret_key=SECRET)  # type: ignore[arg-type]
     simulator = SimulatorConfig.local(simulator_port=free_port(), tool_port=free_port())
@@ -261,7 +261,7 @@ def check_through_pool(path: Path, repeat: int) -> tuple[list[float], float]:
     """The PDF check as the route pays it: ``PdfChecker.check`` through a pre-started
     worker (hand-off to the worker, the check, the answer back). Returns the wall-clock
     seconds per call and the CPU seconds per call of this process and the worker."""
-    from uploads.pdfcheck import PdfChecker
+    from kurswerk.core.files.pdf.check import PdfChecker
 
     times = []
     with PdfChecker(workers=1) as checker:
@@ -279,7 +279,7 @@ def check_through_pool(path: Path, repeat: int) -> tuple[list[float], float]:
 
 def check_in_process(path: Path, repeat: int) -> float:
     """CPU seconds of the check itself (``inspect_pdf``, no isolation), median."""
-    from uploads.pdfcheck import inspect_pdf
+    from kurswerk.core.files.pdf.check import inspect_pdf
 
     times = []
     for _ in range(repeat):

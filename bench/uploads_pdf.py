@@ -5,7 +5,8 @@
 
 1. PDF check of a ~20 MB, 300-page PDF: in this process (``inspect_pdf``), through the
    pre-started worker pool (``check_pdf``: the isolation we use), and in a fresh process
-   per call (``python -m uploads.pdfcheck``: the isolation we did not choose). Goal: under
+   per call (``python -m kurswerk.core.files.pdf.check``: the isolation we did not choose). Goal:
+   under
    10 ms per 100 pages.
 2. Intake of a multipart body of 5 MB and 100 MB (fed in 64 KiB chunks, no network):
    peak memory above the baseline, and throughput (parse + SHA-256 + write). Goal: growth
@@ -34,9 +35,9 @@ _REPO = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0] or ".").resolve() == _REPO / "bench":
     sys.path[0] = str(_REPO)
 
-from uploads.intake import IntakeLimits, receive_upload
-from uploads.pdfcheck import PdfChecker, inspect_pdf
-from uploads.storage import LocalStorage
+from kurswerk.core.files.intake import IntakeLimits, receive_upload
+from kurswerk.core.files.pdf.check import PdfChecker, inspect_pdf
+from kurswerk.core.files.storage import LocalStorage
 
 PAGES = 300
 IMAGE_BYTES = 66_000  # random (incompressible) image data per page: ~20 MB in all
@@ -117,7 +118,7 @@ def bench_pdf_check(folder: Path) -> None:
         warm_up = time.perf_counter() - start
         checker.check(path)
         pooled = timed(lambda: checker.check(path), 30)
-    command = [sys.executable, "-m", "uploads.pdfcheck", str(path)]
+    command = [sys.executable, "-m", "kurswerk.core.files.pdf.check", str(path)]
     spawned = timed(lambda: subprocess.run(command, check=True, capture_output=True), 5)
 
     def line(label: str, times: list[float]) -> None:

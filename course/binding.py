@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.models import Course, CourseBinding, Lesson, utcnow
-from kurswerk.errors import NotFound
+from kurswerk.core.errors import NotFound
 
 
 def insert_ignoring_conflict(session: Session, table: Any, values: dict[str, Any]) -> None:

@@ -22,8 +22,8 @@ from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
 from course.models import Course, Exercise, ExerciseVariant, Lesson
 from course.service import forum_target, industry_name
-from kurswerk import i18n
-from kurswerk.errors import NotFound
+from kurswerk.core import i18n
+from kurswerk.core.errors import NotFound
 from lti.service import LinkTarget
 
 MAX_TEXT_CHARS = 300

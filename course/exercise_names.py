@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from course.binding import course_for_context
 from course.models import Exercise, Lesson
-from kurswerk.errors import NotFound
+from kurswerk.core.errors import NotFound
 from lti.service import LineItemSpec
 
 RESOURCE_PREFIX = "exercise:"

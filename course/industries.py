@@ -11,7 +11,7 @@ choose which industries an exercise has, never what they are called.
 from __future__ import annotations
 
 from course.models import Industry
-from kurswerk.i18n import DEFAULT_LOCALE
+from kurswerk.core.i18n import DEFAULT_LOCALE
 
 INDUSTRIES: tuple[str, ...] = tuple(industry.value for industry in Industry)
 

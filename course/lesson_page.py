@@ -30,9 +30,9 @@ from course.models import (
     Reading,
     Worksheet,
 )
-from course.views import AuthorView, ItemView, LessonPage, LessonView, split_links
-from kurswerk.auth import Principal
-from kurswerk.errors import NotFound
+from course.pages import AuthorView, ItemView, LessonPage, LessonView, split_links
+from kurswerk.core.auth import Principal
+from kurswerk.core.errors import NotFound
 
 _LESSON_PROBE = (
     sa_select(

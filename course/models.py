@@ -1,7 +1,7 @@
 """Tables of the course domain: the course as loaded from ``content/``, its binding to LMS
 courses, and each learner's reading progress.
 
-Content rows are written only by ``course.content.load`` and are never deleted: content
+Content rows are written only by ``course.content.load.load`` and are never deleted: content
 that disappears from the files gets ``archived_at`` set, because learner data (progress,
 later submissions and forum posts) points at it. Learner rows reference content by id.
 """
@@ -17,8 +17,8 @@ from sqlmodel import Field, SQLModel
 
 # The FAQ, forum and question tables live in modules of their own; importing this module
 # registers them too, and other packages name them from here (foreign keys).
-from course.faq_models import FaqEntry  # noqa: F401
-from course.forum_models import (  # noqa: F401
+from course.faq.models import FaqEntry  # noqa: F401
+from course.forum.models import (  # noqa: F401
     ForumLessonRead,
     ForumNotifySetting,
     ForumPost,
@@ -28,7 +28,7 @@ from course.forum_models import (  # noqa: F401
     ForumThread,
     SearchTerm,
 )
-from course.questions_models import LecturerQuestion  # noqa: F401
+from course.questions.models import LecturerQuestion  # noqa: F401
 
 
 def utcnow() -> datetime:

@@ -12,16 +12,19 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import faq_routes, forum_routes, questions_routes, service
+from course import service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.deep_link_catalog import CourseDeepLinkCatalog
+from course.faq import routes as faq_routes
+from course.forum import routes as forum_routes
 from course.messages import MESSAGES
 from course.models import Industry
-from course.views import LessonPage
-from kurswerk import i18n
-from kurswerk.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
-from kurswerk.db import SessionDep, new_session
-from kurswerk.templating import add_template_folder, render, with_query
+from course.pages import LessonPage
+from course.questions import routes as questions_routes
+from kurswerk.core import i18n
+from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
+from kurswerk.core.db import SessionDep, new_session
+from kurswerk.core.templating import add_template_folder, render, with_query
 from lti.service import register_deep_link_catalog
 
 add_template_folder(Path(__file__).parent / "templates")

@@ -28,9 +28,10 @@ from course.exercise_names import (
     exercise_resource_id,
     exercise_target,
 )
-from course.forum_notify import PeriodicReport as ForumPeriodicReport
-from course.forum_notify import register_jobs as register_forum_jobs
-from course.forum_notify import run_periodic as run_forum_periodic
+from course.forum.notify import PeriodicReport as ForumPeriodicReport
+from course.forum.notify import register_jobs as register_forum_jobs
+from course.forum.notify import run_periodic as run_forum_periodic
+from course.forum.search_rebuild import RebuildReport, rebuild_search_index
 from course.industries import INDUSTRIES, industry_name
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
 from course.models import (
@@ -44,8 +45,7 @@ from course.models import (
     Worksheet,
     utcnow,
 )
-from course.search_rebuild import RebuildReport, rebuild_search_index
-from course.views import (
+from course.pages import (
     Company,
     CourseHome,
     ExercisePage,
@@ -56,8 +56,8 @@ from course.views import (
     WorksheetPage,
     split_links,
 )
-from kurswerk.auth import Principal
-from kurswerk.errors import NotFound
+from kurswerk.core.auth import Principal
+from kurswerk.core.errors import NotFound
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -5,7 +5,7 @@
 * Everyone else - another learner, a tutor of another course, anyone naming an id that
   does not exist - gets the same 404, so ids do not reveal what exists.
 
-The course of the session is checked by ``kurswerk.auth.require_context`` (the URL's
+The course of the session is checked by ``kurswerk.core.auth.require_context`` (the URL's
 ``{context}`` must be the session's); here the submission must belong to it.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from feedback.errors import not_found
-from kurswerk.auth import Principal, Role
+from kurswerk.core.auth import Principal, Role
 from uploads import service as uploads
 from uploads.models import Submission
 

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from feedback.access import submission_for_staff
 from feedback.models import ReviewClaim
 from feedback.workdays import as_utc
-from kurswerk.auth import Principal, Role
+from kurswerk.core.auth import Principal, Role
 from lti.models import PlatformUser, utcnow
 from uploads import service as uploads
 from uploads.models import SubmissionStatus

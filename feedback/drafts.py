@@ -26,8 +26,8 @@ from feedback.access import submission_for_staff
 from feedback.claims import current_claim, hold_claim
 from feedback.errors import AlreadyReleased, FeedbackTooLong, NotClaimed, not_found
 from feedback.models import Feedback, FeedbackStatus
-from kurswerk.auth import Principal
-from kurswerk.usertext import render_markdown
+from kurswerk.core.auth import Principal
+from kurswerk.core.usertext import render_markdown
 from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionVersion

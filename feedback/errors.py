@@ -6,7 +6,7 @@ with the message and the tutor's unsaved text), not with the error page.
 
 from __future__ import annotations
 
-from kurswerk.errors import AppError, NotFound
+from kurswerk.core.errors import AppError, NotFound
 
 
 def not_found(reason: str) -> NotFound:

@@ -1,7 +1,7 @@
 """Released feedback in the LMS gradebook (LTI AGS): "fully graded" with a comment.
 
 **The comment is the feedback's summary**, decided as: the tutor's Markdown reduced to
-plain text (``kurswerk.usertext.markdown_text``, the same markdown-it-py parser that
+plain text (``kurswerk.core.usertext.markdown_text``, the same markdown-it-py parser that
 renders the feedback: emphasis dropped, lists as ``– item``, a link's address after its
 text), cut after at most :data:`SUMMARY_MAX_CHARS` characters at a word boundary with an
 ellipsis. When it was cut, or the feedback has a PDF attachment (which a gradebook
@@ -23,8 +23,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from feedback.models import Feedback
-from kurswerk import i18n
-from kurswerk.usertext import markdown_text
+from kurswerk.core import i18n
+from kurswerk.core.usertext import markdown_text
 from lti import service as lti_service
 from uploads import service as uploads
 from uploads.models import Submission

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, quote
 from fastapi import Request
 from fastapi.responses import FileResponse
 
-from kurswerk.errors import AppError
+from kurswerk.core.errors import AppError
 
 MAX_FORM_FIELDS = 20
 
@@ -28,7 +28,7 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 async def read_form(request: Request) -> dict[str, str]:
     """The urlencoded body as a dict, at most :data:`MAX_FORM_FIELDS` fields.
 
-    The body's size is capped before any route runs (``kurswerk.body_limit``,
+    The body's size is capped before any route runs (``kurswerk.core.body_limit``,
     ``KURSWERK_MAX_FORM_KB``, whose floor holds a feedback text of FEEDBACK_MAX_CHARS at
     its worst). Runs before ``CsrfChecked`` (listed first in a route's dependencies); the
     CSRF check's ``request.form()`` then parses the same cached body.

@@ -3,7 +3,7 @@
 Learners see released feedback only; a draft - its text, its attachment, even that one
 exists - never reaches them (coaching issue §3: "Nothing reaches the learner before
 release"). Feedback HTML is rendered from the stored Markdown at display time with the
-current sanitiser (``kurswerk.usertext``), so a rule tightened later applies to old
+current sanitiser (``kurswerk.core.usertext``), so a rule tightened later applies to old
 feedback too.
 """
 
@@ -24,8 +24,8 @@ from feedback.errors import not_found
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.models import Feedback, FeedbackStatus
 from feedback.workdays import Age, age_of, as_utc
-from kurswerk.auth import Principal
-from kurswerk.usertext import render_markdown
+from kurswerk.core.auth import Principal
+from kurswerk.core.usertext import render_markdown
 from lti.models import PlatformUser
 from uploads import service as uploads
 from uploads.models import SubmissionStatus

@@ -38,11 +38,11 @@ from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotC
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
-from kurswerk import i18n, mail
-from kurswerk.auth import Principal, Role
-from kurswerk.email_links import EmailLinks, LinkReader
-from kurswerk.outbox import enqueue_email
-from kurswerk.usertext import markdown_text, render_markdown
+from kurswerk.core import i18n, mail
+from kurswerk.core.auth import Principal, Role
+from kurswerk.core.email_links import EmailLinks, LinkReader
+from kurswerk.core.outbox.queue import enqueue_email
+from kurswerk.core.usertext import markdown_text, render_markdown
 from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionStatus

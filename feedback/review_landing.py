@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from course import service as course_service
 from feedback.claims import display_name
-from kurswerk.auth import Principal, Role
+from kurswerk.core.auth import Principal, Role
 from lti import service as lti_service
 from uploads import service as uploads
 

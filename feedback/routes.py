@@ -6,10 +6,13 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from feedback import attachment_views, learner_views, service, views
+from feedback import service
 from feedback.messages import MESSAGES
-from kurswerk import i18n
-from kurswerk.templating import add_template_folder
+from feedback.web import attachments as attachment_views
+from feedback.web import learner as learner_views
+from feedback.web import tutor as views
+from kurswerk.core import i18n
+from kurswerk.core.templating import add_template_folder
 from lti import service as lti_service
 from uploads import service as uploads_service
 

@@ -1,9 +1,9 @@
-"""Fuzz the PDF check (``uploads/pdfcheck.py``): bytes in, "accepted" or a refusal code
+"""Fuzz the PDF check (``kurswerk/core/files/pdf/check.py``): bytes in, "accepted" or a refusal code
 out - never an unexpected exception, a hang or memory beyond the worker's limit.
 
     .venv/bin/python -m fuzz.pdfcheck WORK_DIR fuzz/corpus/pdfcheck -timeout=10 ...
 
-The check runs as a worker of ``uploads.isolation`` runs it: the process first caps its
+The check runs as a worker of ``kurswerk.core.files.isolation`` runs it: the process first caps its
 address space at its size plus ``PdfLimits.memory_mb`` (:func:`limit_address_space`),
 then each input goes through :func:`run_task` with the worker's task. Outcomes:
 
@@ -35,10 +35,10 @@ import tempfile
 from pathlib import Path
 
 from fuzz import instrument_modules
+from kurswerk.core.files.errors import REJECTION_CODES
+from kurswerk.core.files.isolation import limit_address_space, run_task
+from kurswerk.core.files.pdf.check import PdfLimits, _inspect_in_worker
 from tests.uploads.pdfs import raw_pdf
-from uploads.errors import REJECTION_CODES
-from uploads.isolation import limit_address_space, run_task
-from uploads.pdfcheck import PdfLimits, _inspect_in_worker
 
 OBJECT_SEPARATOR = b"\x00endobj\x00"
 LIMITS = PdfLimits()
@@ -98,7 +98,7 @@ def main() -> None:
 
     global _scratch
     _scratch = Path(tempfile.mkdtemp(prefix="fuzz-pdfcheck-")) / "input.pdf"
-    instrument_modules("uploads.pdf", "uploads.isolation", "pikepdf", "fuzz.pdfcheck")
+    instrument_modules("uploads.pdf", "kurswerk.core.files.isolation", "pikepdf", "fuzz.pdfcheck")
     limit_address_space(LIMITS.memory_mb)
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()

@@ -1,4 +1,4 @@
-"""Fuzz the Markdown sanitiser (``kurswerk/usertext.py``): text in, HTML out with no active
+"""Fuzz the Markdown sanitiser (``kurswerk/core/usertext.py``): text in, HTML out with no active
 content - or a finding.
 
     .venv/bin/python -m fuzz.usertext fuzz/corpus/usertext -max_total_time=45
@@ -22,7 +22,7 @@ import sys
 from html.parser import HTMLParser
 
 from fuzz import instrument_modules
-from kurswerk.usertext import (
+from kurswerk.core.usertext import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_SCHEMES,
     ALLOWED_TAGS,
@@ -117,7 +117,7 @@ def fuzz_one_input(data: bytes) -> None:
 def main() -> None:
     import atheris
 
-    instrument_modules("kurswerk.usertext", "markdown_it", "mdit_py_plugins", "fuzz.usertext")
+    instrument_modules("kurswerk.core.usertext", "markdown_it", "mdit_py_plugins", "fuzz.usertext")
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()
 

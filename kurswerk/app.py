@@ -11,28 +11,31 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import coaching.routes
 import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
-from kurswerk import routes as shell_routes
-from kurswerk.auth import SessionCodec
-from kurswerk.body_limit import BodyLimitMiddleware, MarkedRoutes
-from kurswerk.db import make_engine
-from kurswerk.email_links import EmailLinks
-from kurswerk.errors import AppError, app_error_handler, render_app_error
-from kurswerk.log_redaction import redact_root_handlers
-from kurswerk.security import SecurityHeadersMiddleware
-from kurswerk.settings import Settings, get_settings
+from kurswerk.core import routes as shell_routes
+from kurswerk.core.auth import SessionCodec
+from kurswerk.core.body_limit import BodyLimitMiddleware, MarkedRoutes
+from kurswerk.core.db import make_engine
+from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.errors import AppError, app_error_handler, render_app_error
+from kurswerk.core.log_redaction import redact_root_handlers
+from kurswerk.core.security import SecurityHeadersMiddleware
+from kurswerk.core.settings import Settings, get_settings
+from kurswerk.wiring import wire
 
 log = logging.getLogger("kurswerk")
 
-DOMAIN_ROUTES = (lti.routes, course.routes, uploads.routes, feedback.routes)
+DOMAIN_ROUTES = (lti.routes, course.routes, coaching.routes, uploads.routes, feedback.routes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_safe_for_production()
+    wire()
     logging.basicConfig(level=settings.log_level)
     redact_root_handlers()
 

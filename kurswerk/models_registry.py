@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import coaching.models
 import course.models
 import feedback.models
-import kurswerk.outbox_models
-import kurswerk.session_revocation
+import kurswerk.core.outbox.models
+import kurswerk.core.session_revocation
 import lti.models
 import uploads.models
 
-__all__ = ["course", "feedback", "kurswerk", "lti", "uploads"]
+__all__ = ["coaching", "course", "feedback", "kurswerk", "lti", "uploads"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from kurswerk.outbox import Handler
-from kurswerk.outbox_worker import default_handlers
-from kurswerk.settings import Settings
+from kurswerk.core.outbox.queue import Handler
+from kurswerk.core.outbox.worker import default_handlers
+from kurswerk.core.settings import Settings
+from kurswerk.wiring import wire
 
 
 def register_jobs(settings: Settings) -> None:
+    wire()
     from course import service as course_service
     from uploads import service as uploads_service
 

@@ -7,7 +7,7 @@ for, over our tables and our cookie rules, and switch off the parts we replace:
   atomically at launch; pylti1p3's own nonce check (existence only) and its "state valid
   for this id_token hash" shortcut (which lets a launch be replayed) are disabled;
 * cookies are written as ``Secure; SameSite=None; Partitioned`` headers by hand
-  (``kurswerk.auth.partitioned_cookie_header``), because Starlette cannot on Python
+  (``kurswerk.core.auth.partitioned_cookie_header``), because Starlette cannot on Python
   < 3.14 and browsers drop unpartitioned third-party cookies inside the LMS iframe.
 """
 
@@ -30,7 +30,7 @@ from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
 from sqlmodel import Session
 
-from kurswerk.auth import partitioned_cookie_header
+from kurswerk.core.auth import partitioned_cookie_header
 from lti import service
 from lti.models import utcnow
 from lti.registrations import RegistrationMatch

@@ -1,6 +1,6 @@
 """Delivering ``lms_call`` outbox rows: AGS scores, the line item found or created first.
 
-The outbox worker calls ``LmsCallHandler`` outside any transaction (``kurswerk.outbox``).
+The outbox worker calls ``LmsCallHandler`` outside any transaction (``kurswerk.core.outbox.queue``).
 Its answers to the worker:
 
 * returns: the score arrived (or the platform holds a later one: 409 for an older
@@ -40,8 +40,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from kurswerk.db import new_session
-from kurswerk.outbox import OutboxItem, PermanentError
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox.queue import OutboxItem, PermanentError
 from lti.models import LineItem, Platform, ResourceLink, table_of, utcnow
 from lti.nrps import next_link
 from lti.registrations import origin_of

@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 import requests
 from sqlmodel import Session, select
 
-from kurswerk.errors import AppError
-from kurswerk.settings import Settings
+from kurswerk.core.errors import AppError
+from kurswerk.core.settings import Settings
 from lti import ags, nrps
 from lti.endpoints import service_url
 from lti.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST

@@ -2,7 +2,7 @@
 
 Each error is an i18n key in ``lti/messages.py`` (``lti.error.<name>``) plus a help text
 (``lti.error.<name>.help``) saying what to check; ``reason`` goes to the log only. The
-shell's one error handler renders them (``kurswerk.errors``). ``params`` names the
+shell's one error handler renders them (``kurswerk.core.errors``). ``params`` names the
 placeholders both texts may use; raising without one of them is a programming error.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from kurswerk.errors import AppError
+from kurswerk.core.errors import AppError
 
 _MAX_PARAM_CHARS = 200
 

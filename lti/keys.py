@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
 from lti.models import ToolKey, table_of, utcnow
 from lti.toolkey import ToolKeyPair, generate_private_key_pem
 

@@ -36,7 +36,7 @@ from fastapi.responses import Response
 from pylti1p3.message_launch import MessageLaunch, TJwtData, TLaunchData
 from pylti1p3.registration import TKeySet
 
-from kurswerk.settings import Settings
+from kurswerk.core.settings import Settings
 from lti import deep_linking, errors, review
 from lti.adapter import (
     DbLaunchDataStorage,

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from pylti1p3.oidc_login import OIDCLogin
 from pylti1p3.registration import Registration
 
-from kurswerk.settings import Settings
+from kurswerk.core.settings import Settings
 from lti import errors, platform_storage, relaunch
 from lti.adapter import (
     FastAPICookieService,

@@ -27,7 +27,7 @@ class CourseMember:
     sub: str
     name: str  # the display name; the ``sub`` when the platform sent no name
     email: str | None
-    role: str  # kurswerk.auth.Role value of the latest launch
+    role: str  # kurswerk.core.auth.Role value of the latest launch
 
 
 def _member(user: PlatformUser, membership: Membership) -> CourseMember:

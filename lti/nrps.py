@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti import roles
 from lti.registrations import origin_of
 from lti.service_client import ServiceClient, ServiceRefused, ServiceRegistration

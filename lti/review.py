@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
-from kurswerk.errors import Forbidden
+from kurswerk.core.auth import Role
+from kurswerk.core.errors import Forbidden
 from lti import errors
 from lti.endpoints import AGS_CLAIM, service_url
 from lti.identities import CLAIM, LaunchIdentity, clean_target, target_of, upsert_user

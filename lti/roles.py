@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 CONTEXT_PREFIX = LIS + "membership"

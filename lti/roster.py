@@ -21,9 +21,9 @@ from sqlalchemy import delete, func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from kurswerk.db import new_session
-from kurswerk.errors import AppError
-from kurswerk.outbox import OutboxItem, PermanentError, as_utc, enqueue
+from kurswerk.core.db import new_session
+from kurswerk.core.errors import AppError
+from kurswerk.core.outbox.queue import OutboxItem, PermanentError, as_utc, enqueue
 from lti.identities import upsert_users
 from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of, utcnow
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster

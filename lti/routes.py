@@ -1,5 +1,5 @@
 """LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``,
-``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.pages``.
+``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.web.course``.
 
 Thin: read the capped form, wire pylti1p3's adapter classes, call the service, answer.
 Plain ``def`` routes: the launch may fetch a platform key set (blocking network I/O).
@@ -21,18 +21,17 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
-from kurswerk import i18n
-from kurswerk.auth import Principal, Role, SessionCodec, register_locale_choice_store
-from kurswerk.db import SessionDep
-from kurswerk.errors import Forbidden
-from kurswerk.lms_home import register_lms_home
-from kurswerk.security import content_security_policy
-from kurswerk.templating import add_template_folder, render, with_query
+from kurswerk.core import i18n
+from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_choice_store
+from kurswerk.core.db import SessionDep
+from kurswerk.core.errors import Forbidden
+from kurswerk.core.lms_home import register_lms_home
+from kurswerk.core.security import content_security_policy
+from kurswerk.core.templating import add_template_folder, render, with_query
 from lti import (
     deep_linking,
     dynamic_registration,
     errors,
-    pages,
     platform_storage,
     relaunch,
     review,
@@ -59,6 +58,7 @@ from lti.messages import MESSAGES
 from lti.models import utcnow
 from lti.registrations import platform_home
 from lti.runtime import LtiRuntime
+from lti.web import course as pages
 
 log = logging.getLogger("kurswerk.lti")
 

@@ -23,8 +23,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from kurswerk.db import new_session
-from kurswerk.settings import Settings
+from kurswerk.core.db import new_session
+from kurswerk.core.settings import Settings
 from lti import service
 from lti.jwks import KeySetCache
 from lti.keys import KeyRing
@@ -39,7 +39,7 @@ USER_AGENT = "Kurswerk-LTI/1.0"
 
 
 class FrameAncestors:
-    """A callable for ``kurswerk.security``: the registered platforms' origins, cached."""
+    """A callable for ``kurswerk.core.security``: the registered platforms' origins, cached."""
 
     def __init__(self, engine: Engine, ttl_seconds: float = FRAME_ANCESTORS_TTL_SECONDS):
         self._engine = engine

@@ -1,6 +1,6 @@
 """The LTI domain's rules, callable without HTTP — the one entry other packages use.
 
-Services never commit: the request's session (``kurswerk.db.SessionDep``) or the CLI
+Services never commit: the request's session (``kurswerk.core.db.SessionDep``) or the CLI
 owns the transaction. The rules live in small modules by use case and are gathered here:
 
 * ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``,
@@ -29,8 +29,8 @@ import requests
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from kurswerk.outbox import Handler
-from kurswerk.settings import Settings
+from kurswerk.core.outbox.queue import Handler
+from kurswerk.core.settings import Settings
 from lti.ags import (
     LMS_CALL,
     ActivityProgress,

@@ -22,10 +22,15 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import kurswerk.models_registry  # noqa: F401 - every table in the metadata
-from kurswerk import migrations
 from kurswerk.app import create_app
-from kurswerk.db import make_engine, new_session
-from kurswerk.settings import Settings
+from kurswerk.core import migrations
+from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.settings import Settings
+from kurswerk.wiring import wire
+
+# The composition root's slots, filled once as the app factory and the CLI do: tests call
+# services directly too.
+wire()
 
 TOOL_BASE_URL = "https://kurswerk.test"
 
@@ -51,7 +56,7 @@ def _drop_postgres_database(url: str, name: str) -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     choice = os.environ.get("KURSWERK_TEST_DATABASE", "sqlite")
     if choice == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "kurswerk.db"
+        path = tmp_path_factory.mktemp("db") / "kurswerk.core.db"
         url = f"sqlite:///{path}"
         migrations.upgrade(url)
         yield url
@@ -112,7 +117,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
     """``kurswerk ARGS...`` in this process against the test database; its exit code."""
     from kurswerk import cli
-    from kurswerk.settings import get_settings
+    from kurswerk.core.settings import get_settings
 
     def run(*args: str) -> int:
         monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)

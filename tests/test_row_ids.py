@@ -1,11 +1,11 @@
 """A row id larger than the database's INTEGER answers 4xx, never 500: it can name no
-row, and handed to the database it is an error (``kurswerk.db.RowId``)."""
+row, and handed to the database it is an error (``kurswerk.core.db.RowId``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from tests.support.people import make_learner  # noqa: F401 - fixture
 
 HUGE = "99999999999999999999"

@@ -1,912 +1,295 @@
-"""Texts of the uploads domain (German first, English second); registered by
-``uploads.routes`` with ``kurswerk.i18n.register(MESSAGES)``.
-
-Every refusal code of ``uploads/errors.py`` has ``upload.rejected.<code>``; every kind of
-active content of ``uploads/pdfcheck.py`` has ``upload.active.<kind>`` (shown as detail).
-Words a learner understands: what is wrong, what to do.
+"""Texts of submitting (German first, English second): the upload panel and form, the
+learner's receipt, list and detail pages, the tutors' mail settings, and the refusals
+of ``uploads.submissions``. Registered by ``uploads.routes.install``; the
+refusals of the file itself live in ``kurswerk/core/files/messages.py`` (``upload.rejected.*``).
 """
 
 from __future__ import annotations
 
-from uploads.roster_messages import ROSTER_MESSAGES
-
-_RESAVE_DE = (
-    " Öffnen Sie das Dokument in Ihrem Programm und speichern oder exportieren Sie es "
-    "neu als PDF (zum Beispiel über „Drucken“ → „Als PDF speichern“)."
-)
-_RESAVE_EN = (
-    " Open the document in your program and save or export it again as PDF (for "
-    "example via “Print” → “Save as PDF”)."
-)
-
 MESSAGES: dict[str, dict[str, str]] = {
     "de": {
-        # the request / the form
-        "upload.rejected.too_large": (
-            "Die Datei ist größer als {limit_mb} MB. Bitte verkleinern Sie sie (zum Beispiel "
-            "Bilder komprimieren) und laden Sie sie erneut hoch."
-        ),
-        "upload.rejected.no_file": "Bitte wählen Sie eine PDF-Datei aus.",
-        "upload.rejected.multiple_files": "Bitte laden Sie genau eine Datei hoch, nicht mehrere.",
-        "upload.rejected.empty_file": "Die Datei ist leer. Bitte wählen Sie die richtige Datei.",
-        "upload.rejected.malformed": (
-            "Die Übertragung war unvollständig oder fehlerhaft. Bitte versuchen Sie es erneut."
-        ),
-        "upload.rejected.bad_content_type": (
-            "Die Datei wurde nicht als Formular-Upload gesendet. Bitte nutzen Sie das "
-            "Formular auf dieser Seite."
-        ),
-        "upload.rejected.too_many_parts": (
-            "Das Formular enthält zu viele Teile. Bitte nutzen Sie das Formular auf dieser Seite."
-        ),
-        "upload.rejected.unexpected_field": (
-            "Das Formular enthält unerwartete Felder. Bitte nutzen Sie das Formular auf "
-            "dieser Seite."
-        ),
-        "upload.rejected.field_too_long": "Ihre Notiz ist zu lang. Bitte kürzen Sie sie.",
-        # the file
-        "upload.rejected.empty": "Die Datei ist leer. Bitte wählen Sie die richtige Datei.",
-        "upload.rejected.not_pdf": (
-            "Die Datei ist kein gültiges PDF. Bitte laden Sie Ihre Arbeit als PDF-Datei hoch "
-            "– eine umbenannte Datei (etwa .docx oder .png in .pdf) genügt nicht."
-        ),
-        "upload.rejected.leading_data": (
-            "Die Datei ist kein reines PDF: Vor dem PDF-Inhalt stehen andere Daten." + _RESAVE_DE
-        ),
-        "upload.rejected.trailing_data": (
-            "Die Datei ist kein reines PDF: Nach dem Ende des PDFs folgen weitere Daten."
-            + _RESAVE_DE
-        ),
-        "upload.rejected.parse_error": (
-            "Die PDF-Datei ist beschädigt und lässt sich nicht lesen." + _RESAVE_DE
-        ),
-        "upload.rejected.parse_warnings": (
-            "Die PDF-Datei ist beschädigt (sie ließe sich nur repariert öffnen)." + _RESAVE_DE
-        ),
-        "upload.rejected.encrypted": (
-            "Die PDF-Datei ist verschlüsselt oder passwortgeschützt. Bitte speichern Sie sie "
-            "ohne Passwort und ohne Schutz und laden Sie sie erneut hoch."
-        ),
-        "upload.rejected.no_pages": "Die PDF-Datei enthält keine Seiten.",
-        "upload.rejected.active_content": (
-            "Die PDF-Datei enthält aktive Inhalte, die wir aus Sicherheitsgründen nicht "
-            "annehmen." + _RESAVE_DE
-        ),
-        "upload.rejected.too_complex": (
-            "Die PDF-Datei ist zu komplex, um sie sicher zu prüfen." + _RESAVE_DE
-        ),
-        "upload.rejected.decompression_bomb": (
-            "Die PDF-Datei enthält komprimierte Daten, die entpackt um ein Vielfaches größer "
-            "werden als die Datei selbst – mehr, als ein Dokument braucht und ein "
-            "PDF-Betrachter sicher öffnen kann. Wir nehmen sie deshalb nicht an." + _RESAVE_DE
-        ),
-        "upload.rejected.timeout": (
-            "Die Prüfung der PDF-Datei hat zu lange gedauert." + _RESAVE_DE
-        ),
-        "upload.rejected.check_failed": ("Die PDF-Datei konnte nicht geprüft werden." + _RESAVE_DE),
-        "upload.rejected.check_unavailable": (
-            "Die Datei kann gerade nicht geprüft werden. Bitte versuchen Sie es in einigen "
-            "Minuten erneut."
-        ),
-        "upload.rejected.virus_found": (
-            "In der Datei wurde Schadsoftware gefunden. Sie wurde nicht gespeichert. Bitte "
-            "prüfen Sie Ihren Computer und laden Sie eine saubere Datei hoch."
-        ),
-        "upload.rejected.scan_unavailable": (
-            "Die Datei kann gerade nicht auf Viren geprüft werden. Bitte versuchen Sie es in "
-            "einigen Minuten erneut."
-        ),
-        # what active content was found (detail line)
-        "upload.active.javascript": "Gefunden: JavaScript.",
-        "upload.active.launch": "Gefunden: eine Aktion, die ein Programm oder eine Datei startet.",
-        "upload.active.open_action": "Gefunden: eine Aktion, die beim Öffnen automatisch abläuft.",
-        "upload.active.automatic_action": (
-            "Gefunden: automatische Aktionen (zum Beispiel beim Öffnen einer Seite)."
-        ),
-        "upload.active.embedded_file": "Gefunden: eingebettete oder angehängte Dateien.",
-        "upload.active.xfa": "Gefunden: ein XFA-Formular.",
-        "upload.active.form_submission": "Gefunden: ein Formular, das Daten versendet.",
-        "upload.active.other_document": "Gefunden: ein Verweis, der ein anderes Dokument öffnet.",
-        "upload.active.multimedia": "Gefunden: Multimedia-Inhalte (Video, Ton, 3D).",
-        "upload.active.unsafe_link": (
-            "Gefunden: ein Link, der nicht auf eine Webseite (http/https) oder eine "
-            "E-Mail-Adresse zeigt."
-        ),
-    },
-    "en": {
-        "upload.rejected.too_large": (
-            "The file is larger than {limit_mb} MB. Please make it smaller (for example by "
-            "compressing images) and upload it again."
-        ),
-        "upload.rejected.no_file": "Please choose a PDF file.",
-        "upload.rejected.multiple_files": "Please upload exactly one file, not several.",
-        "upload.rejected.empty_file": "The file is empty. Please choose the right file.",
-        "upload.rejected.malformed": "The upload was incomplete or garbled. Please try again.",
-        "upload.rejected.bad_content_type": (
-            "The file was not sent as a form upload. Please use the form on this page."
-        ),
-        "upload.rejected.too_many_parts": (
-            "The form has too many parts. Please use the form on this page."
-        ),
-        "upload.rejected.unexpected_field": (
-            "The form has unexpected fields. Please use the form on this page."
-        ),
-        "upload.rejected.field_too_long": "Your note is too long. Please shorten it.",
-        "upload.rejected.empty": "The file is empty. Please choose the right file.",
-        "upload.rejected.not_pdf": (
-            "The file is not a valid PDF. Please upload your work as a PDF file – a renamed "
-            "file (such as .docx or .png renamed to .pdf) is not enough."
-        ),
-        "upload.rejected.leading_data": (
-            "The file is not a plain PDF: other data comes before the PDF content." + _RESAVE_EN
-        ),
-        "upload.rejected.trailing_data": (
-            "The file is not a plain PDF: more data follows the end of the PDF." + _RESAVE_EN
-        ),
-        "upload.rejected.parse_error": "The PDF file is damaged and cannot be read." + _RESAVE_EN,
-        "upload.rejected.parse_warnings": (
-            "The PDF file is damaged (it could only be opened after repairs)." + _RESAVE_EN
-        ),
-        "upload.rejected.encrypted": (
-            "The PDF file is encrypted or password-protected. Please save it without a "
-            "password or protection and upload it again."
-        ),
-        "upload.rejected.no_pages": "The PDF file has no pages.",
-        "upload.rejected.active_content": (
-            "The PDF file contains active content, which we do not accept for security "
-            "reasons." + _RESAVE_EN
-        ),
-        "upload.rejected.too_complex": (
-            "The PDF file is too complex to be checked safely." + _RESAVE_EN
-        ),
-        "upload.rejected.decompression_bomb": (
-            "The PDF file contains compressed data that unpacks to many times the size of the "
-            "file itself – more than a document needs and more than a PDF viewer can open "
-            "safely, so we do not accept it." + _RESAVE_EN
-        ),
-        "upload.rejected.timeout": "Checking the PDF file took too long." + _RESAVE_EN,
-        "upload.rejected.check_failed": "The PDF file could not be checked." + _RESAVE_EN,
-        "upload.rejected.check_unavailable": (
-            "The file cannot be checked right now. Please try again in a few minutes."
-        ),
-        "upload.rejected.virus_found": (
-            "Malware was found in the file. It was not stored. Please check your computer "
-            "and upload a clean file."
-        ),
-        "upload.rejected.scan_unavailable": (
-            "The file cannot be scanned for viruses right now. Please try again in a few minutes."
-        ),
-        "upload.active.javascript": "Found: JavaScript.",
-        "upload.active.launch": "Found: an action that starts a program or opens a file.",
-        "upload.active.open_action": "Found: an action that runs automatically on opening.",
-        "upload.active.automatic_action": (
-            "Found: automatic actions (for example when a page is opened)."
-        ),
-        "upload.active.embedded_file": "Found: embedded or attached files.",
-        "upload.active.xfa": "Found: an XFA form.",
-        "upload.active.form_submission": "Found: a form that sends data.",
-        "upload.active.other_document": "Found: a link that opens another document.",
-        "upload.active.multimedia": "Found: multimedia content (video, sound, 3D).",
-        "upload.active.unsafe_link": (
-            "Found: a link that does not point to a web page (http/https) or an email address."
-        ),
-    },
-}
-
-
-# ---- Coaching: packages, grants, CSV import, audit log (coaching room) --------------
-# Registered next to MESSAGES by ``uploads.routes.install`` (and by ``uploads.coaching``
-# for the command line). Dynamic keys: coaching.nav.*, .done.*, .action.*, .grant_state.*,
-# .field.*, .role.*, .source.*, .import.action.*.
-
-COACHING_MESSAGES: dict[str, dict[str, str]] = {
-    "de": {
-        # navigation and forms
-        "coaching.nav.label": "Coaching-Verwaltung",
-        "coaching.nav.packages": "Pakete",
-        "coaching.nav.grants": "Vergaben",
-        "coaching.nav.import": "CSV-Import",
-        "coaching.nav.audit": "Protokoll",
-        "coaching.form.errors_title": "Bitte korrigieren Sie Folgendes",
-        "coaching.form.error": "Fehler",
-        "coaching.form.optional": "optional",
-        "coaching.form.choose": "– Bitte wählen –",
-        "coaching.yes": "ja",
-        "coaching.no": "nein",
-        # confirmations after a change
-        "coaching.done.package_created": "Das Paket wurde angelegt.",
-        "coaching.done.package_saved": "Die Änderungen wurden gespeichert.",
-        "coaching.done.package_unchanged": "Es gab nichts zu ändern.",
-        "coaching.done.package_archived": (
-            "Das Paket wurde archiviert. Es kann nicht mehr vergeben werden; bestehende "
-            "Vergaben gelten nicht mehr."
-        ),
-        "coaching.done.package_restored": "Das Paket ist wieder aktiv.",
-        "coaching.done.granted": "Das Paket wurde vergeben.",
-        "coaching.done.revoked": "Die Vergabe wurde widerrufen.",
-        "coaching.done.extended": "Das Enddatum wurde geändert.",
-        "coaching.done.unchanged": "Es gab nichts zu ändern.",
-        "coaching.done.imported": (
-            "Import abgeschlossen: {granted} neu vergeben, {extended} verlängert, "
-            "{unchanged} unverändert."
-        ),
-        # fields
-        "coaching.field.name": "Name",
-        "coaching.field.description": "Beschreibung",
-        "coaching.field.feedback_quota": "Schriftliches Feedback",
-        "coaching.field.office_hours_per_month": "Sprechstunden pro Monat",
-        "coaching.field.validity": "Gültigkeit",
-        "coaching.field.package_validity": "Gültigkeit des Pakets",
-        "coaching.field.valid_from": "Gültig ab",
-        "coaching.field.valid_until": "Gültig bis",
-        "coaching.field.archived": "Archiviert",
-        "coaching.field.revoked": "Widerrufen",
-        "coaching.field.package": "Paket",
-        "coaching.field.person": "Person",
-        "coaching.field.member": "Kursmitglied",
-        "coaching.field.email": "E-Mail-Adresse",
-        "coaching.field.sub": "LMS-Nutzer-ID",
-        "coaching.field.state": "Status",
-        "coaching.field.course": "Kurs",
-        "coaching.quota.unlimited": "unbegrenzt",
-        "coaching.quota.count": "{count} Einreichungen",
-        "coaching.period.open": "unbefristet",
-        "coaching.period.from": "ab {start}",
-        "coaching.period.until": "bis {until}",
-        "coaching.period.between": "{start} bis {until}",
-        "coaching.role.learner": "Teilnehmer/in",
-        "coaching.role.tutor": "Tutor/in",
-        "coaching.role.admin": "Administrator/in",
-        # packages
-        "coaching.packages.title": "Coaching-Pakete",
-        "coaching.packages.intro": (
-            "Ein Paket legt fest, für wie viele Einreichungen es schriftliches Feedback gibt, "
-            "wie viele Sprechstunden im Monat dazugehören und wie lange es gilt. Pakete gelten "
-            "für alle Kurse Ihrer Plattform."
-        ),
-        "coaching.packages.new": "Neues Paket anlegen",
-        "coaching.packages.current": "Aktive Pakete",
-        "coaching.packages.archived": "Archivierte Pakete",
-        "coaching.packages.archived_hint": (
-            "Archivierte Pakete können nicht vergeben werden; ihre Vergaben gelten nicht."
-        ),
-        "coaching.packages.archived_badge": "Archiviert",
-        "coaching.packages.none": "Es gibt noch keine Pakete.",
-        "coaching.packages.open_grants": "Vergaben",
-        "coaching.package.new_title": "Neues Coaching-Paket",
-        "coaching.package.edit_title": "Paket „{name}“ bearbeiten",
-        "coaching.package.back": "Zurück zu den Paketen",
-        "coaching.package.description_hint": (
-            "Was das Paket bietet, in wenigen Sätzen. Teilnehmende sehen diesen Text. "
-            "Markdown ist erlaubt."
-        ),
-        "coaching.package.quota_limited": "Begrenzt",
-        "coaching.package.quota_count": "Anzahl der Einreichungen mit Feedback",
-        "coaching.package.office_hours_hint": (
-            "0, wenn keine Sprechstunden dazugehören. Die Buchung folgt später."
-        ),
-        "coaching.package.validity_hint": (
-            "Leer lassen, wenn das Paket unbefristet gilt. Format: TT.MM.JJJJ."
-        ),
-        "coaching.package.create": "Paket anlegen",
-        "coaching.package.save": "Änderungen speichern",
-        "coaching.package.archive_title": "Archivieren",
-        "coaching.package.archive_hint": (
-            "Ein archiviertes Paket kann nicht mehr vergeben werden, und bestehende Vergaben "
-            "gelten ab sofort nicht mehr. Sie können es später wiederherstellen."
-        ),
-        "coaching.package.archive": "Paket archivieren",
-        "coaching.package.archived_note": (
-            "Dieses Paket kann nicht vergeben werden; bestehende Vergaben gelten nicht."
-        ),
-        "coaching.package.restore_hint": (
-            "Wiederhergestellt gilt das Paket wieder, auch für seine bestehenden Vergaben."
-        ),
-        "coaching.package.restore": "Paket wiederherstellen",
-        # grants
-        "coaching.grants.title": "Vergaben",
-        "coaching.grants.course": "Kurs: {course}",
-        "coaching.grants.list_open": "Laufende Vergaben",
-        "coaching.grants.list_all": "Alle Vergaben",
-        "coaching.grants.show_all": "Auch widerrufene und abgelaufene Vergaben zeigen",
-        "coaching.grants.show_open": "Nur laufende Vergaben zeigen",
-        "coaching.grants.none": "In diesem Kurs gibt es keine solchen Vergaben.",
-        "coaching.grants.actions": "Aktionen",
-        "coaching.grants.manage": "Verwalten",
-        "coaching.grants.new": "Paket vergeben",
-        "coaching.grants.no_packages": "Um ein Paket zu vergeben, legen Sie zuerst eines an.",
-        "coaching.grants.by_member": "An ein Kursmitglied vergeben",
-        "coaching.grants.by_member_hint": (
-            "Zur Auswahl stehen alle, die Kurswerk in diesem Kurs schon geöffnet haben."
-        ),
-        "coaching.grants.no_members": (
-            "Noch niemand hat Kurswerk in diesem Kurs geöffnet. Vergeben Sie das Paket per "
-            "E-Mail-Adresse."
-        ),
-        "coaching.grants.by_email": "Per E-Mail-Adresse vergeben",
-        "coaching.grants.by_email_hint": (
-            "Für Personen, die Kurswerk noch nicht geöffnet haben: Das Paket gilt, sobald sie "
-            "den Kurs mit dieser E-Mail-Adresse im LMS öffnen."
-        ),
-        "coaching.grants.submit": "Paket vergeben",
-        "coaching.grant_state.active": "Aktiv",
-        "coaching.grant_state.pending": "Wartet auf ersten Aufruf",
-        "coaching.grant_state.not_yet": "Beginnt später",
-        "coaching.grant_state.expired": "Abgelaufen",
-        "coaching.grant_state.revoked": "Widerrufen",
-        "coaching.grant_state.package_ended": "Paket archiviert oder abgelaufen",
-        "coaching.grant.title": "Vergabe an {person}",
-        "coaching.grant.back": "Zurück zu den Vergaben",
-        "coaching.grant.extend_title": "Enddatum ändern",
-        "coaching.grant.extend_hint": (
-            "Leer lassen für kein eigenes Enddatum (dann gilt die Gültigkeit des Pakets)."
-        ),
-        "coaching.grant.extend": "Enddatum speichern",
-        "coaching.grant.revoke_title": "Widerrufen",
-        "coaching.grant.revoke_hint": (
-            "Nach dem Widerruf kann die Person keine neuen Arbeiten zum Feedback einreichen. "
-            "Die Vergabe bleibt im Protokoll erhalten."
-        ),
-        "coaching.grant.revoke": "Vergabe widerrufen",
-        "coaching.grant.revoked_note": (
-            "Diese Vergabe ist widerrufen. Um das Paket erneut zu geben, vergeben Sie es neu."
-        ),
-        # history and audit log
-        "coaching.history.title": "Verlauf",
-        "coaching.history.none": "Noch keine Änderungen.",
-        "coaching.history.caption_package": "Änderungen am Paket „{name}“, neueste zuerst",
-        "coaching.history.caption_grant": "Änderungen an der Vergabe an {person}, neueste zuerst",
-        "coaching.audit.title": "Protokoll",
-        "coaching.audit.intro": (
-            "Jede Änderung an Paketen und Vergaben Ihrer Plattform: wer, wann, was."
-        ),
-        "coaching.audit.caption": "Änderungen, neueste zuerst",
-        "coaching.audit.caption_older": "Ältere Änderungen, neueste zuerst",
-        "coaching.audit.none": "Noch keine Änderungen.",
-        "coaching.audit.older": "Ältere Einträge",
-        "coaching.audit.when": "Zeitpunkt",
-        "coaching.audit.who": "Wer",
-        "coaching.audit.action": "Aktion",
-        "coaching.audit.subject": "Betrifft",
-        "coaching.audit.change": "Änderung",
-        "coaching.action.package_created": "Paket angelegt",
-        "coaching.action.package_updated": "Paket geändert",
-        "coaching.action.package_archived": "Paket archiviert",
-        "coaching.action.package_restored": "Paket wiederhergestellt",
-        "coaching.action.granted": "Vergeben",
-        "coaching.action.revoked": "Widerrufen",
-        "coaching.action.extended": "Enddatum geändert",
-        "coaching.source.web": "Web",
-        "coaching.source.csv": "CSV-Import",
-        "coaching.source.cli": "Kommandozeile",
-        "coaching.source.demo": "Demo",
-        # CSV import
-        "coaching.import.title": "Vergaben aus CSV importieren",
-        "coaching.import.intro": (
-            "Vergeben Sie viele Pakete auf einmal. Sie sehen zuerst eine Vorschau mit allen "
-            "Fehlern; gespeichert wird erst, wenn Sie bestätigen – und dann alle Zeilen oder "
-            "keine."
-        ),
-        "coaching.import.format_title": "So muss die Datei aussehen",
-        "coaching.import.format_columns": (
-            "Erste Zeile mit den Spaltennamen: „email“ oder „sub“, dazu „package“ und optional "
-            "„valid_from“ und „valid_until“."
-        ),
-        "coaching.import.format_person": (
-            "Pro Zeile entweder eine E-Mail-Adresse (auch für Personen, die Kurswerk noch nicht "
-            "geöffnet haben) oder die LMS-Nutzer-ID („sub“) eines Kursmitglieds."
-        ),
-        "coaching.import.format_dates": "Datumsangaben als 31.12.2026 oder 2026-12-31.",
-        "coaching.import.format_encoding": (
-            "UTF-8 (in Excel: „CSV UTF-8“), getrennt durch Semikolon oder Komma."
-        ),
-        "coaching.import.format_existing": (
-            "Hat eine Person das Paket schon, wird ihre Vergabe auf das neue Enddatum verlängert."
-        ),
-        "coaching.import.format_limits": "Höchstens {max_kb} KB und {max_rows} Zeilen.",
-        "coaching.import.example": "Beispiel",
-        "coaching.import.upload_title": "Datei hochladen",
-        "coaching.import.file": "CSV-Datei",
-        "coaching.import.file_hint": "Die Datei wird noch nicht gespeichert, nur geprüft.",
-        "coaching.import.preview": "Vorschau anzeigen",
-        "coaching.import.preview_title": "Vorschau des Imports",
-        "coaching.import.preview_file": "Datei „{name}“ mit {rows} Zeilen.",
-        "coaching.import.rows_with_errors": "{count} Zeilen haben Fehler",
-        "coaching.import.nothing_written": (
-            "Es wurde nichts gespeichert. Korrigieren Sie die Datei und laden Sie sie erneut hoch."
-        ),
-        "coaching.import.ready": (
-            "Alle Zeilen sind in Ordnung: {granted} neu, {extended} zu verlängern, "
-            "{unchanged} unverändert."
-        ),
-        "coaching.import.not_yet_written": "Noch ist nichts gespeichert.",
-        "coaching.import.line": "Zeile {line}",
-        "coaching.import.line_header": "Zeile",
-        "coaching.import.table_caption": "Zeilen der Datei und was mit ihnen geschieht",
-        "coaching.import.result": "Ergebnis",
-        "coaching.import.row_error": "Fehler",
-        "coaching.import.action.grant": "Wird vergeben",
-        "coaching.import.action.extend": "Wird verlängert",
-        "coaching.import.action.unchanged": "Unverändert (schon vergeben)",
-        "coaching.import.extend_from": "bisher gültig bis {until}",
-        "coaching.import.confirm": "Jetzt speichern ({count} Änderungen)",
-        "coaching.import.cancel": "Abbrechen",
-        "coaching.import.again": "Korrigierte Datei hochladen",
-        "coaching.import.no_file": "Bitte wählen Sie eine CSV-Datei aus.",
-        "coaching.import.malformed": (
-            "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal über das "
-            "Formular."
-        ),
-        "coaching.import.too_large": (
-            "Die Datei ist größer als {max_kb} KB. Bitte teilen Sie sie in mehrere Dateien auf."
-        ),
-        "coaching.import.not_utf8": (
-            "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel als "
-            "„CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut hoch."
-        ),
-        "coaching.import.empty": "Die Datei enthält keine Zeilen mit Vergaben.",
-        "coaching.import.unreadable": "Die Datei lässt sich nicht als CSV lesen.",
-        "coaching.import.unreadable_at": (
-            "Die Datei lässt sich ab Zeile {line} nicht als CSV lesen (zum Beispiel ein "
-            "Anführungszeichen ohne Gegenstück)."
-        ),
-        "coaching.import.unknown_columns": (
-            "Unbekannte Spalten: {columns}. Erlaubt sind email, sub, package, valid_from und "
-            "valid_until."
-        ),
-        "coaching.import.repeated_columns": "Spalten kommen doppelt vor: {columns}.",
-        "coaching.import.columns_missing": (
-            "Es fehlen Spalten: nötig sind „package“ und „email“ oder „sub“."
-        ),
-        "coaching.import.too_many_rows": (
-            "Die Datei hat mehr als {max_rows} Zeilen. Bitte teilen Sie sie auf."
-        ),
-        "coaching.import.extra_cells": "Die Zeile hat mehr Werte als die Kopfzeile Spalten.",
-        "coaching.import.cell_too_long": "Ein Wert ist zu lang.",
-        "coaching.import.person_missing": "Es fehlt die E-Mail-Adresse oder die LMS-Nutzer-ID.",
-        "coaching.import.package_unknown": "Ein Paket „{name}“ gibt es nicht.",
-        "coaching.import.duplicate": (
-            "Doppelt: dieselbe Person und dasselbe Paket wie Zeile {line}."
-        ),
-        "coaching.import.from_differs": (
-            "Die Person hat das Paket schon, mit einem anderen Beginn. Beim Verlängern lassen "
-            "Sie „valid_from“ leer."
-        ),
-        "coaching.import.not_ready": "Die Vorschau enthält Fehler; es wurde nichts gespeichert.",
-        "coaching.import.draft_expired": (
-            "Die Vorschau ist abgelaufen. Bitte laden Sie die Datei erneut hoch."
-        ),
-        "coaching.import.draft_invalid": (
-            "Die Vorschau ist ungültig oder wurde verändert. Es wurde nichts gespeichert. "
-            "Bitte laden Sie die Datei erneut hoch."
-        ),
+        # status: eingereicht -> in Bearbeitung -> Feedback erhalten
+        "submission.status.submitted": "eingereicht",
+        "submission.status.in_review": "in Bearbeitung",
+        "submission.status.feedback_released": "Feedback erhalten",
+        "submission.status_label": "Status",
+        "submission.status_help.submitted": (
+            "Ihre Datei ist angekommen und wartet auf Ihre Lehrperson."
+        ),
+        "submission.status_help.in_review": "Ihre Lehrperson arbeitet an Ihrem Feedback.",
+        "submission.status_help.feedback_released": (
+            "Ihr Feedback ist freigegeben: Sie finden es bei der Einreichung und in Ihrer E-Mail."
+        ),
+        # facts
+        "submission.exercise": "Übung",
+        "submission.industry": "Branche",
+        "submission.file": "Datei",
+        "submission.pages": "{pages} Seiten",
+        "submission.pages_one": "1 Seite",
+        "submission.version": "Fassung",
+        "submission.versions": "Fassungen",
+        "submission.received_at": "Eingegangen am",
+        "submission.last_submitted": "Zuletzt eingereicht",
+        "submission.feedback_by": "Feedback bis",
+        "submission.feedback_by_value": ("voraussichtlich {day} (innerhalb von {days} Werktagen)"),
+        "submission.feedback_by_short": "voraussichtlich {day}",
+        "submission.sla": (
+            "Sie erhalten ein schriftliches Feedback innerhalb von {days} Werktagen nach dem "
+            "Einreichen – im Tool und per E-Mail."
+        ),
+        "submission.back_to_exercise": "Zurück zur Übung",
+        # quota
+        "submission.quota.unlimited": (
+            "Ihr Coaching-Paket „{package}“ umfasst Feedback auf beliebig viele Einreichungen."
+        ),
+        "submission.quota.remaining": (
+            "Ihr Coaching-Paket „{package}“: noch {remaining} von {quota} Feedbacks frei. "
+            "Eine neue Fassung derselben Übung zählt nicht extra."
+        ),
+        "submission.quota_exhausted": (
+            "Ihr Coaching-Paket ist ausgeschöpft: Es umfasst Feedback auf {quota} "
+            "Einreichungen, und die haben Sie alle genutzt. Neue Fassungen bereits "
+            "eingereichter Übungen sind weiter möglich. Für weitere Einreichungen wenden Sie "
+            "sich bitte an Ihre Kursleitung."
+        ),
+        # the panel on the exercise page
+        "submission.panel.title": "Lösung einreichen und Feedback erhalten",
+        "submission.panel.pick_industry": (
+            "Wählen Sie oben eine Branche und lassen Sie sich die Aufgabe anzeigen. Danach "
+            "können Sie hier Ihre Lösung für diese Branche einreichen."
+        ),
+        "submission.panel.existing": (
+            "Sie haben zu dieser Aufgabe bereits eingereicht (Fassung {version}, {when})."
+        ),
+        "submission.panel.view_existing": "Ihre Einreichung ansehen",
+        "submission.panel.resubmit_free": (
+            "Sie können eine neue Fassung hochladen. Frühere Fassungen bleiben erhalten; "
+            "Ihre Lehrperson gibt Feedback auf die neueste."
+        ),
+        "submission.panel.tutor_note": (
+            "Lernende mit Coaching-Paket sehen hier ein Formular, mit dem sie ihre Lösung "
+            "als PDF einreichen."
+        ),
+        "submission.offer.intro": (
+            "Mit einem Coaching-Paket können Sie Ihre Lösung als PDF einreichen und erhalten "
+            "ein schriftliches Feedback Ihrer Lehrperson – im Tool und per E-Mail."
+        ),
+        "submission.offer.unlimited": "Feedback auf beliebig viele Einreichungen",
+        "submission.offer.quota": "Feedback auf {quota} Einreichungen",
+        "submission.offer.office_hours": "{hours} Sprechstunde(n) im Monat",
+        "submission.offer.how": (
+            "So erhalten Sie ein Coaching-Paket: Wenden Sie sich an Ihre Kursleitung. "
+            "Sobald Ihr Paket freigeschaltet ist, erscheint hier das Formular zum Hochladen."
+        ),
+        # the form
+        "submission.form.page_title": "Lösung einreichen",
+        "submission.form.error_page_title": "Fehler: Lösung einreichen",
+        "submission.form.file": "Ihre Lösung als PDF-Datei",
+        "submission.form.file_hint": "Genau eine PDF-Datei, höchstens {limit_mb} MB.",
+        "submission.form.note": "Worauf soll sich das Feedback konzentrieren?",
+        "submission.form.optional": "(optional)",
+        "submission.form.note_hint": (
+            "Zum Beispiel eine Frage oder ein Teil Ihrer Lösung, bei dem Sie unsicher sind."
+        ),
+        "submission.form.submit": "Lösung einreichen",
+        "submission.form.submit_again": "Neue Fassung einreichen",
+        "submission.form.error_title": "Ihre Datei wurde nicht angenommen",
+        "submission.form.error_prefix": "Fehler:",
+        "submission.form.nothing_stored": (
+            "Es wurde nichts gespeichert. Bitte wählen Sie die Datei erneut aus."
+        ),
+        # receipt
+        "submission.receipt.title": "Ihre Einreichung ist eingegangen",
+        "submission.receipt.intro": (
+            "Vielen Dank! Wir haben Fassung {version} Ihrer Lösung erhalten und geprüft."
+        ),
+        "submission.receipt.mailed": "Eine Eingangsbestätigung geht per E-Mail an {email}.",
+        "submission.receipt.no_email": (
+            "Ihr LMS hat uns keine E-Mail-Adresse übermittelt. Diese Seite ist Ihre "
+            "Bestätigung; den Stand sehen Sie jederzeit unter „Meine Einreichungen“."
+        ),
+        "submission.receipt.to_detail": "Einreichung mit allen Fassungen ansehen",
+        # list and detail
+        "submission.list.title": "Meine Einreichungen",
+        "submission.list.link": "Meine Einreichungen",
+        "submission.list.caption": "Ihre Einreichungen mit Übung, Branche, Fassungen und Status",
+        "submission.list.empty": "Sie haben noch keine Lösung eingereicht.",
+        "submission.list.status_help": "Was der Status bedeutet",
+        "submission.detail.title": "Einreichung",
+        "submission.detail.versions": "Fassungen",
+        "submission.detail.version": "Fassung {version}",
+        "submission.detail.latest": "neueste",
+        "submission.detail.download": "Fassung {version} herunterladen",
+        "submission.detail.resubmit": "Neue Fassung einreichen",
+        # tutors' mail settings
+        "submission.settings.link": "E-Mails über neue Einreichungen einstellen",
+        "submission.settings.title": "E-Mails über neue Einreichungen",
+        "submission.settings.legend": "Wie möchten Sie von neuen Einreichungen erfahren?",
+        "submission.settings.mode.each": "Eine E-Mail je Einreichung",
+        "submission.settings.mode.daily": "Eine Tagesübersicht",
+        "submission.settings.hint.each": "Sie erhalten sofort eine E-Mail, wenn jemand einreicht.",
+        "submission.settings.hint.daily": (
+            "Sie erhalten einmal am Tag (ab {hour} Uhr) eine E-Mail mit allen neuen "
+            "Einreichungen – nur an Tagen, an denen es welche gibt."
+        ),
+        "submission.settings.save": "Speichern",
+        "submission.settings.saved": "Ihre Einstellung ist gespeichert.",
+        "submission.settings.tutors_only": (
+            "Diese Einstellung gibt es nur für Lehrpersonen dieses Kurses."
+        ),
+        "submission.settings.bad_mode": "Bitte wählen Sie eine der angebotenen Möglichkeiten.",
         # refusals
-        "coaching.error.name_missing": "Bitte geben Sie einen Namen ein.",
-        "coaching.error.name_too_long": "Der Name darf höchstens {max} Zeichen lang sein.",
-        "coaching.error.name_taken": (
-            "Ein Paket mit diesem Namen gibt es schon (auch archivierte zählen). Bitte wählen "
-            "Sie einen anderen Namen."
+        "submission.exercise_not_found": "Diese Übung gibt es in Ihrem Kurs nicht (mehr).",
+        "submission.industry_not_found": (
+            "Für diese Übung gibt es keine Aufgabe in dieser Branche. Bitte wählen Sie die "
+            "Branche auf der Seite der Übung."
         ),
-        "coaching.error.description_too_long": (
-            "Die Beschreibung darf höchstens {max} Zeichen lang sein."
+        "submission.no_package": (
+            "Einreichen können nur Teilnehmende mit einem Coaching-Paket. Wenden Sie sich an "
+            "Ihre Kursleitung, wenn Sie ein Paket erhalten möchten. Es wurde nichts gespeichert."
         ),
-        "coaching.error.quota_kind": "Bitte wählen Sie „Begrenzt“ oder „unbegrenzt“.",
-        "coaching.error.number_missing": "Bitte geben Sie eine Zahl ein.",
-        "coaching.error.number_negative": "Die Zahl darf nicht negativ sein.",
-        "coaching.error.not_a_number": "Bitte geben Sie eine ganze Zahl ein, zum Beispiel 3.",
-        "coaching.error.number_too_large": "Die Zahl darf höchstens {max} sein.",
-        "coaching.error.bad_date": (
-            "Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026."
+        "submission.bad_key": (
+            "Das Formular ist unvollständig. Bitte laden Sie die Seite der Übung neu und "
+            "reichen Sie Ihre Lösung dort ein."
         ),
-        "coaching.error.until_before_from": "Das Enddatum liegt vor dem Beginn.",
-        "coaching.error.until_in_past": (
-            "Das Enddatum liegt in der Vergangenheit. Um eine Vergabe zu beenden, widerrufen "
-            "Sie sie."
+        "submission.key_taken": (
+            "Dieses Formular wurde bereits verwendet. Bitte laden Sie die Seite der Übung "
+            "neu und reichen Sie Ihre Lösung dort ein."
         ),
-        "coaching.error.package_not_found": "Dieses Paket gibt es nicht.",
-        "coaching.error.package_missing": "Bitte wählen Sie ein Paket.",
-        "coaching.error.package_unknown": "Dieses Paket gibt es nicht.",
-        "coaching.error.package_archived": (
-            "Das Paket ist archiviert und kann nicht vergeben werden."
-        ),
-        "coaching.error.package_ended": "Das Paket ist abgelaufen und kann nicht vergeben werden.",
-        "coaching.error.course_not_found": "Diesen Kurs gibt es nicht.",
-        "coaching.error.platform_unknown": (
-            "Eine Plattform mit dem Issuer {issuer} ist nicht registriert."
-        ),
-        "coaching.error.platform_ambiguous": (
-            "Unter dem Issuer {issuer} sind mehrere Plattformen registriert. Bitte geben Sie "
-            "auch die Client-ID an."
-        ),
-        "coaching.error.course_unknown": (
-            "Einen Kurs mit der LMS-Kurs-ID {context} gibt es auf dieser Plattform nicht (oder "
-            "noch niemand hat Kurswerk darin geöffnet)."
-        ),
-        "coaching.error.unknown_member": "Diese Person ist kein Mitglied dieses Kurses.",
-        "coaching.error.unknown_user": (
-            "Eine Person mit der LMS-Nutzer-ID „{sub}“ hat Kurswerk in diesem Kurs noch nicht "
-            "geöffnet. Vergeben Sie das Paket per E-Mail-Adresse."
-        ),
-        "coaching.error.bad_email": (
-            "Das ist keine gültige E-Mail-Adresse. Bitte im Format name@beispiel.de."
-        ),
-        "coaching.error.email_missing": "Bitte geben Sie eine E-Mail-Adresse ein.",
-        "coaching.error.member_missing": "Bitte wählen Sie ein Kursmitglied.",
-        "coaching.error.member_or_email": (
-            "Bitte nennen Sie die Person entweder als Kursmitglied oder per E-Mail-Adresse, "
-            "nicht beides."
-        ),
-        "coaching.error.already_granted": (
-            "Diese Person hat dieses Paket in diesem Kurs schon. Ändern Sie dort das Enddatum."
-        ),
-        "coaching.error.grant_not_found": "Diese Vergabe gibt es nicht.",
-        "coaching.error.grant_revoked": (
-            "Die Vergabe ist widerrufen. Um das Paket erneut zu geben, vergeben Sie es neu."
-        ),
-        # the learner's own coaching
-        "coaching.mine.title": "Mein Coaching",
-        "coaching.mine.back": "Zurück zum Kurs",
-        "coaching.mine.status_title": "Ihr Coaching-Paket",
-        "coaching.mine.none": "Sie haben in diesem Kurs kein Coaching-Paket.",
-        "coaching.mine.feedback": "Schriftliches Feedback",
-        "coaching.mine.feedback_unlimited": "für alle Ihre Einreichungen",
-        "coaching.mine.feedback_left": "noch für {left} von {total} Einreichungen",
-        "coaching.mine.office_hours": "{hours} pro Monat",
-        "coaching.mine.valid_until": "Gültig bis",
-        "coaching.mine.no_end": "unbefristet",
-        "coaching.mine.includes": "Das umfasst Ihr Paket",
-        "coaching.mine.offers_title": "Coaching zu diesem Kurs",
-        "coaching.mine.offers_intro": (
-            "Mit einem Coaching-Paket reichen Sie Ihre Übungen als PDF ein und erhalten "
-            "schriftliches Feedback der Dozentin oder des Dozenten per E-Mail."
-        ),
-        "coaching.mine.offer_feedback": "Schriftliches Feedback: {quota}",
-        "coaching.mine.how_to_get": (
-            "Ein Paket erhalten Sie über die Kursleitung oder den Anbieter Ihres Kurses."
-        ),
+        "submission.not_found": "Diese Einreichung gibt es nicht.",
     },
     "en": {
-        "coaching.nav.label": "Coaching administration",
-        "coaching.nav.packages": "Packages",
-        "coaching.nav.grants": "Grants",
-        "coaching.nav.import": "CSV import",
-        "coaching.nav.audit": "Audit log",
-        "coaching.form.errors_title": "Please correct the following",
-        "coaching.form.error": "Error",
-        "coaching.form.optional": "optional",
-        "coaching.form.choose": "– Please choose –",
-        "coaching.yes": "yes",
-        "coaching.no": "no",
-        "coaching.done.package_created": "The package was created.",
-        "coaching.done.package_saved": "The changes were saved.",
-        "coaching.done.package_unchanged": "There was nothing to change.",
-        "coaching.done.package_archived": (
-            "The package was archived. It can no longer be granted; existing grants no longer "
-            "apply."
+        "submission.status.submitted": "submitted",
+        "submission.status.in_review": "in review",
+        "submission.status.feedback_released": "feedback received",
+        "submission.status_label": "Status",
+        "submission.status_help.submitted": "Your file has arrived and is waiting for your tutor.",
+        "submission.status_help.in_review": "Your tutor is working on your feedback.",
+        "submission.status_help.feedback_released": (
+            "Your feedback has been released: you find it with the submission and in your email."
         ),
-        "coaching.done.package_restored": "The package is active again.",
-        "coaching.done.granted": "The package was granted.",
-        "coaching.done.revoked": "The grant was revoked.",
-        "coaching.done.extended": "The end date was changed.",
-        "coaching.done.unchanged": "There was nothing to change.",
-        "coaching.done.imported": (
-            "Import finished: {granted} granted, {extended} extended, {unchanged} unchanged."
+        "submission.exercise": "Exercise",
+        "submission.industry": "Industry",
+        "submission.file": "File",
+        "submission.pages": "{pages} pages",
+        "submission.pages_one": "1 page",
+        "submission.version": "Version",
+        "submission.versions": "Versions",
+        "submission.received_at": "Received",
+        "submission.last_submitted": "Last submitted",
+        "submission.feedback_by": "Feedback by",
+        "submission.feedback_by_value": "expected by {day} (within {days} working days)",
+        "submission.feedback_by_short": "expected by {day}",
+        "submission.sla": (
+            "You receive written feedback within {days} working days of submitting – in the "
+            "tool and by email."
         ),
-        "coaching.field.name": "Name",
-        "coaching.field.description": "Description",
-        "coaching.field.feedback_quota": "Written feedback",
-        "coaching.field.office_hours_per_month": "Office hours per month",
-        "coaching.field.validity": "Validity",
-        "coaching.field.package_validity": "Validity of the package",
-        "coaching.field.valid_from": "Valid from",
-        "coaching.field.valid_until": "Valid until",
-        "coaching.field.archived": "Archived",
-        "coaching.field.revoked": "Revoked",
-        "coaching.field.package": "Package",
-        "coaching.field.person": "Person",
-        "coaching.field.member": "Course member",
-        "coaching.field.email": "Email address",
-        "coaching.field.sub": "LMS user ID",
-        "coaching.field.state": "Status",
-        "coaching.field.course": "Course",
-        "coaching.quota.unlimited": "unlimited",
-        "coaching.quota.count": "{count} submissions",
-        "coaching.period.open": "no end date",
-        "coaching.period.from": "from {start}",
-        "coaching.period.until": "until {until}",
-        "coaching.period.between": "{start} to {until}",
-        "coaching.role.learner": "learner",
-        "coaching.role.tutor": "tutor",
-        "coaching.role.admin": "administrator",
-        "coaching.packages.title": "Coaching packages",
-        "coaching.packages.intro": (
-            "A package sets for how many submissions there is written feedback, how many "
-            "office hours per month it includes and how long it is valid. Packages apply to "
-            "every course of your platform."
+        "submission.back_to_exercise": "Back to the exercise",
+        "submission.quota.unlimited": (
+            "Your coaching package “{package}” includes feedback on any number of submissions."
         ),
-        "coaching.packages.new": "Create a package",
-        "coaching.packages.current": "Active packages",
-        "coaching.packages.archived": "Archived packages",
-        "coaching.packages.archived_hint": (
-            "Archived packages cannot be granted; their grants do not apply."
+        "submission.quota.remaining": (
+            "Your coaching package “{package}”: {remaining} of {quota} feedbacks left. A new "
+            "version of the same exercise does not count again."
         ),
-        "coaching.packages.archived_badge": "Archived",
-        "coaching.packages.none": "There are no packages yet.",
-        "coaching.packages.open_grants": "Grants",
-        "coaching.package.new_title": "New coaching package",
-        "coaching.package.edit_title": "Edit package “{name}”",
-        "coaching.package.back": "Back to the packages",
-        "coaching.package.description_hint": (
-            "What the package offers, in a few sentences. Learners see this text. Markdown is "
-            "allowed."
+        "submission.quota_exhausted": (
+            "Your coaching package is used up: it includes feedback on {quota} submissions, "
+            "and you have used them all. New versions of exercises you already submitted are "
+            "still possible. For more submissions, please contact your course lead."
         ),
-        "coaching.package.quota_limited": "Limited",
-        "coaching.package.quota_count": "Number of submissions with feedback",
-        "coaching.package.office_hours_hint": (
-            "0 if no office hours are included. Booking follows later."
+        "submission.panel.title": "Submit your solution and get feedback",
+        "submission.panel.pick_industry": (
+            "Choose an industry above and show its task. Then you can submit your solution "
+            "for that industry here."
         ),
-        "coaching.package.validity_hint": (
-            "Leave empty if the package has no end date. Format: DD.MM.YYYY."
+        "submission.panel.existing": (
+            "You have already submitted for this task (version {version}, {when})."
         ),
-        "coaching.package.create": "Create package",
-        "coaching.package.save": "Save changes",
-        "coaching.package.archive_title": "Archive",
-        "coaching.package.archive_hint": (
-            "An archived package can no longer be granted, and existing grants stop applying "
-            "at once. You can restore it later."
+        "submission.panel.view_existing": "View your submission",
+        "submission.panel.resubmit_free": (
+            "You can upload a new version. Earlier versions are kept; your tutor gives "
+            "feedback on the latest."
         ),
-        "coaching.package.archive": "Archive package",
-        "coaching.package.archived_note": (
-            "This package cannot be granted; existing grants do not apply."
+        "submission.panel.tutor_note": (
+            "Learners with a coaching package see a form here to submit their solution as a PDF."
         ),
-        "coaching.package.restore_hint": (
-            "Once restored, the package applies again, also to its existing grants."
+        "submission.offer.intro": (
+            "With a coaching package you can submit your solution as a PDF and receive written "
+            "feedback from your tutor – in the tool and by email."
         ),
-        "coaching.package.restore": "Restore package",
-        "coaching.grants.title": "Grants",
-        "coaching.grants.course": "Course: {course}",
-        "coaching.grants.list_open": "Current grants",
-        "coaching.grants.list_all": "All grants",
-        "coaching.grants.show_all": "Also show revoked and expired grants",
-        "coaching.grants.show_open": "Show current grants only",
-        "coaching.grants.none": "There are no such grants in this course.",
-        "coaching.grants.actions": "Actions",
-        "coaching.grants.manage": "Manage",
-        "coaching.grants.new": "Grant a package",
-        "coaching.grants.no_packages": "To grant a package, create one first.",
-        "coaching.grants.by_member": "Grant to a course member",
-        "coaching.grants.by_member_hint": (
-            "You can choose anyone who has already opened Kurswerk in this course."
+        "submission.offer.unlimited": "feedback on any number of submissions",
+        "submission.offer.quota": "feedback on {quota} submissions",
+        "submission.offer.office_hours": "{hours} office hour(s) per month",
+        "submission.offer.how": (
+            "How to get a coaching package: please contact your course lead. Once your package "
+            "is active, the upload form appears here."
         ),
-        "coaching.grants.no_members": (
-            "Nobody has opened Kurswerk in this course yet. Grant the package by email address."
+        "submission.form.page_title": "Submit your solution",
+        "submission.form.error_page_title": "Error: submit your solution",
+        "submission.form.file": "Your solution as a PDF file",
+        "submission.form.file_hint": "Exactly one PDF file, at most {limit_mb} MB.",
+        "submission.form.note": "What should the feedback focus on?",
+        "submission.form.optional": "(optional)",
+        "submission.form.note_hint": (
+            "For example a question, or a part of your solution you are unsure about."
         ),
-        "coaching.grants.by_email": "Grant by email address",
-        "coaching.grants.by_email_hint": (
-            "For people who have not opened Kurswerk yet: the package applies as soon as they "
-            "open the course in the LMS with this email address."
+        "submission.form.submit": "Submit solution",
+        "submission.form.submit_again": "Submit a new version",
+        "submission.form.error_title": "Your file was not accepted",
+        "submission.form.error_prefix": "Error:",
+        "submission.form.nothing_stored": ("Nothing was stored. Please choose the file again."),
+        "submission.receipt.title": "Your submission has arrived",
+        "submission.receipt.intro": (
+            "Thank you! We have received and checked version {version} of your solution."
         ),
-        "coaching.grants.submit": "Grant package",
-        "coaching.grant_state.active": "Active",
-        "coaching.grant_state.pending": "Waiting for first visit",
-        "coaching.grant_state.not_yet": "Starts later",
-        "coaching.grant_state.expired": "Expired",
-        "coaching.grant_state.revoked": "Revoked",
-        "coaching.grant_state.package_ended": "Package archived or expired",
-        "coaching.grant.title": "Grant to {person}",
-        "coaching.grant.back": "Back to the grants",
-        "coaching.grant.extend_title": "Change the end date",
-        "coaching.grant.extend_hint": (
-            "Leave empty for no end date of its own (the package's validity then applies)."
+        "submission.receipt.mailed": "A confirmation is being sent by email to {email}.",
+        "submission.receipt.no_email": (
+            "Your LMS did not give us an email address. This page is your confirmation; you "
+            "can always see the state under “My submissions”."
         ),
-        "coaching.grant.extend": "Save end date",
-        "coaching.grant.revoke_title": "Revoke",
-        "coaching.grant.revoke_hint": (
-            "Once revoked, the person cannot submit new work for feedback. The grant stays in "
-            "the audit log."
+        "submission.receipt.to_detail": "View the submission with all versions",
+        "submission.list.title": "My submissions",
+        "submission.list.link": "My submissions",
+        "submission.list.caption": "Your submissions with exercise, industry, versions and status",
+        "submission.list.empty": "You have not submitted a solution yet.",
+        "submission.list.status_help": "What the status means",
+        "submission.detail.title": "Submission",
+        "submission.detail.versions": "Versions",
+        "submission.detail.version": "Version {version}",
+        "submission.detail.latest": "latest",
+        "submission.detail.download": "Download version {version}",
+        "submission.detail.resubmit": "Submit a new version",
+        "submission.settings.link": "Choose emails about new submissions",
+        "submission.settings.title": "Emails about new submissions",
+        "submission.settings.legend": "How would you like to hear of new submissions?",
+        "submission.settings.mode.each": "One email per submission",
+        "submission.settings.mode.daily": "A daily digest",
+        "submission.settings.hint.each": "You get an email as soon as someone submits.",
+        "submission.settings.hint.daily": (
+            "You get one email a day (from {hour}:00) listing all new submissions – only on "
+            "days that have some."
         ),
-        "coaching.grant.revoke": "Revoke grant",
-        "coaching.grant.revoked_note": (
-            "This grant is revoked. To give the package again, grant it anew."
+        "submission.settings.save": "Save",
+        "submission.settings.saved": "Your choice has been saved.",
+        "submission.settings.tutors_only": "This setting exists only for tutors of this course.",
+        "submission.settings.bad_mode": "Please choose one of the options offered.",
+        "submission.exercise_not_found": "This exercise does not exist (any more) in your course.",
+        "submission.industry_not_found": (
+            "This exercise has no task for that industry. Please choose the industry on the "
+            "exercise page."
         ),
-        "coaching.history.title": "History",
-        "coaching.history.none": "No changes yet.",
-        "coaching.history.caption_package": "Changes to the package “{name}”, newest first",
-        "coaching.history.caption_grant": "Changes to the grant to {person}, newest first",
-        "coaching.audit.title": "Audit log",
-        "coaching.audit.intro": (
-            "Every change to your platform's packages and grants: who, when, what."
+        "submission.no_package": (
+            "Only participants with a coaching package can submit. Please contact your course "
+            "lead if you would like a package. Nothing was stored."
         ),
-        "coaching.audit.caption": "Changes, newest first",
-        "coaching.audit.caption_older": "Older changes, newest first",
-        "coaching.audit.none": "No changes yet.",
-        "coaching.audit.older": "Older entries",
-        "coaching.audit.when": "When",
-        "coaching.audit.who": "Who",
-        "coaching.audit.action": "Action",
-        "coaching.audit.subject": "Concerns",
-        "coaching.audit.change": "Change",
-        "coaching.action.package_created": "Package created",
-        "coaching.action.package_updated": "Package changed",
-        "coaching.action.package_archived": "Package archived",
-        "coaching.action.package_restored": "Package restored",
-        "coaching.action.granted": "Granted",
-        "coaching.action.revoked": "Revoked",
-        "coaching.action.extended": "End date changed",
-        "coaching.source.web": "Web",
-        "coaching.source.csv": "CSV import",
-        "coaching.source.cli": "Command line",
-        "coaching.source.demo": "Demo",
-        "coaching.import.title": "Import grants from CSV",
-        "coaching.import.intro": (
-            "Grant many packages at once. You first see a preview with every error; nothing is "
-            "saved until you confirm – and then all rows or none."
+        "submission.bad_key": (
+            "The form is incomplete. Please reload the exercise page and submit your solution "
+            "there."
         ),
-        "coaching.import.format_title": "What the file must look like",
-        "coaching.import.format_columns": (
-            "A first line with the column names: “email” or “sub”, plus “package” and "
-            "optionally “valid_from” and “valid_until”."
+        "submission.key_taken": (
+            "This form has been used already. Please reload the exercise page and submit your "
+            "solution there."
         ),
-        "coaching.import.format_person": (
-            "Each row has either an email address (also for people who have not opened "
-            "Kurswerk yet) or the LMS user ID (“sub”) of a course member."
-        ),
-        "coaching.import.format_dates": "Dates as 31.12.2026 or 2026-12-31.",
-        "coaching.import.format_encoding": (
-            "UTF-8 (in Excel: “CSV UTF-8”), separated by semicolons or commas."
-        ),
-        "coaching.import.format_existing": (
-            "If a person already has the package, their grant is extended to the new end date."
-        ),
-        "coaching.import.format_limits": "At most {max_kb} KB and {max_rows} rows.",
-        "coaching.import.example": "Example",
-        "coaching.import.upload_title": "Upload the file",
-        "coaching.import.file": "CSV file",
-        "coaching.import.file_hint": "The file is only checked, not saved yet.",
-        "coaching.import.preview": "Show preview",
-        "coaching.import.preview_title": "Import preview",
-        "coaching.import.preview_file": "File “{name}” with {rows} rows.",
-        "coaching.import.rows_with_errors": "{count} rows have errors",
-        "coaching.import.nothing_written": (
-            "Nothing was saved. Correct the file and upload it again."
-        ),
-        "coaching.import.ready": (
-            "All rows are fine: {granted} new, {extended} to extend, {unchanged} unchanged."
-        ),
-        "coaching.import.not_yet_written": "Nothing has been saved yet.",
-        "coaching.import.line": "Line {line}",
-        "coaching.import.line_header": "Line",
-        "coaching.import.table_caption": "Rows of the file and what happens to them",
-        "coaching.import.result": "Result",
-        "coaching.import.row_error": "Error",
-        "coaching.import.action.grant": "Will be granted",
-        "coaching.import.action.extend": "Will be extended",
-        "coaching.import.action.unchanged": "Unchanged (already granted)",
-        "coaching.import.extend_from": "valid until {until} so far",
-        "coaching.import.confirm": "Save now ({count} changes)",
-        "coaching.import.cancel": "Cancel",
-        "coaching.import.again": "Upload a corrected file",
-        "coaching.import.no_file": "Please choose a CSV file.",
-        "coaching.import.malformed": (
-            "The file did not arrive completely. Please try again using the form."
-        ),
-        "coaching.import.too_large": (
-            "The file is larger than {max_kb} KB. Please split it into several files."
-        ),
-        "coaching.import.not_utf8": (
-            "The file is not saved as UTF-8. In Excel, save it as “CSV UTF-8 (comma "
-            "delimited)” and upload it again."
-        ),
-        "coaching.import.empty": "The file has no rows with grants.",
-        "coaching.import.unreadable": "The file cannot be read as CSV.",
-        "coaching.import.unreadable_at": (
-            "The file cannot be read as CSV from line {line} on (for example a quote without "
-            "its closing quote)."
-        ),
-        "coaching.import.unknown_columns": (
-            "Unknown columns: {columns}. Allowed are email, sub, package, valid_from and "
-            "valid_until."
-        ),
-        "coaching.import.repeated_columns": "Columns appear twice: {columns}.",
-        "coaching.import.columns_missing": (
-            "Columns are missing: “package” and “email” or “sub” are required."
-        ),
-        "coaching.import.too_many_rows": (
-            "The file has more than {max_rows} rows. Please split it."
-        ),
-        "coaching.import.extra_cells": "The row has more values than the header has columns.",
-        "coaching.import.cell_too_long": "A value is too long.",
-        "coaching.import.person_missing": "The email address or the LMS user ID is missing.",
-        "coaching.import.package_unknown": "There is no package “{name}”.",
-        "coaching.import.duplicate": "Duplicate: the same person and package as line {line}.",
-        "coaching.import.from_differs": (
-            "The person already has the package, with another start date. To extend, leave "
-            "“valid_from” empty."
-        ),
-        "coaching.import.not_ready": "The preview has errors; nothing was saved.",
-        "coaching.import.draft_expired": "The preview has expired. Please upload the file again.",
-        "coaching.import.draft_invalid": (
-            "The preview is invalid or was altered. Nothing was saved. Please upload the file "
-            "again."
-        ),
-        "coaching.error.name_missing": "Please enter a name.",
-        "coaching.error.name_too_long": "The name may be at most {max} characters long.",
-        "coaching.error.name_taken": (
-            "A package with this name exists already (archived ones count too). Please choose "
-            "another name."
-        ),
-        "coaching.error.description_too_long": (
-            "The description may be at most {max} characters long."
-        ),
-        "coaching.error.quota_kind": "Please choose “Limited” or “unlimited”.",
-        "coaching.error.number_missing": "Please enter a number.",
-        "coaching.error.number_negative": "The number must not be negative.",
-        "coaching.error.not_a_number": "Please enter a whole number, for example 3.",
-        "coaching.error.number_too_large": "The number may be at most {max}.",
-        "coaching.error.bad_date": (
-            "That is not a valid date. Please use the format DD.MM.YYYY, for example 31.12.2026."
-        ),
-        "coaching.error.until_before_from": "The end date lies before the start.",
-        "coaching.error.until_in_past": (
-            "The end date lies in the past. To end a grant, revoke it."
-        ),
-        "coaching.error.package_not_found": "This package does not exist.",
-        "coaching.error.package_missing": "Please choose a package.",
-        "coaching.error.package_unknown": "This package does not exist.",
-        "coaching.error.package_archived": "The package is archived and cannot be granted.",
-        "coaching.error.package_ended": "The package has expired and cannot be granted.",
-        "coaching.error.course_not_found": "This course does not exist.",
-        "coaching.error.platform_unknown": "No platform with the issuer {issuer} is registered.",
-        "coaching.error.platform_ambiguous": (
-            "Several platforms are registered under the issuer {issuer}. Please give the "
-            "client ID too."
-        ),
-        "coaching.error.course_unknown": (
-            "There is no course with the LMS course ID {context} on this platform (or nobody "
-            "has opened Kurswerk in it yet)."
-        ),
-        "coaching.error.unknown_member": "This person is not a member of this course.",
-        "coaching.error.unknown_user": (
-            "Nobody with the LMS user ID “{sub}” has opened Kurswerk in this course yet. Grant "
-            "the package by email address."
-        ),
-        "coaching.error.bad_email": (
-            "That is not a valid email address. Please use the format name@example.org."
-        ),
-        "coaching.error.email_missing": "Please enter an email address.",
-        "coaching.error.member_missing": "Please choose a course member.",
-        "coaching.error.member_or_email": (
-            "Please name the person either as a course member or by email address, not both."
-        ),
-        "coaching.error.already_granted": (
-            "This person already has this package in this course. Change its end date there."
-        ),
-        "coaching.error.grant_not_found": "This grant does not exist.",
-        "coaching.error.grant_revoked": (
-            "The grant is revoked. To give the package again, grant it anew."
-        ),
-        "coaching.mine.title": "My coaching",
-        "coaching.mine.back": "Back to the course",
-        "coaching.mine.status_title": "Your coaching package",
-        "coaching.mine.none": "You have no coaching package in this course.",
-        "coaching.mine.feedback": "Written feedback",
-        "coaching.mine.feedback_unlimited": "for all your submissions",
-        "coaching.mine.feedback_left": "for {left} more of {total} submissions",
-        "coaching.mine.office_hours": "{hours} per month",
-        "coaching.mine.valid_until": "Valid until",
-        "coaching.mine.no_end": "no end date",
-        "coaching.mine.includes": "What your package includes",
-        "coaching.mine.offers_title": "Coaching for this course",
-        "coaching.mine.offers_intro": (
-            "With a coaching package you submit your exercises as a PDF and receive the "
-            "lecturer's written feedback by email."
-        ),
-        "coaching.mine.offer_feedback": "Written feedback: {quota}",
-        "coaching.mine.how_to_get": (
-            "You get a package from your course leaders or the provider of your course."
-        ),
+        "submission.not_found": "This submission does not exist.",
     },
 }
-
-for _locale, _texts in ROSTER_MESSAGES.items():  # the roster page's texts, kept apart
-    COACHING_MESSAGES[_locale].update(_texts)

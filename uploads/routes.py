@@ -1,23 +1,384 @@
-"""HTTP routes of the uploads domain (coaching administration, submissions)."""
+"""Routes of submitting (coaching issue §2): the upload panel on the exercise page, the
+upload itself, the learner's receipt, list, detail and downloads, and the tutors' choice
+of how to hear of new submissions. Thin: authorise, call ``uploads.service``, render.
+
+``POST /c/{context}/exercises/{exercise_id}/submissions`` (DESIGN.md §2 step 3) takes
+``industry`` and ``idempotency_key`` in its query string, so both are checked before the
+body is read; the body is ``multipart/form-data`` with the ``csrf_token`` field first
+(or the ``X-CSRF-Token`` header; never the URL, which logs keep), then one ``file`` and an
+optional ``note``. The route is ``async`` because it streams the body itself; its database work runs
+in the threadpool.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI
+import anyio.to_thread
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from markupsafe import Markup
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from kurswerk import i18n
-from kurswerk.templating import add_template_folder
-from uploads import coaching_views, submission_views
-from uploads.messages import COACHING_MESSAGES, MESSAGES
+from course import service as course_service
+from course.models import Industry
+from course.service import ExercisePage
+from kurswerk.core import i18n
+from kurswerk.core.auth import (
+    ContextPrincipal,
+    CsrfChecked,
+    CsrfGate,
+    Principal,
+    Role,
+    StreamedCsrf,
+    codec,
+)
+from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.db import RowId, SessionDep, new_session
+from kurswerk.core.errors import AppError, Forbidden, render_app_error
+from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.intake import IntakeLimits
+from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
+from kurswerk.core.files.pdf.check import default_checker
+from kurswerk.core.files.scan import scanner_from_settings
+from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.templating import (
+    add_template_folder,
+    environment,
+    page_context,
+    render,
+    with_query,
+)
+from kurswerk.core.usertext import render_markdown
+from uploads import service
+from uploads.format import Formats, attachment_disposition, note_html
+from uploads.messages import MESSAGES
+from uploads.models import TutorMailMode
 
 router = APIRouter()
-router.include_router(submission_views.router)
-router.include_router(coaching_views.router)
+
+DOWNLOAD_CHUNK = 64 * 1024
+# Refusals the note field caused; every other one belongs to the file field.
+_NOTE_CODES = frozenset({"field_too_long"})
 
 
 def install(app: FastAPI) -> None:
+    """Texts, the upload tools (PDF checker warmed up now, not on the first upload), the
+    exercise page's panel, and the digest job for the outbox worker."""
+    settings = app.state.settings
     add_template_folder(Path(__file__).parent / "templates")
+    i18n.register(FILE_MESSAGES)
     i18n.register(MESSAGES)
-    submission_views.install(app)
-    i18n.register(COACHING_MESSAGES)
+    checker = default_checker()
+    checker.warm_up()
+    app.state.submit_tools = service.SubmitTools(
+        storage=storage_from_settings(settings),
+        checker=checker,
+        scanner=scanner_from_settings(settings),
+        limits=IntakeLimits.from_settings(settings),
+        settings=settings,
+    )
+    course_service.register_exercise_panel(exercise_panel)
+    service.register_jobs(settings)
+
+
+def _tools(request: Request) -> service.SubmitTools:
+    tools: service.SubmitTools = request.app.state.submit_tools
+    return tools
+
+
+_HELPERS = {"render_markdown": render_markdown, "note_html": note_html}
+
+
+def _fragment(request: Request, name: str, context: dict[str, Any]) -> Markup:
+    html = environment.get_template(name).render({**page_context(request), **_HELPERS, **context})
+    return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    principal = getattr(request.state, "principal", None)
+    formats = Formats(principal.locale if principal else "de")
+    return render(request, name, {"fmt": formats, **_HELPERS, **context}, status_code=status)
+
+
+def _to(request: Request, principal: Principal, path: str, **params: str) -> RedirectResponse:
+    """Post-redirect-get to a tool page, carrying a fresh page token."""
+    target = with_query(path, **params, kt=codec(request).issue(principal))
+    return RedirectResponse(target, status_code=303)
+
+
+def _receipt_path(context_id: int, result: service.SubmissionResult) -> str:
+    return f"/c/{context_id}/submissions/{result.submission_id}/versions/{result.version}"
+
+
+# --- the panel on the exercise page -----------------------------------------------------
+
+
+def exercise_panel(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    page: ExercisePage,
+    industry: Industry | None,
+) -> Markup | None:
+    """Learners: the upload form (package holders) or what a package offers. Tutors: a
+    pointer to their mail settings. Admins: nothing."""
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.role is Role.TUTOR:
+        return _fragment(request, "uploads/panel_tutor.html", {})
+    chosen = industry.value if industry else (None if page.variants else "")
+    state = service.upload_state(session, principal, page.exercise_id, chosen)
+    settings = request.app.state.settings
+    return _fragment(
+        request,
+        "uploads/panel.html",
+        {
+            "state": state,
+            "chosen": chosen,
+            "action": f"/c/{principal.context_id}/exercises/{page.exercise_id}/submissions",
+            "key": service.new_idempotency_key(),
+            "limit_mb": _tools(request).limits.max_file_mb,
+            "target_days": settings.feedback_target_days,
+            "fmt": Formats(principal.locale),
+        },
+    )
+
+
+# --- uploading --------------------------------------------------------------------------
+
+
+def _preflight_committed(
+    engine: Engine, principal: Principal, exercise_id: RowId, industry: str, key: str
+) -> service.Preflight | service.SubmissionResult:
+    """Step 1 in a short transaction of its own: no connection is held while the body
+    streams in (it may bind email grants, which is why it commits)."""
+    with new_session(engine) as session:
+        checked = service.preflight(session, principal, exercise_id, industry, key)
+        session.commit()
+    return checked
+
+
+class _Body:
+    """The request body as the intake reads it, remembering whether it was read to the end.
+
+    A refusal sent before the whole body arrived carries ``Connection: close``: the server
+    then hangs up instead of reading (and discarding) the rest of, say, a 2 GB upload.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self._stream = request.stream()
+        self.finished = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+        self.finished = True
+
+
+@router.post("/c/{context}/exercises/{exercise_id}/submissions", name="submission_create")
+@streams_own_body
+async def create_submission(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    exercise_id: RowId,
+    csrf: StreamedCsrf,
+    industry: str = "",
+    idempotency_key: str = "",
+) -> Response:
+    body = _Body(request)
+    response: Response
+    try:
+        response = await _submit(
+            request, principal, session, body, exercise_id, industry, idempotency_key, csrf
+        )
+    except AppError as error:  # refused before or instead of the form: the error page
+        response = render_app_error(request, error)
+    if not body.finished:
+        response.headers["Connection"] = "close"
+    return response
+
+
+async def _submit(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    body: _Body,
+    exercise_id: RowId,
+    industry: str,
+    idempotency_key: str,
+    csrf: CsrfGate,
+) -> Response:
+    checked = await anyio.to_thread.run_sync(
+        _preflight_committed,
+        request.app.state.engine,
+        principal,
+        exercise_id,
+        industry,
+        idempotency_key,
+    )
+    if isinstance(checked, service.SubmissionResult):
+        return _to(request, principal, _receipt_path(principal.context_id, checked))
+    try:
+        result = await service.submit(
+            session,
+            principal,
+            checked,
+            body.chunks(),
+            request.headers,
+            idempotency_key=idempotency_key,
+            tools=_tools(request),
+            csrf=csrf,
+        )
+    except UploadRejected as rejected:
+        return _form_with_error(request, checked, idempotency_key, rejected)
+    return _to(request, principal, _receipt_path(principal.context_id, result))
+
+
+def _form_with_error(
+    request: Request, checked: service.Preflight, key: str, rejected: UploadRejected
+) -> HTMLResponse:
+    """The form again, with an error summary that links to the field at fault."""
+    settings = request.app.state.settings
+    return _page(
+        request,
+        "uploads/form.html",
+        {
+            "target": checked.target,
+            "status": checked.status,
+            "resubmission": checked.resubmission,
+            "error": rejected,
+            "error_field": "note" if rejected.code in _NOTE_CODES else "file",
+            "action": checked.target.submit_path,
+            "key": key,
+            "limit_mb": _tools(request).limits.max_file_mb,
+            "target_days": settings.feedback_target_days,
+        },
+        status=rejected.status_code,
+    )
+
+
+# --- the learner's pages ----------------------------------------------------------------
+
+
+@router.get("/c/{context}/submissions", name="submission_list")
+def submission_list(
+    request: Request, principal: ContextPrincipal, session: SessionDep
+) -> HTMLResponse:
+    submissions = service.learner_submissions(session, principal)
+    return _page(request, "uploads/list.html", {"submissions": submissions})
+
+
+@router.get("/c/{context}/submissions/settings", name="submission_settings")
+def tutor_settings(
+    request: Request, principal: ContextPrincipal, session: SessionDep, saved: bool = False
+) -> HTMLResponse:
+    _require_tutor(principal)
+    mode = service.tutor_mail_mode(session, principal.user_id, principal.context_id)
+    return _page(
+        request,
+        "uploads/settings.html",
+        {
+            "mode": mode.value,
+            "modes": [m.value for m in TutorMailMode],
+            "saved": saved,
+            "digest_hour": request.app.state.settings.digest_hour,
+        },
+    )
+
+
+@router.post(
+    "/c/{context}/submissions/settings",
+    name="submission_settings_save",
+    dependencies=[CsrfChecked],
+)
+def tutor_settings_save(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    mode: Annotated[str, Form()],
+) -> RedirectResponse:
+    _require_tutor(principal)
+    try:
+        choice = TutorMailMode(mode)
+    except ValueError as exc:
+        raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
+    service.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
+    return _to(request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1")
+
+
+def _require_tutor(principal: Principal) -> None:
+    if principal.role is not Role.TUTOR:
+        raise Forbidden("submission.settings.tutors_only", reason=f"role {principal.role.value}")
+
+
+@router.get("/c/{context}/submissions/{submission_id}", name="submission_detail")
+def submission_detail(
+    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: RowId
+) -> HTMLResponse:
+    view = service.learner_submission(session, principal, submission_id)
+    panels = service.submission_panels(request, session, principal, view)
+    settings = request.app.state.settings
+    due = service.feedback_due_date(view.submitted_at, settings.feedback_target_days)
+    return _page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
+
+
+@router.get("/c/{context}/submissions/{submission_id}/versions/{number}", name="submission_receipt")
+def submission_receipt(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    submission_id: RowId,
+    number: RowId,
+) -> HTMLResponse:
+    view = service.learner_submission(session, principal, submission_id)
+    version = next((v for v in view.versions if v.number == number), None)
+    if version is None:
+        raise AppError("submission.not_found", 404, reason=f"no version {number}")
+    settings = request.app.state.settings
+    return _page(
+        request,
+        "uploads/receipt.html",
+        {
+            "view": view,
+            "version": version,
+            "email": service.learner_email(session, principal),
+            "due": service.feedback_due_date(version.created_at, settings.feedback_target_days),
+            "target_days": settings.feedback_target_days,
+        },
+    )
+
+
+@router.get(
+    "/c/{context}/submissions/{submission_id}/versions/{number}/file", name="submission_file"
+)
+def submission_file(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    submission_id: RowId,
+    number: RowId,
+) -> StreamingResponse:
+    """The learner's own PDF, as a download (never shown inline by us)."""
+    found = service.learner_version_file(session, principal, submission_id, number)
+    handle = _tools(request).storage.open(found.file_key)
+
+    def chunks() -> Any:
+        with handle:
+            while chunk := handle.read(DOWNLOAD_CHUNK):
+                yield chunk
+
+    return StreamingResponse(
+        chunks(),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": attachment_disposition(found.display_name),
+            "Content-Length": str(found.size),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )

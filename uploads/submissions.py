@@ -9,9 +9,9 @@ while the body streams in:
    needs remaining quota, a *resubmission* (same exercise and industry) is a new version
    and free. A learner without a package is refused here, before a byte is stored.
 2. :func:`submit` (async): the body is streamed to a temp file with the size limit
-   (``uploads.intake``), the CSRF token is checked if it did not come in the query, the
-   file is checked as one plain PDF in the isolated checker (``uploads.pdfcheck``),
-   optionally scanned (``uploads.scan``), and committed to storage (temp -> fsync ->
+   (``kurswerk.core.files.intake``), the CSRF token is checked if it did not come in the query, the
+   file is checked as one plain PDF in the isolated checker (``kurswerk.core.files.pdf.check``),
+   optionally scanned (``kurswerk.core.files.scan``), and committed to storage (temp -> fsync ->
    rename) - all before the database transaction commits. Any refusal deletes the temp
    file and stores nothing.
 3. :func:`record_submission` (in the caller's transaction): the entitlement again, under
@@ -43,21 +43,22 @@ from functools import partial
 import anyio.to_thread
 from sqlmodel import Session, select
 
-from kurswerk.auth import CsrfGate, Principal
-from kurswerk.db import lock_row
-from kurswerk.errors import AppError, Forbidden
-from kurswerk.settings import Settings
+from coaching.models import CoachingGrant
+from coaching.service import CoachingStatus, coaching_status
+from kurswerk.core.auth import CsrfGate, Principal
+from kurswerk.core.db import lock_row
+from kurswerk.core.errors import AppError, Forbidden
+from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload
+from kurswerk.core.files.pdf.check import PdfChecker, PdfReport
+from kurswerk.core.files.scan import ClamdScanner, ensure_clean
+from kurswerk.core.files.storage import Storage
+from kurswerk.core.settings import Settings
 from lti.models import PlatformUser, utcnow
-from uploads.entitlements import CoachingStatus, coaching_status
-from uploads.errors import UploadRejected
 from uploads.gradebook import grade_submitted
-from uploads.intake import IntakeLimits, ReceivedUpload, receive_upload
-from uploads.models import CoachingGrant, Submission, SubmissionStatus, SubmissionVersion
-from uploads.pdfcheck import PdfChecker, PdfReport
-from uploads.scan import ClamdScanner, ensure_clean
-from uploads.storage import Storage
-from uploads.submission_mail import enqueue_receipt, enqueue_tutor_notifications
-from uploads.submission_targets import SubmissionTarget, find_target
+from uploads.mail import enqueue_receipt, enqueue_tutor_notifications
+from uploads.models import Submission, SubmissionStatus, SubmissionVersion
+from uploads.targets import SubmissionTarget, find_target
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_NOTE_CHARS = 4000

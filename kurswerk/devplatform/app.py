@@ -36,7 +36,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kurswerk import i18n
+from kurswerk.core import i18n
+from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform import service_routes, services
 from kurswerk.devplatform.config import Person, SimulatorConfig
 from kurswerk.devplatform.deep_linking import DeepLinkRefused, accept_response
@@ -60,7 +61,6 @@ from kurswerk.devplatform.registration import (
     register_tool,
 )
 from kurswerk.devplatform.token import AccessTokens, JwksToolKeys, ToolKeys, issue_access_token
-from kurswerk.settings import Settings, get_settings
 
 ALLOWED_ENVS = ("dev", "test")
 # The LMS's own login, as far as the simulator has one: the person chosen on the course

@@ -12,9 +12,9 @@ same cross-site cookie rules as inside Moodle.
 3. ``tool_settings()``       ``KURSWERK_BASE_URL=http://127.0.0.1:{port}``; SQLite under
                              ``./var/`` unless ``KURSWERK_DATABASE_URL`` says otherwise
 4. ``prepare()``             migrations, then in one transaction:
-   ``load_content()``        -> ``course.content.check`` + ``course.content.load``
+   ``load_content()``        -> ``course.content.load.check`` + ``course.content.load.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
-   ``grant_demo_coaching()`` -> ``uploads.service.seed_demo_coaching`` (the coaching
+   ``grant_demo_coaching()`` -> ``kurswerk.devplatform.demo_seed.seed_demo_coaching`` (the coaching
                              learner's package, granted by email through coaching
                              administration, so the audit log shows it; idempotent)
    ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
@@ -50,19 +50,22 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from kurswerk import migrations, worker_wiring
+from coaching.common import CoachingRefused, describe
+from kurswerk import worker_wiring
 from kurswerk.app import create_app
-from kurswerk.db import make_engine, new_session
+from kurswerk.core import migrations
+from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.log_redaction import uvicorn_log_config
+from kurswerk.core.outbox.worker import BackgroundWorker
+from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
+from kurswerk.devplatform.demo_seed import DemoCourse, seed_demo_coaching
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
 from kurswerk.devplatform.persist import MAILS_FILE
-from kurswerk.log_redaction import uvicorn_log_config
-from kurswerk.outbox_worker import BackgroundWorker
-from kurswerk.settings import Settings, get_settings
 
 LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
-DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.db"
+DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.core.db"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -124,7 +127,7 @@ def content_dir() -> Path:
 
 def load_content(session: Session, path: Path) -> str:
     """Check, then load (or update) the course content. Needs the course work (``course``)."""
-    from course import content
+    from course.content import load as content
 
     problems = content.check(path)
     if problems:
@@ -160,16 +163,15 @@ def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
     """Give the demo's coaching learner the demo package in the demo course, by email
     (resolved at her first launch), logged as ``system:demo``. Needs ``uploads.service``;
     idempotent."""
-    from uploads import service
 
     person = simulator.person(COACHING_PERSON)
     if person is None:  # a simulator configured without her
         return
     course = simulator.course
     try:
-        service.seed_demo_coaching(
+        seed_demo_coaching(
             session,
-            service.DemoCourse(
+            DemoCourse(
                 issuer=simulator.issuer,
                 client_id=simulator.client_id,
                 lms_context_id=course.context_id,
@@ -178,8 +180,8 @@ def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
             ),
             email=person.email,
         )
-    except service.CoachingRefused as refused:
-        reasons = "; ".join(service.describe(problem, "en") for problem in refused.problems)
+    except CoachingRefused as refused:
+        reasons = "; ".join(describe(problem, "en") for problem in refused.problems)
         raise DemoRefused(
             f"The demo coaching package cannot be granted to {person.email}: {reasons}"
         ) from refused

@@ -15,7 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from course import content, service
+from course import service
+from course.content import load as content
 from tests.support.people import Learner, MakeLearner, make_learner
 
 REPO = Path(__file__).resolve().parents[2]

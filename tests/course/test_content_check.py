@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from course.content import check
-from course.source import Problem
+from course.content.load import check
+from course.content.source import Problem
 from kurswerk import cli
 from tests.course.conftest import CONTENT
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from course import content
-from course.markdown import WORDS_PER_MINUTE, render
+from course.content import load as content
+from course.content.markdown import WORDS_PER_MINUTE, render
 from course.models import (
     Author,
     Course,
@@ -24,7 +24,7 @@ from course.models import (
 )
 from course.service import set_lesson_read
 from kurswerk import cli
-from kurswerk.settings import get_settings
+from kurswerk.core.settings import get_settings
 from tests.course.conftest import CONTENT, MakeLearner, mini_course
 from tests.course.test_content_check import EXERCISES, LESSON, edit
 

@@ -15,10 +15,11 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from course import content, service
+from course import service
+from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from kurswerk.auth import CSRF_FIELD, Role
+from kurswerk.core.auth import CSRF_FIELD, Role
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
 from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture

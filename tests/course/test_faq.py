@@ -10,12 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content, service
+from course import service
 from course.community_messages import MESSAGES as COMMUNITY
-from course.faq_models import FaqEntry
-from course.forum_search import query_terms, words
+from course.content import load as content
+from course.faq.models import FaqEntry
+from course.forum.search import query_terms, words
 from course.messages import MESSAGES as COURSE_MESSAGES
-from kurswerk import i18n
+from kurswerk.core import i18n
 from tests.course.conftest import CONTENT, COURSE_DIR
 from tests.course.html_tools import parse
 from tests.course.test_content_check import edit

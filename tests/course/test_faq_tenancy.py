@@ -19,10 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content, service
-from course.faq_models import FaqEntry
-from course.forum_models import SearchTerm
-from kurswerk.auth import Role
+from course import service
+from course.content import load as content
+from course.faq.models import FaqEntry
+from course.forum.models import SearchTerm
+from kurswerk.core.auth import Role
 from lti.models import LmsContext
 from tests.course.conftest import CONTENT, mini_course
 from tests.course.html_tools import parse

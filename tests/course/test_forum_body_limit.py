@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course.forum_models import ForumPost
+from course.forum.models import ForumPost
 from tests.course.test_forum_helpers import People, lesson_path, people, web
 from tests.course.test_forum_security import snapshot
 from tests.e2e.servers import served

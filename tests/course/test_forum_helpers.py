@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content
-from kurswerk.auth import Role
-from kurswerk.outbox_models import OutboxMessage
+from course.content import load as content
+from kurswerk.core.auth import Role
+from kurswerk.core.outbox.models import OutboxMessage
 from lti.models import LmsContext
 from tests.course.conftest import CONTENT, Learner, MakeLearner
 
@@ -117,7 +117,7 @@ def emails_to(db: Session, address: str, template: str | None = None) -> list[Ou
 def question_of(db: Session, thread_id: int) -> int:
     """The id of a thread's first post (the question)."""
     db.expire_all()
-    from course.forum_models import ForumPost
+    from course.forum.models import ForumPost
 
     post_id = db.exec(
         select(ForumPost.id).where(ForumPost.thread_id == thread_id, ForumPost.is_question)

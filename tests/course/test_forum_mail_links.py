@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.forum_models import utcnow
-from course.forum_notify import run_periodic
+from course.forum.models import utcnow
+from course.forum.notify import run_periodic
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,

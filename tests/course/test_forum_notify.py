@@ -1,5 +1,5 @@
 """Timed forum emails: the daily digest and the tutors' alert about unanswered questions
-(``course.forum_notify.run_periodic``), and their delivery through the outbox to a real
+(``course.forum.notify.run_periodic``), and their delivery through the outbox to a real
 SMTP server."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.forum_models import ForumThread, utcnow
-from course.forum_notify import run_periodic
-from kurswerk.auth import Role
-from kurswerk.outbox import deliver_due
-from kurswerk.outbox_worker import EmailHandler
+from course.forum.models import ForumThread, utcnow
+from course.forum.notify import run_periodic
+from kurswerk.core.auth import Role
+from kurswerk.core.outbox.queue import deliver_due
+from kurswerk.core.outbox.worker import EmailHandler
 from lti.models import LmsContext
 from tests.course.test_forum_helpers import (
     People,
@@ -116,8 +116,8 @@ def test_forum_emails_reach_the_smtp_server_through_the_outbox(
 def test_the_worker_loop_runs_the_forum_job(
     web: TestClient, people: People, db: Session, engine: Engine, settings
 ):
-    from course.forum_notify import FORUM_TASK, register_jobs
-    from kurswerk import outbox_worker
+    from course.forum.notify import FORUM_TASK, register_jobs
+    from kurswerk.core.outbox import worker as outbox_worker
 
     register_jobs(settings)
     task = next(t for t in outbox_worker.periodic_tasks() if t.name == FORUM_TASK)

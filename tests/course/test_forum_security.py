@@ -12,18 +12,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from course import faq_routes, forum_routes, questions_routes
-from course.faq_models import FaqEntry
-from course.forum_models import (
+from course.faq import routes as faq_routes
+from course.faq.models import FaqEntry
+from course.forum import routes as forum_routes
+from course.forum.models import (
     ForumPost,
     ForumReport,
     ForumSubscription,
     ForumThread,
     SearchTerm,
 )
-from course.questions_models import LecturerQuestion
-from kurswerk.email_links import EmailLinks
-from kurswerk.outbox_models import OutboxMessage
+from course.questions import routes as questions_routes
+from course.questions.models import LecturerQuestion
+from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.outbox.models import OutboxMessage
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (
     People,
@@ -353,8 +355,8 @@ def test_the_daily_digest_does_not_name_anonymous_authors_to_peers(
 ):
     from datetime import timedelta
 
-    from course.forum_models import utcnow
-    from course.forum_notify import send_digests
+    from course.forum.models import utcnow
+    from course.forum.notify import send_digests
 
     post_form(web, people.ben, lesson_path(people.ben, "/forum/follow"), {"follow": "true"})
     post_form(
@@ -409,7 +411,7 @@ POST_ROUTES = _post_routes()
 
 
 def test_every_post_route_declares_the_csrf_check():
-    from kurswerk.auth import require_csrf
+    from kurswerk.core.auth import require_csrf
 
     unchecked = [
         route.path  # type: ignore[attr-defined]

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from course import content
-from course.markdown import WORDS_PER_MINUTE, reading_minutes, render, sanitize, slugify
+from course.content import load as content
+from course.content.markdown import WORDS_PER_MINUTE, reading_minutes, render, sanitize, slugify
 from tests.course.conftest import MakeLearner, mini_course
 from tests.course.html_tools import parse
 

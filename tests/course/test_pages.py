@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from course import service
 from course.models import Exercise, ExerciseVariant, Industry, LessonProgress
-from kurswerk.auth import SESSION_COOKIE, Role
+from kurswerk.core.auth import SESSION_COOKIE, Role
 from lti.models import LmsContext
 from tests.conftest import TOOL_BASE_URL
 from tests.course.conftest import Learner, MakeLearner
@@ -297,7 +297,7 @@ def test_an_unknown_industry_is_a_400(client: TestClient, learner: Learner):
 
 
 def test_an_unregistered_link_is_not_shown(client: TestClient, learner: Learner):
-    """The FAQ/forum feature registers its links (course.faq_routes); without one, the
+    """The FAQ/forum feature registers its links (course.faq.routes); without one, the
     lesson shows nothing in its place."""
     registered = dict(service._lesson_links)
     try:
@@ -383,7 +383,7 @@ def test_every_link_on_the_course_pages_leads_to_a_page_that_exists(
 def test_internal_links_of_every_kind_lead_to_their_pages(
     db: Session, content_copy, client: TestClient, make_learner: MakeLearner
 ):
-    from course import content
+    from course.content import load as content
     from tests.course.test_content_check import LESSON as LESSON_FILE
     from tests.course.test_content_check import edit
 

@@ -3,7 +3,7 @@ moment, over a real socket. The flood limit (posts and questions per person per 
 counts what was posted before and inserts only if the limit allows; a report looks for
 the same person's report of the post first. Neither check may interleave with another
 request of the same person: both take the lock on the person's row first
-(``kurswerk.db.lock_row``).
+(``kurswerk.core.db.lock_row``).
 
 Measured before the lock: twelve new questions of one learner sent at once were all
 stored on SQLite (limit 5), because each counted before any other had committed.
@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from course.faq_models import FaqEntry
-from course.forum_models import ForumPost, ForumReport, ForumThread
-from course.questions_models import LecturerQuestion
+from course.faq.models import FaqEntry
+from course.forum.models import ForumPost, ForumReport, ForumThread
+from course.questions.models import LecturerQuestion
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,

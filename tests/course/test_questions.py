@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course.faq_models import FaqEntry
-from course.questions_models import LecturerQuestion
-from kurswerk.auth import Role
+from course.faq.models import FaqEntry
+from course.questions.models import LecturerQuestion
+from kurswerk.core.auth import Role
 from lti.models import LmsContext
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (

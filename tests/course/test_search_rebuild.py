@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session, delete, select
 
-from course.forum_models import SearchTerm
+from course.forum.models import SearchTerm
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,

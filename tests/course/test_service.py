@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from course import content, service
+from course import service
+from course.content import load as content
 from course.models import Course, CourseBinding, utcnow
-from kurswerk.errors import NotFound
+from kurswerk.core.errors import NotFound
 from tests.course.conftest import CONTENT, Learner, MakeLearner, mini_course
 from tests.course.test_content_check import LESSON, edit
 

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course.questions_models import LecturerQuestion
-from kurswerk.auth import SESSION_COOKIE, SESSION_HEADER
+from course.questions.models import LecturerQuestion
+from kurswerk.core.auth import SESSION_COOKIE, SESSION_HEADER
 from lti.models import LmsContext, Membership, Platform
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import People, lesson_path, people, web

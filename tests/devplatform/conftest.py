@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
-from kurswerk.settings import Settings
 from tests.devplatform.forms import Form, only_form
 
 

@@ -23,13 +23,13 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from course import content
 from course import service as course_service
+from course.content import load as content
 from course.models import Exercise
 from kurswerk.app import create_app
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
-from kurswerk.settings import Settings
 from lti import service
 from lti.models import LineItem, LmsContext
 from tests.course.conftest import CONTENT

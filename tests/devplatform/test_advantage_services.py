@@ -10,6 +10,7 @@ import uuid
 import jwt
 import pytest
 
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SigningKey, create_simulator
 from kurswerk.devplatform.config import (
     SCOPE_LINEITEM,
@@ -18,7 +19,6 @@ from kurswerk.devplatform.config import (
     SCOPE_SCORE,
 )
 from kurswerk.devplatform.services import SCORE_TYPE
-from kurswerk.settings import Settings
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"

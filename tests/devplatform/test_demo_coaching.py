@@ -13,15 +13,15 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
+from coaching import service as coaching_service
+from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
+from coaching.packages import set_archived
 from course import service as course_service
 from kurswerk.devplatform import demo
 from kurswerk.devplatform.config import COACHING_PERSON
+from kurswerk.devplatform.demo_seed import DEMO_PACKAGE_NAME
 from tests.course.html_tools import parse
 from tests.lti.advantage import Simulator, landing, launch, start_simulator
-from uploads import service as uploads_service
-from uploads.coaching_packages import set_archived
-from uploads.demo_seed import DEMO_PACKAGE_NAME
-from uploads.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 
 EXERCISE_PAGE = "/lessons/kundenbeziehungen/exercises/leistungen-pruefen?industry=media"
 
@@ -119,7 +119,7 @@ def test_a_start_after_her_launch_changes_nothing_and_logs_nothing(
 
 def test_a_start_does_not_undo_an_admins_revocation(prepared, client, settings, db: Session):
     [_], [grant], _ = rows(db)
-    assert uploads_service.revoke_grant(db, uploads_service.Actor.system("test"), grant)
+    assert coaching_service.revoke_grant(db, coaching_service.Actor.system("test"), grant)
     db.commit()
 
     demo.prepare(settings, prepared.config, demo.content_dir())
@@ -145,7 +145,7 @@ def test_the_admin_sees_the_demo_grant_in_the_audit_log_page(prepared, client):
 
 def test_a_start_that_cannot_grant_the_archived_package_says_why(prepared, settings, db):
     [package], _, _ = rows(db)
-    assert set_archived(db, uploads_service.Actor.system("test"), package, True)
+    assert set_archived(db, coaching_service.Actor.system("test"), package, True)
     db.commit()
     people = tuple(
         replace(p, email="carla.neu@example.org") if p.key == COACHING_PERSON else p

@@ -12,11 +12,11 @@ from email.message import EmailMessage
 import pytest
 from fastapi.testclient import TestClient
 
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox.queue import enqueue_email
+from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
-from kurswerk.outbox import enqueue_email
-from kurswerk.settings import Settings, get_settings
 from tests.course.html_tools import parse
 
 

@@ -1,6 +1,6 @@
 """NEEDS THE MERGE of the LTI work (``lti.service``) and the course work
-(``course.content``, ``content/``): until then these tests fail with
-``ImportError``/``AttributeError`` on ``lti.service`` or ``course.content``.
+(``course.content.load``, ``content/``): until then these tests fail with
+``ImportError``/``AttributeError`` on ``lti.service`` or ``course.content.load``.
 
 ``kurswerk demo``'s preparation, for real: migrations, content, and the simulator
 registered as a platform exactly once however often the demo starts.
@@ -8,7 +8,7 @@ registered as a platform exactly once however often the demo starts.
 
 from __future__ import annotations
 
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
 from kurswerk.devplatform import SimulatorConfig, demo
 
 
@@ -35,6 +35,6 @@ def test_prepare_loads_content_and_registers_the_simulator_once(settings, engine
 
 
 def test_the_shipped_content_passes_the_check():
-    from course import content
+    from course.content import load as content
 
     assert list(content.check(demo.content_dir())) == []

@@ -8,12 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
+from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.devplatform.config import COACHING_PERSON
+from kurswerk.devplatform.demo_seed import DEMO_PACKAGE_NAME
 from tests.course.html_tools import parse
 from tests.devplatform.test_demo_coaching import prepared, upload_forms_seen_by
 from tests.lti.advantage import Simulator, landing, launch
-from uploads.demo_seed import DEMO_PACKAGE_NAME
-from uploads.models import CoachingGrant, CoachingPackage
 
 __all__ = ["prepared"]  # the fixture: the demo prepared for a live simulator
 

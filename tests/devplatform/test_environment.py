@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform import SimulatorConfig, create_simulator
-from kurswerk.settings import Settings, get_settings
 
 
 @pytest.fixture

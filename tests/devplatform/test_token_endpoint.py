@@ -11,9 +11,9 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SigningKey, create_simulator
 from kurswerk.devplatform.token import JWT_BEARER
-from kurswerk.settings import Settings
 
 AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"

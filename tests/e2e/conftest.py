@@ -7,7 +7,7 @@ Fixtures (function scope unless said):
 * ``live_stack``          tool on ``http://127.0.0.1:{port}``, simulator on
                           ``http://localhost:{port}``: two sites, as in a real LMS
 * ``registered_platform`` the simulator registered in the tool (``lti.service``)
-* ``course_content``      ``content/`` loaded (``course.content``)
+* ``course_content``      ``content/`` loaded (``course.content.load``)
 * ``demo_stack``          all three, in the order ``kurswerk demo`` uses: register and
                           load first, then serve
 * ``demo_loop``           the whole demo as ``kurswerk demo`` wires it: its SMTP catcher,
@@ -32,10 +32,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kurswerk.app import create_app
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
+from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
 from kurswerk.devplatform.mailcatcher import MailStore
-from kurswerk.settings import Settings, get_settings
 from tests.e2e.axe import axe_violations
 from tests.e2e.servers import LiveServer
 
@@ -119,7 +119,7 @@ def registered_platform(stack_plan: StackPlan, engine: Engine) -> None:
 
 @pytest.fixture
 def course_content(engine: Engine) -> str:
-    """Needs the course work (``course.content``). Returns the loader's report."""
+    """Needs the course work (``course.content.load``). Returns the loader's report."""
     with new_session(engine) as session:
         report = demo.load_content(session, demo.content_dir())
         session.commit()

@@ -33,9 +33,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox.models import OutboxMessage
 from kurswerk.devplatform.mailcatcher import CaughtMail
-from kurswerk.outbox_models import OutboxMessage
 from tests.e2e.axe import axe_violations, describe
 from tests.uploads import pdfs
 

@@ -9,9 +9,9 @@ from email.message import EmailMessage
 
 import pytest
 
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
 from kurswerk.devplatform.mailcatcher import MailStore
-from kurswerk.settings import Settings
 from tests.e2e.axe import describe
 from tests.e2e.servers import LiveServer
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from kurswerk.outbox import deliver_due
-from kurswerk.outbox_worker import EmailHandler
+from kurswerk.core.outbox.queue import deliver_due
+from kurswerk.core.outbox.worker import EmailHandler
 from tests.e2e.axe import axe_violations, describe
 from tests.support.smtp import SmtpSink
 

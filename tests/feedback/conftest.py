@@ -2,7 +2,7 @@
 
 Until the submission pages exist (another room builds them), a submission here is what
 the intake leaves behind: a ``Submission`` with ``SubmissionVersion`` rows and a real
-PDF committed through ``uploads.storage`` - made directly, without HTTP.
+PDF committed through ``kurswerk.core.files.storage`` - made directly, without HTTP.
 
 ``world`` is one LMS course (``course``) with two tutors, an admin and two learners, and
 a second LMS course (``other``) with its own tutor and learner.
@@ -23,15 +23,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content
+from course.content import load as content
 from course.models import Exercise
-from kurswerk.auth import Role
-from kurswerk.settings import Settings
+from kurswerk.core.auth import Role
+from kurswerk.core.files.storage import LocalStorage, storage_from_settings
+from kurswerk.core.settings import Settings
 from lti.models import LmsContext, utcnow
 from tests.course.conftest import CONTENT
 from tests.support.people import Learner, MakeLearner, make_learner
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
-from uploads.storage import LocalStorage, storage_from_settings
 
 _serial = itertools.count(1)
 

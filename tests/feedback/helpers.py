@@ -11,7 +11,7 @@ from httpx import Response
 from sqlmodel import Session, select
 
 from feedback.models import Feedback, ReviewClaim
-from kurswerk.outbox import OutboxMessage
+from kurswerk.core.outbox.queue import OutboxMessage
 from tests.lti.advantage import Simulator, landing, launch
 from tests.support.people import Learner
 from uploads.models import Submission

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from feedback.drafts import FEEDBACK_MAX_CHARS
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti.models import utcnow
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS

@@ -14,7 +14,7 @@ from sqlmodel import select
 from feedback import service
 from feedback.claims import ClaimOutcome
 from feedback.models import ReviewClaim
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
 from tests.feedback.helpers import claim, claim_row, path, save, status_of, text_of
 from uploads.models import SubmissionStatus
 

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from feedback.http import content_disposition
+from kurswerk.core.files.storage import LocalStorage
 from uploads.models import SubmissionVersion
-from uploads.storage import LocalStorage
 
 
 def get_file(web, person, sid, number=1, disposition="inline"):

@@ -14,12 +14,13 @@ from sqlmodel import Session
 from course import service as course_service
 from feedback import service
 from feedback.gradebook import SUMMARY_MAX_CHARS, feedback_summary
-from kurswerk.auth import Principal
-from kurswerk.db import new_session
-from kurswerk.email_links import EmailLinks
-from kurswerk.outbox import OutboxStatus
-from kurswerk.settings import Settings
-from kurswerk.usertext import markdown_text
+from kurswerk.core.auth import Principal
+from kurswerk.core.db import new_session
+from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.files.storage import key_for
+from kurswerk.core.outbox.queue import OutboxStatus
+from kurswerk.core.settings import Settings
+from kurswerk.core.usertext import markdown_text
 from lti.ags import AGS_SCOPES, SKIP_NO_GRADE_SERVICE, SKIP_NO_SCORE_SCOPE
 from lti.models import ContextServices, Platform, PlatformUser
 from tests.feedback.conftest import World
@@ -37,9 +38,8 @@ from tests.uploads.submission_fixtures import give_package
 from uploads import gradebook as uploads_gradebook
 from uploads import service as uploads
 from uploads.models import Submission
-from uploads.storage import key_for
-from uploads.submission_targets import find_target
 from uploads.submissions import StoredFile, record_submission
+from uploads.targets import find_target
 
 LINEITEMS = "https://lms.example/api/lineitems"
 FEEDBACK = (

@@ -18,8 +18,8 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
-from kurswerk.outbox import RetryPolicy, deliver_due
+from kurswerk.core.auth import Role
+from kurswerk.core.outbox.queue import RetryPolicy, deliver_due
 from lti import service as lti_service
 from lti.models import LineItem, LmsContext
 from tests.feedback.helpers import launched, path, session_of, text_of, write_and_release

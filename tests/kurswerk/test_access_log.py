@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from kurswerk.core.log_redaction import redact
 from kurswerk.devplatform import demo
-from kurswerk.log_redaction import redact
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {

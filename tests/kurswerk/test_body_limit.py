@@ -1,4 +1,4 @@
-"""The app-wide cap on request bodies (kurswerk.body_limit, KURSWERK_MAX_FORM_KB): a body
+"""The app-wide cap on request bodies (kurswerk.core.body_limit, KURSWERK_MAX_FORM_KB): a body
 over it never reaches a route, whether its length is announced, missing (chunked) or a
 lie; a body within it arrives whole; the routes that stream their own bodies (uploads)
 are let through. Requests go through the real app, straight over ASGI, so every chunk
@@ -14,9 +14,9 @@ from fastapi.responses import PlainTextResponse
 from pydantic import ValidationError
 
 from feedback.drafts import FEEDBACK_MAX_CHARS
-from kurswerk.auth import SESSION_QUERY, Principal, Role
-from kurswerk.body_limit import MarkedRoutes, streams_own_body
-from kurswerk.settings import Settings, form_bytes_for
+from kurswerk.core.auth import SESSION_QUERY, Principal, Role
+from kurswerk.core.body_limit import MarkedRoutes, streams_own_body
+from kurswerk.core.settings import Settings, form_bytes_for
 from lti.formbody import MAX_FORM_BYTES as LAUNCH_FORM_BYTES
 from tests.support.asgi import call
 

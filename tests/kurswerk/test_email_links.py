@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from kurswerk.auth import Principal, Role, SessionCodec
-from kurswerk.email_links import EmailLinkRefused, EmailLinks, LinkReader
-from kurswerk.settings import Settings
+from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.email_links import EmailLinkRefused, EmailLinks, LinkReader
+from kurswerk.core.settings import Settings
 from tests.support.mail_links import token_of
 
 SETTINGS = Settings(secret_key="s" * 40, base_url="https://tool.example")  # type: ignore[arg-type]

@@ -35,7 +35,7 @@ def browser(app):
     ],
 )
 def test_the_browsers_preferred_language_among_ours(header, expected):
-    from kurswerk.i18n import preferred_locale  # here: collected also where it is missing
+    from kurswerk.core.i18n import preferred_locale  # here: collected also where it is missing
 
     assert preferred_locale(header) == expected
 

@@ -10,7 +10,7 @@ import pytest
 from jinja2 import TemplateNotFound, UndefinedError
 from markupsafe import Markup
 
-from kurswerk import mail
+from kurswerk.core import mail
 from tests.support.smtp import SmtpSink, self_signed_tls
 
 # The plain-SMTP login test runs AUTH without TLS on purpose (loopback only).

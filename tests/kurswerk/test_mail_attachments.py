@@ -8,9 +8,10 @@ import pytest
 from markupsafe import Markup
 from sqlmodel import select
 
-from kurswerk import mail, outbox_worker
-from kurswerk.db import new_session
-from kurswerk.outbox import OutboxMessage, OutboxStatus, deliver_due, enqueue_email
+from kurswerk.core import mail
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox import worker as outbox_worker
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, deliver_due, enqueue_email
 from tests.support.smtp import SmtpSink
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"

@@ -12,8 +12,8 @@ import pytest
 from jinja2 import Environment, meta
 from markupsafe import Markup
 
-from kurswerk import mail
-from kurswerk.i18n import LOCALES
+from kurswerk.core import mail
+from kurswerk.core.i18n import LOCALES
 
 WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
 URL = "https://kurswerk.test/c/1"

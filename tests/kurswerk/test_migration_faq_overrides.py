@@ -12,8 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kurswerk import migrations
-from kurswerk.db import make_engine
+from kurswerk.core import migrations
+from kurswerk.core.db import make_engine
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from kurswerk import migrations
-from kurswerk.db import make_engine
+from kurswerk.core import migrations
+from kurswerk.core.db import make_engine
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 

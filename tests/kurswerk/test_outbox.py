@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from kurswerk import outbox
-from kurswerk.db import new_session
-from kurswerk.outbox import (
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox import queue as outbox
+from kurswerk.core.outbox.queue import (
     OutboxItem,
     OutboxMessage,
     OutboxStatus,
@@ -28,7 +28,7 @@ from kurswerk.outbox import (
     enqueue_email,
     mark_sent,
 )
-from kurswerk.outbox_worker import default_handlers
+from kurswerk.core.outbox.worker import default_handlers
 from tests.support.smtp import SmtpSink
 
 MAIL_FROM = "Kurswerk Social-Media-Strategie <kurs@kurswerk.test>"

@@ -9,10 +9,11 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import select
 
-from kurswerk import cli, outbox_worker
-from kurswerk.db import new_session
-from kurswerk.outbox import OutboxMessage, OutboxStatus, enqueue_email
-from kurswerk.settings import Settings, get_settings
+from kurswerk import cli
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox import worker as outbox_worker
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, enqueue_email
+from kurswerk.core.settings import Settings, get_settings
 from tests.support.smtp import SmtpSink
 
 CONTEXT = {

@@ -1,4 +1,4 @@
-"""``kurswerk.db.lock_row``: the one lock every check-then-insert rule takes (the forum's
+"""``kurswerk.core.db.lock_row``: the one lock every check-then-insert rule takes (the forum's
 flood limit, reports, promoting to the FAQ, the submission quota, grants). What it
 promises on both databases: its write changes nothing, what is read after it is what
 others committed before it (also after a read in the same session), and a second call
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
-from kurswerk.db import holds_row_lock, lock_row, new_session
+from kurswerk.core.db import holds_row_lock, lock_row, new_session
 from lti.models import PlatformUser
 from tests.support.people import MakeLearner, make_learner
 from tests.support.statements import statements

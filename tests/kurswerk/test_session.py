@@ -6,8 +6,14 @@ import time
 
 import pytest
 
-from kurswerk.auth import SESSION_COOKIE, Principal, Role, SessionCodec, partitioned_cookie_header
-from kurswerk.settings import Settings
+from kurswerk.core.auth import (
+    SESSION_COOKIE,
+    Principal,
+    Role,
+    SessionCodec,
+    partitioned_cookie_header,
+)
+from kurswerk.core.settings import Settings
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kurswerk.auth import SESSION_COOKIE, Principal, Role
+from kurswerk.core.auth import SESSION_COOKIE, Principal, Role
 
 
 def _login(app, client, **overrides) -> Principal:
@@ -24,7 +24,7 @@ def test_ready_checks_the_database(client):
 
 
 def test_ready_reports_an_unreachable_database(app, client):
-    from kurswerk.db import make_engine
+    from kurswerk.core.db import make_engine
 
     app.state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = client.get("/ready")

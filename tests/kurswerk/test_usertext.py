@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kurswerk.usertext import markdown_text, plain_text, render_markdown
+from kurswerk.core.usertext import markdown_text, plain_text, render_markdown
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",

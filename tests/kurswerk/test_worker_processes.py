@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from kurswerk.db import new_session
-from kurswerk.outbox import OutboxMessage, OutboxStatus, enqueue_email
+from kurswerk.core.db import new_session
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, enqueue_email
 from tests.kurswerk.test_outbox_worker import CONTEXT
 from tests.support.smtp import SmtpSink
 

@@ -24,10 +24,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core.auth import SESSION_COOKIE
+from kurswerk.core.settings import Settings
 from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
 from kurswerk.devplatform.lms import CourseState
-from kurswerk.settings import Settings
 from lti import service
 from lti.models import LmsContext, PlatformUser
 from tests.conftest import TOOL_BASE_URL
@@ -164,7 +164,7 @@ def launch(tool: TestClient, sim: Simulator, person: str = "lena", **query: str)
 
     The tests let several people act through one client, each with the page token of
     their own launch. One cookie jar would be one browser, where the session cookie of
-    the last launch makes Kurswerk refuse everyone else's links (``kurswerk.auth``): so
+    the last launch makes Kurswerk refuse everyone else's links (``kurswerk.core.auth``): so
     the session cookie is not kept, as in a browser that refuses it."""
     login = only_form_of(sim.client.get(f"/launch/{person}", params=query))
     assert login.action == sim.config.tool_login_url

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core.auth import SESSION_COOKIE
 from lti import service
 from lti.models import LmsContext, LoginState, Membership, PlatformUser
 from tests.conftest import TOOL_BASE_URL
@@ -304,7 +304,7 @@ def catalog(app):
 @pytest.fixture
 def cli_env(monkeypatch, database_url):
     """``kurswerk`` commands run against the test database."""
-    from kurswerk.settings import get_settings
+    from kurswerk.core.settings import get_settings
 
     monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
     monkeypatch.setenv("KURSWERK_ENV", "test")

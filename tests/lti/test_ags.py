@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.outbox import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
-from kurswerk.outbox_models import utcnow
+from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from lti import service
 from lti.ags import (
     SKIP_CANNOT_CREATE,
@@ -587,7 +587,7 @@ def test_concurrent_workers_make_one_column_and_deliver_every_score(
 
 def test_kurswerk_worker_delivers_scores(client, sim, db, engine, monkeypatch, database_url):
     from kurswerk import cli
-    from kurswerk.settings import get_settings
+    from kurswerk.core.settings import get_settings
 
     context_id, lena = _learner_launched(client, sim, db)
     _submit(db, context_id, lena)

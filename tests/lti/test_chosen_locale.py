@@ -11,7 +11,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import SESSION_QUERY, Principal, Role, SessionCodec
+from kurswerk.core.auth import SESSION_QUERY, Principal, Role, SessionCodec
 from lti import service
 from lti.models import PlatformUser
 from tests.lti.conftest import run_flow

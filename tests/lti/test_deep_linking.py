@@ -16,8 +16,8 @@ import jwt
 import pytest
 from sqlmodel import Session, select
 
-from course import content
-from kurswerk.auth import CSRF_FIELD
+from course.content import load as content
+from kurswerk.core.auth import CSRF_FIELD
 from lti.models import ResourceLink
 from tests.conftest import TOOL_BASE_URL
 from tests.devplatform.forms import parse

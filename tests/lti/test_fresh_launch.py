@@ -10,7 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core.auth import SESSION_COOKIE
 from lti.relaunch import fresh_launch_url, moodle_activity_id
 from tests.devplatform.forms import parse
 from tests.lti.conftest import login_params, post_launch, set_cookie_headers, start_login

@@ -26,8 +26,8 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from kurswerk.app import create_app
-from kurswerk.auth import SESSION_COOKIE
-from kurswerk.settings import Settings
+from kurswerk.core.auth import SESSION_COOKIE
+from kurswerk.core.settings import Settings
 from tests.lti.conftest import register
 from tests.lti.peer import Peer
 

@@ -142,7 +142,7 @@ def test_signing_switches_to_the_new_key_after_the_activation_delay(engine, db):
 def test_access_tokens_after_rotation_are_signed_with_the_new_key(client, sim, db, engine):
     import requests
 
-    from kurswerk.outbox import deliver_due
+    from kurswerk.core.outbox.queue import deliver_due
     from lti.ags_delivery import LmsCallHandler
     from lti.service_client import ServiceClient
     from tests.lti.advantage import context_of, user

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
-from kurswerk.auth import SESSION_COOKIE, Role
+from kurswerk.core.auth import SESSION_COOKIE, Role
 from lti.models import LmsContext, Membership, PlatformUser
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (
@@ -137,7 +137,7 @@ def test_peer_issuer_origin_may_frame_the_tool(client, peer):
 def test_a_launch_can_be_restored_from_the_launch_data_store(client, peer, app, engine):
     """pylti1p3's launch data storage, over our table: a later step (deep-linking
     response, grade passback) finds the validated launch by its id."""
-    from kurswerk.db import new_session
+    from kurswerk.core.db import new_session
     from lti.adapter import (
         DbLaunchDataStorage,
         FastAPICookieService,

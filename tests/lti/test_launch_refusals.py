@@ -12,8 +12,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from kurswerk import i18n
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core import i18n
+from kurswerk.core.auth import SESSION_COOKIE
 from lti.formbody import MAX_FORM_BYTES, MAX_ID_TOKEN_BYTES
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from kurswerk.auth import SESSION_QUERY, Principal, SessionCodec
-from kurswerk.outbox import OutboxMessage, OutboxStatus, deliver_due
+from kurswerk.core.auth import SESSION_QUERY, Principal, SessionCodec
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, deliver_due
 from lti import service
 from lti.models import LmsContext, Platform
 from tests.lti.advantage import landing, launch

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core.auth import SESSION_COOKIE
 from lti.models import LoginState, utcnow
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (

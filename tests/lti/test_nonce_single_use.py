@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlmodel import Session
 
-from kurswerk.db import new_session
+from kurswerk.core.db import new_session
 from lti import errors, service
 from lti.models import utcnow
 from tests.lti.conftest import FORGER_ISSUER, register

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from kurswerk.devplatform import PEOPLE
 from lti import service
 from lti.nrps import member_of, next_link, parse_links
@@ -261,7 +261,7 @@ def test_a_launch_asks_the_worker_to_read_a_roster_not_read_today(
     among the people the course's tutor mails reach."""
     from sqlmodel import select
 
-    from kurswerk.outbox import OutboxMessage, OutboxStatus, deliver_due
+    from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, deliver_due
 
     landing(launch(client, paged_sim, "lena"))
     landing(launch(client, paged_sim, "lena"))

@@ -1,6 +1,6 @@
 """Grades to an LMS we did not write: lti1p3platform live on loopback (``tests/lti/ltipeer``).
 
-The tool's outbox worker (``lti.ags_delivery`` through ``kurswerk.outbox.deliver_due``)
+The tool's outbox worker (``lti.ags_delivery`` through ``kurswerk.core.outbox.queue.deliver_due``)
 gets a token from lti1p3platform's token endpoint, which verifies our client assertion
 against the key set it fetches from our ``/lti/jwks``; its AGS handlers check the bearer
 token, and what they stored is the assertion. Faults: the platform down and up again (the
@@ -18,8 +18,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.outbox import OutboxStatus, deliver_due
-from kurswerk.outbox_models import utcnow
+from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.outbox.queue import OutboxStatus, deliver_due
 from lti import service
 from lti.ags import SKIP_NO_GRADE_SERVICE, SKIP_NO_SCORE_SCOPE
 from lti.models import LineItem

@@ -15,7 +15,7 @@ from __future__ import annotations
 import httpx
 import jwt
 
-from kurswerk.outbox import deliver_due
+from kurswerk.core.outbox.queue import deliver_due
 from lti import service
 from tests.lti.advantage import context_of, landing, user
 from tests.lti.catalog import EXERCISE_TARGET

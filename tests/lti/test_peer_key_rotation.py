@@ -13,7 +13,7 @@ import jwt
 import requests
 
 from kurswerk import cli
-from kurswerk.outbox import deliver_due
+from kurswerk.core.outbox.queue import deliver_due
 from lti import service
 from lti.service_client import AccessTokens, ServiceRegistration
 from tests.lti.advantage import context_of, landing, user

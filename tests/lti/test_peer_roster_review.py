@@ -11,7 +11,7 @@ a learner may open only their own.
 
 from __future__ import annotations
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti import service
 from lti.review import ReviewRequest
 from tests.lti.advantage import context_of, landing, user

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import SESSION_COOKIE
+from kurswerk.core.auth import SESSION_COOKIE
 from lti.models import LoginState
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from kurswerk import cli
-from kurswerk.settings import get_settings
+from kurswerk.core.settings import get_settings
 from lti import service
 from lti.models import Deployment, Platform
 from tests.lti.conftest import count_rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti.roles import map_roles, parse_role
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"

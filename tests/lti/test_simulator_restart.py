@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.outbox.queue import deliver_due
 from kurswerk.devplatform import demo
 from kurswerk.devplatform.mailcatcher import MailStore
 from kurswerk.devplatform.persist import MAILS_FILE
-from kurswerk.outbox import deliver_due
-from kurswerk.outbox_models import utcnow
 from lti import service
 from tests.devplatform.test_demo_mails import raw_mail
 from tests.lti.advantage import (
@@ -91,7 +91,7 @@ def test_a_restarted_simulator_keeps_its_links_and_gradebook(
 
 
 def test_the_demo_keeps_caught_mails_across_a_restart(tmp_path):
-    data_dir = demo.demo_data_dir(f"sqlite:///{tmp_path}/var/kurswerk.db")
+    data_dir = demo.demo_data_dir(f"sqlite:///{tmp_path}/var/kurswerk.core.db")
     assert data_dir == tmp_path / "var"
     first = MailStore(path=data_dir / MAILS_FILE)
     first.add(

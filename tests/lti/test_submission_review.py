@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti import service
 from lti.review import ReviewRequest
 from tests.lti.advantage import context_of, landing, launch, user

@@ -10,8 +10,8 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kurswerk.auth import SESSION_COOKIE, Principal
-from kurswerk.email_links import EMAIL_LINK_QUERY
+from kurswerk.core.auth import SESSION_COOKIE, Principal
+from kurswerk.core.email_links import EMAIL_LINK_QUERY
 from tests.conftest import TOOL_BASE_URL
 
 _LINK = re.compile(re.escape(TOOL_BASE_URL) + r"/[^\s\"'<>]+")

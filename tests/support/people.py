@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session
 
-from kurswerk.auth import SESSION_QUERY, Principal, Role, SessionCodec
+from kurswerk.core.auth import SESSION_QUERY, Principal, Role, SessionCodec
 from lti.models import LmsContext, Membership, Platform, PlatformUser
 
 _counter = itertools.count(1)

@@ -15,10 +15,10 @@ from httpx import Response
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from kurswerk.auth import Role
+from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
+from kurswerk.core.auth import Role
 from lti.models import LmsContext, Platform, PlatformUser, utcnow
 from tests.support.people import Learner, MakeLearner, make_learner
-from uploads.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 
 TODAY = utcnow().date()
 

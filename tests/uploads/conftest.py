@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kurswerk import i18n
-from uploads.messages import MESSAGES
-from uploads.pdfcheck import PdfChecker
-from uploads.storage import LocalStorage
+from kurswerk.core import i18n
+from kurswerk.core.files.messages import MESSAGES
+from kurswerk.core.files.pdf.check import PdfChecker
+from kurswerk.core.files.storage import LocalStorage
 
 i18n.register(MESSAGES)  # what uploads.routes will do
 

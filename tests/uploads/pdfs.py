@@ -16,8 +16,8 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from uploads.errors import PdfRejected
-from uploads.pdfcheck import PdfChecker, check_pdf
+from kurswerk.core.files.errors import PdfRejected
+from kurswerk.core.files.pdf.check import PdfChecker, check_pdf
 
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"

@@ -20,20 +20,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import content
+from coaching.models import CoachingGrant, CoachingPackage
 from course import service as course_service
+from course.content import load as content
 from course.models import Course, Exercise, Lesson
-from kurswerk.auth import Role
-from kurswerk.outbox import OutboxMessage
+from kurswerk.core.auth import Role
+from kurswerk.core.outbox.queue import OutboxMessage
 from lti.models import LmsContext
 from tests.support.people import Learner, MakeLearner
 from tests.uploads import pdfs
-from uploads.models import (
-    CoachingGrant,
-    CoachingPackage,
-    Submission,
-    SubmissionVersion,
-)
+from uploads.models import Submission, SubmissionVersion
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 BOUNDARY = "----KurswerkSubmissionBoundary0123"

@@ -18,12 +18,12 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlmodel import Session
 
-from kurswerk.auth import Role
+from coaching.common import Actor
+from coaching.grants.service import Grantee, grant_package
+from kurswerk.core.auth import Role
 from tests.e2e.axe import AXE_JS, axe_violations, describe
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import TODAY, Learner, Site, make_package
-from uploads.coaching import Actor
-from uploads.coaching_grants import Grantee, grant_package
 
 pytestmark = pytest.mark.e2e
 

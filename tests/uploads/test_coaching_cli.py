@@ -11,13 +11,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from coaching.models import CoachingGrant
 from kurswerk import cli
-from kurswerk.settings import get_settings
+from kurswerk.core.settings import get_settings
 from lti.models import LmsContext, Platform, PlatformUser
 from tests.support.overlap import overlapping_writes, run_at_once
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import TODAY, Site, audit_log, make_package, snapshot
-from uploads.models import CoachingGrant
 
 
 @pytest.fixture

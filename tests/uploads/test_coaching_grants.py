@@ -11,8 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
-from kurswerk.db import new_session
+from coaching.common import Actor, CoachingRefused, coaching_summary
+from coaching.grants.service import (
+    Grantee,
+    grant_package,
+    grantee_by_email,
+    grantee_by_user,
+    lock_course_grants,
+    record_grants,
+)
+from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.auth import Role
+from kurswerk.core.db import new_session
 from lti.models import LmsContext, utcnow
 from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
@@ -27,16 +37,6 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
-from uploads.coaching import Actor, CoachingRefused, coaching_summary
-from uploads.coaching_grants import (
-    Grantee,
-    grant_package,
-    grantee_by_email,
-    grantee_by_user,
-    lock_course_grants,
-    record_grants,
-)
-from uploads.models import CoachingGrant, CoachingPackage
 
 
 def grants(db: Session) -> list[CoachingGrant]:

@@ -11,7 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
+from coaching.common import CoachingRefused
+from coaching.csv_import import rows as coaching_import
+from coaching.csv_import.rows import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportDraft, read_rows
+from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.auth import Role
 from lti.models import utcnow
 from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
@@ -28,10 +32,6 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
-from uploads import coaching_import
-from uploads.coaching import CoachingRefused
-from uploads.coaching_import import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportDraft, read_rows
-from uploads.models import CoachingGrant, CoachingPackage
 
 UNTIL = TODAY + timedelta(days=60)
 

@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from kurswerk.auth import Role
-from uploads import coaching_grants, coaching_packages, coaching_roster
-from uploads.coaching import GrantState
-from uploads.coaching_audit import AuditAction
-from uploads.coaching_import import RowAction
-from uploads.coaching_pages import DONE
-from uploads.messages import COACHING_MESSAGES
-from uploads.models import CoachingGrant, CoachingPackage
+from coaching import packages as coaching_packages
+from coaching import roster as coaching_roster
+from coaching.audit import AuditAction
+from coaching.common import GrantState
+from coaching.csv_import.rows import RowAction
+from coaching.grants import service as coaching_grants
+from coaching.messages import COACHING_MESSAGES
+from coaching.models import CoachingGrant, CoachingPackage
+from coaching.web.common import DONE
+from kurswerk.core.auth import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
+from coaching.common import describe
+from coaching.models import CoachingPackage
+from coaching.packages import parse_package_form
+from kurswerk.core.auth import Role
 from tests.course.html_tools import Element, parse
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import (
@@ -19,9 +22,6 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
-from uploads.coaching import describe
-from uploads.coaching_packages import parse_package_form
-from uploads.models import CoachingPackage
 
 GOOD = {
     "name": "Coaching Plus",

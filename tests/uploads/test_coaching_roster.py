@@ -11,8 +11,19 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.auth import Role
-from kurswerk.db import new_session
+from coaching.common import Actor, CoachingRefused
+from coaching.entitlements import coaching_status
+from coaching.grants.service import Grantee, grant_package
+from coaching.models import CoachingGrant, CoachingPackage
+from coaching.roster import (
+    RosterGrantRequest,
+    Show,
+    grant_from_roster,
+    parse_roster_grant,
+    roster_overview,
+)
+from kurswerk.core.auth import Role
+from kurswerk.core.db import new_session
 from lti import service as lti_service
 from lti.models import LmsContext, PlatformUser, utcnow
 from lti.nrps import member_of
@@ -32,17 +43,7 @@ from tests.uploads.submission_fixtures import (
     course_loaded,  # noqa: F401
     exercise_id,
 )
-from uploads.coaching import Actor, CoachingRefused
-from uploads.coaching_grants import Grantee, grant_package
-from uploads.coaching_roster import (
-    RosterGrantRequest,
-    Show,
-    grant_from_roster,
-    parse_roster_grant,
-    roster_overview,
-)
-from uploads.entitlements import coaching_status
-from uploads.models import CoachingGrant, CoachingPackage, Submission
+from uploads.models import Submission
 
 INSTRUCTOR_URI = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 from sqlmodel import Session, select
 
+from coaching.models import CoachingGrant
 from lti.models import LmsContext
 from tests.lti.advantage import Simulator, landing, launch, register_simulator, start_simulator
 from tests.uploads.coaching_fixtures import make_package
 from tests.uploads.test_coaching_browser import assert_accessible, browser, live, open_page
-from uploads.models import CoachingGrant
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser", "live"]  # fixtures

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.devplatform import PEOPLE, Person
 from kurswerk.devplatform.config import LEARNER
 from lti.models import LmsContext, utcnow
@@ -32,7 +33,6 @@ from tests.lti.advantage import (
 from tests.support.statements import reads, statements
 from tests.uploads.coaching_fixtures import *  # noqa: F403
 from tests.uploads.coaching_fixtures import TODAY, audit_log, make_package, snapshot
-from uploads.models import CoachingGrant, CoachingPackage
 
 SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 
@@ -400,7 +400,7 @@ def test_a_roster_of_2000_is_one_page_and_one_grant_without_a_query_per_member(w
 
 
 def test_an_oversized_form_is_refused_unread_and_a_learners_before_its_size(web, sim, db):
-    from uploads.coaching_roster_views import MAX_FORM_BYTES
+    from coaching.web.roster import MAX_FORM_BYTES
 
     ada = Staff(web, sim, db, "ada")
     package = package_of(db, ada)

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 from lti import service as lti_service
 from lti.models import LmsContext
 from tests.conftest import TOOL_BASE_URL
@@ -23,7 +24,6 @@ from tests.course.html_tools import parse
 from tests.e2e.servers import LiveServer
 from tests.lti.advantage import bound_socket, landing
 from tests.lti.peer import Peer, peer_services_app
-from uploads.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 
 ISSUER = "https://lms.example.net"
 CLIENT_ID = "kurswerk-peer"

@@ -1,4 +1,5 @@
-"""uploads.deflate_blocks: leading stored blocks counted from their headers, and the rest
+"""kurswerk.core.files.pdf.deflate_blocks: leading stored blocks counted from their headers, and
+the rest
 inflated from the first compressed block - the same total as inflating the whole stream,
 for every shape a hostile or an honest stream may take."""
 
@@ -9,8 +10,8 @@ import zlib
 
 import pytest
 
-from uploads.deflate_blocks import SMALLEST_WALKED, stored_prefix
-from uploads.pdf_streams import _inflate
+from kurswerk.core.files.pdf.deflate_blocks import SMALLEST_WALKED, stored_prefix
+from kurswerk.core.files.pdf.streams import _inflate
 
 
 def streamed_size(stream: bytes) -> int:

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from course import content
+from coaching.entitlements import coaching_status
+from coaching.models import CoachingGrant, CoachingPackage
+from course.content import load as content
 from course.models import Exercise
 from lti.models import LmsContext, Platform, PlatformUser, utcnow
 from tests.course.conftest import CONTENT
-from uploads.entitlements import coaching_status
-from uploads.models import CoachingGrant, CoachingPackage, Submission
+from uploads.models import Submission
 
 TODAY = date(2026, 11, 22)
 

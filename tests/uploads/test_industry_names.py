@@ -13,10 +13,10 @@ import shutil
 import pytest
 from sqlmodel import Session, col, select
 
-from course.content import check
+from course.content.load import check
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course
-from kurswerk.outbox import OutboxMessage
+from kurswerk.core.outbox.queue import OutboxMessage
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     CONTENT,

@@ -1,4 +1,5 @@
-"""uploads.intake: one file from a multipart body, size-limited while it streams, nothing
+"""kurswerk.core.files.intake: one file from a multipart body, size-limited while it streams,
+nothing
 left behind on refusal (coaching issue: "the size limit is enforced while streaming")."""
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kurswerk.auth import CsrfGate, Principal, Role, SessionCodec
-from kurswerk.settings import Settings
-from uploads.errors import UploadRejected
-from uploads.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
-from uploads.storage import LocalStorage, TempFile
+from kurswerk.core.auth import CsrfGate, Principal, Role, SessionCodec
+from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
+from kurswerk.core.files.storage import LocalStorage, TempFile
+from kurswerk.core.settings import Settings
 
 BOUNDARY = b"----KurswerkFormBoundary7MA4YWxkTrZu0gW"
 CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY.decode()
@@ -460,7 +461,7 @@ def test_a_chunked_request_through_starlette_is_cut_off_after_the_limit(tmp_path
 
 
 def test_the_limits_follow_the_settings():
-    from kurswerk.settings import Settings
+    from kurswerk.core.settings import Settings
 
     limits = IntakeLimits.from_settings(Settings(max_upload_mb=7))
     assert limits.max_file_bytes == 7 * 1024 * 1024 and limits.max_file_mb == 7

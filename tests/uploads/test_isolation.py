@@ -1,12 +1,13 @@
-"""uploads.isolation.WorkerPool: a hostile file's check runs in a worker that has a memory
+"""kurswerk.core.files.isolation.WorkerPool: a hostile file's check runs in a worker that has a
+memory
 limit, and a worker that ran out of memory or died is replaced, never reused."""
 
 from __future__ import annotations
 
 import pytest
 
+from kurswerk.core.files.isolation import WorkerFailed, WorkerOutOfMemory, WorkerPool
 from tests.uploads import worker_tasks
-from uploads.isolation import WorkerFailed, WorkerOutOfMemory, WorkerPool
 
 
 def test_a_call_that_allocates_past_the_limit_fails_in_the_worker_and_the_worker_is_replaced():

@@ -7,10 +7,10 @@ import string
 
 import pytest
 
-from kurswerk import i18n
-from uploads.errors import REJECTION_CODES, PdfRejected, UploadRejected
-from uploads.messages import MESSAGES
-from uploads.pdf_active import ACTIVE_KINDS
+from kurswerk.core import i18n
+from kurswerk.core.files.errors import REJECTION_CODES, PdfRejected, UploadRejected
+from kurswerk.core.files.messages import MESSAGES
+from kurswerk.core.files.pdf.active import ACTIVE_KINDS
 
 KEYS = [f"upload.rejected.{code}" for code in sorted(REJECTION_CODES)] + [
     f"upload.active.{kind}" for kind in ACTIVE_KINDS

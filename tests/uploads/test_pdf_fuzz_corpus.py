@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from fuzz.pdfcheck import pdf_from_input
-from uploads.errors import REJECTION_CODES, PdfRejected
-from uploads.pdfcheck import check_pdf
+from kurswerk.core.files.errors import REJECTION_CODES, PdfRejected
+from kurswerk.core.files.pdf.check import check_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "fuzz" / "corpus" / "pdfcheck"
 FILES = sorted(CORPUS.iterdir())

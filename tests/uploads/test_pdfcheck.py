@@ -1,4 +1,4 @@
-"""uploads.pdfcheck: one plain, readable PDF, checked by content in an isolated worker
+"""kurswerk.core.files.pdf.check: one plain, readable PDF, checked by content in an isolated worker
 (coaching issue: hostile inputs; FIELD-NOTES "Uploads and PDFs")."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
+from kurswerk.core.files.errors import PdfRejected
+from kurswerk.core.files.pdf.check import PdfChecker, PdfLimits, check_pdf, inspect_pdf
 from tests.uploads import pdfs
 from tests.uploads.pdfs import active, rejection
-from uploads.errors import PdfRejected
-from uploads.pdfcheck import PdfChecker, PdfLimits, check_pdf, inspect_pdf
 
 # -- what is accepted ------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def test_an_honest_large_pdf_is_accepted(checker, write_file):
 
 def test_screenshots_that_compress_thirtyfold_are_accepted(checker, write_file):
     """Flat-colour screenshots compress best of what honest documents hold (measured up
-    to ~40:1, see uploads/pdf_streams.py): 80 MiB from ~2.7 MB is well inside the budget
+    to ~40:1, see kurswerk/core/files/pdf/streams.py): 80 MiB from ~2.7 MB is well inside the budget
     (100 x file size above the 64 MiB floor)."""
     screen = (os.urandom(1024) + bytes(31 * 1024)) * (80 * 32)
     data = pdfs.stream_pdf(zlib.compress(screen, 6))
@@ -156,7 +156,7 @@ def test_the_bomb_really_exceeds_the_worker_memory_budget_when_decoded(write_fil
     script = textwrap.dedent(
         f"""
         import resource, pikepdf
-        from uploads.isolation import address_space_bytes
+        from kurswerk.core.files.isolation import address_space_bytes
         limit = address_space_bytes() + {PdfLimits().memory_mb} * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         pdf = pikepdf.open({str(path)!r})
@@ -465,13 +465,13 @@ def test_the_command_line_checks_one_file_in_a_fresh_process(write_file):
     good = write_file(pdfs.make_pdf(pages=2), "good.pdf")
     bad = write_file(b"not a pdf", "bad.pdf")
     ok = subprocess.run(
-        [sys.executable, "-m", "uploads.pdfcheck", str(good)],
+        [sys.executable, "-m", "kurswerk.core.files.pdf.check", str(good)],
         capture_output=True,
         text=True,
         timeout=60,
     )
     refused = subprocess.run(
-        [sys.executable, "-m", "uploads.pdfcheck", str(bad)],
+        [sys.executable, "-m", "kurswerk.core.files.pdf.check", str(bad)],
         capture_output=True,
         text=True,
         timeout=60,

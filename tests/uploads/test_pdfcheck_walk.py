@@ -1,4 +1,5 @@
-"""uploads.pdfcheck: the walk over the object graph misses nothing it has to find - values
+"""kurswerk.core.files.pdf.check: the walk over the object graph misses nothing it has to find -
+values
 behind references, deep nesting, escaped names in object streams, the last of many objects -
 and does not take text for names."""
 
@@ -7,9 +8,9 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from kurswerk.core.files.pdf.check import check_pdf
 from tests.uploads import pdfs
 from tests.uploads.pdfs import active, rejection
-from uploads.pdfcheck import check_pdf
 
 PAGE_WITH_ANNOTATION = pdfs.PAGE.replace(b"/Resources << >>", b"/Resources << >> /Annots [4 0 R]")
 

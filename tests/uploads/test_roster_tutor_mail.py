@@ -6,7 +6,7 @@ tutors of another course get nothing. Delivered by the worker over SMTP."""
 
 from __future__ import annotations
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from lti import service as lti_service
 from lti.models import PlatformUser
 from tests.support.people import make_learner  # noqa: F401 - fixture

@@ -1,4 +1,4 @@
-"""uploads.scan: the clamd INSTREAM client, against a real clamd with a local EICAR
+"""kurswerk.core.files.scan: the clamd INSTREAM client, against a real clamd with a local EICAR
 signature (no signature downloads here) and against fake sockets for failing closed."""
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from kurswerk.settings import Settings
+from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.scan import (
+    ClamdScanner,
+    ScannerUnavailable,
+    ensure_clean,
+    scanner_from_settings,
+)
+from kurswerk.core.settings import Settings
 from tests.uploads import pdfs
-from uploads.errors import UploadRejected
-from uploads.scan import ClamdScanner, ScannerUnavailable, ensure_clean, scanner_from_settings
 
 # The EICAR test file (harmless by definition), assembled at run time so this source file
 # itself does not trip virus scanners.

@@ -1,4 +1,5 @@
-"""uploads.storage: content-addressed, idempotent, atomic (no partial object visible)."""
+"""kurswerk.core.files.storage: content-addressed, idempotent, atomic (no partial object
+visible)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kurswerk.settings import Settings
-from uploads import storage as storage_module
-from uploads.storage import LocalStorage, key_for, storage_from_settings
+from kurswerk.core.files import storage as storage_module
+from kurswerk.core.files.storage import LocalStorage, key_for, storage_from_settings
+from kurswerk.core.settings import Settings
 
 DATA = b"%PDF-1.7\nhello\n%%EOF\n"
 SHA = hashlib.sha256(DATA).hexdigest()

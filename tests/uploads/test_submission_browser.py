@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.support.people import make_learner  # noqa: F401 - fixture

@@ -13,10 +13,12 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from coaching.models import CoachingGrant, CoachingPackage
 from course import service as course_service
 from course.models import Exercise
-from kurswerk.auth import Principal, Role
-from kurswerk.outbox import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
+from kurswerk.core.auth import Principal, Role
+from kurswerk.core.files.storage import key_for
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from lti import service as lti_service
 from lti.ags import AGS_SCOPES, SKIP_NO_GRADE_SERVICE
 from lti.models import ContextServices
@@ -30,10 +32,9 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
-from uploads.models import CoachingGrant, CoachingPackage, SubmissionVersion
-from uploads.storage import key_for
-from uploads.submission_targets import find_target
+from uploads.models import SubmissionVersion
 from uploads.submissions import StoredFile, record_submission
+from uploads.targets import find_target
 
 LINEITEMS = "https://lms.example/api/lineitems"
 

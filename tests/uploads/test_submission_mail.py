@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from kurswerk import outbox_worker
-from kurswerk.auth import Role
-from kurswerk.outbox import OutboxMessage, OutboxStatus
+from kurswerk.core.auth import Role
+from kurswerk.core.outbox import worker as outbox_worker
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
 from lti.models import Membership, PlatformUser
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.support.smtp import SmtpSink
@@ -26,8 +26,8 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     web,
 )
 from uploads import service
+from uploads.mail import DIGEST_TASK
 from uploads.models import SubmissionVersion, TutorMailMode, TutorMailPreference
-from uploads.submission_mail import DIGEST_TASK
 
 EXERCISE_TITLE = "Leistungen für die Kundenbeziehung und Social Media"
 

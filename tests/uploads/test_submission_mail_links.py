@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from kurswerk.email_links import EmailLinks, LinkReader
-from kurswerk.outbox import OutboxMessage
+from kurswerk.core.email_links import EmailLinks, LinkReader
+from kurswerk.core.outbox.queue import OutboxMessage
 from tests.support.mail_links import (
     link_to,
     links_in,

@@ -12,7 +12,7 @@ import pytest
 from markupsafe import Markup
 from sqlmodel import select
 
-from kurswerk.auth import Role
+from kurswerk.core.auth import Role
 from tests.course.html_tools import Element, parse
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads import pdfs
@@ -155,7 +155,7 @@ def test_a_learner_without_a_package_sees_the_offer_and_no_form(web, db, people)
 
 
 def test_a_package_description_is_sanitised_markdown(web, db, people):
-    from uploads.models import CoachingPackage
+    from coaching.models import CoachingPackage
 
     package = db.exec(select(CoachingPackage)).one()
     package.description = "Mit **Feedback**. <script>alert(1)</script>"

@@ -13,7 +13,8 @@ import pytest
 from pikepdf import Dictionary, Name, String
 from sqlmodel import select
 
-from kurswerk.outbox import OutboxMessage
+from kurswerk.core.files.storage import key_for
+from kurswerk.core.outbox.queue import OutboxMessage
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads import pdfs
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
@@ -41,7 +42,6 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     web,
 )
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
-from uploads.storage import key_for
 
 # --- a good upload ------------------------------------------------------------------------
 

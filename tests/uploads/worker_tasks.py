@@ -1,4 +1,5 @@
-"""Tasks for ``uploads.isolation.WorkerPool`` tests. A spawned worker imports its task by
+"""Tasks for ``kurswerk.core.files.isolation.WorkerPool`` tests. A spawned worker imports its task
+by
 module and name, so the tasks live at module level in a module of their own."""
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""coaching.csv_import."""

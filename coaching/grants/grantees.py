@@ -1,0 +1,116 @@
+"""Whom and where a coaching grant names: the LMS course (as a page has it, or as a script
+names it by issuer and the LMS's course id) and the person (``Grantee``).
+
+A person is named by LMS user (someone who has launched in the course:
+``lti.service.course_members``, by user id or by LMS ``sub``) or by email before their
+first launch. An email that already belongs to exactly one member is bound to them at
+once; otherwise the grant waits, and ``coaching.entitlements`` binds it when a launch
+brings that email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from coaching.common import MAX_SUB, parse_email, refuse
+from kurswerk.core.errors import NotFound
+from lti import service as lti_service
+from lti.models import LmsContext, Platform
+
+
+def get_course(session: Session, *, platform_id: int, context_id: int) -> LmsContext:
+    course = session.get(LmsContext, context_id)
+    if course is None or course.platform_id != platform_id:
+        raise NotFound("coaching.error.course_not_found", reason=f"context {context_id}")
+    return course
+
+
+def find_platform(session: Session, *, issuer: str, client_id: str | None) -> int:
+    """The id of the platform a script names by its issuer, plus the client id where one
+    issuer has several registrations (as on Canvas cloud)."""
+    query = select(Platform).where(Platform.issuer == issuer)
+    if client_id is not None:
+        query = query.where(Platform.client_id == client_id)
+    platforms = session.exec(query).all()
+    if not platforms:
+        raise refuse("platform", "coaching.error.platform_unknown", status=404, issuer=issuer)
+    if len(platforms) > 1:
+        raise refuse("platform", "coaching.error.platform_ambiguous", issuer=issuer)
+    assert platforms[0].id is not None
+    return platforms[0].id
+
+
+def find_course(
+    session: Session, *, issuer: str, client_id: str | None, lms_context_id: str
+) -> LmsContext:
+    """The LMS course named as a script names it: its platform (``find_platform``) and the
+    LMS's own course id. Refuses with a reason a person can act on."""
+    platform_id = find_platform(session, issuer=issuer, client_id=client_id)
+    course = session.exec(
+        select(LmsContext).where(
+            LmsContext.platform_id == platform_id,
+            LmsContext.lms_context_id == lms_context_id,
+        )
+    ).first()
+    if course is None:
+        raise refuse("context", "coaching.error.course_unknown", status=404, context=lms_context_id)
+    return course
+
+
+@dataclass(frozen=True, slots=True)
+class Grantee:
+    """Whom a grant names: a member (``user_id``), an email, or both (an email grant bound
+    to the member who has that email)."""
+
+    user_id: int | None
+    email: str | None
+    name: str = ""
+    sub: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email or self.sub or "?"
+
+    def describe(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "sub": self.sub, "name": self.name, "email": self.email}
+
+
+def _from_member(member: lti_service.CourseMember, email: str | None = None) -> Grantee:
+    return Grantee(user_id=member.user_id, email=email, name=member.name, sub=member.sub)
+
+
+def grantee_by_user(session: Session, course: LmsContext, user_id: int) -> Grantee:
+    assert course.id is not None
+    member = lti_service.course_member(session, course.id, user_id=user_id)
+    if member is None:
+        raise refuse("member", "coaching.error.unknown_member")
+    return _from_member(member)
+
+
+def grantee_by_sub(session: Session, course: LmsContext, sub: str) -> Grantee:
+    assert course.id is not None
+    sub = sub.strip()
+    member = (
+        lti_service.course_member(session, course.id, sub=sub) if 0 < len(sub) <= MAX_SUB else None
+    )
+    if member is None:
+        raise refuse("sub", "coaching.error.unknown_user", sub=sub[:80])
+    return _from_member(member)
+
+
+def grantee_by_email(session: Session, course: LmsContext, raw_email: str) -> Grantee:
+    assert course.id is not None
+    try:
+        email = parse_email(raw_email)
+    except ValueError:
+        email = None
+        raise refuse("email", "coaching.error.bad_email") from None
+    if email is None:
+        raise refuse("email", "coaching.error.email_missing")
+    members = lti_service.course_members_by_email(session, course.id, email)
+    if len(members) == 1:
+        return _from_member(members[0], email=email)
+    return Grantee(user_id=None, email=email)

@@ -1,0 +1,90 @@
+"""What every coaching page shares: the admin URL prefix and role, form fields as
+strings, the confirmation lines after a redirect, and how a page is rendered and a refused
+change is undone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from coaching.common import CoachingRefused, Problem
+from coaching.format import Formatter
+from coaching.grants import service as grants
+from kurswerk.core.auth import Principal, Role, codec, require_role
+from kurswerk.core.templating import render, with_query
+from lti.models import LmsContext
+
+ADMIN = "/c/{context}/admin/coaching"
+
+AdminPrincipal = Annotated[Principal, require_role(Role.ADMIN)]
+Field = Annotated[str, Form()]
+
+# Confirmation lines a redirect may ask for (anything else is ignored).
+DONE = frozenset(
+    {
+        "package_created",
+        "package_saved",
+        "package_unchanged",
+        "package_archived",
+        "package_restored",
+        "granted",
+        "revoked",
+        "extended",
+        "unchanged",
+        "imported",
+        "roster_granted",
+    }
+)
+
+
+def admin_base(principal: Principal) -> str:
+    return f"/c/{principal.context_id}/admin/coaching"
+
+
+def roster_path(principal: Principal) -> str:
+    """The roster page (``coaching_roster_views``): outside ``admin_base``, since tutors
+    see it too."""
+    return f"/c/{principal.context_id}/coaching/roster"
+
+
+def redirect(request: Request, principal: Principal, path: str, **params: str) -> Response:
+    target = with_query(path, **params, kt=codec(request).issue(principal))
+    return RedirectResponse(target, status_code=303)
+
+
+def page(
+    request: Request,
+    principal: Principal,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    done = request.query_params.get("done")
+    return render(
+        request,
+        f"coaching/{template}",
+        {
+            "fmt": Formatter(principal.locale),
+            "admin_base": admin_base(principal),
+            "roster_path": roster_path(principal),
+            "done": done if done in DONE else None,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def refused_rollback(session: Session, refused: CoachingRefused) -> list[Problem]:
+    """Nothing of a refused change may be committed by the request's session."""
+    session.rollback()
+    return refused.problems
+
+
+def own_course(session: Session, principal: Principal) -> LmsContext:
+    return grants.get_course(
+        session, platform_id=principal.platform_id, context_id=principal.context_id
+    )

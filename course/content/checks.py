@@ -1,0 +1,110 @@
+"""Checks across the files of a course (and across courses): references that must
+resolve, slugs that must be unique."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.content.files import SourceFile
+from course.content.markdown import Rendered
+from course.content.model import (
+    COURSE_FILE,
+    AuthorSource,
+    ContentTree,
+    CourseSource,
+    Problem,
+    Where,
+)
+
+
+def check_course(tree: ContentTree, course: CourseSource) -> None:
+    """References between the files of one course, and duplicate slugs."""
+    authors = {a.slug for a in course.authors}
+    lessons = {lesson.slug: lesson for lesson in course.lessons}
+    readings = {r.slug for r in course.readings}
+    _duplicates(tree, "author", [(a.slug, a.where) for a in course.authors])
+    for lesson in course.lessons:
+        f = SourceFile(tree, Path(lesson.path))
+        if lesson.author and lesson.author not in authors:
+            f.problem(lesson.lines["author"], f"author '{lesson.author}' is not in {COURSE_FILE}")
+        for slug in lesson.reading:
+            if slug not in readings:
+                f.problem(lesson.lines[f"reading:{slug}"], f"reading '{slug}' does not exist")
+        sheets = [(w.slug, Where(lesson.path, w.line)) for w in lesson.worksheets]
+        _duplicates(tree, "worksheet", sheets)
+        targets = {
+            "worksheet": {w.slug for w in lesson.worksheets},
+            "exercise": {e.slug for e in course.exercises if e.lesson == lesson.slug},
+            "lesson": set(lessons),
+            "reading": readings,
+        }
+        _check_references(f, lesson.rendered, targets)
+        named = {r.target for r in lesson.rendered.references if r.kind == "worksheet"}
+        for sheet in lesson.worksheets:
+            if sheet.slug and sheet.slug not in named:
+                f.problem(sheet.line, f"worksheet '{sheet.slug}' is never named in the text")
+    for reading in course.readings:
+        f = SourceFile(tree, Path(reading.path))
+        if reading.author and reading.author not in authors:
+            f.problem(reading.lines["author"], f"author '{reading.author}' is not in {COURSE_FILE}")
+        targets = {"lesson": set(lessons), "reading": readings, "worksheet": set()}
+        _check_references(f, reading.rendered, targets | {"exercise": set()})
+    _duplicates(
+        tree, "reading", [(r.slug, Where(r.path, r.lines["slug"])) for r in course.readings]
+    )
+    for exercise in course.exercises:
+        f = SourceFile(tree, Path(exercise.where.path))
+        lesson_source = lessons.get(exercise.lesson)
+        if lesson_source is None:
+            if exercise.lesson:
+                f.problem(exercise.lesson_line, f"lesson '{exercise.lesson}' does not exist")
+        elif exercise.work_step and not lesson_source.rendered.block(
+            "arbeitsschritt", exercise.work_step
+        ):
+            f.problem(
+                exercise.work_step_line,
+                f"work step '{exercise.work_step}' does not exist in lesson '{exercise.lesson}'"
+                f" (write '::: arbeitsschritt {exercise.work_step}' there)",
+            )
+    _duplicates(tree, "exercise", [(f"{e.lesson}/{e.slug}", e.where) for e in course.exercises])
+
+
+def _check_references(f: SourceFile, rendered: Rendered, targets: dict[str, set[str]]) -> None:
+    for ref in rendered.references:
+        if ref.kind == "fragment":
+            if ref.target not in rendered.ids:
+                f.problem(ref.line, f"link to '#{ref.target}': no heading or block has that id")
+        elif ref.target not in targets[ref.kind]:
+            f.problem(ref.line, f"link to {ref.kind} '{ref.target}': it does not exist")
+
+
+def _duplicates(tree: ContentTree, what: str, items: list[tuple[str, Where]]) -> None:
+    first: dict[str, Where] = {}
+    for slug, where in items:
+        if slug and slug in first:
+            earlier = first[slug]
+            tree.problems.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    f"duplicate {what} slug '{slug}' (first at {earlier.path}:{earlier.line})",
+                )
+            )
+        first.setdefault(slug, where)
+
+
+def check_across_courses(tree: ContentTree) -> None:
+    courses = [(c.slug, Where(f"{c.path}/{COURSE_FILE}", c.slug_line)) for c in tree.courses]
+    _duplicates(tree, "course", courses)
+    authors: dict[str, AuthorSource] = {}
+    for course in tree.courses:
+        for author in course.authors:
+            other = authors.setdefault(author.slug, author)
+            if other != author:
+                tree.problems.append(
+                    Problem(
+                        author.where.path,
+                        author.where.line,
+                        f"author '{author.slug}' differs from its entry in {other.where.path}",
+                    )
+                )

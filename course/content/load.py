@@ -1,0 +1,373 @@
+"""``kurswerk content check|load``: validate the course files and load them into the database.
+
+``load`` is idempotent: rows are matched by slug and updated in place, so ids stay stable
+and re-running changes nothing but what changed in the files. Nothing is ever deleted:
+content missing from the files gets ``archived_at`` (learner progress, and later
+submissions and forum posts, keep pointing at it); it comes back if the files bring it
+back. ``load`` never commits: the caller (the CLI, the demo, a test) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, delete, select
+
+from course.content.markdown import Block
+from course.content.source import CourseSource, LessonSource, Problem, read_tree
+from course.faq import service as faq_service
+from course.models import (
+    Author,
+    Course,
+    Exercise,
+    ExerciseVariant,
+    Lesson,
+    LessonReading,
+    Reading,
+    Worksheet,
+    utcnow,
+)
+
+__all__ = ["ContentError", "LoadReport", "Problem", "check", "load"]
+
+KINDS = (
+    "courses",
+    "authors",
+    "lessons",
+    "readings",
+    "exercises",
+    "variants",
+    "worksheets",
+    "faq",
+)
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class ContentError(ValueError):
+    """The files have problems; nothing was loaded."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} content problem(s), first: {problems[0]}")
+        self.problems = problems
+
+
+@dataclass
+class LoadReport:
+    source: str
+    courses: list[str] = field(default_factory=list)
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    notes: list[str] = field(default_factory=list)
+    """What the load deliberately left alone, e.g. FAQ entries edited in the tool."""
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.counts[kind][outcome] += 1
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def __str__(self) -> str:
+        lines = [f"Content loaded from {self.source}: {', '.join(self.courses) or 'no course'}"]
+        for kind in KINDS:
+            c = self.counts[kind]
+            kept = f", {c['kept']} kept (an LMS course's own version)" if c["kept"] else ""
+            lines.append(
+                f"  {kind:<11} {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged, {c['archived']} archived{kept}"
+            )
+        lines += [f"  note: {text}" for text in self.notes]
+        return "\n".join(lines)
+
+
+def check(path: str | Path) -> list[Problem]:
+    """Every problem in the content under ``path``, sorted by file and line."""
+    return sorted(read_tree(path).problems, key=lambda p: (p.path, p.line, p.message))
+
+
+def load(session: Session, path: str | Path) -> LoadReport:
+    """Load (or update) the content under ``path``. Raises ContentError if it has problems.
+
+    When ``path`` is a content root, courses whose folder is gone are archived; when it is
+    one course folder, other courses are left alone.
+    """
+    tree = read_tree(path)
+    if tree.problems:
+        raise ContentError(sorted(tree.problems, key=lambda p: (p.path, p.line)))
+    report = LoadReport(source=str(path))
+    authors = _sync_authors(session, tree.courses, report)
+    for source in tree.courses:
+        _Loader(session, source, authors, report).run()
+        report.courses.append(source.slug)
+    if not tree.is_single_course:
+        present = {c.slug for c in tree.courses}
+        for course in session.exec(select(Course)).all():
+            if course.slug not in present:
+                _archive(course, report, "courses")
+    session.flush()
+    return report
+
+
+def _content_version(source: CourseSource) -> str:
+    """A hash of everything loaded for the course: pages cache rendered HTML under it."""
+    payload = json.dumps(asdict(source), sort_keys=True, default=_canonical, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return sorted(value)  # sets iterate in a per-process order: sort for a stable hash
+    return str(value)
+
+
+def _apply(
+    session: Session,
+    row: Row | None,
+    model: type[Row],
+    values: dict[str, Any],
+    report: LoadReport,
+    kind: str,
+) -> Row:
+    """Create ``row`` or update it in place; count the outcome; un-archive it."""
+    if row is None:
+        row = model(**values)
+        session.add(row)
+        report.count(kind, "created")
+        return row
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if getattr(row, "archived_at", None) is not None:
+        row.archived_at = None
+        changed = True
+    if changed and hasattr(row, "updated_at"):
+        row.updated_at = utcnow()
+    report.count(kind, "updated" if changed else "unchanged")
+    return row
+
+
+def _archive(row: Any, report: LoadReport, kind: str, now: datetime | None = None) -> None:
+    if row.archived_at is None:
+        row.archived_at = now or utcnow()
+        report.count(kind, "archived")
+
+
+def _sync_authors(
+    session: Session, courses: list[CourseSource], report: LoadReport
+) -> dict[str, Author]:
+    existing = {a.slug: a for a in session.exec(select(Author)).all()}
+    result: dict[str, Author] = {}
+    for course in courses:
+        for source in course.authors:
+            if source.slug in result:
+                continue
+            values = {
+                "slug": source.slug,
+                "name": source.name,
+                "profile_url": source.profile_url,
+                "profile_label": source.profile_label,
+            }
+            row = _apply(session, existing.get(source.slug), Author, values, report, "authors")
+            result[source.slug] = row
+    session.flush()
+    return result
+
+
+class _Loader:
+    """Loads one course: its row, lessons, readings, exercises, variants, worksheets."""
+
+    def __init__(
+        self,
+        session: Session,
+        source: CourseSource,
+        authors: dict[str, Author],
+        report: LoadReport,
+    ) -> None:
+        self.session = session
+        self.source = source
+        self.authors = authors
+        self.report = report
+        self.now = utcnow()
+
+    def _author_id(self, slug: str | None) -> int | None:
+        return self.authors[slug].id if slug else None
+
+    def run(self) -> None:
+        source = self.source
+        existing = self.session.exec(select(Course).where(Course.slug == source.slug)).first()
+        course = _apply(
+            self.session,
+            existing,
+            Course,
+            {
+                "slug": source.slug,
+                "title": source.title,
+                "description": source.description,
+                "language": source.language,
+                "source_path": source.path,
+                "content_version": _content_version(source),
+            },
+            self.report,
+            "courses",
+        )
+        self.session.flush()
+        assert course.id is not None
+        lessons = self._lessons(course.id)
+        readings = self._readings(course.id)
+        self._lesson_readings(lessons, readings)
+        self._exercises(course.id, lessons)
+        self._worksheets(course.id, lessons)
+        faq_service.sync_from_content(self.session, lessons, source.faq, self.report)
+
+    def _lessons(self, course_id: int) -> dict[str, Lesson]:
+        rows = {
+            row.slug: row
+            for row in self.session.exec(select(Lesson).where(Lesson.course_id == course_id))
+        }
+        result = {}
+        for position, lesson in enumerate(self.source.lessons):
+            values = {
+                "course_id": course_id,
+                "slug": lesson.slug,
+                "position": position,
+                "title": lesson.title,
+                "learning_goal": lesson.learning_goal,
+                "author_id": self._author_id(lesson.author),
+                "body_html": lesson.rendered.html,
+                "toc": lesson.rendered.toc,
+                "word_count": lesson.rendered.word_count,
+                "reading_minutes": lesson.rendered.reading_minutes,
+                "source_path": lesson.path,
+            }
+            row = rows.pop(lesson.slug, None)
+            result[lesson.slug] = _apply(self.session, row, Lesson, values, self.report, "lessons")
+        for gone in rows.values():
+            _archive(gone, self.report, "lessons", self.now)
+        self.session.flush()
+        return result
+
+    def _readings(self, course_id: int) -> dict[str, Reading]:
+        rows = {
+            row.slug: row
+            for row in self.session.exec(select(Reading).where(Reading.course_id == course_id))
+        }
+        result = {}
+        for reading in self.source.readings:
+            values = {
+                "course_id": course_id,
+                "slug": reading.slug,
+                "title": reading.title,
+                "credit_label": reading.credit,
+                "author_id": self._author_id(reading.author),
+                "body_html": reading.rendered.html,
+                "word_count": reading.rendered.word_count,
+                "reading_minutes": reading.rendered.reading_minutes,
+                "source_path": reading.path,
+            }
+            row = rows.pop(reading.slug, None)
+            row = _apply(self.session, row, Reading, values, self.report, "readings")
+            result[reading.slug] = row
+        for gone in rows.values():
+            _archive(gone, self.report, "readings", self.now)
+        self.session.flush()
+        return result
+
+    def _lesson_readings(self, lessons: dict[str, Lesson], readings: dict[str, Reading]) -> None:
+        """The recommendation links are pure content (no learner data): replace them."""
+        ids = [lesson.id for lesson in lessons.values()]
+        if ids:
+            self.session.exec(delete(LessonReading).where(col(LessonReading.lesson_id).in_(ids)))
+        for lesson in self.source.lessons:
+            for position, slug in enumerate(lesson.reading):
+                lesson_id, reading_id = lessons[lesson.slug].id, readings[slug].id
+                assert lesson_id is not None and reading_id is not None
+                self.session.add(
+                    LessonReading(lesson_id=lesson_id, reading_id=reading_id, position=position)
+                )
+
+    def _exercises(self, course_id: int, lessons: dict[str, Lesson]) -> None:
+        query = select(Exercise).join(Lesson).where(Lesson.course_id == course_id)
+        rows = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
+        variant_rows = {
+            (row.exercise_id, row.industry): row
+            for row in self.session.exec(
+                select(ExerciseVariant).where(
+                    col(ExerciseVariant.exercise_id).in_([r.id for r in rows.values()])
+                )
+            )
+        }
+        by_lesson = {lesson.slug: lesson for lesson in self.source.lessons}
+        positions: Counter[str] = Counter()
+        loaded: list[tuple[Exercise, list[Any]]] = []
+        for exercise in self.source.exercises:
+            lesson = lessons[exercise.lesson]
+            block = by_lesson[exercise.lesson].rendered.block("arbeitsschritt", exercise.work_step)
+            assert lesson.id is not None and block is not None
+            values = {
+                "lesson_id": lesson.id,
+                "slug": exercise.slug,
+                "position": positions[exercise.lesson],
+                "title": exercise.title,
+                "work_step": exercise.work_step,
+                "task_html": block.html,
+            }
+            positions[exercise.lesson] += 1
+            row = rows.pop((lesson.id, exercise.slug), None)
+            row = _apply(self.session, row, Exercise, values, self.report, "exercises")
+            loaded.append((row, exercise.variants))
+        for gone in rows.values():
+            _archive(gone, self.report, "exercises", self.now)
+        self.session.flush()
+        for row, variants in loaded:
+            assert row.id is not None
+            for position, variant in enumerate(variants):
+                values = {
+                    "exercise_id": row.id,
+                    "industry": variant.industry,
+                    "position": position,
+                    "companies": variant.companies,
+                    "task_html": variant.task_html,
+                }
+                existing = variant_rows.pop((row.id, variant.industry), None)
+                _apply(self.session, existing, ExerciseVariant, values, self.report, "variants")
+        for gone_variant in variant_rows.values():
+            _archive(gone_variant, self.report, "variants", self.now)
+
+    def _worksheets(self, course_id: int, lessons: dict[str, Lesson]) -> None:
+        query = select(Worksheet).join(Lesson).where(Lesson.course_id == course_id)
+        rows = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
+        for lesson in self.source.lessons:
+            lesson_id = lessons[lesson.slug].id
+            assert lesson_id is not None
+            for position, sheet in enumerate(lesson.worksheets):
+                anchor, title, step_html = _where_named(lesson, sheet.slug)
+                values = {
+                    "lesson_id": lesson_id,
+                    "slug": sheet.slug,
+                    "position": position,
+                    "title": sheet.title,
+                    "step_anchor": anchor,
+                    "step_title": title,
+                    "step_html": step_html,
+                }
+                row = rows.pop((lesson_id, sheet.slug), None)
+                _apply(self.session, row, Worksheet, values, self.report, "worksheets")
+        for gone in rows.values():
+            _archive(gone, self.report, "worksheets", self.now)
+
+
+def _where_named(lesson: LessonSource, slug: str) -> tuple[str, str, str]:
+    """Where the text first names the worksheet: (anchor, section title, card HTML)."""
+    ref = next(r for r in lesson.rendered.references if r.kind == "worksheet" and r.target == slug)
+    block: Block | None = next(
+        (b for b in lesson.rendered.blocks if b.element_id == ref.block_id), None
+    )
+    if block is not None and block.kind == "prozessschritt":
+        return block.element_id, block.section_title, block.html
+    return ref.anchor, "", ""

@@ -1,0 +1,289 @@
+"""Read the course files into checked structures; every problem names its file and line.
+
+Layout of one course folder (the guide for authors is ``content/README.md``)::
+
+    <course>/course.yaml             slug, title, language, authors, lesson order
+    <course>/lessons/<slug>.md       front matter + Markdown (see course.content.markdown)
+    <course>/reading/<slug>.md       further reading: front matter + Markdown
+    <course>/exercises/<lesson>.yaml exercises of one lesson with their industry variants
+    <course>/faq/<lesson>.yaml       FAQ entries of one lesson (see course.faq.source)
+
+``read_tree(path)`` accepts a content root (folders holding ``course.yaml``) or one
+course folder. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from course.content.checks import check_across_courses, check_course
+from course.content.files import SourceFile
+from course.content.markdown import render
+from course.content.model import (
+    COURSE_FILE,
+    AuthorSource,
+    ContentTree,
+    CourseSource,
+    ExerciseSource,
+    LessonSource,
+    Problem,
+    ReadingSource,
+    VariantSource,
+    Where,
+    WorksheetSource,
+)
+from course.content.yaml_lines import LineMap
+from course.faq.source import check_faq, read_faq
+from course.models import Industry
+
+__all__ = ["ContentTree", "CourseSource", "LessonSource", "Problem", "read_tree"]
+
+
+def read_tree(path: str | Path) -> ContentTree:
+    root = Path(path)
+    single = (root / COURSE_FILE).is_file()
+    tree = ContentTree(root=str(root), is_single_course=single)
+    if not root.is_dir():
+        tree.problems.append(Problem(str(root), 0, "no such folder"))
+        return tree
+    folders = [root] if single else sorted(p for p in root.iterdir() if (p / COURSE_FILE).is_file())
+    if not folders:
+        tree.problems.append(Problem(str(root), 0, f"no course found (no */{COURSE_FILE})"))
+    for folder in folders:
+        course = _read_course(tree, folder)
+        if course is not None:
+            tree.courses.append(course)
+    check_across_courses(tree)
+    return tree
+
+
+def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
+    f = SourceFile(tree, folder / COURSE_FILE)
+    text = f.read(folder / COURSE_FILE)
+    raw = f.yaml(text) if text is not None else None
+    data = f.mapping(raw, 1, COURSE_FILE) if raw is not None else None
+    if data is None:
+        return None
+    f.keys(data, {"slug", "title", "description", "language", "authors", "lessons"}, COURSE_FILE)
+    course = CourseSource(
+        slug=f.slug(data, "slug"),
+        title=f.text(data, "title"),
+        description=f.text(data, "description", required=False, limit=2000),
+        language=f.text(data, "language", required=False, limit=8) or "de",
+        path=str(folder),
+        slug_line=data.line_of("slug"),
+    )
+    if course.slug and course.slug != folder.name:
+        f.problem(data.line_of("slug"), f"slug '{course.slug}' must match folder '{folder.name}'")
+    course.authors = _read_authors(f, data)
+    order = f.slug_list(data, "lessons")
+    lessons = {p.stem: p for p in sorted((folder / "lessons").glob("*.md"))}
+    seen: set[str] = set()
+    for slug, line in order:
+        if slug in seen:
+            f.problem(line, f"lesson '{slug}' is listed twice")
+        elif slug not in lessons:
+            f.problem(line, f"lesson '{slug}' is listed but lessons/{slug}.md does not exist")
+        seen.add(slug)
+    for stem, lesson_path in lessons.items():
+        if stem not in seen:
+            tree.problems.append(
+                Problem(str(lesson_path), 1, f"lesson not listed under 'lessons:' in {COURSE_FILE}")
+            )
+    for slug, _line in order:
+        if slug in lessons and (lesson := _read_lesson(tree, lessons[slug])) is not None:
+            course.lessons.append(lesson)
+            lessons.pop(slug)
+    for reading_path in sorted((folder / "reading").glob("*.md")):
+        if (reading := _read_reading(tree, reading_path)) is not None:
+            course.readings.append(reading)
+    for exercise_path in sorted((folder / "exercises").glob("*.yaml")):
+        course.exercises += _read_exercises(tree, exercise_path)
+    for faq_path in sorted((folder / "faq").glob("*.yaml")):
+        course.faq += read_faq(tree, faq_path)
+    check_course(tree, course)
+    check_faq(tree, course)
+    return course
+
+
+def _read_authors(f: SourceFile, data: LineMap) -> list[AuthorSource]:
+    raw = data.get("authors", [])
+    if not isinstance(raw, list):
+        f.problem(data.line_of("authors"), "'authors' must be a list")
+        return []
+    authors = []
+    for index, item in enumerate(raw):
+        entry = f.mapping(item, data.line_of("authors"), f"authors[{index}]")
+        if entry is None:
+            continue
+        f.keys(entry, {"slug", "name", "profile_url", "profile_label"}, "an author")
+        authors.append(
+            AuthorSource(
+                slug=f.slug(entry, "slug"),
+                name=f.text(entry, "name", limit=200),
+                profile_url=f.url(entry, "profile_url"),
+                profile_label=f.text(entry, "profile_label", required=False, limit=200) or None,
+                where=Where(f.path, entry.line),
+            )
+        )
+    return authors
+
+
+def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
+    f = SourceFile(tree, path)
+    parsed = f.front_matter(path)
+    if parsed is None:
+        return None
+    data, body, first_line, closing_line = parsed
+    allowed = {"slug", "title", "author", "learning_goal", "reading", "worksheets"}
+    f.keys(data, allowed, "lesson front matter")
+    slug = f.slug(data, "slug")
+    if slug and slug != path.stem:
+        f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
+    worksheets = []
+    raw_sheets = data.get("worksheets", [])
+    if not isinstance(raw_sheets, list):
+        f.problem(data.line_of("worksheets"), "'worksheets' must be a list")
+        raw_sheets = []
+    for index, item in enumerate(raw_sheets):
+        entry = f.mapping(item, data.line_of("worksheets"), f"worksheets[{index}]")
+        if entry is not None:
+            f.keys(entry, {"slug", "title"}, "a worksheet")
+            worksheets.append(
+                WorksheetSource(f.slug(entry, "slug"), f.text(entry, "title"), entry.line)
+            )
+    rendered = f.rendered(render(body, first_line=first_line, lesson=slug or path.stem))
+    if rendered.word_count == 0:
+        f.problem(closing_line, "the lesson is empty: no text after its front matter")
+    reading = f.slug_list(data, "reading")
+    return LessonSource(
+        slug=slug,
+        title=f.text(data, "title"),
+        path=str(path),
+        author=f.slug(data, "author", required=False) or None,
+        learning_goal=f.text(data, "learning_goal", required=False, limit=2000),
+        reading=[slug for slug, _ in reading],
+        worksheets=worksheets,
+        rendered=rendered,
+        lines={"author": data.line_of("author")} | {f"reading:{s}": n for s, n in reading},
+    )
+
+
+def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
+    f = SourceFile(tree, path)
+    parsed = f.front_matter(path)
+    if parsed is None:
+        return None
+    data, body, first_line, closing_line = parsed
+    f.keys(data, {"slug", "title", "credit", "author"}, "reading front matter")
+    slug = f.slug(data, "slug")
+    if slug and slug != path.stem:
+        f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
+    rendered = f.rendered(render(body, first_line=first_line, lesson=None, parts=False))
+    if rendered.word_count == 0:
+        f.problem(closing_line, "the reading is empty: no text after its front matter")
+    return ReadingSource(
+        slug=slug,
+        title=f.text(data, "title"),
+        credit=f.text(data, "credit", required=False, limit=200),
+        author=f.slug(data, "author", required=False) or None,
+        path=str(path),
+        rendered=rendered,
+        lines={"author": data.line_of("author"), "slug": data.line_of("slug")},
+    )
+
+
+def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
+    f = SourceFile(tree, path)
+    text = f.read(path)
+    raw = f.yaml(text) if text is not None else None
+    data = f.mapping(raw, 1, path.name) if raw is not None else None
+    if data is None:
+        return []
+    f.keys(data, {"lesson", "industries", "exercises"}, "an exercises file")
+    lesson = f.slug(data, "lesson")
+    shared = _read_industries(f, data.get("industries"), data.line_of("industries"), lesson)
+    raw_list = data.get("exercises")
+    if not isinstance(raw_list, list) or not raw_list:
+        f.problem(data.line_of("exercises"), "'exercises' must be a non-empty list")
+        return []
+    exercises = []
+    for index, item in enumerate(raw_list):
+        entry = f.mapping(item, data.line_of("exercises"), f"exercises[{index}]")
+        if entry is None:
+            continue
+        f.keys(entry, {"slug", "title", "work_step", "variants"}, "an exercise")
+        own = _read_industries(f, entry.get("variants"), entry.line_of("variants"), lesson)
+        variants = {**shared, **own}
+        if not variants:
+            f.problem(entry.line, "the exercise has no industry variants")
+        exercises.append(
+            ExerciseSource(
+                slug=f.slug(entry, "slug"),
+                title=f.text(entry, "title"),
+                lesson=lesson,
+                work_step=f.slug(entry, "work_step"),
+                variants=[variants[i.value] for i in Industry if i.value in variants],
+                where=Where(f.path, entry.line_of("slug")),
+                lesson_line=data.line_of("lesson"),
+                work_step_line=entry.line_of("work_step"),
+            )
+        )
+    return exercises
+
+
+def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[str, VariantSource]:
+    if raw is None:
+        return {}
+    data = f.mapping(raw, line, "industries")
+    if data is None:
+        return {}
+    result: dict[str, VariantSource] = {}
+    known = [i.value for i in Industry]
+    for industry, value in data.items():
+        if industry not in known:
+            f.problem(
+                data.line_of(industry), f"unknown industry '{industry}' (known: {', '.join(known)})"
+            )
+            continue
+        entry = f.mapping(value, data.line_of(industry), f"industry '{industry}'")
+        if entry is None:
+            continue
+        if "label" in entry:
+            f.problem(
+                entry.line_of("label"),
+                f"'label' of industry '{industry}' is no longer read: Kurswerk names every "
+                "industry itself, in each reader's language; remove the line",
+            )
+        f.keys(entry, {"label", "companies", "task"}, f"industry '{industry}'")
+        task = f.text(entry, "task", limit=4000)
+        rendered = f.rendered(
+            render(task, first_line=entry.line_of("task"), lesson=lesson, parts=False)
+        )
+        result[industry] = VariantSource(
+            industry=industry,
+            companies=_read_companies(f, entry),
+            task_html=rendered.html,
+        )
+    return result
+
+
+def _read_companies(f: SourceFile, entry: LineMap) -> list[dict[str, str | None]]:
+    raw = entry.get("companies")
+    if not isinstance(raw, list) or not raw:
+        f.problem(entry.line_of("companies"), "'companies' must be a non-empty list")
+        return []
+    companies = []
+    for index, item in enumerate(raw):
+        company = f.mapping(item, entry.line_of("companies"), f"companies[{index}]")
+        if company is not None:
+            f.keys(company, {"name", "url", "note"}, "a company")
+            companies.append(
+                {
+                    "name": f.text(company, "name", limit=200),
+                    "url": f.url(company, "url"),
+                    "note": f.text(company, "note", required=False, limit=200) or None,
+                }
+            )
+    return companies

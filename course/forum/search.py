@@ -1,0 +1,225 @@
+"""The search index of the forum and the FAQ: German word stems in a table of our own.
+
+Why a table and not the database's full-text search: it must behave the same on SQLite
+and PostgreSQL (SQLite's FTS5 has no German stemmer; PostgreSQL's ``german`` dictionary
+stems differently from anything SQLite could do), and the documents are small and few
+per lesson. Every write of a document (``index_document``) replaces its rows; a query
+stems its words the same way and looks them up through one covering index.
+
+Words are lower-cased, split on anything that is not a letter or digit, stripped of a
+short list of German and English function words, and reduced to their stem with the
+Snowball German stemmer (``snowballstemmer``), which also folds umlauts and ``ß``: "Kunden-
+beziehung", "Kundenbeziehungen" and "kundenbeziehungen" all become ``kundenbezieh``.
+Author names are never indexed, so searching cannot reveal who wrote an anonymous post.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from course.forum.models import SearchTerm
+
+THREAD = "thread"
+FAQ = "faq"
+SHARED_SCOPE = 0
+"""``scope`` of documents every LMS course sees (FAQ entries from the content files)."""
+MAX_QUERY_TERMS = 12
+TITLE_WEIGHT = 5
+MAX_WEIGHT = 60
+
+_WORD = re.compile(r"[^\W_]+")
+_table = SearchTerm.__table__  # type: ignore[attr-defined]
+_c = _table.c
+
+_STOPWORDS_TEXT = """
+    aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei
+    beim bin bis bist da dabei damit dann das dass dein deine dem den denn der des dessen
+    dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem
+    einen einer eines er es etwas euch euer für gegen gibt hab habe haben hat hatte hier
+    hin hinter ich ihm ihn ihnen ihr ihre im in ist ja jede jedem jeden jeder jedes jetzt
+    kann kein keine können könnte man mein meine mich mir mit muss müssen nach nicht
+    nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll sollte sondern
+    um und uns unser unter viel vom von vor war waren warum was weil welche welchem
+    welchen welcher welches wenn wer werde werden wie wieso wir wird wo wurde würde zu
+    zum zur über a an and are as at be by for from how i in is it of on or that the this
+    to was what when where which who why with you
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    """One stemmer per thread: a Snowball stemmer keeps state while it works."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("german")
+    return stemmer
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem of one lower-case word (cached: a forum repeats its words)."""
+    return str(_stemmer().stemWord(word))[:64]
+
+
+def words(text: str) -> list[str]:
+    """The stems of the content words of ``text``, in order, with repeats."""
+    return [
+        stem(word)
+        for word in _WORD.findall(text.lower())
+        if len(word) > 1 and word not in STOPWORDS and not word.isdigit()
+    ]
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct stems of a query, in the order typed, at most ``MAX_QUERY_TERMS``."""
+    seen: dict[str, None] = {}
+    for term in words(text):
+        seen.setdefault(term, None)
+    return list(seen)[:MAX_QUERY_TERMS]
+
+
+def suggest_threshold(terms: Sequence[str]) -> int:
+    """How many typed words a suggestion must share: a third of them (at least one).
+    Suggestions are ranked by words shared, then weight, so the best come first anyway;
+    the threshold only keeps long questions from matching on one common word."""
+    return max(1, math.ceil(len(terms) / 3))
+
+
+def weigh(title: str, bodies: Iterable[str]) -> Counter[str]:
+    """Weights of a document's stems: a title word counts ``TITLE_WEIGHT``, a body word
+    once per occurrence; capped, so one long post cannot drown the others."""
+    weights: Counter[str] = Counter()
+    for term in words(title):
+        weights[term] += TITLE_WEIGHT
+    for body in bodies:
+        weights.update(words(body))
+    for term, weight in weights.items():
+        weights[term] = min(weight, MAX_WEIGHT)
+    return weights
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def index_document(
+    session: Session, kind: str, doc_id: int, *, scope: int, lesson_id: int, weights: Counter[str]
+) -> None:
+    """Replace the index rows of one document (flushes nothing else; never commits)."""
+    remove_document(session, kind, doc_id)
+    rows = [
+        {
+            "kind": kind,
+            "doc_id": doc_id,
+            "term": term,
+            "scope": scope,
+            "lesson_id": lesson_id,
+            "weight": weight,
+        }
+        for term, weight in weights.items()
+    ]
+    if rows:
+        session.execute(insert(_table), rows)
+
+
+def remove_document(session: Session, kind: str, doc_id: int) -> None:
+    session.execute(delete(_table).where(_c.kind == kind, _c.doc_id == doc_id))
+
+
+def move_document(session: Session, kind: str, doc_id: int, *, lesson_id: int) -> None:
+    session.execute(
+        update(_table).where(_c.kind == kind, _c.doc_id == doc_id).values(lesson_id=lesson_id)
+    )
+
+
+# --- querying --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: int
+    matched: int
+    score: int
+
+
+def search(
+    session: Session,
+    kind: str,
+    terms: Sequence[str],
+    *,
+    scopes: Sequence[int],
+    lesson_id: int | None = None,
+    exclude: Sequence[int] = (),
+    min_match: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[Hit], int]:
+    """Documents of ``kind`` in ``scopes`` (and ``lesson_id``) holding the stems ``terms``.
+
+    By default every term must match (a search); ``min_match`` lowers that (suggestions
+    while typing). ``exclude`` names documents left out (file FAQ entries an LMS course
+    overrides: its override is a document of its own scope). Best first: more terms
+    matched, then higher weight, then newer.
+    Returns one page of hits and the number of all hits.
+    """
+    if not terms or not scopes:
+        return [], 0
+    needed = len(terms) if min_match is None else max(1, min(min_match, len(terms)))
+    matched = func.count().label("matched")
+    score = func.sum(_c.weight).label("score")
+    query = select(_c.doc_id, matched, score).where(
+        _c.kind == kind, _c.scope.in_(list(scopes)), _c.term.in_(list(terms))
+    )
+    if lesson_id is not None:
+        query = query.where(_c.lesson_id == lesson_id)
+    if exclude:
+        query = query.where(_c.doc_id.not_in(list(exclude)))
+    query = query.group_by(_c.doc_id).having(func.count() >= needed)
+    # One pass: the page and, through a window over the groups, the number of all hits.
+    total_hits = func.count().over().label("total")
+    page = session.execute(
+        query.add_columns(total_hits)
+        .order_by(matched.desc(), score.desc(), _c.doc_id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    if page:
+        total = int(page[0].total)
+    elif offset == 0:
+        total = 0
+    else:  # a page beyond the last: count separately
+        total = int(
+            session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        )
+    return [Hit(int(row.doc_id), int(row.matched), int(row.score)) for row in page], total
+
+
+CANDIDATES = 30
+"""Suggestions: how many hits are re-ranked by their titles before the best are shown."""
+
+
+def rank_by_title(hits: Sequence[Hit], titles: dict[int, str], terms: Sequence[str]) -> list[int]:
+    """Document ids, best suggestion first: most typed words shared, then the title that
+    says most nearly what was typed (Jaccard overlap of stems: "Was sind Kundenbeziehungen?"
+    beats a long title that merely contains "Kundenbeziehungen"), then index weight."""
+    typed = set(terms)
+
+    def key(hit: Hit) -> tuple[int, float, int]:
+        title = set(words(titles.get(hit.doc_id, "")))
+        union = typed | title
+        overlap = len(typed & title) / len(union) if union else 0.0
+        return (-hit.matched, -overlap, -hit.score)
+
+    return [hit.doc_id for hit in sorted(hits, key=key) if hit.doc_id in titles]

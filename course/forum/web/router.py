@@ -1,0 +1,13 @@
+"""The one router of the lesson forums: each use-case module (``course.forum_*_routes``)
+adds its routes to it, and ``course.forum.routes`` imports them all.
+
+One router, not one per module: FastAPI includes a router lazily, so the routes of an
+included router are not in the including router's ``routes``, where the forum's routes
+are listed and checked as one set (every POST has the CSRF check).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,162 @@
+"""What the course pages show, as plain immutable values (safe to cache across requests).
+
+Stored HTML links to course pages as ``kurswerk:<path>`` (see ``course.content.markdown``); a
+page expands them with ``expand_links`` into real URLs for the viewer's context, through
+the template's ``link()`` so they carry the page token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from course.content.markdown import INTERNAL_SCHEME
+
+_INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')
+
+
+def split_links(html: str) -> tuple[str, ...]:
+    """HTML with internal links cut out: even items are HTML, odd items internal paths."""
+    return tuple(_INTERNAL_HREF.split(html))
+
+
+def expand_links(parts: tuple[str, ...], link: Callable[..., str], context_id: int) -> Markup:
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(f'href="{escape(link(f"/c/{context_id}/{part}"))}"')
+        else:
+            out.append(part)
+    return Markup("".join(out))  # noqa: S704 - sanitised with nh3 at load time
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    name: str
+    profile_url: str | None
+    profile_label: str | None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A linkable thing of a lesson: exercise, worksheet or reading."""
+
+    slug: str
+    title: str
+    extra: str = ""
+
+
+@dataclass(frozen=True)
+class LessonView:
+    course_id: int
+    course_title: str
+    language: str
+    lesson_id: int
+    slug: str
+    title: str
+    learning_goal: str
+    reading_minutes: int
+    author: AuthorView | None
+    toc: tuple[dict[str, Any], ...]
+    body_parts: tuple[str, ...]
+    exercises: tuple[ItemView, ...]
+    worksheets: tuple[ItemView, ...]
+    readings: tuple[ItemView, ...]
+
+    def body(self, link: Callable[..., str], context_id: int) -> Markup:
+        return expand_links(self.body_parts, link, context_id)
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    view: LessonView
+    read: bool
+
+
+@dataclass(frozen=True)
+class LessonSummary:
+    slug: str
+    title: str
+    reading_minutes: int
+    read: bool
+
+
+@dataclass(frozen=True)
+class CourseHome:
+    course_id: int
+    title: str
+    description: str
+    language: str
+    lessons: tuple[LessonSummary, ...]
+
+    @property
+    def read_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.read)
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    url: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class VariantView:
+    industry: str
+    companies: tuple[Company, ...]
+    task_parts: tuple[str, ...]
+
+    def task(self, link: Callable[..., str], context_id: int) -> Markup:
+        return expand_links(self.task_parts, link, context_id)
+
+
+@dataclass(frozen=True)
+class ExercisePage:
+    course_title: str
+    language: str
+    lesson: ItemView
+    exercise_id: int
+    slug: str
+    title: str
+    task_parts: tuple[str, ...]
+    variants: tuple[VariantView, ...]
+    selected: VariantView | None = None
+
+    def task(self, link: Callable[..., str], context_id: int) -> Markup:
+        return expand_links(self.task_parts, link, context_id)
+
+
+@dataclass(frozen=True)
+class WorksheetPage:
+    course_title: str
+    language: str
+    lesson: ItemView
+    slug: str
+    title: str
+    step_anchor: str
+    step_title: str
+    step_parts: tuple[str, ...]
+
+    def step(self, link: Callable[..., str], context_id: int) -> Markup:
+        return expand_links(self.step_parts, link, context_id)
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    course_title: str
+    language: str
+    slug: str
+    title: str
+    credit_label: str
+    author: AuthorView | None
+    reading_minutes: int
+    body_parts: tuple[str, ...]
+    lessons: tuple[ItemView, ...] = field(default=())
+
+    def body(self, link: Callable[..., str], context_id: int) -> Markup:
+        return expand_links(self.body_parts, link, context_id)

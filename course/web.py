@@ -1,0 +1,101 @@
+"""Small pieces the FAQ, forum and question routes share: limits and base URL from the
+app's settings, the form page shown again with a refused input, post-redirect-get with
+the page token, the forum's paths, and status notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from course.forum.rules import InputError, Limits
+from kurswerk.core.auth import Principal, codec
+from kurswerk.core.templating import environment, render, with_query
+
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+Text = Annotated[str, Form(max_length=1_000_000)]
+"""A text field of a form. Generous on purpose: the service refuses a text that is too
+long with its own message (``forum.error.too_long``) and the form keeps the text; this
+limit only keeps absurd sizes out."""
+
+NOTICES = frozenset(
+    {
+        "posted",
+        "replied",
+        "edited",
+        "deleted",
+        "thread_deleted",
+        "followed",
+        "unfollowed",
+        "reported",
+        "already_reported",
+        "moderated",
+        "moved",
+        "accepted",
+        "promoted",
+        "already_promoted",
+        "faq_saved",
+        "faq_deleted",
+        "faq_reverted",
+        "asked",
+        "answered",
+        "published",
+        "settings_saved",
+        "all_read",
+        "resolved",
+    }
+)
+
+
+def limits(request: Request) -> Limits:
+    return Limits.from_settings(request.app.state.settings)
+
+
+def form_page(
+    request: Request, template: str, context: dict[str, Any], error: InputError | None = None
+) -> HTMLResponse:
+    """A page with a form: first shown (200), or shown again after the service refused
+    what was sent, with the refusal's status (400, 403, 413, 429), its message (``error``
+    in the template) and the text as typed (in ``context``)."""
+    status = error.status_code if error else 200
+    return render(request, template, {**context, "error": error}, status_code=status)
+
+
+def lesson_path(principal: Principal, slug: str) -> str:
+    return f"/c/{principal.context_id}/lessons/{slug}"
+
+
+def thread_path(principal: Principal, thread_id: int) -> str:
+    return f"/c/{principal.context_id}/forum/threads/{thread_id}"
+
+
+def redirect(
+    request: Request, principal: Principal, path: str, *, notice: str = "", anchor: str = ""
+) -> RedirectResponse:
+    """303 to a tool page, carrying the page token (the iframe may refuse our cookie)."""
+    params = {"kt": codec(request).issue(principal)}
+    if notice:
+        params["notice"] = notice
+    target = with_query(path, **params)
+    return RedirectResponse(f"{target}#{anchor}" if anchor else target, status_code=303)
+
+
+def notice_of(request: Request) -> str:
+    """The status notice named in the URL, if it is one of ours (never echoes input)."""
+    value = request.query_params.get("notice", "")
+    return value if value in NOTICES else ""
+
+
+def localtime(value: datetime, locale: str = "de") -> str:
+    """``22.11.2026, 14:05`` in the course's time zone (stored times are UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(DISPLAY_TIMEZONE)
+    return local.strftime("%d %b %Y, %H:%M" if locale == "en" else "%d.%m.%Y, %H:%M")
+
+
+environment.filters.setdefault("localtime", localtime)

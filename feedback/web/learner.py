@@ -1,0 +1,115 @@
+"""What learners open (and staff of their course): the feedback page and the PDFs.
+
+Each route takes any principal of the course (``ContextPrincipal``) and lets
+``feedback.service`` decide: the learner who submitted, or the course's staff; 404 for
+everyone else, and for a learner anything not yet released.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Protocol
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
+
+from feedback import service
+from feedback.errors import not_found
+from feedback.formatting import HELPERS
+from feedback.http import pdf_response
+from feedback.web.tutor import Disposition, Id, redirect_to, storage_of
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.db import MAX_ROW_ID, SessionDep
+from kurswerk.core.errors import NotFound
+from kurswerk.core.templating import environment, page_context, render
+
+router = APIRouter(prefix="/c/{context}")
+
+
+def _pdf(request: Request, stored: service.StoredPdf, disposition: Disposition) -> Response:
+    storage = storage_of(request)
+    if not storage.exists(stored.key):
+        raise not_found(f"stored object {stored.key} is missing")
+    return pdf_response(storage.path_for(stored.key), stored.filename, disposition.value)
+
+
+@router.get("/review/{submission_id}/versions/{number}/file", name="feedback_submission_file")
+def submission_file(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    number: Id,
+    disposition: Disposition = Disposition.ATTACHMENT,
+) -> Response:
+    """A submitted PDF: staff of the course and the learner who submitted it."""
+    return _pdf(
+        request, service.submission_pdf(session, principal, submission_id, number), disposition
+    )
+
+
+@router.get("/feedback/{submission_id}", name="feedback_learner")
+def learner_feedback(
+    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
+) -> HTMLResponse:
+    page = service.learner_feedback_page(session, principal, submission_id)
+    return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
+
+
+@router.get(
+    "/feedback/{submission_id}/versions/{number}/attachment", name="feedback_attachment_file"
+)
+def attachment_file(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    number: Id,
+    disposition: Disposition = Disposition.ATTACHMENT,
+) -> Response:
+    """The feedback PDF: the learner once released; staff also while it is a draft."""
+    return _pdf(
+        request, service.feedback_pdf(session, principal, submission_id, number), disposition
+    )
+
+
+@router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
+def review_missing(
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    user_id: Id,
+    exercise: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+) -> HTMLResponse | RedirectResponse:
+    """Where a gradebook's *view submission* lands when there is nothing to show: the
+    learner has not submitted for the exercise, or the column is not one of this
+    course's exercises. Staff may ask about anyone of their course, a learner only
+    about themselves; a submission that has arrived since opens instead."""
+    page = service.missing_submission(session, principal, user_id, exercise)
+    if page is None:
+        raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
+    if page.found:
+        return redirect_to(request, principal, f"/c/{principal.context_id}/{page.found}")
+    return render(request, "feedback/review_missing.html", {"page": page})
+
+
+class _HasId(Protocol):
+    id: int
+
+
+def feedback_panel(
+    request: Request, session: Session, principal: Principal, view: _HasId
+) -> Markup | None:
+    """Released feedback on the learner's submission page (the uploads domain's
+    ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
+    submission without released feedback, or one the principal may not see."""
+    try:
+        page = service.learner_feedback_page(session, principal, view.id)
+    except NotFound:
+        return None
+    if not page.released:
+        return None
+    context = {**page_context(request), "page": page, **HELPERS}
+    html = environment.get_template("feedback/review_panel.html").render(context)
+    return Markup(html)  # noqa: S704 - autoescaped template, feedback sanitised

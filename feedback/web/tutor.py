@@ -1,0 +1,407 @@
+"""Pages and actions of tutors and admins (coaching issue §3; DESIGN.md §2 step 4): the
+queue, a submission's review page, claiming, the draft, preview and release; and the
+helpers the other view modules share (``attachment_views``: the feedback PDF upload;
+``learner_views``: the learner's feedback page and the PDFs).
+
+Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
+routes answer 404 to learners, like every id that is not the caller's to see), call
+``feedback.service``, render. Every POST checks CSRF; a refused change re-renders the
+page with the message and the tutor's text after rolling back anything flushed.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from feedback import service
+from feedback.errors import AttachmentRefused, not_found
+from feedback.formatting import HELPERS
+from feedback.http import read_form
+from kurswerk.core import i18n
+from kurswerk.core.auth import (
+    ContextPrincipal,
+    CsrfChecked,
+    Principal,
+    Role,
+    codec,
+    email_links,
+    require_role,
+)
+from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
+from kurswerk.core.errors import AppError
+from kurswerk.core.settings import Settings
+from kurswerk.core.templating import render, with_query
+from lti import service as lti_service
+from lti.models import utcnow
+from uploads import service as uploads
+from uploads.models import SubmissionStatus
+
+router = APIRouter(prefix="/c/{context}")
+
+MAX_ID = MAX_ROW_ID
+Id = RowId
+TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
+FormData = Annotated[dict[str, str], Depends(read_form)]
+# The form is read (size-capped) before the CSRF check parses it: order matters.
+FORM_POST = [Depends(read_form), CsrfChecked]
+
+# Outcomes a redirect may name for the page's confirmation message.
+DONE = frozenset(
+    {
+        "claimed",
+        "renewed",
+        "taken_over",
+        "unclaimed",
+        "saved",
+        "attached",
+        "attachment_removed",
+        "released",
+        "already_released",
+    }
+)
+
+
+async def require_staff(principal: ContextPrincipal) -> Principal:
+    """Tutors and admins of the session's course; anyone else: 404 (no I/O: async)."""
+    if not service.is_staff(principal):
+        raise not_found("staff page requested by a learner")
+    return principal
+
+
+StaffPrincipal = Annotated[Principal, Depends(require_staff)]
+
+
+class Disposition(enum.StrEnum):
+    INLINE = "inline"
+    ATTACHMENT = "attachment"
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def claim_ttl(request: Request) -> timedelta:
+    return timedelta(minutes=settings_of(request).review_claim_minutes)
+
+
+def storage_of(request: Request) -> uploads.Storage:
+    state = request.app.state
+    storage: uploads.Storage | None = getattr(state, "feedback_storage", None)
+    if storage is None:
+        storage = state.feedback_storage = uploads.storage_from_settings(settings_of(request))
+    return storage
+
+
+def review_path(principal: Principal, submission_id: int) -> str:
+    return f"/c/{principal.context_id}/review/{submission_id}"
+
+
+def redirect_to(
+    request: Request, principal: Principal, path: str, anchor: str = "", **params: str
+) -> RedirectResponse:
+    url = with_query(path, kt=codec(request).issue(principal), **params)
+    return RedirectResponse(url + anchor, status_code=303)
+
+
+def _bounded_id(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        return None
+    return int(value)
+
+
+def render_review(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    *,
+    status_code: int = 200,
+    done: str = "",
+    preview: bool = False,
+    error: AppError | None = None,
+    text: str | None = None,
+    confirm: service.ClaimState | None = None,
+) -> HTMLResponse:
+    page = service.review_page(
+        session,
+        principal,
+        submission_id,
+        target_days=settings_of(request).feedback_target_days,
+        now=utcnow(),
+    )
+    error_field = None
+    if isinstance(error, service.FeedbackTooLong | service.FeedbackEmpty):
+        error_field = "kw-feedback-body"
+    elif isinstance(error, AttachmentRefused):
+        error_field = "kw-attachment-file"
+    return render(
+        request,
+        "feedback/review_submission.html",
+        {
+            "page": page,
+            "error_field": error_field,
+            "error_title": (
+                "feedback.error.title"
+                if isinstance(error, service.EditRefused)
+                else "feedback.error.claim_title"
+            ),
+            "done": done if done in DONE else "",
+            "preview": preview and page.draft is not None,
+            "error": error,
+            "text": text,
+            "confirm": confirm,
+            "max_upload_mb": settings_of(request).max_upload_mb,
+            **HELPERS,
+        },
+        status_code=status_code,
+    )
+
+
+def refused_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    error: AppError,
+    **kwargs: Any,
+) -> HTMLResponse:
+    """Nothing of a refused change may commit: roll back, then show the page again."""
+    session.rollback()
+    return render_review(
+        request,
+        session,
+        principal,
+        submission_id,
+        status_code=error.status_code,
+        error=error,
+        **kwargs,
+    )
+
+
+# --- the queue ------------------------------------------------------------------------
+
+
+def _filters(
+    status: str, lesson: str, exercise: str, industry: str, after: str
+) -> service.QueueFilters:
+    try:
+        status_filter = service.StatusFilter(status or "open")
+        cursor = service.Cursor.decode(after) if after else None
+    except ValueError as exc:  # BadCursor is a ValueError too
+        raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
+    exercise_id = _bounded_id(exercise) if exercise else None
+    if (exercise and exercise_id is None) or (industry and industry not in service.INDUSTRIES):
+        raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
+    if cursor is not None and cursor.submission_id > MAX_ID:
+        raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
+    return service.QueueFilters(
+        status=status_filter,
+        lesson=lesson[:100] or None,
+        exercise=exercise_id,
+        industry=industry or None,
+        after=cursor,
+    )
+
+
+@router.get("/queue", name="feedback_queue")
+def queue(
+    request: Request,
+    principal: TutorPrincipal,
+    session: SessionDep,
+    status: str = "",
+    lesson: str = "",
+    exercise: str = "",
+    industry: str = "",
+    after: str = "",
+) -> HTMLResponse:
+    filters = _filters(status, lesson, exercise, industry, after)
+    page = service.queue_page(
+        session,
+        context_id=principal.context_id,
+        user_id=principal.user_id,
+        filters=filters,
+        target_days=settings_of(request).feedback_target_days,
+        now=utcnow(),
+        page_size=service.PAGE_SIZE,
+    )
+    return render(
+        request,
+        "feedback/review_queue.html",
+        {
+            "page": page,
+            # Tutors should know when their feedback will not show in the LMS gradebook.
+            "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
+            "industries": service.INDUSTRIES,
+            "statuses": list(service.StatusFilter),
+            "labels": _queue_labels(principal.locale),
+            **HELPERS,
+        },
+    )
+
+
+def _queue_labels(locale: str) -> SimpleNamespace:
+    """The texts every queue row repeats, translated once per page. A namespace, not a
+    dict: Jinja looks up ``labels.x`` as an attribute first, and a dict makes that raise
+    and catch an AttributeError on every row (measured: most of the page's render time)."""
+
+    def t(key: str) -> str:
+        return i18n.translate(locale, key)
+
+    return SimpleNamespace(
+        **{
+            "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
+            "industry": {i: t(f"industry.{i}") for i in service.INDUSTRIES},
+            "version": t("feedback.queue.col.version"),
+            "by": t("feedback.queue.claimed_by"),
+            "by_you": t("feedback.queue.claimed_by_you"),
+            "expired": t("feedback.queue.claim_expired"),
+            "no_target": t("feedback.age.none"),
+            "overdue": t("feedback.age.overdue"),
+            "last_day": t("feedback.age.last_day"),
+            "left_one": t("feedback.age.left_one"),
+            "open": t("feedback.queue.open"),
+        }
+    )
+
+
+# --- a submission: review, claim, draft, release ------------------------------------
+
+
+@router.get("/review/{submission_id}", name="feedback_review")
+def review(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    done: str = "",
+    preview: bool = False,
+) -> HTMLResponse:
+    return render_review(request, session, principal, submission_id, done=done, preview=preview)
+
+
+@router.post("/review/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
+def claim(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    form: FormData,
+) -> Response:
+    result = service.claim(
+        session,
+        principal,
+        submission_id,
+        ttl=claim_ttl(request),
+        takeover_from=_bounded_id(form.get("takeover_from")),
+    )
+    if result.won:
+        return redirect_to(
+            request, principal, review_path(principal, submission_id), done=result.outcome.value
+        )
+    if result.outcome == service.ClaimOutcome.NEEDS_CONFIRMATION:
+        return render_review(request, session, principal, submission_id, confirm=result.state)
+    if result.outcome == service.ClaimOutcome.CLOSED:
+        error = AppError("feedback.claim.closed", 409)
+    elif result.state is not None:
+        error = AppError(
+            "feedback.claim.held_by_other",
+            409,
+            params={"name": result.state.holder_name},
+        )
+    else:
+        error = AppError("feedback.claim.lost", 409)
+    return refused_page(request, session, principal, submission_id, error)
+
+
+@router.post("/review/{submission_id}/unclaim", name="feedback_unclaim", dependencies=FORM_POST)
+def unclaim(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    form: FormData,
+) -> Response:
+    if not service.unclaim(session, principal, submission_id):
+        return refused_page(request, session, principal, submission_id, service.NotClaimed(None))
+    return redirect_to(request, principal, review_path(principal, submission_id), done="unclaimed")
+
+
+@router.post("/review/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
+def save(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    form: FormData,
+) -> Response:
+    text = form.get("body", "")
+    try:
+        service.save_draft(session, principal, submission_id, text, ttl=claim_ttl(request))
+    except service.EditRefused as exc:
+        return refused_page(request, session, principal, submission_id, exc, text=text)
+    path = review_path(principal, submission_id)
+    if form.get("action") == "preview":
+        return redirect_to(request, principal, path, "#kw-preview", preview="1")
+    return redirect_to(request, principal, path, "#kw-editor", done="saved")
+
+
+@router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)
+def release(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    form: FormData,
+) -> Response:
+    try:
+        result = service.release(
+            session,
+            principal,
+            submission_id,
+            revision=form.get("revision", ""),
+            storage=storage_of(request),
+            links=email_links(request),
+            ttl=claim_ttl(request),
+        )
+    except service.EditRefused as exc:
+        return refused_page(request, session, principal, submission_id, exc)
+    done = "released" if result.newly_released else "already_released"
+    return redirect_to(request, principal, review_path(principal, submission_id), done=done)
+
+
+@router.post(
+    "/review/{submission_id}/feedback/attachment/remove",
+    name="feedback_attachment_remove",
+    dependencies=FORM_POST,
+)
+def remove_attachment(
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    form: FormData,
+) -> Response:
+    try:
+        service.set_attachment(
+            session, principal, submission_id, key=None, name=None, ttl=claim_ttl(request)
+        )
+    except service.EditRefused as exc:
+        return refused_page(request, session, principal, submission_id, exc)
+    return redirect_to(
+        request,
+        principal,
+        review_path(principal, submission_id),
+        "#kw-attachment",
+        done="attachment_removed",
+    )

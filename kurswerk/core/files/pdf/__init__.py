@@ -1,0 +1,1 @@
+"""kurswerk.core.files.pdf."""

@@ -1,0 +1,106 @@
+"""The shell's own routes: liveness, readiness, the favicon, the language switch and
+logging out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from kurswerk.core import i18n
+from kurswerk.core.auth import (
+    CsrfChecked,
+    CurrentPrincipal,
+    codec,
+    locale_choice_store,
+    with_locale,
+)
+from kurswerk.core.db import SessionDep
+from kurswerk.core.lms_home import lms_home_url
+from kurswerk.core.session_revocation import revoke
+from kurswerk.core.templating import render, with_query
+
+router = APIRouter()
+
+
+@router.get("/health", include_in_schema=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """Browsers and LMS link previews ask for ``/favicon.ico`` whatever a page links:
+    send them to the one icon (an SVG in ``static``) instead of a 404."""
+    icon = request.app.url_path_for("static", path="favicon.svg")
+    return RedirectResponse(str(icon), status_code=301)
+
+
+@router.get("/ready", include_in_schema=False)
+def ready(request: Request) -> Response:
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - readiness reports any database failure
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
+    return JSONResponse({"status": "ok"})
+
+
+@router.post("/session/locale", name="set_locale", dependencies=[CsrfChecked])
+def set_locale(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    locale: Annotated[str, Form()],
+    next_path: Annotated[str, Form(alias="next")] = "/",
+) -> Response:
+    """Switch the UI language and go back to the page. A language Kurswerk speaks is also
+    stored as the person's own choice: later launches keep it whatever the LMS says, and
+    emails to them are written in it. Anything else only falls back to German for this
+    session, as before, and stores nothing."""
+    chosen = i18n.supported_locale(locale)
+    if chosen is not None:
+        locale_choice_store(request.app)(session, principal, chosen)
+    updated = with_locale(principal, chosen or i18n.DEFAULT_LOCALE)
+    token = codec(request).issue(updated)
+    # Only same-tool paths: never an open redirect.
+    target = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
+    response = RedirectResponse(with_query(target, kt=token), status_code=303)
+    response.headers.append("Set-Cookie", codec(request).cookie_header(updated))
+    return response
+
+
+@router.post("/session/logout", name="logout", dependencies=[CsrfChecked])
+def logout(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """End this session: the cookie is deleted and the session id recorded as ended, so
+    the page tokens still in this session's tabs, links and history stop working too.
+
+    Only *this* session ends (``kurswerk.core.session_revocation`` says why): Kurswerk open
+    from another LMS course is another launch and keeps working. The next launch from the
+    LMS starts a new session."""
+    session_codec = codec(request)
+    revoke(session, principal.sid, keep_for=timedelta(seconds=session_codec.longest_ttl))
+    target = with_query(
+        request.app.url_path_for("signed_out"),
+        lang=principal.locale,
+        lms=str(principal.platform_id),
+    )
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", session_codec.clear_cookie_header())
+    return response
+
+
+@router.get("/session/signed-out", name="signed_out")
+def signed_out(request: Request, lang: str = "", lms: int | None = None) -> Response:
+    """Says the session ended and how to open Kurswerk again, in the language of the
+    person who signed out, with a link to their LMS (the session is gone, so both come
+    in the URL; a platform's site address is no secret)."""
+    return render(
+        request,
+        "signed_out.html",
+        {"lms_home": lambda: lms_home_url(request, lms)},
+        locale=i18n.supported_locale(lang),
+    )

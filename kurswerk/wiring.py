@@ -1,0 +1,12 @@
+"""The composition root fills the extension point (``kurswerk.core.extensions``): called
+by the app factory, the command line and the worker before anything runs."""
+
+from __future__ import annotations
+
+from kurswerk.core.extensions import extensions
+from uploads.queries import count_submissions
+
+
+def wire() -> None:
+    """Fill every slot (idempotent: the same functions each time)."""
+    extensions.count_submissions = count_submissions

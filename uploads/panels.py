@@ -1,0 +1,119 @@
+"""What the submission parts of other pages show, and a slot for later features.
+
+* :func:`upload_state`: what the exercise page's upload panel shows a learner - the
+  form (with the remaining quota) to package holders, the offer to everyone else.
+* ``register_submission_panel(fn)``: the feedback feature adds released feedback to the
+  learner's submission page through this slot; ``fn(request, session, principal, view)``
+  returns safe HTML or None. Until something registers, the slot shows nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from coaching.models import CoachingPackage
+from coaching.service import CoachingStatus, coaching_status
+from kurswerk.core.auth import Principal
+from lti.models import utcnow
+from uploads.models import Submission
+from uploads.queries import SubmissionView, learner_submission
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+SubmissionPanel = Callable[["Request", Session, Principal, SubmissionView], Markup | None]
+
+_submission_panels: dict[str, SubmissionPanel] = {}
+
+
+def _key(panel: SubmissionPanel) -> str:
+    return f"{panel.__module__}.{getattr(panel, '__qualname__', repr(panel))}"
+
+
+def register_submission_panel(panel: SubmissionPanel) -> None:
+    """Add a panel to the learner's submission page (same function again: kept once)."""
+    _submission_panels[_key(panel)] = panel
+
+
+def unregister_submission_panel(panel: SubmissionPanel) -> None:
+    _submission_panels.pop(_key(panel), None)
+
+
+def submission_panels(
+    request: Request, session: Session, principal: Principal, view: SubmissionView
+) -> list[Markup]:
+    shown = []
+    for panel in _submission_panels.values():
+        html = panel(request, session, principal, view)
+        if html:
+            shown.append(html)
+    return shown
+
+
+@dataclass(frozen=True)
+class UploadState:
+    status: CoachingStatus
+    offers: tuple[CoachingPackage, ...]  # packages of this platform, for non-holders
+    existing: SubmissionView | None  # the learner's submission for this exercise+industry
+
+    @property
+    def may_upload(self) -> bool:
+        """A new submission within the quota, or a new version of an existing one."""
+        if not self.status.active:
+            return False
+        return self.existing is not None or self.status.may_submit_new()
+
+
+def packages_on_offer(
+    session: Session, platform_id: int, today: date
+) -> tuple[CoachingPackage, ...]:
+    """The platform's current packages, shown to learners who hold none."""
+    rows = session.exec(
+        select(CoachingPackage)
+        .where(
+            CoachingPackage.platform_id == platform_id,
+            col(CoachingPackage.archived_at).is_(None),
+            or_(
+                col(CoachingPackage.valid_from).is_(None),
+                col(CoachingPackage.valid_from) <= today,
+            ),
+            or_(
+                col(CoachingPackage.valid_until).is_(None),
+                col(CoachingPackage.valid_until) >= today,
+            ),
+        )
+        .order_by(col(CoachingPackage.name))
+    ).all()
+    return tuple(rows)
+
+
+def upload_state(
+    session: Session, principal: Principal, exercise_id: int, industry: str | None
+) -> UploadState:
+    """The panel's data for ``exercise_id``; ``industry`` None: not chosen yet."""
+    today = utcnow().date()
+    status = coaching_status(
+        session, user_id=principal.user_id, context_id=principal.context_id, today=today
+    )
+    if not status.active:
+        return UploadState(status, packages_on_offer(session, principal.platform_id, today), None)
+    existing = None
+    if industry is not None:
+        submission_id = session.exec(
+            select(Submission.id).where(
+                Submission.context_id == principal.context_id,
+                Submission.user_id == principal.user_id,
+                Submission.exercise_id == exercise_id,
+                Submission.industry == industry,
+            )
+        ).first()
+        if submission_id is not None:
+            existing = learner_submission(session, principal, submission_id)
+    return UploadState(status, (), existing)

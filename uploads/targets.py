@@ -1,0 +1,94 @@
+"""What a submission is for: an exercise of *this* LMS course's course, in one industry.
+
+The URL names the exercise by its id (DESIGN.md §2 step 3), so every lookup checks that
+the exercise belongs to the course the LMS course shows: an id from another course is
+"not found", exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from course import service as course_service
+from course.models import Exercise, ExerciseVariant, Lesson
+from kurswerk.core.errors import NotFound
+from lti.models import LmsContext
+
+NO_INDUSTRY = ""  # an exercise without industry variants is submitted without one
+
+
+@dataclass(frozen=True)
+class SubmissionTarget:
+    context_id: int
+    course_title: str  # the LMS course's title, else the course's own
+    exercise_id: int
+    exercise_slug: str
+    exercise_title: str
+    lesson_slug: str
+    lesson_title: str
+    industry: str  # an ``Industry`` value, or NO_INDUSTRY (named by ``industry_name``)
+
+    @property
+    def exercise_path(self) -> str:
+        """The exercise page with this industry chosen (without page token)."""
+        path = f"/c/{self.context_id}/lessons/{self.lesson_slug}/exercises/{self.exercise_slug}"
+        return f"{path}?industry={self.industry}" if self.industry else path
+
+    @property
+    def submit_path(self) -> str:
+        return f"/c/{self.context_id}/exercises/{self.exercise_id}/submissions"
+
+
+def course_title_for(session: Session, context_id: int, fallback: str) -> str:
+    context = session.get(LmsContext, context_id)
+    return (context.title if context else "") or fallback
+
+
+def find_target(
+    session: Session, context_id: int, exercise_id: int, industry: str
+) -> SubmissionTarget:
+    """The exercise ``exercise_id`` of this LMS course's course in ``industry``, or
+    :class:`NotFound` (no such exercise here, archived, or no variant for the industry)."""
+    course = course_service.course_for_context(session, context_id)
+    row = session.exec(
+        select(Exercise, Lesson)
+        .join(Lesson, col(Lesson.id) == col(Exercise.lesson_id))
+        .where(
+            Exercise.id == exercise_id,
+            Lesson.course_id == course.id,
+            col(Exercise.archived_at).is_(None),
+            col(Lesson.archived_at).is_(None),
+        )
+    ).first()
+    if row is None or course.archived_at is not None:
+        raise NotFound("submission.exercise_not_found", reason=f"exercise {exercise_id} not here")
+    exercise, lesson = row
+    industries = exercise_industries(session, exercise_id)
+    if (industries or industry) and industry not in industries:
+        raise NotFound("submission.industry_not_found", reason=f"industry {industry[:20]!r}")
+    assert exercise.id is not None
+    return SubmissionTarget(
+        context_id=context_id,
+        course_title=course_title_for(session, context_id, course.title),
+        exercise_id=exercise.id,
+        exercise_slug=exercise.slug,
+        exercise_title=exercise.title,
+        lesson_slug=lesson.slug,
+        lesson_title=lesson.title,
+        industry=industry,
+    )
+
+
+def exercise_industries(session: Session, exercise_id: int) -> list[str]:
+    """The exercise's active industries, in content order."""
+    rows = session.exec(
+        select(ExerciseVariant.industry)
+        .where(
+            ExerciseVariant.exercise_id == exercise_id,
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.position))
+    ).all()
+    return list(rows)
