@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 
 from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
+from course.industries import course_industries
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import forum_target, industry_name
+from course.service import forum_target
 from kurswerk.core import i18n
 from kurswerk.core.errors import NotFound
 from lti.service import LinkTarget
@@ -95,6 +96,7 @@ def _exercise_targets(
         )
         .order_by(col(ExerciseVariant.position))
     ).all()
+    industries = course_industries(session, course.id)
     open_path = exercise_target(lesson.slug, exercise.slug)
     targets = [
         LinkTarget(
@@ -109,7 +111,7 @@ def _exercise_targets(
         path = exercise_target(lesson.slug, exercise.slug, variant.industry)
         targets.append(
             LinkTarget(
-                title=f"{exercise.title} – {industry_name(variant.industry, course.language)}",
+                title=f"{exercise.title} – {industries.name(variant.industry, course.language)}",
                 text=lesson.title,
                 path=path,
                 kind="exercise",

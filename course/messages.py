@@ -3,10 +3,6 @@ stays German (pages mark it ``lang="de"``)."""
 
 from __future__ import annotations
 
-from course.industries import industry_messages
-
-INDUSTRY_MESSAGES = industry_messages()
-
 MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         "nav.breadcrumb": "Sie sind hier",
@@ -51,7 +47,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Aufgabe für die Branche {industry}",
         "exercise.companies": "Beispielunternehmen",
         "exercise.back": "Zurück zur Lektion",
-        **INDUSTRY_MESSAGES["de"],
         "worksheet.label": "Arbeitsvorlage",
         "worksheet.from_lesson": "Genannt in der Lektion",
         "worksheet.print_hint": (
@@ -115,7 +110,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Task for the industry {industry}",
         "exercise.companies": "Example companies",
         "exercise.back": "Back to the lesson",
-        **INDUSTRY_MESSAGES["en"],
         "worksheet.label": "Worksheet template",
         "worksheet.from_lesson": "Named in the lesson",
         "worksheet.print_hint": (

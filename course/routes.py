@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -14,11 +14,11 @@ from starlette.routing import NoMatchFound
 
 from course import service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
+from course.content.markdown import SLUG_PATTERN
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
 from course.messages import MESSAGES
-from course.models import Industry
 from course.pages import LessonPage
 from course.questions import routes as questions_routes
 from kurswerk.core import i18n
@@ -120,7 +120,7 @@ def exercise(
     session: SessionDep,
     slug: str,
     exercise_slug: str,
-    industry: Industry | None = None,
+    industry: Annotated[str | None, Query(max_length=16, pattern=SLUG_PATTERN.pattern)] = None,
 ) -> HTMLResponse:
     page = service.exercise_page(session, principal, slug, exercise_slug, industry)
     panels = service.exercise_panels(request, session, principal, page, industry)
