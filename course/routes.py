@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
@@ -22,7 +23,14 @@ from course.messages import MESSAGES
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
+from kurswerk.core.auth import (
+    ContextPrincipal,
+    CsrfChecked,
+    Principal,
+    Role,
+    codec,
+    require_role,
+)
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.templating import add_template_folder, render, with_query
 from lti.service import register_deep_link_catalog
@@ -32,6 +40,7 @@ i18n.register(MESSAGES)
 i18n.register(COMMUNITY_MESSAGES)
 
 router = APIRouter(prefix="/c/{context}")
+TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
 _STAFF = frozenset({Role.TUTOR, Role.ADMIN})
 # (label key, route name, roles): the pages of other rooms the course home links to, under
@@ -66,11 +75,46 @@ def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]
 
 
 @router.get("/", name="course_home")
-def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> HTMLResponse:
-    home = service.course_home(session, principal)
+def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> Response:
+    """The course's start page. While several courses are loaded and none is chosen for
+    this LMS course, instructors and admins choose here; learners are told it is not set
+    up yet (``course.not_chosen``)."""
+    try:
+        home = service.course_home(session, principal)
+    except service.CourseNotChosen:
+        if not principal.at_least(Role.TUTOR):
+            raise
+        return _choice_page(request, session)
     return render(
         request, "course/home.html", {"home": home, "staff_links": staff_links(request, principal)}
     )
+
+
+def _choice_page(
+    request: Request, session: Session, *, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "course/choice.html",
+        {"courses": service.loaded_courses(session), "error": error},
+        status_code=status,
+    )
+
+
+@router.post("/course-choice", name="course_choice", dependencies=[CsrfChecked])
+def course_choice(
+    request: Request,
+    principal: TutorPrincipal,
+    session: SessionDep,
+    course: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """An instructor's or admin's choice of the course this LMS course shows (once: a
+    bound LMS course keeps its course, see ``course.binding``)."""
+    if course not in {c.slug for c in service.loaded_courses(session)}:
+        return _choice_page(request, session, error="course.choice.unknown", status=400)
+    service.choose_course(session, principal.context_id, course)
+    target = with_query(f"/c/{principal.context_id}/", kt=codec(request).issue(principal))
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/lessons/{slug}", name="lesson")

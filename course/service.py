@@ -17,7 +17,18 @@ from sqlalchemy import and_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.binding import (
+    BindingConflict,
+    CourseNotChosen,
+    active_course,
+    active_lesson,
+    bind_course,
+    bind_named_course,
+    bound_course,
+    choose_course,
+    course_for_context,
+    loaded_courses,
+)
 from course.exercise_names import (
     ExerciseRef,
     exercise_by_id,
@@ -62,6 +73,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
+    "BindingConflict",
+    "CourseNotChosen",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
@@ -70,6 +83,9 @@ __all__ = [
     "LessonLink",
     "RebuildReport",
     "bind_course",
+    "bind_named_course",
+    "bound_course",
+    "choose_course",
     "cached_lesson_page",
     "rebuild_search_index",
     "clear_cache",
@@ -90,6 +106,7 @@ __all__ = [
     "forum_target",
     "name_in",
     "lesson_links",
+    "loaded_courses",
     "lesson_page",
     "reading_page",
     "register_exercise_panel",

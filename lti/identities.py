@@ -228,6 +228,23 @@ def target_of(claims: Mapping[str, Any]) -> str | None:
     return clean_target(custom.get("kurswerk_target")) if isinstance(custom, dict) else None
 
 
+MAX_COURSE_SLUG = 100
+COURSE_PARAMETER = "kurswerk_course"
+
+
+def course_named(claims: Mapping[str, Any]) -> str | None:
+    """The course package a launch names in its custom parameter ``kurswerk_course``
+    (a deep link placed from the picker carries it; an LMS admin may set it in the tool's
+    settings), or ``None`` when it names none. The value is passed on as it is (trimmed,
+    bounded): ``course`` decides whether it names a loaded course, and refuses one it does
+    not know by name, so an admin's typo shows instead of falling back silently."""
+    custom = claims.get(CLAIM + "custom")
+    value = custom.get(COURSE_PARAMETER) if isinstance(custom, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:MAX_COURSE_SLUG]
+
+
 def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
     """Where a launch lands: the course start, or the tool path named by the custom
     parameter ``kurswerk_target`` (see ``clean_target``) inside that course; anything
