@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 from course import service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.models import Course, Exercise, ExerciseVariant, Lesson
+from course.models import Course, CourseBinding, Exercise, ExerciseVariant, Lesson
 from kurswerk.core.auth import CSRF_FIELD, Role
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
+from tests.course.conftest import SECOND
 from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture
 from tests.lti.test_deep_linking import _jwt_of, answer, picker
 from tests.support.people import MakeLearner
@@ -279,3 +280,33 @@ def test_the_picker_names_each_industry_once_in_either_ui_language(
     titles = re.findall(r'<span class="picker__title">([^<]*)</span>', page.text)
     named = {t.rsplit(" – ", 1)[1] for t in titles if " – " in t}
     assert named == {"Medien", "FMCG (Markenunternehmen)", "Handel (Filialisten)", "B2B"}
+
+
+def test_a_link_placed_from_a_second_course_binds_the_lms_course_to_it(
+    client, sim: Simulator, db: Session, two_loaded: content.LoadReport
+):
+    """Two courses loaded, the LMS course not bound yet: the picker offers both (told
+    apart by course), the link placed names its course, and the first launch through it
+    binds the LMS course to that course."""
+    path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
+    form = picker(client, f"{path}?kt={token}")
+    offered = [value for _, value in form.targets]
+    assert f"{SECOND}:" in offered and f"{COURSE}:" in offered  # both course starts
+    key = f"{SECOND}:lessons/im-sturm/exercises/erste-stunde?industry=gesundheit"
+    assert key in offered
+
+    _, jwt_value = _jwt_of(answer(client, form, [key]))
+    assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
+    [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
+    assert link.custom["kurswerk_course"] == SECOND
+    assert db.exec(select(CourseBinding)).all() == []  # placing a link binds nothing
+
+    where, learner_token = landing(launch(client, sim, "lena", link=link.id))
+    context = context_of(db)
+    assert where == f"/c/{context.id}/lessons/im-sturm/exercises/erste-stunde?industry=gesundheit"
+    page = client.get(f"{where}&kt={learner_token}")
+    assert page.status_code == 200 and "Aufgabe für die Branche Gesundheitswesen" in page.text
+    db.expire_all()
+    [binding] = db.exec(select(CourseBinding)).all()
+    assert binding.context_id == context.id
+    assert db.get(Course, binding.course_id).slug == SECOND  # type: ignore[union-attr]
