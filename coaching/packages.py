@@ -35,8 +35,8 @@ from coaching.common import (
     refuse,
 )
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
-from lti.models import utcnow
 
 QUOTA_UNLIMITED = "unlimited"
 QUOTA_LIMITED = "limited"

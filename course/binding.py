@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from course.models import Course, CourseBinding, Lesson, utcnow
+from course.models import Course, CourseBinding, Lesson
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
 
 

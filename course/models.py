@@ -9,7 +9,7 @@ later submissions and forum posts) points at it. Learner rows reference content 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
@@ -29,10 +29,7 @@ from course.forum.models import (  # noqa: F401
     SearchTerm,
 )
 from course.questions.models import LecturerQuestion  # noqa: F401
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.clock import utcnow
 
 
 def _ts(nullable: bool = False) -> Column:

@@ -43,7 +43,6 @@ from course.models import (
     LessonReading,
     Reading,
     Worksheet,
-    utcnow,
 )
 from course.pages import (
     Company,
@@ -57,6 +56,7 @@ from course.pages import (
     split_links,
 )
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
 
 if TYPE_CHECKING:

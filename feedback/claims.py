@@ -29,9 +29,9 @@ from sqlmodel import Session
 
 from feedback.access import submission_for_staff
 from feedback.models import ReviewClaim
-from feedback.workdays import as_utc
 from kurswerk.core.auth import Principal, Role
-from lti.models import PlatformUser, utcnow
+from kurswerk.core.clock import as_utc, utcnow
+from lti.models import PlatformUser
 from uploads import service as uploads
 from uploads.models import SubmissionStatus
 

@@ -27,8 +27,8 @@ from feedback.claims import current_claim, hold_claim
 from feedback.errors import AlreadyReleased, FeedbackTooLong, NotClaimed, not_found
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.usertext import render_markdown
-from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionVersion
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 from uploads.models import Submission
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, enqueue
 from lti.capabilities import AGS_SCOPES as AGS_SCOPES  # the scopes, named where AGS is
 from lti.capabilities import SCOPE_LINEITEM, SCOPE_SCORE, Missing, services_of

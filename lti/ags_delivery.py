@@ -40,9 +40,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.outbox.queue import OutboxItem, PermanentError
-from lti.models import LineItem, Platform, ResourceLink, table_of, utcnow
+from lti.models import LineItem, Platform, ResourceLink, table_of
 from lti.nrps import next_link
 from lti.registrations import origin_of
 from lti.service_client import ServiceClient, ServiceRefused, ServiceRegistration

@@ -21,8 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core.auth import Principal, Role
+from kurswerk.core.clock import utcnow
 from lti import roles
-from lti.models import LmsContext, Membership, PlatformUser, table_of, utcnow
+from lti.models import LmsContext, Membership, PlatformUser, table_of
 from lti.registrations import RegistrationMatch
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -32,8 +32,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
-from lti.models import ToolKey, table_of, utcnow
+from lti.models import ToolKey, table_of
 from lti.toolkey import ToolKeyPair, generate_private_key_pem
 
 log = logging.getLogger("kurswerk.lti.keys")

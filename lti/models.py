@@ -6,14 +6,12 @@ every tenant, so the issuer alone does not name a platform.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.clock import utcnow
 
 
 def table_of(model: type[SQLModel]) -> Table:

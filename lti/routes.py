@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_choice_store
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.lms_home import register_lms_home
@@ -55,7 +56,6 @@ from lti.launch import (
 )
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
-from lti.models import utcnow
 from lti.registrations import platform_home
 from lti.runtime import LtiRuntime
 from lti.web import course as pages

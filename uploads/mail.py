@@ -17,7 +17,7 @@ without a title) follow the reader too; they live here rather than in ``messages
 because the worker, which writes the digests, registers no page catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
-(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (Europe/Berlin) - or at the
+(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
 worker's first run after it - a digest is due for every tutor whose previous digest (or
 whose choice of the digest) lies before that time. It covers every version uploaded
 since then and is sent only when there is something in it.
@@ -35,16 +35,17 @@ from sqlmodel import Session, col, select
 
 from course.models import Exercise
 from course.service import industry_name
+from kurswerk.core import clock
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
-from kurswerk.core.mail import DISPLAY_TIMEZONE
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
+from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
 from kurswerk.core.settings import Settings
 from lti import service as lti_service
-from lti.models import LmsContext, Membership, PlatformUser, utcnow
+from lti.models import LmsContext, Membership, PlatformUser
 from uploads.models import Submission, SubmissionVersion, TutorMailMode, TutorMailPreference
 from uploads.targets import SubmissionTarget
 
@@ -235,17 +236,13 @@ def set_tutor_mail_mode(
 # --- the daily digest -------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone(DISPLAY_TIMEZONE)
-
-
 def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> int:
     """Enqueue one digest per tutor whose daily digest is due and has something in it;
     returns how many were enqueued. Idempotent: the preference row is advanced with a
     guarded UPDATE (a second worker finds nothing left to do) and each digest's outbox
     key names the tutor and the local day. The caller commits."""
     now = as_utc(now)
-    today = _local(now)
+    today = clock.local(now)
     # Today's digest time: a digest is due for everyone whose last one (or whose choice of
     # the digest) lies before it.
     digest_time = today.replace(hour=settings.digest_hour, minute=0, second=0, microsecond=0)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 
 
 def _ts(nullable: bool = False) -> Any:

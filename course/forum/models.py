@@ -12,14 +12,12 @@ emptied) so replies, reports and "accepted" marks stay consistent.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.clock import utcnow
 
 
 def row_id(value: int | None) -> int:

@@ -25,14 +25,14 @@ from course.forum.models import (
     ForumSubscription,
     ForumThread,
     row_id,
-    utcnow,
 )
 from course.forum.people import Person, context_title, members, names, tutors
 from course.forum.rules import Limits
 from course.models import Lesson
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
+from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
 from kurswerk.core.settings import Settings
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from course.forum import notify as forum_notify
 from course.forum.access import get_post, get_thread, lesson_for
-from course.forum.models import ForumPost, ForumThread, row_id, utcnow
+from course.forum.models import ForumPost, ForumThread, row_id
 from course.forum.read_state import record_read
 from course.forum.rules import (
     InputError,
@@ -25,6 +25,7 @@ from course.forum.rules import (
 )
 from course.forum.search import THREAD, index_document, remove_document, weigh
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import Forbidden
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from course.faq.models import FaqEntry
 from course.forum import notify as forum_notify
 from course.forum.access import get_thread, lesson_for
-from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id, utcnow
+from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id
 from course.forum.pages import (
     LessonRef,
     PostView,
@@ -32,7 +32,7 @@ from course.forum.rules import Limits, is_moderator, may_edit
 from course.forum.search import THREAD, query_terms, search
 from course.models import Course, Lesson
 from kurswerk.core.auth import Principal
-from kurswerk.core.outbox.queue import as_utc
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.usertext import render_markdown
 
 THREADS_PER_PAGE = 20

@@ -6,14 +6,12 @@ the asker (or the LMS course) deletes their questions: they are personal data.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.clock import utcnow
 
 
 def _ts(nullable: bool = False) -> Column:

@@ -26,11 +26,12 @@ from course.forum.rules import (
 )
 from course.forum.service import lesson_for
 from course.models import Course, Lesson
-from course.questions.models import LecturerQuestion, utcnow
+from course.questions.models import LecturerQuestion
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import NotFound
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
+from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 

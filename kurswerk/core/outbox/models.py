@@ -16,7 +16,7 @@ next claim takes it over. ``claim_token`` fences the old worker out: its late "s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import uuid4
@@ -24,9 +24,7 @@ from uuid import uuid4
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.clock import utcnow
 
 
 def _ts(nullable: bool = False) -> Column:

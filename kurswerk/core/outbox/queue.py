@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core import mail
+from kurswerk.core.clock import utcnow
 from kurswerk.core.i18n import DEFAULT_LOCALE
 from kurswerk.core.outbox.delivery import (
     DeliveryReport,
@@ -30,12 +31,11 @@ from kurswerk.core.outbox.delivery import (
     OutboxItem,
     PermanentError,
     RetryPolicy,
-    as_utc,
     claim_due,
     deliver_due,
     mark_sent,
 )
-from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus, utcnow
+from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus
 
 __all__ = [
     "DeliveryReport",
@@ -46,7 +46,6 @@ __all__ = [
     "OutboxStatus",
     "PermanentError",
     "RetryPolicy",
-    "as_utc",
     "claim_due",
     "deliver_due",
     "enqueue",
