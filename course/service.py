@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import and_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.binding import active_course, active_lesson, bind_course, course_for_context
@@ -57,6 +56,7 @@ from course.pages import (
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -208,8 +208,7 @@ def set_lesson_read(session: Session, principal: Principal, slug: str, read: boo
         "read_at": now if read else None,
         "updated_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(LessonProgress.__table__).values(**values)  # type: ignore[attr-defined]
+    statement = upsert(session, LessonProgress).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "context_id", "lesson_id"],
         set_={"read_at": values["read_at"], "updated_at": now},

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from kurswerk.core.db import upsert
 from lti import errors
 from lti.models import LaunchDataRecord, LoginState, table_of
 
@@ -180,8 +180,7 @@ def purge_expired(session: Session, *, now: datetime) -> int:
 
 @functools.cache
 def _put_launch_data(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(_launch_data)
+    stmt = upsert(dialect, _launch_data)
     return stmt.on_conflict_do_update(
         index_elements=[_launch_data.c.key],
         set_={"value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at},

@@ -19,11 +19,11 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core import mail
 from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.i18n import DEFAULT_LOCALE
 from kurswerk.core.outbox.delivery import (
     DeliveryReport,
@@ -84,14 +84,7 @@ def _values(
 def _insert_ignoring_known_keys(session: Session, values: Any) -> None:
     """INSERT ... ON CONFLICT (dedup_key) DO NOTHING: a duplicate never aborts the
     caller's transaction (a plain INSERT's unique violation would, on PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(_table).values(values)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_table).values(values)
-    else:  # pragma: no cover - we run on these two
-        raise NotImplementedError(f"outbox keys are not supported on {dialect}")
+    statement = upsert(session, _table).values(values)
     session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 
