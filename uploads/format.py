@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -52,14 +51,3 @@ def note_html(text: str) -> Markup:
     break they typed stays a line break (a note is written like a message, not a text
     for CommonMark's soft breaks)."""
     return render_markdown(_SINGLE_NEWLINE.sub("  \n", text))
-
-
-def attachment_disposition(display_name: str) -> str:
-    """``Content-Disposition`` for a download: an ASCII fallback name and the UTF-8 name
-    (RFC 6266 / 5987). The display name is already free of control characters and path
-    separators (``kurswerk.core.files.intake.display_name``); quotes and backslashes are
-    replaced."""
-    fallback = "".join(
-        ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in display_name
-    )
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(display_name, safe='')}"
