@@ -14,20 +14,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.clock import utcnow
+from kurswerk.core.db import timestamp_column, timestamp_now
 
 
 def row_id(value: int | None) -> int:
     """The id of a row read from the database or flushed to it (never None there)."""
     assert value is not None
     return value
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
 
 
 class ForumThread(SQLModel, table=True):
@@ -56,20 +52,24 @@ class ForumThread(SQLModel, table=True):
     anonymous: bool = False
     """The asker is hidden from other learners (tutors still see who asked)."""
     title: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    last_post_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
+    last_post_at: datetime = timestamp_now()
     last_post_id: int = 0
     """Id of the newest visible post (ids only grow): the unread marker compares it."""
     reply_count: int = 0
-    first_answer_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    first_answer_at: datetime | None = Field(
+        default=None, sa_column=timestamp_column(nullable=True)
+    )
     """First reply by someone other than the asker; unset = unanswered."""
     accepted_post_id: int | None = None
     """The reply marked as the answer (no foreign key: posts point at threads)."""
     pinned: bool = False
     locked: bool = False
-    hidden_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    unanswered_alert_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    hidden_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    unanswered_alert_at: datetime | None = Field(
+        default=None, sa_column=timestamp_column(nullable=True)
+    )
 
 
 class ForumPost(SQLModel, table=True):
@@ -89,10 +89,10 @@ class ForumPost(SQLModel, table=True):
     is_question: bool = False
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     """Markdown as written; rendered through ``kurswerk.core.usertext`` when shown."""
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    edited_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    hidden_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    edited_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    hidden_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
 
 
 class ForumSubscription(SQLModel, table=True):
@@ -111,7 +111,7 @@ class ForumSubscription(SQLModel, table=True):
     target: str = Field(max_length=32)
     lesson_id: int | None = Field(default=None, foreign_key="lesson.id")
     thread_id: int | None = Field(default=None, foreign_key="forum_thread.id", ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class ForumNotifySetting(SQLModel, table=True):
@@ -128,7 +128,7 @@ class ForumNotifySetting(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     delivery: str = Field(default="instant", max_length=16)
-    last_digest_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_digest_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     """Posts after this go into the next digest."""
 
 
@@ -142,7 +142,7 @@ class ForumReadState(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     thread_id: int = Field(foreign_key="forum_thread.id", ondelete="CASCADE", index=True)
     last_read_post_id: int = 0
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class ForumLessonRead(SQLModel, table=True):
@@ -157,7 +157,7 @@ class ForumLessonRead(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     lesson_id: int = Field(foreign_key="lesson.id")
     up_to_post_id: int = 0
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class ForumReport(SQLModel, table=True):
@@ -178,8 +178,8 @@ class ForumReport(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     reporter_id: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    resolved_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    resolved_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     resolved_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     resolution: str | None = Field(default=None, max_length=16)
 

@@ -15,10 +15,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
-from sqlalchemy import Column, Connection, Table, UniqueConstraint, event, update
+from sqlalchemy import Column, Connection, DateTime, Table, UniqueConstraint, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+from kurswerk.core.clock import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,6 +30,16 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+def timestamp_column(nullable: bool = False) -> Any:
+    """A column for a moment: stored with its time zone (every moment written is UTC)."""
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def timestamp_now() -> Any:
+    """A model's field for a moment that is now unless given (``created_at``)."""
+    return Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -21,14 +21,10 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.clock import utcnow
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_column, timestamp_now
 
 
 def _new_uid() -> str:
@@ -64,10 +60,10 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     """Claims so far; counted at claim time, so a delivery that kills its worker counts too."""
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    locked_until: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    next_attempt_at: datetime = timestamp_now()
+    locked_until: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     claim_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     skipped_reason: str | None = Field(default=None, max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    sent_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
