@@ -7,7 +7,7 @@ Nothing here commits; the request's session (or the caller) owns the transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -262,6 +262,18 @@ def find_exercise(
     return exercise
 
 
+def active_variants(session: Session, exercise: Exercise) -> Sequence[ExerciseVariant]:
+    """The exercise's industry variants that are not archived, in their order."""
+    return session.exec(
+        select(ExerciseVariant)
+        .where(
+            ExerciseVariant.exercise_id == exercise.id,
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.position))
+    ).all()
+
+
 def exercise_page(
     session: Session,
     principal: Principal,
@@ -272,14 +284,7 @@ def exercise_page(
     course = active_course(session, principal.context_id)
     lesson = active_lesson(session, course, lesson_slug)
     exercise = find_exercise(session, principal.context_id, lesson_slug, exercise_slug)
-    rows = session.exec(
-        select(ExerciseVariant)
-        .where(
-            ExerciseVariant.exercise_id == exercise.id,
-            col(ExerciseVariant.archived_at).is_(None),
-        )
-        .order_by(col(ExerciseVariant.position))
-    ).all()
+    rows = active_variants(session, exercise)
     variants = tuple(
         VariantView(
             industry=row.industry,

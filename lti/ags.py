@@ -259,31 +259,24 @@ def grade_submitted(
     released = last_released_score(
         session, context_id=context_id, user_id=user_id, resource_id=line_item.resource_id
     )
+    kept: dict[str, Any] = {}
     if released is not None:
-        return enqueue_score(
-            session,
-            context_id=context_id,
-            user_id=user_id,
-            line_item=line_item,
-            activity_progress=ActivityProgress.SUBMITTED,
-            grading_progress=GradingProgress.FULLY_GRADED,
-            score_given=float(released["scoreGiven"]),
-            score_maximum=float(released.get("scoreMaximum") or 0),
-            comment=released.get("comment"),
-            key=key,
-            resource_link_id=resource_link_id,
-            now=now,
-        )
+        kept = {
+            "score_given": float(released["scoreGiven"]),
+            "score_maximum": float(released.get("scoreMaximum") or 0),
+            "comment": released.get("comment"),
+        }
     return enqueue_score(
         session,
         context_id=context_id,
         user_id=user_id,
         line_item=line_item,
         activity_progress=ActivityProgress.SUBMITTED,
-        grading_progress=GradingProgress.PENDING_MANUAL,
+        grading_progress=GradingProgress.FULLY_GRADED if kept else GradingProgress.PENDING_MANUAL,
         key=key,
         resource_link_id=resource_link_id,
         now=now,
+        **kept,
     )
 
 
