@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class CoachingPackage(SQLModel, table=True):
@@ -34,7 +34,7 @@ class CoachingPackage(SQLModel, table=True):
     office_hours_per_month: int = Field(default=0, ge=0)
     valid_from: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     valid_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
 
@@ -60,7 +60,7 @@ class CoachingGrant(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320)
     valid_from: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     valid_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    revoked_at: datetime | None = timestamp_or_none()
     created_by_user_id: int | None = Field(
         default=None, foreign_key="lti_user.id", ondelete="SET NULL"
     )

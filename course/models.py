@@ -29,7 +29,7 @@ from course.forum.models import (  # noqa: F401
     SearchTerm,
 )
 from course.questions.models import LecturerQuestion  # noqa: F401
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def _text() -> Column:
@@ -62,7 +62,7 @@ class Course(SQLModel, table=True):
     language: str = Field(default="de", max_length=8)
     content_version: str = Field(default="", max_length=64)
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
 
@@ -96,7 +96,7 @@ class Lesson(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
 
@@ -115,7 +115,7 @@ class Exercise(SQLModel, table=True):
     title: str = Field(max_length=300)
     work_step: str = Field(default="", max_length=120)
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
 
@@ -138,7 +138,7 @@ class ExerciseVariant(SQLModel, table=True):
     position: int = 0
     companies: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     updated_at: datetime = timestamp_now()
 
 
@@ -157,7 +157,7 @@ class Worksheet(SQLModel, table=True):
     step_anchor: str = Field(default="", max_length=200)
     step_title: str = Field(default="", max_length=300)
     step_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     updated_at: datetime = timestamp_now()
 
 
@@ -177,7 +177,7 @@ class Reading(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    archived_at: datetime | None = timestamp_or_none()
     updated_at: datetime = timestamp_now()
 
 
@@ -218,5 +218,5 @@ class LessonProgress(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     lesson_id: int = Field(foreign_key="lesson.id")
-    read_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    read_at: datetime | None = timestamp_or_none()
     updated_at: datetime = timestamp_now()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_column, timestamp_now, timestamp_or_none
 from uploads.models import Submission
 
 
@@ -52,7 +52,7 @@ class Feedback(SQLModel, table=True):
     status: str = Field(default=FeedbackStatus.DRAFT.value, max_length=16)
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
-    released_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    released_at: datetime | None = timestamp_or_none()
 
 
 # The tutor queue's index for filtered pages (``feedback/queue.py``). It lives on the

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -67,9 +67,7 @@ class PlatformUser(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     """The language mails to this person are written in: the LMS's
     ``launch_presentation.locale`` of their latest launch, or the one they chose."""
-    locale_chosen_at: datetime | None = Field(
-        default=None, sa_column=timestamp_column(nullable=True)
-    )
+    locale_chosen_at: datetime | None = timestamp_or_none()
     """When the person chose ``locale`` themselves (the tool's language switch); while
     set, launches keep ``locale`` instead of overwriting it with the LMS's claim."""
     created_at: datetime = timestamp_now()
@@ -144,7 +142,7 @@ class LoginState(SQLModel, table=True):
     expires_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )
-    consumed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    consumed_at: datetime | None = timestamp_or_none()
 
 
 class ToolKey(SQLModel, table=True):
@@ -163,7 +161,7 @@ class ToolKey(SQLModel, table=True):
     kid: str = Field(max_length=64, unique=True)
     private_key_pem: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp_now()
-    retired_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    retired_at: datetime | None = timestamp_or_none()
 
 
 class LaunchDataRecord(SQLModel, table=True):

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -88,4 +88,4 @@ class TutorMailPreference(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     mode: str = Field(default=TutorMailMode.EACH.value, max_length=8)
-    last_digest_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    last_digest_at: datetime | None = timestamp_or_none()

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class FaqEntry(SQLModel, table=True):
@@ -63,6 +63,6 @@ class FaqEntry(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
-    deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    deleted_at: datetime | None = timestamp_or_none()
+    archived_at: datetime | None = timestamp_or_none()
     """A file entry that is no longer in the file."""

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def row_id(value: int | None) -> int:
@@ -57,19 +57,15 @@ class ForumThread(SQLModel, table=True):
     last_post_id: int = 0
     """Id of the newest visible post (ids only grow): the unread marker compares it."""
     reply_count: int = 0
-    first_answer_at: datetime | None = Field(
-        default=None, sa_column=timestamp_column(nullable=True)
-    )
+    first_answer_at: datetime | None = timestamp_or_none()
     """First reply by someone other than the asker; unset = unanswered."""
     accepted_post_id: int | None = None
     """The reply marked as the answer (no foreign key: posts point at threads)."""
     pinned: bool = False
     locked: bool = False
-    hidden_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    unanswered_alert_at: datetime | None = Field(
-        default=None, sa_column=timestamp_column(nullable=True)
-    )
+    hidden_at: datetime | None = timestamp_or_none()
+    deleted_at: datetime | None = timestamp_or_none()
+    unanswered_alert_at: datetime | None = timestamp_or_none()
 
 
 class ForumPost(SQLModel, table=True):
@@ -90,9 +86,9 @@ class ForumPost(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     """Markdown as written; rendered through ``kurswerk.core.usertext`` when shown."""
     created_at: datetime = timestamp_now()
-    edited_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    hidden_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    edited_at: datetime | None = timestamp_or_none()
+    hidden_at: datetime | None = timestamp_or_none()
+    deleted_at: datetime | None = timestamp_or_none()
 
 
 class ForumSubscription(SQLModel, table=True):
@@ -128,7 +124,7 @@ class ForumNotifySetting(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     delivery: str = Field(default="instant", max_length=16)
-    last_digest_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    last_digest_at: datetime | None = timestamp_or_none()
     """Posts after this go into the next digest."""
 
 
@@ -179,7 +175,7 @@ class ForumReport(SQLModel, table=True):
     reporter_id: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = timestamp_now()
-    resolved_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    resolved_at: datetime | None = timestamp_or_none()
     resolved_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     resolution: str | None = Field(default=None, max_length=16)
 

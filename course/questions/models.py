@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class LecturerQuestion(SQLModel, table=True):
@@ -29,5 +29,5 @@ class LecturerQuestion(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = timestamp_now()
     answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    answered_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    answered_at: datetime | None = timestamp_or_none()
     answered_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from course.faq import service as faq_service
 from course.faq.models import FaqEntry
 from course.forum.pages import LessonRef
-from course.forum.people import context_title, mail_person, members, names, tutors
+from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.rules import (
     Limits,
     check_flood,
@@ -192,10 +192,7 @@ def ask(
                 "subject": clean_subject,
                 "question_text": markdown_text(text),
                 "question_html": render_markdown(text),
-                "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
-                    tutor.link_reader(principal.context_id),
-                ),
+                "question_url": _question_url(links, tutor, question),
             },
         )
     return question
@@ -234,13 +231,17 @@ def answer(
                 "tutor_name": principal.name,
                 "answer_text": markdown_text(clean),
                 "answer_html": render_markdown(clean),
-                "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
-                    person.link_reader(principal.context_id),
-                ),
+                "question_url": _question_url(links, person, question),
             },
         )
     return question
+
+
+def _question_url(links: EmailLinks, person: Person, question: LecturerQuestion) -> str:
+    """The question's page, as a link in a mail to ``person``."""
+    return links.url(
+        f"/c/{question.context_id}/questions/{question.id}", person.link_reader(question.context_id)
+    )
 
 
 def publish_as_faq(

@@ -42,6 +42,11 @@ def timestamp_now() -> Any:
     return Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
+def timestamp_or_none() -> Any:
+    """A model's field for a moment that may not have come (``archived_at``)."""
+    return Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine; for SQLite, create the folder and enforce foreign keys."""
     parsed = make_url(url)

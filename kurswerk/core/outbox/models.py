@@ -24,7 +24,7 @@ from uuid import uuid4
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from kurswerk.core.db import timestamp_column, timestamp_now
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def _new_uid() -> str:
@@ -61,9 +61,9 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     """Claims so far; counted at claim time, so a delivery that kills its worker counts too."""
     next_attempt_at: datetime = timestamp_now()
-    locked_until: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    locked_until: datetime | None = timestamp_or_none()
     claim_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     skipped_reason: str | None = Field(default=None, max_length=255)
     created_at: datetime = timestamp_now()
-    sent_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    sent_at: datetime | None = timestamp_or_none()
