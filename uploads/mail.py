@@ -75,6 +75,29 @@ def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
 
 
+def _mail_to(
+    session: Session,
+    user: PlatformUser,
+    template: str,
+    *,
+    locale: str,
+    name_as: str,
+    context: dict[str, Any],
+    key: str | None = None,
+) -> None:
+    """Enqueue the mail ``template`` to ``user`` in ``locale``, their name on one line
+    given to the template as ``name_as``."""
+    enqueue_email(
+        session,
+        to=user.email,
+        to_name=user.name,
+        template=template,
+        locale=locale,
+        key=key,
+        context={name_as: " ".join((user.name or "").split()), **context},
+    )
+
+
 def _url(settings: Settings, path: str, user: PlatformUser, context_id: int, role: Role) -> str:
     """``path`` as the mail to ``user`` (``role`` in ``context_id``) links to it: it opens
     for them outside the LMS too (``kurswerk.core.email_links``)."""
@@ -92,14 +115,13 @@ def enqueue_receipt(
 ) -> None:
     """The learner's receipt (template ``submission_receipt``)."""
     locale = recipient_locale(learner)
-    enqueue_email(
+    _mail_to(
         session,
-        to=learner.email,
-        to_name=learner.name,
-        template="submission_receipt",
+        learner,
+        "submission_receipt",
         locale=locale,
+        name_as="learner_name",
         context={
-            "learner_name": " ".join((learner.name or "").split()),
             "course_title": target.course_title,
             "exercise_title": target.exercise_title,
             "industry": industry_name(target.industry, locale),
@@ -171,14 +193,13 @@ def enqueue_tutor_notifications(
         if tutor.mode is not TutorMailMode.EACH or tutor.user.id == learner.id:
             continue
         locale = recipient_locale(tutor.user)
-        enqueue_email(
+        _mail_to(
             session,
-            to=tutor.user.email,
-            to_name=tutor.user.name,
-            template="new_submission",
+            tutor.user,
+            "new_submission",
             locale=locale,
+            name_as="tutor_name",
             context={
-                "tutor_name": " ".join((tutor.user.name or "").split()),
                 "learner_name": person_label(learner, locale),
                 "course_title": target.course_title,
                 "exercise_title": target.exercise_title,
@@ -278,14 +299,13 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
         items = digest_items(session, context.id, since, now, locale=locale)
         if not items:
             continue
-        enqueue_email(
+        _mail_to(
             session,
-            to=tutor.email,
-            to_name=tutor.name,
-            template="submissions_digest",
+            tutor,
+            "submissions_digest",
             locale=locale,
+            name_as="tutor_name",
             context={
-                "tutor_name": " ".join((tutor.name or "").split()),
                 "course_title": context.title or UNTITLED_COURSE.get(locale, "Kurs"),
                 "items": items,
                 "since": since,
