@@ -43,7 +43,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
-from course.pages import (
+from course.views import (
     Company,
     CourseHome,
     ExercisePage,
