@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 from course.binding import bound_course, loaded_courses
 from course.exercise_names import ExerciseRef, exercise_target
 from course.industries import course_industries
-from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import forum_target
+from course.models import Course, Exercise, Lesson
+from course.service import active_variants, forum_target
 from kurswerk.core import i18n
 from lti.service import LinkTarget
 
@@ -104,14 +104,7 @@ def _exercise_targets(
     """The exercise with the industry open, then once per industry it has a variant for."""
     assert exercise.id is not None
     ref = ExerciseRef(exercise.id, exercise.title, lesson.slug, exercise.slug)
-    variants = session.exec(
-        select(ExerciseVariant)
-        .where(
-            ExerciseVariant.exercise_id == exercise.id,
-            col(ExerciseVariant.archived_at).is_(None),
-        )
-        .order_by(col(ExerciseVariant.position))
-    ).all()
+    variants = active_variants(session, exercise)
     industries = course_industries(session, course.id)
     open_path = exercise_target(lesson.slug, exercise.slug)
     targets = [

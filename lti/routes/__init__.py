@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_choice_store
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.extensions import extensions
@@ -56,7 +57,6 @@ from lti.launch import (
 )
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
-from lti.models import utcnow
 from lti.registrations import platform_home
 from lti.routes import course as pages
 from lti.runtime import LtiRuntime

@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 from course import service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.models import Course, CourseBinding, utcnow
+from course.models import Course, CourseBinding
 from kurswerk.core.auth import CSRF_FIELD, Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
 from lti.deep_linking import usable_targets
 from tests.course.conftest import CONTENT, SECOND, MakeLearner, mini_course

@@ -62,7 +62,11 @@ def _unknown_industry(root: Path) -> tuple[str, str, str]:
 def _industry_not_declared(root: Path) -> tuple[str, str, str]:
     """An industry the exercises use but ``course.yaml`` no longer declares."""
     edit(root / COURSE_YAML, "  b2b:\n    de: B2B\n    en: B2B\n", "")
-    return EXERCISES, "  b2b:", "unknown industry 'b2b': course.yaml declares it"
+    return (
+        EXERCISES,
+        "  b2b:",
+        "unknown industry 'b2b': not declared under 'industries:' in course.yaml",
+    )
 
 
 def _industry_without_english_name(root: Path) -> tuple[str, str, str]:
