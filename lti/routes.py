@@ -22,10 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_choice_store
+from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.lms_home import register_lms_home
+from kurswerk.core.locale_choice import register_locale_choice_store
 from kurswerk.core.security import content_security_policy
 from kurswerk.core.templating import add_template_folder, render, with_query
 from lti import (

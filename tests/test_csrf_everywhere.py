@@ -2,7 +2,7 @@
 
 The routes are read from the app as ``create_app`` builds it (every domain's router, not
 a list kept by hand), and each POST/PUT/PATCH/DELETE route must have
-``kurswerk.core.auth.require_csrf`` somewhere in its dependencies. The exceptions are named
+``kurswerk.core.csrf.require_csrf`` somewhere in its dependencies. The exceptions are named
 here with the reason; each of them is tested for its own protection elsewhere.
 
 FastAPI 0.16x keeps included routers lazily (``_IncludedRouter``, whose routes are not in
@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
-from kurswerk.core.auth import require_csrf, streamed_csrf
+from kurswerk.core.csrf import require_csrf, streamed_csrf
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {

@@ -24,7 +24,8 @@ from coaching.web.common import (
     refused_rollback,
 )
 from coaching.web.router import router
-from kurswerk.core.auth import CsrfChecked, Principal
+from kurswerk.core.auth import Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 
 

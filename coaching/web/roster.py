@@ -23,7 +23,8 @@ from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
 from coaching.web.common import AdminPrincipal, own_course, page, redirect, roster_path
 from coaching.web.router import router
-from kurswerk.core.auth import CsrfChecked, Principal, Role, require_role
+from kurswerk.core.auth import Principal, Role, require_role
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
 from lti import service as lti_service

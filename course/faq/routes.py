@@ -23,7 +23,8 @@ from course.forum.models import ForumThread, row_id
 from course.forum.pages import LessonRef
 from course.forum.rules import InputError, require_moderator
 from course.web import Text, form_page, limits, notice_of, redirect
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

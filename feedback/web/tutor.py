@@ -25,15 +25,8 @@ from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    ContextPrincipal,
-    CsrfChecked,
-    Principal,
-    Role,
-    codec,
-    email_links,
-    require_role,
-)
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, email_links, require_role
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.settings import Settings

@@ -16,7 +16,8 @@ from course.forum import service as forum_service
 from course.forum.models import utcnow
 from course.forum.web.router import router
 from course.web import lesson_path, notice_of, redirect, thread_path
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

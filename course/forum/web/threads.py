@@ -26,7 +26,8 @@ from course.web import (
     redirect,
     thread_path,
 )
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 
