@@ -47,13 +47,8 @@ from lti.adapter import (
 )
 from lti.formbody import check_id_token_size, read_capped_form
 from lti.identities import LaunchIdentity
-from lti.launch import (
-    DEEP_LINKING_REQUEST,
-    SUBMISSION_REVIEW_REQUEST,
-    KurswerkMessageLaunch,
-    PlatformStorageCheck,
-    StateCookieMissing,
-)
+from lti.launch import KurswerkMessageLaunch, PlatformStorageCheck, StateCookieMissing
+from lti.launch_claims import DEEP_LINKING_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
