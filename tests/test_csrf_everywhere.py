@@ -29,7 +29,7 @@ EXEMPT = {
 }
 # Routes that stream a multipart body check the token with ``streamed_csrf`` instead: in
 # the X-CSRF-Token header, or as the form field that must come before the file (tests/
-# uploads/test_submission_upload.py, test_coaching_import.py, feedback/test_attachment.py:
+# uploads/test_submission_upload.py, coaching/test_import.py, feedback/test_attachment.py:
 # test_a_csrf_field_after_the_file_is_refused..., test_a_csrf_token_in_the_url_...).
 CHECKS = {require_csrf, streamed_csrf}
 
