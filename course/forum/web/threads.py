@@ -17,7 +17,7 @@ from course.forum.models import utcnow
 from course.forum.pages import LessonRef
 from course.forum.rules import InputError, is_moderator
 from course.forum.web.router import router
-from course.web import (
+from course.http import (
     Text,
     form_page,
     lesson_path,
