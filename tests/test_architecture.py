@@ -103,26 +103,33 @@ def test_no_folder_holds_a_file_name_prefix_family():
     assert offences == []
 
 
+HANDLER_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "api_route"})
+
+
+def _owner_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+
+
 def _defines_routes(path: Path) -> bool:
-    """Whether a module creates an ``APIRouter`` or decorates a handler with a router's
-    method (``@router.get(...)``, ``@something.router.post(...)``)."""
+    """Whether a module creates an ``APIRouter``, adds a route to a router or app
+    (``add_api_route``), or decorates a handler with a router's or app's method
+    (``@router.get(...)``, ``@web.router.post(...)``, ``@app.api_route(...)``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name == "APIRouter":
+            name = _owner_name(node.func)
+            if name in ("APIRouter", "add_api_route"):
                 return True
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if (
                     isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name | ast.Attribute)
+                    and target.attr in HANDLER_DECORATORS
                     and (
-                        target.value.id if isinstance(target.value, ast.Name) else target.value.attr
+                        _owner_name(target.value).endswith("router")
+                        or _owner_name(target.value) == "app"
                     )
-                    == "router"
                 ):
                     return True
     return False
