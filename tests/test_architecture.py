@@ -2,7 +2,8 @@
 nothing but the app factory imports a routes module. (Direction is checked by
 import-linter's layers contract in `make lint`.) And the house rules for modules: none
 reaches 400 lines (but the translation tables), no folder holds a family of file-name
-prefixes, HTTP handlers live in a ``routes.py`` or a ``web/`` sub-package."""
+prefixes, HTTP handlers live in a ``routes.py`` or a ``routes/`` package, view-models in
+``views.py``."""
 
 from __future__ import annotations
 
@@ -47,14 +48,13 @@ def test_domains_meet_only_through_services_and_models():
 
 
 def test_only_the_app_factory_imports_a_domains_routes():
-    """A domain's ``routes`` module is included by the app factory only; inside a domain,
-    its ``routes`` may assemble the routes of its own sub-packages."""
+    """A domain's routes are included by the app factory only; inside a domain, its
+    ``routes`` package assembles the route modules of its own sub-packages."""
     offences = [
         f"{path.relative_to(ROOT)} imports {name}"
         for path in _source_files()
         for name in _imports(path)
-        if name.endswith(".routes")
-        and not (path.name == "routes.py" and name.split(".")[0] == path.relative_to(ROOT).parts[0])
+        if ".routes" in f".{name}." and name.split(".")[0] != path.relative_to(ROOT).parts[0]
     ]
     assert offences == []
 
@@ -113,7 +113,7 @@ def _owner_name(node: ast.expr) -> str:
 def _defines_routes(path: Path) -> bool:
     """Whether a module creates an ``APIRouter``, adds a route to a router or app
     (``add_api_route``), or decorates a handler with a router's or app's method
-    (``@router.get(...)``, ``@web.router.post(...)``, ``@app.api_route(...)``)."""
+    (``@router.get(...)``, ``@base.router.post(...)``, ``@app.api_route(...)``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -135,14 +135,18 @@ def _defines_routes(path: Path) -> bool:
     return False
 
 
-def test_handlers_live_in_routes_or_web():
-    """The naming rule: HTTP handlers live in a package's ``routes.py`` or in its ``web/``
-    sub-package; no ``views.py``, ``*_views.py`` or ``*_routes.py`` beside them."""
+def test_handlers_live_in_routes_and_view_models_in_views():
+    """The naming rule: HTTP handlers live in a package's ``routes.py`` or in its ``routes/``
+    package (one module per page group); view-models in ``views.py``. No other name for
+    either: no ``pages.py``, ``*_views.py``, ``*_routes.py`` or ``web/``."""
     offences = []
     for path in _package_files():
         relative = path.relative_to(ROOT)
-        if path.stem == "views" or path.stem.endswith(("_views", "_routes")):
+        folders = relative.parts[:-1]
+        if path.stem == "pages" or path.stem.endswith(("_views", "_routes", "_pages")):
             offences.append(f"{relative}: name")
-        elif _defines_routes(path) and path.name != "routes.py" and "web" not in relative.parts:
+        elif "web" in folders:
+            offences.append(f"{relative}: in a web/ folder")
+        elif _defines_routes(path) and path.name != "routes.py" and "routes" not in folders:
             offences.append(f"{relative}: defines routes")
     assert offences == []

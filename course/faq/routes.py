@@ -20,8 +20,8 @@ from course.faq import service as faq_service
 from course.faq.models import FaqEntry
 from course.forum import service as forum_service
 from course.forum.models import ForumThread, row_id
-from course.forum.pages import LessonRef
 from course.forum.rules import InputError, require_moderator
+from course.forum.views import LessonRef
 from course.http import Text, form_page, limits, notice_of, redirect
 from kurswerk.core.auth import ContextPrincipal, Principal
 from kurswerk.core.csrf import CsrfChecked

@@ -1,2 +1,2 @@
 """The lesson forums: threads and posts, reading and search, posting, moderation, following
-and the mails it sends, and periodic jobs; the pages are in ``web/``."""
+and the mails it sends, and periodic jobs; the pages are in ``routes/``."""

@@ -1,7 +1,7 @@
 """The simulator as a FastAPI app: the LMS course page and the platform's endpoints, each
-group in a module of ``kurswerk.devplatform.web``.
+group in a module of ``kurswerk.devplatform.routes``.
 
-Pages (German, like a German Moodle; ``web.launch``, ``web.admin``, ``web.mails``):
+Pages (German, like a German Moodle; ``routes.launch``, ``routes.admin``, ``routes.mails``):
   ``GET /``                  the LMS course: pick a person, open one of the course's
                              Kurswerk links (or, as a tutor, add some by deep linking);
                              the tool opens in an iframe
@@ -15,9 +15,9 @@ Pages (German, like a German Moodle; ``web.launch``, ``web.admin``, ``web.mails`
   ``GET /return``            ``launch_presentation.return_url``
   ``GET /mails``             "Postausgang (Demo)": the mails the demo's SMTP catcher
                              caught, newest first; ``/mails/{id}`` one of them
-Machine endpoints (``web.endpoints``): ``GET /jwks`` (the simulator's public key),
+Machine endpoints (``routes.endpoints``): ``GET /jwks`` (the simulator's public key),
 ``POST /token``, ``GET /.well-known/openid-configuration`` and ``POST /register-tool``;
-the AGS and NRPS services (``web.advantage``).
+the AGS and NRPS services (``routes.advantage``).
 
 Never part of production: ``create_simulator`` refuses unless ``KURSWERK_ENV`` is ``dev``
 or ``test``, and the tool's app factory does not mount it.
@@ -40,9 +40,9 @@ from kurswerk.devplatform.mailcatcher import MailStore
 from kurswerk.devplatform.oidc import PendingLaunches
 from kurswerk.devplatform.persist import COURSE_FILE
 from kurswerk.devplatform.registration import RegistrationTokens
+from kurswerk.devplatform.routes import router
+from kurswerk.devplatform.routes.common import origin
 from kurswerk.devplatform.token import AccessTokens, JwksToolKeys, ToolKeys
-from kurswerk.devplatform.web import admin, advantage, endpoints, launch, mails
-from kurswerk.devplatform.web.common import origin
 
 ALLOWED_ENVS = ("dev", "test")
 _HERE = Path(__file__).parent
@@ -77,8 +77,7 @@ def create_simulator(
     app.state.mail_store = mail_store
     app.add_middleware(_PageHeaders, tool_origin=origin(config.tool_base_url))
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
-    for module in (launch, admin, mails, endpoints, advantage):
-        app.include_router(module.router)
+    app.include_router(router)
     return app
 
 

@@ -1,7 +1,7 @@
 """Pages and actions of tutors and admins (coaching issue §3; DESIGN.md §2 step 4): a
 submission's review page, claiming, the draft, preview and release; and the helpers the
-other page modules share (``feedback.web.queue``: the queue; ``feedback.web.attachments``:
-the feedback PDF upload; ``feedback.web.learner``: the learner's feedback page and the PDFs).
+other page modules share (``feedback.routes.queue``: the queue; ``feedback.routes.attachments``:
+the feedback PDF upload; ``feedback.routes.learner``: the learner's feedback page and the PDFs).
 
 Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
 routes answer 404 to learners, like every id that is not the caller's to see), call

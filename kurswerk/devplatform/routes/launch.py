@@ -23,7 +23,7 @@ from kurswerk.devplatform.oidc import (
     authorize,
     login_initiation,
 )
-from kurswerk.devplatform.web.common import (
+from kurswerk.devplatform.routes.common import (
     autopost,
     form_fields,
     origin,

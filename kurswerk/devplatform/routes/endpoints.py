@@ -1,7 +1,7 @@
 """The platform's machine endpoints: its key set (``/jwks``), the OAuth token endpoint
 (``/token``, client credentials with a signed JWT), and dynamic registration's
 ``/.well-known/openid-configuration`` and ``/register-tool``. AGS and NRPS are in
-``kurswerk.devplatform.web.advantage``."""
+``kurswerk.devplatform.routes.advantage``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kurswerk.devplatform.registration import openid_configuration, register_tool
-from kurswerk.devplatform.token import issue_access_token
-from kurswerk.devplatform.web.common import (
+from kurswerk.devplatform.routes.common import (
     form_fields,
 )
+from kurswerk.devplatform.token import issue_access_token
 
 router = APIRouter()
 

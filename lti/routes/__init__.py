@@ -1,6 +1,6 @@
-"""The LTI router under ``/lti`` and its ``install``: the launch (``lti.web.launch``:
-``/lti/login``, ``/lti/launch``), the key set (``lti.web.jwks``) and dynamic registration
-(``lti.web.registration``); the pages inside a course are in ``lti.web.course``.
+"""The LTI router under ``/lti`` and its ``install``: the launch (``lti.routes.launch``:
+``/lti/login``, ``/lti/launch``), the key set (``lti.routes.jwks``) and dynamic registration
+(``lti.routes.registration``); the pages inside a course are in ``lti.routes.course``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from kurswerk.core.templating import add_template_folder
 from lti import service
 from lti.messages import MESSAGES
 from lti.registrations import platform_home
+from lti.routes import course as pages
+from lti.routes import jwks, launch, registration
 from lti.runtime import LtiRuntime
-from lti.web import course as pages
-from lti.web import jwks, launch, registration
 
 i18n.register(MESSAGES)
-add_template_folder(Path(__file__).parent / "templates")
+add_template_folder(Path(__file__).resolve().parents[1] / "templates")
 
 router = APIRouter(prefix="/lti")
 router.include_router(launch.router)
@@ -41,5 +41,7 @@ def install(app: FastAPI) -> None:
     register_lms_home(app, platform_home)
     app.include_router(pages.router)
     app.mount(
-        "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
+        "/lti/static",
+        StaticFiles(directory=Path(__file__).resolve().parents[1] / "static"),
+        name="lti_static",
     )

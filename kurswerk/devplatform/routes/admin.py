@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from kurswerk.devplatform import services
 from kurswerk.devplatform.config import Person, SimulatorConfig
 from kurswerk.devplatform.lms import CourseState
-from kurswerk.devplatform.web.common import (
+from kurswerk.devplatform.routes.common import (
     origin,
     render,
 )

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from feedback import service
 from feedback.formatting import HELPERS
-from feedback.web.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
+from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
 from kurswerk.core import i18n
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError

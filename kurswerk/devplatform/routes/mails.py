@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kurswerk.devplatform.mailcatcher import MailStore
-from kurswerk.devplatform.web.common import (
+from kurswerk.devplatform.routes.common import (
     refused,
     render,
     translate,
