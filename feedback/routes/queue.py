@@ -15,11 +15,11 @@ from feedback import service
 from feedback.formatting import HELPERS
 from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
 from kurswerk.core import i18n
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.templating import render
 from lti import service as lti_service
-from lti.models import utcnow
 from uploads.models import SubmissionStatus
 
 router = APIRouter(prefix="/c/{context}")

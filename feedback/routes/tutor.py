@@ -24,12 +24,12 @@ from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, email_links, require_role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
-from lti.models import utcnow
 from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.templating import render, with_query
@@ -38,7 +39,6 @@ from lti.identities import LaunchIdentity
 from lti.launch import KurswerkMessageLaunch, PlatformStorageCheck, StateCookieMissing
 from lti.launch_claims import DEEP_LINKING_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
-from lti.models import utcnow
 from lti.runtime import LtiRuntime, runtime_of
 
 log = logging.getLogger("kurswerk.lti")

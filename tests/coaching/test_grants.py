@@ -22,8 +22,9 @@ from coaching.grants.service import (
 )
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 from tests.coaching.fixtures import *  # noqa: F403
 from tests.coaching.fixtures import (
     TODAY,
