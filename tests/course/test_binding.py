@@ -14,8 +14,9 @@ from course import service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, CourseBinding
-from kurswerk.core.auth import CSRF_FIELD, Role
+from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.errors import NotFound
 from lti.deep_linking import usable_targets
 from tests.course.conftest import CONTENT, SECOND, MakeLearner, mini_course
