@@ -27,16 +27,9 @@ from course import service as course_service
 from course.models import Industry
 from course.service import ExercisePage
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    ContextPrincipal,
-    CsrfChecked,
-    CsrfGate,
-    Principal,
-    Role,
-    StreamedCsrf,
-    codec,
-)
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.files.errors import UploadRejected

@@ -23,8 +23,8 @@ from course.forum import service as forum_service
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
-from course.web import CoursePage, Page, Text
-from kurswerk.core.auth import CsrfChecked
+from course.http import CoursePage, Page, Text
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 
 router = APIRouter()

@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from course.forum import service as forum_service
 from course.forum.rules import InputError, is_moderator, require_moderator
 from course.forum.views import LessonRef
+from course.http import CoursePage, Page, Text
 from course.models import Lesson
 from course.questions import service as questions_service
-from course.web import CoursePage, Page, Text
-from kurswerk.core.auth import CsrfChecked
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 
 router = APIRouter()

@@ -15,9 +15,9 @@ from course.faq import service as faq_service
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
 from course.forum.routes.base import router
+from course.http import CoursePage, Page, lesson_path, thread_path
 from course.models import Lesson
-from course.web import CoursePage, Page, lesson_path, thread_path
-from kurswerk.core.auth import CsrfChecked
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 from kurswerk.core.usertext import render_markdown
 

@@ -14,9 +14,9 @@ from course.forum import moderation as forum_moderation
 from course.forum import service as forum_service
 from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
+from course.http import CoursePage, Page, Text, lesson_path, thread_path
 from course.models import Lesson
-from course.web import CoursePage, Page, Text, lesson_path, thread_path
-from kurswerk.core.auth import CsrfChecked
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 from kurswerk.core.usertext import render_markdown
 

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from course.forum import notify as forum_notify
 from course.forum import service as forum_service
 from course.forum.routes.base import router
-from course.web import CoursePage, Page, lesson_path, thread_path
-from kurswerk.core.auth import CsrfChecked
+from course.http import CoursePage, Page, lesson_path, thread_path
 from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 
 

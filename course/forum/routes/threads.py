@@ -15,9 +15,9 @@ from course.forum import suggest as forum_suggest
 from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
-from course.web import CoursePage, Page, Text, lesson_path, thread_path
-from kurswerk.core.auth import CsrfChecked
+from course.http import CoursePage, Page, Text, lesson_path, thread_path
 from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 
 PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]

@@ -1,6 +1,7 @@
 """Small pieces the FAQ, forum and question routes share: limits and base URL from the
 app's settings, the form page shown again with a refused input, post-redirect-get with
-the page token, the forum's paths, and status notices."""
+the page token, the forum's paths, and status notices; and ``Page`` (``CoursePage``), a
+handler's request, member of the LMS course and session with these pieces bound to them."""
 
 from __future__ import annotations
 
