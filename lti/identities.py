@@ -129,23 +129,11 @@ def record_launch(
     upserts = _upserts(connection.dialect.name)
     presentation = claims.get(CLAIM + "launch_presentation")
     locale = _opt_str(presentation.get("locale"), 16) if isinstance(presentation, dict) else None
-    email = _opt_str(claims.get("email"), 320)
     lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
     role = roles.map_roles(lti_roles)
 
     user = connection.execute(
-        upserts.user,
-        {
-            "platform_id": match.platform_id,
-            "sub": claims["sub"],
-            "name": _opt_str(claims.get("name"), 255),
-            "given_name": _opt_str(claims.get("given_name"), 255),
-            "family_name": _opt_str(claims.get("family_name"), 255),
-            "email": email if email and "@" in email else None,
-            "locale": locale,
-            "created_at": now,
-            "last_launch_at": now,
-        },
+        upserts.user, _user_row(match.platform_id, claims["sub"], claims, locale=locale, now=now)
     ).one()
     user_id = user.id
     context = claims[CLAIM + "context"]
@@ -268,19 +256,26 @@ def _named_user_upsert(dialect: str) -> Any:
     return _named_users_upsert(dialect).returning(_users.c.id)
 
 
-def _named_user_row(platform_id: int, claims: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def _user_row(
+    platform_id: int, sub: str, claims: Mapping[str, Any], *, locale: str | None, now: datetime
+) -> dict[str, Any]:
+    """A person's row as the platform names them: the optional name and email claims."""
     email = _opt_str(claims.get("email"), 320)
     return {
         "platform_id": platform_id,
-        "sub": claims["user_id"],
+        "sub": sub,
         "name": _opt_str(claims.get("name"), 255),
         "given_name": _opt_str(claims.get("given_name"), 255),
         "family_name": _opt_str(claims.get("family_name"), 255),
         "email": email if email and "@" in email else None,
-        "locale": None,
+        "locale": locale,
         "created_at": now,
         "last_launch_at": now,
     }
+
+
+def _named_user_row(platform_id: int, claims: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return _user_row(platform_id, claims["user_id"], claims, locale=None, now=now)
 
 
 def upsert_user(
