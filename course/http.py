@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from course.forum.rules import InputError, Limits
 from kurswerk.core import clock
-from kurswerk.core.auth import ContextPrincipal, Principal, codec, email_links
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
 from kurswerk.core.db import SessionDep
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.templating import environment, render, with_query
+from kurswerk.core.templating import environment, redirect_to, render
 
 Text = Annotated[str, Form(max_length=1_000_000)]
 """A text field of a form. Generous on purpose: the service refuses a text that is too
@@ -79,12 +79,9 @@ def thread_path(principal: Principal, thread_id: int) -> str:
 def redirect(
     request: Request, principal: Principal, path: str, *, notice: str = "", anchor: str = ""
 ) -> RedirectResponse:
-    """303 to a tool page, carrying the page token (the iframe may refuse our cookie)."""
-    params = {"kt": codec(request).issue(principal)}
-    if notice:
-        params["notice"] = notice
-    target = with_query(path, **params)
-    return RedirectResponse(f"{target}#{anchor}" if anchor else target, status_code=303)
+    """303 to a tool page, carrying the page token, and ``notice`` if there is one."""
+    params = {"notice": notice} if notice else {}
+    return redirect_to(request, principal, path, anchor=anchor, **params)
 
 
 def notice_of(request: Request) -> str:

@@ -23,10 +23,10 @@ from course.messages import MESSAGES
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, require_role
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
-from kurswerk.core.templating import add_template_folder, render, with_query
+from kurswerk.core.templating import add_template_folder, redirect_to, render
 from lti.service import register_deep_link_catalog
 
 add_template_folder(Path(__file__).parent / "templates")
@@ -107,8 +107,7 @@ def course_choice(
     if course not in {c.slug for c in service.loaded_courses(session)}:
         return _choice_page(request, session, error="course.choice.unknown", status=400)
     service.choose_course(session, principal.context_id, course)
-    target = with_query(f"/c/{principal.context_id}/", kt=codec(request).issue(principal))
-    return RedirectResponse(target, status_code=303)
+    return redirect_to(request, principal, f"/c/{principal.context_id}/")
 
 
 @router.get("/lessons/{slug}", name="lesson")
@@ -145,10 +144,8 @@ def lesson_read(
 ) -> RedirectResponse:
     """Mark read / unread, then back to the lesson (post-redirect-get)."""
     service.set_lesson_read(session, principal, slug, read)
-    target = with_query(
-        f"/c/{principal.context_id}/lessons/{slug}", kt=codec(request).issue(principal)
-    )
-    return RedirectResponse(f"{target}#kw-progress", status_code=303)
+    path = f"/c/{principal.context_id}/lessons/{slug}"
+    return redirect_to(request, principal, path, anchor="kw-progress")
 
 
 @router.get("/lessons/{slug}/exercises/{exercise_slug}", name="exercise")

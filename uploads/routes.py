@@ -26,7 +26,7 @@ from sqlmodel import Session
 from course import service as course_service
 from course.service import ExercisePage
 from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
+from kurswerk.core.auth import ContextPrincipal, Principal, Role
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
@@ -42,8 +42,8 @@ from kurswerk.core.templating import (
     add_template_folder,
     environment,
     page_context,
+    redirect_to,
     render,
-    with_query,
 )
 from kurswerk.core.usertext import render_markdown
 from uploads import service
@@ -95,12 +95,6 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     principal = getattr(request.state, "principal", None)
     formats = Formats(principal.locale if principal else "de")
     return render(request, name, {"fmt": formats, **_HELPERS, **context}, status_code=status)
-
-
-def _to(request: Request, principal: Principal, path: str, **params: str) -> RedirectResponse:
-    """Post-redirect-get to a tool page, carrying a fresh page token."""
-    target = with_query(path, **params, kt=codec(request).issue(principal))
-    return RedirectResponse(target, status_code=303)
 
 
 def _receipt_path(context_id: int, result: service.SubmissionResult) -> str:
@@ -215,7 +209,7 @@ async def _submit(
         idempotency_key,
     )
     if isinstance(checked, service.SubmissionResult):
-        return _to(request, principal, _receipt_path(principal.context_id, checked))
+        return redirect_to(request, principal, _receipt_path(principal.context_id, checked))
     try:
         result = await service.submit(
             session,
@@ -229,7 +223,7 @@ async def _submit(
         )
     except UploadRejected as rejected:
         return _form_with_error(request, checked, idempotency_key, rejected)
-    return _to(request, principal, _receipt_path(principal.context_id, result))
+    return redirect_to(request, principal, _receipt_path(principal.context_id, result))
 
 
 def _form_with_error(
@@ -301,7 +295,9 @@ def tutor_settings_save(
     except ValueError as exc:
         raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
     service.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
-    return _to(request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1")
+    return redirect_to(
+        request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1"
+    )
 
 
 def _require_tutor(principal: Principal) -> None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
 from coaching.grants import service as grants
-from kurswerk.core.auth import Principal, Role, codec, require_role
-from kurswerk.core.templating import render, with_query
+from kurswerk.core.auth import Principal, Role, require_role
+from kurswerk.core.templating import render
 from lti.models import LmsContext
 
 ADMIN = "/c/{context}/admin/coaching"
@@ -48,11 +48,6 @@ def roster_path(principal: Principal) -> str:
     """The roster page (``coaching.routes.roster``): outside ``admin_base``, since tutors
     see it too."""
     return f"/c/{principal.context_id}/coaching/roster"
-
-
-def redirect(request: Request, principal: Principal, path: str, **params: str) -> Response:
-    target = with_query(path, **params, kt=codec(request).issue(principal))
-    return RedirectResponse(target, status_code=303)
 
 
 def page(

@@ -21,7 +21,6 @@ from coaching.routes.common import (
     admin_base,
     own_course,
     page,
-    redirect,
     refused_rollback,
 )
 from kurswerk.core.auth import Principal
@@ -31,6 +30,7 @@ from kurswerk.core.db import SessionDep
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, receive_upload
 from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.templating import redirect_to
 
 # The preview's multipart body: one file, the CSRF token rides in the query string.
 _CSV_LIMITS = IntakeLimits(
@@ -142,7 +142,7 @@ def import_confirm(
         return _import_form(request, principal, refused_rollback(session, refused), 409)
     if result is None:  # the database changed since the preview
         return _preview_page(request, principal, plan, draft="", filename=filename, status_code=409)
-    return redirect(
+    return redirect_to(
         request,
         principal,
         f"{admin_base(principal)}/grants",

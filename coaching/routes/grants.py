@@ -23,12 +23,12 @@ from coaching.routes.common import (
     admin_base,
     own_course,
     page,
-    redirect,
     refused_rollback,
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.templating import redirect_to
 from lti import service as lti_service
 
 
@@ -138,7 +138,7 @@ def grant_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect(request, principal, f"{admin_base(principal)}/grants", done="granted")
+    return redirect_to(request, principal, f"{admin_base(principal)}/grants", done="granted")
 
 
 def _grant_page(
@@ -207,7 +207,7 @@ def grant_extend(
             status_code=refused.status_code,
         )
     done = "extended" if changed else "unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect_to(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
 
 
 @router.post(
@@ -219,4 +219,4 @@ def grant_revoke(
     grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     changed = grants.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect_to(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)

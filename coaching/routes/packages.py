@@ -21,12 +21,12 @@ from coaching.routes.common import (
     Field,
     admin_base,
     page,
-    redirect,
     refused_rollback,
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.templating import redirect_to
 
 
 @router.get(ADMIN, name="coaching_admin")
@@ -123,7 +123,7 @@ def package_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect(
+    return redirect_to(
         request, principal, f"{admin_base(principal)}/packages/{package.id}", done="package_created"
     )
 
@@ -171,7 +171,9 @@ def package_update(
             status_code=refused.status_code,
         )
     done = "package_saved" if changed else "package_unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect_to(
+        request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done
+    )
 
 
 def _set_archived(
@@ -182,7 +184,9 @@ def _set_archived(
     )
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect_to(
+        request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done
+    )
 
 
 @router.post(

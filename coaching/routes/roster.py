@@ -22,11 +22,12 @@ from starlette.datastructures import FormData
 from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
 from coaching.routes.base import router
-from coaching.routes.common import AdminPrincipal, own_course, page, redirect, roster_path
+from coaching.routes.common import AdminPrincipal, own_course, page, roster_path
 from kurswerk.core.auth import Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.templating import redirect_to
 from lti import service as lti_service
 from lti.models import LmsContext
 
@@ -171,7 +172,7 @@ def roster_grant(
         except CoachingRefused as refused:
             problems = refused.problems
         else:
-            return redirect(
+            return redirect_to(
                 request,
                 principal,
                 roster_path(principal),

@@ -21,7 +21,6 @@ from feedback.routes.tutor import (
     Id,
     StaffPrincipal,
     claim_ttl,
-    redirect_to,
     refused_page,
     review_path,
     settings_of,
@@ -31,6 +30,7 @@ from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.csrf import StreamedCsrf
 from kurswerk.core.db import new_session
 from kurswerk.core.settings import Settings
+from kurswerk.core.templating import redirect_to
 from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")
@@ -102,7 +102,11 @@ async def upload_attachment(
     if refused is not None:
         return refused
     return redirect_to(
-        request, principal, review_path(principal, submission_id), "#kw-attachment", done="attached"
+        request,
+        principal,
+        review_path(principal, submission_id),
+        anchor="kw-attachment",
+        done="attached",
     )
 
 

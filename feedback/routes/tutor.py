@@ -24,13 +24,13 @@ from feedback import service
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
-from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, email_links, require_role
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, email_links, require_role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.settings import Settings
-from kurswerk.core.templating import render, with_query
+from kurswerk.core.templating import redirect_to, render
 from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")
@@ -95,13 +95,6 @@ def storage_of(request: Request) -> uploads.Storage:
 
 def review_path(principal: Principal, submission_id: int) -> str:
     return f"/c/{principal.context_id}/review/{submission_id}"
-
-
-def redirect_to(
-    request: Request, principal: Principal, path: str, anchor: str = "", **params: str
-) -> RedirectResponse:
-    url = with_query(path, kt=codec(request).issue(principal), **params)
-    return RedirectResponse(url + anchor, status_code=303)
 
 
 def bounded_id(value: str | None) -> int | None:
@@ -206,7 +199,7 @@ class Review:
     def back(self, anchor: str = "", **params: str) -> RedirectResponse:
         """To the review page (post-redirect-get), at ``anchor``, with ``params``."""
         path = review_path(self.principal, self.submission_id)
-        return redirect_to(self.request, self.principal, path, anchor, **params)
+        return redirect_to(self.request, self.principal, path, anchor=anchor, **params)
 
 
 def _review(
@@ -270,8 +263,8 @@ def save(review: StaffReview, form: FormData) -> Response:
     except service.EditRefused as exc:
         return review.refused(exc, text=text)
     if form.get("action") == "preview":
-        return review.back("#kw-preview", preview="1")
-    return review.back("#kw-editor", done="saved")
+        return review.back("kw-preview", preview="1")
+    return review.back("kw-editor", done="saved")
 
 
 @router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)
@@ -304,4 +297,4 @@ def remove_attachment(review: StaffReview, form: FormData) -> Response:
         )  # fmt: skip
     except service.EditRefused as exc:
         return review.refused(exc)
-    return review.back("#kw-attachment", done="attachment_removed")
+    return review.back("kw-attachment", done="attachment_removed")

@@ -12,11 +12,17 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import SESSION_QUERY, codec, displayed_principal, opened_from_email_link
+from kurswerk.core.auth import (
+    SESSION_QUERY,
+    Principal,
+    codec,
+    displayed_principal,
+    opened_from_email_link,
+)
 from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
 
@@ -41,6 +47,15 @@ def with_query(url: str, **params: str) -> str:
     parts = urlsplit(url)
     query = parts.query + ("&" if parts.query else "") + urlencode(params)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def redirect_to(
+    request: Request, principal: Principal, path: str, *, anchor: str = "", **params: str
+) -> RedirectResponse:
+    """303 to a tool page (post-redirect-get): ``path`` with a fresh page token (the LMS
+    iframe may refuse our cookie), then ``params``, at ``#anchor``."""
+    target = with_query(path, **{SESSION_QUERY: codec(request).issue(principal)}, **params)
+    return RedirectResponse(f"{target}#{anchor}" if anchor else target, status_code=303)
 
 
 def page_context(request: Request, *, locale: str | None = None) -> dict[str, Any]:
