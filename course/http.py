@@ -11,14 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
 
 from course.forum.rules import InputError, Limits
 from kurswerk.core import clock
 from kurswerk.core.auth import ContextPrincipal, Principal, email_links
 from kurswerk.core.db import SessionDep
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.templating import environment, redirect_to, render
+from kurswerk.core.templating import PageRequest, environment, render
 
 Text = Annotated[str, Form(max_length=1_000_000)]
 """A text field of a form. Generous on purpose: the service refuses a text that is too
@@ -76,14 +75,6 @@ def thread_path(principal: Principal, thread_id: int) -> str:
     return f"/c/{principal.context_id}/forum/threads/{thread_id}"
 
 
-def redirect(
-    request: Request, principal: Principal, path: str, *, notice: str = "", anchor: str = ""
-) -> RedirectResponse:
-    """303 to a tool page, carrying the page token, and ``notice`` if there is one."""
-    params = {"notice": notice} if notice else {}
-    return redirect_to(request, principal, path, anchor=anchor, **params)
-
-
 def notice_of(request: Request) -> str:
     """The status notice named in the URL, if it is one of ours (never echoes input)."""
     value = request.query_params.get("notice", "")
@@ -91,14 +82,10 @@ def notice_of(request: Request) -> str:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(PageRequest):
     """What a handler of a course page works with: the request, the member of the LMS
     course the page is for, and the request's database session; with the pieces above
     bound to them."""
-
-    request: Request
-    principal: Principal
-    session: Session
 
     @property
     def limits(self) -> Limits:
@@ -121,7 +108,9 @@ class Page:
         return form_page(self.request, template, context, error)
 
     def redirect(self, path: str, *, notice: str = "", anchor: str = "") -> RedirectResponse:
-        return redirect(self.request, self.principal, path, notice=notice, anchor=anchor)
+        """To a tool page, with ``notice`` if there is one."""
+        params = {"notice": notice} if notice else {}
+        return self.to(path, anchor=anchor, **params)
 
     def to_post(self, thread_id: int | None, post_id: int, notice: str) -> RedirectResponse:
         """Back to a post in its thread, with what became of it."""

@@ -30,7 +30,7 @@ from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.settings import Settings
-from kurswerk.core.templating import redirect_to, render
+from kurswerk.core.templating import PageRequest, render
 from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")
@@ -173,13 +173,10 @@ def refused_page(
 
 
 @dataclass(frozen=True)
-class Review:
+class Review(PageRequest):
     """What a handler of a submission's review page works with: the request, the tutor or
     admin, the session and the submission; with the page, its refusal and the way back."""
 
-    request: Request
-    principal: Principal
-    session: Session
     submission_id: int
 
     @property
@@ -199,7 +196,7 @@ class Review:
     def back(self, anchor: str = "", **params: str) -> RedirectResponse:
         """To the review page (post-redirect-get), at ``anchor``, with ``params``."""
         path = review_path(self.principal, self.submission_id)
-        return redirect_to(self.request, self.principal, path, anchor=anchor, **params)
+        return self.to(path, anchor=anchor, **params)
 
 
 def _review(

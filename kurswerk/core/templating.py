@@ -7,6 +7,7 @@ CSRF token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -14,6 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.auth import (
@@ -56,6 +58,21 @@ def redirect_to(
     iframe may refuse our cookie), then ``params``, at ``#anchor``."""
     target = with_query(path, **{SESSION_QUERY: codec(request).issue(principal)}, **params)
     return RedirectResponse(f"{target}#{anchor}" if anchor else target, status_code=303)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a handler of a tool page works with: the request, the signed-in principal and
+    the request's database session; a domain's own kind of page (``course.http.Page``,
+    ``feedback.routes.tutor.Review``) adds what its pages share."""
+
+    request: Request
+    principal: Principal
+    session: Session
+
+    def to(self, path: str, *, anchor: str = "", **params: str) -> RedirectResponse:
+        """Post-redirect-get to ``path`` (see ``redirect_to``)."""
+        return redirect_to(self.request, self.principal, path, anchor=anchor, **params)
 
 
 def page_context(request: Request, *, locale: str | None = None) -> dict[str, Any]:
