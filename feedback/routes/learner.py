@@ -7,9 +7,11 @@ everyone else, and for a learner anything not yet released.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Protocol
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
@@ -27,26 +29,46 @@ from kurswerk.core.templating import environment, page_context, redirect_to, ren
 router = APIRouter(prefix="/c/{context}")
 
 
-def _pdf(request: Request, stored: service.StoredPdf, disposition: Disposition) -> Response:
-    storage = storage_of(request)
-    if not storage.exists(stored.key):
-        raise not_found(f"stored object {stored.key} is missing")
-    return pdf_response(storage.path_for(stored.key), stored.filename, disposition.value)
+@dataclass(frozen=True)
+class VersionPdf:
+    """A PDF of a submission's version, asked for by a member of the course: the
+    submitted file or the feedback PDF, as ``disposition`` says."""
+
+    request: Request
+    principal: Principal
+    session: Session
+    submission_id: int
+    number: int
+    disposition: Disposition
+
+    def send(self, find: Callable[[Session, Principal, int, int], service.StoredPdf]) -> Response:
+        """The PDF ``find`` allows (it raises ``NotFound`` otherwise); 404 if its stored
+        object is gone."""
+        stored = find(self.session, self.principal, self.submission_id, self.number)
+        storage = storage_of(self.request)
+        if not storage.exists(stored.key):
+            raise not_found(f"stored object {stored.key} is missing")
+        return pdf_response(storage.path_for(stored.key), stored.filename, self.disposition.value)
 
 
-@router.get("/review/{submission_id}/versions/{number}/file", name="feedback_submission_file")
-def submission_file(
+def _version_pdf(
     request: Request,
     principal: ContextPrincipal,
     session: SessionDep,
     submission_id: Id,
     number: Id,
     disposition: Disposition = Disposition.ATTACHMENT,
-) -> Response:
+) -> VersionPdf:
+    return VersionPdf(request, principal, session, submission_id, number, disposition)
+
+
+AskedPdf = Annotated[VersionPdf, Depends(_version_pdf)]
+
+
+@router.get("/review/{submission_id}/versions/{number}/file", name="feedback_submission_file")
+def submission_file(pdf: AskedPdf) -> Response:
     """A submitted PDF: staff of the course and the learner who submitted it."""
-    return _pdf(
-        request, service.submission_pdf(session, principal, submission_id, number), disposition
-    )
+    return pdf.send(service.submission_pdf)
 
 
 @router.get("/feedback/{submission_id}", name="feedback_learner")
@@ -60,18 +82,9 @@ def learner_feedback(
 @router.get(
     "/feedback/{submission_id}/versions/{number}/attachment", name="feedback_attachment_file"
 )
-def attachment_file(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    number: Id,
-    disposition: Disposition = Disposition.ATTACHMENT,
-) -> Response:
+def attachment_file(pdf: AskedPdf) -> Response:
     """The feedback PDF: the learner once released; staff also while it is a draft."""
-    return _pdf(
-        request, service.feedback_pdf(session, principal, submission_id, number), disposition
-    )
+    return pdf.send(service.feedback_pdf)
 
 
 @router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
