@@ -4,9 +4,10 @@ change is undone."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
@@ -21,6 +22,27 @@ ADMIN = "/c/{context}/admin/coaching"
 
 AdminPrincipal = Annotated[Principal, require_role(Role.ADMIN)]
 Field = Annotated[str, Form()]
+
+
+class _FormFields:
+    """A dependency whose parameters (``__signature__``, read by FastAPI) are the named
+    ``Field``s."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter(name, keyword, default="", annotation=Field) for name in names]
+        )
+
+    def __call__(self, **fields: str) -> dict[str, str]:
+        return fields
+
+
+def form_fields(*names: str) -> Any:
+    """A dependency: the named ``Field``s of a form as a dict, each as sent ("" when
+    missing), for the form shown again when refused."""
+    return Depends(_FormFields(names))
+
 
 # Confirmation lines a redirect may ask for (anything else is ignored).
 DONE = frozenset(

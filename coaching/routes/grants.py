@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from coaching.routes.common import (
     AdminPrincipal,
     Field,
     admin_base,
+    form_fields,
     own_course,
     page,
     refused_rollback,
@@ -83,23 +84,11 @@ def _imported_counts(request: Request) -> dict[str, int] | None:
     return counts
 
 
-def _grant_values(
-    by: Field = "",
-    package: Field = "",
-    member: Field = "",
-    email: Field = "",
-    valid_from: Field = "",
-    valid_until: Field = "",
-) -> dict[str, str]:
-    """The grant forms' fields, as sent (and shown again when refused)."""
-    return {
-        "by": by,
-        "package": package,
-        "member": member,
-        "email": email,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-    }
+GrantValues = Annotated[
+    dict[str, str],
+    form_fields("by", "package", "member", "email", "valid_from", "valid_until"),
+]
+"""The grant forms' fields, as sent (and shown again when refused)."""
 
 
 @router.post(ADMIN + "/grants", name="coaching_grant_create", dependencies=[CsrfChecked])
@@ -107,7 +96,7 @@ def grant_create(
     request: Request,
     principal: AdminPrincipal,
     session: SessionDep,
-    values: Annotated[dict[str, str], Depends(_grant_values)],
+    values: GrantValues,
 ) -> Response:
     """One endpoint for both grant forms: by course member or by email (``by``).
 

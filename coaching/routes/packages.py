@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -18,8 +18,8 @@ from coaching.routes.base import router
 from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
-    Field,
     admin_base,
+    form_fields,
     page,
     refused_rollback,
 )
@@ -77,28 +77,19 @@ def _package_form(
     )
 
 
-def _package_values(
-    name: Field = "",
-    description: Field = "",
-    quota_kind: Field = "",
-    feedback_quota: Field = "",
-    office_hours_per_month: Field = "",
-    valid_from: Field = "",
-    valid_until: Field = "",
-) -> dict[str, str]:
-    """The package form's fields, as sent (and shown again when refused)."""
-    return {
-        "name": name,
-        "description": description,
-        "quota_kind": quota_kind,
-        "feedback_quota": feedback_quota,
-        "office_hours_per_month": office_hours_per_month,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-    }
-
-
-PackageValues = Annotated[dict[str, str], Depends(_package_values)]
+PackageValues = Annotated[
+    dict[str, str],
+    form_fields(
+        "name",
+        "description",
+        "quota_kind",
+        "feedback_quota",
+        "office_hours_per_month",
+        "valid_from",
+        "valid_until",
+    ),
+]
+"""The package form's fields, as sent (and shown again when refused)."""
 
 
 @router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
@@ -176,9 +167,21 @@ def package_update(
     )
 
 
-def _set_archived(
-    request: Request, principal: Principal, session: Session, package_id: int, archived: bool
+@router.post(
+    ADMIN + "/packages/{package_id}/archive",
+    name="coaching_package_archive",
+    dependencies=[CsrfChecked],
+)
+@router.post(
+    ADMIN + "/packages/{package_id}/restore",
+    name="coaching_package_restore",
+    dependencies=[CsrfChecked],
+)
+def package_archive_or_restore(
+    request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
 ) -> Response:
+    """Archive a package (``…/archive``) or take it back (``…/restore``)."""
+    archived = request.url.path.endswith("/archive")
     package = packages.get_package(
         session, platform_id=principal.platform_id, package_id=package_id
     )
@@ -187,25 +190,3 @@ def _set_archived(
     return redirect_to(
         request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done
     )
-
-
-@router.post(
-    ADMIN + "/packages/{package_id}/archive",
-    name="coaching_package_archive",
-    dependencies=[CsrfChecked],
-)
-def package_archive(
-    request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
-) -> Response:
-    return _set_archived(request, principal, session, package_id, True)
-
-
-@router.post(
-    ADMIN + "/packages/{package_id}/restore",
-    name="coaching_package_restore",
-    dependencies=[CsrfChecked],
-)
-def package_restore(
-    request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
-) -> Response:
-    return _set_archived(request, principal, session, package_id, False)
