@@ -14,12 +14,13 @@ course folder. Nothing here touches the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from course.content.checks import check_across_courses, check_course
 from course.content.files import SourceFile
-from course.content.markdown import SLUG_PATTERN, render
+from course.content.markdown import SLUG_PATTERN, Rendered, render
 from course.content.model import (
     COURSE_FILE,
     AuthorSource,
@@ -163,25 +164,56 @@ def _read_course_industries(f: SourceFile, data: LineMap) -> list[IndustrySource
     return industries
 
 
+@dataclass(frozen=True)
+class _MarkdownFile:
+    """A lesson's or a reading's file: its front matter (only ``allowed`` keys; ``slug``
+    is the file's name) and its body."""
+
+    f: SourceFile
+    data: LineMap
+    body: str
+    first_line: int
+    closing_line: int
+    slug: str
+
+    @classmethod
+    def read(
+        cls, tree: ContentTree, path: Path, allowed: set[str], what: str
+    ) -> _MarkdownFile | None:
+        f = SourceFile(tree, path)
+        parsed = f.front_matter(path)
+        if parsed is None:
+            return None
+        data, body, first_line, closing_line = parsed
+        f.keys(data, allowed, f"{what} front matter")
+        slug = f.slug(data, "slug")
+        if slug and slug != path.stem:
+            f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
+        return cls(f, data, body, first_line, closing_line, slug)
+
+    def rendered(self, what: str, *, lesson: str | None, parts: bool = True) -> Rendered:
+        """The body rendered; a problem if it has no text."""
+        rendered = self.f.rendered(
+            render(self.body, first_line=self.first_line, lesson=lesson, parts=parts)
+        )
+        if rendered.word_count == 0:
+            empty = f"the {what} is empty: no text after its front matter"
+            self.f.problem(self.closing_line, empty)
+        return rendered
+
+
 def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
-    f = SourceFile(tree, path)
-    parsed = f.front_matter(path)
-    if parsed is None:
-        return None
-    data, body, first_line, closing_line = parsed
     allowed = {"slug", "title", "author", "learning_goal", "reading", "worksheets"}
-    f.keys(data, allowed, "lesson front matter")
-    slug = f.slug(data, "slug")
-    if slug and slug != path.stem:
-        f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
+    md = _MarkdownFile.read(tree, path, allowed, "lesson")
+    if md is None:
+        return None
+    f, data, slug = md.f, md.data, md.slug
     worksheets = []
     for entry in f.entries(data, "worksheets", {"slug", "title"}, "a worksheet", required=False):
         worksheets.append(
             WorksheetSource(f.slug(entry, "slug"), f.text(entry, "title"), entry.line)
         )
-    rendered = f.rendered(render(body, first_line=first_line, lesson=slug or path.stem))
-    if rendered.word_count == 0:
-        f.problem(closing_line, "the lesson is empty: no text after its front matter")
+    rendered = md.rendered("lesson", lesson=slug or path.stem)
     reading = f.slug_list(data, "reading")
     return LessonSource(
         slug=slug,
@@ -197,20 +229,13 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
 
 
 def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
-    f = SourceFile(tree, path)
-    parsed = f.front_matter(path)
-    if parsed is None:
+    md = _MarkdownFile.read(tree, path, {"slug", "title", "credit", "author"}, "reading")
+    if md is None:
         return None
-    data, body, first_line, closing_line = parsed
-    f.keys(data, {"slug", "title", "credit", "author"}, "reading front matter")
-    slug = f.slug(data, "slug")
-    if slug and slug != path.stem:
-        f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
-    rendered = f.rendered(render(body, first_line=first_line, lesson=None, parts=False))
-    if rendered.word_count == 0:
-        f.problem(closing_line, "the reading is empty: no text after its front matter")
+    f, data = md.f, md.data
+    rendered = md.rendered("reading", lesson=None, parts=False)
     return ReadingSource(
-        slug=slug,
+        slug=md.slug,
         title=f.text(data, "title"),
         credit=f.text(data, "credit", required=False, limit=200),
         author=f.slug(data, "author", required=False) or None,
