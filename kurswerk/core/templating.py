@@ -2,11 +2,13 @@
 
 ``render()`` gives every page what it needs to work inside an LMS iframe: the locale,
 the principal, a fresh page token (``link()`` appends it, ``form_action()`` too) and the
-CSRF token.
+CSRF token. ``path_for(name, **params)`` is the path of a named route (``kurswerk.core.paths``):
+a page links ``link(path_for("lesson", context=..., slug=...))``, never a hand-built path.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -24,6 +26,7 @@ from kurswerk.core.auth import (
     opened_from_email_link,
 )
 from kurswerk.core.lms_home import lms_home_url
+from kurswerk.core.paths import request_path
 
 _SHELL_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -87,6 +90,7 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
         "url_for": request.url_for,
+        "path_for": partial(request_path, request),
         # Looked up only by the pages that show it (a database read).
         "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
     }
