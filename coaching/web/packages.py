@@ -18,7 +18,7 @@ from coaching.web.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    admin_base,
+    coaching_path,
     page,
     redirect,
     refused_rollback,
@@ -131,7 +131,10 @@ def package_create(
             status_code=refused.status_code,
         )
     return redirect(
-        request, principal, f"{admin_base(principal)}/packages/{package.id}", done="package_created"
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package.id),
+        done="package_created",
     )
 
 
@@ -188,7 +191,12 @@ def package_update(
             status_code=refused.status_code,
         )
     done = "package_saved" if changed else "package_unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
+    )
 
 
 def _set_archived(
@@ -199,7 +207,12 @@ def _set_archived(
     )
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
+    )
 
 
 @router.post(

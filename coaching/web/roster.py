@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
-from coaching.web.common import AdminPrincipal, own_course, page, redirect, roster_path
+from coaching.web.common import AdminPrincipal, coaching_path, own_course, page, redirect
 from coaching.web.router import router
 from kurswerk.core.auth import CsrfChecked, Principal, Role, require_role
 from kurswerk.core.db import SessionDep
@@ -173,7 +173,7 @@ def roster_grant(
             return redirect(
                 request,
                 principal,
-                roster_path(principal),
+                coaching_path(request, principal, "coaching_roster"),
                 show=show,
                 done="roster_granted",
                 granted=str(result.granted),
