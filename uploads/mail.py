@@ -42,6 +42,7 @@ from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.core.mail import DISPLAY_TIMEZONE
 from kurswerk.core.outbox.queue import as_utc, enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser, utcnow
@@ -108,7 +109,7 @@ def enqueue_receipt(
             "feedback_target_days": settings.feedback_target_days,
             "submissions_url": _url(
                 settings,
-                f"/c/{target.context_id}/submissions",
+                path_for("submission_list", context=target.context_id),
                 learner,
                 target.context_id,
                 Role.LEARNER,
@@ -149,9 +150,15 @@ def course_tutors(session: Session, context_id: int) -> list[Tutor]:
 
 def _tutor_links(settings: Settings, context_id: int, tutor: PlatformUser) -> dict[str, str]:
     return {
-        "queue_url": _url(settings, f"/c/{context_id}/queue", tutor, context_id, Role.TUTOR),
+        "queue_url": _url(
+            settings, path_for("feedback_queue", context=context_id), tutor, context_id, Role.TUTOR
+        ),
         "settings_url": _url(
-            settings, f"/c/{context_id}/submissions/settings", tutor, context_id, Role.TUTOR
+            settings,
+            path_for("submission_settings", context=context_id),
+            tutor,
+            context_id,
+            Role.TUTOR,
         ),
     }
 

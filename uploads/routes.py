@@ -45,6 +45,7 @@ from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import (
     add_template_folder,
     environment,
@@ -110,8 +111,14 @@ def _to(request: Request, principal: Principal, path: str, **params: str) -> Red
     return RedirectResponse(target, status_code=303)
 
 
-def _receipt_path(context_id: int, result: service.SubmissionResult) -> str:
-    return f"/c/{context_id}/submissions/{result.submission_id}/versions/{result.version}"
+def _receipt_path(request: Request, context_id: int, result: service.SubmissionResult) -> str:
+    return request_path(
+        request,
+        "submission_receipt",
+        context=context_id,
+        submission_id=result.submission_id,
+        number=result.version,
+    )
 
 
 # --- the panel on the exercise page -----------------------------------------------------
@@ -139,7 +146,12 @@ def exercise_panel(
         {
             "state": state,
             "chosen": chosen,
-            "action": f"/c/{principal.context_id}/exercises/{page.exercise_id}/submissions",
+            "action": request_path(
+                request,
+                "submission_create",
+                context=principal.context_id,
+                exercise_id=page.exercise_id,
+            ),
             "key": service.new_idempotency_key(),
             "limit_mb": _tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
@@ -222,7 +234,7 @@ async def _submit(
         idempotency_key,
     )
     if isinstance(checked, service.SubmissionResult):
-        return _to(request, principal, _receipt_path(principal.context_id, checked))
+        return _to(request, principal, _receipt_path(request, principal.context_id, checked))
     try:
         result = await service.submit(
             session,
@@ -236,7 +248,7 @@ async def _submit(
         )
     except UploadRejected as rejected:
         return _form_with_error(request, checked, idempotency_key, rejected)
-    return _to(request, principal, _receipt_path(principal.context_id, result))
+    return _to(request, principal, _receipt_path(request, principal.context_id, result))
 
 
 def _form_with_error(
@@ -308,7 +320,8 @@ def tutor_settings_save(
     except ValueError as exc:
         raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
     service.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
-    return _to(request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1")
+    path = request_path(request, "submission_settings", context=principal.context_id)
+    return _to(request, principal, path, saved="1")
 
 
 def _require_tutor(principal: Principal) -> None:
