@@ -24,6 +24,7 @@ from course.questions import routes as questions_routes
 from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
 from kurswerk.core.db import SessionDep, new_session
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import add_template_folder, render, with_query
 from lti.service import register_deep_link_catalog
 
@@ -108,7 +109,8 @@ def lesson_read(
     """Mark read / unread, then back to the lesson (post-redirect-get)."""
     service.set_lesson_read(session, principal, slug, read)
     target = with_query(
-        f"/c/{principal.context_id}/lessons/{slug}", kt=codec(request).issue(principal)
+        request_path(request, "lesson", context=principal.context_id, slug=slug),
+        kt=codec(request).issue(principal),
     )
     return RedirectResponse(f"{target}#kw-progress", status_code=303)
 

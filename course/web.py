@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from course.forum.rules import InputError, Limits
 from kurswerk.core.auth import Principal, codec
+from kurswerk.core.paths import path_for
 from kurswerk.core.templating import environment, render, with_query
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -66,11 +67,11 @@ def form_page(
 
 
 def lesson_path(principal: Principal, slug: str) -> str:
-    return f"/c/{principal.context_id}/lessons/{slug}"
+    return path_for("lesson", context=principal.context_id, slug=slug)
 
 
 def thread_path(principal: Principal, thread_id: int) -> str:
-    return f"/c/{principal.context_id}/forum/threads/{thread_id}"
+    return path_for("forum_thread", context=principal.context_id, thread_id=thread_id)
 
 
 def redirect(

@@ -25,30 +25,31 @@ from course.forum.rules import InputError, require_moderator
 from course.web import Text, form_page, limits, notice_of, redirect
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import path_for, request_path
 from kurswerk.core.templating import render
 
 router = APIRouter()
 
 Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
-LESSON_LINKS = (
-    ("questions", "lesson.questions", "questions"),
+LESSON_LINKS = (  # (key, label, route name)
+    ("questions", "lesson.questions", "lesson_questions"),
     ("faq", "faq.title", "faq"),
-    ("forum", "forum.title", "forum"),
-    ("ask", "questions.ask_title", "ask"),
+    ("forum", "forum.title", "forum_list"),
+    ("ask", "questions.ask_title", "questions_ask_form"),
 )
 
 
-def _lesson_page(tail: str) -> Callable[[int, str], str]:
+def _lesson_page(route: str) -> Callable[[int, str], str]:
     def path(context_id: int, slug: str) -> str:
-        return f"/c/{context_id}/lessons/{slug}/{tail}"
+        return path_for(route, context=context_id, slug=slug)
 
     return path
 
 
-for _key, _label, _tail in LESSON_LINKS:
+for _key, _label, _route in LESSON_LINKS:
     service.register_lesson_link(
-        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_tail))
+        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_route))
     )
 
 
@@ -129,7 +130,7 @@ def faq_new(
     return _form(
         request,
         heading="faq.new",
-        action=f"/c/{principal.context_id}/lessons/{slug}/faq/new",
+        action=request_path(request, "faq_create", context=principal.context_id, slug=slug),
         lesson_slug=slug,
         question="",
         answer="",
@@ -161,11 +162,12 @@ def faq_create(
         session.rollback()
         return _form(
             request, heading="faq.new",
-            action=f"/c/{principal.context_id}/lessons/{slug}/faq/new", lesson_slug=slug,
+            action=request_path(request, "faq_create", context=principal.context_id, slug=slug),
+            lesson_slug=slug,
             question=question[:1000], answer=answer[:200_000], position=position, shared=False,
             error=error,
         )  # fmt: skip
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=slug)
     return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry.id}")
 
 
@@ -188,7 +190,7 @@ def faq_edit_form(
     return _form(
         request,
         heading="faq.edit",
-        action=f"/c/{principal.context_id}/faq/{entry_id}/edit",
+        action=request_path(request, "faq_edit", context=principal.context_id, entry_id=entry_id),
         lesson_slug=slug,
         question=entry.question,
         answer=entry.answer,
@@ -218,11 +220,14 @@ def faq_edit(
         session.rollback()
         return _form(
             request, heading="faq.edit",
-            action=f"/c/{principal.context_id}/faq/{entry_id}/edit", lesson_slug=slug,
+            action=request_path(
+                request, "faq_edit", context=principal.context_id, entry_id=entry_id
+            ),
+            lesson_slug=slug,
             question=question[:1000], answer=answer[:200_000], position=position, shared=shared,
             error=error,
         )  # fmt: skip
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=slug)
     return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry_id}")
 
 
@@ -232,7 +237,7 @@ def faq_delete(
 ) -> RedirectResponse:
     _, slug = _entry(session, principal, entry_id)
     faq_service.delete_entry(session, principal, entry_id)
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=slug)
     return redirect(request, principal, path, notice="faq_deleted")
 
 
@@ -242,5 +247,5 @@ def faq_revert(
 ) -> RedirectResponse:
     entry = faq_service.revert_to_file(session, principal, entry_id)
     slug = faq_service.entry_lesson(session, entry).slug
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=slug)
     return redirect(request, principal, path, notice="faq_reverted", anchor=f"faq-{entry_id}")

@@ -21,6 +21,7 @@ from course.questions import service as questions_service
 from course.web import Text, form_page, limits, notice_of, redirect
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 
 router = APIRouter()
@@ -79,7 +80,9 @@ def questions_ask(
             request, session, principal, slug, subject=subject[:500], body=body[:200_000],
             error=error,
         )  # fmt: skip
-    path = f"/c/{principal.context_id}/questions/{question.id}"
+    path = request_path(
+        request, "questions_detail", context=principal.context_id, question_id=question.id
+    )
     return redirect(request, principal, path, notice="asked")
 
 
@@ -159,7 +162,9 @@ def questions_answer(
         return _detail(
             request, session, principal, question_id, answer_text=answer[:200_000], error=error
         )
-    path = f"/c/{principal.context_id}/questions/{question_id}"
+    path = request_path(
+        request, "questions_detail", context=principal.context_id, question_id=question_id
+    )
     return redirect(request, principal, path, notice="answered")
 
 
@@ -217,5 +222,5 @@ def questions_publish(
             faq_answer=answer[:200_000], error=error,
         )  # fmt: skip
     lesson = session.get_one(Lesson, entry.lesson_id)
-    path = f"/c/{principal.context_id}/lessons/{lesson.slug}/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=lesson.slug)
     return redirect(request, principal, path, notice="published", anchor=f"faq-{entry.id}")

@@ -31,6 +31,7 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import NotFound
 from kurswerk.core.outbox.queue import as_utc, enqueue_email
+from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 
@@ -196,7 +197,11 @@ def ask(
                 "question_text": markdown_text(text),
                 "question_html": render_markdown(text),
                 "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
+                    path_for(
+                        "questions_detail",
+                        context=principal.context_id,
+                        question_id=question.id,
+                    ),
                     tutor.link_reader(principal.context_id),
                 ),
             },
@@ -241,7 +246,11 @@ def answer(
                 "answer_text": markdown_text(clean),
                 "answer_html": render_markdown(clean),
                 "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
+                    path_for(
+                        "questions_detail",
+                        context=principal.context_id,
+                        question_id=question.id,
+                    ),
                     person.link_reader(principal.context_id),
                 ),
             },

@@ -16,9 +16,10 @@ from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
 from course.forum.web.router import router
 from course.models import Lesson
-from course.web import lesson_path, limits, notice_of, redirect, thread_path
+from course.web import limits, notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
 
@@ -49,7 +50,7 @@ def forum_thread_delete(
     thread = forum_moderation.delete_thread(session, principal, thread_id)
     lesson = session.get(Lesson, thread.lesson_id)
     assert lesson is not None
-    path = lesson_path(principal, lesson.slug) + "/forum"
+    path = request_path(request, "forum_list", context=principal.context_id, slug=lesson.slug)
     return redirect(request, principal, path, notice="thread_deleted")
 
 
@@ -102,7 +103,7 @@ def _faq_entry_redirect(
     request: Request, principal: ContextPrincipal, session: SessionDep, entry: FaqEntry, notice: str
 ) -> RedirectResponse:
     lesson = faq_service.entry_lesson(session, entry)
-    path = lesson_path(principal, lesson.slug) + "/faq"
+    path = request_path(request, "faq", context=principal.context_id, slug=lesson.slug)
     return redirect(request, principal, path, notice=notice, anchor=f"faq-{entry.id}")
 
 
@@ -143,7 +144,9 @@ def forum_post_promote(
     confirmation page's ``confirm=yes``; anything else is sent to that page first."""
     if confirm != "yes":
         faq_service.promotion_of(session, principal, post_id)  # who may, which post
-        path = f"/c/{principal.context_id}/forum/posts/{post_id}/promote"
+        path = request_path(
+            request, "forum_post_promote_confirm", context=principal.context_id, post_id=post_id
+        )
         return redirect(request, principal, path)
     entry, new = faq_service.promote_post(session, principal, post_id, limits=limits(request))
     notice = "promoted" if new else "already_promoted"
@@ -179,5 +182,5 @@ def forum_report_resolve(
     resolution: Annotated[str, Form(pattern="^(hidden|deleted|dismissed)$")],
 ) -> RedirectResponse:
     forum_moderation.resolve_report(session, principal, report_id, resolution)
-    path = f"/c/{principal.context_id}/forum/reports"
+    path = request_path(request, "forum_reports", context=principal.context_id)
     return redirect(request, principal, path, notice="resolved")

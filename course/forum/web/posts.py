@@ -19,13 +19,13 @@ from course.models import Lesson
 from course.web import (
     Text,
     form_page,
-    lesson_path,
     limits,
     redirect,
     thread_path,
 )
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import request_path
 from kurswerk.core.usertext import render_markdown
 
 # --- editing and deleting ----------------------------------------------------------------
@@ -104,7 +104,7 @@ def forum_post_delete(
     if remaining is None:
         lesson = session.get(Lesson, thread.lesson_id)
         assert lesson is not None
-        path = lesson_path(principal, lesson.slug) + "/forum"
+        path = request_path(request, "forum_list", context=principal.context_id, slug=lesson.slug)
         return redirect(request, principal, path, notice="thread_deleted")
     assert thread.id is not None
     return redirect(request, principal, thread_path(principal, thread.id), notice="deleted")

@@ -15,9 +15,10 @@ from course.forum import notify as forum_notify
 from course.forum import service as forum_service
 from course.forum.models import utcnow
 from course.forum.web.router import router
-from course.web import lesson_path, notice_of, redirect, thread_path
+from course.web import notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 
 
@@ -41,7 +42,12 @@ def forum_follow(
     _, lesson = forum_service.lesson_for(session, principal, slug)
     assert lesson.id is not None
     notice = _follow(session, principal, forum_notify.lesson_target(lesson.id), follow)
-    return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice=notice)
+    return redirect(
+        request,
+        principal,
+        request_path(request, "forum_list", context=principal.context_id, slug=slug),
+        notice=notice,
+    )
 
 
 @router.post(
@@ -82,7 +88,7 @@ def forum_notifications_save(
     delivery: Annotated[str, Form(pattern="^(instant|digest)$")],
 ) -> RedirectResponse:
     forum_notify.set_delivery(session, principal, delivery, utcnow())
-    path = f"/c/{principal.context_id}/forum/notifications"
+    path = request_path(request, "forum_notifications", context=principal.context_id)
     return redirect(request, principal, path, notice="settings_saved")
 
 
@@ -94,5 +100,5 @@ def forum_unfollow(
     target: Annotated[str, Form(pattern="^(thread|lesson):[0-9]{1,12}$")],
 ) -> RedirectResponse:
     forum_notify.unsubscribe(session, principal, target)
-    path = f"/c/{principal.context_id}/forum/notifications"
+    path = request_path(request, "forum_notifications", context=principal.context_id)
     return redirect(request, principal, path, notice="unfollowed")

@@ -20,7 +20,6 @@ from course.forum.web.router import router
 from course.web import (
     Text,
     form_page,
-    lesson_path,
     limits,
     notice_of,
     redirect,
@@ -28,6 +27,7 @@ from course.web import (
 )
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 
 Page = Annotated[int, Query(ge=1, le=100_000)]
@@ -57,7 +57,12 @@ def forum_read_all(
     request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
 ) -> RedirectResponse:
     forum_service.mark_lesson_read(session, principal, slug, utcnow())
-    return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice="all_read")
+    return redirect(
+        request,
+        principal,
+        request_path(request, "forum_list", context=principal.context_id, slug=slug),
+        notice="all_read",
+    )
 
 
 # --- a new question ------------------------------------------------------------------------
