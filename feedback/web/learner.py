@@ -22,6 +22,7 @@ from feedback.web.tutor import Disposition, Id, redirect_to, storage_of
 from kurswerk.core.auth import ContextPrincipal, Principal
 from kurswerk.core.db import MAX_ROW_ID, SessionDep
 from kurswerk.core.errors import NotFound
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import environment, page_context, render
 
 router = APIRouter(prefix="/c/{context}")
@@ -90,7 +91,8 @@ def review_missing(
     if page is None:
         raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
     if page.found:
-        return redirect_to(request, principal, f"/c/{principal.context_id}/{page.found}")
+        course_start = request_path(request, "course_home", context=principal.context_id)
+        return redirect_to(request, principal, course_start + page.found)
     return render(request, "feedback/review_missing.html", {"page": page})
 
 

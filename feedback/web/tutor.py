@@ -36,6 +36,7 @@ from kurswerk.core.auth import (
 )
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
 from lti import service as lti_service
@@ -104,7 +105,7 @@ def storage_of(request: Request) -> uploads.Storage:
 
 
 def review_path(principal: Principal, submission_id: int) -> str:
-    return f"/c/{principal.context_id}/review/{submission_id}"
+    return path_for("feedback_review", context=principal.context_id, submission_id=submission_id)
 
 
 def redirect_to(
