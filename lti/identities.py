@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core.auth import Principal, Role
+from kurswerk.core.paths import path_for
 from lti import roles
 from lti.models import LmsContext, Membership, PlatformUser, table_of, utcnow
 from lti.registrations import RegistrationMatch
@@ -232,7 +233,7 @@ def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
     """Where a launch lands: the course start, or the tool path named by the custom
     parameter ``kurswerk_target`` (see ``clean_target``) inside that course; anything
     else falls back to the course start."""
-    return f"/c/{context_id}/" + (target_of(claims) or "")
+    return path_for("course_home", context=context_id) + (target_of(claims) or "")
 
 
 @functools.cache

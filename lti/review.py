@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from kurswerk.core.auth import Role
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.paths import path_for
 from lti import errors
 from lti.endpoints import AGS_CLAIM, service_url
 from lti.identities import CLAIM, LaunchIdentity, clean_target, target_of, upsert_user
@@ -82,7 +83,7 @@ def review_request(
 
 
 def unavailable_path(review: ReviewRequest) -> str:
-    return f"/c/{review.context_id}/lti/review/{review.for_user_id}"
+    return path_for("lti_review_unavailable", context=review.context_id, user_id=review.for_user_id)
 
 
 def review_landing(
@@ -94,7 +95,7 @@ def review_landing(
     cleaned = clean_target(target) if target else None
     if cleaned is None:
         return unavailable_path(review)
-    return f"/c/{review.context_id}/{cleaned}"
+    return path_for("course_home", context=review.context_id) + cleaned
 
 
 def reviewed_resource_id(session: Session, review: ReviewRequest) -> str | None:

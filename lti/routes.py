@@ -26,6 +26,7 @@ from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_ch
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.lms_home import register_lms_home
+from kurswerk.core.paths import request_path
 from kurswerk.core.security import content_security_policy
 from kurswerk.core.templating import add_template_folder, render, with_query
 from lti import (
@@ -148,7 +149,7 @@ def login(request: Request, session: SessionDep, params: LoginParams) -> Respons
         settings=runtime.settings,
         now=now,
     )
-    redirect = oidc.redirect(runtime.settings.base_url + "/lti/launch")
+    redirect = oidc.redirect(runtime.settings.base_url + request_path(request, "lti_launch"))
     storage = oidc.platform_storage
     if storage is None:
         return redirect
@@ -270,7 +271,9 @@ def _landing(
             now=now,
             ttl=timedelta(minutes=_runtime(request).settings.session_ttl_minutes),
         )
-        return f"/c/{identity.context_id}/lti/deep-link/{launch_id}"
+        return request_path(
+            request, "lti_deep_link", context=identity.context_id, launch_id=launch_id
+        )
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
         return review.review_landing(session, service.review_target(request.app), reviewed)

@@ -26,6 +26,7 @@ from kurswerk.core.auth import (
 )
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
 from lti.deep_linking import DeepLinkRequest, LinkTarget
@@ -80,7 +81,9 @@ def _picker(
             "groups": [(label, items) for label, items in groups if items],
             "error": error,
             "chosen": set(chosen),
-            "action": f"/c/{dl.context_id}/lti/deep-link/{dl.launch_id}",
+            "action": request_path(
+                request, "lti_deep_link_answer", context=dl.context_id, launch_id=dl.launch_id
+            ),
         },
         status_code=status_code,
     )
@@ -131,7 +134,7 @@ def deep_link_answer(
             error = "lti.deep_link.only_one"
         if error:
             return _picker(request, dl, targets, error=error, chosen=tuple(picked), status_code=400)
-        launch_url = request.app.state.settings.base_url + "/lti/launch"
+        launch_url = request.app.state.settings.base_url + request_path(request, "lti_launch")
         items = [
             deep_linking.content_item(
                 by_path[path], launch_url=launch_url, accept_lineitem=dl.accept_lineitem
