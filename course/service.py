@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from course.binding import active_course, active_lesson, bind_course, course_for_context
 from course.exercise_names import (
     ExerciseRef,
+    course_target,
     exercise_by_id,
     exercise_in_course,
     exercise_line_item,
@@ -114,7 +115,7 @@ def _id(value: int | None) -> int:
 def forum_target(lesson_slug: str) -> str:
     """The lesson's forum (its list of threads) relative to ``/c/{context}/``, as a deep
     link's ``kurswerk_target``: the path of the route ``forum_list``."""
-    return f"lessons/{lesson_slug}/forum"
+    return course_target("forum_list", slug=lesson_slug)
 
 
 # --- Links a lesson shows only when their target exists ------------------------------
