@@ -29,7 +29,7 @@ def route_table() -> APIRouter:
     import lti.routes
     import uploads.routes
     from kurswerk.core import routes as shell_routes
-    from lti.web import course as lti_pages
+    from lti.routes import course as lti_pages
 
     table = APIRouter()
     for router in (
