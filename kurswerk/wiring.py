@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from fastapi import APIRouter
+from starlette.routing import Router
 
 from kurswerk.core import paths
 from kurswerk.core.extensions import extensions
@@ -20,7 +20,7 @@ def wire() -> None:
 
 
 @functools.cache
-def route_table() -> APIRouter:
+def route_table() -> Router:
     """The routers the app factory includes, without an app: the worker writes mails
     whose links name pages. Built on the first path asked for."""
     import coaching.routes
@@ -31,8 +31,7 @@ def route_table() -> APIRouter:
     from kurswerk.core import routes as shell_routes
     from lti.routes import course as lti_pages
 
-    table = APIRouter()
-    for router in (
+    routers = (
         shell_routes.router,
         lti.routes.router,
         lti_pages.router,
@@ -40,6 +39,5 @@ def route_table() -> APIRouter:
         coaching.routes.router,
         uploads.routes.router,
         feedback.routes.router,
-    ):
-        table.include_router(router)
-    return table
+    )
+    return Router(routes=[route for router in routers for route in router.routes])

@@ -15,22 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    SESSION_QUERY,
-    ContextPrincipal,
-    CsrfChecked,
-    Principal,
-    Role,
-    codec,
-    require_role,
-)
+from kurswerk.core.auth import SESSION_QUERY, ContextPrincipal, Principal, Role, codec, require_role
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
 from lti.deep_linking import DeepLinkRequest, LinkTarget
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 
 log = logging.getLogger("kurswerk.lti")
 

@@ -13,10 +13,11 @@ from sqlmodel import Session
 
 from course.forum import notify as forum_notify
 from course.forum import service as forum_service
-from course.forum.models import utcnow
 from course.forum.routes.base import router
-from course.web import notice_of, redirect, thread_path
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from course.http import notice_of, redirect, thread_path
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render

@@ -13,11 +13,10 @@ from sqlmodel import Session
 
 from course.forum import service as forum_service
 from course.forum import suggest as forum_suggest
-from course.forum.models import utcnow
 from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
-from course.web import (
+from course.http import (
     Text,
     form_page,
     limits,
@@ -25,7 +24,9 @@ from course.web import (
     redirect,
     thread_path,
 )
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
