@@ -101,6 +101,13 @@ def _package_values(
 PackageValues = Annotated[dict[str, str], Depends(_package_values)]
 
 
+@router.get(ADMIN + "/packages/new", name="coaching_package_new")
+def package_new(request: Request, principal: AdminPrincipal, session: SessionDep) -> Response:
+    return _package_form(
+        request, principal, session, package=None, values=packages.package_form_values(None)
+    )
+
+
 @router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
 def package_create(
     request: Request,

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import NoMatchFound
 
 from kurswerk.core.paths import path_for
+from kurswerk.wiring import route_table
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("kurswerk", "lti", "course", "coaching", "uploads", "feedback")
@@ -235,3 +237,43 @@ def test_the_route_table_without_an_app_gives_the_apps_paths(app: FastAPI):
         params = {param: "7" for param in re.findall(r"\{(\w+)", template)}
         expected = re.sub(r"\{\w+(:\w+)?\}", "7", template)
         assert path_for(name, **params) == str(app.url_path_for(name, **params)) == expected
+
+
+_ASKED = re.compile(r"""\b(?:path_for|request_path|coaching_path)\((?:[\w.]+,\s*)*["'](\w+)["']""")
+
+
+def test_every_route_name_asked_for_exists():
+    """A page or redirect that names a route nobody defines fails only when it is shown:
+    every name ``path_for``/``request_path`` is called with is a route of the tool."""
+    table = route_table()
+    sources = [*_app_files(".py"), *[p for p in _app_files(".html") if "templates" in p.parts]]
+    asked = {
+        (name, str(path.relative_to(ROOT)))
+        for path in sources
+        for name in _ASKED.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(asked) > 100
+    known = set()
+    for name, _ in asked:
+        try:
+            table.url_path_for(name, **{p: "7" for p in _params_of(name)})
+        except NoMatchFound:
+            continue
+        known.add(name)
+    assert sorted({(n, f) for n, f in asked if n not in known}) == []
+
+
+def _params_of(name: str) -> list[str]:
+    """The path parameters of the route ``name`` (``[]`` when there is none)."""
+    found: list[str] = []
+
+    def walk(routes: list, prefix: str) -> None:
+        for route in routes:
+            included = getattr(route, "original_router", None)  # an included router
+            if included is not None:
+                walk(included.routes, prefix + (route.include_context.prefix or ""))
+            elif getattr(route, "name", None) == name:
+                found.extend(re.findall(r"\{(\w+)", prefix + route.path))
+
+    walk(route_table().routes, "")
+    return found
