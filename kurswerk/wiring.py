@@ -8,6 +8,7 @@ import functools
 
 from starlette.routing import Router
 
+from course.service import bind_named_course
 from kurswerk.core import paths
 from kurswerk.core.extensions import extensions
 from uploads.queries import count_submissions
@@ -16,6 +17,7 @@ from uploads.queries import count_submissions
 def wire() -> None:
     """Fill every slot (idempotent: the same functions each time)."""
     extensions.count_submissions = count_submissions
+    extensions.bind_named_course = bind_named_course
     paths.use_route_table(route_table)
 
 
