@@ -16,18 +16,16 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 import jwt
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import Principal, Role, SessionCodec, register_locale_choice_store
+from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
-from kurswerk.core.lms_home import register_lms_home
 from kurswerk.core.security import content_security_policy
-from kurswerk.core.templating import add_template_folder, render, with_query
+from kurswerk.core.templating import render, with_query
 from lti import (
     deep_linking,
     dynamic_registration,
@@ -56,31 +54,18 @@ from lti.launch import (
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
-from lti.registrations import platform_home
 from lti.runtime import LtiRuntime
-from lti.web import course as pages
 
 log = logging.getLogger("kurswerk.lti")
 
-i18n.register(MESSAGES)
-add_template_folder(Path(__file__).parent / "templates")
-
 router = APIRouter(prefix="/lti")
 
-
-def install(app: FastAPI) -> None:
-    """Called by the app factory: per-process LTI state, the CSP frame ancestors, where
-    the language switch stores a person's choice, the pages inside a course, and the few
-    static files of the LTI hops."""
-    runtime = LtiRuntime(app.state.settings, app.state.engine)
-    app.state.lti = runtime
-    app.state.frame_ancestors = runtime.frame_ancestors
-    register_locale_choice_store(app, service.remember_chosen_locale)
-    register_lms_home(app, platform_home)
-    app.include_router(pages.router)
-    app.mount(
-        "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
-    )
+TEMPLATES = Path(__file__).parent / "templates"
+CATALOGS = (MESSAGES,)
+"""The LTI texts; the composition root registers them and the templates."""
+STATIC_FOLDER = Path(__file__).parent / "static"
+"""The few static files of the LTI hops, served at ``/lti/static`` (the app factory
+mounts them)."""
 
 
 def _runtime(request: Request) -> LtiRuntime:
@@ -273,7 +258,7 @@ def _landing(
         return f"/c/{identity.context_id}/lti/deep-link/{launch_id}"
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
-        return review.review_landing(session, service.review_target(request.app), reviewed)
+        return review.review_landing(session, service.review_target(), reviewed)
     return service.landing_path(identity.context_id, claims)
 
 

@@ -24,8 +24,12 @@ from coaching.web.common import (
     refused_rollback,
 )
 from coaching.web.router import router
-from kurswerk.core.auth import CsrfChecked, Principal
+from kurswerk.core.auth import CsrfChecked, Principal, Role
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.extensions import CourseHomeLink
+
+ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
+"""The admins' coaching pages on the course home."""
 
 
 @router.get(ADMIN, name="coaching_admin")

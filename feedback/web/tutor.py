@@ -36,6 +36,7 @@ from kurswerk.core.auth import (
 )
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
 from lti import service as lti_service
@@ -212,6 +213,12 @@ def _filters(
         industry=industry or None,
         after=cursor,
     )
+
+
+QUEUE_LINK = CourseHomeLink(
+    "feedback.queue.title", "feedback_queue", frozenset({Role.TUTOR, Role.ADMIN})
+)
+"""The tutors' queue on the course home, for tutors and admins."""
 
 
 @router.get("/queue", name="feedback_queue")

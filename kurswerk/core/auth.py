@@ -34,13 +34,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
 from kurswerk.core.errors import AppError, Forbidden, Unauthenticated
+from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.session_revocation import is_revoked
 from kurswerk.core.settings import Settings
 
@@ -432,24 +433,15 @@ class LocaleChoiceStore(Protocol):
     later launches and for the emails to them), in the request's transaction; returns
     whether it found the principal's person to store it for.
 
-    The shell knows no table of people: the LTI package, which owns them, registers its
-    store (``register_locale_choice_store``). Until one is registered nothing is stored.
+    The shell knows no table of people: the LTI package owns them; the composition root
+    fills :data:`LOCALE_CHOICE_STORE` with its store.
     """
 
     def __call__(self, session: Session, principal: Principal, locale: str, /) -> bool: ...
 
 
-LOCALE_CHOICE_STORE_ATTR = "locale_choice_store"
+LOCALE_CHOICE_STORE: Slot[LocaleChoiceStore] = Slot("locale choice store")
 
 
-def _store_nothing(session: Session, principal: Principal, locale: str, /) -> bool:
-    return False
-
-
-def register_locale_choice_store(app: FastAPI, store: LocaleChoiceStore) -> None:
-    setattr(app.state, LOCALE_CHOICE_STORE_ATTR, store)
-
-
-def locale_choice_store(app: FastAPI) -> LocaleChoiceStore:
-    store: LocaleChoiceStore = getattr(app.state, LOCALE_CHOICE_STORE_ATTR, _store_nothing)
-    return store
+def locale_choice_store() -> LocaleChoiceStore:
+    return extensions.get(LOCALE_CHOICE_STORE)
