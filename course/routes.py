@@ -18,8 +18,8 @@ from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
 from course.messages import MESSAGES
 from course.models import Industry
-from course.pages import LessonPage
 from course.questions import routes as questions_routes
+from course.views import LessonPage
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, codec
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.templating import render, with_query

@@ -43,18 +43,6 @@ from feedback.errors import (
     NewVersionArrived,
     NotClaimed,
 )
-from feedback.pages import (
-    FeedbackView,
-    LearnerFeedbackPage,
-    ReviewPage,
-    StoredPdf,
-    VersionView,
-    feedback_pdf,
-    learner_feedback_page,
-    released_feedback,
-    review_page,
-    submission_pdf,
-)
 from feedback.queue import (
     INDUSTRIES,
     PAGE_SIZE,
@@ -77,6 +65,18 @@ from feedback.release import (
     release,
 )
 from feedback.review_landing import MissingSubmission, missing_submission, review_target
+from feedback.views import (
+    FeedbackView,
+    LearnerFeedbackPage,
+    ReviewPage,
+    StoredPdf,
+    VersionView,
+    feedback_pdf,
+    learner_feedback_page,
+    released_feedback,
+    review_page,
+    submission_pdf,
+)
 from feedback.workdays import Age, age_of
 
 __all__ = [

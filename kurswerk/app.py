@@ -26,8 +26,8 @@ from kurswerk.core.log_redaction import redact_root_handlers
 from kurswerk.core.security import SecurityHeadersMiddleware
 from kurswerk.core.settings import Settings, get_settings
 from kurswerk.wiring import wire
+from lti.routes import course as lti_course_pages
 from lti.runtime import LtiRuntime
-from lti.web import course as lti_course_pages
 
 log = logging.getLogger("kurswerk")
 

@@ -18,13 +18,13 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
-from coaching.web.packages import ADMIN_LINK as COACHING_ADMIN_LINK
+from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import LESSON_LINKS
 from feedback import service as feedback_service
-from feedback.web.learner import feedback_panel
-from feedback.web.tutor import QUEUE_LINK as FEEDBACK_QUEUE_LINK
+from feedback.routes.learner import feedback_panel
+from feedback.routes.tutor import QUEUE_LINK as FEEDBACK_QUEUE_LINK
 from kurswerk.core import i18n
 from kurswerk.core.auth import LOCALE_CHOICE_STORE
 from kurswerk.core.extensions import SUBMISSION_COUNTER, Slot, extensions
@@ -32,7 +32,7 @@ from kurswerk.core.lms_home import LMS_HOME
 from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
 from kurswerk.core.templating import add_template_folder
 from lti import service as lti_service
-from lti.web.course import LMS_CALLS_LINK, ROSTER_LINK
+from lti.routes.course import LMS_CALLS_LINK, ROSTER_LINK
 from uploads import service as uploads_service
 from uploads.queries import count_submissions
 

@@ -45,14 +45,13 @@ def test_domains_meet_only_through_services_and_models():
 
 
 def test_only_the_app_factory_imports_a_domains_routes():
-    """A domain's ``routes`` module is included by the app factory only; inside a domain,
-    its ``routes`` may assemble the routes of its own sub-packages."""
+    """A domain's routes are included by the app factory only; inside a domain, its
+    ``routes`` package assembles the route modules of its own sub-packages."""
     offences = [
         f"{path.relative_to(ROOT)} imports {name}"
         for path in _source_files()
         for name in _imports(path)
-        if name.endswith(".routes")
-        and not (path.name == "routes.py" and name.split(".")[0] == path.relative_to(ROOT).parts[0])
+        if ".routes" in f".{name}." and name.split(".")[0] != path.relative_to(ROOT).parts[0]
     ]
     assert offences == []
 

@@ -3,7 +3,7 @@ person's choice), reports to the tutors, and the tutors' alert about unanswered 
 
 Every email is written to the outbox (``kurswerk.core.outbox.queue.enqueue_email``) in the caller's
 transaction, with a key that makes it idempotent. The author of an anonymous post is
-named in an email only to tutors: the label comes from ``course.forum.pages.author_label``
+named in an email only to tutors: the label comes from ``course.forum.views.author_label``
 for each recipient.
 
 ``run_periodic(engine, settings)`` sends the digests that are due and the unanswered-

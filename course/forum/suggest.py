@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from course.faq import service as faq_service
 from course.forum.models import ForumPost, ForumThread
-from course.forum.pages import Suggestion
 from course.forum.search import (
     CANDIDATES,
     THREAD,
@@ -21,6 +20,7 @@ from course.forum.search import (
     suggest_threshold,
 )
 from course.forum.service import lesson_for
+from course.forum.views import Suggestion
 from kurswerk.core.auth import Principal
 from kurswerk.core.usertext import plain_text
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from starlette.requests import Request
 
-from feedback.web import learner as learner_views
+from feedback.routes import learner as learner_views
 from kurswerk.core.extensions import extensions
 from tests.feedback.helpers import claim, save, write_and_release
 from uploads import service as uploads_service

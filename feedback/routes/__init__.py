@@ -7,9 +7,9 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from feedback.messages import MESSAGES
-from feedback.web import attachments as attachment_views
-from feedback.web import learner as learner_views
-from feedback.web import tutor as views
+from feedback.routes import attachments as attachment_views
+from feedback.routes import learner as learner_views
+from feedback.routes import tutor as views
 
 router = APIRouter()
 router.include_router(views.router)
@@ -17,6 +17,6 @@ router.include_router(attachment_views.router)
 router.include_router(learner_views.router)
 
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 CATALOGS = (MESSAGES,)
 """The feedback texts; the composition root registers them and the templates."""

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from course.forum import moderation as forum_moderation
 from course.forum import service as forum_service
+from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
-from course.forum.web.router import router
 from course.models import Lesson
 from course.web import (
     Text,

@@ -18,7 +18,7 @@ from feedback import service
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
-from feedback.web.tutor import Disposition, Id, redirect_to, storage_of
+from feedback.routes.tutor import Disposition, Id, redirect_to, storage_of
 from kurswerk.core.auth import ContextPrincipal, Principal
 from kurswerk.core.db import MAX_ROW_ID, SessionDep
 from kurswerk.core.errors import NotFound

@@ -6,22 +6,22 @@ Every POST checks the CSRF token. A form the service refuses (too long, empty, t
 posts per minute) is shown again with the text as typed and the message; the
 transaction is rolled back first, so nothing of it is saved.
 
-The routes are split by use case, all on one router (``course.forum.web.router``):
+The routes are split by use case, all on one router (``course.forum.routes.base``):
 
-* ``course.forum.web.threads``       a lesson's forum, asking, a thread and replying
-* ``course.forum.web.posts``         editing, deleting and reporting a post
-* ``course.forum.web.moderation``   the tutors' actions on threads and posts, reports
-* ``course.forum.web.subscriptions`` following lessons and threads, notification settings
+* ``course.forum.routes.threads``       a lesson's forum, asking, a thread and replying
+* ``course.forum.routes.posts``         editing, deleting and reporting a post
+* ``course.forum.routes.moderation``   the tutors' actions on threads and posts, reports
+* ``course.forum.routes.subscriptions`` following lessons and threads, notification settings
 """
 
 from __future__ import annotations
 
-from course.forum.web import (  # noqa: F401 - each adds its routes to the forum's router
+from course.forum.routes import (  # noqa: F401 - each adds its routes to the forum's router
     moderation,
     posts,
     subscriptions,
     threads,
 )
-from course.forum.web.router import router
+from course.forum.routes.base import router
 
 __all__ = ["router"]

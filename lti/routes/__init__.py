@@ -1,5 +1,5 @@
 """LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``,
-``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.web.course``.
+``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.routes.course``.
 
 Thin: read the capped form, wire pylti1p3's adapter classes, call the service, answer.
 Plain ``def`` routes: the launch may fetch a platform key set (blocking network I/O).
@@ -60,10 +60,10 @@ log = logging.getLogger("kurswerk.lti")
 
 router = APIRouter(prefix="/lti")
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 CATALOGS = (MESSAGES,)
 """The LTI texts; the composition root registers them and the templates."""
-STATIC_FOLDER = Path(__file__).parent / "static"
+STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 """The few static files of the LTI hops, served at ``/lti/static`` (the app factory
 mounts them)."""
 

@@ -14,9 +14,9 @@ from sqlmodel import Session
 from course.forum import service as forum_service
 from course.forum import suggest as forum_suggest
 from course.forum.models import utcnow
-from course.forum.pages import LessonRef
+from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
-from course.forum.web.router import router
+from course.forum.views import LessonRef
 from course.web import (
     Text,
     form_page,

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from course.faq import service as faq_service
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
-from course.forum.web.router import router
+from course.forum.routes.base import router
 from course.models import Lesson
 from course.web import lesson_path, limits, notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked
