@@ -26,8 +26,8 @@ from coaching.entitlements import coaching_status, effective_period, normalise_e
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import AppError
-from lti.models import utcnow
 
 MAX_NAME = 200  # CoachingPackage.name
 MAX_DESCRIPTION = 5000

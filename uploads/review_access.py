@@ -17,12 +17,12 @@ from collections.abc import Collection
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from kurswerk.core.clock import utcnow
 from kurswerk.core.files.errors import PdfRejected, UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload
 from kurswerk.core.files.pdf.check import PdfReport, check_pdf
 from kurswerk.core.files.scan import ensure_clean, scanner_from_settings
 from kurswerk.core.files.storage import Storage, storage_from_settings
-from lti.models import utcnow
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 
 __all__ = [

@@ -44,6 +44,7 @@ from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.http import content_disposition
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import (
     environment,
@@ -53,7 +54,7 @@ from kurswerk.core.templating import (
 )
 from kurswerk.core.usertext import render_markdown
 from uploads import service
-from uploads.format import Formats, attachment_disposition, note_html
+from uploads.format import Formats, note_html
 from uploads.messages import MESSAGES
 from uploads.models import TutorMailMode
 
@@ -379,7 +380,7 @@ def submission_file(
         chunks(),
         media_type="application/pdf",
         headers={
-            "Content-Disposition": attachment_disposition(found.display_name),
+            "Content-Disposition": content_disposition("attachment", found.display_name),
             "Content-Length": str(found.size),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",

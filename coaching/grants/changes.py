@@ -38,8 +38,9 @@ from coaching.grants.grantees import Grantee
 from coaching.grants.mail import enqueue_grant_mails
 from coaching.grants.reading import open_grants_of
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import holds_row_lock, lock_row
-from lti.models import LmsContext, PlatformUser, utcnow
+from lti.models import LmsContext, PlatformUser
 
 
 def snapshot(grant: CoachingGrant) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from course.forum import notify as forum_notify
-from course.forum.models import ForumPost, ForumReport, ForumThread, utcnow
+from course.forum.models import ForumPost, ForumReport, ForumThread
 from course.forum.people import names
 from course.forum.rules import MAX_REASON, InputError, Limits, check_flood, clean_text, is_moderator
 from course.forum.rules import require_moderator as _require_moderator
@@ -19,10 +19,10 @@ from course.forum.search import THREAD, move_document
 from course.forum.service import delete_post, get_post, get_thread, lesson_for, reindex_thread
 from course.models import Lesson
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import Forbidden, NotFound
-from kurswerk.core.outbox.queue import as_utc
 from kurswerk.core.usertext import plain_text
 from lti.models import PlatformUser
 

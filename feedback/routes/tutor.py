@@ -34,13 +34,13 @@ from kurswerk.core.auth import (
     email_links,
     require_role,
 )
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
 from lti import service as lti_service
-from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import SubmissionStatus
 

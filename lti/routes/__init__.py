@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.security import content_security_policy
@@ -53,7 +54,6 @@ from lti.launch import (
 )
 from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
-from lti.models import utcnow
 from lti.runtime import LtiRuntime
 
 log = logging.getLogger("kurswerk.lti")

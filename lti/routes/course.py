@@ -24,13 +24,14 @@ from kurswerk.core.auth import (
     codec,
     require_role,
 )
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
 from lti.deep_linking import DeepLinkRequest, LinkTarget
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 
 log = logging.getLogger("kurswerk.lti")
 

@@ -355,8 +355,8 @@ def test_the_daily_digest_does_not_name_anonymous_authors_to_peers(
 ):
     from datetime import timedelta
 
-    from course.forum.models import utcnow
     from course.forum.notify import send_digests
+    from kurswerk.core.clock import utcnow
 
     post_form(web, people.ben, lesson_path(people.ben, "/forum/follow"), {"follow": "true"})
     post_form(

@@ -17,7 +17,8 @@ from sqlmodel import Session, SQLModel, select
 
 from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
-from lti.models import LmsContext, Platform, PlatformUser, utcnow
+from kurswerk.core.clock import utcnow
+from lti.models import LmsContext, Platform, PlatformUser
 from tests.support.people import Learner, MakeLearner, make_learner
 
 TODAY = utcnow().date()

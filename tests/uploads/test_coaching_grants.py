@@ -22,8 +22,9 @@ from coaching.grants.service import (
 )
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
 from tests.support.overlap import overlapping_writes, run_at_once

@@ -16,7 +16,7 @@ from coaching.csv_import import rows as coaching_import
 from coaching.csv_import.rows import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportDraft, read_rows
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 from tests.conftest import TOOL_BASE_URL
 from tests.course.html_tools import parse
 from tests.support.overlap import overlapping_writes, run_at_once

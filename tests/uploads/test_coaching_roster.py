@@ -23,9 +23,10 @@ from coaching.roster import (
     roster_overview,
 )
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from lti import service as lti_service
-from lti.models import LmsContext, PlatformUser, utcnow
+from lti.models import LmsContext, PlatformUser
 from lti.nrps import member_of
 from tests.support.overlap import overlapping_writes, run_at_once
 from tests.support.statements import reads, statements

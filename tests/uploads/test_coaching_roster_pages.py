@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.devplatform import PEOPLE, Person
 from kurswerk.devplatform.config import LEARNER
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 from tests.course.html_tools import parse
 from tests.lti.advantage import (
     Simulator,

@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from course.forum import notify as forum_notify
 from course.forum import service as forum_service
-from course.forum.models import utcnow
 from course.forum.routes.base import router
 from course.web import lesson_path, notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from course.forum import service as forum_service
 from course.forum import suggest as forum_suggest
-from course.forum.models import utcnow
 from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
@@ -27,6 +26,7 @@ from course.web import (
     thread_path,
 )
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 
