@@ -20,7 +20,8 @@ from course.messages import MESSAGES
 from course.models import Industry
 from course.questions import routes as questions_routes
 from course.views import LessonPage
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, codec
+from kurswerk.core.auth import ContextPrincipal, Principal, codec
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.templating import render, with_query
 

@@ -1,4 +1,2 @@
-"""Tutor queue, claims, feedback, release, learner notification, gradebook passback.
-
-Not built yet: see the coaching issue.
-"""
+"""Feedback on submissions: the tutors' queue, claims, the draft and its PDF, release with
+the learner's email and the gradebook passback, and the learner's feedback pages."""

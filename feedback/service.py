@@ -9,7 +9,7 @@ session (the request's) owns the transaction.
 * ``release``  - released feedback + status + the learner's email + the gradebook's
   score (``gradebook``), one transaction
 * ``review_landing`` - where the LMS gradebook's *view submission* opens
-* ``pages``    - what the review page and the learner's feedback page show; the PDFs
+* ``views``    - what the review page and the learner's feedback page show; the PDFs
 * ``access``   - who may see which submission (404 for everything else)
 * ``workdays`` - the feedback target in working days
 """

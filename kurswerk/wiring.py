@@ -24,11 +24,11 @@ from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import LESSON_LINKS
 from feedback import service as feedback_service
 from feedback.routes.learner import feedback_panel
-from feedback.routes.tutor import QUEUE_LINK as FEEDBACK_QUEUE_LINK
+from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
 from kurswerk.core import i18n
-from kurswerk.core.auth import LOCALE_CHOICE_STORE
 from kurswerk.core.extensions import SUBMISSION_COUNTER, Slot, extensions
 from kurswerk.core.lms_home import LMS_HOME
+from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
 from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
 from kurswerk.core.templating import add_template_folder
 from lti import service as lti_service

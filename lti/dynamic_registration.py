@@ -38,7 +38,7 @@ from kurswerk.core.errors import AppError
 from kurswerk.core.settings import Settings
 from lti import ags, nrps
 from lti.endpoints import service_url
-from lti.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
+from lti.launch_claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.models import Platform
 from lti.registrations import PlatformConfigError, add_platform, origin_of, require_origin
 

@@ -25,16 +25,9 @@ from sqlmodel import Session
 
 from course.models import Industry
 from course.service import ExercisePage
-from kurswerk.core.auth import (
-    ContextPrincipal,
-    CsrfChecked,
-    CsrfGate,
-    Principal,
-    Role,
-    StreamedCsrf,
-    codec,
-)
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.extensions import CourseHomeLink

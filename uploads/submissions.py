@@ -45,8 +45,9 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant
 from coaching.service import CoachingStatus, coaching_status
-from kurswerk.core.auth import CsrfGate, Principal
+from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import AppError, Forbidden
 from kurswerk.core.files.errors import UploadRejected

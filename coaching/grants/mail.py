@@ -1,6 +1,6 @@
 """The learner's email when a coaching package is granted to them (every way of
 granting: the form, the CSV import, the roster, the CLI, the demo seed — they all write
-through ``coaching_grant_changes.record_grants``, which calls this).
+through ``coaching.grants.changes.record_grants``, which calls this).
 
 Written into the grant's transaction through the outbox (``kurswerk.core.outbox.queue``), keyed by
 the grant (``coaching-granted:<grant id>``), so a rolled-back grant mails nobody and a

@@ -26,7 +26,8 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import CsrfChecked, Principal
+from kurswerk.core.auth import Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from lti import service as lti_service
 

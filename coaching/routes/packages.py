@@ -24,7 +24,8 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import CsrfChecked, Principal, Role
+from kurswerk.core.auth import Principal, Role
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.extensions import CourseHomeLink
 

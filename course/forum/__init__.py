@@ -1,1 +1,2 @@
-"""course.forum."""
+"""The lesson forums: threads and posts, reading and search, posting, moderation, following
+and the mails it sends, and periodic jobs; the pages are in ``routes/``."""

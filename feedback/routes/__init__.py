@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from feedback.messages import MESSAGES
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
+from feedback.routes import queue as queue_views
 from feedback.routes import tutor as views
 
 router = APIRouter()
+router.include_router(queue_views.router)
 router.include_router(views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)

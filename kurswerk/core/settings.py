@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     tool_key_overlap_hours: float = Field(default=72.0, ge=0)
     registration_key: SecretStr | None = None
     default_locale: Literal["de", "en"] = "de"
-    # Forum, FAQ and "ask the lecturer" (course.forum_*): how long a learner may edit
+    # Forum, FAQ and "ask the lecturer" (course.forum): how long a learner may edit
     # their own post, how many posts (and questions) one person may write per minute,
     # the longest post in characters, and when an unanswered question alerts the tutors.
     forum_edit_window_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)

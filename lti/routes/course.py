@@ -15,16 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    SESSION_QUERY,
-    ContextPrincipal,
-    CsrfChecked,
-    Principal,
-    Role,
-    codec,
-    require_role,
-)
+from kurswerk.core.auth import SESSION_QUERY, ContextPrincipal, Principal, Role, codec, require_role
 from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.extensions import CourseHomeLink

@@ -411,7 +411,7 @@ POST_ROUTES = _post_routes()
 
 
 def test_every_post_route_declares_the_csrf_check():
-    from kurswerk.core.auth import require_csrf
+    from kurswerk.core.csrf import require_csrf
 
     unchecked = [
         route.path  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The one router of the lesson forums: each use-case module (``course.forum_*_routes``)
+"""The one router of the lesson forums: each use-case module of ``course.forum.routes``
 adds its routes to it, and ``course.forum.routes`` imports them all.
 
 One router, not one per module: FastAPI includes a router lazily, so the routes of an

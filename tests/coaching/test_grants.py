@@ -25,11 +25,8 @@ from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from lti.models import LmsContext
-from tests.conftest import TOOL_BASE_URL
-from tests.course.html_tools import parse
-from tests.support.overlap import overlapping_writes, run_at_once
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import (
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import (
     TODAY,
     Site,
     audit_log,
@@ -38,6 +35,9 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
+from tests.conftest import TOOL_BASE_URL
+from tests.course.html_tools import parse
+from tests.support.overlap import overlapping_writes, run_at_once
 
 
 def grants(db: Session) -> list[CoachingGrant]:

@@ -21,9 +21,9 @@ from sqlmodel import Session
 from coaching.common import Actor
 from coaching.grants.service import Grantee, grant_package
 from kurswerk.core.auth import Role
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, Learner, Site, make_package
 from tests.e2e.axe import AXE_JS, axe_violations, describe
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, Learner, Site, make_package
 
 pytestmark = pytest.mark.e2e
 

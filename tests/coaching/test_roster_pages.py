@@ -21,6 +21,8 @@ from kurswerk.core.clock import utcnow
 from kurswerk.devplatform import PEOPLE, Person
 from kurswerk.devplatform.config import LEARNER
 from lti.models import LmsContext
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, audit_log, make_package, snapshot
 from tests.course.html_tools import parse
 from tests.lti.advantage import (
     Simulator,
@@ -32,8 +34,6 @@ from tests.lti.advantage import (
     user,
 )
 from tests.support.statements import reads, statements
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, audit_log, make_package, snapshot
 
 SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 

@@ -1,4 +1,4 @@
-"""Fixtures and helpers of the coaching tests (imported by ``test_coaching_*.py``).
+"""Fixtures and helpers of the coaching tests (imported by the ``test_*.py`` beside it).
 
 An *admin* of a fresh platform and LMS course, people in that course, packages, and a
 way to post forms as someone (CSRF token included unless a test leaves it out).
