@@ -16,7 +16,18 @@ from markupsafe import Markup
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.binding import (
+    BindingConflict,
+    CourseNotChosen,
+    active_course,
+    active_lesson,
+    bind_course,
+    bind_named_course,
+    bound_course,
+    choose_course,
+    course_for_context,
+    loaded_courses,
+)
 from course.exercise_names import (
     ExerciseRef,
     exercise_by_id,
@@ -31,12 +42,11 @@ from course.forum.notify import PeriodicReport as ForumPeriodicReport
 from course.forum.notify import forum_task
 from course.forum.notify import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import RebuildReport, rebuild_search_index
-from course.industries import INDUSTRIES, industry_name
+from course.industries import Industries, context_industries, course_industries, name_in
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
 from course.models import (
     Exercise,
     ExerciseVariant,
-    Industry,
     Lesson,
     LessonProgress,
     LessonReading,
@@ -57,27 +67,34 @@ from course.views import (
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
-from kurswerk.core.errors import NotFound
+from kurswerk.core.errors import AppError, NotFound
 from kurswerk.core.extensions import CourseHomeLink, Slot, extensions
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
+    "BindingConflict",
+    "CourseNotChosen",
     "COURSE_HOME_LINKS",
     "EXERCISE_PANELS",
-    "INDUSTRIES",
     "LESSON_LINKS",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
     "ForumPeriodicReport",
+    "Industries",
     "LessonLink",
     "RebuildReport",
     "bind_course",
+    "bind_named_course",
+    "bound_course",
+    "choose_course",
     "cached_lesson_page",
     "rebuild_search_index",
     "clear_cache",
+    "context_industries",
+    "course_industries",
     "course_for_context",
     "course_home",
     "course_home_links",
@@ -92,8 +109,9 @@ __all__ = [
     "exercise_target",
     "find_exercise",
     "forum_target",
-    "industry_name",
+    "name_in",
     "lesson_links",
+    "loaded_courses",
     "lesson_page",
     "reading_page",
     "forum_task",
@@ -149,9 +167,7 @@ def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
 
 # --- Panels a later feature adds at the end of the exercise page --------------------
 
-ExercisePanel = Callable[
-    ["Request", Session, Principal, ExercisePage, Industry | None], Markup | None
-]
+ExercisePanel = Callable[["Request", Session, Principal, ExercisePage, str | None], Markup | None]
 """``panel(request, session, principal, page, industry)`` returns safe HTML to show at the
 end of the exercise page (e.g. the submission form of the coaching feature), or None to
 show nothing. It gets the request's session, so it reads in the page's transaction."""
@@ -165,7 +181,7 @@ def exercise_panels(
     session: Session,
     principal: Principal,
     page: ExercisePage,
-    industry: Industry | None,
+    industry: str | None,
 ) -> list[Markup]:
     """The HTML of every panel of :data:`EXERCISE_PANELS` that has something to show."""
     shown = []
@@ -273,15 +289,25 @@ def exercise_page(
     principal: Principal,
     lesson_slug: str,
     exercise_slug: str,
-    industry: Industry | None = None,
+    industry: str | None = None,
 ) -> ExercisePage:
     course = active_course(session, principal.context_id)
     lesson = active_lesson(session, course, lesson_slug)
     exercise = find_exercise(session, principal.context_id, lesson_slug, exercise_slug)
     rows = active_variants(session, exercise)
+    industries = course_industries(session, course.id)
+    if industry is not None and industry not in industries.every:
+        # not one of the course's industries: a malformed request, as for any other field
+        raise AppError(
+            "error.bad_request",
+            400,
+            reason=f"no industry {industry!r}",
+            params={"fields": "industry"},
+        )
     variants = tuple(
         VariantView(
             industry=row.industry,
+            name=industries.name(row.industry, principal.locale),
             companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
             task_parts=split_links(row.task_html),
         )
@@ -289,9 +315,9 @@ def exercise_page(
     )
     selected = None
     if industry is not None:
-        selected = next((v for v in variants if v.industry == industry.value), None)
+        selected = next((v for v in variants if v.industry == industry), None)
         if selected is None:
-            raise NotFound("course.variant_not_found", reason=f"no variant {industry.value}")
+            raise NotFound("course.variant_not_found", reason=f"no variant {industry!r}")
     return ExercisePage(
         course_title=course.title,
         language=course.language,

@@ -44,7 +44,6 @@ from feedback.errors import (
     NotClaimed,
 )
 from feedback.queue import (
-    INDUSTRIES,
     PAGE_SIZE,
     BadCursor,
     Cursor,
@@ -82,7 +81,6 @@ from feedback.workdays import Age, age_of
 __all__ = [
     "EMAIL_ATTACHMENT_MAX_BYTES",
     "FEEDBACK_MAX_CHARS",
-    "INDUSTRIES",
     "PAGE_SIZE",
     "Age",
     "AlreadyReleased",

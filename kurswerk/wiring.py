@@ -22,11 +22,12 @@ from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import LESSON_LINKS
+from course.service import bind_named_course
 from feedback import service as feedback_service
 from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
 from kurswerk.core import i18n
-from kurswerk.core.extensions import SUBMISSION_COUNTER, Slot, extensions
+from kurswerk.core.extensions import COURSE_BINDER, SUBMISSION_COUNTER, Slot, extensions
 from kurswerk.core.lms_home import LMS_HOME
 from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
 from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
@@ -93,3 +94,4 @@ def wire() -> None:
     fill(SUBMISSION_COUNTER, count_submissions)
     # uploads: released feedback on the learner's submission page
     fill(uploads_service.SUBMISSION_PANELS, (feedback_panel,))
+    fill(COURSE_BINDER, bind_named_course)

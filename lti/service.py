@@ -48,6 +48,7 @@ from lti.endpoints import record_services
 from lti.identities import (
     CLAIM,
     LaunchIdentity,
+    course_named,
     display_name,
     landing_path,
     record_launch,
@@ -150,6 +151,7 @@ __all__ = [
     "enqueue_score",
     "find_registration",
     "platform_home",
+    "course_named",
     "frame_ancestor_origins",
     "get_launch_data",
     "get_tool_key",

@@ -23,7 +23,6 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.models import Industry
 from course.service import ExercisePage
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
@@ -119,7 +118,7 @@ def exercise_panel(
     session: Session,
     principal: Principal,
     page: ExercisePage,
-    industry: Industry | None,
+    industry: str | None,
 ) -> Markup | None:
     """Learners: the upload form (package holders) or what a package offers. Tutors: a
     pointer to their mail settings. Admins: nothing."""
@@ -127,7 +126,7 @@ def exercise_panel(
         return None
     if principal.role is Role.TUTOR:
         return _fragment(request, "uploads/panel_tutor.html", {})
-    chosen = industry.value if industry else (None if page.variants else "")
+    chosen = industry if industry else (None if page.variants else "")
     state = service.upload_state(session, principal, page.exercise_id, chosen)
     settings = request.app.state.settings
     return _fragment(

@@ -97,6 +97,12 @@ SubmissionCounter = Callable[[Session, int, int | None], dict[int, int]]
 SUBMISSION_COUNTER: Slot[SubmissionCounter] = Slot("submission counter")
 """Coaching's entitlement rule and roster count the submissions ``uploads`` keeps."""
 
+# (session, LMS course id, the course a launch names) -> None; binds the LMS course to
+# it, or raises an AppError (not loaded; bound to another course).
+CourseBinder = Callable[[Session, int, str], object]
+COURSE_BINDER: Slot[CourseBinder] = Slot("course binder")
+"""The launch (``lti``) binds the LMS course to the course it names (``course``)."""
+
 
 @dataclass(frozen=True)
 class CourseHomeLink:

@@ -25,6 +25,7 @@ from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.extensions import COURSE_BINDER, extensions
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, errors, platform_storage, relaunch, review, service
 from lti.adapter import (
@@ -171,6 +172,9 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     service.request_roster_refresh(
         session, context_id=identity.context_id, memberships_url=offered.memberships_url, now=now
     )
+    named_course = service.course_named(claims)
+    if named_course is not None:  # binds the LMS course, or refuses (bound to another)
+        extensions.get(COURSE_BINDER)(session, identity.context_id, named_course)
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,
