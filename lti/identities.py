@@ -174,7 +174,7 @@ def remember_chosen_locale(session: Session, principal: Principal, locale: str) 
     launches keep it (``record_launch``) and emails to them are written in it (they read
     ``PlatformUser.locale``). Writes only the principal's own row on the principal's own
     platform; returns whether there was one. Registered with the shell's language switch
-    (``kurswerk.core.locale_choice.register_locale_choice_store``)."""
+    (the slot ``kurswerk.core.locale_choice.LOCALE_CHOICE_STORE``)."""
     result = session.connection().execute(
         update(_users)
         .where(_users.c.id == principal.user_id, _users.c.platform_id == principal.platform_id)

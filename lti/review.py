@@ -4,9 +4,9 @@ https://www.imsglobal.org/spec/lti-sr/v1p0/ — an ``LtiSubmissionReviewRequest`
 launch from a gradebook cell: ``resource_link`` and the AGS ``lineitem`` name the column,
 ``for_user`` (§3.1) the learner whose work is to be shown; the person launching is the
 instructor (or the learner, for their own). Where that is depends on the coaching
-features, which sit above ``lti``: they register a ``SubmissionReviewTarget`` on the app
-(``register_review_target``; ``feedback`` does). Without one - or when it names no
-page - the launch lands on a page that says the review is not available.
+features, which sit above ``lti``: ``feedback``'s ``SubmissionReviewTarget`` fills the
+slot ``lti.service.REVIEW_TARGET``. When it names no page, the launch lands on a page
+that says the review is not available.
 """
 
 from __future__ import annotations

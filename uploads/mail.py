@@ -17,7 +17,7 @@ without a title) follow the reader too; they live here rather than in ``messages
 because the worker, which writes the digests, registers no page catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
-(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
+(:func:`digest_task`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
 worker's first run after it - a digest is due for every tutor whose previous digest (or
 whose choice of the digest) lies before that time. It covers every version uploaded
 since then and is sent only when there is something in it.
@@ -42,7 +42,7 @@ from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.core.outbox.queue import enqueue_email
-from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
+from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from lti import service as lti_service
@@ -375,8 +375,8 @@ def digest_items(
     ]
 
 
-def register_jobs(settings: Settings) -> None:
-    """Let the outbox worker loop (``kurswerk worker``, the demo's in-process worker)
+def digest_task(settings: Settings) -> PeriodicTask:
+    """The outbox worker loop's job (``kurswerk worker``, the demo's in-process worker):
     enqueue due digests every few minutes, in a transaction of its own."""
 
     def run(engine: Engine, now: datetime) -> None:
@@ -384,4 +384,4 @@ def register_jobs(settings: Settings) -> None:
             send_due_digests(session, now, settings=settings)
             session.commit()
 
-    register_periodic(PeriodicTask(DIGEST_TASK, DIGEST_CHECK_SECONDS, run))
+    return PeriodicTask(DIGEST_TASK, DIGEST_CHECK_SECONDS, run)

@@ -17,20 +17,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course import service as course_service
 from course.service import ExercisePage
-from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
 from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
@@ -39,8 +38,8 @@ from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
 from kurswerk.core.http import content_disposition
 from kurswerk.core.paths import request_path
+from kurswerk.core.settings import Settings
 from kurswerk.core.templating import (
-    add_template_folder,
     environment,
     page_context,
     render,
@@ -59,24 +58,28 @@ DOWNLOAD_CHUNK = 64 * 1024
 _NOTE_CODES = frozenset({"field_too_long"})
 
 
-def install(app: FastAPI) -> None:
-    """Texts, the upload tools (PDF checker warmed up now, not on the first upload), the
-    exercise page's panel, and the digest job for the outbox worker."""
-    settings = app.state.settings
-    add_template_folder(Path(__file__).parent / "templates")
-    i18n.register(FILE_MESSAGES)
-    i18n.register(MESSAGES)
+TEMPLATES = Path(__file__).parent / "templates"
+CATALOGS = (FILE_MESSAGES, MESSAGES)
+"""The texts of submitting; the composition root registers them and the templates."""
+
+SUBMISSIONS_LINK = CourseHomeLink(
+    "submission.list.title", "submission_list", frozenset({Role.LEARNER})
+)
+"""A learner's submissions on the course home."""
+
+
+def submit_tools(settings: Settings) -> service.SubmitTools:
+    """An app's upload tools (the app factory keeps them on ``app.state.submit_tools``),
+    the PDF checker warmed up now, not on the first upload."""
     checker = default_checker()
     checker.warm_up()
-    app.state.submit_tools = service.SubmitTools(
+    return service.SubmitTools(
         storage=storage_from_settings(settings),
         checker=checker,
         scanner=scanner_from_settings(settings),
         limits=IntakeLimits.from_settings(settings),
         settings=settings,
     )
-    course_service.register_exercise_panel(exercise_panel)
-    service.register_jobs(settings)
 
 
 def _tools(request: Request) -> service.SubmitTools:

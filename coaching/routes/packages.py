@@ -24,9 +24,13 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import Principal
+from kurswerk.core.auth import Principal, Role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.extensions import CourseHomeLink
+
+ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
+"""The admins' coaching pages on the course home."""
 
 
 @router.get(ADMIN, name="coaching_admin")

@@ -1,8 +1,8 @@
 """The FAQ of a lesson over HTTP, and the page "Fragen zum Inhalt der Lektion" that
 leads a learner through the places for questions in the order the lesson gives: re-read
-the lesson, the FAQ, the forum, then the lecturer. Registers the lesson page's links
-(``course.service.register_lesson_link``): each points at a page that exists for every
-lesson, so none is dead.
+the lesson, the FAQ, the forum, then the lecturer. Gives the lesson page's links
+(``LESSON_LINKS``, for the slot ``course.service.LESSON_LINKS``): each points at a page
+that exists for every lesson, so none is dead.
 """
 
 from __future__ import annotations
@@ -32,13 +32,6 @@ router = APIRouter()
 
 Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
-LESSON_LINKS = (  # (key, label, route name)
-    ("questions", "lesson.questions", "lesson_questions"),
-    ("faq", "faq.title", "faq"),
-    ("forum", "forum.title", "forum_list"),
-    ("ask", "questions.ask_title", "questions_ask_form"),
-)
-
 
 def _lesson_page(route: str) -> Callable[[int, str], str]:
     def path(context_id: int, slug: str) -> str:
@@ -47,10 +40,15 @@ def _lesson_page(route: str) -> Callable[[int, str], str]:
     return path
 
 
-for _key, _label, _route in LESSON_LINKS:
-    service.register_lesson_link(
-        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_route))
+LESSON_LINKS = tuple(
+    service.LessonLink(key=key, label_key=label, path=_lesson_page(route))
+    for key, label, route in (  # (key, label, route name)
+        ("questions", "lesson.questions", "lesson_questions"),
+        ("faq", "faq.title", "faq"),
+        ("forum", "forum.title", "forum_list"),
+        ("ask", "questions.ask_title", "questions_ask_form"),
     )
+)
 
 
 @router.get("/lessons/{slug}/questions", name="lesson_questions")

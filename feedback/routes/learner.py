@@ -97,14 +97,15 @@ def review_missing(
 
 
 class _HasId(Protocol):
-    id: int
+    @property
+    def id(self) -> int: ...
 
 
 def feedback_panel(
     request: Request, session: Session, principal: Principal, view: _HasId
 ) -> Markup | None:
     """Released feedback on the learner's submission page (the uploads domain's
-    ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
+    ``SUBMISSION_PANELS`` slot; ``view.id`` is the submission). Nothing for a
     submission without released feedback, or one the principal may not see."""
     try:
         page = service.learner_feedback_page(session, principal, view.id)

@@ -59,7 +59,7 @@ def set_locale(
     session, as before, and stores nothing."""
     chosen = i18n.supported_locale(locale)
     if chosen is not None:
-        locale_choice_store(request.app)(session, principal, chosen)
+        locale_choice_store()(session, principal, chosen)
     updated = with_locale(principal, chosen or i18n.DEFAULT_LOCALE)
     token = codec(request).issue(updated)
     # Only same-tool paths: never an open redirect.

@@ -35,7 +35,8 @@ environment = Environment(
 
 
 def add_template_folder(folder: Path) -> None:
-    """Called by each domain's routes module for its own ``templates/`` folder."""
+    """Called by the composition root (``kurswerk.wiring``) for each room's ``templates/``
+    folder."""
     if all(Path(loader.searchpath[0]) != folder for loader in _loaders):
         _loaders.append(FileSystemLoader(folder))
 

@@ -2,7 +2,7 @@
 submission-review fallback and the admins' list of LMS calls that did not go through.
 
 Thin like every route module: parse, authorise, call the service, render. Included by
-``lti.routes.install``. Plain ``def`` routes: the roster fetches from the LMS.
+the app factory. Plain ``def`` routes: the roster fetches from the LMS.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
@@ -50,7 +51,7 @@ def _deep_link_request(session: Session, principal: Principal, launch_id: str) -
 
 
 def _targets(request: Request, session: Session, context_id: int) -> list[LinkTarget]:
-    catalog = service.deep_link_catalog(request.app)
+    catalog = service.deep_link_catalog()
     return deep_linking.usable_targets(catalog.items(session, context_id))
 
 
@@ -165,6 +166,10 @@ def review_unavailable(
 # --- roster ----------------------------------------------------------------------------
 
 
+ROSTER_LINK = CourseHomeLink("lti.roster.title", "lti_roster", frozenset({Role.TUTOR, Role.ADMIN}))
+"""The roster on the course home, for tutors and admins."""
+
+
 @router.get("/c/{context}/roster", name="lti_roster")
 def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> HTMLResponse:
     context = session.get(LmsContext, principal.context_id)
@@ -189,6 +194,10 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 
 
 # --- LMS calls that did not go through -------------------------------------------------
+
+
+LMS_CALLS_LINK = CourseHomeLink("lti.calls.title", "lti_lms_calls", frozenset({Role.ADMIN}))
+"""The LMS calls that did not go through, on the course home, for admins."""
 
 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")

@@ -25,7 +25,7 @@ from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
-from kurswerk.core.extensions import extensions
+from kurswerk.core.extensions import COURSE_BINDER, extensions
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, errors, platform_storage, relaunch, review, service
@@ -175,7 +175,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     )
     named_course = service.course_named(claims)
     if named_course is not None:  # binds the LMS course, or refuses (bound to another)
-        extensions.course_binder()(session, identity.context_id, named_course)
+        extensions.get(COURSE_BINDER)(session, identity.context_id, named_course)
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,
@@ -239,7 +239,7 @@ def _landing(
         )
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
-        return review.review_landing(session, service.review_target(request.app), reviewed)
+        return review.review_landing(session, service.review_target(), reviewed)
     return service.landing_path(identity.context_id, claims)
 
 
