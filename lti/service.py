@@ -17,8 +17,8 @@ owns the transaction. The rules live in small modules by use case and are gather
 * ``lti.deep_linking``   — what the deep-linking picker offers (``DeepLinkCatalog``)
 * ``lti.review``         — where a submission review lands (``SubmissionReviewTarget``)
 
-Extension points for the packages above ``lti`` (they cannot be imported from here):
-``register_deep_link_catalog(app, catalog)`` and ``register_review_target(app, target)``.
+Slots the packages above ``lti`` fill (they cannot be imported from here), filled by the
+composition root (``kurswerk.wiring``): ``DEEP_LINK_CATALOG`` and ``REVIEW_TARGET``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import requests
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.outbox.queue import Handler
 from kurswerk.core.settings import Settings
 from lti.ags import (
@@ -42,7 +43,7 @@ from lti.ags import (
 )
 from lti.ags_delivery import LmsCallHandler
 from lti.capabilities import CourseServices, Missing, course_services
-from lti.deep_linking import CourseStartCatalog, DeepLinkCatalog, LinkTarget
+from lti.deep_linking import DeepLinkCatalog, LinkTarget
 from lti.endpoints import record_services
 from lti.identities import (
     CLAIM,
@@ -116,6 +117,7 @@ __all__ = [
     "ROSTER_REFRESH",
     "TOOL_KEY_SLOT",
     "ActivityProgress",
+    "DEEP_LINK_CATALOG",
     "DeepLinkCatalog",
     "GradingProgress",
     "CourseMember",
@@ -131,6 +133,7 @@ __all__ = [
     "RosterUnavailable",
     "Rotation",
     "ServiceClient",
+    "REVIEW_TARGET",
     "SubmissionReviewTarget",
     "add_platform",
     "add_tool_key",
@@ -172,8 +175,6 @@ __all__ = [
     "request_roster_refresh",
     "roster_refresh_handler",
     "record_services",
-    "register_deep_link_catalog",
-    "register_review_target",
     "remember_chosen_locale",
     "registrations_version",
     "review_target",
@@ -185,28 +186,18 @@ __all__ = [
     "take_pending_login",
 ]
 
-DEEP_LINK_CATALOG_ATTR = "lti_deep_link_catalog"
-REVIEW_TARGET_ATTR = "lti_review_target"
-_DEFAULT_CATALOG = CourseStartCatalog()
+DEEP_LINK_CATALOG: Slot[DeepLinkCatalog] = Slot("deep-link catalog")
+"""What the deep-linking picker offers (``course``'s lessons and exercises)."""
+REVIEW_TARGET: Slot[SubmissionReviewTarget] = Slot("submission review target")
+"""Where a submission review launch lands (``feedback``'s page of the submission)."""
 
 
-def register_deep_link_catalog(app: FastAPI, catalog: DeepLinkCatalog) -> None:
-    """What the deep-linking picker offers (``course`` registers its lessons/exercises)."""
-    setattr(app.state, DEEP_LINK_CATALOG_ATTR, catalog)
+def deep_link_catalog() -> DeepLinkCatalog:
+    return extensions.get(DEEP_LINK_CATALOG)
 
 
-def deep_link_catalog(app: FastAPI) -> DeepLinkCatalog:
-    catalog = getattr(app.state, DEEP_LINK_CATALOG_ATTR, None)
-    return catalog if catalog is not None else _DEFAULT_CATALOG
-
-
-def register_review_target(app: FastAPI, target: SubmissionReviewTarget) -> None:
-    """Where a submission review launch lands (the feedback work registers it)."""
-    setattr(app.state, REVIEW_TARGET_ATTR, target)
-
-
-def review_target(app: FastAPI) -> SubmissionReviewTarget | None:
-    return getattr(app.state, REVIEW_TARGET_ATTR, None)
+def review_target() -> SubmissionReviewTarget:
+    return extensions.get(REVIEW_TARGET)
 
 
 def service_client(app: FastAPI) -> ServiceClient:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from uploads.gradebook import submission_line_item
 from uploads.mail import (
-    register_jobs,
+    digest_task,
     send_due_digests,
     set_tutor_mail_mode,
     tutor_mail_mode,
 )
 from uploads.panels import (
+    SUBMISSION_PANELS,
     SubmissionPanel,
     UploadState,
-    register_submission_panel,
     submission_panels,
-    unregister_submission_panel,
     upload_state,
 )
 from uploads.queries import (
@@ -61,6 +60,7 @@ from uploads.submissions import (
 from uploads.targets import SubmissionTarget, find_target
 
 __all__ = [
+    "SUBMISSION_PANELS",
     "Preflight",
     "SubmissionPanel",
     "SubmissionResult",
@@ -79,15 +79,13 @@ __all__ = [
     "new_idempotency_key",
     "preflight",
     "record_submission",
-    "register_jobs",
-    "register_submission_panel",
+    "digest_task",
     "send_due_digests",
     "set_tutor_mail_mode",
     "submission_line_item",
     "submission_panels",
     "submit",
     "tutor_mail_mode",
-    "unregister_submission_panel",
     "upload_state",
     "IntakeLimits",
     "PdfRejected",

@@ -15,6 +15,7 @@ from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
 from coaching.grants import service as grants
 from kurswerk.core.auth import Principal, Role, require_role
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 from lti.models import LmsContext
 
@@ -62,14 +63,9 @@ DONE = frozenset(
 )
 
 
-def admin_base(principal: Principal) -> str:
-    return f"/c/{principal.context_id}/admin/coaching"
-
-
-def roster_path(principal: Principal) -> str:
-    """The roster page (``coaching.routes.roster``): outside ``admin_base``, since tutors
-    see it too."""
-    return f"/c/{principal.context_id}/coaching/roster"
+def coaching_path(request: Request, principal: Principal, name: str, /, **params: Any) -> str:
+    """The path of the coaching page ``name`` in the principal's course."""
+    return request_path(request, name, context=principal.context_id, **params)
 
 
 def page(
@@ -86,8 +82,6 @@ def page(
         f"coaching/{template}",
         {
             "fmt": Formatter(principal.locale),
-            "admin_base": admin_base(principal),
-            "roster_path": roster_path(principal),
             "done": done if done in DONE else None,
             **context,
         },

@@ -20,7 +20,7 @@ from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    admin_base,
+    coaching_path,
     form_fields,
     own_course,
     page,
@@ -127,7 +127,9 @@ def grant_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect_to(request, principal, f"{admin_base(principal)}/grants", done="granted")
+    return redirect_to(
+        request, principal, coaching_path(request, principal, "coaching_grants"), done="granted"
+    )
 
 
 def _grant_page(
@@ -196,7 +198,12 @@ def grant_extend(
             status_code=refused.status_code,
         )
     done = "extended" if changed else "unchanged"
-    return redirect_to(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect_to(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
+        done=done,
+    )
 
 
 @router.post(
@@ -208,4 +215,9 @@ def grant_revoke(
     grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     changed = grants.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
-    return redirect_to(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect_to(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
+        done=done,
+    )

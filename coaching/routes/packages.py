@@ -18,15 +18,19 @@ from coaching.routes.base import router
 from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
-    admin_base,
+    coaching_path,
     form_fields,
     page,
     refused_rollback,
 )
-from kurswerk.core.auth import Principal
+from kurswerk.core.auth import Principal, Role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.templating import redirect_to
+
+ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
+"""The admins' coaching pages on the course home."""
 
 
 @router.get(ADMIN, name="coaching_admin")
@@ -92,6 +96,13 @@ PackageValues = Annotated[
 """The package form's fields, as sent (and shown again when refused)."""
 
 
+@router.get(ADMIN + "/packages/new", name="coaching_package_new")
+def package_new(request: Request, principal: AdminPrincipal, session: SessionDep) -> Response:
+    return _package_form(
+        request, principal, session, package=None, values=packages.package_form_values(None)
+    )
+
+
 @router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
 def package_create(
     request: Request,
@@ -115,7 +126,10 @@ def package_create(
             status_code=refused.status_code,
         )
     return redirect_to(
-        request, principal, f"{admin_base(principal)}/packages/{package.id}", done="package_created"
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package.id),
+        done="package_created",
     )
 
 
@@ -163,7 +177,10 @@ def package_update(
         )
     done = "package_saved" if changed else "package_unchanged"
     return redirect_to(
-        request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
     )
 
 
@@ -188,5 +205,8 @@ def package_archive_or_restore(
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
     return redirect_to(
-        request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
     )

@@ -51,7 +51,7 @@ from course.forum.periodic import (
     FORUM_TASK,
     PeriodicReport,
     alert_unanswered,
-    register_jobs,
+    forum_task,
     run_periodic,
     send_digests,
 )
@@ -78,7 +78,7 @@ __all__ = [
     "lesson_target",
     "notify_post",
     "notify_report",
-    "register_jobs",
+    "forum_task",
     "run_periodic",
     "send_digests",
     "set_delivery",

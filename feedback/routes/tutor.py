@@ -29,6 +29,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import PageRequest, render
 from uploads import service as uploads
@@ -94,7 +95,7 @@ def storage_of(request: Request) -> uploads.Storage:
 
 
 def review_path(principal: Principal, submission_id: int) -> str:
-    return f"/c/{principal.context_id}/review/{submission_id}"
+    return path_for("feedback_review", context=principal.context_id, submission_id=submission_id)
 
 
 def bounded_id(value: str | None) -> int | None:
