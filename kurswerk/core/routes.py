@@ -17,7 +17,7 @@ from kurswerk.core.db import SessionDep
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.locale_choice import locale_choice_store, with_locale
 from kurswerk.core.session_revocation import revoke
-from kurswerk.core.templating import render, with_query
+from kurswerk.core.templating import redirect_to, render, with_query
 
 router = APIRouter()
 
@@ -61,10 +61,9 @@ def set_locale(
     if chosen is not None:
         locale_choice_store()(session, principal, chosen)
     updated = with_locale(principal, chosen or i18n.DEFAULT_LOCALE)
-    token = codec(request).issue(updated)
     # Only same-tool paths: never an open redirect.
     target = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
-    response = RedirectResponse(with_query(target, kt=token), status_code=303)
+    response = redirect_to(request, updated, target)
     response.headers.append("Set-Cookie", codec(request).cookie_header(updated))
     return response
 

@@ -15,14 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import SESSION_QUERY, ContextPrincipal, Principal, Role, codec, require_role
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, require_role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.paths import request_path
-from kurswerk.core.templating import render, with_query
+from kurswerk.core.templating import redirect_to, render
 from lti import deep_linking, review, service
 from lti.deep_linking import DeepLinkRequest, LinkTarget
 from lti.models import LmsContext
@@ -229,5 +229,4 @@ def lms_call_retry(
         raise NotFound("lti.calls.not_retryable", reason=f"no refused LMS call {call_id} here")
     log.info("admin %s retries LMS call %s", principal.user_id, call_id)
     target = request.url_for("lti_lms_calls", context=str(principal.context_id)).path
-    page = with_query(target, **{"retried": "1", SESSION_QUERY: codec(request).issue(principal)})
-    return RedirectResponse(page, status_code=303)
+    return redirect_to(request, principal, target, retried="1")
