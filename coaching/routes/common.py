@@ -8,7 +8,7 @@ import inspect
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from coaching.common import CoachingRefused, Problem
@@ -16,7 +16,7 @@ from coaching.format import Formatter
 from coaching.grants import service as grants
 from kurswerk.core.auth import Principal, Role, require_role
 from kurswerk.core.paths import request_path
-from kurswerk.core.templating import render
+from kurswerk.core.templating import redirect_to, render
 from lti.models import LmsContext
 
 ADMIN = "/c/{context}/admin/coaching"
@@ -66,6 +66,15 @@ DONE = frozenset(
 def coaching_path(request: Request, principal: Principal, name: str, /, **params: Any) -> str:
     """The path of the coaching page ``name`` in the principal's course."""
     return request_path(request, name, context=principal.context_id, **params)
+
+
+def done_at(
+    request: Request, principal: Principal, name: str, /, done: str, **params: Any
+) -> RedirectResponse:
+    """Post-redirect-get to the coaching page ``name`` (its path ``params``), with the
+    confirmation line ``done``."""
+    path = coaching_path(request, principal, name, **params)
+    return redirect_to(request, principal, path, done=done)
 
 
 def page(

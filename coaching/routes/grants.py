@@ -20,7 +20,7 @@ from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    coaching_path,
+    done_at,
     form_fields,
     own_course,
     page,
@@ -29,7 +29,6 @@ from coaching.routes.common import (
 from kurswerk.core.auth import Principal
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
-from kurswerk.core.templating import redirect_to
 from lti import service as lti_service
 
 
@@ -127,9 +126,7 @@ def grant_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect_to(
-        request, principal, coaching_path(request, principal, "coaching_grants"), done="granted"
-    )
+    return done_at(request, principal, "coaching_grants", "granted")
 
 
 def _grant_page(
@@ -198,12 +195,7 @@ def grant_extend(
             status_code=refused.status_code,
         )
     done = "extended" if changed else "unchanged"
-    return redirect_to(
-        request,
-        principal,
-        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
-        done=done,
-    )
+    return done_at(request, principal, "coaching_grant", done, grant_id=grant_id)
 
 
 @router.post(
@@ -215,9 +207,4 @@ def grant_revoke(
     grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     changed = grants.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
-    return redirect_to(
-        request,
-        principal,
-        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
-        done=done,
-    )
+    return done_at(request, principal, "coaching_grant", done, grant_id=grant_id)

@@ -14,11 +14,12 @@ from sqlmodel import Session
 
 from coaching import audit, packages
 from coaching.common import Actor, CoachingRefused, Problem
+from coaching.models import CoachingPackage
 from coaching.routes.base import router
 from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
-    coaching_path,
+    done_at,
     form_fields,
     page,
     refused_rollback,
@@ -27,7 +28,6 @@ from kurswerk.core.auth import Principal, Role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.extensions import CourseHomeLink
-from kurswerk.core.templating import redirect_to
 
 ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
 """The admins' coaching pages on the course home."""
@@ -47,6 +47,11 @@ def package_list(request: Request, principal: AdminPrincipal, session: SessionDe
             "counts": counts,
         },
     )
+
+
+def _own_package(session: Session, principal: Principal, package_id: int) -> CoachingPackage:
+    """The admin's platform's package, or 404."""
+    return packages.get_package(session, platform_id=principal.platform_id, package_id=package_id)
 
 
 def _package_form(
@@ -125,21 +130,14 @@ def package_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect_to(
-        request,
-        principal,
-        coaching_path(request, principal, "coaching_package", package_id=package.id),
-        done="package_created",
-    )
+    return done_at(request, principal, "coaching_package", "package_created", package_id=package.id)
 
 
 @router.get(ADMIN + "/packages/{package_id}", name="coaching_package")
 def package_edit(
     request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
 ) -> Response:
-    package = packages.get_package(
-        session, platform_id=principal.platform_id, package_id=package_id
-    )
+    package = _own_package(session, principal, package_id)
     return _package_form(
         request, principal, session, package=package, values=packages.package_form_values(package)
     )
@@ -155,17 +153,13 @@ def package_update(
     package_id: RowId,
     values: PackageValues,
 ) -> Response:
-    package = packages.get_package(
-        session, platform_id=principal.platform_id, package_id=package_id
-    )
+    package = _own_package(session, principal, package_id)
     try:
         data = packages.parse_package_form(values)
         changed = packages.update_package(session, Actor.admin(principal), package, data)
     except CoachingRefused as refused:
         problems = refused_rollback(session, refused)
-        package = packages.get_package(
-            session, platform_id=principal.platform_id, package_id=package_id
-        )
+        package = _own_package(session, principal, package_id)
         return _package_form(
             request,
             principal,
@@ -176,12 +170,7 @@ def package_update(
             status_code=refused.status_code,
         )
     done = "package_saved" if changed else "package_unchanged"
-    return redirect_to(
-        request,
-        principal,
-        coaching_path(request, principal, "coaching_package", package_id=package_id),
-        done=done,
-    )
+    return done_at(request, principal, "coaching_package", done, package_id=package_id)
 
 
 @router.post(
@@ -199,14 +188,7 @@ def package_archive_or_restore(
 ) -> Response:
     """Archive a package (``…/archive``) or take it back (``…/restore``)."""
     archived = request.url.path.endswith("/archive")
-    package = packages.get_package(
-        session, platform_id=principal.platform_id, package_id=package_id
-    )
+    package = _own_package(session, principal, package_id)
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
-    return redirect_to(
-        request,
-        principal,
-        coaching_path(request, principal, "coaching_package", package_id=package_id),
-        done=done,
-    )
+    return done_at(request, principal, "coaching_package", done, package_id=package_id)
