@@ -28,9 +28,9 @@ from course.exercise_names import (
     exercise_resource_id,
     exercise_target,
 )
-from course.forum.notify import PeriodicReport as ForumPeriodicReport
-from course.forum.notify import register_jobs as register_forum_jobs
-from course.forum.notify import run_periodic as run_forum_periodic
+from course.forum.periodic import PeriodicReport as ForumPeriodicReport
+from course.forum.periodic import register_jobs as register_forum_jobs
+from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import RebuildReport, rebuild_search_index
 from course.industries import INDUSTRIES, industry_name
 from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page

@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from course.content.markdown import Block
 from course.content.source import CourseSource, LessonSource, Problem, read_tree
-from course.faq import service as faq_service
+from course.faq import sync as faq_sync
 from course.models import (
     Author,
     Course,
@@ -223,7 +223,7 @@ class _Loader:
         self._lesson_readings(lessons, readings)
         self._exercises(course.id, lessons)
         self._worksheets(course.id, lessons)
-        faq_service.sync_from_content(self.session, lessons, source.faq, self.report)
+        faq_sync.sync_from_content(self.session, lessons, source.faq, self.report)
 
     def _lessons(self, course_id: int) -> dict[str, Lesson]:
         rows = {

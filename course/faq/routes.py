@@ -16,9 +16,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from course import service
-from course.faq import service as faq_service
+from course.faq import editing as faq_editing
+from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
-from course.forum import service as forum_service
+from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.pages import LessonRef
 from course.forum.rules import InputError, require_moderator
@@ -56,8 +57,8 @@ for _key, _label, _tail in LESSON_LINKS:
 def lesson_questions(
     request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
 ) -> HTMLResponse:
-    course, lesson = forum_service.lesson_for(session, principal, slug)
-    faq_count = faq_service.count_visible(session, principal, row_id(lesson.id))
+    course, lesson = forum_access.lesson_for(session, principal, slug)
+    faq_count = faq_reading.count_visible(session, principal, row_id(lesson.id))
     thread_count = session.exec(
         select(func.count()).where(
             ForumThread.context_id == principal.context_id,
@@ -86,7 +87,7 @@ def faq(
     slug: str,
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
-    page = faq_service.faq_page(session, principal, slug, q)
+    page = faq_reading.faq_page(session, principal, slug, q)
     return render(request, "course/faq_list.html", {"page": page, "notice": notice_of(request)})
 
 
@@ -125,7 +126,7 @@ def faq_new(
     request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
 ) -> HTMLResponse:
     require_moderator(principal)
-    forum_service.lesson_for(session, principal, slug)
+    forum_access.lesson_for(session, principal, slug)
     return _form(
         request,
         heading="faq.new",
@@ -153,7 +154,7 @@ def faq_create(
     position: Position = "",
 ) -> Response:
     try:
-        entry = faq_service.create_entry(
+        entry = faq_editing.create_entry(
             session, principal, slug, question=question, answer=answer,
             position=_position(position), limits=limits(request),
         )  # fmt: skip
@@ -176,8 +177,8 @@ def _from_files(entry: FaqEntry) -> bool:
 
 def _entry(session: Session, principal: Principal, entry_id: RowId) -> tuple[FaqEntry, str]:
     require_moderator(principal)
-    entry = faq_service.get_entry(session, principal, entry_id)
-    return entry, faq_service.entry_lesson(session, entry).slug
+    entry = faq_reading.get_entry(session, principal, entry_id)
+    return entry, faq_reading.entry_lesson(session, entry).slug
 
 
 @router.get("/faq/{entry_id}/edit", name="faq_edit_form")
@@ -210,7 +211,7 @@ def faq_edit(
     entry, slug = _entry(session, principal, entry_id)
     shared = _from_files(entry)
     try:
-        faq_service.update_entry(
+        faq_editing.update_entry(
             session, principal, entry_id, question=question, answer=answer,
             position=_position(position), limits=limits(request),
         )  # fmt: skip
@@ -231,7 +232,7 @@ def faq_delete(
     request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
 ) -> RedirectResponse:
     _, slug = _entry(session, principal, entry_id)
-    faq_service.delete_entry(session, principal, entry_id)
+    faq_editing.delete_entry(session, principal, entry_id)
     path = f"/c/{principal.context_id}/lessons/{slug}/faq"
     return redirect(request, principal, path, notice="faq_deleted")
 
@@ -240,7 +241,7 @@ def faq_delete(
 def faq_revert(
     request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
 ) -> RedirectResponse:
-    entry = faq_service.revert_to_file(session, principal, entry_id)
-    slug = faq_service.entry_lesson(session, entry).slug
+    entry = faq_editing.revert_to_file(session, principal, entry_id)
+    slug = faq_reading.entry_lesson(session, entry).slug
     path = f"/c/{principal.context_id}/lessons/{slug}/faq"
     return redirect(request, principal, path, notice="faq_reverted", anchor=f"faq-{entry_id}")

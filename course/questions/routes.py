@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from course.forum import service as forum_service
+from course.forum import access as forum_access
 from course.forum.pages import LessonRef
 from course.forum.rules import InputError, is_moderator, require_moderator
 from course.models import Lesson
@@ -36,7 +36,7 @@ def _ask_form(
     body: str = "",
     error: InputError | None = None,
 ) -> HTMLResponse:
-    course, lesson = forum_service.lesson_for(session, principal, slug)
+    course, lesson = forum_access.lesson_for(session, principal, slug)
     return form_page(
         request,
         "course/questions_ask.html",

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from course.forum.models import utcnow
-from course.forum.notify import run_periodic
+from course.forum.periodic import run_periodic
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,

@@ -1,7 +1,7 @@
 """Keeping a forum useful over HTTP: tutors pin, lock, hide, delete and move threads, hide
 posts, turn an answer into an FAQ entry and deal with reports; tutors or the asker mark the
 accepted answer. The rules (who may) are in ``course.forum.moderation``. Part of
-``course.forum.routes``.
+the forum's router (``course.forum.web.router``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from course.faq import service as faq_service
+from course.faq import editing as faq_editing
+from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
 from course.forum.web.router import router
@@ -101,7 +102,7 @@ def forum_post_accept(
 def _faq_entry_redirect(
     request: Request, principal: ContextPrincipal, session: SessionDep, entry: FaqEntry, notice: str
 ) -> RedirectResponse:
-    lesson = faq_service.entry_lesson(session, entry)
+    lesson = faq_reading.entry_lesson(session, entry)
     path = lesson_path(principal, lesson.slug) + "/faq"
     return redirect(request, principal, path, notice=notice, anchor=f"faq-{entry.id}")
 
@@ -112,7 +113,7 @@ def forum_post_promote_confirm(
 ) -> Response:
     """What "In die FAQ übernehmen" would publish, for the tutor to confirm (nothing is
     published by opening this page)."""
-    promotion = faq_service.promotion_of(session, principal, post_id)
+    promotion = faq_editing.promotion_of(session, principal, post_id)
     if promotion.existing is not None:
         return _faq_entry_redirect(
             request, principal, session, promotion.existing, "already_promoted"
@@ -142,10 +143,10 @@ def forum_post_promote(
     """A tutor turns this answer into an FAQ entry (then may edit it) - only with the
     confirmation page's ``confirm=yes``; anything else is sent to that page first."""
     if confirm != "yes":
-        faq_service.promotion_of(session, principal, post_id)  # who may, which post
+        faq_editing.promotion_of(session, principal, post_id)  # who may, which post
         path = f"/c/{principal.context_id}/forum/posts/{post_id}/promote"
         return redirect(request, principal, path)
-    entry, new = faq_service.promote_post(session, principal, post_id, limits=limits(request))
+    entry, new = faq_editing.promote_post(session, principal, post_id, limits=limits(request))
     notice = "promoted" if new else "already_promoted"
     return _faq_entry_redirect(request, principal, session, entry, notice)
 

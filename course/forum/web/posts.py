@@ -1,6 +1,6 @@
 """A forum post over HTTP: its author edits it (learners within the edit window), its
 author or a tutor deletes it, anyone else reports it to the tutors. Part of
-``course.forum.routes``.
+the forum's router (``course.forum.web.router``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
-from course.forum import service as forum_service
+from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
 from course.forum.web.router import router
 from course.models import Lesson
@@ -42,7 +43,7 @@ def _edit_form(
     anonymous: bool | None = None,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    post, thread = forum_service.post_for_edit(session, principal, post_id, limits(request))
+    post, thread = forum_posting.post_for_edit(session, principal, post_id, limits(request))
     lesson = session.get(Lesson, thread.lesson_id)
     assert lesson is not None
     return form_page(
@@ -79,7 +80,7 @@ def forum_post_edit(
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        post = forum_service.edit_post(
+        post = forum_posting.edit_post(
             session, principal, post_id, body=body, title=title, anonymous=anonymous,
             limits=limits(request),
         )  # fmt: skip
@@ -99,8 +100,8 @@ def forum_post_edit(
 def forum_post_delete(
     request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
 ) -> RedirectResponse:
-    _, thread = forum_service.get_post(session, principal, post_id)
-    remaining = forum_service.delete_post(session, principal, post_id)
+    _, thread = forum_access.get_post(session, principal, post_id)
+    remaining = forum_posting.delete_post(session, principal, post_id)
     if remaining is None:
         lesson = session.get(Lesson, thread.lesson_id)
         assert lesson is not None
@@ -122,7 +123,7 @@ def _report_form(
     reason: str = "",
     error: InputError | None = None,
 ) -> HTMLResponse:
-    post, thread = forum_service.get_post(session, principal, post_id)
+    post, thread = forum_access.get_post(session, principal, post_id)
     return form_page(
         request,
         "course/forum_report.html",
@@ -159,7 +160,7 @@ def forum_report(
     except InputError as error:
         session.rollback()
         return _report_form(request, session, principal, post_id, reason=reason[:5000], error=error)
-    _, thread = forum_service.get_post(session, principal, post_id)
+    _, thread = forum_access.get_post(session, principal, post_id)
     assert thread.id is not None
     notice = "reported" if new else "already_reported"
     path = thread_path(principal, thread.id)

@@ -1,5 +1,5 @@
-"""The one router of the lesson forums: each use-case module (``course.forum_*_routes``)
-adds its routes to it, and ``course.forum.routes`` imports them all.
+"""The one router of the lesson forums: each use-case module (``course.forum.web.*``)
+adds its routes to it, and ``course.routes`` imports them all and includes it.
 
 One router, not one per module: FastAPI includes a router lazily, so the routes of an
 included router are not in the including router's ``routes``, where the forum's routes

@@ -1,6 +1,7 @@
 """Following the forums over HTTP: follow or unfollow a lesson forum or a thread, and the
 page of one's notification settings (instant emails or a daily digest, what one follows).
-The rules and the emails are in ``course.forum.notify``. Part of ``course.forum.routes``.
+The rules are in ``course.forum.following``. Part of the forum's router
+(``course.forum.web.router``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from course.forum import notify as forum_notify
-from course.forum import service as forum_service
+from course.forum import access as forum_access
+from course.forum import following as forum_following
 from course.forum.models import utcnow
 from course.forum.web.router import router
 from course.web import lesson_path, notice_of, redirect, thread_path
@@ -24,9 +25,9 @@ from kurswerk.core.templating import render
 def _follow(session: Session, principal: Principal, target: str, follow: bool) -> str:
     """Follow or unfollow ``target``; the notice that says which."""
     if follow:
-        forum_notify.subscribe(session, principal, target, utcnow())
+        forum_following.subscribe(session, principal, target, utcnow())
     else:
-        forum_notify.unsubscribe(session, principal, target)
+        forum_following.unsubscribe(session, principal, target)
     return "followed" if follow else "unfollowed"
 
 
@@ -38,9 +39,9 @@ def forum_follow(
     slug: str,
     follow: Annotated[bool, Form()],
 ) -> RedirectResponse:
-    _, lesson = forum_service.lesson_for(session, principal, slug)
+    _, lesson = forum_access.lesson_for(session, principal, slug)
     assert lesson.id is not None
-    notice = _follow(session, principal, forum_notify.lesson_target(lesson.id), follow)
+    notice = _follow(session, principal, forum_following.lesson_target(lesson.id), follow)
     return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice=notice)
 
 
@@ -54,8 +55,8 @@ def forum_follow_thread(
     thread_id: RowId,
     follow: Annotated[bool, Form()],
 ) -> RedirectResponse:
-    forum_service.get_thread(session, principal, thread_id)
-    notice = _follow(session, principal, forum_notify.thread_target(thread_id), follow)
+    forum_access.get_thread(session, principal, thread_id)
+    notice = _follow(session, principal, forum_following.thread_target(thread_id), follow)
     return redirect(request, principal, thread_path(principal, thread_id), notice=notice)
 
 
@@ -67,8 +68,10 @@ def forum_notifications(
         request,
         "course/forum_notifications.html",
         {
-            "delivery": forum_notify.delivery_of(session, principal.user_id, principal.context_id),
-            "followed": forum_notify.followed(session, principal),
+            "delivery": forum_following.delivery_of(
+                session, principal.user_id, principal.context_id
+            ),
+            "followed": forum_following.followed(session, principal),
             "notice": notice_of(request),
         },
     )
@@ -81,7 +84,7 @@ def forum_notifications_save(
     session: SessionDep,
     delivery: Annotated[str, Form(pattern="^(instant|digest)$")],
 ) -> RedirectResponse:
-    forum_notify.set_delivery(session, principal, delivery, utcnow())
+    forum_following.set_delivery(session, principal, delivery, utcnow())
     path = f"/c/{principal.context_id}/forum/notifications"
     return redirect(request, principal, path, notice="settings_saved")
 
@@ -93,6 +96,6 @@ def forum_unfollow(
     session: SessionDep,
     target: Annotated[str, Form(pattern="^(thread|lesson):[0-9]{1,12}$")],
 ) -> RedirectResponse:
-    forum_notify.unsubscribe(session, principal, target)
+    forum_following.unsubscribe(session, principal, target)
     path = f"/c/{principal.context_id}/forum/notifications"
     return redirect(request, principal, path, notice="unfollowed")

@@ -1,6 +1,6 @@
 """Asking and answering in a lesson forum over HTTP: the lesson's list of threads (and
 "mark all as read"), a new question with the similar questions found while one types, a
-thread's page and the reply to it. Part of ``course.forum.routes``.
+thread's page and the reply to it. Part of the forum's router (``course.forum.web.router``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from course.forum import service as forum_service
+from course.forum import access as forum_access
+from course.forum import posting as forum_posting
+from course.forum import read_state as forum_read_state
+from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
 from course.forum.models import utcnow
 from course.forum.pages import LessonRef
@@ -46,7 +49,7 @@ def forum_list(
     q: Annotated[str, Query(max_length=500)] = "",
     scope: Annotated[str, Query(pattern="^(lesson|course)$")] = "lesson",
 ) -> HTMLResponse:
-    listing = forum_service.thread_list(session, principal, slug, page=page, query=q, scope=scope)
+    listing = forum_reading.thread_list(session, principal, slug, page=page, query=q, scope=scope)
     return render(
         request, "course/forum_list.html", {"page": listing, "notice": notice_of(request)}
     )
@@ -56,7 +59,7 @@ def forum_list(
 def forum_read_all(
     request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
 ) -> RedirectResponse:
-    forum_service.mark_lesson_read(session, principal, slug, utcnow())
+    forum_read_state.mark_lesson_read(session, principal, slug, utcnow())
     return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice="all_read")
 
 
@@ -75,7 +78,7 @@ def _new_form(
     checked: bool = False,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    course, lesson = forum_service.lesson_for(session, principal, slug)
+    course, lesson = forum_access.lesson_for(session, principal, slug)
     faq_hits, thread_hits = (
         forum_suggest.suggestions(session, principal, slug, f"{title}\n{body}")
         if checked
@@ -124,7 +127,7 @@ def forum_create(
             checked=True,
         )  # fmt: skip
     try:
-        thread = forum_service.create_thread(
+        thread = forum_posting.create_thread(
             session,
             principal,
             slug,
@@ -153,7 +156,7 @@ def forum_suggest_fragment(
     text: Annotated[str, Query(max_length=5000)] = "",
 ) -> HTMLResponse:
     """The similar-questions fragment the new-question page fetches while one types."""
-    course, lesson = forum_service.lesson_for(session, principal, slug)
+    course, lesson = forum_access.lesson_for(session, principal, slug)
     faq_hits, thread_hits = forum_suggest.suggestions(session, principal, slug, text)
     return render(
         request,
@@ -181,7 +184,7 @@ def _thread(
     reply_text: str = "",
     reply_anonymous: bool = False,
 ) -> HTMLResponse:
-    view = forum_service.thread_page(
+    view = forum_reading.thread_page(
         session, principal, thread_id, page=page, limits=limits(request), mark_read=error is None
     )
     return form_page(
@@ -218,7 +221,7 @@ def forum_reply(
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        post = forum_service.reply(
+        post = forum_posting.reply(
             session,
             principal,
             thread_id,
