@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
-from coaching.grants import service as grants
+from coaching.grants import grantees
 from kurswerk.core.auth import Principal, Role, codec, require_role
 from kurswerk.core.templating import render, with_query
 from lti.models import LmsContext
@@ -85,6 +85,6 @@ def refused_rollback(session: Session, refused: CoachingRefused) -> list[Problem
 
 
 def own_course(session: Session, principal: Principal) -> LmsContext:
-    return grants.get_course(
+    return grantees.get_course(
         session, platform_id=principal.platform_id, context_id=principal.context_id
     )

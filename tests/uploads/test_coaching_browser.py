@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlmodel import Session
 
 from coaching.common import Actor
-from coaching.grants.service import Grantee, grant_package
+from coaching.grants.changes import grant_package
+from coaching.grants.grantees import Grantee
 from kurswerk.core.auth import Role
 from tests.e2e.axe import AXE_JS, axe_violations, describe
 from tests.uploads.coaching_fixtures import *  # noqa: F403
