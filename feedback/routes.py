@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from feedback import service
+from feedback import review_landing
 from feedback.messages import MESSAGES
 from feedback.web import attachments as attachment_views
 from feedback.web import learner as learner_views
@@ -26,7 +26,7 @@ def install(app: FastAPI) -> None:
     add_template_folder(Path(__file__).parent / "templates")
     i18n.register(MESSAGES)
     # A gradebook's "view submission" (LTI submission review) opens the submission here.
-    lti_service.register_review_target(app, service.review_target)
+    lti_service.register_review_target(app, review_landing.review_target)
     # Released feedback on the learner's submission page, once the uploads domain offers
     # the slot (the submission pages are built in parallel); until then the learner's
     # feedback page (GET /c/{context}/feedback/{submission_id}) is where it is shown.

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from feedback import service
+from feedback import drafts, errors
 from feedback.errors import AttachmentRefused
 from feedback.web.tutor import (
     Id,
@@ -56,7 +56,7 @@ async def upload_attachment(
         with new_session(engine) as session:
             try:
                 work(session)
-            except service.EditRefused as exc:
+            except errors.EditRefused as exc:
                 return refused_page(request, session, principal, submission_id, exc)
             session.commit()
         return None
@@ -68,7 +68,7 @@ async def upload_attachment(
 
     # Refuse early (before reading the body) when the draft is not ours to change.
     refused = await run_in_threadpool(
-        edit, lambda session: service.may_edit(session, principal, submission_id)
+        edit, lambda session: drafts.may_edit(session, principal, submission_id)
     )
     if refused is not None:
         return refused
@@ -90,7 +90,7 @@ async def upload_attachment(
 
     refused = await run_in_threadpool(
         edit,
-        lambda session: service.set_attachment(
+        lambda session: drafts.set_attachment(
             session,
             principal,
             submission_id,

@@ -1,7 +1,7 @@
 """What learners open (and staff of their course): the feedback page and the PDFs.
 
 Each route takes any principal of the course (``ContextPrincipal``) and lets
-``feedback.service`` decide: the learner who submitted, or the course's staff; 404 for
+``feedback.pages`` decide: the learner who submitted, or the course's staff; 404 for
 everyone else, and for a learner anything not yet released.
 """
 
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from feedback import service
+from feedback import pages, review_landing
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
@@ -27,7 +27,7 @@ from kurswerk.core.templating import environment, page_context, render
 router = APIRouter(prefix="/c/{context}")
 
 
-def _pdf(request: Request, stored: service.StoredPdf, disposition: Disposition) -> Response:
+def _pdf(request: Request, stored: pages.StoredPdf, disposition: Disposition) -> Response:
     storage = storage_of(request)
     if not storage.exists(stored.key):
         raise not_found(f"stored object {stored.key} is missing")
@@ -45,7 +45,7 @@ def submission_file(
 ) -> Response:
     """A submitted PDF: staff of the course and the learner who submitted it."""
     return _pdf(
-        request, service.submission_pdf(session, principal, submission_id, number), disposition
+        request, pages.submission_pdf(session, principal, submission_id, number), disposition
     )
 
 
@@ -53,7 +53,7 @@ def submission_file(
 def learner_feedback(
     request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
 ) -> HTMLResponse:
-    page = service.learner_feedback_page(session, principal, submission_id)
+    page = pages.learner_feedback_page(session, principal, submission_id)
     return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
 
 
@@ -69,9 +69,7 @@ def attachment_file(
     disposition: Disposition = Disposition.ATTACHMENT,
 ) -> Response:
     """The feedback PDF: the learner once released; staff also while it is a draft."""
-    return _pdf(
-        request, service.feedback_pdf(session, principal, submission_id, number), disposition
-    )
+    return _pdf(request, pages.feedback_pdf(session, principal, submission_id, number), disposition)
 
 
 @router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
@@ -86,7 +84,7 @@ def review_missing(
     learner has not submitted for the exercise, or the column is not one of this
     course's exercises. Staff may ask about anyone of their course, a learner only
     about themselves; a submission that has arrived since opens instead."""
-    page = service.missing_submission(session, principal, user_id, exercise)
+    page = review_landing.missing_submission(session, principal, user_id, exercise)
     if page is None:
         raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
     if page.found:
@@ -105,7 +103,7 @@ def feedback_panel(
     ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
     submission without released feedback, or one the principal may not see."""
     try:
-        page = service.learner_feedback_page(session, principal, view.id)
+        page = pages.learner_feedback_page(session, principal, view.id)
     except NotFound:
         return None
     if not page.released:

@@ -4,9 +4,10 @@ helpers the other view modules share (``attachment_views``: the feedback PDF upl
 ``learner_views``: the learner's feedback page and the PDFs).
 
 Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
-routes answer 404 to learners, like every id that is not the caller's to see), call
-``feedback.service``, render. Every POST checks CSRF; a refused change re-renders the
-page with the message and the tutor's text after rolling back anything flushed.
+routes answer 404 to learners, like every id that is not the caller's to see), call the
+use-case modules (``feedback.queue``, ``feedback.claims``, ...), render. Every POST checks
+CSRF; a refused change re-renders the page with the message and the tutor's text after
+rolling back anything flushed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from feedback import service
+from feedback import access, claims, drafts, errors, pages
+from feedback import queue as feedback_queue
+from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
@@ -70,7 +73,7 @@ DONE = frozenset(
 
 async def require_staff(principal: ContextPrincipal) -> Principal:
     """Tutors and admins of the session's course; anyone else: 404 (no I/O: async)."""
-    if not service.is_staff(principal):
+    if not access.is_staff(principal):
         raise not_found("staff page requested by a learner")
     return principal
 
@@ -131,9 +134,9 @@ def render_review(
     preview: bool = False,
     error: AppError | None = None,
     text: str | None = None,
-    confirm: service.ClaimState | None = None,
+    confirm: claims.ClaimState | None = None,
 ) -> HTMLResponse:
-    page = service.review_page(
+    page = pages.review_page(
         session,
         principal,
         submission_id,
@@ -141,7 +144,7 @@ def render_review(
         now=utcnow(),
     )
     error_field = None
-    if isinstance(error, service.FeedbackTooLong | service.FeedbackEmpty):
+    if isinstance(error, errors.FeedbackTooLong | errors.FeedbackEmpty):
         error_field = "kw-feedback-body"
     elif isinstance(error, AttachmentRefused):
         error_field = "kw-attachment-file"
@@ -153,7 +156,7 @@ def render_review(
             "error_field": error_field,
             "error_title": (
                 "feedback.error.title"
-                if isinstance(error, service.EditRefused)
+                if isinstance(error, errors.EditRefused)
                 else "feedback.error.claim_title"
             ),
             "done": done if done in DONE else "",
@@ -194,18 +197,20 @@ def refused_page(
 
 def _filters(
     status: str, lesson: str, exercise: str, industry: str, after: str
-) -> service.QueueFilters:
+) -> feedback_queue.QueueFilters:
     try:
-        status_filter = service.StatusFilter(status or "open")
-        cursor = service.Cursor.decode(after) if after else None
+        status_filter = feedback_queue.StatusFilter(status or "open")
+        cursor = feedback_queue.Cursor.decode(after) if after else None
     except ValueError as exc:  # BadCursor is a ValueError too
         raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
     exercise_id = _bounded_id(exercise) if exercise else None
-    if (exercise and exercise_id is None) or (industry and industry not in service.INDUSTRIES):
+    if (exercise and exercise_id is None) or (
+        industry and industry not in feedback_queue.INDUSTRIES
+    ):
         raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
     if cursor is not None and cursor.submission_id > MAX_ID:
         raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
-    return service.QueueFilters(
+    return feedback_queue.QueueFilters(
         status=status_filter,
         lesson=lesson[:100] or None,
         exercise=exercise_id,
@@ -226,14 +231,14 @@ def queue(
     after: str = "",
 ) -> HTMLResponse:
     filters = _filters(status, lesson, exercise, industry, after)
-    page = service.queue_page(
+    page = feedback_queue.queue_page(
         session,
         context_id=principal.context_id,
         user_id=principal.user_id,
         filters=filters,
         target_days=settings_of(request).feedback_target_days,
         now=utcnow(),
-        page_size=service.PAGE_SIZE,
+        page_size=feedback_queue.PAGE_SIZE,
     )
     return render(
         request,
@@ -242,8 +247,8 @@ def queue(
             "page": page,
             # Tutors should know when their feedback will not show in the LMS gradebook.
             "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
-            "industries": service.INDUSTRIES,
-            "statuses": list(service.StatusFilter),
+            "industries": feedback_queue.INDUSTRIES,
+            "statuses": list(feedback_queue.StatusFilter),
             "labels": _queue_labels(principal.locale),
             **HELPERS,
         },
@@ -261,7 +266,7 @@ def _queue_labels(locale: str) -> SimpleNamespace:
     return SimpleNamespace(
         **{
             "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
-            "industry": {i: t(f"industry.{i}") for i in service.INDUSTRIES},
+            "industry": {i: t(f"industry.{i}") for i in feedback_queue.INDUSTRIES},
             "version": t("feedback.queue.col.version"),
             "by": t("feedback.queue.claimed_by"),
             "by_you": t("feedback.queue.claimed_by_you"),
@@ -298,7 +303,7 @@ def claim(
     submission_id: Id,
     form: FormData,
 ) -> Response:
-    result = service.claim(
+    result = claims.claim(
         session,
         principal,
         submission_id,
@@ -309,9 +314,9 @@ def claim(
         return redirect_to(
             request, principal, review_path(principal, submission_id), done=result.outcome.value
         )
-    if result.outcome == service.ClaimOutcome.NEEDS_CONFIRMATION:
+    if result.outcome == claims.ClaimOutcome.NEEDS_CONFIRMATION:
         return render_review(request, session, principal, submission_id, confirm=result.state)
-    if result.outcome == service.ClaimOutcome.CLOSED:
+    if result.outcome == claims.ClaimOutcome.CLOSED:
         error = AppError("feedback.claim.closed", 409)
     elif result.state is not None:
         error = AppError(
@@ -332,8 +337,8 @@ def unclaim(
     submission_id: Id,
     form: FormData,
 ) -> Response:
-    if not service.unclaim(session, principal, submission_id):
-        return refused_page(request, session, principal, submission_id, service.NotClaimed(None))
+    if not claims.unclaim(session, principal, submission_id):
+        return refused_page(request, session, principal, submission_id, errors.NotClaimed(None))
     return redirect_to(request, principal, review_path(principal, submission_id), done="unclaimed")
 
 
@@ -347,8 +352,8 @@ def save(
 ) -> Response:
     text = form.get("body", "")
     try:
-        service.save_draft(session, principal, submission_id, text, ttl=claim_ttl(request))
-    except service.EditRefused as exc:
+        drafts.save_draft(session, principal, submission_id, text, ttl=claim_ttl(request))
+    except errors.EditRefused as exc:
         return refused_page(request, session, principal, submission_id, exc, text=text)
     path = review_path(principal, submission_id)
     if form.get("action") == "preview":
@@ -365,7 +370,7 @@ def release(
     form: FormData,
 ) -> Response:
     try:
-        result = service.release(
+        result = feedback_release.release(
             session,
             principal,
             submission_id,
@@ -374,7 +379,7 @@ def release(
             links=email_links(request),
             ttl=claim_ttl(request),
         )
-    except service.EditRefused as exc:
+    except errors.EditRefused as exc:
         return refused_page(request, session, principal, submission_id, exc)
     done = "released" if result.newly_released else "already_released"
     return redirect_to(request, principal, review_path(principal, submission_id), done=done)
@@ -393,10 +398,10 @@ def remove_attachment(
     form: FormData,
 ) -> Response:
     try:
-        service.set_attachment(
+        drafts.set_attachment(
             session, principal, submission_id, key=None, name=None, ttl=claim_ttl(request)
         )
-    except service.EditRefused as exc:
+    except errors.EditRefused as exc:
         return refused_page(request, session, principal, submission_id, exc)
     return redirect_to(
         request,

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from feedback import queue_sql, service
+from feedback import queue as feedback_queue
+from feedback import queue_sql
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
 from lti.ags import AGS_SCOPES
 from lti.models import ContextServices, utcnow
@@ -195,7 +196,7 @@ def test_keyset_pages_cover_everything_once_even_with_equal_times(
 def test_the_next_page_link_continues_where_the_page_ended(
     web, world, make_submission, monkeypatch
 ):
-    monkeypatch.setattr(service, "PAGE_SIZE", 2)
+    monkeypatch.setattr(feedback_queue, "PAGE_SIZE", 2)
     made = [
         make_submission(world.learner, industry=i, submitted_at=utcnow() - timedelta(days=n))
         for n, i in enumerate(("media", "fmcg", "retail"), start=1)
