@@ -41,6 +41,7 @@ from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core import i18n, mail
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.email_links import EmailLinks, LinkReader
+from kurswerk.core.files.storage import Storage
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.usertext import markdown_text, render_markdown
 from lti.models import utcnow
@@ -96,7 +97,7 @@ def release(
     submission_id: int,
     *,
     revision: str,
-    storage: uploads.Storage,
+    storage: Storage,
     links: EmailLinks,
     ttl: timedelta,
     now: datetime | None = None,
@@ -177,7 +178,7 @@ def _enqueue_learner_email(
     facts: SubmissionFacts,
     version_number: int,
     *,
-    storage: uploads.Storage,
+    storage: Storage,
     links: EmailLinks,
     now: datetime,
 ) -> None:

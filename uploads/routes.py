@@ -1,6 +1,6 @@
 """Routes of submitting (coaching issue §2): the upload panel on the exercise page, the
 upload itself, the learner's receipt, list, detail and downloads, and the tutors' choice
-of how to hear of new submissions. Thin: authorise, call ``uploads.service``, render.
+of how to hear of new submissions. Thin: authorise, call the use-case modules, render.
 
 ``POST /c/{context}/exercises/{exercise_id}/submissions`` (DESIGN.md §2 step 3) takes
 ``industry`` and ``idempotency_key`` in its query string, so both are checked before the
@@ -53,7 +53,9 @@ from kurswerk.core.templating import (
     with_query,
 )
 from kurswerk.core.usertext import render_markdown
-from uploads import service
+from uploads import mail, queries
+from uploads import panels as panels_mod
+from uploads import submissions as submissions_mod
 from uploads.format import Formats, attachment_disposition, note_html
 from uploads.messages import MESSAGES
 from uploads.models import TutorMailMode
@@ -74,7 +76,7 @@ def install(app: FastAPI) -> None:
     i18n.register(MESSAGES)
     checker = default_checker()
     checker.warm_up()
-    app.state.submit_tools = service.SubmitTools(
+    app.state.submit_tools = submissions_mod.SubmitTools(
         storage=storage_from_settings(settings),
         checker=checker,
         scanner=scanner_from_settings(settings),
@@ -82,11 +84,11 @@ def install(app: FastAPI) -> None:
         settings=settings,
     )
     course_service.register_exercise_panel(exercise_panel)
-    service.register_jobs(settings)
+    mail.register_jobs(settings)
 
 
-def _tools(request: Request) -> service.SubmitTools:
-    tools: service.SubmitTools = request.app.state.submit_tools
+def _tools(request: Request) -> submissions_mod.SubmitTools:
+    tools: submissions_mod.SubmitTools = request.app.state.submit_tools
     return tools
 
 
@@ -110,7 +112,7 @@ def _to(request: Request, principal: Principal, path: str, **params: str) -> Red
     return RedirectResponse(target, status_code=303)
 
 
-def _receipt_path(context_id: int, result: service.SubmissionResult) -> str:
+def _receipt_path(context_id: int, result: submissions_mod.SubmissionResult) -> str:
     return f"/c/{context_id}/submissions/{result.submission_id}/versions/{result.version}"
 
 
@@ -131,7 +133,7 @@ def exercise_panel(
     if principal.role is Role.TUTOR:
         return _fragment(request, "uploads/panel_tutor.html", {})
     chosen = industry.value if industry else (None if page.variants else "")
-    state = service.upload_state(session, principal, page.exercise_id, chosen)
+    state = panels_mod.upload_state(session, principal, page.exercise_id, chosen)
     settings = request.app.state.settings
     return _fragment(
         request,
@@ -140,7 +142,7 @@ def exercise_panel(
             "state": state,
             "chosen": chosen,
             "action": f"/c/{principal.context_id}/exercises/{page.exercise_id}/submissions",
-            "key": service.new_idempotency_key(),
+            "key": submissions_mod.new_idempotency_key(),
             "limit_mb": _tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
             "fmt": Formats(principal.locale),
@@ -153,11 +155,11 @@ def exercise_panel(
 
 def _preflight_committed(
     engine: Engine, principal: Principal, exercise_id: RowId, industry: str, key: str
-) -> service.Preflight | service.SubmissionResult:
+) -> submissions_mod.Preflight | submissions_mod.SubmissionResult:
     """Step 1 in a short transaction of its own: no connection is held while the body
     streams in (it may bind email grants, which is why it commits)."""
     with new_session(engine) as session:
-        checked = service.preflight(session, principal, exercise_id, industry, key)
+        checked = submissions_mod.preflight(session, principal, exercise_id, industry, key)
         session.commit()
     return checked
 
@@ -221,10 +223,10 @@ async def _submit(
         industry,
         idempotency_key,
     )
-    if isinstance(checked, service.SubmissionResult):
+    if isinstance(checked, submissions_mod.SubmissionResult):
         return _to(request, principal, _receipt_path(principal.context_id, checked))
     try:
-        result = await service.submit(
+        result = await submissions_mod.submit(
             session,
             principal,
             checked,
@@ -240,7 +242,7 @@ async def _submit(
 
 
 def _form_with_error(
-    request: Request, checked: service.Preflight, key: str, rejected: UploadRejected
+    request: Request, checked: submissions_mod.Preflight, key: str, rejected: UploadRejected
 ) -> HTMLResponse:
     """The form again, with an error summary that links to the field at fault."""
     settings = request.app.state.settings
@@ -269,7 +271,7 @@ def _form_with_error(
 def submission_list(
     request: Request, principal: ContextPrincipal, session: SessionDep
 ) -> HTMLResponse:
-    submissions = service.learner_submissions(session, principal)
+    submissions = queries.learner_submissions(session, principal)
     return _page(request, "uploads/list.html", {"submissions": submissions})
 
 
@@ -278,7 +280,7 @@ def tutor_settings(
     request: Request, principal: ContextPrincipal, session: SessionDep, saved: bool = False
 ) -> HTMLResponse:
     _require_tutor(principal)
-    mode = service.tutor_mail_mode(session, principal.user_id, principal.context_id)
+    mode = mail.tutor_mail_mode(session, principal.user_id, principal.context_id)
     return _page(
         request,
         "uploads/settings.html",
@@ -307,7 +309,7 @@ def tutor_settings_save(
         choice = TutorMailMode(mode)
     except ValueError as exc:
         raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
-    service.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
+    mail.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
     return _to(request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1")
 
 
@@ -320,10 +322,10 @@ def _require_tutor(principal: Principal) -> None:
 def submission_detail(
     request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: RowId
 ) -> HTMLResponse:
-    view = service.learner_submission(session, principal, submission_id)
-    panels = service.submission_panels(request, session, principal, view)
+    view = queries.learner_submission(session, principal, submission_id)
+    panels = panels_mod.submission_panels(request, session, principal, view)
     settings = request.app.state.settings
-    due = service.feedback_due_date(view.submitted_at, settings.feedback_target_days)
+    due = queries.feedback_due_date(view.submitted_at, settings.feedback_target_days)
     return _page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
 
 
@@ -335,7 +337,7 @@ def submission_receipt(
     submission_id: RowId,
     number: RowId,
 ) -> HTMLResponse:
-    view = service.learner_submission(session, principal, submission_id)
+    view = queries.learner_submission(session, principal, submission_id)
     version = next((v for v in view.versions if v.number == number), None)
     if version is None:
         raise AppError("submission.not_found", 404, reason=f"no version {number}")
@@ -346,8 +348,8 @@ def submission_receipt(
         {
             "view": view,
             "version": version,
-            "email": service.learner_email(session, principal),
-            "due": service.feedback_due_date(version.created_at, settings.feedback_target_days),
+            "email": queries.learner_email(session, principal),
+            "due": queries.feedback_due_date(version.created_at, settings.feedback_target_days),
             "target_days": settings.feedback_target_days,
         },
     )
@@ -364,7 +366,7 @@ def submission_file(
     number: RowId,
 ) -> StreamingResponse:
     """The learner's own PDF, as a download (never shown inline by us)."""
-    found = service.learner_version_file(session, principal, submission_id, number)
+    found = queries.learner_version_file(session, principal, submission_id, number)
     handle = _tools(request).storage.open(found.file_key)
 
     def chunks() -> Any:

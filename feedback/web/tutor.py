@@ -39,11 +39,11 @@ from kurswerk.core.auth import (
 )
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.files.storage import Storage, storage_from_settings
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
 from lti import service as lti_service
 from lti.models import utcnow
-from uploads import service as uploads
 from uploads.models import SubmissionStatus
 
 router = APIRouter(prefix="/c/{context}")
@@ -98,11 +98,11 @@ def claim_ttl(request: Request) -> timedelta:
     return timedelta(minutes=settings_of(request).review_claim_minutes)
 
 
-def storage_of(request: Request) -> uploads.Storage:
+def storage_of(request: Request) -> Storage:
     state = request.app.state
-    storage: uploads.Storage | None = getattr(state, "feedback_storage", None)
+    storage: Storage | None = getattr(state, "feedback_storage", None)
     if storage is None:
-        storage = state.feedback_storage = uploads.storage_from_settings(settings_of(request))
+        storage = state.feedback_storage = storage_from_settings(settings_of(request))
     return storage
 
 

@@ -31,7 +31,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
-from uploads import service
+from uploads import panels
 from uploads.models import Submission, SubmissionStatus, TutorMailPreference
 
 
@@ -294,9 +294,9 @@ def feedback_stand_in(request, session, principal, view) -> Markup | None:
 
 @pytest.fixture
 def feedback_panel() -> Iterator[None]:
-    service.register_submission_panel(feedback_stand_in)
+    panels.register_submission_panel(feedback_stand_in)
     yield
-    service.unregister_submission_panel(feedback_stand_in)
+    panels.unregister_submission_panel(feedback_stand_in)
 
 
 def detail_html(web, db, person) -> str:
