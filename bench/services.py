@@ -52,8 +52,9 @@ from kurswerk.core.db import make_engine, new_session
 from kurswerk.core.outbox.models import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import Person, SigningKey, SimulatorConfig, create_simulator
-from kurswerk.devplatform.config import LEARNER
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import LEARNER, Person, SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
 from lti import service
 from lti.keys import KeyRing
 from lti.registrations import find_registration

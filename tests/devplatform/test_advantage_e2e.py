@@ -29,7 +29,9 @@ from course.models import Exercise
 from kurswerk.app import create_app
 from kurswerk.core.db import new_session
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 from lti import service
 from lti.models import LineItem, LmsContext
 from tests.course.conftest import CONTENT

@@ -546,8 +546,7 @@ def test_concurrent_workers_make_one_column_and_deliver_every_score(
 ):
     import threading
 
-    from kurswerk.devplatform import Person
-    from kurswerk.devplatform.config import LEARNER
+    from kurswerk.devplatform.config import LEARNER, Person
 
     people = tuple(
         Person(f"p{n}", f"{5000 + n}", "P", f"{n}", f"p{n}@example.org", (LEARNER,), "TN")

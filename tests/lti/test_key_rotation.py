@@ -14,7 +14,7 @@ import jwt
 from sqlmodel import select
 
 from kurswerk import cli
-from kurswerk.devplatform import SigningKey
+from kurswerk.devplatform.keys import SigningKey
 from lti import service
 from lti.keys import KeyRing
 from lti.models import ToolKey, utcnow

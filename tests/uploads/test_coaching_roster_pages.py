@@ -17,8 +17,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
-from kurswerk.devplatform import PEOPLE, Person
-from kurswerk.devplatform.config import LEARNER
+from kurswerk.devplatform.config import LEARNER, PEOPLE, Person
 from lti.models import LmsContext, utcnow
 from tests.course.html_tools import parse
 from tests.lti.advantage import (
