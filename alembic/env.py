@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import kurswerk.core.db  # noqa: F401 - sets the naming convention
-import kurswerk.models_registry  # noqa: F401 - registers every table
+import kurswerk.models  # noqa: F401 - registers every table
 from alembic import context
 from kurswerk.core.db import make_engine
 from kurswerk.core.settings import get_settings

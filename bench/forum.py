@@ -48,7 +48,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-import kurswerk.models_registry  # noqa: F401 - every table in the metadata
+import kurswerk.models  # noqa: F401 - every table in the metadata
 from course.content import load as content
 from course.faq.source import lesson_text
 from course.forum.models import ForumPost, ForumThread, SearchTerm

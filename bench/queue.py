@@ -53,7 +53,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
-import kurswerk.models_registry  # noqa: F401 - every table in the metadata
+import kurswerk.models  # noqa: F401 - every table in the metadata
 from course.content import load as content
 from course.models import Exercise
 from feedback import queue as feedback_queue

@@ -30,7 +30,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
-from course.pages import AuthorView, ItemView, LessonPage, LessonView, split_links
+from course.views import AuthorView, ItemView, LessonPage, LessonView, split_links
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
 

@@ -16,17 +16,11 @@ from course import service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq import routes as faq_routes
-from course.forum.web import (  # noqa: F401 - each adds its routes to the forum's router
-    moderation,
-    posts,
-    subscriptions,
-    threads,
-)
-from course.forum.web.router import router as forum_router
+from course.forum import routes as forum_routes
 from course.messages import MESSAGES
 from course.models import Industry
-from course.pages import LessonPage
 from course.questions import routes as questions_routes
+from course.views import LessonPage
 from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
 from kurswerk.core.db import SessionDep, new_session
@@ -154,5 +148,5 @@ def reading(
 
 
 router.include_router(faq_routes.router)
-router.include_router(forum_router)
+router.include_router(forum_routes.router)
 router.include_router(questions_routes.router)

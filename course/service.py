@@ -45,7 +45,7 @@ from course.models import (
     Worksheet,
     utcnow,
 )
-from course.pages import (
+from course.views import (
     Company,
     CourseHome,
     ExercisePage,

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
-import kurswerk.models_registry  # noqa: F401 - every table in the metadata
+import kurswerk.models  # noqa: F401 - every table in the metadata
 from kurswerk.app import create_app
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine, new_session

@@ -45,14 +45,13 @@ def test_domains_meet_only_through_services_and_models():
 
 
 def test_only_the_app_factory_imports_a_domains_routes():
-    """A domain's ``routes`` module is included by the app factory only; inside a domain,
-    its ``routes`` may assemble the routes of its own sub-packages."""
+    """A domain's routes are included by the app factory only; inside a domain, its
+    ``routes`` package assembles the route modules of its own sub-packages."""
     offences = [
         f"{path.relative_to(ROOT)} imports {name}"
         for path in _source_files()
         for name in _imports(path)
-        if name.endswith(".routes")
-        and not (path.name == "routes.py" and name.split(".")[0] == path.relative_to(ROOT).parts[0])
+        if ".routes" in f".{name}." and name.split(".")[0] != path.relative_to(ROOT).parts[0]
     ]
     assert offences == []
 
@@ -65,8 +64,8 @@ def _only_re_exports(path: Path) -> bool:
     """True for a module whose body (after its docstring) is nothing but ``from ... import``
     statements, ``__all__`` and assignments of imported names (``x = a`` or ``x = a.b``).
 
-    Plain ``import a.b`` statements name modules for their side effect (the models
-    registry fills SQLModel's metadata that way) and re-export nothing, so a module of
+    Plain ``import a.b`` statements name modules for their side effect (``kurswerk.models``
+    fills SQLModel's metadata that way) and re-export nothing, so a module of
     only those is not counted; a module with a docstring only (an empty package) is not
     either."""
     body = ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body

@@ -21,7 +21,6 @@ from course.binding import active_course
 from course.faq.models import FaqEntry
 from course.forum.access import lesson_for
 from course.forum.models import ForumThread, row_id
-from course.forum.pages import LessonRef, Suggestion
 from course.forum.rules import is_moderator
 from course.forum.search import (
     CANDIDATES,
@@ -32,6 +31,7 @@ from course.forum.search import (
     search,
     suggest_threshold,
 )
+from course.forum.views import LessonRef, Suggestion
 from course.models import Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound

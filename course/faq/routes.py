@@ -21,8 +21,8 @@ from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
-from course.forum.pages import LessonRef
 from course.forum.rules import InputError, require_moderator
+from course.forum.views import LessonRef
 from course.web import Text, form_page, limits, notice_of, redirect
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep

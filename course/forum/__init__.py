@@ -17,7 +17,7 @@ Split by use case, each in a module of its own:
 Every email is written to the outbox (``kurswerk.core.outbox.queue.enqueue_email``) in the
 caller's transaction, with a key that makes it idempotent. The author of an anonymous post
 is named in an email only to tutors: the label comes from
-``course.forum.pages.author_label`` for each recipient. ``run_periodic(engine, settings)``
+``course.forum.views.author_label`` for each recipient. ``run_periodic(engine, settings)``
 sends the digests that are due and the unanswered-question alerts; the outbox worker (or
 cron) calls it every few minutes.
 """

@@ -3,7 +3,7 @@ email per post, a reported post to the LMS course's tutors.
 
 Every email is written to the outbox (``kurswerk.core.outbox.queue.enqueue_email``) in the caller's
 transaction, with a key that makes it idempotent. The author of an anonymous post is
-named in an email only to tutors: the label comes from ``course.forum.pages.author_label``
+named in an email only to tutors: the label comes from ``course.forum.views.author_label``
 for each recipient (``author_text``, also used by the digests).
 """
 
@@ -22,8 +22,8 @@ from course.forum.models import (
     ForumThread,
     row_id,
 )
-from course.forum.pages import Viewer, author_label
 from course.forum.people import Person, context_title, members, names, tutors
+from course.forum.views import Viewer, author_label
 from course.models import Lesson
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.outbox.queue import enqueue_email

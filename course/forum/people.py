@@ -2,7 +2,7 @@
 
 Read from the LTI domain's tables (users and memberships, kept up to date by every
 launch). Names are looked up only to *show* them where the viewer may see them
-(``course.forum.pages.author_label`` decides); nothing here decides visibility.
+(``course.forum.views.author_label`` decides); nothing here decides visibility.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Reading the lesson forums: a lesson's list of threads (or search hits) and a thread's
-page of posts, as the viewer may see them (``course.forum.pages`` decides what an author
+page of posts, as the viewer may see them (``course.forum.views`` decides what an author
 label shows). Reading a thread records that the viewer has seen it. Nothing here commits.
 """
 
@@ -17,7 +17,11 @@ from course.faq.models import FaqEntry
 from course.forum import following as forum_following
 from course.forum.access import get_thread, lesson_for
 from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id, utcnow
-from course.forum.pages import (
+from course.forum.people import names
+from course.forum.read_state import lesson_watermark, record_read
+from course.forum.rules import Limits, is_moderator, may_edit
+from course.forum.search import THREAD, query_terms, search
+from course.forum.views import (
     LessonRef,
     PostView,
     ThreadList,
@@ -26,10 +30,6 @@ from course.forum.pages import (
     Viewer,
     author_label,
 )
-from course.forum.people import names
-from course.forum.read_state import lesson_watermark, record_read
-from course.forum.rules import Limits, is_moderator, may_edit
-from course.forum.search import THREAD, query_terms, search
 from course.models import Course, Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.outbox.queue import as_utc

@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from course.faq import reading as faq_reading
 from course.forum.access import lesson_for
 from course.forum.models import ForumPost, ForumThread
-from course.forum.pages import Suggestion
 from course.forum.search import (
     CANDIDATES,
     THREAD,
@@ -21,6 +20,7 @@ from course.forum.search import (
     search,
     suggest_threshold,
 )
+from course.forum.views import Suggestion
 from kurswerk.core.auth import Principal
 from kurswerk.core.usertext import plain_text
 

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from course.forum import access as forum_access
-from course.forum.pages import LessonRef
 from course.forum.rules import InputError, is_moderator, require_moderator
+from course.forum.views import LessonRef
 from course.models import Lesson
 from course.questions import service as questions_service
 from course.web import Text, form_page, limits, notice_of, redirect

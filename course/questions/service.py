@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from course.faq import editing as faq_editing
 from course.faq.models import FaqEntry
 from course.forum.access import lesson_for
-from course.forum.pages import LessonRef
 from course.forum.people import context_title, members, names, tutors
 from course.forum.rules import (
     Limits,
@@ -25,6 +24,7 @@ from course.forum.rules import (
     is_moderator,
     require_moderator,
 )
+from course.forum.views import LessonRef
 from course.models import Course, Lesson
 from course.questions.models import LecturerQuestion, utcnow
 from kurswerk.core.auth import Principal

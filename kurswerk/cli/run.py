@@ -50,7 +50,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from kurswerk import worker_wiring
+    from kurswerk import worker as worker_wiring
     from kurswerk.core.log_redaction import redact_root_handlers
     from kurswerk.core.outbox import worker as outbox_worker
 

@@ -51,7 +51,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from coaching.common import CoachingRefused, describe
-from kurswerk import worker_wiring
+from kurswerk import worker as worker_wiring
 from kurswerk.app import create_app
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine, new_session
@@ -231,7 +231,7 @@ def demo_apps(
 def start_worker(settings: Settings) -> BackgroundWorker | None:
     """The outbox worker while the demo runs, as ``kurswerk worker`` would run it: emails
     to ``settings.smtp_url`` (the catcher), ``lms_call`` rows (AGS scores) to the
-    simulator's gradebook, and the periodic jobs (``kurswerk.worker_wiring``). ``None``
+    simulator's gradebook, and the periodic jobs (``kurswerk.worker``). ``None``
     when the database has no outbox yet."""
     engine = make_engine(settings.database_url)
     if not inspect(engine).has_table("outbox_message"):

@@ -10,7 +10,7 @@ import pytest
 
 from feedback.messages import MESSAGES
 from feedback.queue import StatusFilter
-from feedback.web.tutor import DONE
+from feedback.routes.tutor import DONE
 from uploads.models import SubmissionStatus
 
 FEEDBACK = Path(__file__).resolve().parents[2] / "feedback"

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 
 from feedback import routes
-from feedback.web import learner as learner_views
+from feedback.routes import learner as learner_views
 from tests.feedback.helpers import claim, save, write_and_release
 from uploads import service as uploads_service
 

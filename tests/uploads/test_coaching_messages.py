@@ -17,7 +17,7 @@ from coaching.csv_import.rows import RowAction
 from coaching.grants import changes as grant_changes
 from coaching.messages import COACHING_MESSAGES
 from coaching.models import CoachingGrant, CoachingPackage
-from coaching.web.common import DONE
+from coaching.routes.common import DONE
 from kurswerk.core.auth import Role
 
 ROOT = Path(__file__).resolve().parents[2]

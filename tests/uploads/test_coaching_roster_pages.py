@@ -399,7 +399,7 @@ def test_a_roster_of_2000_is_one_page_and_one_grant_without_a_query_per_member(w
 
 
 def test_an_oversized_form_is_refused_unread_and_a_learners_before_its_size(web, sim, db):
-    from coaching.web.roster import MAX_FORM_BYTES
+    from coaching.routes.roster import MAX_FORM_BYTES
 
     ada = Staff(web, sim, db, "ada")
     package = package_of(db, ada)

@@ -1,25 +1,26 @@
 """Following the forums over HTTP: follow or unfollow a lesson forum or a thread, and the
 page of one's notification settings (instant emails or a daily digest, what one follows).
 The rules are in ``course.forum.following``. Part of the forum's router
-(``course.forum.web.router``).
+(``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum import following as forum_following
 from course.forum.models import utcnow
-from course.forum.web.router import router
 from course.web import lesson_path, notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
+
+router = APIRouter()
 
 
 def _follow(session: Session, principal: Principal, target: str, follow: bool) -> str:

@@ -1,5 +1,5 @@
 """LTI routes: ``/lti/login`` (OIDC initiation), ``/lti/launch``, ``/lti/jwks``,
-``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.web.course``.
+``/lti/register`` (dynamic registration); the pages inside a course are in ``lti.routes.course``.
 
 Thin: read the capped form, wire pylti1p3's adapter classes, call the service, answer.
 Plain ``def`` routes: the launch may fetch a platform key set (blocking network I/O).
@@ -57,13 +57,13 @@ from lti.login import FORWARDED_PARAMS, KurswerkOIDCLogin
 from lti.messages import MESSAGES
 from lti.models import utcnow
 from lti.registrations import platform_home
+from lti.routes import course as pages
 from lti.runtime import LtiRuntime
-from lti.web import course as pages
 
 log = logging.getLogger("kurswerk.lti")
 
 i18n.register(MESSAGES)
-add_template_folder(Path(__file__).parent / "templates")
+add_template_folder(Path(__file__).resolve().parents[1] / "templates")
 
 router = APIRouter(prefix="/lti")
 
@@ -79,7 +79,9 @@ def install(app: FastAPI) -> None:
     register_lms_home(app, platform_home)
     app.include_router(pages.router)
     app.mount(
-        "/lti/static", StaticFiles(directory=Path(__file__).parent / "static"), name="lti_static"
+        "/lti/static",
+        StaticFiles(directory=Path(__file__).resolve().parents[1] / "static"),
+        name="lti_static",
     )
 
 

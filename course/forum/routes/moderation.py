@@ -1,27 +1,28 @@
 """Keeping a forum useful over HTTP: tutors pin, lock, hide, delete and move threads, hide
 posts, turn an answer into an FAQ entry and deal with reports; tutors or the asker mark the
 accepted answer. The rules (who may) are in ``course.forum.moderation``. Part of
-the forum's router (``course.forum.web.router``).
+the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from course.faq import editing as faq_editing
 from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
-from course.forum.web.router import router
 from course.models import Lesson
 from course.web import lesson_path, limits, notice_of, redirect, thread_path
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
+
+router = APIRouter()
 
 # --- threads -----------------------------------------------------------------------------
 

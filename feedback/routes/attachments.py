@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from feedback import drafts, errors
 from feedback.errors import AttachmentRefused
-from feedback.web.tutor import (
+from feedback.routes.tutor import (
     Id,
     StaffPrincipal,
     claim_ttl,

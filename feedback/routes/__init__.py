@@ -8,9 +8,9 @@ from fastapi import APIRouter, FastAPI
 
 from feedback import review_landing
 from feedback.messages import MESSAGES
-from feedback.web import attachments as attachment_views
-from feedback.web import learner as learner_views
-from feedback.web import tutor as views
+from feedback.routes import attachments as attachment_views
+from feedback.routes import learner as learner_views
+from feedback.routes import tutor as views
 from kurswerk.core import i18n
 from kurswerk.core.templating import add_template_folder
 from lti import service as lti_service
@@ -23,7 +23,7 @@ router.include_router(learner_views.router)
 
 
 def install(app: FastAPI) -> None:
-    add_template_folder(Path(__file__).parent / "templates")
+    add_template_folder(Path(__file__).resolve().parents[1] / "templates")
     i18n.register(MESSAGES)
     # A gradebook's "view submission" (LTI submission review) opens the submission here.
     lti_service.register_review_target(app, review_landing.review_target)

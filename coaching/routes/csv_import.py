@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from coaching.common import Actor, CoachingRefused, Problem
 from coaching.csv_import import rows as csv_import
-from coaching.web.common import (
+from coaching.routes.base import router
+from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
@@ -23,7 +24,6 @@ from coaching.web.common import (
     redirect,
     refused_rollback,
 )
-from coaching.web.router import router
 from kurswerk.core.auth import CsrfChecked, Principal, StreamedCsrf
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.db import SessionDep

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from feedback import access, claims, drafts, errors, pages
+from feedback import access, claims, drafts, errors, views
 from feedback import queue as feedback_queue
 from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
@@ -136,7 +136,7 @@ def render_review(
     text: str | None = None,
     confirm: claims.ClaimState | None = None,
 ) -> HTMLResponse:
-    page = pages.review_page(
+    page = views.review_page(
         session,
         principal,
         submission_id,

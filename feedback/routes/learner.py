@@ -1,7 +1,7 @@
 """What learners open (and staff of their course): the feedback page and the PDFs.
 
 Each route takes any principal of the course (``ContextPrincipal``) and lets
-``feedback.pages`` decide: the learner who submitted, or the course's staff; 404 for
+``feedback.views`` decide: the learner who submitted, or the course's staff; 404 for
 everyone else, and for a learner anything not yet released.
 """
 
@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from feedback import pages, review_landing
+from feedback import review_landing, views
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
-from feedback.web.tutor import Disposition, Id, redirect_to, storage_of
+from feedback.routes.tutor import Disposition, Id, redirect_to, storage_of
 from kurswerk.core.auth import ContextPrincipal, Principal
 from kurswerk.core.db import MAX_ROW_ID, SessionDep
 from kurswerk.core.errors import NotFound
@@ -27,7 +27,7 @@ from kurswerk.core.templating import environment, page_context, render
 router = APIRouter(prefix="/c/{context}")
 
 
-def _pdf(request: Request, stored: pages.StoredPdf, disposition: Disposition) -> Response:
+def _pdf(request: Request, stored: views.StoredPdf, disposition: Disposition) -> Response:
     storage = storage_of(request)
     if not storage.exists(stored.key):
         raise not_found(f"stored object {stored.key} is missing")
@@ -45,7 +45,7 @@ def submission_file(
 ) -> Response:
     """A submitted PDF: staff of the course and the learner who submitted it."""
     return _pdf(
-        request, pages.submission_pdf(session, principal, submission_id, number), disposition
+        request, views.submission_pdf(session, principal, submission_id, number), disposition
     )
 
 
@@ -53,7 +53,7 @@ def submission_file(
 def learner_feedback(
     request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
 ) -> HTMLResponse:
-    page = pages.learner_feedback_page(session, principal, submission_id)
+    page = views.learner_feedback_page(session, principal, submission_id)
     return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
 
 
@@ -69,7 +69,7 @@ def attachment_file(
     disposition: Disposition = Disposition.ATTACHMENT,
 ) -> Response:
     """The feedback PDF: the learner once released; staff also while it is a draft."""
-    return _pdf(request, pages.feedback_pdf(session, principal, submission_id, number), disposition)
+    return _pdf(request, views.feedback_pdf(session, principal, submission_id, number), disposition)
 
 
 @router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
@@ -103,7 +103,7 @@ def feedback_panel(
     ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
     submission without released feedback, or one the principal may not see."""
     try:
-        page = pages.learner_feedback_page(session, principal, view.id)
+        page = views.learner_feedback_page(session, principal, view.id)
     except NotFound:
         return None
     if not page.released:

@@ -21,8 +21,8 @@ from starlette.datastructures import FormData
 
 from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
-from coaching.web.common import AdminPrincipal, own_course, page, redirect, roster_path
-from coaching.web.router import router
+from coaching.routes.base import router
+from coaching.routes.common import AdminPrincipal, own_course, page, redirect, roster_path
 from kurswerk.core.auth import CsrfChecked, Principal, Role, require_role
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError

@@ -1,8 +1,8 @@
-"""Coaching pages: the admins' packages (``coaching.web.packages``), grants
-(``coaching.web.grants``) and audit log under ``/c/{context}/admin/coaching/...`` (admin
+"""Coaching pages: the admins' packages (``coaching.routes.packages``), grants
+(``coaching.routes.grants``) and audit log under ``/c/{context}/admin/coaching/...`` (admin
 role only; an admin sees and changes only their own platform's packages and the grants of
-the course they launched in), the CSV import (``coaching.web.csv_import``), the grants from
-the LMS roster (``coaching.web.roster``, tutors see it too), and a learner's own
+the course they launched in), the CSV import (``coaching.routes.csv_import``), the grants from
+the LMS roster (``coaching.routes.roster``, tutors see it too), and a learner's own
 coaching status at ``/c/{context}/coaching``.
 
 Thin: parse, authorise, call the coaching service modules, render. A refused change
@@ -11,7 +11,7 @@ session is rolled back first so nothing of a refused change is committed. Succes
 changes redirect (post-redirect-get) with ``?done=<what>`` for the confirmation line.
 
 The audit log and the learner's page are here; the other pages add their routes to
-the same router (``coaching.web.router``).
+the same router (``coaching.routes.base``).
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from coaching import audit
 from coaching.common import coaching_offers, coaching_summary
 from coaching.format import Formatter
 from coaching.messages import COACHING_MESSAGES
-from coaching.web import (  # noqa: F401 - each adds its routes to the coaching router
+from coaching.routes import (  # noqa: F401 - each adds its routes to the coaching router
     csv_import,
     grants,
     packages,
     roster,
 )
-from coaching.web.common import ADMIN, AdminPrincipal, page
-from coaching.web.router import router
+from coaching.routes.base import router
+from coaching.routes.common import ADMIN, AdminPrincipal, page
 from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal
 from kurswerk.core.db import SessionDep
@@ -45,7 +45,7 @@ from kurswerk.core.usertext import render_markdown
 def install(app: FastAPI) -> None:
     """The coaching room's templates and texts (the CSV import refuses files with the file
     pipeline's texts)."""
-    add_template_folder(Path(__file__).parent / "templates")
+    add_template_folder(Path(__file__).resolve().parents[1] / "templates")
     i18n.register(FILE_MESSAGES)
     i18n.register(COACHING_MESSAGES)
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from coaching import audit, packages
 from coaching.common import Actor, CoachingRefused, Problem
-from coaching.web.common import (
+from coaching.routes.base import router
+from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
@@ -23,7 +24,6 @@ from coaching.web.common import (
     redirect,
     refused_rollback,
 )
-from coaching.web.router import router
 from kurswerk.core.auth import CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep
 

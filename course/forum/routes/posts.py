@@ -1,13 +1,13 @@
 """A forum post over HTTP: its author edits it (learners within the edit window), its
 author or a tutor deletes it, anyone else reports it to the tutors. Part of
-the forum's router (``course.forum.web.router``).
+the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -15,7 +15,6 @@ from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
 from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
-from course.forum.web.router import router
 from course.models import Lesson
 from course.web import (
     Text,
@@ -28,6 +27,8 @@ from course.web import (
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.usertext import render_markdown
+
+router = APIRouter()
 
 # --- editing and deleting ----------------------------------------------------------------
 

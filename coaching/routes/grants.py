@@ -15,7 +15,8 @@ from coaching.common import Actor, CoachingRefused, Problem, date_field
 from coaching.grants import changes as grant_changes
 from coaching.grants import form as grant_form
 from coaching.grants import reading as grant_reading
-from coaching.web.common import (
+from coaching.routes.base import router
+from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
@@ -25,7 +26,6 @@ from coaching.web.common import (
     redirect,
     refused_rollback,
 )
-from coaching.web.router import router
 from kurswerk.core.auth import CsrfChecked, Principal
 from kurswerk.core.db import RowId, SessionDep
 from lti import service as lti_service

@@ -1,13 +1,13 @@
 """Asking and answering in a lesson forum over HTTP: the lesson's list of threads (and
 "mark all as read"), a new question with the similar questions found while one types, a
-thread's page and the reply to it. Part of the forum's router (``course.forum.web.router``).
+thread's page and the reply to it. Part of the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -17,9 +17,8 @@ from course.forum import read_state as forum_read_state
 from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
 from course.forum.models import utcnow
-from course.forum.pages import LessonRef
 from course.forum.rules import InputError, is_moderator
-from course.forum.web.router import router
+from course.forum.views import LessonRef
 from course.web import (
     Text,
     form_page,
@@ -32,6 +31,8 @@ from course.web import (
 from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
+
+router = APIRouter()
 
 Page = Annotated[int, Query(ge=1, le=100_000)]
 
