@@ -31,10 +31,14 @@ from kurswerk.core.templating import add_template_folder, render, with_query
 from lti import (
     deep_linking,
     dynamic_registration,
+    endpoints,
     errors,
+    identities,
     platform_storage,
+    registrations,
     relaunch,
     review,
+    roster,
     service,
 )
 from lti.adapter import (
@@ -75,7 +79,7 @@ def install(app: FastAPI) -> None:
     runtime = LtiRuntime(app.state.settings, app.state.engine)
     app.state.lti = runtime
     app.state.frame_ancestors = runtime.frame_ancestors
-    register_locale_choice_store(app, service.remember_chosen_locale)
+    register_locale_choice_store(app, identities.remember_chosen_locale)
     register_lms_home(app, platform_home)
     app.include_router(pages.router)
     app.mount(
@@ -207,11 +211,11 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         return _cookies_blocked_page(request, blocked.login_params, form.get("id_token", ""))
 
     claims = message_launch.claims
-    identity = service.record_launch(session, match=message_launch.match, claims=claims, now=now)
-    offered = service.record_services(
+    identity = identities.record_launch(session, match=message_launch.match, claims=claims, now=now)
+    offered = endpoints.record_services(
         session, context_id=identity.context_id, claims=claims, now=now
     )
-    service.request_roster_refresh(
+    roster.request_roster_refresh(
         session, context_id=identity.context_id, memberships_url=offered.memberships_url, now=now
     )
     principal = Principal(
@@ -276,7 +280,7 @@ def _landing(
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
         return review.review_landing(session, service.review_target(request.app), reviewed)
-    return service.landing_path(identity.context_id, claims)
+    return identities.landing_path(identity.context_id, claims)
 
 
 def _platform_storage_check_page(
@@ -345,7 +349,7 @@ def _unverified_locale(id_token: str) -> str | None:
     except jwt.InvalidTokenError:
         return None
     presentation = (
-        body.get(service.CLAIM + "launch_presentation") if isinstance(body, dict) else None
+        body.get(identities.CLAIM + "launch_presentation") if isinstance(body, dict) else None
     )
     locale = presentation.get("locale") if isinstance(presentation, dict) else None
     return locale if isinstance(locale, str) else None
@@ -387,7 +391,7 @@ def register(
     """Dynamic registration (``lti.dynamic_registration``). The platform shows this page
     in a frame or window of its own: it may frame it before it is registered."""
     runtime = _runtime(request)
-    framing = service.origin_of(openid_configuration)
+    framing = registrations.origin_of(openid_configuration)
     try:
         _registration_allowed(request, key)
         if not openid_configuration:

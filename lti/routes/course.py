@@ -28,8 +28,12 @@ from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
+from lti.capabilities import course_services
 from lti.deep_linking import DeepLinkRequest, LinkTarget
+from lti.lms_calls import lms_call_problems, retry_lms_call
 from lti.models import LmsContext, utcnow
+from lti.roster import RosterUnavailable, course_roster, record_members
+from lti.service_client import service_client
 
 log = logging.getLogger("kurswerk.lti")
 
@@ -172,17 +176,17 @@ def review_unavailable(
 def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> HTMLResponse:
     context = session.get(LmsContext, principal.context_id)
     try:
-        members = service.course_roster(
-            session, service.service_client(request.app), context_id=principal.context_id
+        members = course_roster(
+            session, service_client(request.app), context_id=principal.context_id
         )
-    except service.RosterUnavailable as unavailable:
+    except RosterUnavailable as unavailable:
         return render(
             request,
             "lti/roster.html",
             {"roster": None, "problem": unavailable, "title": context.title if context else ""},
         )
     # what the roster says, recorded: tutors who never launched get the tutors' mails
-    service.record_members(session, context_id=principal.context_id, members=members.members)
+    record_members(session, context_id=principal.context_id, members=members.members)
     members.members.sort(key=lambda m: (m.display_name.casefold(), m.user_id))
     return render(
         request,
@@ -196,10 +200,10 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")
 def lms_calls(request: Request, principal: AdminPrincipal, session: SessionDep) -> HTMLResponse:
-    problems = service.lms_call_problems(
+    problems = lms_call_problems(
         session, platform_id=principal.platform_id, context_id=principal.context_id
     )
-    services = service.course_services(session, principal.context_id)
+    services = course_services(session, principal.context_id)
     retried = request.query_params.get("retried") == "1"
     return render(
         request,
@@ -217,7 +221,7 @@ def lms_call_retry(
     request: Request, principal: AdminPrincipal, session: SessionDep, call_id: RowId
 ) -> RedirectResponse:
     """Send a refused call once more (the worker picks it up); back to the list."""
-    if not service.retry_lms_call(
+    if not retry_lms_call(
         session, call_id, platform_id=principal.platform_id, context_id=principal.context_id
     ):
         raise NotFound("lti.calls.not_retryable", reason=f"no refused LMS call {call_id} here")
