@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 
 from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
+from course.industries import industry_name
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import forum_target, industry_name
+from course.service import forum_target
 from kurswerk.core import i18n
 from kurswerk.core.errors import NotFound
 from lti.service import LinkTarget

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import service
+from course import lesson_page, service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq import routes as faq_routes
@@ -83,7 +83,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
     session that commits.
     """
     engine = request.app.state.engine
-    page = service.cached_lesson_page(engine, principal, slug)
+    page = lesson_page.cached_lesson_page(engine, principal, slug)
     if page is None:
         page = await run_in_threadpool(_lesson_page_in_transaction, engine, principal, slug)
     links = service.lesson_links(principal.context_id, slug)
@@ -92,7 +92,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
 
 def _lesson_page_in_transaction(engine: Engine, principal: Principal, slug: str) -> LessonPage:
     with new_session(engine) as session:
-        page = service.lesson_page(session, principal, slug)
+        page = lesson_page.lesson_page(session, principal, slug)
         session.commit()
     return page
 

@@ -17,23 +17,18 @@ from sqlalchemy import and_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from course.binding import active_course, active_lesson, bind_course, course_for_context
+from course.binding import active_course, active_lesson, course_for_context
 from course.exercise_names import (
     ExerciseRef,
     exercise_by_id,
     exercise_in_course,
-    exercise_line_item,
     exercise_of_resource_id,
     exercise_of_target,
-    exercise_resource_id,
-    exercise_target,
 )
-from course.forum.periodic import PeriodicReport as ForumPeriodicReport
 from course.forum.periodic import register_jobs as register_forum_jobs
-from course.forum.periodic import run_periodic as run_forum_periodic
-from course.forum.search_rebuild import RebuildReport, rebuild_search_index
+from course.forum.search_rebuild import rebuild_search_index
 from course.industries import INDUSTRIES, industry_name
-from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
+from course.lesson_page import author_view
 from course.models import (
     Exercise,
     ExerciseVariant,
@@ -67,34 +62,24 @@ __all__ = [
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
-    "ForumPeriodicReport",
     "LessonLink",
-    "RebuildReport",
-    "bind_course",
-    "cached_lesson_page",
     "rebuild_search_index",
-    "clear_cache",
     "course_for_context",
     "course_home",
     "exercise_page",
     "exercise_panels",
     "exercise_by_id",
     "exercise_in_course",
-    "exercise_line_item",
     "exercise_of_resource_id",
     "exercise_of_target",
-    "exercise_resource_id",
-    "exercise_target",
     "find_exercise",
     "forum_target",
     "industry_name",
     "lesson_links",
-    "lesson_page",
     "reading_page",
     "register_exercise_panel",
     "register_forum_jobs",
     "register_lesson_link",
-    "run_forum_periodic",
     "set_lesson_read",
     "unregister_exercise_panel",
     "unregister_lesson_link",

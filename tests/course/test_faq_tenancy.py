@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import service
+from course import binding
 from course.content import load as content
 from course.faq.models import FaqEntry
 from course.forum.models import SearchTerm
@@ -255,7 +255,7 @@ def test_a_tutor_of_an_lms_course_showing_another_course_cannot_touch_its_entrie
     nothing there, whatever he posts."""
     shutil.copytree(mini_course(tmp_path, "Nur ein Absatz.") / "mini", content_copy / "mini")
     content.load(db, content_copy)
-    service.bind_course(db, courses.otto.context_id, "mini")
+    binding.bind_course(db, courses.otto.context_id, "mini")
     db.commit()
     entry_id = file_entry(db).id
     base = f"/c/{courses.otto.context_id}/faq/{entry_id}"
