@@ -105,3 +105,58 @@ def test_no_module_only_re_exports():
     ]
     offenders = [str(path.relative_to(ROOT)) for path in modules if _only_re_exports(path)]
     assert offenders == []
+
+
+def _module_path(module: str) -> Path | None:
+    base = ROOT / module.replace(".", "/")
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _imported_here(module: str) -> set[str]:
+    """The names a module binds at its top level by importing them, not by defining them."""
+    path = _module_path(module)
+    if path is None:
+        return set()
+    body = ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body
+    return {
+        alias.asname or alias.name
+        for node in body
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+        for alias in node.names
+    }
+
+
+def test_inside_a_package_modules_import_the_defining_module():
+    """Inside a domain, a module takes a name from the module that defines it, not from a
+    module of its own package that imports it (``lti.routes`` from ``lti.identities``, not
+    from ``lti.service``). Names reached through a module alias (``service.x``) count too."""
+    offences = []
+    for package in DOMAINS:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            aliases: dict[str, str] = {}
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+                    continue
+                for alias in node.names:
+                    if node.module.split(".")[0] != package:
+                        continue
+                    if _module_path(f"{node.module}.{alias.name}") is not None:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    elif alias.name in _imported_here(node.module):
+                        offences.append(
+                            f"{path.relative_to(ROOT)}: {alias.name} from {node.module}"
+                        )
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases
+                    and node.attr in _imported_here(aliases[node.value.id])
+                ):
+                    where = aliases[node.value.id]
+                    offences.append(f"{path.relative_to(ROOT)}: {node.attr} from {where}")
+    assert offences == []

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from course.content.markdown import Block
-from course.content.source import CourseSource, LessonSource, Problem, read_tree
+from course.content.model import CourseSource, LessonSource, Problem
+from course.content.source import read_tree
 from course.faq import sync as faq_sync
 from course.models import (
     Author,

@@ -27,6 +27,7 @@ from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
+from feedback.queue_values import INDUSTRIES, Cursor, QueueFilters, StatusFilter
 from kurswerk.core import i18n
 from kurswerk.core.auth import (
     ContextPrincipal,
@@ -195,22 +196,18 @@ def refused_page(
 # --- the queue ------------------------------------------------------------------------
 
 
-def _filters(
-    status: str, lesson: str, exercise: str, industry: str, after: str
-) -> feedback_queue.QueueFilters:
+def _filters(status: str, lesson: str, exercise: str, industry: str, after: str) -> QueueFilters:
     try:
-        status_filter = feedback_queue.StatusFilter(status or "open")
-        cursor = feedback_queue.Cursor.decode(after) if after else None
+        status_filter = StatusFilter(status or "open")
+        cursor = Cursor.decode(after) if after else None
     except ValueError as exc:  # BadCursor is a ValueError too
         raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
     exercise_id = _bounded_id(exercise) if exercise else None
-    if (exercise and exercise_id is None) or (
-        industry and industry not in feedback_queue.INDUSTRIES
-    ):
+    if (exercise and exercise_id is None) or (industry and industry not in INDUSTRIES):
         raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
     if cursor is not None and cursor.submission_id > MAX_ID:
         raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
-    return feedback_queue.QueueFilters(
+    return QueueFilters(
         status=status_filter,
         lesson=lesson[:100] or None,
         exercise=exercise_id,
@@ -247,8 +244,8 @@ def queue(
             "page": page,
             # Tutors should know when their feedback will not show in the LMS gradebook.
             "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
-            "industries": feedback_queue.INDUSTRIES,
-            "statuses": list(feedback_queue.StatusFilter),
+            "industries": INDUSTRIES,
+            "statuses": list(StatusFilter),
             "labels": _queue_labels(principal.locale),
             **HELPERS,
         },
@@ -266,7 +263,7 @@ def _queue_labels(locale: str) -> SimpleNamespace:
     return SimpleNamespace(
         **{
             "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
-            "industry": {i: t(f"industry.{i}") for i in feedback_queue.INDUSTRIES},
+            "industry": {i: t(f"industry.{i}") for i in INDUSTRIES},
             "version": t("feedback.queue.col.version"),
             "by": t("feedback.queue.claimed_by"),
             "by_you": t("feedback.queue.claimed_by_you"),
