@@ -48,8 +48,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from kurswerk.core import migrations
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import make_engine, new_session
-from kurswerk.core.outbox.models import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from kurswerk.core.settings import Settings
 from kurswerk.devplatform.app import create_simulator

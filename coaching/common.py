@@ -2,10 +2,10 @@
 rules every entry point (admin pages, CSV import, CLI) applies, and what a learner sees
 of their own package.
 
-The use cases live beside it (coaching issue §1): ``coaching_packages`` (create, edit,
-archive), ``coaching_grants`` (grant, revoke, extend), ``coaching_import`` (CSV preview
-and confirm; the file read by ``coaching_csv``, kept between the steps by
-``coaching_import_draft``) and ``coaching_audit`` (the log every change writes). None
+The use cases live beside it (coaching issue §1): ``coaching.packages`` (create, edit,
+archive), ``coaching.grants`` (grant, revoke, extend), ``coaching.csv_import`` (CSV
+preview and confirm: the file read by ``csv_file``, kept between the steps by ``draft``,
+written by ``rows``) and ``coaching.audit`` (the log every change writes). None
 of them commits: the request's session or the CLI owns the transaction.
 """
 
@@ -26,8 +26,8 @@ from coaching.entitlements import coaching_status, effective_period, normalise_e
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import AppError
-from lti.models import utcnow
 
 MAX_NAME = 200  # CoachingPackage.name
 MAX_DESCRIPTION = 5000

@@ -19,8 +19,9 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.core.extensions import extensions
-from lti.models import PlatformUser, utcnow
+from lti.models import PlatformUser
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kurswerk.core import i18n
-
-try:
-    _LOCAL_TIME: Any = ZoneInfo("Europe/Berlin")  # the course's home; admins read local time
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without time zone data
-    _LOCAL_TIME = UTC
+from kurswerk.core import clock, i18n
 
 DASH = "–"
 
@@ -38,11 +32,8 @@ class Formatter:
         return day.strftime("%d.%m.%Y") if self.locale == "de" else day.isoformat()
 
     def moment(self, value: datetime) -> str:
-        if value.tzinfo is None:  # SQLite hands back naive UTC
-            value = value.replace(tzinfo=UTC)
-        local = value.astimezone(_LOCAL_TIME)
         pattern = "%d.%m.%Y, %H:%M" if self.locale == "de" else "%Y-%m-%d %H:%M"
-        return local.strftime(pattern)
+        return clock.local(value).strftime(pattern)  # admins read the course's local time
 
     @staticmethod
     def iso_moment(value: datetime) -> str:

@@ -10,18 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     Index,
     Text,
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
-from lti.models import utcnow
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class CoachingPackage(SQLModel, table=True):
@@ -39,9 +34,9 @@ class CoachingPackage(SQLModel, table=True):
     office_hours_per_month: int = Field(default=0, ge=0)
     valid_from: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     valid_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class CoachingGrant(SQLModel, table=True):
@@ -65,12 +60,12 @@ class CoachingGrant(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320)
     valid_from: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     valid_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    revoked_at: datetime | None = timestamp_or_none()
     created_by_user_id: int | None = Field(
         default=None, foreign_key="lti_user.id", ondelete="SET NULL"
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class CoachingAuditEntry(SQLModel, table=True):
@@ -88,4 +83,4 @@ class CoachingAuditEntry(SQLModel, table=True):
     actor_label: str = Field(max_length=200)  # "Ada Admin" or "cli:root"
     action: str = Field(max_length=32)  # package_created, granted, revoked, extended, ...
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    at: datetime = timestamp_now()

@@ -35,8 +35,8 @@ from coaching.common import (
     refuse,
 )
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
-from lti.models import utcnow
 
 QUOTA_UNLIMITED = "unlimited"
 QUOTA_LIMITED = "limited"
@@ -140,8 +140,27 @@ def snapshot(package: CoachingPackage) -> dict[str, Any]:
     }
 
 
-def _subject(package: CoachingPackage) -> dict[str, Any]:
-    return {"package": {"id": package.id, "name": package.name}}
+def _record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    package: CoachingPackage,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    source: str,
+) -> None:
+    """The audit log's entry for a change of ``package``."""
+    record(
+        session,
+        actor,
+        action,
+        platform_id=package.platform_id,
+        package_id=package.id,
+        subject={"package": {"id": package.id, "name": package.name}},
+        before=before,
+        after=after,
+        source=source,
+    )
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -226,17 +245,7 @@ def create_package(
     _apply(package, data)
     session.add(package)
     session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.PACKAGE_CREATED,
-        platform_id=platform_id,
-        package_id=package.id,
-        subject=_subject(package),
-        before=None,
-        after=snapshot(package),
-        source=source,
-    )
+    _record(session, actor, AuditAction.PACKAGE_CREATED, package, None, snapshot(package), source)
     return package
 
 
@@ -258,17 +267,7 @@ def update_package(
     package.updated_at = utcnow()
     session.add(package)
     session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.PACKAGE_UPDATED,
-        platform_id=package.platform_id,
-        package_id=package.id,
-        subject=_subject(package),
-        before=before,
-        after=after,
-        source=source,
-    )
+    _record(session, actor, AuditAction.PACKAGE_UPDATED, package, before, after, source)
     return True
 
 
@@ -284,15 +283,13 @@ def set_archived(
     package.updated_at = utcnow()
     session.add(package)
     session.flush()
-    record(
+    _record(
         session,
         actor,
         AuditAction.PACKAGE_ARCHIVED if archived else AuditAction.PACKAGE_RESTORED,
-        platform_id=package.platform_id,
-        package_id=package.id,
-        subject=_subject(package),
-        before=before,
-        after=snapshot(package),
-        source=source,
+        package,
+        before,
+        snapshot(package),
+        source,
     )
     return True

@@ -2,7 +2,7 @@
 
 Admins see every member of the LMS course (every page of the roster, ``lti.service``)
 with their coaching package in this course, and grant one package to many of them at
-once; tutors see the same list without the grant form (``coaching_roster_views``).
+once; tutors see the same list without the grant form (``coaching.routes.roster``).
 
 * ``roster_overview`` makes each member a known platform user (``record_members``, so
   someone who never launched can be granted a package) and reads everyone's coaching

@@ -1,4 +1,4 @@
-"""Texts of the coaching roster page (``coaching_roster_views``), German first; merged
+"""Texts of the coaching roster page (``coaching.routes.roster``), German first; merged
 into ``coaching.messages.COACHING_MESSAGES``, so the coaching catalog's checks (same keys
 and placeholders in both languages, no stale keys) cover them. Dynamic keys:
 coaching.roster.show.* (``coaching_roster.Show``)."""

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from course.models import Course, CourseBinding, Lesson, utcnow
+from course.models import Course, CourseBinding, Lesson
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.errors import NotFound
 
 
 def insert_ignoring_conflict(session: Session, table: Any, values: dict[str, Any]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (race-free on SQLite and PostgreSQL)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.exec(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    session.exec(upsert(session, table).values(**values).on_conflict_do_nothing())
 
 
 def course_for_context(session: Session, context_id: int) -> Course:

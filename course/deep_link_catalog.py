@@ -20,9 +20,8 @@ from sqlmodel import Session, col, select
 
 from course.binding import course_for_context
 from course.exercise_names import ExerciseRef, exercise_target
-from course.industries import industry_name
-from course.models import Course, Exercise, ExerciseVariant, Lesson
-from course.service import forum_target
+from course.models import Course, Exercise, Lesson
+from course.service import active_variants, forum_target, industry_name
 from kurswerk.core import i18n
 from kurswerk.core.errors import NotFound
 from lti.service import LinkTarget
@@ -88,14 +87,7 @@ def _exercise_targets(
     """The exercise with the industry open, then once per industry it has a variant for."""
     assert exercise.id is not None
     ref = ExerciseRef(exercise.id, exercise.title, lesson.slug, exercise.slug)
-    variants = session.exec(
-        select(ExerciseVariant)
-        .where(
-            ExerciseVariant.exercise_id == exercise.id,
-            col(ExerciseVariant.archived_at).is_(None),
-        )
-        .order_by(col(ExerciseVariant.position))
-    ).all()
+    variants = active_variants(session, exercise)
     open_path = exercise_target(lesson.slug, exercise.slug)
     targets = [
         LinkTarget(

@@ -9,10 +9,10 @@ later submissions and forum posts) points at it. Learner rows reference content 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # The FAQ, forum and question tables live in modules of their own; importing this module
@@ -29,14 +29,7 @@ from course.forum.models import (  # noqa: F401
     SearchTerm,
 )
 from course.questions.models import LecturerQuestion  # noqa: F401
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def _text() -> Column:
@@ -69,9 +62,9 @@ class Course(SQLModel, table=True):
     language: str = Field(default="de", max_length=8)
     content_version: str = Field(default="", max_length=64)
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class Author(SQLModel, table=True):
@@ -103,9 +96,9 @@ class Lesson(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class Exercise(SQLModel, table=True):
@@ -122,9 +115,9 @@ class Exercise(SQLModel, table=True):
     title: str = Field(max_length=300)
     work_step: str = Field(default="", max_length=120)
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class ExerciseVariant(SQLModel, table=True):
@@ -145,8 +138,8 @@ class ExerciseVariant(SQLModel, table=True):
     position: int = 0
     companies: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    updated_at: datetime = timestamp_now()
 
 
 class Worksheet(SQLModel, table=True):
@@ -164,8 +157,8 @@ class Worksheet(SQLModel, table=True):
     step_anchor: str = Field(default="", max_length=200)
     step_title: str = Field(default="", max_length=300)
     step_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    updated_at: datetime = timestamp_now()
 
 
 class Reading(SQLModel, table=True):
@@ -184,8 +177,8 @@ class Reading(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    archived_at: datetime | None = timestamp_or_none()
+    updated_at: datetime = timestamp_now()
 
 
 class LessonReading(SQLModel, table=True):
@@ -208,7 +201,7 @@ class CourseBinding(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     context_id: int = Field(foreign_key="lms_context.id", unique=True, ondelete="CASCADE")
     course_id: int = Field(foreign_key="course.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class LessonProgress(SQLModel, table=True):
@@ -225,5 +218,5 @@ class LessonProgress(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     lesson_id: int = Field(foreign_key="lesson.id")
-    read_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    read_at: datetime | None = timestamp_or_none()
+    updated_at: datetime = timestamp_now()

@@ -22,7 +22,8 @@ from course.models import Industry
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, Role, codec
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.templating import add_template_folder, render, with_query
 from lti.service import register_deep_link_catalog

@@ -7,14 +7,13 @@ Nothing here commits; the request's session (or the caller) owns the transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import and_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from course.binding import active_course, active_lesson, course_for_context
@@ -38,7 +37,6 @@ from course.models import (
     LessonReading,
     Reading,
     Worksheet,
-    utcnow,
 )
 from course.views import (
     Company,
@@ -52,6 +50,8 @@ from course.views import (
     split_links,
 )
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -193,8 +193,7 @@ def set_lesson_read(session: Session, principal: Principal, slug: str, read: boo
         "read_at": now if read else None,
         "updated_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(LessonProgress.__table__).values(**values)  # type: ignore[attr-defined]
+    statement = upsert(session, LessonProgress).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "context_id", "lesson_id"],
         set_={"read_at": values["read_at"], "updated_at": now},
@@ -248,6 +247,18 @@ def find_exercise(
     return exercise
 
 
+def active_variants(session: Session, exercise: Exercise) -> Sequence[ExerciseVariant]:
+    """The exercise's industry variants that are not archived, in their order."""
+    return session.exec(
+        select(ExerciseVariant)
+        .where(
+            ExerciseVariant.exercise_id == exercise.id,
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.position))
+    ).all()
+
+
 def exercise_page(
     session: Session,
     principal: Principal,
@@ -258,14 +269,7 @@ def exercise_page(
     course = active_course(session, principal.context_id)
     lesson = active_lesson(session, course, lesson_slug)
     exercise = find_exercise(session, principal.context_id, lesson_slug, exercise_slug)
-    rows = session.exec(
-        select(ExerciseVariant)
-        .where(
-            ExerciseVariant.exercise_id == exercise.id,
-            col(ExerciseVariant.archived_at).is_(None),
-        )
-        .order_by(col(ExerciseVariant.position))
-    ).all()
+    rows = active_variants(session, exercise)
     variants = tuple(
         VariantView(
             industry=row.industry,

@@ -20,18 +20,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, case, delete, false, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from feedback.access import submission_for_staff
 from feedback.models import ReviewClaim
-from feedback.workdays import as_utc
 from kurswerk.core.auth import Principal, Role
-from lti.models import PlatformUser, utcnow
+from kurswerk.core.clock import as_utc, utcnow
+from kurswerk.core.db import upsert
+from lti.models import PlatformUser
 from uploads import service as uploads
 from uploads.models import SubmissionStatus
 
@@ -150,8 +149,7 @@ def _upsert_claim(
     now: datetime,
 ) -> bool:
     me = principal.user_id
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(_claims).values(
+    insert = upsert(session, _claims).values(
         submission_id=submission_id, tutor_user_id=me, claimed_at=now, expires_at=now + ttl
     )
     existing = _claims.c

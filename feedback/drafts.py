@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from feedback.access import submission_for_staff
@@ -27,8 +26,9 @@ from feedback.claims import current_claim, hold_claim
 from feedback.errors import AlreadyReleased, FeedbackTooLong, NotClaimed, not_found
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.usertext import render_markdown
-from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionVersion
 
@@ -105,7 +105,6 @@ def _write_draft(
         )
         .values(submission_version_id=version.id)
     )
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     fresh = {
         "submission_id": submission.id,
         "submission_version_id": version.id,
@@ -116,7 +115,7 @@ def _write_draft(
         "created_at": now,
         "updated_at": now,
     }
-    insert = dialect.insert(_feedback).values({**fresh, **values})
+    insert = upsert(session, _feedback).values({**fresh, **values})
     statement = insert.on_conflict_do_update(
         index_elements=["submission_version_id"],
         set_={"tutor_user_id": principal.user_id, "updated_at": now, **values},

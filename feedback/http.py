@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
-from urllib.parse import parse_qsl, quote
+from typing import Literal
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import FileResponse
 
 from kurswerk.core.errors import AppError
+from kurswerk.core.http import content_disposition
 
 MAX_FORM_FIELDS = 20
 
@@ -21,8 +21,6 @@ MAX_FORM_FIELDS = 20
 PDF_CSP = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 )
-
-_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -50,27 +48,21 @@ async def read_form(request: Request) -> dict[str, str]:
     return dict(pairs)
 
 
-def content_disposition(kind: str, name: str) -> str:
-    """``inline|attachment; filename="ascii"; filename*=UTF-8''percent-encoded`` (RFC 6266).
-
-    The ASCII fallback is for old clients; the UTF-8 form carries the real name.
-    """
+def pdf_disposition(kind: Literal["inline", "attachment"], name: str) -> str:
+    """``Content-Disposition`` of a PDF: its name on one line, ending in ``.pdf``
+    (``dokument.pdf`` when empty)."""
     name = " ".join(name.split()) or "dokument.pdf"
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = _ASCII_UNSAFE.sub("_", fallback).strip(" ._") or "dokument"
-    if not fallback.lower().endswith(".pdf"):
-        fallback += ".pdf"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return content_disposition(kind, name, suffix=".pdf", default="dokument")
 
 
-def pdf_response(path: Path, filename: str, disposition: str) -> FileResponse:
+def pdf_response(
+    path: Path, filename: str, disposition: Literal["inline", "attachment"]
+) -> FileResponse:
     return FileResponse(
         path,
         media_type="application/pdf",
         headers={
-            "Content-Disposition": content_disposition(disposition, filename),
+            "Content-Disposition": pdf_disposition(disposition, filename),
             "Content-Security-Policy": PDF_CSP,
             "X-Content-Type-Options": "nosniff",
             "Cross-Origin-Resource-Policy": "same-origin",

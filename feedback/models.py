@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from lti.models import utcnow
+from kurswerk.core.db import timestamp_column, timestamp_now, timestamp_or_none
 from uploads.models import Submission
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Column(DateTime(timezone=True), nullable=nullable)
 
 
 class ReviewClaim(SQLModel, table=True):
@@ -27,8 +22,8 @@ class ReviewClaim(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", unique=True, ondelete="CASCADE")
     tutor_user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
-    claimed_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    expires_at: datetime = Field(sa_column=_ts())
+    claimed_at: datetime = timestamp_now()
+    expires_at: datetime = Field(sa_column=timestamp_column())
 
 
 class FeedbackStatus(enum.StrEnum):
@@ -55,9 +50,9 @@ class Feedback(SQLModel, table=True):
     attachment_key: str | None = Field(default=None, max_length=200)
     attachment_name: str | None = Field(default=None, max_length=255)
     status: str = Field(default=FeedbackStatus.DRAFT.value, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    released_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
+    released_at: datetime | None = timestamp_or_none()
 
 
 # The tutor queue's index for filtered pages (``feedback/queue.py``). It lives on the

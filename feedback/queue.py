@@ -34,7 +34,8 @@ from feedback.queue_values import (
     QueueFilters,
     StatusFilter,
 )
-from feedback.workdays import Age, age_of, as_utc
+from feedback.workdays import Age, age_of
+from kurswerk.core.clock import as_utc
 from uploads.models import SubmissionStatus
 
 PAGE_SIZE = 50

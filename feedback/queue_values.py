@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from course import service as course_service
-from feedback.workdays import as_utc
+from kurswerk.core.clock import as_utc
 from uploads.models import SubmissionStatus
 
 INDUSTRIES = course_service.INDUSTRIES  # the queue filter's choices, in this order

@@ -40,11 +40,11 @@ from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core import i18n, mail
 from kurswerk.core.auth import Principal, Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.files.storage import Storage
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.usertext import markdown_text, render_markdown
-from lti.models import utcnow
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionStatus
 

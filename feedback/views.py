@@ -23,8 +23,9 @@ from feedback.drafts import FEEDBACK_MAX_CHARS, revision_of
 from feedback.errors import not_found
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.models import Feedback, FeedbackStatus
-from feedback.workdays import Age, age_of, as_utc
+from feedback.workdays import Age, age_of
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc
 from kurswerk.core.usertext import render_markdown
 from lti.models import PlatformUser
 from uploads import service as uploads

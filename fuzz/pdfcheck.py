@@ -98,7 +98,9 @@ def main() -> None:
 
     global _scratch
     _scratch = Path(tempfile.mkdtemp(prefix="fuzz-pdfcheck-")) / "input.pdf"
-    instrument_modules("uploads.pdf", "kurswerk.core.files.isolation", "pikepdf", "fuzz.pdfcheck")
+    instrument_modules(
+        "kurswerk.core.files.pdf", "kurswerk.core.files.isolation", "pikepdf", "fuzz.pdfcheck"
+    )
     limit_address_space(LIMITS.memory_mb)
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()

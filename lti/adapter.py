@@ -31,8 +31,8 @@ from pylti1p3.tool_config import ToolConfAbstract
 from sqlmodel import Session
 
 from kurswerk.core.auth import partitioned_cookie_header
+from kurswerk.core.clock import utcnow
 from lti import login_state, registrations
-from lti.models import utcnow
 from lti.registrations import RegistrationMatch
 from lti.toolkey import ToolKeyPair
 

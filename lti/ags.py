@@ -42,7 +42,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, enqueue
 from lti.capabilities import AGS_SCOPES as AGS_SCOPES  # the scopes, named where AGS is
 from lti.capabilities import SCOPE_LINEITEM, SCOPE_SCORE, Missing, services_of
@@ -259,31 +259,24 @@ def grade_submitted(
     released = last_released_score(
         session, context_id=context_id, user_id=user_id, resource_id=line_item.resource_id
     )
+    kept: dict[str, Any] = {}
     if released is not None:
-        return enqueue_score(
-            session,
-            context_id=context_id,
-            user_id=user_id,
-            line_item=line_item,
-            activity_progress=ActivityProgress.SUBMITTED,
-            grading_progress=GradingProgress.FULLY_GRADED,
-            score_given=float(released["scoreGiven"]),
-            score_maximum=float(released.get("scoreMaximum") or 0),
-            comment=released.get("comment"),
-            key=key,
-            resource_link_id=resource_link_id,
-            now=now,
-        )
+        kept = {
+            "score_given": float(released["scoreGiven"]),
+            "score_maximum": float(released.get("scoreMaximum") or 0),
+            "comment": released.get("comment"),
+        }
     return enqueue_score(
         session,
         context_id=context_id,
         user_id=user_id,
         line_item=line_item,
         activity_progress=ActivityProgress.SUBMITTED,
-        grading_progress=GradingProgress.PENDING_MANUAL,
+        grading_progress=GradingProgress.FULLY_GRADED if kept else GradingProgress.PENDING_MANUAL,
         key=key,
         resource_link_id=resource_link_id,
         now=now,
+        **kept,
     )
 
 

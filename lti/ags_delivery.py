@@ -36,13 +36,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from kurswerk.core.db import new_session
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import new_session, upsert
 from kurswerk.core.outbox.queue import OutboxItem, PermanentError
-from lti.models import LineItem, Platform, ResourceLink, table_of, utcnow
+from lti.models import LineItem, Platform, ResourceLink, table_of
 from lti.nrps import next_link
 from lti.registrations import origin_of
 from lti.service_client import ServiceClient, ServiceRefused, ServiceRegistration
@@ -165,9 +165,8 @@ class LmsCallHandler:
         key = (_line_items.c.context_id == context_id, _line_items.c.resource_id == resource_id)
         with new_session(self.engine) as session:
             connection = session.connection()
-            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             inserted = connection.execute(
-                insert(_line_items)
+                upsert(connection, _line_items)
                 .values(context_id=context_id, resource_id=resource_id, created_at=now)
                 .on_conflict_do_nothing(index_elements=["context_id", "resource_id"])
                 .returning(_line_items.c.id)  # rowcount is not reliable with ON CONFLICT

@@ -39,7 +39,7 @@ from kurswerk.core.settings import Settings
 from lti import nrps
 from lti.capabilities import SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from lti.endpoints import service_url
-from lti.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
+from lti.launch_claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.models import Platform
 from lti.registrations import PlatformConfigError, add_platform, origin_of, require_origin
 

@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from kurswerk.core.db import upsert
 from lti.identities import CLAIM, target_of
 from lti.models import ContextServices, ResourceLink, table_of
 
@@ -80,9 +80,8 @@ class LaunchServices:
 
 @functools.cache
 def _upserts(dialect: str) -> tuple[Any, Any]:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    services = insert(_services)
-    links = insert(_links)
+    services = upsert(dialect, _services)
+    links = upsert(dialect, _links)
     return (
         services.on_conflict_do_update(
             index_elements=[_services.c.context_id],

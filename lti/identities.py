@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core.auth import Principal, Role
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from lti import roles
-from lti.models import LmsContext, Membership, PlatformUser, table_of, utcnow
+from lti.models import LmsContext, Membership, PlatformUser, table_of
 from lti.registrations import RegistrationMatch
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -74,10 +75,9 @@ def _optional_user_updates(insert: Any) -> dict[str, Any]:
 
 @functools.cache
 def _upserts(dialect: str) -> _Upserts:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    user = insert(_users)
-    context = insert(_contexts)
-    membership = insert(_memberships)
+    user = upsert(dialect, _users)
+    context = upsert(dialect, _contexts)
+    membership = upsert(dialect, _memberships)
     return _Upserts(
         user=user.on_conflict_do_update(
             index_elements=[_users.c.platform_id, _users.c.sub],
@@ -185,7 +185,7 @@ def remember_chosen_locale(session: Session, principal: Principal, locale: str) 
     launches keep it (``record_launch``) and emails to them are written in it (they read
     ``PlatformUser.locale``). Writes only the principal's own row on the principal's own
     platform; returns whether there was one. Registered with the shell's language switch
-    (``kurswerk.core.auth.register_locale_choice_store``)."""
+    (``kurswerk.core.locale_choice.register_locale_choice_store``)."""
     result = session.connection().execute(
         update(_users)
         .where(_users.c.id == principal.user_id, _users.c.platform_id == principal.platform_id)
@@ -238,7 +238,7 @@ def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
 @functools.cache
 def _named_users_upsert(dialect: str) -> Any:
     """Like the launch's user upsert, but it leaves ``last_launch_at`` alone."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_users)
+    insert = upsert(dialect, _users)
     return insert.on_conflict_do_update(
         index_elements=[_users.c.platform_id, _users.c.sub],
         set_=_optional_user_updates(insert),

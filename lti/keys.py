@@ -25,15 +25,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
-from lti.models import ToolKey, table_of, utcnow
+from lti.models import ToolKey, table_of
 from lti.toolkey import ToolKeyPair, generate_private_key_pem
 
 log = logging.getLogger("kurswerk.lti.keys")
@@ -113,7 +114,7 @@ def published_keys(session: Session, *, overlap: timedelta, now: datetime) -> li
     rows = session.exec(select(ToolKey).order_by(col(ToolKey.id).desc())).all()
     signing = [row for row in rows if row.slot == TOOL_KEY_SLOT]
     retired = [
-        row for row in rows if row.retired_at is not None and _aware(row.retired_at) + overlap > now
+        row for row in rows if row.retired_at is not None and as_utc(row.retired_at) + overlap > now
     ]
     return signing + retired
 
@@ -129,11 +130,6 @@ def drop_expired_keys(session: Session, *, overlap: timedelta, now: datetime) ->
     if expired:
         session.execute(delete(_keys).where(_keys.c.kid.in_(expired)))
     return list(expired)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class KeyRing:
@@ -209,9 +205,9 @@ class KeyRing:
             raise RuntimeError("no tool signing key in the database")
         signer = current[0]
         previous = [i for i, row in enumerate(rows) if row.retired_at is not None]
-        if previous and _aware(rows[signer].created_at) + self._activation > now:
+        if previous and as_utc(rows[signer].created_at) + self._activation > now:
             # Too new to sign with: other processes may not publish it yet.
-            signer = max(previous, key=lambda i: _aware(rows[i].retired_at or now))
+            signer = max(previous, key=lambda i: as_utc(rows[i].retired_at or now))
         self._signing = pairs[signer]
         self._parsed = {pair.kid: pair for pair in pairs}
         self._jwks_body = json.dumps(

@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
-from kurswerk.core.outbox.models import utcnow
-from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, as_utc
+from kurswerk.core.clock import as_utc, utcnow
+from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
 from lti.ags import LMS_CALL
 
 SCAN_LIMIT = 2000

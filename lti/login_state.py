@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from kurswerk.core.clock import as_utc
+from kurswerk.core.db import upsert
 from lti import errors
 from lti.models import LaunchDataRecord, LoginState, table_of
 
@@ -63,11 +64,6 @@ _CONSUMED_BY_NONCE = select(_states.c.id).where(
 _GET_LAUNCH_DATA = select(_launch_data.c.value).where(
     _launch_data.c.key == bindparam("key"), _launch_data.c.expires_at > bindparam("now")
 )
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes: ours are all UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def save_login_state(
@@ -157,7 +153,7 @@ def _diagnose(
         raise errors.StateMismatch("state unknown: forged, or purged after expiry")
     if record.consumed_at is not None:
         raise errors.ReplayedLaunch(f"state already used at {record.consumed_at}")
-    if _aware(record.expires_at) <= now:
+    if as_utc(record.expires_at) <= now:
         raise errors.LaunchExpired("login state expired before the launch arrived")
     if nonce is not None and record.nonce != nonce:
         if nonce_already_used():
@@ -180,8 +176,7 @@ def purge_expired(session: Session, *, now: datetime) -> int:
 
 @functools.cache
 def _put_launch_data(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(_launch_data)
+    stmt = upsert(dialect, _launch_data)
     return stmt.on_conflict_do_update(
         index_elements=[_launch_data.c.key],
         set_={"value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at},

@@ -6,23 +6,17 @@ every tenant, so the issuer alone does not name a platform.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a model (for statements built once and reused)."""
     return SQLModel.metadata.tables[str(model.__tablename__)]
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
 
 
 class Platform(SQLModel, table=True):
@@ -44,7 +38,7 @@ class Platform(SQLModel, table=True):
     Canvas cloud frames the tool from the school's own domain (``school.instructure.com``)
     while its issuer and login URL sit elsewhere (``canvas.instructure.com``,
     ``sso.canvaslms.com``); the admin names that domain here."""
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class Deployment(SQLModel, table=True):
@@ -54,7 +48,7 @@ class Deployment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
     deployment_id: str = Field(max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class PlatformUser(SQLModel, table=True):
@@ -73,11 +67,11 @@ class PlatformUser(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     """The language mails to this person are written in: the LMS's
     ``launch_presentation.locale`` of their latest launch, or the one they chose."""
-    locale_chosen_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    locale_chosen_at: datetime | None = timestamp_or_none()
     """When the person chose ``locale`` themselves (the tool's language switch); while
     set, launches keep ``locale`` instead of overwriting it with the LMS's claim."""
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    last_launch_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
+    last_launch_at: datetime = timestamp_now()
 
 
 class LmsContext(SQLModel, table=True):
@@ -94,7 +88,7 @@ class LmsContext(SQLModel, table=True):
     lms_context_id: str = Field(max_length=255)
     title: str = Field(default="", max_length=500)
     label: str = Field(default="", max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class Membership(SQLModel, table=True):
@@ -108,7 +102,7 @@ class Membership(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=16)
     lti_roles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class RosterMembership(SQLModel, table=True):
@@ -124,7 +118,7 @@ class RosterMembership(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=16)
-    seen_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    seen_at: datetime = timestamp_now()
 
 
 class LoginState(SQLModel, table=True):
@@ -144,11 +138,11 @@ class LoginState(SQLModel, table=True):
     nonce: str = Field(max_length=64, unique=True)
     platform_id: int = Field(foreign_key="platform.id", index=True, ondelete="CASCADE")
     login_params: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
     expires_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )
-    consumed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    consumed_at: datetime | None = timestamp_or_none()
 
 
 class ToolKey(SQLModel, table=True):
@@ -166,8 +160,8 @@ class ToolKey(SQLModel, table=True):
     slot: str = Field(max_length=32, unique=True)
     kid: str = Field(max_length=64, unique=True)
     private_key_pem: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    retired_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    retired_at: datetime | None = timestamp_or_none()
 
 
 class LaunchDataRecord(SQLModel, table=True):
@@ -201,7 +195,7 @@ class ContextServices(SQLModel, table=True):
     lineitems_url: str | None = Field(default=None, max_length=1000)
     ags_scopes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     memberships_url: str | None = Field(default=None, max_length=1000)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class ResourceLink(SQLModel, table=True):
@@ -217,7 +211,7 @@ class ResourceLink(SQLModel, table=True):
     title: str = Field(default="", max_length=500)
     target: str | None = Field(default=None, max_length=255)
     lineitem_url: str | None = Field(default=None, max_length=1000)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class LineItem(SQLModel, table=True):
@@ -235,4 +229,4 @@ class LineItem(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
     resource_id: str = Field(max_length=255)
     lineitem_url: str | None = Field(default=None, max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()

@@ -21,11 +21,12 @@ from sqlalchemy import delete, func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.errors import AppError
-from kurswerk.core.outbox.queue import OutboxItem, PermanentError, as_utc, enqueue
+from kurswerk.core.outbox.queue import OutboxItem, PermanentError, enqueue
 from lti.identities import upsert_users
-from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of, utcnow
+from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of
 from lti.nrps import SCOPE_MEMBERSHIPS, Roster, RosterMember, fetch_roster
 from lti.service_client import (
     ServiceClient,

@@ -19,6 +19,7 @@ import time
 from datetime import datetime, timedelta
 
 import requests
+from fastapi import Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -112,3 +113,9 @@ class LtiRuntime:
         removed = login_state.purge_expired(session, now=now)
         if removed:
             log.info("purged %d expired LTI login/launch rows", removed)
+
+
+def runtime_of(request: Request) -> LtiRuntime:
+    """The process's LTI state (``app.state.lti``, set by ``lti.routes.install``)."""
+    runtime: LtiRuntime = request.app.state.lti
+    return runtime

@@ -1,6 +1,9 @@
 """DESIGN.md §1: a domain reaches another only through its service (and models for FKs);
 nothing but the app factory imports a routes module. (Direction is checked by
-import-linter's layers contract in `make lint`.)"""
+import-linter's layers contract in `make lint`.) And the house rules for modules: none
+reaches 400 lines (but the translation tables), no folder holds a family of file-name
+prefixes, HTTP handlers live in a ``routes.py`` or a ``routes/`` package, view-models in
+``views.py``."""
 
 from __future__ import annotations
 
@@ -159,4 +162,96 @@ def test_inside_a_package_modules_import_the_defining_module():
                 ):
                     where = aliases[node.value.id]
                     offences.append(f"{path.relative_to(ROOT)}: {node.attr} from {where}")
+
+
+# --- size and names ---------------------------------------------------------------------
+
+PACKAGES = ("kurswerk", *DOMAINS)
+MAX_MODULE_LINES = 400
+MAX_PREFIX_FAMILY = 3
+
+
+def _package_files():
+    for package in PACKAGES:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def _is_translation_data(path: Path) -> bool:
+    """The ``*messages.py`` dicts of texts (to be replaced by gettext catalogs)."""
+    return path.name.endswith("messages.py")
+
+
+def test_no_module_reaches_the_size_limit():
+    offences = []
+    for path in _package_files():
+        if _is_translation_data(path):
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines >= MAX_MODULE_LINES:
+            offences.append(f"{path.relative_to(ROOT)}: {lines} lines")
+    assert offences == []
+
+
+def test_no_folder_holds_a_file_name_prefix_family():
+    """More than three modules named ``forum_a.py, forum_b.py, ...`` in one folder are a
+    sub-package waiting to be made (``forum/a.py, forum/b.py``)."""
+    families: dict[tuple[Path, str], list[str]] = {}
+    for path in _package_files():
+        prefix = path.stem.split("_", 1)[0]
+        if prefix:  # ``__init__``
+            families.setdefault((path.parent, prefix), []).append(path.name)
+    offences = [
+        f"{folder.relative_to(ROOT)}: {sorted(names)}"
+        for (folder, _), names in families.items()
+        if len(names) > MAX_PREFIX_FAMILY
+    ]
+    assert offences == []
+
+
+HANDLER_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "api_route"})
+
+
+def _owner_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+
+
+def _defines_routes(path: Path) -> bool:
+    """Whether a module creates an ``APIRouter``, adds a route to a router or app
+    (``add_api_route``), or decorates a handler with a router's or app's method
+    (``@router.get(...)``, ``@base.router.post(...)``, ``@app.api_route(...)``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _owner_name(node.func)
+            if name in ("APIRouter", "add_api_route"):
+                return True
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in HANDLER_DECORATORS
+                    and (
+                        _owner_name(target.value).endswith("router")
+                        or _owner_name(target.value) == "app"
+                    )
+                ):
+                    return True
+    return False
+
+
+def test_handlers_live_in_routes_and_view_models_in_views():
+    """The naming rule: HTTP handlers live in a package's ``routes.py`` or in its ``routes/``
+    package (one module per page group); view-models in ``views.py``. No other name for
+    either: no ``pages.py``, ``*_views.py``, ``*_routes.py`` or ``web/``."""
+    offences = []
+    for path in _package_files():
+        relative = path.relative_to(ROOT)
+        folders = relative.parts[:-1]
+        if path.stem == "pages" or path.stem.endswith(("_views", "_routes", "_pages")):
+            offences.append(f"{relative}: name")
+        elif "web" in folders:
+            offences.append(f"{relative}: in a web/ folder")
+        elif _defines_routes(path) and path.name != "routes.py" and "routes" not in folders:
+            offences.append(f"{relative}: defines routes")
     assert offences == []

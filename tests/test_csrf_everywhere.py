@@ -2,7 +2,7 @@
 
 The routes are read from the app as ``create_app`` builds it (every domain's router, not
 a list kept by hand), and each POST/PUT/PATCH/DELETE route must have
-``kurswerk.core.auth.require_csrf`` somewhere in its dependencies. The exceptions are named
+``kurswerk.core.csrf.require_csrf`` somewhere in its dependencies. The exceptions are named
 here with the reason; each of them is tested for its own protection elsewhere.
 
 FastAPI 0.16x keeps included routers lazily (``_IncludedRouter``, whose routes are not in
@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
-from kurswerk.core.auth import require_csrf, streamed_csrf
+from kurswerk.core.csrf import require_csrf, streamed_csrf
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {
@@ -29,7 +29,7 @@ EXEMPT = {
 }
 # Routes that stream a multipart body check the token with ``streamed_csrf`` instead: in
 # the X-CSRF-Token header, or as the form field that must come before the file (tests/
-# uploads/test_submission_upload.py, test_coaching_import.py, feedback/test_attachment.py:
+# uploads/test_submission_upload.py, coaching/test_import.py, feedback/test_attachment.py:
 # test_a_csrf_field_after_the_file_is_refused..., test_a_csrf_token_in_the_url_...).
 CHECKS = {require_csrf, streamed_csrf}
 

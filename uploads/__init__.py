@@ -1,7 +1,3 @@
-"""Coaching packages and entitlements, submission intake (one PDF), PDF checks, storage.
-
-Built so far (the building blocks, no routes yet): ``intake`` (streaming multipart, size
-limits), ``pdfcheck`` (one plain PDF, checked in isolated workers), ``storage``
-(content-addressed files), ``scan`` (optional ClamAV), ``errors`` and ``messages``
-(refusal codes and their texts). Entitlements, submissions and routes follow.
-"""
+"""Learners' submissions: one PDF per exercise version, uploaded through
+``kurswerk.core.files``, the receipts and mails, the learner's pages and the panels other
+pages show, and the gradebook's "submitted"."""

@@ -17,7 +17,7 @@ without a title) follow the reader too; they live here rather than in ``messages
 because the worker, which writes the digests, registers no page catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
-(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (Europe/Berlin) - or at the
+(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
 worker's first run after it - a digest is due for every tutor whose previous digest (or
 whose choice of the digest) lies before that time. It covers every version uploaded
 since then and is sent only when there is something in it.
@@ -35,16 +35,17 @@ from sqlmodel import Session, col, select
 
 from course.models import Exercise
 from course.service import industry_name
+from kurswerk.core import clock
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
-from kurswerk.core.mail import DISPLAY_TIMEZONE
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
+from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
 from kurswerk.core.settings import Settings
 from lti import service as lti_service
-from lti.models import LmsContext, Membership, PlatformUser, utcnow
+from lti.models import LmsContext, Membership, PlatformUser
 from uploads.models import Submission, SubmissionVersion, TutorMailMode, TutorMailPreference
 from uploads.targets import SubmissionTarget
 
@@ -74,6 +75,29 @@ def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
 
 
+def _mail_to(
+    session: Session,
+    user: PlatformUser,
+    template: str,
+    *,
+    locale: str,
+    name_as: str,
+    context: dict[str, Any],
+    key: str | None = None,
+) -> None:
+    """Enqueue the mail ``template`` to ``user`` in ``locale``, their name on one line
+    given to the template as ``name_as``."""
+    enqueue_email(
+        session,
+        to=user.email,
+        to_name=user.name,
+        template=template,
+        locale=locale,
+        key=key,
+        context={name_as: " ".join((user.name or "").split()), **context},
+    )
+
+
 def _url(settings: Settings, path: str, user: PlatformUser, context_id: int, role: Role) -> str:
     """``path`` as the mail to ``user`` (``role`` in ``context_id``) links to it: it opens
     for them outside the LMS too (``kurswerk.core.email_links``)."""
@@ -91,14 +115,13 @@ def enqueue_receipt(
 ) -> None:
     """The learner's receipt (template ``submission_receipt``)."""
     locale = recipient_locale(learner)
-    enqueue_email(
+    _mail_to(
         session,
-        to=learner.email,
-        to_name=learner.name,
-        template="submission_receipt",
+        learner,
+        "submission_receipt",
         locale=locale,
+        name_as="learner_name",
         context={
-            "learner_name": " ".join((learner.name or "").split()),
             "course_title": target.course_title,
             "exercise_title": target.exercise_title,
             "industry": industry_name(target.industry, locale),
@@ -170,14 +193,13 @@ def enqueue_tutor_notifications(
         if tutor.mode is not TutorMailMode.EACH or tutor.user.id == learner.id:
             continue
         locale = recipient_locale(tutor.user)
-        enqueue_email(
+        _mail_to(
             session,
-            to=tutor.user.email,
-            to_name=tutor.user.name,
-            template="new_submission",
+            tutor.user,
+            "new_submission",
             locale=locale,
+            name_as="tutor_name",
             context={
-                "tutor_name": " ".join((tutor.user.name or "").split()),
                 "learner_name": person_label(learner, locale),
                 "course_title": target.course_title,
                 "exercise_title": target.exercise_title,
@@ -235,17 +257,13 @@ def set_tutor_mail_mode(
 # --- the daily digest -------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone(DISPLAY_TIMEZONE)
-
-
 def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> int:
     """Enqueue one digest per tutor whose daily digest is due and has something in it;
     returns how many were enqueued. Idempotent: the preference row is advanced with a
     guarded UPDATE (a second worker finds nothing left to do) and each digest's outbox
     key names the tutor and the local day. The caller commits."""
     now = as_utc(now)
-    today = _local(now)
+    today = clock.local(now)
     # Today's digest time: a digest is due for everyone whose last one (or whose choice of
     # the digest) lies before it.
     digest_time = today.replace(hour=settings.digest_hour, minute=0, second=0, microsecond=0)
@@ -281,14 +299,13 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
         items = digest_items(session, context.id, since, now, locale=locale)
         if not items:
             continue
-        enqueue_email(
+        _mail_to(
             session,
-            to=tutor.email,
-            to_name=tutor.name,
-            template="submissions_digest",
+            tutor,
+            "submissions_digest",
             locale=locale,
+            name_as="tutor_name",
             context={
-                "tutor_name": " ".join((tutor.name or "").split()),
                 "course_title": context.title or UNTITLED_COURSE.get(locale, "Kurs"),
                 "items": items,
                 "since": since,

@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    DateTime,
     Index,
     Text,
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
-from lti.models import utcnow
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -54,9 +48,9 @@ class Submission(SQLModel, table=True):
     industry: str = Field(max_length=16)
     status: str = Field(default=SubmissionStatus.SUBMITTED.value, max_length=20)
     latest_version: int = Field(default=1)
-    submitted_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    submitted_at: datetime = timestamp_now()
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
 
 
 class SubmissionVersion(SQLModel, table=True):
@@ -75,7 +69,7 @@ class SubmissionVersion(SQLModel, table=True):
     display_name: str = Field(max_length=255)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     idempotency_key: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class TutorMailMode(enum.StrEnum):
@@ -94,4 +88,4 @@ class TutorMailPreference(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     mode: str = Field(default=TutorMailMode.EACH.value, max_length=8)
-    last_digest_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_digest_at: datetime | None = timestamp_or_none()

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from coaching.models import CoachingPackage
 from coaching.service import CoachingStatus, coaching_status
 from kurswerk.core.auth import Principal
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 from uploads.models import Submission
 from uploads.queries import SubmissionView, learner_submission
 

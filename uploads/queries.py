@@ -8,37 +8,23 @@ is "not found" (404), never "forbidden", so ids do not reveal that a submission 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from course.models import Exercise, Lesson
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import add_working_days, local_date
 from kurswerk.core.errors import NotFound
-from kurswerk.core.mail import DISPLAY_TIMEZONE
-from kurswerk.core.outbox.queue import as_utc
 from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 from uploads.targets import SubmissionTarget, course_title_for
 
 
-def add_working_days(start: date, days: int) -> date:
-    """``start`` plus ``days`` working days (Monday to Friday; public holidays are not
-    known here). A submission on Friday with 5 days is due the next Friday."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
 def feedback_due_date(submitted_at: datetime, target_days: int) -> date:
     """The last day (in the course's time zone) by which feedback is promised."""
-    local = as_utc(submitted_at).astimezone(DISPLAY_TIMEZONE).date()
-    return add_working_days(local, target_days)
+    return add_working_days(local_date(submitted_at), target_days)
 
 
 @dataclass(frozen=True)

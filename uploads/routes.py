@@ -27,16 +27,9 @@ from course import service as course_service
 from course.models import Industry
 from course.service import ExercisePage
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    ContextPrincipal,
-    CsrfChecked,
-    CsrfGate,
-    Principal,
-    Role,
-    StreamedCsrf,
-    codec,
-)
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.files.errors import UploadRejected
@@ -45,6 +38,7 @@ from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.http import content_disposition
 from kurswerk.core.templating import (
     add_template_folder,
     environment,
@@ -56,7 +50,7 @@ from kurswerk.core.usertext import render_markdown
 from uploads import mail, queries
 from uploads import panels as panels_mod
 from uploads import submissions as submissions_mod
-from uploads.format import Formats, attachment_disposition, note_html
+from uploads.format import Formats, note_html
 from uploads.messages import MESSAGES
 from uploads.models import TutorMailMode
 
@@ -378,7 +372,7 @@ def submission_file(
         chunks(),
         media_type="application/pdf",
         headers={
-            "Content-Disposition": attachment_disposition(found.display_name),
+            "Content-Disposition": content_disposition("attachment", found.display_name),
             "Content-Length": str(found.size),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",

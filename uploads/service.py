@@ -19,7 +19,7 @@ from collections.abc import Collection
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 from uploads.gradebook import submission_line_item
 from uploads.mail import register_jobs
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion

@@ -45,7 +45,9 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant
 from coaching.service import CoachingStatus, coaching_status
-from kurswerk.core.auth import CsrfGate, Principal
+from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import AppError, Forbidden
 from kurswerk.core.files.errors import UploadRejected
@@ -54,7 +56,7 @@ from kurswerk.core.files.pdf.check import PdfChecker, PdfReport
 from kurswerk.core.files.scan import ClamdScanner, ensure_clean
 from kurswerk.core.files.storage import Storage
 from kurswerk.core.settings import Settings
-from lti.models import PlatformUser, utcnow
+from lti.models import PlatformUser
 from uploads.gradebook import grade_submitted
 from uploads.mail import enqueue_receipt, enqueue_tutor_notifications
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion

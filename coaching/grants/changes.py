@@ -38,8 +38,9 @@ from coaching.grants.grantees import Grantee
 from coaching.grants.mail import enqueue_grant_mails
 from coaching.grants.reading import open_grants_of
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import holds_row_lock, lock_row
-from lti.models import LmsContext, PlatformUser, utcnow
+from lti.models import LmsContext, PlatformUser
 
 
 def snapshot(grant: CoachingGrant) -> dict[str, Any]:
@@ -181,7 +182,7 @@ def record_grants(
 ) -> list[CoachingGrant]:
     """Write the grants and one audit entry each, without checking: the caller has, under
     ``lock_course_grants`` taken before it read (``grant_package`` for one person,
-    ``coaching_roster`` for many); without the lock this refuses to write. One flush for
+    ``coaching.roster`` for many); without the lock this refuses to write. One flush for
     all grants, so a course's roster costs a few batched statements, not one per person."""
     assert course.id is not None and package.id is not None
     if not holds_row_lock(session, LmsContext, course.id):

@@ -1,6 +1,6 @@
 """The learner's email when a coaching package is granted to them (every way of
 granting: the form, the CSV import, the roster, the CLI, the demo seed — they all write
-through ``coaching_grant_changes.record_grants``, which calls this).
+through ``coaching.grants.changes.record_grants``, which calls this).
 
 Written into the grant's transaction through the outbox (``kurswerk.core.outbox.queue``), keyed by
 the grant (``coaching-granted:<grant id>``), so a rolled-back grant mails nobody and a
@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core import clock
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.core.outbox.queue import Email, enqueue_emails
 from lti.models import LmsContext, PlatformUser
@@ -33,8 +34,7 @@ def _until(grant: CoachingGrant, package: CoachingPackage, locale: str) -> str:
     ends: date | None = grant.valid_until or package.valid_until
     if ends is None:
         return ""
-    # as the mails show dates (``kurswerk.core.mail``): 06.12.2027 / 06 Dec 2027
-    return ends.strftime("%d %b %Y" if locale == "en" else "%d.%m.%Y")
+    return clock.date_text(ends, locale)  # 06.12.2027 / 06 Dec 2027
 
 
 def enqueue_grant_mails(

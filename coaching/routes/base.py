@@ -1,4 +1,4 @@
-"""The one router of the coaching pages: each page module (``uploads.coaching_*_views``)
+"""The one router of the coaching pages: each page module of ``coaching.routes``
 adds its routes to it, and ``coaching.routes`` imports them all (and adds the
 audit log and the learner's own page).
 

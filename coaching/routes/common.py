@@ -45,7 +45,7 @@ def admin_base(principal: Principal) -> str:
 
 
 def roster_path(principal: Principal) -> str:
-    """The roster page (``coaching_roster_views``): outside ``admin_base``, since tutors
+    """The roster page (``coaching.routes.roster``): outside ``admin_base``, since tutors
     see it too."""
     return f"/c/{principal.context_id}/coaching/roster"
 

@@ -26,8 +26,9 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import CsrfChecked, Principal, StreamedCsrf
+from kurswerk.core.auth import Principal
 from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.csrf import CsrfChecked, StreamedCsrf
 from kurswerk.core.db import SessionDep
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, receive_upload

@@ -6,7 +6,9 @@ member or by email; one grant with its history, extended or revoked). Part of
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -26,7 +28,8 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import CsrfChecked, Principal
+from kurswerk.core.auth import Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from lti import service as lti_service
 
@@ -82,25 +85,16 @@ def _imported_counts(request: Request) -> dict[str, int] | None:
     return counts
 
 
-@router.post(ADMIN + "/grants", name="coaching_grant_create", dependencies=[CsrfChecked])
-def grant_create(
-    request: Request,
-    principal: AdminPrincipal,
-    session: SessionDep,
+def _grant_values(
     by: Field = "",
     package: Field = "",
     member: Field = "",
     email: Field = "",
     valid_from: Field = "",
     valid_until: Field = "",
-) -> Response:
-    """One endpoint for both grant forms: by course member or by email (``by``).
-
-    Someone who already holds the package is refused with the form shown again (409,
-    "already has this package"). So is the second of a double click: the grant service
-    takes the course's grant lock before it checks, so the second request waits for the
-    first to commit and then finds its grant."""
-    values = {
+) -> dict[str, str]:
+    """The grant forms' fields, as sent (and shown again when refused)."""
+    return {
         "by": by,
         "package": package,
         "member": member,
@@ -108,7 +102,22 @@ def grant_create(
         "valid_from": valid_from,
         "valid_until": valid_until,
     }
-    which = "email" if by == "email" else "member"
+
+
+@router.post(ADMIN + "/grants", name="coaching_grant_create", dependencies=[CsrfChecked])
+def grant_create(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    values: Annotated[dict[str, str], Depends(_grant_values)],
+) -> Response:
+    """One endpoint for both grant forms: by course member or by email (``by``).
+
+    Someone who already holds the package is refused with the form shown again (409,
+    "already has this package"). So is the second of a double click: the grant service
+    takes the course's grant lock before it checks, so the second request waits for the
+    first to commit and then finds its grant."""
+    which = "email" if values["by"] == "email" else "member"
     course = own_course(session, principal)
     try:
         wanted = grant_form.parse_grant_form(session, course, values)

@@ -6,9 +6,9 @@ coaching router.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -24,7 +24,8 @@ from coaching.routes.common import (
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import CsrfChecked, Principal
+from kurswerk.core.auth import Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 
 
@@ -76,33 +77,7 @@ def _package_form(
     )
 
 
-def _package_fields(
-    name: str, description: str, quota_kind: str, feedback_quota: str, office_hours: str,
-    valid_from: str, valid_until: str,
-) -> dict[str, str]:  # fmt: skip
-    return {
-        "name": name,
-        "description": description,
-        "quota_kind": quota_kind,
-        "feedback_quota": feedback_quota,
-        "office_hours_per_month": office_hours,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-    }
-
-
-@router.get(ADMIN + "/packages/new", name="coaching_package_new")
-def package_new(request: Request, principal: AdminPrincipal, session: SessionDep) -> Response:
-    return _package_form(
-        request, principal, session, package=None, values=packages.package_form_values(None)
-    )
-
-
-@router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
-def package_create(
-    request: Request,
-    principal: AdminPrincipal,
-    session: SessionDep,
+def _package_values(
     name: Field = "",
     description: Field = "",
     quota_kind: Field = "",
@@ -110,11 +85,29 @@ def package_create(
     office_hours_per_month: Field = "",
     valid_from: Field = "",
     valid_until: Field = "",
+) -> dict[str, str]:
+    """The package form's fields, as sent (and shown again when refused)."""
+    return {
+        "name": name,
+        "description": description,
+        "quota_kind": quota_kind,
+        "feedback_quota": feedback_quota,
+        "office_hours_per_month": office_hours_per_month,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+PackageValues = Annotated[dict[str, str], Depends(_package_values)]
+
+
+@router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
+def package_create(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    values: PackageValues,
 ) -> Response:
-    values = _package_fields(
-        name, description, quota_kind, feedback_quota, office_hours_per_month, valid_from,
-        valid_until,
-    )  # fmt: skip
     try:
         data = packages.parse_package_form(values)
         package = packages.create_package(
@@ -155,21 +148,11 @@ def package_update(
     principal: AdminPrincipal,
     session: SessionDep,
     package_id: RowId,
-    name: Field = "",
-    description: Field = "",
-    quota_kind: Field = "",
-    feedback_quota: Field = "",
-    office_hours_per_month: Field = "",
-    valid_from: Field = "",
-    valid_until: Field = "",
+    values: PackageValues,
 ) -> Response:
     package = packages.get_package(
         session, platform_id=principal.platform_id, package_id=package_id
     )
-    values = _package_fields(
-        name, description, quota_kind, feedback_quota, office_hours_per_month, valid_from,
-        valid_until,
-    )  # fmt: skip
     try:
         data = packages.parse_package_form(values)
         changed = packages.update_package(session, Actor.admin(principal), package, data)

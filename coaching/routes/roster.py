@@ -23,7 +23,8 @@ from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
 from coaching.routes.base import router
 from coaching.routes.common import AdminPrincipal, own_course, page, redirect, roster_path
-from kurswerk.core.auth import CsrfChecked, Principal, Role, require_role
+from kurswerk.core.auth import Principal, Role, require_role
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
 from lti import service as lti_service

@@ -41,6 +41,33 @@ class SourceFile:
                 known = ", ".join(sorted(allowed))
                 self.problem(data.line_of(key), f"unknown key '{key}' in {what} (known: {known})")
 
+    def entries(
+        self,
+        data: LineMap,
+        key: str,
+        allowed: set[str],
+        what: str,
+        *,
+        required: bool = True,
+        non_empty: bool = False,
+    ) -> list[LineMap]:
+        """The mappings listed under ``key``, each checked for unknown keys (``what`` names
+        one in the message). A problem, and none, when ``key`` holds no list (when it is
+        missing only if ``required``; an empty list too if ``non_empty``); an item that is
+        no mapping is a problem and left out."""
+        raw = data.get(key, None if required else [])
+        if not isinstance(raw, list) or (non_empty and not raw):
+            kind = "a non-empty list" if non_empty else "a list"
+            self.problem(data.line_of(key), f"'{key}' must be {kind}")
+            return []
+        result = []
+        for index, item in enumerate(raw):
+            entry = self.mapping(item, data.line_of(key), f"{key}[{index}]")
+            if entry is not None:
+                self.keys(entry, allowed, what)
+                result.append(entry)
+        return result
+
     def text(self, data: LineMap, key: str, *, required: bool = True, limit: int = 300) -> str:
         value = data.get(key)
         if value is None:
@@ -100,6 +127,16 @@ class SourceFile:
         except YamlError as exc:
             self.problem(exc.line, exc.message)
             return None
+
+    def yaml_file(self, path: Path, allowed: set[str], what: str) -> LineMap | None:
+        """The mapping a YAML file holds, checked for unknown keys (``what`` names the file
+        in the message); ``None`` (and a problem) when it cannot be read or is no mapping."""
+        text = self.read(path)
+        raw = self.yaml(text) if text is not None else None
+        data = self.mapping(raw, 1, path.name) if raw is not None else None
+        if data is not None:
+            self.keys(data, allowed, what)
+        return data
 
     def front_matter(self, path: Path) -> tuple[LineMap, str, int, int] | None:
         """(front matter, body, body's first line, closing '---' line) of a Markdown file."""

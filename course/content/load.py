@@ -32,8 +32,8 @@ from course.models import (
     LessonReading,
     Reading,
     Worksheet,
-    utcnow,
 )
+from kurswerk.core.clock import utcnow
 
 __all__ = ["ContentError", "LoadReport", "Problem", "check", "load"]
 

@@ -60,12 +60,10 @@ def read_tree(path: str | Path) -> ContentTree:
 
 def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
     f = SourceFile(tree, folder / COURSE_FILE)
-    text = f.read(folder / COURSE_FILE)
-    raw = f.yaml(text) if text is not None else None
-    data = f.mapping(raw, 1, COURSE_FILE) if raw is not None else None
+    allowed = {"slug", "title", "description", "language", "authors", "lessons"}
+    data = f.yaml_file(folder / COURSE_FILE, allowed, COURSE_FILE)
     if data is None:
         return None
-    f.keys(data, {"slug", "title", "description", "language", "authors", "lessons"}, COURSE_FILE)
     course = CourseSource(
         slug=f.slug(data, "slug"),
         title=f.text(data, "title"),
@@ -108,16 +106,9 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
 
 
 def _read_authors(f: SourceFile, data: LineMap) -> list[AuthorSource]:
-    raw = data.get("authors", [])
-    if not isinstance(raw, list):
-        f.problem(data.line_of("authors"), "'authors' must be a list")
-        return []
+    allowed = {"slug", "name", "profile_url", "profile_label"}
     authors = []
-    for index, item in enumerate(raw):
-        entry = f.mapping(item, data.line_of("authors"), f"authors[{index}]")
-        if entry is None:
-            continue
-        f.keys(entry, {"slug", "name", "profile_url", "profile_label"}, "an author")
+    for entry in f.entries(data, "authors", allowed, "an author", required=False):
         authors.append(
             AuthorSource(
                 slug=f.slug(entry, "slug"),
@@ -142,17 +133,10 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
     if slug and slug != path.stem:
         f.problem(data.line_of("slug"), f"slug '{slug}' must match the file name '{path.stem}'")
     worksheets = []
-    raw_sheets = data.get("worksheets", [])
-    if not isinstance(raw_sheets, list):
-        f.problem(data.line_of("worksheets"), "'worksheets' must be a list")
-        raw_sheets = []
-    for index, item in enumerate(raw_sheets):
-        entry = f.mapping(item, data.line_of("worksheets"), f"worksheets[{index}]")
-        if entry is not None:
-            f.keys(entry, {"slug", "title"}, "a worksheet")
-            worksheets.append(
-                WorksheetSource(f.slug(entry, "slug"), f.text(entry, "title"), entry.line)
-            )
+    for entry in f.entries(data, "worksheets", {"slug", "title"}, "a worksheet", required=False):
+        worksheets.append(
+            WorksheetSource(f.slug(entry, "slug"), f.text(entry, "title"), entry.line)
+        )
     rendered = f.rendered(render(body, first_line=first_line, lesson=slug or path.stem))
     if rendered.word_count == 0:
         f.problem(closing_line, "the lesson is empty: no text after its front matter")
@@ -196,24 +180,14 @@ def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
 
 def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
     f = SourceFile(tree, path)
-    text = f.read(path)
-    raw = f.yaml(text) if text is not None else None
-    data = f.mapping(raw, 1, path.name) if raw is not None else None
+    data = f.yaml_file(path, {"lesson", "industries", "exercises"}, "an exercises file")
     if data is None:
         return []
-    f.keys(data, {"lesson", "industries", "exercises"}, "an exercises file")
     lesson = f.slug(data, "lesson")
     shared = _read_industries(f, data.get("industries"), data.line_of("industries"), lesson)
-    raw_list = data.get("exercises")
-    if not isinstance(raw_list, list) or not raw_list:
-        f.problem(data.line_of("exercises"), "'exercises' must be a non-empty list")
-        return []
+    allowed = {"slug", "title", "work_step", "variants"}
     exercises = []
-    for index, item in enumerate(raw_list):
-        entry = f.mapping(item, data.line_of("exercises"), f"exercises[{index}]")
-        if entry is None:
-            continue
-        f.keys(entry, {"slug", "title", "work_step", "variants"}, "an exercise")
+    for entry in f.entries(data, "exercises", allowed, "an exercise", non_empty=True):
         own = _read_industries(f, entry.get("variants"), entry.line_of("variants"), lesson)
         variants = {**shared, **own}
         if not variants:

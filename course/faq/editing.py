@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from course.faq.index import reindex_entry
-from course.faq.models import FaqEntry, utcnow
+from course.faq.models import FaqEntry
 from course.faq.reading import get_entry
 from course.forum.access import get_post, lesson_for
 from course.forum.models import ForumThread, row_id
@@ -22,6 +22,7 @@ from course.forum.rules import MAX_TITLE, Limits, clean_text, require_moderator
 from course.forum.search import FAQ, remove_document
 from course.models import Lesson
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import NotFound
 

@@ -18,18 +18,12 @@ Who owns an entry's text (the rule ``kurswerk content load`` follows):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class FaqEntry(SQLModel, table=True):
@@ -67,8 +61,8 @@ class FaqEntry(SQLModel, table=True):
     """This LMS course's version of the file entry with this id (see the module's rule)."""
     edited_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     created_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    archived_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
+    deleted_at: datetime | None = timestamp_or_none()
+    archived_at: datetime | None = timestamp_or_none()
     """A file entry that is no longer in the file."""

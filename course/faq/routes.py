@@ -23,8 +23,9 @@ from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
-from course.web import Text, form_page, limits, notice_of, redirect
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from course.http import Text, form_page, limits, notice_of, redirect
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

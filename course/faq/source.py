@@ -35,25 +35,15 @@ MAX_ANSWER = 20_000
 
 def read_faq(tree: ContentTree, path: Path) -> list[FaqSource]:
     f = SourceFile(tree, path)
-    text = f.read(path)
-    raw = f.yaml(text) if text is not None else None
-    data = f.mapping(raw, 1, path.name) if raw is not None else None
+    data = f.yaml_file(path, {"lesson", "entries"}, "a FAQ file")
     if data is None:
         return []
-    f.keys(data, {"lesson", "entries"}, "a FAQ file")
     lesson = f.slug(data, "lesson")
     if lesson and lesson != path.stem:
         f.problem(data.line_of("lesson"), f"lesson '{lesson}' must match the file name")
-    raw_entries = data.get("entries")
-    if not isinstance(raw_entries, list):
-        f.problem(data.line_of("entries"), "'entries' must be a list")
-        return []
+    allowed = {"key", "question", "answer", "from_lesson"}
     entries = []
-    for index, item in enumerate(raw_entries):
-        entry = f.mapping(item, data.line_of("entries"), f"entries[{index}]")
-        if entry is None:
-            continue
-        f.keys(entry, {"key", "question", "answer", "from_lesson"}, "a FAQ entry")
+    for entry in f.entries(data, "entries", allowed, "a FAQ entry"):
         entries.append(
             FaqSource(
                 lesson=lesson,

@@ -13,10 +13,11 @@ from sqlmodel import Session, col, func, select
 
 from course.content.model import FaqSource
 from course.faq.index import reindex_entry
-from course.faq.models import FaqEntry, utcnow
+from course.faq.models import FaqEntry
 from course.faq.source import section_title
 from course.forum.models import row_id
 from course.models import Lesson
+from kurswerk.core.clock import utcnow
 
 
 def sync_from_content(

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select
 
 from course.forum.models import ForumNotifySetting, ForumSubscription, ForumThread
 from course.models import Lesson
 from kurswerk.core.auth import Principal
+from kurswerk.core.db import upsert
 
 INSTANT = "instant"
 DIGEST = "digest"
@@ -50,9 +50,7 @@ def subscribe(session: Session, principal: Principal, target: str, now: datetime
         "thread_id": int(raw_id) if kind == "thread" else None,
         "created_at": now,
     }
-    table = ForumSubscription.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    session.execute(upsert(session, ForumSubscription).values(**values).on_conflict_do_nothing())
 
 
 def unsubscribe(session: Session, principal: Principal, target: str) -> None:

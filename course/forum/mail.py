@@ -22,11 +22,10 @@ from course.forum.models import (
     ForumThread,
     row_id,
 )
-from course.forum.people import Person, context_title, members, names, tutors
+from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.views import Viewer, author_label
 from course.models import Lesson
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 EXCERPT = 600
@@ -121,16 +120,13 @@ def notify_post(
     course_title = context_title(session, thread.context_id)
     who = names(session, [post.author_id])
     for person in recipients:
-        enqueue_email(
+        mail_person(
             session,
-            to=person.email,
-            to_name=person.name,
-            template="forum_post",
-            locale=person.locale,
+            person,
+            "forum_post",
             key=f"forum-post:{post.id}:{person.user_id}",
+            course_title=course_title,
             context={
-                "recipient_name": person.name,
-                "course_title": course_title,
                 "lesson_title": lesson.title if lesson else "",
                 "thread_title": thread.title,
                 "is_question": post.is_question,
@@ -156,16 +152,13 @@ def notify_report(
     people = [p for p in tutors(session, thread.context_id) if p.user_id != report.reporter_id]
     lesson = session.get(Lesson, thread.lesson_id)
     for person in people:
-        enqueue_email(
+        mail_person(
             session,
-            to=person.email,
-            to_name=person.name,
-            template="forum_report",
-            locale=person.locale,
+            person,
+            "forum_report",
             key=f"forum-report:{report.id}:{person.user_id}",
+            course_title=context_title(session, thread.context_id),
             context={
-                "recipient_name": person.name,
-                "course_title": context_title(session, thread.context_id),
                 "lesson_title": lesson.title if lesson else "",
                 "thread_title": thread.title,
                 "post_excerpt": excerpt(post.body),

@@ -12,24 +12,18 @@ emptied) so replies, reports and "accepted" marks stay consistent.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def row_id(value: int | None) -> int:
     """The id of a row read from the database or flushed to it (never None there)."""
     assert value is not None
     return value
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
 
 
 class ForumThread(SQLModel, table=True):
@@ -58,20 +52,20 @@ class ForumThread(SQLModel, table=True):
     anonymous: bool = False
     """The asker is hidden from other learners (tutors still see who asked)."""
     title: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    last_post_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
+    last_post_at: datetime = timestamp_now()
     last_post_id: int = 0
     """Id of the newest visible post (ids only grow): the unread marker compares it."""
     reply_count: int = 0
-    first_answer_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    first_answer_at: datetime | None = timestamp_or_none()
     """First reply by someone other than the asker; unset = unanswered."""
     accepted_post_id: int | None = None
     """The reply marked as the answer (no foreign key: posts point at threads)."""
     pinned: bool = False
     locked: bool = False
-    hidden_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    unanswered_alert_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    hidden_at: datetime | None = timestamp_or_none()
+    deleted_at: datetime | None = timestamp_or_none()
+    unanswered_alert_at: datetime | None = timestamp_or_none()
 
 
 class ForumPost(SQLModel, table=True):
@@ -91,10 +85,10 @@ class ForumPost(SQLModel, table=True):
     is_question: bool = False
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     """Markdown as written; rendered through ``kurswerk.core.usertext`` when shown."""
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    edited_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    hidden_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    edited_at: datetime | None = timestamp_or_none()
+    hidden_at: datetime | None = timestamp_or_none()
+    deleted_at: datetime | None = timestamp_or_none()
 
 
 class ForumSubscription(SQLModel, table=True):
@@ -113,7 +107,7 @@ class ForumSubscription(SQLModel, table=True):
     target: str = Field(max_length=32)
     lesson_id: int | None = Field(default=None, foreign_key="lesson.id")
     thread_id: int | None = Field(default=None, foreign_key="forum_thread.id", ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
 
 
 class ForumNotifySetting(SQLModel, table=True):
@@ -130,7 +124,7 @@ class ForumNotifySetting(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     delivery: str = Field(default="instant", max_length=16)
-    last_digest_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_digest_at: datetime | None = timestamp_or_none()
     """Posts after this go into the next digest."""
 
 
@@ -144,7 +138,7 @@ class ForumReadState(SQLModel, table=True):
     user_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     thread_id: int = Field(foreign_key="forum_thread.id", ondelete="CASCADE", index=True)
     last_read_post_id: int = 0
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class ForumLessonRead(SQLModel, table=True):
@@ -159,7 +153,7 @@ class ForumLessonRead(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     lesson_id: int = Field(foreign_key="lesson.id")
     up_to_post_id: int = 0
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = timestamp_now()
 
 
 class ForumReport(SQLModel, table=True):
@@ -180,8 +174,8 @@ class ForumReport(SQLModel, table=True):
     context_id: int = Field(foreign_key="lms_context.id", ondelete="CASCADE")
     reporter_id: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    resolved_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    resolved_at: datetime | None = timestamp_or_none()
     resolved_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")
     resolution: str | None = Field(default=None, max_length=16)
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from course.forum import mail as forum_mail
 from course.forum.access import get_post, get_thread, lesson_for
-from course.forum.models import ForumPost, ForumReport, ForumThread, utcnow
+from course.forum.models import ForumPost, ForumReport, ForumThread
 from course.forum.people import names
 from course.forum.posting import delete_post, reindex_thread
 from course.forum.rules import MAX_REASON, InputError, Limits, check_flood, clean_text, is_moderator
@@ -20,10 +20,10 @@ from course.forum.rules import require_moderator as _require_moderator
 from course.forum.search import THREAD, move_document
 from course.models import Lesson
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import Forbidden, NotFound
-from kurswerk.core.outbox.queue import as_utc
 from kurswerk.core.usertext import plain_text
 from lti.models import PlatformUser
 

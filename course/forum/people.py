@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from kurswerk.core.auth import Role
 from kurswerk.core.email_links import LinkReader
 from kurswerk.core.i18n import normalise_locale
+from kurswerk.core.outbox.queue import enqueue_email
 from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser
 
@@ -79,6 +81,28 @@ def tutors(session: Session, context_id: int) -> list[Person]:
 def context_title(session: Session, context_id: int) -> str:
     context = session.get(LmsContext, context_id)
     return context.title if context is not None else ""
+
+
+def mail_person(
+    session: Session,
+    person: Person,
+    template: str,
+    *,
+    key: str,
+    course_title: str,
+    context: dict[str, Any],
+) -> None:
+    """Enqueue the mail ``template`` to ``person``, in their language, addressed to them by
+    name, about the LMS course titled ``course_title``."""
+    enqueue_email(
+        session,
+        to=person.email,
+        to_name=person.name,
+        template=template,
+        locale=person.locale,
+        key=key,
+        context={"recipient_name": person.name, "course_title": course_title, **context},
+    )
 
 
 def _person(user: PlatformUser, role: str) -> Person:

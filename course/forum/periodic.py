@@ -25,14 +25,13 @@ from course.forum.models import (
     ForumSubscription,
     ForumThread,
     row_id,
-    utcnow,
 )
-from course.forum.people import Person, context_title, members, names, tutors
+from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.rules import Limits
 from course.models import Lesson
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
 from kurswerk.core.settings import Settings
 
@@ -78,16 +77,13 @@ def send_digests(session: Session, *, links: EmailLinks, now: datetime | None = 
                     "url": thread_url(links, person, thread, post.id),
                 }
             )
-        enqueue_email(
+        mail_person(
             session,
-            to=person.email,
-            to_name=person.name,
-            template="forum_digest",
-            locale=person.locale,
+            person,
+            "forum_digest",
             key=f"forum-digest:{person.user_id}:{setting.context_id}:{now:%Y-%m-%dT%H}",
+            course_title=context_title(session, setting.context_id),
             context={
-                "recipient_name": person.name,
-                "course_title": context_title(session, setting.context_id),
                 "post_count": len(posts),
                 "threads": list(threads.values()),
                 "settings_url": notifications_url(links, person, setting.context_id),
@@ -170,16 +166,13 @@ def alert_unanswered(
                 }
                 for t in waiting
             ]
-            enqueue_email(
+            mail_person(
                 session,
-                to=person.email,
-                to_name=person.name,
-                template="forum_unanswered",
-                locale=person.locale,
+                person,
+                "forum_unanswered",
                 key=f"forum-unanswered:{context_id}:{person.user_id}:{newest}",
+                course_title=context_title(session, context_id),
                 context={
-                    "recipient_name": person.name,
-                    "course_title": context_title(session, context_id),
                     "hours": int(limits.unanswered_after.total_seconds() // 3600),
                     "threads": items,
                 },

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from course.forum import following as forum_following
 from course.forum import mail as forum_mail
 from course.forum.access import get_post, get_thread, lesson_for
-from course.forum.models import ForumPost, ForumThread, row_id, utcnow
+from course.forum.models import ForumPost, ForumThread, row_id
 from course.forum.read_state import record_read
 from course.forum.rules import (
     InputError,
@@ -26,6 +26,7 @@ from course.forum.rules import (
 )
 from course.forum.search import THREAD, index_document, remove_document, weigh
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import Forbidden
 
@@ -96,18 +97,7 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
-    post = ForumPost(
-        thread_id=row_id(thread.id),
-        author_id=principal.user_id,
-        author_role=principal.role.value,
-        anonymous=anonymous,
-        is_question=True,
-        body=text,
-        created_at=now,
-    )
-    session.add(post)
-    session.flush()
-    thread.last_post_id = row_id(post.id)
+    post = _add_post(session, principal, thread, text, anonymous, now, is_question=True)
     session.flush()
     _published(session, principal, thread, post, links=links, now=now)
     return thread
@@ -131,23 +121,39 @@ def reply(
     text = clean_text(body, field="body", limit=limits.max_post_chars)
     check_flood(session, principal, limits, now)
     anonymous = anonymous and not is_moderator(principal)
-    post = ForumPost(
-        thread_id=thread_id,
-        author_id=principal.user_id,
-        author_role=principal.role.value,
-        anonymous=anonymous,
-        body=text,
-        created_at=now,
-    )
-    session.add(post)
-    session.flush()
-    thread.last_post_id = row_id(post.id)
+    post = _add_post(session, principal, thread, text, anonymous, now)
     thread.last_post_at = now
     thread.reply_count += 1
     if thread.first_answer_at is None and thread.author_id != principal.user_id:
         thread.first_answer_at = now
     session.flush()
     _published(session, principal, thread, post, links=links, now=now)
+    return post
+
+
+def _add_post(
+    session: Session,
+    principal: Principal,
+    thread: ForumThread,
+    text: str,
+    anonymous: bool,
+    now: datetime,
+    *,
+    is_question: bool = False,
+) -> ForumPost:
+    """Write the principal's post in ``thread`` and make it the thread's latest."""
+    post = ForumPost(
+        thread_id=row_id(thread.id),
+        author_id=principal.user_id,
+        author_role=principal.role.value,
+        anonymous=anonymous,
+        is_question=is_question,
+        body=text,
+        created_at=now,
+    )
+    session.add(post)
+    session.flush()
+    thread.last_post_id = row_id(post.id)
     return post
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from course.forum.access import lesson_for
 from course.forum.models import ForumLessonRead, ForumReadState, ForumThread
 from kurswerk.core.auth import Principal
+from kurswerk.core.db import upsert
 
 
 def lesson_watermark(session: Session, principal: Principal, lesson_id: int | None) -> int:
@@ -35,8 +35,7 @@ def record_read(
 ) -> None:
     """The viewer has seen the thread up to ``post_id`` (never moves backwards)."""
     table = ForumReadState.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(
+    statement = upsert(session, table).values(
         user_id=user_id, thread_id=thread_id, last_read_post_id=post_id, updated_at=now
     )
     statement = statement.on_conflict_do_update(
@@ -55,8 +54,6 @@ def mark_lesson_read(session: Session, principal: Principal, slug: str, now: dat
             ForumThread.context_id == principal.context_id, ForumThread.lesson_id == lesson.id
         )
     ).one()
-    table = ForumLessonRead.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "user_id": principal.user_id,
         "context_id": principal.context_id,
@@ -65,7 +62,7 @@ def mark_lesson_read(session: Session, principal: Principal, slug: str, now: dat
         "updated_at": now,
     }
     session.execute(
-        dialect.insert(table)
+        upsert(session, ForumLessonRead)
         .values(**values)
         .on_conflict_do_update(
             index_elements=["user_id", "context_id", "lesson_id"],

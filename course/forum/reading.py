@@ -16,12 +16,13 @@ from sqlmodel import Session, col, select
 from course.faq.models import FaqEntry
 from course.forum import following as forum_following
 from course.forum.access import get_thread, lesson_for
-from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id, utcnow
+from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id
 from course.forum.people import names
 from course.forum.read_state import lesson_watermark, record_read
 from course.forum.rules import Limits, is_moderator, may_edit
 from course.forum.search import THREAD, query_terms, search
 from course.forum.views import (
+    AuthorLabel,
     LessonRef,
     PostView,
     ThreadList,
@@ -32,7 +33,7 @@ from course.forum.views import (
 )
 from course.models import Course, Lesson
 from kurswerk.core.auth import Principal
-from kurswerk.core.outbox.queue import as_utc
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.usertext import render_markdown
 
 THREADS_PER_PAGE = 20
@@ -54,13 +55,7 @@ def _rows(
         ThreadRow(
             id=row_id(t.id),
             title=t.title,
-            author=author_label(
-                author_id=t.author_id,
-                anonymous=t.anonymous,
-                author_role="learner",
-                viewer=viewer,
-                names=who,
-            ),
+            author=_thread_author(t, viewer, who),
             created_at=as_utc(t.created_at),
             last_post_at=as_utc(t.last_post_at),
             reply_count=t.reply_count,
@@ -281,13 +276,7 @@ def thread_page(
         lesson=LessonRef(lesson.slug, lesson.title, course.language),
         id=thread_id,
         title=thread.title,
-        author=author_label(
-            author_id=thread.author_id,
-            anonymous=thread.anonymous,
-            author_role="learner",
-            viewer=viewer,
-            names=who,
-        ),
+        author=_thread_author(thread, viewer, who),
         anonymous=thread.anonymous,
         pinned=thread.pinned,
         locked=thread.locked,
@@ -302,4 +291,15 @@ def thread_page(
         can_reply=not thread.locked or moderator,
         faq_entry_id=faq_entry_id,
         move_targets=targets,
+    )
+
+
+def _thread_author(thread: ForumThread, viewer: Viewer, names: dict[int, str]) -> AuthorLabel:
+    """Who opened the thread, as ``viewer`` may see it (shown with a learner's label)."""
+    return author_label(
+        author_id=thread.author_id,
+        anonymous=thread.anonymous,
+        author_role="learner",
+        viewer=viewer,
+        names=names,
     )

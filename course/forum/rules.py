@@ -17,9 +17,9 @@ from sqlmodel import Session, col
 from course.forum.models import ForumPost
 from course.questions.models import LecturerQuestion
 from kurswerk.core.auth import Principal, Role
+from kurswerk.core.clock import as_utc
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import AppError, Forbidden
-from kurswerk.core.outbox.queue import as_utc
 from kurswerk.core.settings import Settings
 from lti.models import PlatformUser
 

@@ -6,18 +6,12 @@ the asker (or the LMS course) deletes their questions: they are personal data.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 class LecturerQuestion(SQLModel, table=True):
@@ -33,7 +27,7 @@ class LecturerQuestion(SQLModel, table=True):
     asker_id: int = Field(foreign_key="lti_user.id", ondelete="CASCADE")
     subject: str = Field(max_length=200)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = timestamp_now()
     answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    answered_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    answered_at: datetime | None = timestamp_or_none()
     answered_by: int | None = Field(default=None, foreign_key="lti_user.id", ondelete="SET NULL")

@@ -16,10 +16,11 @@ from sqlmodel import Session
 from course.forum import access as forum_access
 from course.forum.rules import InputError, is_moderator, require_moderator
 from course.forum.views import LessonRef
+from course.http import Text, form_page, limits, notice_of, redirect
 from course.models import Lesson
 from course.questions import service as questions_service
-from course.web import Text, form_page, limits, notice_of, redirect
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from course.faq import editing as faq_editing
 from course.faq.models import FaqEntry
 from course.forum.access import lesson_for
-from course.forum.people import context_title, members, names, tutors
+from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.rules import (
     Limits,
     check_flood,
@@ -26,11 +26,11 @@ from course.forum.rules import (
 )
 from course.forum.views import LessonRef
 from course.models import Course, Lesson
-from course.questions.models import LecturerQuestion, utcnow
+from course.questions.models import LecturerQuestion
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import NotFound
-from kurswerk.core.outbox.queue import as_utc, enqueue_email
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 
@@ -180,25 +180,19 @@ def ask(
     asker = members(session, principal.context_id, [principal.user_id])
     asker_name = asker[0].name if asker else principal.name
     for tutor in tutors(session, principal.context_id):
-        enqueue_email(
+        mail_person(
             session,
-            to=tutor.email,
-            to_name=tutor.name,
-            template="question_asked",
-            locale=tutor.locale,
+            tutor,
+            "question_asked",
             key=f"question-asked:{question.id}:{tutor.user_id}",
+            course_title=context_title(session, principal.context_id) or course.title,
             context={
-                "recipient_name": tutor.name,
-                "course_title": context_title(session, principal.context_id) or course.title,
                 "lesson_title": lesson.title,
                 "asker_name": asker_name,
                 "subject": clean_subject,
                 "question_text": markdown_text(text),
                 "question_html": render_markdown(text),
-                "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
-                    tutor.link_reader(principal.context_id),
-                ),
+                "question_url": _question_url(links, tutor, question),
             },
         )
     return question
@@ -225,28 +219,29 @@ def answer(
     asker = members(session, principal.context_id, [question.asker_id])
     if asker:
         person = asker[0]
-        enqueue_email(
+        mail_person(
             session,
-            to=person.email,
-            to_name=person.name,
-            template="question_answered",
-            locale=person.locale,
+            person,
+            "question_answered",
             key=f"question-answered:{question.id}:{now.isoformat()}",
+            course_title=context_title(session, principal.context_id),
             context={
-                "recipient_name": person.name,
-                "course_title": context_title(session, principal.context_id),
                 "lesson_title": lesson.title if lesson else "",
                 "subject": question.subject,
                 "tutor_name": principal.name,
                 "answer_text": markdown_text(clean),
                 "answer_html": render_markdown(clean),
-                "question_url": links.url(
-                    f"/c/{principal.context_id}/questions/{question.id}",
-                    person.link_reader(principal.context_id),
-                ),
+                "question_url": _question_url(links, person, question),
             },
         )
     return question
+
+
+def _question_url(links: EmailLinks, person: Person, question: LecturerQuestion) -> str:
+    """The question's page, as a link in a mail to ``person``."""
+    return links.url(
+        f"/c/{question.context_id}/questions/{question.id}", person.link_reader(question.context_id)
+    )
 
 
 def publish_as_faq(

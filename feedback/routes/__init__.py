@@ -10,6 +10,7 @@ from feedback import review_landing
 from feedback.messages import MESSAGES
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
+from feedback.routes import queue as queue_views
 from feedback.routes import tutor as views
 from kurswerk.core import i18n
 from kurswerk.core.templating import add_template_folder
@@ -17,6 +18,7 @@ from lti import service as lti_service
 from uploads import service as uploads_service
 
 router = APIRouter()
+router.include_router(queue_views.router)
 router.include_router(views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)

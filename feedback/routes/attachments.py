@@ -27,8 +27,8 @@ from feedback.routes.tutor import (
     settings_of,
     storage_of,
 )
-from kurswerk.core.auth import StreamedCsrf
 from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.csrf import StreamedCsrf
 from kurswerk.core.db import new_session
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload

@@ -1,7 +1,7 @@
-"""Pages and actions of tutors and admins (coaching issue §3; DESIGN.md §2 step 4): the
-queue, a submission's review page, claiming, the draft, preview and release; and the
-helpers the other view modules share (``attachment_views``: the feedback PDF upload;
-``learner_views``: the learner's feedback page and the PDFs).
+"""Pages and actions of tutors and admins (coaching issue §3; DESIGN.md §2 step 4): a
+submission's review page, claiming, the draft, preview and release; and the helpers the
+other page modules share (``feedback.routes.queue``: the queue; ``feedback.routes.attachments``:
+the feedback PDF upload; ``feedback.routes.learner``: the learner's feedback page and the PDFs).
 
 Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
 routes answer 404 to learners, like every id that is not the caller's to see), call the
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,30 +21,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from feedback import access, claims, drafts, errors, views
-from feedback import queue as feedback_queue
 from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
-from feedback.queue_values import INDUSTRIES, Cursor, QueueFilters, StatusFilter
-from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    ContextPrincipal,
-    CsrfChecked,
-    Principal,
-    Role,
-    codec,
-    email_links,
-    require_role,
-)
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, email_links, require_role
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.files.storage import Storage, storage_from_settings
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
-from lti import service as lti_service
-from lti.models import utcnow
-from uploads.models import SubmissionStatus
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -118,7 +105,7 @@ def redirect_to(
     return RedirectResponse(url + anchor, status_code=303)
 
 
-def _bounded_id(value: str | None) -> int | None:
+def bounded_id(value: str | None) -> int | None:
     if value is None or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
         return None
     return int(value)
@@ -193,90 +180,6 @@ def refused_page(
     )
 
 
-# --- the queue ------------------------------------------------------------------------
-
-
-def _filters(status: str, lesson: str, exercise: str, industry: str, after: str) -> QueueFilters:
-    try:
-        status_filter = StatusFilter(status or "open")
-        cursor = Cursor.decode(after) if after else None
-    except ValueError as exc:  # BadCursor is a ValueError too
-        raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
-    exercise_id = _bounded_id(exercise) if exercise else None
-    if (exercise and exercise_id is None) or (industry and industry not in INDUSTRIES):
-        raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
-    if cursor is not None and cursor.submission_id > MAX_ID:
-        raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
-    return QueueFilters(
-        status=status_filter,
-        lesson=lesson[:100] or None,
-        exercise=exercise_id,
-        industry=industry or None,
-        after=cursor,
-    )
-
-
-@router.get("/queue", name="feedback_queue")
-def queue(
-    request: Request,
-    principal: TutorPrincipal,
-    session: SessionDep,
-    status: str = "",
-    lesson: str = "",
-    exercise: str = "",
-    industry: str = "",
-    after: str = "",
-) -> HTMLResponse:
-    filters = _filters(status, lesson, exercise, industry, after)
-    page = feedback_queue.queue_page(
-        session,
-        context_id=principal.context_id,
-        user_id=principal.user_id,
-        filters=filters,
-        target_days=settings_of(request).feedback_target_days,
-        now=utcnow(),
-        page_size=feedback_queue.PAGE_SIZE,
-    )
-    return render(
-        request,
-        "feedback/review_queue.html",
-        {
-            "page": page,
-            # Tutors should know when their feedback will not show in the LMS gradebook.
-            "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
-            "industries": INDUSTRIES,
-            "statuses": list(StatusFilter),
-            "labels": _queue_labels(principal.locale),
-            **HELPERS,
-        },
-    )
-
-
-def _queue_labels(locale: str) -> SimpleNamespace:
-    """The texts every queue row repeats, translated once per page. A namespace, not a
-    dict: Jinja looks up ``labels.x`` as an attribute first, and a dict makes that raise
-    and catch an AttributeError on every row (measured: most of the page's render time)."""
-
-    def t(key: str) -> str:
-        return i18n.translate(locale, key)
-
-    return SimpleNamespace(
-        **{
-            "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
-            "industry": {i: t(f"industry.{i}") for i in INDUSTRIES},
-            "version": t("feedback.queue.col.version"),
-            "by": t("feedback.queue.claimed_by"),
-            "by_you": t("feedback.queue.claimed_by_you"),
-            "expired": t("feedback.queue.claim_expired"),
-            "no_target": t("feedback.age.none"),
-            "overdue": t("feedback.age.overdue"),
-            "last_day": t("feedback.age.last_day"),
-            "left_one": t("feedback.age.left_one"),
-            "open": t("feedback.queue.open"),
-        }
-    )
-
-
 # --- a submission: review, claim, draft, release ------------------------------------
 
 
@@ -305,7 +208,7 @@ def claim(
         principal,
         submission_id,
         ttl=claim_ttl(request),
-        takeover_from=_bounded_id(form.get("takeover_from")),
+        takeover_from=bounded_id(form.get("takeover_from")),
     )
     if result.won:
         return redirect_to(

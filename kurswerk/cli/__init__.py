@@ -3,7 +3,8 @@ keys, content, coaching)."""
 
 # The docstring is the description `kurswerk --help` prints. Each command group lives in a
 # module of its own and adds its parsers here: kurswerk.cli.run (demo, serve, migrate,
-# worker), cli_platform, cli_keys, cli_content and cli_coaching.
+# worker), kurswerk.cli.platform, kurswerk.cli.keys, kurswerk.cli.content and
+# kurswerk.cli.coaching.
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import make_engine, new_session
 from kurswerk.core.settings import get_settings
 
@@ -36,7 +37,7 @@ def _cmd_keys_rotate(_args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_list(_args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from lti import service
 
@@ -44,7 +45,7 @@ def _cmd_keys_list(_args: argparse.Namespace) -> int:
     overlap = timedelta(hours=settings.tool_key_overlap_hours)
     engine = make_engine(settings.database_url)
     with new_session(engine) as session:
-        keys = service.published_keys(session, overlap=overlap, now=datetime.now(UTC))
+        keys = service.published_keys(session, overlap=overlap, now=utcnow())
         if not keys:
             print("No tool key yet: the first launch or `kurswerk keys rotate` creates one.")
         for key in keys:

@@ -30,13 +30,11 @@ import enum
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
-from typing import Annotated, Any, Protocol
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, Path, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import Session
 
 from kurswerk.core import i18n
 from kurswerk.core.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
@@ -47,8 +45,6 @@ from kurswerk.core.settings import Settings
 SESSION_COOKIE = "__Host-kurswerk_session"
 SESSION_HEADER = "X-Kurswerk-Session"
 SESSION_QUERY = "kt"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 
 
 class Role(enum.StrEnum):
@@ -366,90 +362,3 @@ def require_role(role: Role) -> Any:
         return principal
 
     return Depends(dependency)
-
-
-async def require_csrf(request: Request) -> None:
-    """Check the CSRF token of a state-changing request (header or form field).
-
-    The token is an HMAC of the session id, so a form from another session, or from an
-    attacker's page, fails. It is never read from the URL (URLs end up in logs); a
-    multipart upload, whose body the route streams itself, uses ``StreamedCsrf``.
-    """
-    principal = require_principal(request)
-    if opened_from_email_link(request):
-        raise Forbidden("error.csrf", reason="an email link is read-only")
-    token = request.headers.get(CSRF_HEADER)
-    content_type = request.headers.get("content-type", "")
-    if not token and content_type.startswith("application/x-www-form-urlencoded"):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        token = value if isinstance(value, str) else None
-    if not codec(request).csrf_valid(principal, token):
-        raise Forbidden("error.csrf", reason="missing or wrong CSRF token")
-
-
-@dataclass(frozen=True, slots=True)
-class CsrfGate:
-    """The CSRF check of a streamed multipart upload.
-
-    A fetch sends the token in the ``X-CSRF-Token`` header, checked before the body is
-    read (``checked``). A form sends it as a field *before* the file: the streaming reader
-    calls ``before_file`` with the fields read so far when the file part begins, so a
-    file part that comes first, or after a wrong token, is refused before a byte of it
-    is kept.
-    """
-
-    principal: Principal
-    session_codec: SessionCodec
-    checked: bool
-
-    def before_file(self, fields: Mapping[str, str]) -> None:
-        if not self.checked and not self.session_codec.csrf_valid(
-            self.principal, fields.get(CSRF_FIELD)
-        ):
-            raise Forbidden("error.csrf", reason="no valid CSRF field before the file")
-
-
-async def streamed_csrf(request: Request) -> CsrfGate:
-    """The gate for a streamed upload; a wrong header token is refused at once."""
-    principal = require_principal(request)
-    header = request.headers.get(CSRF_HEADER)
-    if header is not None and not codec(request).csrf_valid(principal, header):
-        raise Forbidden("error.csrf", reason="wrong CSRF token in the header")
-    return CsrfGate(principal, codec(request), checked=header is not None)
-
-
-StreamedCsrf = Annotated[CsrfGate, Depends(streamed_csrf)]
-CsrfChecked = Depends(require_csrf)
-
-
-def with_locale(principal: Principal, locale: str) -> Principal:
-    return replace(principal, locale=locale)
-
-
-class LocaleChoiceStore(Protocol):
-    """Stores the language a person chose with the tool's language switch as theirs (for
-    later launches and for the emails to them), in the request's transaction; returns
-    whether it found the principal's person to store it for.
-
-    The shell knows no table of people: the LTI package, which owns them, registers its
-    store (``register_locale_choice_store``). Until one is registered nothing is stored.
-    """
-
-    def __call__(self, session: Session, principal: Principal, locale: str, /) -> bool: ...
-
-
-LOCALE_CHOICE_STORE_ATTR = "locale_choice_store"
-
-
-def _store_nothing(session: Session, principal: Principal, locale: str, /) -> bool:
-    return False
-
-
-def register_locale_choice_store(app: FastAPI, store: LocaleChoiceStore) -> None:
-    setattr(app.state, LOCALE_CHOICE_STORE_ATTR, store)
-
-
-def locale_choice_store(app: FastAPI) -> LocaleChoiceStore:
-    store: LocaleChoiceStore = getattr(app.state, LOCALE_CHOICE_STORE_ATTR, _store_nothing)
-    return store

@@ -15,9 +15,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
-from sqlalchemy import Column, Table, UniqueConstraint, event, update
+from sqlalchemy import Column, Connection, DateTime, Table, UniqueConstraint, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+from kurswerk.core.clock import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,6 +30,21 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+def timestamp_column(nullable: bool = False) -> Any:
+    """A column for a moment: stored with its time zone (every moment written is UTC)."""
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def timestamp_now() -> Any:
+    """A model's field for a moment that is now unless given (``created_at``)."""
+    return Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+def timestamp_or_none() -> Any:
+    """A model's field for a moment that may not have come (``archived_at``)."""
+    return Field(default=None, sa_column=timestamp_column(nullable=True))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -56,6 +74,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+Upsert = postgresql.Insert | sqlite.Insert
+"""An INSERT with PostgreSQL's and SQLite's common ``ON CONFLICT`` clauses."""
+
+
+def upsert(on: Session | Connection | str, table: Table | type[SQLModel]) -> Upsert:
+    """``INSERT INTO table`` in the dialect of ``on`` (a session, a connection or a dialect
+    name), to be finished with ``.on_conflict_do_nothing(...)`` or
+    ``.on_conflict_do_update(...)`` (``.excluded`` names the values that met the conflict),
+    optionally ``.returning(...)``. The two dialects write the same SQL for these; a plain
+    INSERT's unique violation would abort the caller's transaction on PostgreSQL."""
+    if isinstance(on, Session):
+        on = on.get_bind().dialect.name
+    elif isinstance(on, Connection):
+        on = on.dialect.name
+    target = table if isinstance(table, Table) else _table_of(table)
+    if on == "postgresql":
+        return postgresql.insert(target)
+    if on == "sqlite":
+        return sqlite.insert(target)
+    raise NotImplementedError(f"upserts are not supported on {on}")
 
 
 def new_session(engine: Engine) -> Session:

@@ -45,15 +45,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 
+from kurswerk.core import clock
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
-DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -104,21 +103,10 @@ def attachments_from_payload(items: Sequence[dict[str, str]]) -> list[Attachment
     return result
 
 
-def _format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:
-    """``22.11.2026, 14:05 Uhr`` / ``22 Nov 2026, 14:05`` in the course's time zone (naive
-    values are taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    local = value.astimezone(DISPLAY_TIMEZONE)
-    if locale == "en":
-        return local.strftime("%d %b %Y, %H:%M")
-    return local.strftime("%d.%m.%Y, %H:%M Uhr")
-
-
 @pass_context
 def _datetime_filter(context: Context, value: datetime) -> str:
     """``{{ when | datetime }}`` in the language of the message being rendered."""
-    return _format_datetime(value, str(context.get("locale", DEFAULT_LOCALE)))
+    return clock.when(value, str(context.get("locale", DEFAULT_LOCALE)))
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -196,7 +184,7 @@ def build_message(
     message["From"] = mail_from
     message["To"] = Address(display_name=to_name or "", addr_spec=to)
     message["Message-ID"] = message_id
-    message["Date"] = format_datetime(sent_at or datetime.now(ZoneInfo("UTC")))
+    message["Date"] = format_datetime(sent_at or clock.utcnow())
     # RFC 3834: tells auto-responders (vacation replies) not to answer.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")

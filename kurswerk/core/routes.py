@@ -11,15 +11,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    CsrfChecked,
-    CurrentPrincipal,
-    codec,
-    locale_choice_store,
-    with_locale,
-)
+from kurswerk.core.auth import CurrentPrincipal, codec
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.lms_home import lms_home_url
+from kurswerk.core.locale_choice import locale_choice_store, with_locale
 from kurswerk.core.session_revocation import revoke
 from kurswerk.core.templating import render, with_query
 

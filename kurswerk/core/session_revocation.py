@@ -18,11 +18,13 @@ their ``expires_at`` are deleted by the next logout.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, delete, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col
+
+from kurswerk.core.clock import utcnow
 
 
 class RevokedSession(SQLModel, table=True):
@@ -34,7 +36,7 @@ class RevokedSession(SQLModel, table=True):
 
 def revoke(session: Session, sid: str, *, keep_for: timedelta) -> None:
     """Ends the session ``sid`` (in the caller's transaction); idempotent."""
-    now = datetime.now(UTC)
+    now = utcnow()
     session.execute(delete(RevokedSession).where(col(RevokedSession.expires_at) < now))
     if session.get(RevokedSession, sid) is None:
         session.add(RevokedSession(sid=sid, expires_at=now + keep_for))

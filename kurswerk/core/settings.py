@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,9 +52,12 @@ class Settings(BaseSettings):
     # fit too (see _forum_post_fits_a_form).
     max_form_kb: int = Field(default=1024, ge=512, le=64 * 1024)
     clamav_url: str | None = None  # tcp://host:port or unix:///path; unset: no virus scan
+    # The time zone in which people read dates and times, and in which days (working days,
+    # the digest hour) are counted (kurswerk.core.clock).
+    course_timezone: str = "Europe/Berlin"
     # Coaching: the promised time to written feedback, in working days (Mon-Fri), shown to
     # learners on upload and used by the tutor queue to mark overdue submissions; the local
-    # hour (Europe/Berlin) after which tutors who chose a daily digest get it; how long a
+    # hour (course time zone) after which tutors who chose a daily digest get it; how long a
     # tutor's claim on a submission holds before another may take it over.
     feedback_target_days: int = Field(default=5, ge=1, le=60)
     digest_hour: int = Field(default=18, ge=0, le=23)
@@ -72,7 +76,7 @@ class Settings(BaseSettings):
     tool_key_overlap_hours: float = Field(default=72.0, ge=0)
     registration_key: SecretStr | None = None
     default_locale: Literal["de", "en"] = "de"
-    # Forum, FAQ and "ask the lecturer" (course.forum_*): how long a learner may edit
+    # Forum, FAQ and "ask the lecturer" (course.forum): how long a learner may edit
     # their own post, how many posts (and questions) one person may write per minute,
     # the longest post in characters, and when an unanswered question alerts the tutors.
     forum_edit_window_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
@@ -88,6 +92,17 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("KURSWERK_BASE_URL must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("course_timezone")
+    @classmethod
+    def _course_timezone_is_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"KURSWERK_COURSE_TIMEZONE must name an IANA time zone, not {value!r}"
+            ) from exc
+        return value
 
     @model_validator(mode="after")
     def _lease_outlasts_one_delivery(self) -> Settings:

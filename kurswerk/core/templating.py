@@ -16,13 +16,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    CSRF_FIELD,
-    SESSION_QUERY,
-    codec,
-    displayed_principal,
-    opened_from_email_link,
-)
+from kurswerk.core.auth import SESSION_QUERY, codec, displayed_principal, opened_from_email_link
+from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
 
 _SHELL_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

@@ -20,13 +20,14 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from kurswerk.core.clock import utcnow
 from kurswerk.devplatform.persist import plain, read_json_lines, write_atomically
 
 LOOPBACK = "127.0.0.1"
@@ -85,7 +86,7 @@ class MailStore:
         with self._lock:
             mail = CaughtMail(
                 id=self._next_id,
-                received_at=datetime.now(UTC),
+                received_at=utcnow(),
                 mail_from=mail_from,
                 to=to,
                 subject=str(parsed.get("Subject", "")),

@@ -15,15 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
 from kurswerk.core import i18n
-from kurswerk.core.auth import (
-    SESSION_QUERY,
-    ContextPrincipal,
-    CsrfChecked,
-    Principal,
-    Role,
-    codec,
-    require_role,
-)
+from kurswerk.core.auth import SESSION_QUERY, ContextPrincipal, Principal, Role, codec, require_role
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.templating import render, with_query
@@ -31,7 +25,7 @@ from lti import deep_linking, review, service
 from lti.capabilities import course_services
 from lti.deep_linking import DeepLinkRequest, LinkTarget
 from lti.lms_calls import lms_call_problems, retry_lms_call
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 from lti.roster import RosterUnavailable, course_roster, record_members
 from lti.service_client import service_client
 

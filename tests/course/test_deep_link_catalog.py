@@ -19,7 +19,8 @@ from course import exercise_names, service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, Exercise, ExerciseVariant, Lesson
-from kurswerk.core.auth import CSRF_FIELD, Role
+from kurswerk.core.auth import Role
+from kurswerk.core.csrf import CSRF_FIELD
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
 from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.forum.models import utcnow
 from course.forum.periodic import run_periodic
+from kurswerk.core.clock import utcnow
 from tests.course.test_forum_helpers import (
     People,
     ask_in_forum,

@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.forum.models import ForumThread, utcnow
+from course.forum.models import ForumThread
 from course.forum.periodic import run_periodic
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import deliver_due
 from kurswerk.core.outbox.worker import EmailHandler
 from lti.models import LmsContext

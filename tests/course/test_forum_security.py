@@ -355,8 +355,8 @@ def test_the_daily_digest_does_not_name_anonymous_authors_to_peers(
 ):
     from datetime import timedelta
 
-    from course.forum.models import utcnow
     from course.forum.periodic import send_digests
+    from kurswerk.core.clock import utcnow
 
     post_form(web, people.ben, lesson_path(people.ben, "/forum/follow"), {"follow": "true"})
     post_form(
@@ -411,7 +411,7 @@ POST_ROUTES = _post_routes()
 
 
 def test_every_post_route_declares_the_csrf_check():
-    from kurswerk.core.auth import require_csrf
+    from kurswerk.core.csrf import require_csrf
 
     unchecked = [
         route.path  # type: ignore[attr-defined]

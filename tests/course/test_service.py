@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from course import binding, service
 from course.content import load as content
-from course.models import Course, CourseBinding, utcnow
+from course.models import Course, CourseBinding
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
 from tests.course.conftest import CONTENT, Learner, MakeLearner, mini_course
 from tests.course.test_content_check import LESSON, edit

@@ -26,9 +26,10 @@ from sqlmodel import Session, select
 from course.content import load as content
 from course.models import Exercise
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.files.storage import LocalStorage, storage_from_settings
 from kurswerk.core.settings import Settings
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
 from tests.course.conftest import CONTENT
 from tests.support.people import Learner, MakeLearner, make_learner
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from feedback.drafts import FEEDBACK_MAX_CHARS
 from kurswerk.core.auth import Role
-from lti.models import utcnow
+from kurswerk.core.clock import utcnow
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.servers import served

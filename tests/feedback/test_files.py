@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import select
 
-from feedback.http import content_disposition
+from feedback.http import pdf_disposition
 from kurswerk.core.files.storage import LocalStorage
 from uploads.models import SubmissionVersion
 
@@ -102,6 +102,6 @@ def test_a_stored_file_that_went_missing_is_404_not_500(web, world, make_submiss
     ],
 )
 def test_content_disposition_names(name, fallback, utf8):
-    header = content_disposition("inline", name)
+    header = pdf_disposition("inline", name)
     assert header == f"inline; filename=\"{fallback}\"; filename*=UTF-8''{utf8}"
     assert "\r" not in header and "\n" not in header

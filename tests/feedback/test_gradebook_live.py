@@ -19,10 +19,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk import cli
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxStatus, RetryPolicy, deliver_due
 from kurswerk.core.settings import get_settings
 from lti import service as lti_service
-from lti.models import utcnow
 from tests.feedback.helpers import feedback_rows, launched, lms_calls, write_and_release
 from tests.lti.advantage import (
     Simulator,

@@ -23,7 +23,7 @@ def placeholders(text: str) -> set[str]:
 
 def used_keys() -> set[str]:
     keys: set[str] = set()
-    for file in [*FEEDBACK.glob("*.py"), *FEEDBACK.glob("templates/feedback/*.html")]:
+    for file in [*FEEDBACK.rglob("*.py"), *FEEDBACK.glob("templates/feedback/*.html")]:
         if file.name == "messages.py":
             continue
         keys |= set(STATIC_KEY.findall(file.read_text(encoding="utf-8")))

@@ -12,8 +12,9 @@ from sqlalchemy import event
 from feedback import queue as feedback_queue
 from feedback import queue_sql
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
+from kurswerk.core.clock import utcnow
 from lti.ags import AGS_SCOPES
-from lti.models import ContextServices, utcnow
+from lti.models import ContextServices
 from tests.feedback.conftest import exercise_id, resubmit
 from tests.feedback.helpers import claim, path, text_of
 from uploads.models import SubmissionStatus

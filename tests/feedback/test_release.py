@@ -13,13 +13,14 @@ import pytest
 
 from feedback import claims, drafts
 from feedback import release as release_module
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.outbox import worker as outbox_worker
 from kurswerk.core.outbox.queue import OutboxStatus, deliver_due
 from kurswerk.core.settings import Settings
 from kurswerk.core.usertext import markdown_text
-from lti.models import PlatformUser, utcnow
+from lti.models import PlatformUser
 from tests.feedback.helpers import (
     attach,
     claim,

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from feedback.workdays import add_working_days, age_of, working_days_between
+from feedback.workdays import age_of
+from kurswerk.core.clock import add_working_days, working_days_between
 
 MONDAY = date(2026, 11, 23)
 

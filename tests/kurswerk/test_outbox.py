@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from kurswerk.core.clock import as_utc
 from kurswerk.core.db import new_session
 from kurswerk.core.outbox import queue as outbox
 from kurswerk.core.outbox.queue import (
@@ -21,7 +22,6 @@ from kurswerk.core.outbox.queue import (
     OutboxStatus,
     PermanentError,
     RetryPolicy,
-    as_utc,
     claim_due,
     deliver_due,
     enqueue,

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from lti import ags, service
 from lti.ags import (

@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from course.content import load as content
-from kurswerk.core.auth import CSRF_FIELD
+from kurswerk.core.csrf import CSRF_FIELD
 from lti.models import ResourceLink
 from tests.conftest import TOOL_BASE_URL
 from tests.devplatform.forms import parse

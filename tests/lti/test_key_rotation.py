@@ -14,10 +14,11 @@ import jwt
 from sqlmodel import select
 
 from kurswerk import cli
+from kurswerk.core.clock import utcnow
 from kurswerk.devplatform.keys import SigningKey
 from lti import service
 from lti.keys import KeyRing
-from lti.models import ToolKey, utcnow
+from lti.models import ToolKey
 from tests.lti.advantage import landing, launch
 from tests.lti.catalog import FakeCatalog
 

@@ -137,6 +137,7 @@ def test_peer_issuer_origin_may_frame_the_tool(client, peer):
 def test_a_launch_can_be_restored_from_the_launch_data_store(client, peer, app, engine):
     """pylti1p3's launch data storage, over our table: a later step (deep-linking
     response, grade passback) finds the validated launch by its id."""
+    from kurswerk.core.clock import utcnow
     from kurswerk.core.db import new_session
     from lti.adapter import (
         DbLaunchDataStorage,
@@ -146,7 +147,7 @@ def test_a_launch_can_be_restored_from_the_launch_data_store(client, peer, app, 
         KurswerkToolConf,
     )
     from lti.launch import KurswerkMessageLaunch
-    from lti.models import LaunchDataRecord, utcnow
+    from lti.models import LaunchDataRecord
 
     _, launch = run_flow(client, peer)
     assert launch.status_code == 303

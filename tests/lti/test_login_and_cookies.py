@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk.core.auth import SESSION_COOKIE
-from lti.models import LoginState, utcnow
+from kurswerk.core.clock import utcnow
+from lti.models import LoginState
 from tests.conftest import TOOL_BASE_URL
 from tests.lti.conftest import (
     FORGER_AUTH_URL,

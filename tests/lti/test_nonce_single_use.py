@@ -8,9 +8,9 @@ import threading
 import pytest
 from sqlmodel import Session
 
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from lti import errors, login_state
-from lti.models import utcnow
 from tests.lti.conftest import FORGER_ISSUER, register
 
 

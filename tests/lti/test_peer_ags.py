@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxStatus, deliver_due
 from lti import service
 from lti.ags import SKIP_NO_GRADE_SERVICE, SKIP_NO_SCORE_SCOPE

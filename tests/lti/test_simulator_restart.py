@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from kurswerk.core.outbox.models import utcnow
+from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import deliver_due
 from kurswerk.devplatform import demo
 from kurswerk.devplatform.mailcatcher import MailStore

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kurswerk.core.auth import CsrfGate, Principal, Role, SessionCodec
+from kurswerk.core.auth import Principal, Role, SessionCodec
+from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
 from kurswerk.core.files.storage import LocalStorage, TempFile

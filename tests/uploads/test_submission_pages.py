@@ -280,7 +280,7 @@ def test_a_download_is_the_learners_own_pdf_as_an_attachment(web, db, people):
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["x-content-type-options"] == "nosniff"
     disposition = response.headers["content-disposition"]
-    assert disposition.startswith('attachment; filename="_bung _3_.pdf"')
+    assert disposition.startswith('attachment; filename="Ubung _3_.pdf"')
     assert "filename*=UTF-8''%C3%9Cbung%20%223%22.pdf" in disposition
     assert "sandbox" in response.headers["content-security-policy"]
 

@@ -1,4 +1,4 @@
-"""The lesson forums over HTTP (thin: parse, call the forum's rules, render).
+"""The lesson forums over HTTP (thin: parse, call ``course.forum``, render).
 
 Lesson-level pages live under ``/c/{context}/lessons/{slug}/forum``; threads, posts and
 the course-wide pages (reports, notification settings) under ``/c/{context}/forum/``.

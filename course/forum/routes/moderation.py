@@ -15,9 +15,10 @@ from course.faq import editing as faq_editing
 from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
+from course.http import lesson_path, limits, notice_of, redirect, thread_path
 from course.models import Lesson
-from course.web import lesson_path, limits, notice_of, redirect, thread_path
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked
+from kurswerk.core.auth import ContextPrincipal
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown

@@ -15,8 +15,7 @@ from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
 from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
-from course.models import Lesson
-from course.web import (
+from course.http import (
     Text,
     form_page,
     lesson_path,
@@ -24,7 +23,9 @@ from course.web import (
     redirect,
     thread_path,
 )
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from course.models import Lesson
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.usertext import render_markdown
 

@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum import following as forum_following
-from course.forum.models import utcnow
-from course.web import lesson_path, notice_of, redirect, thread_path
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal
+from course.http import lesson_path, notice_of, redirect, thread_path
+from kurswerk.core.auth import ContextPrincipal, Principal
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

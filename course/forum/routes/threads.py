@@ -16,10 +16,9 @@ from course.forum import posting as forum_posting
 from course.forum import read_state as forum_read_state
 from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
-from course.forum.models import utcnow
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
-from course.web import (
+from course.http import (
     Text,
     form_page,
     lesson_path,
@@ -28,7 +27,9 @@ from course.web import (
     redirect,
     thread_path,
 )
-from kurswerk.core.auth import ContextPrincipal, CsrfChecked, Principal, email_links
+from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from kurswerk.core.clock import utcnow
+from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.templating import render
 

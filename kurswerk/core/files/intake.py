@@ -7,7 +7,7 @@ parsed chunk by chunk with python-multipart's streaming parser, straight from th
 
 * exactly one file part (field ``file``) plus a few small text fields, each with its own
   byte cap; the CSRF token is one of them and must come *before* the file
-  (``kurswerk.core.auth.CsrfGate``): the file part is refused before a byte of it is kept when
+  (``kurswerk.core.csrf.CsrfGate``): the file part is refused before a byte of it is kept when
   no valid token came first (or in the header); a cap on the number of parts, on
   headers per part and on each header line;
 * the file's bytes are counted as they arrive: one byte past the limit and reading stops
@@ -41,7 +41,7 @@ from pathlib import Path
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from kurswerk.core.auth import CsrfGate
+from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.storage import Storage, TempFile
 from kurswerk.core.settings import Settings

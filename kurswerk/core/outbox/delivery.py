@@ -34,15 +34,16 @@ import logging
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import is_postgres
-from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus, utcnow
+from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus
 from kurswerk.core.settings import Settings
 
 # Logged as the outbox it delivers (logging set up for ``kurswerk.core.outbox.queue`` sees it).
@@ -120,11 +121,6 @@ class DeliveryReport:
     def processed(self) -> int:
         """Rows claimed by this run; 0 means nothing was due."""
         return self.sent + self.retrying + self.failed + self.lost_lease
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _due(now: datetime) -> Any:

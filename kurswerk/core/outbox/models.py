@@ -16,21 +16,15 @@ next claim takes it over. ``claim_token`` fences the old worker out: its late "s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from kurswerk.core.db import timestamp_now, timestamp_or_none
 
 
 def _new_uid() -> str:
@@ -66,10 +60,10 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     """Claims so far; counted at claim time, so a delivery that kills its worker counts too."""
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    locked_until: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    next_attempt_at: datetime = timestamp_now()
+    locked_until: datetime | None = timestamp_or_none()
     claim_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     skipped_reason: str | None = Field(default=None, max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = timestamp_now()
+    sent_at: datetime | None = timestamp_or_none()

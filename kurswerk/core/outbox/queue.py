@@ -19,10 +19,11 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from kurswerk.core import mail
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import upsert
 from kurswerk.core.i18n import DEFAULT_LOCALE
 from kurswerk.core.outbox.delivery import (
     DeliveryReport,
@@ -30,12 +31,11 @@ from kurswerk.core.outbox.delivery import (
     OutboxItem,
     PermanentError,
     RetryPolicy,
-    as_utc,
     claim_due,
     deliver_due,
     mark_sent,
 )
-from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus, utcnow
+from kurswerk.core.outbox.models import OutboxMessage, OutboxStatus
 
 __all__ = [
     "DeliveryReport",
@@ -46,7 +46,6 @@ __all__ = [
     "OutboxStatus",
     "PermanentError",
     "RetryPolicy",
-    "as_utc",
     "claim_due",
     "deliver_due",
     "enqueue",
@@ -85,14 +84,7 @@ def _values(
 def _insert_ignoring_known_keys(session: Session, values: Any) -> None:
     """INSERT ... ON CONFLICT (dedup_key) DO NOTHING: a duplicate never aborts the
     caller's transaction (a plain INSERT's unique violation would, on PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(_table).values(values)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_table).values(values)
-    else:  # pragma: no cover - we run on these two
-        raise NotImplementedError(f"outbox keys are not supported on {dialect}")
+    statement = upsert(session, _table).values(values)
     session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 

@@ -33,8 +33,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from kurswerk.core import mail
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import make_engine
-from kurswerk.core.outbox.models import utcnow
 from kurswerk.core.outbox.queue import (
     DeliveryReport,
     Handler,

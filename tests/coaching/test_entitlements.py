@@ -11,7 +11,8 @@ from coaching.entitlements import coaching_status
 from coaching.models import CoachingGrant, CoachingPackage
 from course.content import load as content
 from course.models import Exercise
-from lti.models import LmsContext, Platform, PlatformUser, utcnow
+from kurswerk.core.clock import utcnow
+from lti.models import LmsContext, Platform, PlatformUser
 from tests.course.conftest import CONTENT
 from uploads.models import Submission
 

@@ -22,9 +22,9 @@ from coaching.common import Actor
 from coaching.grants.changes import grant_package
 from coaching.grants.grantees import Grantee
 from kurswerk.core.auth import Role
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, Learner, Site, make_package
 from tests.e2e.axe import AXE_JS, axe_violations, describe
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, Learner, Site, make_package
 
 pytestmark = pytest.mark.e2e
 

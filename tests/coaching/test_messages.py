@@ -22,8 +22,8 @@ from kurswerk.core.auth import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
-    *sorted((ROOT / "uploads").glob("coaching*.py")),
-    *sorted((ROOT / "uploads" / "templates" / "uploads").glob("coaching_*.html")),
+    *sorted(p for p in (ROOT / "coaching").rglob("*.py") if not p.name.endswith("messages.py")),
+    *sorted((ROOT / "coaching" / "templates" / "coaching").glob("*.html")),
 ]
 KEY = re.compile(r"""["'](coaching\.[a-z0-9_.]*[a-z0-9_])["']""")  # a quoted, whole key
 

@@ -15,9 +15,9 @@ from coaching.models import CoachingGrant
 from kurswerk import cli
 from kurswerk.core.settings import get_settings
 from lti.models import LmsContext, Platform, PlatformUser
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, Site, audit_log, make_package, snapshot
 from tests.support.overlap import overlapping_writes, run_at_once
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, Site, audit_log, make_package, snapshot
 
 
 @pytest.fixture

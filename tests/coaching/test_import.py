@@ -16,13 +16,9 @@ from coaching.csv_import import rows as coaching_import
 from coaching.csv_import.rows import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportDraft, read_rows
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
-from lti.models import utcnow
-from tests.conftest import TOOL_BASE_URL
-from tests.course.html_tools import parse
-from tests.support.overlap import overlapping_writes, run_at_once
-from tests.support.statements import statements
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import (
+from kurswerk.core.clock import utcnow
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import (
     TODAY,
     Learner,
     Site,
@@ -32,6 +28,10 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
+from tests.conftest import TOOL_BASE_URL
+from tests.course.html_tools import parse
+from tests.support.overlap import overlapping_writes, run_at_once
+from tests.support.statements import statements
 
 UNTIL = TODAY + timedelta(days=60)
 

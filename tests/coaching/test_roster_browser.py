@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant
 from lti.models import LmsContext
+from tests.coaching.fixtures import make_package
+from tests.coaching.test_browser import assert_accessible, browser, live, open_page
 from tests.lti.advantage import Simulator, landing, launch, register_simulator, start_simulator
-from tests.uploads.coaching_fixtures import make_package
-from tests.uploads.test_coaching_browser import assert_accessible, browser, live, open_page
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser", "live"]  # fixtures

@@ -16,13 +16,11 @@ from coaching.grants.changes import grant_package, lock_course_grants, record_gr
 from coaching.grants.grantees import Grantee, grantee_by_email, grantee_by_user
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
-from lti.models import LmsContext, utcnow
-from tests.conftest import TOOL_BASE_URL
-from tests.course.html_tools import parse
-from tests.support.overlap import overlapping_writes, run_at_once
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import (
+from lti.models import LmsContext
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import (
     TODAY,
     Site,
     audit_log,
@@ -31,6 +29,9 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
+from tests.conftest import TOOL_BASE_URL
+from tests.course.html_tools import parse
+from tests.support.overlap import overlapping_writes, run_at_once
 
 
 def grants(db: Session) -> list[CoachingGrant]:

@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from coaching.roster import grant_from_roster
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, Site, make_package, post
-from tests.uploads.test_coaching_cli import run, where  # noqa: F401 - fixtures
-from tests.uploads.test_coaching_import import confirm, draft_of, upload
-from tests.uploads.test_coaching_roster import admin_actor, overview, person, roster_of, wanted
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, Site, make_package, post
+from tests.coaching.test_cli import run, where  # noqa: F401 - fixtures
+from tests.coaching.test_import import confirm, draft_of, upload
+from tests.coaching.test_roster import admin_actor, overview, person, roster_of, wanted
 from tests.uploads.test_submission_mail import deliver, mails_to, sink  # noqa: F401 - fixtures
 from tests.uploads.test_submission_mail import text_part as text_of
 

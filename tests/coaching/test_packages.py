@@ -11,9 +11,8 @@ from coaching.common import describe
 from coaching.models import CoachingPackage
 from coaching.packages import parse_package_form
 from kurswerk.core.auth import Role
-from tests.course.html_tools import Element, parse
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import (
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import (
     Site,
     audit_log,
     count,
@@ -22,6 +21,7 @@ from tests.uploads.coaching_fixtures import (
     post,
     snapshot,
 )
+from tests.course.html_tools import Element, parse
 
 GOOD = {
     "name": "Coaching Plus",

@@ -4,18 +4,16 @@ the page token, the forum's paths, and status notices."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from course.forum.rules import InputError, Limits
+from kurswerk.core import clock
 from kurswerk.core.auth import Principal, codec
 from kurswerk.core.templating import environment, render, with_query
-
-DISPLAY_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 Text = Annotated[str, Form(max_length=1_000_000)]
 """A text field of a form. Generous on purpose: the service refuses a text that is too
@@ -92,10 +90,7 @@ def notice_of(request: Request) -> str:
 
 def localtime(value: datetime, locale: str = "de") -> str:
     """``22.11.2026, 14:05`` in the course's time zone (stored times are UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(DISPLAY_TIMEZONE)
-    return local.strftime("%d %b %Y, %H:%M" if locale == "en" else "%d.%m.%Y, %H:%M")
+    return clock.when(value, locale, uhr=False)
 
 
 environment.filters.setdefault("localtime", localtime)

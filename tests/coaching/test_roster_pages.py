@@ -17,8 +17,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.clock import utcnow
 from kurswerk.devplatform.config import LEARNER, PEOPLE, Person
-from lti.models import LmsContext, utcnow
+from lti.models import LmsContext
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import TODAY, audit_log, make_package, snapshot
 from tests.course.html_tools import parse
 from tests.lti.advantage import (
     Simulator,
@@ -30,8 +33,6 @@ from tests.lti.advantage import (
     user,
 )
 from tests.support.statements import reads, statements
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import TODAY, audit_log, make_package, snapshot
 
 SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 

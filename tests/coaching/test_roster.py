@@ -24,14 +24,13 @@ from coaching.roster import (
     roster_overview,
 )
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from lti import service as lti_service
-from lti.models import LmsContext, PlatformUser, utcnow
+from lti.models import LmsContext, PlatformUser
 from lti.nrps import member_of
-from tests.support.overlap import overlapping_writes, run_at_once
-from tests.support.statements import reads, statements
-from tests.uploads.coaching_fixtures import *  # noqa: F403
-from tests.uploads.coaching_fixtures import (
+from tests.coaching.fixtures import *  # noqa: F403
+from tests.coaching.fixtures import (
     TODAY,
     Site,
     audit_log,
@@ -40,6 +39,8 @@ from tests.uploads.coaching_fixtures import (
     snapshot,
     user_of,
 )
+from tests.support.overlap import overlapping_writes, run_at_once
+from tests.support.statements import reads, statements
 from tests.uploads.submission_fixtures import (
     course_loaded,  # noqa: F401
     exercise_id,

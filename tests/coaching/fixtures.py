@@ -1,4 +1,4 @@
-"""Fixtures and helpers of the coaching tests (imported by ``test_coaching_*.py``).
+"""Fixtures and helpers of the coaching tests (imported by the ``test_*.py`` beside it).
 
 An *admin* of a fresh platform and LMS course, people in that course, packages, and a
 way to post forms as someone (CSRF token included unless a test leaves it out).
@@ -17,7 +17,8 @@ from sqlmodel import Session, SQLModel, select
 
 from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
-from lti.models import LmsContext, Platform, PlatformUser, utcnow
+from kurswerk.core.clock import utcnow
+from lti.models import LmsContext, Platform, PlatformUser
 from tests.support.people import Learner, MakeLearner, make_learner
 
 TODAY = utcnow().date()
