@@ -1,7 +1,7 @@
 """The tutors' queue (``/c/{context}/queue``): the course's submissions by status, lesson,
 exercise and industry, oldest first, a page at a time (keyset cursor).
 
-Thin: parse the filters (a bad one is a 400), call ``feedback.service.queue_page``, render.
+Thin: parse the filters (a bad one is a 400), call ``feedback.queue.queue_page``, render.
 """
 
 from __future__ import annotations
