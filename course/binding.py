@@ -1,5 +1,22 @@
-"""Which course an LMS course (context) shows: a binding chosen on the first visit and
-remembered; and lookups of active (not archived) content for it."""
+"""Which course an LMS course (context) shows, and lookups of active (not archived)
+content for it.
+
+An LMS course is bound to one course package, once, and stays bound:
+
+* a launch names the course in its custom parameter ``kurswerk_course`` - set by a deep
+  link placed from the picker (each link carries its course), or by an LMS admin in the
+  tool's settings: :func:`bind_named_course`;
+* when nothing names one and exactly one course is loaded, the first use binds to it
+  (what a single-course deployment and the demo rely on): :func:`course_for_context`;
+* when several are loaded and nothing names one, an instructor or admin of the LMS
+  course chooses on a page (:func:`choose_course`); until then every page says the LMS
+  course is not set up yet (:class:`CourseNotChosen`).
+
+A binding is never changed by a later launch: a launch naming another course than the
+bound one is refused (:class:`BindingConflict`), so a misplaced link or setting shows
+rather than silently moving learners' progress, submissions and posts to another course.
+Only :func:`bind_course` (an operator's tool, the demo) moves a binding deliberately.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +27,31 @@ from sqlmodel import Session, col, select
 from course.models import Course, CourseBinding, Lesson
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
-from kurswerk.core.errors import NotFound
+from kurswerk.core.errors import AppError, NotFound
+
+
+class CourseNotChosen(AppError):
+    """Several courses are loaded and nothing has said yet which one this LMS course
+    shows: an instructor or admin chooses (``course_choice``)."""
+
+    status_code = 409
+
+    def __init__(self, context_id: int) -> None:
+        super().__init__("course.not_chosen", reason=f"context {context_id}: no course chosen")
+        self.context_id = context_id
+
+
+class BindingConflict(AppError):
+    """A launch (or a choice) names another course than the one this LMS course shows."""
+
+    status_code = 409
+
+    def __init__(self, bound: Course, named: Course) -> None:
+        super().__init__(
+            "course.binding_conflict",
+            reason=f"bound to {bound.slug!r}, the launch names {named.slug!r}",
+            params={"bound": bound.title, "named": named.title},
+        )
 
 
 def insert_ignoring_conflict(session: Session, table: Any, values: dict[str, Any]) -> None:
@@ -18,26 +59,84 @@ def insert_ignoring_conflict(session: Session, table: Any, values: dict[str, Any
     session.exec(upsert(session, table).values(**values).on_conflict_do_nothing())
 
 
-def course_for_context(session: Session, context_id: int) -> Course:
-    """The course this LMS course shows: its binding, or else the first loaded course,
-    which is then remembered for it."""
-    query = select(Course).join(CourseBinding).where(CourseBinding.context_id == context_id)
-    course = session.exec(query).first()
-    if course is not None:
-        return course
-    first = select(Course).where(col(Course.archived_at).is_(None)).order_by(col(Course.id))
-    course = session.exec(first).first()
-    if course is None:
-        raise NotFound("course.none_loaded", 404, reason="no course loaded")
+def _bound_query(context_id: int) -> Any:
+    return select(Course).join(CourseBinding).where(CourseBinding.context_id == context_id)
+
+
+def bound_course(session: Session, context_id: int) -> Course | None:
+    """The course this LMS course is bound to, if it is bound yet."""
+    return session.exec(_bound_query(context_id)).first()
+
+
+def loaded_courses(session: Session) -> list[Course]:
+    """The courses an LMS course may be bound to (loaded, not archived), by title."""
+    query = (
+        select(Course)
+        .where(col(Course.archived_at).is_(None))
+        .order_by(col(Course.title), col(Course.id))
+    )
+    return list(session.exec(query).all())
+
+
+def _bind(session: Session, context_id: int, course: Course) -> Course:
+    """Bind if unbound (race-free); the course it is bound to afterwards."""
     values = {"context_id": context_id, "course_id": course.id, "created_at": utcnow()}
     insert_ignoring_conflict(session, CourseBinding.__table__, values)  # type: ignore[attr-defined]
-    bound = session.exec(query).first()  # another request may have bound it first
+    bound = bound_course(session, context_id)  # another request may have bound it first
     assert bound is not None
     return bound
 
 
+def course_for_context(session: Session, context_id: int) -> Course:
+    """The course this LMS course shows: its binding; else, when exactly one course is
+    loaded, that one (then remembered). Several loaded and none chosen:
+    :class:`CourseNotChosen`; none loaded: not found."""
+    course = bound_course(session, context_id)
+    if course is not None:
+        return course
+    courses = loaded_courses(session)
+    if not courses:
+        raise NotFound("course.none_loaded", 404, reason="no course loaded")
+    if len(courses) > 1:
+        raise CourseNotChosen(context_id)
+    return _bind(session, context_id, courses[0])
+
+
+def _loaded(session: Session, slug: str) -> Course | None:
+    course = session.exec(select(Course).where(Course.slug == slug)).first()
+    return course if course is not None and course.archived_at is None else None
+
+
+def bind_named_course(session: Session, context_id: int, slug: str) -> Course:
+    """A launch names ``slug`` (custom parameter ``kurswerk_course``): bind an unbound LMS
+    course to it; a bound one must already show it (else :class:`BindingConflict`). A
+    course that is not loaded is refused, naming it (an LMS admin's typo shows)."""
+    course = _loaded(session, slug)
+    if course is None:
+        raise NotFound(
+            "course.named_not_loaded", reason=f"launch names {slug!r}", params={"course": slug}
+        )
+    bound = _bind(session, context_id, course)
+    if bound.id != course.id:
+        raise BindingConflict(bound, course)
+    return bound
+
+
+def choose_course(session: Session, context_id: int, slug: str) -> Course:
+    """An instructor's or admin's choice for an unbound LMS course (the choice page). A
+    choice made meanwhile by someone else for another course is not overwritten."""
+    course = _loaded(session, slug)
+    if course is None:
+        raise NotFound("course.not_found", reason=f"no loaded course {slug!r}")
+    bound = _bind(session, context_id, course)
+    if bound.id != course.id:
+        raise BindingConflict(bound, course)
+    return bound
+
+
 def bind_course(session: Session, context_id: int, course_slug: str) -> Course:
-    """Make an LMS course show the course ``course_slug`` (for admins, the demo)."""
+    """Make an LMS course show the course ``course_slug``, even when it showed another
+    (an operator's deliberate move, the demo; never a launch)."""
     course = session.exec(select(Course).where(Course.slug == course_slug)).first()
     if course is None:
         raise NotFound("course.not_found", reason=f"no course {course_slug!r}")

@@ -18,12 +18,12 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from course.binding import course_for_context
+from course.binding import bound_course, loaded_courses
 from course.exercise_names import ExerciseRef, exercise_target
+from course.industries import course_industries
 from course.models import Course, Exercise, Lesson
-from course.service import active_variants, forum_target, industry_name
+from course.service import active_variants, forum_target
 from kurswerk.core import i18n
-from kurswerk.core.errors import NotFound
 from lti.service import LinkTarget
 
 MAX_TEXT_CHARS = 300
@@ -35,34 +35,51 @@ def _short(text: str) -> str:
 
 
 class CourseDeepLinkCatalog:
-    """The ``lti.service.DeepLinkCatalog`` of the course bound to an LMS course."""
+    """The ``lti.service.DeepLinkCatalog``: the places of the course bound to an LMS
+    course; of every loaded course while it is not bound yet (the first link placed, and
+    launched, binds it). Every place carries its course (``kurswerk_course``)."""
 
     def items(self, session: Session, context_id: int) -> Sequence[LinkTarget]:
-        try:
-            course = course_for_context(session, context_id)
-        except NotFound:
-            course = None
-        if course is None or course.archived_at is not None:
+        bound = bound_course(session, context_id)
+        if bound is None:
+            courses = loaded_courses(session)
+        else:
+            courses = [bound] if bound.archived_at is None else []
+        if not courses:
             # Nothing loaded (yet): the course start is still a valid place to link.
             return [LinkTarget(title="Kurswerk", text="", path="", kind="course")]
-        targets = [_course_start(course)]
-        for lesson in _lessons(session, course):
-            targets.append(
-                LinkTarget(
-                    title=lesson.title,
-                    text=_short(lesson.learning_goal),
-                    path=f"lessons/{lesson.slug}",
-                    kind="lesson",
-                )
-            )
-            for exercise in _exercises(session, lesson):
-                targets.extend(_exercise_targets(session, course, lesson, exercise))
-            targets.append(_forum_target(course, lesson))
+        targets = []
+        for course in courses:
+            targets += _course_targets(session, course)
         return targets
 
 
+def _course_targets(session: Session, course: Course) -> list[LinkTarget]:
+    targets = [_course_start(course)]
+    for lesson in _lessons(session, course):
+        targets.append(
+            LinkTarget(
+                title=lesson.title,
+                text=_short(lesson.learning_goal),
+                path=f"lessons/{lesson.slug}",
+                kind="lesson",
+                course=course.slug,
+            )
+        )
+        for exercise in _exercises(session, lesson):
+            targets.extend(_exercise_targets(session, course, lesson, exercise))
+        targets.append(_forum_target(course, lesson))
+    return targets
+
+
 def _course_start(course: Course) -> LinkTarget:
-    return LinkTarget(title=course.title, text=_short(course.description), path="", kind="course")
+    return LinkTarget(
+        title=course.title,
+        text=_short(course.description),
+        path="",
+        kind="course",
+        course=course.slug,
+    )
 
 
 def _lessons(session: Session, course: Course) -> Sequence[Lesson]:
@@ -88,6 +105,7 @@ def _exercise_targets(
     assert exercise.id is not None
     ref = ExerciseRef(exercise.id, exercise.title, lesson.slug, exercise.slug)
     variants = active_variants(session, exercise)
+    industries = course_industries(session, course.id)
     open_path = exercise_target(lesson.slug, exercise.slug)
     targets = [
         LinkTarget(
@@ -96,18 +114,20 @@ def _exercise_targets(
             path=open_path,
             kind="exercise",
             line_item=ref.line_item(),
+            course=course.slug,
         )
     ]
     for variant in variants:
         path = exercise_target(lesson.slug, exercise.slug, variant.industry)
         targets.append(
             LinkTarget(
-                title=f"{exercise.title} – {industry_name(variant.industry, course.language)}",
+                title=f"{exercise.title} – {industries.name(variant.industry, course.language)}",
                 text=lesson.title,
                 path=path,
                 kind="exercise",
                 custom={"kurswerk_industry": variant.industry},
                 line_item=ref.line_item(variant.industry),
+                course=course.slug,
             )
         )
     return targets
@@ -120,4 +140,5 @@ def _forum_target(course: Course, lesson: Lesson) -> LinkTarget:
         text=i18n.translate(course.language, "course.deep_link.forum_text"),
         path=forum_target(lesson.slug),
         kind="forum",
+        course=course.slug,
     )

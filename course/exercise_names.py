@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from course.binding import course_for_context
+from course.binding import CourseNotChosen, course_for_context
 from course.models import Exercise, Lesson
 from kurswerk.core.errors import NotFound
 from lti.service import LineItemSpec
@@ -82,7 +82,7 @@ def _exercise_query(session: Session, context_id: int) -> Any:
     """Exercises (with their lesson) of the course this LMS course shows, or ``None``."""
     try:
         course = course_for_context(session, context_id)
-    except NotFound:
+    except (NotFound, CourseNotChosen):
         return None
     return (
         select(Exercise, Lesson)

@@ -1,18 +1,23 @@
 """Small pieces the FAQ, forum and question routes share: limits and base URL from the
 app's settings, the form page shown again with a refused input, post-redirect-get with
-the page token, the forum's paths, and status notices."""
+the page token, the forum's paths, and status notices; and ``Page`` (``CoursePage``), a
+handler's request, member of the LMS course and session with these pieces bound to them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
 
 from course.forum.rules import InputError, Limits
 from kurswerk.core import clock
-from kurswerk.core.auth import Principal, codec
+from kurswerk.core.auth import ContextPrincipal, Principal, codec, email_links
+from kurswerk.core.db import SessionDep
+from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.templating import environment, render, with_query
 
 Text = Annotated[str, Form(max_length=1_000_000)]
@@ -86,6 +91,54 @@ def notice_of(request: Request) -> str:
     """The status notice named in the URL, if it is one of ours (never echoes input)."""
     value = request.query_params.get("notice", "")
     return value if value in NOTICES else ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a handler of a course page works with: the request, the member of the LMS
+    course the page is for, and the request's database session; with the pieces above
+    bound to them."""
+
+    request: Request
+    principal: Principal
+    session: Session
+
+    @property
+    def limits(self) -> Limits:
+        return limits(self.request)
+
+    @property
+    def links(self) -> EmailLinks:
+        return email_links(self.request)
+
+    @property
+    def notice(self) -> str:
+        return notice_of(self.request)
+
+    def show(self, template: str, context: dict[str, Any]) -> HTMLResponse:
+        return render(self.request, template, context)
+
+    def form(
+        self, template: str, context: dict[str, Any], error: InputError | None = None
+    ) -> HTMLResponse:
+        return form_page(self.request, template, context, error)
+
+    def redirect(self, path: str, *, notice: str = "", anchor: str = "") -> RedirectResponse:
+        return redirect(self.request, self.principal, path, notice=notice, anchor=anchor)
+
+    def to_post(self, thread_id: int | None, post_id: int, notice: str) -> RedirectResponse:
+        """Back to a post in its thread, with what became of it."""
+        assert thread_id is not None
+        path = thread_path(self.principal, thread_id)
+        return self.redirect(path, notice=notice, anchor=f"post-{post_id}")
+
+
+def _page(request: Request, principal: ContextPrincipal, session: SessionDep) -> Page:
+    return Page(request, principal, session)
+
+
+CoursePage = Annotated[Page, Depends(_page)]
+"""A handler's parameter for its ``Page`` (a signed-in member of the LMS course)."""
 
 
 def localtime(value: datetime, locale: str = "de") -> str:

@@ -3,10 +3,6 @@ stays German (pages mark it ``lang="de"``)."""
 
 from __future__ import annotations
 
-from course.industries import industry_messages
-
-INDUSTRY_MESSAGES = industry_messages()
-
 MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         "nav.breadcrumb": "Sie sind hier",
@@ -51,7 +47,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Aufgabe für die Branche {industry}",
         "exercise.companies": "Beispielunternehmen",
         "exercise.back": "Zurück zur Lektion",
-        **INDUSTRY_MESSAGES["de"],
         "worksheet.label": "Arbeitsvorlage",
         "worksheet.from_lesson": "Genannt in der Lektion",
         "worksheet.print_hint": (
@@ -66,6 +61,30 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Kursleitung."
         ),
         "course.not_found": "Diesen Kurs gibt es nicht.",
+        "course.not_chosen": (
+            "Kurswerk ist für diesen Kurs im LMS noch nicht eingerichtet: Die Kursleitung "
+            "wählt beim ersten Öffnen, welcher Kurs hier erscheint. Bitte versuchen Sie es "
+            "später noch einmal."
+        ),
+        "course.binding_conflict": (
+            "Dieser Link gehört zum Kurs „{named}“, dieser Kurs im LMS zeigt aber den Kurs "
+            "„{bound}“. Bitte wenden Sie sich an die Kursleitung oder die LMS-Administration."
+        ),
+        "course.named_not_loaded": (
+            "Der Link nennt den Kurs „{course}“, den Kurswerk nicht kennt. Bitte wenden Sie "
+            "sich an die LMS-Administration (Parameter kurswerk_course)."
+        ),
+        "course.choice.title": "Kurs auswählen",
+        "course.choice.intro": (
+            "In Kurswerk sind mehrere Kurse geladen. Wählen Sie, welchen dieser Kurs im LMS zeigt."
+        ),
+        "course.choice.legend": "Kurs",
+        "course.choice.final": (
+            "Die Wahl gilt für alle Teilnehmenden dieses Kurses im LMS und lässt sich hier "
+            "nicht mehr ändern."
+        ),
+        "course.choice.submit": "Kurs festlegen",
+        "course.choice.unknown": "Bitte wählen Sie einen der angebotenen Kurse.",
         "course.archived": "Dieser Kurs ist nicht mehr verfügbar.",
         "course.lesson_not_found": "Diese Lektion gibt es nicht (mehr).",
         "course.exercise_not_found": "Diese Übung gibt es nicht (mehr).",
@@ -115,7 +134,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exercise.for_industry": "Task for the industry {industry}",
         "exercise.companies": "Example companies",
         "exercise.back": "Back to the lesson",
-        **INDUSTRY_MESSAGES["en"],
         "worksheet.label": "Worksheet template",
         "worksheet.from_lesson": "Named in the lesson",
         "worksheet.print_hint": (
@@ -129,6 +147,29 @@ MESSAGES: dict[str, dict[str, str]] = {
             "No content has been loaded for this course yet. Please contact the course team."
         ),
         "course.not_found": "This course does not exist.",
+        "course.not_chosen": (
+            "Kurswerk is not set up for this LMS course yet: an instructor chooses which "
+            "course it shows when they first open it. Please try again later."
+        ),
+        "course.binding_conflict": (
+            "This link belongs to the course “{named}”, but this LMS course shows the "
+            "course “{bound}”. Please contact your instructor or the LMS administrators."
+        ),
+        "course.named_not_loaded": (
+            "The link names the course “{course}”, which Kurswerk does not know. Please "
+            "contact the LMS administrators (parameter kurswerk_course)."
+        ),
+        "course.choice.title": "Choose the course",
+        "course.choice.intro": (
+            "Several courses are loaded in Kurswerk. Choose which one this LMS course shows."
+        ),
+        "course.choice.legend": "Course",
+        "course.choice.final": (
+            "The choice applies to everyone in this LMS course and cannot be changed here "
+            "afterwards."
+        ),
+        "course.choice.submit": "Set the course",
+        "course.choice.unknown": "Please choose one of the courses offered.",
         "course.archived": "This course is no longer available.",
         "course.lesson_not_found": "This lesson does not exist (any more).",
         "course.exercise_not_found": "This exercise does not exist (any more).",

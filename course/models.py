@@ -8,11 +8,10 @@ later submissions and forum posts) points at it. Learner rows reference content 
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # The FAQ, forum and question tables live in modules of their own; importing this module
@@ -40,15 +39,6 @@ def _json() -> Column:
     return Column(JSON, nullable=False)
 
 
-class Industry(enum.StrEnum):
-    """The industries an exercise can be practised in ("Branchenvorschläge")."""
-
-    MEDIA = "media"
-    FMCG = "fmcg"
-    RETAIL = "retail"
-    B2B = "b2b"
-
-
 class Course(SQLModel, table=True):
     """A course as one folder under ``content/``. ``content_version`` is a hash of
     everything the loader wrote for it: pages cache rendered content under it."""
@@ -64,6 +54,24 @@ class Course(SQLModel, table=True):
     source_path: str = Field(default="", max_length=500)
     archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
+    updated_at: datetime = timestamp_now()
+
+
+class CourseIndustry(SQLModel, table=True):
+    """An industry a course's exercises are practised in ("Branchenvorschläge"), as its
+    ``course.yaml`` declares it: the slug (what submissions and variants store) and its
+    name in each language (``{"de": ..., "en": ...}``). Archived, never deleted, when it
+    leaves the files: submissions made in it still show its name."""
+
+    __tablename__ = "course_industry"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="course.id", index=True)
+    slug: str = Field(max_length=16)
+    position: int = 0
+    names: dict[str, str] = Field(default_factory=dict, sa_column=_json())
+    archived_at: datetime | None = timestamp_or_none()
     updated_at: datetime = timestamp_now()
 
 
@@ -121,16 +129,14 @@ class Exercise(SQLModel, table=True):
 
 
 class ExerciseVariant(SQLModel, table=True):
-    """The exercise applied to one industry: example companies and the task for it.
+    """The exercise applied to one industry (a ``CourseIndustry`` slug of its course):
+    example companies and the task for it.
 
     ``companies`` is a list of ``{"name": str, "url": str | None, "note": str | None}``.
     """
 
     __tablename__ = "exercise_variant"
-    __table_args__ = (
-        UniqueConstraint("exercise_id", "industry"),
-        CheckConstraint("industry IN ('media', 'fmcg', 'retail', 'b2b')", name="industry"),
-    )
+    __table_args__ = (UniqueConstraint("exercise_id", "industry"),)
 
     id: int | None = Field(default=None, primary_key=True)
     exercise_id: int = Field(foreign_key="exercise.id", index=True)

@@ -6,23 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import lesson_page, service
+from course import binding, lesson_page, service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
+from course.content.markdown import SLUG_PATTERN
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
 from course.messages import MESSAGES
-from course.models import Industry
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
+from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.templating import add_template_folder, render, with_query
@@ -33,6 +34,7 @@ i18n.register(MESSAGES)
 i18n.register(COMMUNITY_MESSAGES)
 
 router = APIRouter(prefix="/c/{context}")
+TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
 _STAFF = frozenset({Role.TUTOR, Role.ADMIN})
 # (label key, route name, roles): the pages of other rooms the course home links to, under
@@ -67,11 +69,46 @@ def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]
 
 
 @router.get("/", name="course_home")
-def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> HTMLResponse:
-    home = service.course_home(session, principal)
+def course_home(request: Request, principal: ContextPrincipal, session: SessionDep) -> Response:
+    """The course's start page. While several courses are loaded and none is chosen for
+    this LMS course, instructors and admins choose here; learners are told it is not set
+    up yet (``course.not_chosen``)."""
+    try:
+        home = service.course_home(session, principal)
+    except binding.CourseNotChosen:
+        if not principal.at_least(Role.TUTOR):
+            raise
+        return _choice_page(request, session)
     return render(
         request, "course/home.html", {"home": home, "staff_links": staff_links(request, principal)}
     )
+
+
+def _choice_page(
+    request: Request, session: Session, *, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "course/choice.html",
+        {"courses": binding.loaded_courses(session), "error": error},
+        status_code=status,
+    )
+
+
+@router.post("/course-choice", name="course_choice", dependencies=[CsrfChecked])
+def course_choice(
+    request: Request,
+    principal: TutorPrincipal,
+    session: SessionDep,
+    course: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """An instructor's or admin's choice of the course this LMS course shows (once: a
+    bound LMS course keeps its course, see ``course.binding``)."""
+    if course not in {c.slug for c in binding.loaded_courses(session)}:
+        return _choice_page(request, session, error="course.choice.unknown", status=400)
+    binding.choose_course(session, principal.context_id, course)
+    target = with_query(f"/c/{principal.context_id}/", kt=codec(request).issue(principal))
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/lessons/{slug}", name="lesson")
@@ -121,7 +158,7 @@ def exercise(
     session: SessionDep,
     slug: str,
     exercise_slug: str,
-    industry: Industry | None = None,
+    industry: Annotated[str | None, Query(max_length=16, pattern=SLUG_PATTERN.pattern)] = None,
 ) -> HTMLResponse:
     page = service.exercise_page(session, principal, slug, exercise_slug, industry)
     panels = service.exercise_panels(request, session, principal, page, industry)

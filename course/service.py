@@ -16,7 +16,12 @@ from markupsafe import Markup
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from course.binding import active_course, active_lesson, course_for_context
+from course.binding import (
+    active_course,
+    active_lesson,
+    bind_named_course,
+    course_for_context,
+)
 from course.exercise_names import (
     ExerciseRef,
     exercise_by_id,
@@ -26,12 +31,11 @@ from course.exercise_names import (
 )
 from course.forum.periodic import register_jobs as register_forum_jobs
 from course.forum.search_rebuild import rebuild_search_index
-from course.industries import INDUSTRIES, industry_name
+from course.industries import Industries, context_industries, course_industries, name_in
 from course.lesson_page import author_view
 from course.models import (
     Exercise,
     ExerciseVariant,
-    Industry,
     Lesson,
     LessonProgress,
     LessonReading,
@@ -52,18 +56,21 @@ from course.views import (
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
-from kurswerk.core.errors import NotFound
+from kurswerk.core.errors import AppError, NotFound
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
-    "INDUSTRIES",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
+    "Industries",
     "LessonLink",
+    "bind_named_course",
     "rebuild_search_index",
+    "context_industries",
+    "course_industries",
     "course_for_context",
     "course_home",
     "exercise_page",
@@ -74,7 +81,7 @@ __all__ = [
     "exercise_of_target",
     "find_exercise",
     "forum_target",
-    "industry_name",
+    "name_in",
     "lesson_links",
     "reading_page",
     "register_exercise_panel",
@@ -139,9 +146,7 @@ def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
 
 # --- Panels a later feature adds at the end of the exercise page --------------------
 
-ExercisePanel = Callable[
-    ["Request", Session, Principal, ExercisePage, Industry | None], Markup | None
-]
+ExercisePanel = Callable[["Request", Session, Principal, ExercisePage, str | None], Markup | None]
 """``panel(request, session, principal, page, industry)`` returns safe HTML to show at the
 end of the exercise page (e.g. the submission form of the coaching feature), or None to
 show nothing. It gets the request's session, so it reads in the page's transaction."""
@@ -167,7 +172,7 @@ def exercise_panels(
     session: Session,
     principal: Principal,
     page: ExercisePage,
-    industry: Industry | None,
+    industry: str | None,
 ) -> list[Markup]:
     """The HTML of every registered panel that has something to show, in order."""
     shown = []
@@ -264,15 +269,25 @@ def exercise_page(
     principal: Principal,
     lesson_slug: str,
     exercise_slug: str,
-    industry: Industry | None = None,
+    industry: str | None = None,
 ) -> ExercisePage:
     course = active_course(session, principal.context_id)
     lesson = active_lesson(session, course, lesson_slug)
     exercise = find_exercise(session, principal.context_id, lesson_slug, exercise_slug)
     rows = active_variants(session, exercise)
+    industries = course_industries(session, course.id)
+    if industry is not None and industry not in industries.every:
+        # not one of the course's industries: a malformed request, as for any other field
+        raise AppError(
+            "error.bad_request",
+            400,
+            reason=f"no industry {industry!r}",
+            params={"fields": "industry"},
+        )
     variants = tuple(
         VariantView(
             industry=row.industry,
+            name=industries.name(row.industry, principal.locale),
             companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
             task_parts=split_links(row.task_html),
         )
@@ -280,9 +295,9 @@ def exercise_page(
     )
     selected = None
     if industry is not None:
-        selected = next((v for v in variants if v.industry == industry.value), None)
+        selected = next((v for v in variants if v.industry == industry), None)
         if selected is None:
-            raise NotFound("course.variant_not_found", reason=f"no variant {industry.value}")
+            raise NotFound("course.variant_not_found", reason=f"no variant {industry!r}")
     return ExercisePage(
         course_title=course.title,
         language=course.language,

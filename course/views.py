@@ -108,6 +108,7 @@ class Company:
 @dataclass(frozen=True)
 class VariantView:
     industry: str
+    name: str  # the industry's name in the reader's language
     companies: tuple[Company, ...]
     task_parts: tuple[str, ...]
 

@@ -3,11 +3,13 @@ submission: who, which course, lesson, exercise and industry (one query)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from course import service as course_service
 from course.models import Exercise, Lesson
 from feedback.claims import display_name
 from lti.models import LmsContext, PlatformUser
@@ -34,7 +36,12 @@ class SubmissionFacts:
     lesson_title: str
     exercise_slug: str
     exercise_title: str
-    industry: str  # an ``Industry`` value or "" (named by ``course.service.industry_name``)
+    industry: str  # an industry of the course, or ""
+    industry_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """The industry's name in each language, as its course declares it."""
+
+    def industry_name(self, locale: str) -> str:
+        return course_service.name_in(self.industry_names, self.industry, locale)
 
 
 def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
@@ -50,6 +57,7 @@ def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
             _c.c.title.label("course_title"),
             _l.c.slug.label("lesson_slug"),
             _l.c.title.label("lesson_title"),
+            _l.c.course_id,
             _e.c.slug.label("exercise_slug"),
             _e.c.title.label("exercise_title"),
         )
@@ -75,4 +83,7 @@ def submission_facts(session: Session, submission_id: int) -> SubmissionFacts:
         exercise_slug=row.exercise_slug,
         exercise_title=row.exercise_title,
         industry=row.industry,
+        industry_names=course_service.course_industries(session, row.course_id).names_of(
+            row.industry
+        ),
     )

@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from course import service as course_service
 from feedback.claims import display_name
 from feedback.queue_sql import MAX_BRANCHES, course_outline, queue_query
 from feedback.queue_values import (
-    INDUSTRIES,
     BadCursor,
     Cursor,
     ExerciseOption,
@@ -36,6 +36,7 @@ from feedback.queue_values import (
 )
 from feedback.workdays import Age, age_of
 from kurswerk.core.clock import as_utc
+from kurswerk.core.errors import AppError
 from uploads.models import SubmissionStatus
 
 PAGE_SIZE = 50
@@ -64,6 +65,7 @@ class QueuePage:
     next_cursor: Cursor | None
     outline: tuple[LessonOption, ...]
     target_days: int
+    industries: course_service.Industries = field(default_factory=course_service.Industries)
     overdue_on_page: int = field(default=0)
 
 
@@ -78,6 +80,8 @@ def queue_page(
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     outline = course_outline(session, context_id)
+    if filters.industry is not None and filters.industry not in outline.industries.every:
+        raise AppError("feedback.queue.bad_filter", 400, reason=f"{filters.industry!r}")
     query = queue_query(context_id, filters, outline, page_size + 1)
     rows: list[Any] = list(session.execute(*query).all()) if query is not None else []
     more = len(rows) > page_size
@@ -111,6 +115,7 @@ def queue_page(
         next_cursor=Cursor(last.submitted_at, last.submission_id) if last else None,
         outline=outline.lessons,
         target_days=target_days,
+        industries=outline.industries,
         overdue_on_page=sum(
             1
             for item in items
@@ -120,7 +125,6 @@ def queue_page(
 
 
 __all__ = [
-    "INDUSTRIES",
     "MAX_BRANCHES",
     "PAGE_SIZE",
     "BadCursor",

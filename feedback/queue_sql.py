@@ -27,7 +27,7 @@ from sqlmodel import Session
 from course import service as course_service
 from course.models import CourseBinding, Exercise, Lesson
 from feedback.models import ReviewClaim
-from feedback.queue_values import INDUSTRIES, ExerciseOption, LessonOption, Outline, QueueFilters
+from feedback.queue_values import ExerciseOption, LessonOption, Outline, QueueFilters
 from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionStatus
 
@@ -63,6 +63,7 @@ def course_outline(session: Session, context_id: int) -> Outline:
             LessonOption(slug, title, tuple(ex)) for slug, (title, ex) in lessons.items()
         ),
         exercise_ids=tuple(row.id for row in rows),
+        industries=course_service.context_industries(session, context_id),
     )
 
 
@@ -234,7 +235,7 @@ def queue_query(
     if exercise_ids is None and filters.industry is None:
         return _statement(statuses, 0, 0, after, limit), params
     exercises = list(outline.exercise_ids) if exercise_ids is None else exercise_ids
-    industries = list(INDUSTRIES) if filters.industry is None else [filters.industry]
+    industries = list(outline.industries.every) if filters.industry is None else [filters.industry]
     if not exercises:
         return None
     if len(statuses) * len(exercises) * len(industries) > MAX_BRANCHES:

@@ -4,15 +4,13 @@ industry and lesson, where a page ends (the keyset cursor), and the filter choic
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from course import service as course_service
 from kurswerk.core.clock import as_utc
 from uploads.models import SubmissionStatus
-
-INDUSTRIES = course_service.INDUSTRIES  # the queue filter's choices, in this order
 
 
 class StatusFilter(enum.StrEnum):
@@ -99,3 +97,5 @@ class LessonOption:
 class Outline:
     lessons: tuple[LessonOption, ...]  # active lessons and exercises: the filter choices
     exercise_ids: tuple[int, ...]  # every exercise of the course, archived ones too
+    industries: course_service.Industries = field(default_factory=course_service.Industries)
+    """The course's industries: the active ones are the filter's choices, in this order."""

@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from course.service import industry_name
 from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, end_claim, hold_claim
 from feedback.drafts import current_draft, revision_of
@@ -213,7 +212,7 @@ def _enqueue_learner_email(
             "learner_name": facts.learner_name if facts.learner_has_name else "",
             "course_title": facts.course_title,
             "exercise_title": facts.exercise_title,
-            "industry": industry_name(facts.industry, locale),
+            "industry": facts.industry_name(locale),
             "tutor_name": principal.name,
             "released_at": now,
             "feedback_text": markdown_text(feedback.body_markdown),

@@ -34,7 +34,7 @@ from sqlmodel import Session
 from lti import errors
 from lti.ags import LineItemSpec
 from lti.endpoints import service_url
-from lti.identities import CLAIM, clean_target
+from lti.identities import CLAIM, COURSE_PARAMETER, clean_target
 from lti.login_state import delete_launch_data, get_launch_data, put_launch_data
 from lti.toolkey import ALGORITHM, ToolKeyPair
 
@@ -60,7 +60,9 @@ class LinkTarget:
     ``lessons/x/exercises/y?industry=media`` or ``lessons/x/forum``), see
     ``lti.identities.clean_target``. ``kind`` is one of ``KINDS`` (the picker's group).
     ``custom`` are extra custom parameters of the link; ``line_item`` asks the platform
-    for a gradebook column (exercises).
+    for a gradebook column (exercises). ``course`` names the course package the place
+    belongs to: the link carries it as ``kurswerk_course``, and a launch through it binds
+    the LMS course to that package (or is refused when it shows another).
     """
 
     title: str
@@ -69,6 +71,13 @@ class LinkTarget:
     kind: str
     custom: Mapping[str, str] = field(default_factory=dict)
     line_item: LineItemSpec | None = None
+    course: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the picker's form names the place by: its path, qualified by its course
+        (two courses offered at once have places with the same path)."""
+        return f"{self.course}:{self.path}" if self.course else self.path
 
 
 class DeepLinkCatalog(Protocol):
@@ -230,9 +239,9 @@ def usable_targets(targets: Sequence[LinkTarget]) -> list[LinkTarget]:
     for target in targets:
         if target.path and clean_target(target.path) != target.path:
             continue
-        if target.path in seen or target.kind not in KINDS:
+        if target.key in seen or target.kind not in KINDS:
             continue
-        seen.add(target.path)
+        seen.add(target.key)
         usable.append(target)
     return usable
 
@@ -242,6 +251,8 @@ def content_item(target: LinkTarget, *, launch_url: str, accept_lineitem: bool) 
     custom = {str(k): str(v) for k, v in target.custom.items()}
     if target.path:
         custom["kurswerk_target"] = target.path
+    if target.course:
+        custom[COURSE_PARAMETER] = target.course
     item: dict[str, Any] = {
         "type": RESOURCE_LINK,
         "title": target.title[:255],

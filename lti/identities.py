@@ -129,23 +129,11 @@ def record_launch(
     upserts = _upserts(connection.dialect.name)
     presentation = claims.get(CLAIM + "launch_presentation")
     locale = _opt_str(presentation.get("locale"), 16) if isinstance(presentation, dict) else None
-    email = _opt_str(claims.get("email"), 320)
     lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
     role = roles.map_roles(lti_roles)
 
     user = connection.execute(
-        upserts.user,
-        {
-            "platform_id": match.platform_id,
-            "sub": claims["sub"],
-            "name": _opt_str(claims.get("name"), 255),
-            "given_name": _opt_str(claims.get("given_name"), 255),
-            "family_name": _opt_str(claims.get("family_name"), 255),
-            "email": email if email and "@" in email else None,
-            "locale": locale,
-            "created_at": now,
-            "last_launch_at": now,
-        },
+        upserts.user, _user_row(match.platform_id, claims["sub"], claims, locale=locale, now=now)
     ).one()
     user_id = user.id
     context = claims[CLAIM + "context"]
@@ -228,6 +216,23 @@ def target_of(claims: Mapping[str, Any]) -> str | None:
     return clean_target(custom.get("kurswerk_target")) if isinstance(custom, dict) else None
 
 
+MAX_COURSE_SLUG = 100
+COURSE_PARAMETER = "kurswerk_course"
+
+
+def course_named(claims: Mapping[str, Any]) -> str | None:
+    """The course package a launch names in its custom parameter ``kurswerk_course``
+    (a deep link placed from the picker carries it; an LMS admin may set it in the tool's
+    settings), or ``None`` when it names none. The value is passed on as it is (trimmed,
+    bounded): ``course`` decides whether it names a loaded course, and refuses one it does
+    not know by name, so an admin's typo shows instead of falling back silently."""
+    custom = claims.get(CLAIM + "custom")
+    value = custom.get(COURSE_PARAMETER) if isinstance(custom, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:MAX_COURSE_SLUG]
+
+
 def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
     """Where a launch lands: the course start, or the tool path named by the custom
     parameter ``kurswerk_target`` (see ``clean_target``) inside that course; anything
@@ -251,19 +256,26 @@ def _named_user_upsert(dialect: str) -> Any:
     return _named_users_upsert(dialect).returning(_users.c.id)
 
 
-def _named_user_row(platform_id: int, claims: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def _user_row(
+    platform_id: int, sub: str, claims: Mapping[str, Any], *, locale: str | None, now: datetime
+) -> dict[str, Any]:
+    """A person's row as the platform names them: the optional name and email claims."""
     email = _opt_str(claims.get("email"), 320)
     return {
         "platform_id": platform_id,
-        "sub": claims["user_id"],
+        "sub": sub,
         "name": _opt_str(claims.get("name"), 255),
         "given_name": _opt_str(claims.get("given_name"), 255),
         "family_name": _opt_str(claims.get("family_name"), 255),
         "email": email if email and "@" in email else None,
-        "locale": None,
+        "locale": locale,
         "created_at": now,
         "last_launch_at": now,
     }
+
+
+def _named_user_row(platform_id: int, claims: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return _user_row(platform_id, claims["user_id"], claims, locale=None, now=now)
 
 
 def upsert_user(

@@ -33,8 +33,8 @@ from sqlalchemy import and_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from course import service as course_service
 from course.models import Exercise
-from course.service import industry_name
 from kurswerk.core import clock
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import as_utc, utcnow
@@ -124,7 +124,7 @@ def enqueue_receipt(
         context={
             "course_title": target.course_title,
             "exercise_title": target.exercise_title,
-            "industry": industry_name(target.industry, locale),
+            "industry": target.industry_name(locale),
             "file_name": version.display_name,
             "version": version.number,
             "submitted_at": version.created_at,
@@ -203,7 +203,7 @@ def enqueue_tutor_notifications(
                 "learner_name": person_label(learner, locale),
                 "course_title": target.course_title,
                 "exercise_title": target.exercise_title,
-                "industry": industry_name(target.industry, locale),
+                "industry": target.industry_name(locale),
                 "file_name": version.display_name,
                 "pages": version.pages,
                 "version": version.number,
@@ -354,11 +354,12 @@ def digest_items(
         )
         .order_by(col(SubmissionVersion.created_at), col(SubmissionVersion.id))
     ).all()
+    industries = course_service.context_industries(session, context_id)
     return [
         {
             "learner_name": person_label(learner, locale),
             "exercise_title": title,
-            "industry": industry_name(industry, locale),
+            "industry": industries.name(industry, locale),
             "version": version.number,
             "file_name": version.display_name,
             "submitted_at": version.created_at,

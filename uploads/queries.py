@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from course import service as course_service
 from course.models import Exercise, Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import add_working_days, local_date
@@ -68,6 +69,7 @@ def _view(
     exercise: Exercise,
     lesson: Lesson,
     course_title: str,
+    industries: course_service.Industries,
     versions: tuple[VersionView, ...] = (),
 ) -> SubmissionView:
     assert submission.id is not None and exercise.id is not None
@@ -82,6 +84,7 @@ def _view(
             lesson_slug=lesson.slug,
             lesson_title=lesson.title,
             industry=submission.industry,
+            industry_names=industries.names_of(submission.industry),
         ),
         status=SubmissionStatus(submission.status),
         latest_version=submission.latest_version,
@@ -98,7 +101,8 @@ def learner_submissions(session: Session, principal: Principal) -> list[Submissi
         )
     ).all()
     course_title = course_title_for(session, principal.context_id, "")
-    return [_view(s, e, lesson, course_title) for s, e, lesson in rows]
+    industries = course_service.context_industries(session, principal.context_id)
+    return [_view(s, e, lesson, course_title, industries) for s, e, lesson in rows]
 
 
 def learner_submission(
@@ -119,6 +123,7 @@ def learner_submission(
         exercise,
         lesson,
         course_title_for(session, principal.context_id, ""),
+        course_service.context_industries(session, principal.context_id),
         tuple(
             VersionView(v.number, v.created_at, v.display_name, v.pages, v.size, v.note)
             for v in versions

@@ -24,7 +24,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from course import service as course_service
-from course.models import Industry
 from course.service import ExercisePage
 from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
@@ -118,7 +117,7 @@ def exercise_panel(
     session: Session,
     principal: Principal,
     page: ExercisePage,
-    industry: Industry | None,
+    industry: str | None,
 ) -> Markup | None:
     """Learners: the upload form (package holders) or what a package offers. Tutors: a
     pointer to their mail settings. Admins: nothing."""
@@ -126,7 +125,7 @@ def exercise_panel(
         return None
     if principal.role is Role.TUTOR:
         return _fragment(request, "uploads/panel_tutor.html", {})
-    chosen = industry.value if industry else (None if page.variants else "")
+    chosen = industry if industry else (None if page.variants else "")
     state = panels_mod.upload_state(session, principal, page.exercise_id, chosen)
     settings = request.app.state.settings
     return _fragment(

@@ -7,7 +7,8 @@ the exercise belongs to the course the LMS course shows: an id from another cour
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -28,7 +29,12 @@ class SubmissionTarget:
     exercise_title: str
     lesson_slug: str
     lesson_title: str
-    industry: str  # an ``Industry`` value, or NO_INDUSTRY (named by ``industry_name``)
+    industry: str  # an industry of the course, or NO_INDUSTRY
+    industry_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """The industry's name in each language, as its course declares it."""
+
+    def industry_name(self, locale: str) -> str:
+        return course_service.name_in(self.industry_names, self.industry, locale)
 
     @property
     def exercise_path(self) -> str:
@@ -78,6 +84,7 @@ def find_target(
         lesson_slug=lesson.slug,
         lesson_title=lesson.title,
         industry=industry,
+        industry_names=course_service.course_industries(session, course.id).names_of(industry),
     )
 
 

@@ -26,6 +26,7 @@ from course.faq import sync as faq_sync
 from course.models import (
     Author,
     Course,
+    CourseIndustry,
     Exercise,
     ExerciseVariant,
     Lesson,
@@ -39,6 +40,7 @@ __all__ = ["ContentError", "LoadReport", "Problem", "check", "load"]
 
 KINDS = (
     "courses",
+    "industries",
     "authors",
     "lessons",
     "readings",
@@ -219,12 +221,29 @@ class _Loader:
         )
         self.session.flush()
         assert course.id is not None
+        self._industries(course.id)
         lessons = self._lessons(course.id)
         readings = self._readings(course.id)
         self._lesson_readings(lessons, readings)
         self._exercises(course.id, lessons)
         self._worksheets(course.id, lessons)
         faq_sync.sync_from_content(self.session, lessons, source.faq, self.report)
+
+    def _industries(self, course_id: int) -> None:
+        query = select(CourseIndustry).where(CourseIndustry.course_id == course_id)
+        rows = {row.slug: row for row in self.session.exec(query)}
+        for position, industry in enumerate(self.source.industries):
+            values = {
+                "course_id": course_id,
+                "slug": industry.slug,
+                "position": position,
+                "names": industry.names,
+            }
+            row = rows.pop(industry.slug, None)
+            _apply(self.session, row, CourseIndustry, values, self.report, "industries")
+        for gone in rows.values():
+            _archive(gone, self.report, "industries", self.now)
+        self.session.flush()
 
     def _lessons(self, course_id: int) -> dict[str, Lesson]:
         rows = {

@@ -35,6 +35,15 @@ class AuthorSource:
 
 
 @dataclass
+class IndustrySource:
+    """An industry ``course.yaml`` declares: its slug and its name in each language."""
+
+    slug: str
+    names: dict[str, str]
+    line: int
+
+
+@dataclass
 class WorksheetSource:
     slug: str
     title: str
@@ -110,6 +119,7 @@ class CourseSource:
     path: str
     slug_line: int = 1
     authors: list[AuthorSource] = field(default_factory=list)
+    industries: list[IndustrySource] = field(default_factory=list)
     lessons: list[LessonSource] = field(default_factory=list)
     exercises: list[ExerciseSource] = field(default_factory=list)
     readings: list[ReadingSource] = field(default_factory=list)

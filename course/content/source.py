@@ -2,7 +2,7 @@
 
 Layout of one course folder (the guide for authors is ``content/README.md``)::
 
-    <course>/course.yaml             slug, title, language, authors, lesson order
+    <course>/course.yaml             slug, title, language, authors, industries, lesson order
     <course>/lessons/<slug>.md       front matter + Markdown (see course.content.markdown)
     <course>/reading/<slug>.md       further reading: front matter + Markdown
     <course>/exercises/<lesson>.yaml exercises of one lesson with their industry variants
@@ -19,13 +19,14 @@ from typing import Any
 
 from course.content.checks import check_across_courses, check_course
 from course.content.files import SourceFile
-from course.content.markdown import render
+from course.content.markdown import SLUG_PATTERN, render
 from course.content.model import (
     COURSE_FILE,
     AuthorSource,
     ContentTree,
     CourseSource,
     ExerciseSource,
+    IndustrySource,
     LessonSource,
     Problem,
     ReadingSource,
@@ -35,7 +36,9 @@ from course.content.model import (
 )
 from course.content.yaml_lines import LineMap
 from course.faq.source import check_faq, read_faq
-from course.models import Industry
+from kurswerk.core.i18n import LOCALES
+
+MAX_INDUSTRY_SLUG = 16  # the width of the columns that store an industry
 
 __all__ = ["ContentTree", "CourseSource", "LessonSource", "Problem", "read_tree"]
 
@@ -60,7 +63,7 @@ def read_tree(path: str | Path) -> ContentTree:
 
 def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
     f = SourceFile(tree, folder / COURSE_FILE)
-    allowed = {"slug", "title", "description", "language", "authors", "lessons"}
+    allowed = {"slug", "title", "description", "language", "authors", "industries", "lessons"}
     data = f.yaml_file(folder / COURSE_FILE, allowed, COURSE_FILE)
     if data is None:
         return None
@@ -75,6 +78,8 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
     if course.slug and course.slug != folder.name:
         f.problem(data.line_of("slug"), f"slug '{course.slug}' must match folder '{folder.name}'")
     course.authors = _read_authors(f, data)
+    course.industries = _read_course_industries(f, data)
+    industries = [industry.slug for industry in course.industries]
     order = f.slug_list(data, "lessons")
     lessons = {p.stem: p for p in sorted((folder / "lessons").glob("*.md"))}
     seen: set[str] = set()
@@ -97,7 +102,7 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
         if (reading := _read_reading(tree, reading_path)) is not None:
             course.readings.append(reading)
     for exercise_path in sorted((folder / "exercises").glob("*.yaml")):
-        course.exercises += _read_exercises(tree, exercise_path)
+        course.exercises += _read_exercises(tree, exercise_path, industries)
     for faq_path in sorted((folder / "faq").glob("*.yaml")):
         course.faq += read_faq(tree, faq_path)
     check_course(tree, course)
@@ -119,6 +124,43 @@ def _read_authors(f: SourceFile, data: LineMap) -> list[AuthorSource]:
             )
         )
     return authors
+
+
+def _read_course_industries(f: SourceFile, data: LineMap) -> list[IndustrySource]:
+    """``industries:`` of ``course.yaml``: ``<slug>: {de: <name>, en: <name>}`` in the
+    order the exercise page and the tutor queue list them."""
+    raw = data.get("industries")
+    if raw is None:
+        return []
+    mapping = f.mapping(raw, data.line_of("industries"), "'industries'")
+    if mapping is None:
+        return []
+    industries = []
+    for slug, value in mapping.items():
+        line = mapping.line_of(slug)
+        if (
+            not isinstance(slug, str)
+            or not SLUG_PATTERN.match(slug)
+            or len(slug) > MAX_INDUSTRY_SLUG
+        ):
+            f.problem(
+                line,
+                f"industry '{slug}' is not a slug (a-z, 0-9, -) of at most "
+                f"{MAX_INDUSTRY_SLUG} characters",
+            )
+            continue
+        names = f.mapping(value, line, f"industry '{slug}'")
+        if names is None:
+            continue
+        f.keys(names, set(LOCALES), f"industry '{slug}' (its name in each language)")
+        industries.append(
+            IndustrySource(
+                slug=slug,
+                names={locale: f.text(names, locale, limit=100) for locale in LOCALES},
+                line=line,
+            )
+        )
+    return industries
 
 
 def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
@@ -178,17 +220,21 @@ def _read_reading(tree: ContentTree, path: Path) -> ReadingSource | None:
     )
 
 
-def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
+def _read_exercises(tree: ContentTree, path: Path, industries: list[str]) -> list[ExerciseSource]:
     f = SourceFile(tree, path)
     data = f.yaml_file(path, {"lesson", "industries", "exercises"}, "an exercises file")
     if data is None:
         return []
     lesson = f.slug(data, "lesson")
-    shared = _read_industries(f, data.get("industries"), data.line_of("industries"), lesson)
+    shared = _read_industries(
+        f, data.get("industries"), data.line_of("industries"), lesson, industries
+    )
     allowed = {"slug", "title", "work_step", "variants"}
     exercises = []
     for entry in f.entries(data, "exercises", allowed, "an exercise", non_empty=True):
-        own = _read_industries(f, entry.get("variants"), entry.line_of("variants"), lesson)
+        own = _read_industries(
+            f, entry.get("variants"), entry.line_of("variants"), lesson, industries
+        )
         variants = {**shared, **own}
         if not variants:
             f.problem(entry.line, "the exercise has no industry variants")
@@ -198,7 +244,7 @@ def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
                 title=f.text(entry, "title"),
                 lesson=lesson,
                 work_step=f.slug(entry, "work_step"),
-                variants=[variants[i.value] for i in Industry if i.value in variants],
+                variants=[variants[i] for i in industries if i in variants],
                 where=Where(f.path, entry.line_of("slug")),
                 lesson_line=data.line_of("lesson"),
                 work_step_line=entry.line_of("work_step"),
@@ -207,18 +253,24 @@ def _read_exercises(tree: ContentTree, path: Path) -> list[ExerciseSource]:
     return exercises
 
 
-def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[str, VariantSource]:
+def _read_industries(
+    f: SourceFile, raw: Any, line: int, lesson: str, known: list[str]
+) -> dict[str, VariantSource]:
+    """The variants of an exercises file (or of one exercise) by industry; each industry
+    must be one its ``course.yaml`` declares."""
     if raw is None:
         return {}
     data = f.mapping(raw, line, "industries")
     if data is None:
         return {}
     result: dict[str, VariantSource] = {}
-    known = [i.value for i in Industry]
     for industry, value in data.items():
         if industry not in known:
+            declared = ", ".join(known) if known else "none"
             f.problem(
-                data.line_of(industry), f"unknown industry '{industry}' (known: {', '.join(known)})"
+                data.line_of(industry),
+                f"unknown industry '{industry}': not declared under 'industries:' in "
+                f"{COURSE_FILE} (declared: {declared})",
             )
             continue
         entry = f.mapping(value, data.line_of(industry), f"industry '{industry}'")
@@ -227,8 +279,9 @@ def _read_industries(f: SourceFile, raw: Any, line: int, lesson: str) -> dict[st
         if "label" in entry:
             f.problem(
                 entry.line_of("label"),
-                f"'label' of industry '{industry}' is no longer read: Kurswerk names every "
-                "industry itself, in each reader's language; remove the line",
+                f"'label' of industry '{industry}' is no longer read: its names in each "
+                f"language are declared once, under 'industries:' in {COURSE_FILE}; remove "
+                "the line",
             )
         f.keys(entry, {"label", "companies", "task"}, f"industry '{industry}'")
         task = f.text(entry, "task", limit=4000)

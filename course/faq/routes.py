@@ -8,12 +8,13 @@ lesson, so none is dead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from course import service
 from course.faq import editing as faq_editing
@@ -23,11 +24,9 @@ from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
-from course.http import Text, form_page, limits, notice_of, redirect
-from kurswerk.core.auth import ContextPrincipal, Principal
+from course.http import CoursePage, Page, Text
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import RowId, SessionDep
-from kurswerk.core.templating import render
+from kurswerk.core.db import RowId
 
 router = APIRouter()
 
@@ -55,9 +54,8 @@ for _key, _label, _tail in LESSON_LINKS:
 
 
 @router.get("/lessons/{slug}/questions", name="lesson_questions")
-def lesson_questions(
-    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
-) -> HTMLResponse:
+def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
+    session, principal = page.session, page.principal
     course, lesson = forum_access.lesson_for(session, principal, slug)
     faq_count = faq_reading.count_visible(session, principal, row_id(lesson.id))
     thread_count = session.exec(
@@ -68,8 +66,7 @@ def lesson_questions(
             col(ForumThread.hidden_at).is_(None),
         )
     ).one()
-    return render(
-        request,
+    return page.show(
         "course/faq_hub.html",
         {
             "course_title": course.title,
@@ -81,63 +78,64 @@ def lesson_questions(
 
 
 @router.get("/lessons/{slug}/faq", name="faq")
-def faq(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    slug: str,
-    q: Annotated[str, Query(max_length=500)] = "",
-) -> HTMLResponse:
-    page = faq_reading.faq_page(session, principal, slug, q)
-    return render(request, "course/faq_list.html", {"page": page, "notice": notice_of(request)})
+def faq(page: CoursePage, slug: str, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+    listing = faq_reading.faq_page(page.session, page.principal, slug, q)
+    return page.show("course/faq_list.html", {"page": listing, "notice": page.notice})
 
 
-def _form(
-    request: Request,
-    *,
-    heading: str,
-    action: str,
-    lesson_slug: str,
-    question: str,
-    answer: str,
-    position: str,
-    shared: bool,
-    error: InputError | None = None,
-    show_position: bool = True,
-) -> HTMLResponse:
-    return form_page(
-        request,
-        "course/faq_form.html",
-        {
-            "heading_key": heading,
-            "action": action,
-            "lesson_slug": lesson_slug,
-            "question": question,
-            "answer": answer,
-            "position": position,
-            "shared": shared,
-            "show_position": show_position,
-        },
-        error,
-    )
+@dataclass(frozen=True)
+class _Form:
+    """The FAQ entry form, new or editing: where it is sent and what it shows."""
+
+    heading: str
+    action: str
+    lesson_slug: str
+    shared: bool = False
+
+    def show(
+        self,
+        page: Page,
+        *,
+        question: str,
+        answer: str,
+        position: str,
+        error: InputError | None = None,
+    ) -> HTMLResponse:
+        return page.form(
+            "course/faq_form.html",
+            {
+                "heading_key": self.heading,
+                "action": self.action,
+                "lesson_slug": self.lesson_slug,
+                "question": question,
+                "answer": answer,
+                "position": position,
+                "shared": self.shared,
+                "show_position": True,
+            },
+            error,
+        )
+
+    def again(
+        self, page: Page, error: InputError, *, question: str, answer: str, position: str
+    ) -> HTMLResponse:
+        """Shown again after the service refused what was sent (nothing of it is kept)."""
+        page.session.rollback()
+        return self.show(
+            page, question=question[:1000], answer=answer[:200_000], position=position, error=error
+        )
+
+
+def _new_form(page: Page, slug: str) -> _Form:
+    action = f"/c/{page.principal.context_id}/lessons/{slug}/faq/new"
+    return _Form(heading="faq.new", action=action, lesson_slug=slug)
 
 
 @router.get("/lessons/{slug}/faq/new", name="faq_new")
-def faq_new(
-    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
-) -> HTMLResponse:
-    require_moderator(principal)
-    forum_access.lesson_for(session, principal, slug)
-    return _form(
-        request,
-        heading="faq.new",
-        action=f"/c/{principal.context_id}/lessons/{slug}/faq/new",
-        lesson_slug=slug,
-        question="",
-        answer="",
-        position="",
-        shared=False,
-    )
+def faq_new(page: CoursePage, slug: str) -> HTMLResponse:
+    require_moderator(page.principal)
+    forum_access.lesson_for(page.session, page.principal, slug)
+    return _new_form(page, slug).show(page, question="", answer="", position="")
 
 
 def _position(value: str) -> int | None:
@@ -146,29 +144,18 @@ def _position(value: str) -> int | None:
 
 @router.post("/lessons/{slug}/faq/new", name="faq_create", dependencies=[CsrfChecked])
 def faq_create(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    slug: str,
-    question: Text = "",
-    answer: Text = "",
-    position: Position = "",
+    page: CoursePage, slug: str, question: Text = "", answer: Text = "", position: Position = ""
 ) -> Response:
     try:
         entry = faq_editing.create_entry(
-            session, principal, slug, question=question, answer=answer,
-            position=_position(position), limits=limits(request),
+            page.session, page.principal, slug, question=question, answer=answer,
+            position=_position(position), limits=page.limits,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
-        return _form(
-            request, heading="faq.new",
-            action=f"/c/{principal.context_id}/lessons/{slug}/faq/new", lesson_slug=slug,
-            question=question[:1000], answer=answer[:200_000], position=position, shared=False,
-            error=error,
-        )  # fmt: skip
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
-    return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry.id}")
+        form = _new_form(page, slug)
+        return form.again(page, error, question=question, answer=answer, position=position)
+    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    return page.redirect(path, notice="faq_saved", anchor=f"faq-{entry.id}")
 
 
 def _from_files(entry: FaqEntry) -> bool:
@@ -176,73 +163,57 @@ def _from_files(entry: FaqEntry) -> bool:
     return entry.source_key is not None or entry.overrides_id is not None
 
 
-def _entry(session: Session, principal: Principal, entry_id: RowId) -> tuple[FaqEntry, str]:
-    require_moderator(principal)
-    entry = faq_reading.get_entry(session, principal, entry_id)
-    return entry, faq_reading.entry_lesson(session, entry).slug
+def _entry(page: Page, entry_id: RowId) -> tuple[FaqEntry, str]:
+    require_moderator(page.principal)
+    entry = faq_reading.get_entry(page.session, page.principal, entry_id)
+    return entry, faq_reading.entry_lesson(page.session, entry).slug
+
+
+def _edit_form(page: Page, entry_id: RowId) -> tuple[FaqEntry, _Form]:
+    entry, slug = _entry(page, entry_id)
+    action = f"/c/{page.principal.context_id}/faq/{entry_id}/edit"
+    return entry, _Form("faq.edit", action, lesson_slug=slug, shared=_from_files(entry))
 
 
 @router.get("/faq/{entry_id}/edit", name="faq_edit_form")
-def faq_edit_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
-) -> HTMLResponse:
-    entry, slug = _entry(session, principal, entry_id)
-    return _form(
-        request,
-        heading="faq.edit",
-        action=f"/c/{principal.context_id}/faq/{entry_id}/edit",
-        lesson_slug=slug,
-        question=entry.question,
-        answer=entry.answer,
-        position=str(entry.position),
-        shared=_from_files(entry),
+def faq_edit_form(page: CoursePage, entry_id: RowId) -> HTMLResponse:
+    entry, form = _edit_form(page, entry_id)
+    return form.show(
+        page, question=entry.question, answer=entry.answer, position=str(entry.position)
     )
 
 
 @router.post("/faq/{entry_id}/edit", name="faq_edit", dependencies=[CsrfChecked])
 def faq_edit(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     entry_id: RowId,
     question: Text = "",
     answer: Text = "",
     position: Position = "",
 ) -> Response:
-    entry, slug = _entry(session, principal, entry_id)
-    shared = _from_files(entry)
+    _, form = _edit_form(page, entry_id)
     try:
         faq_editing.update_entry(
-            session, principal, entry_id, question=question, answer=answer,
-            position=_position(position), limits=limits(request),
+            page.session, page.principal, entry_id, question=question, answer=answer,
+            position=_position(position), limits=page.limits,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
-        return _form(
-            request, heading="faq.edit",
-            action=f"/c/{principal.context_id}/faq/{entry_id}/edit", lesson_slug=slug,
-            question=question[:1000], answer=answer[:200_000], position=position, shared=shared,
-            error=error,
-        )  # fmt: skip
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
-    return redirect(request, principal, path, notice="faq_saved", anchor=f"faq-{entry_id}")
+        return form.again(page, error, question=question, answer=answer, position=position)
+    path = f"/c/{page.principal.context_id}/lessons/{form.lesson_slug}/faq"
+    return page.redirect(path, notice="faq_saved", anchor=f"faq-{entry_id}")
 
 
 @router.post("/faq/{entry_id}/delete", name="faq_delete", dependencies=[CsrfChecked])
-def faq_delete(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
-) -> RedirectResponse:
-    _, slug = _entry(session, principal, entry_id)
-    faq_editing.delete_entry(session, principal, entry_id)
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
-    return redirect(request, principal, path, notice="faq_deleted")
+def faq_delete(page: CoursePage, entry_id: RowId) -> RedirectResponse:
+    _, slug = _entry(page, entry_id)
+    faq_editing.delete_entry(page.session, page.principal, entry_id)
+    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    return page.redirect(path, notice="faq_deleted")
 
 
 @router.post("/faq/{entry_id}/revert", name="faq_revert", dependencies=[CsrfChecked])
-def faq_revert(
-    request: Request, principal: ContextPrincipal, session: SessionDep, entry_id: RowId
-) -> RedirectResponse:
-    entry = faq_editing.revert_to_file(session, principal, entry_id)
-    slug = faq_reading.entry_lesson(session, entry).slug
-    path = f"/c/{principal.context_id}/lessons/{slug}/faq"
-    return redirect(request, principal, path, notice="faq_reverted", anchor=f"faq-{entry_id}")
+def faq_revert(page: CoursePage, entry_id: RowId) -> RedirectResponse:
+    entry = faq_editing.revert_to_file(page.session, page.principal, entry_id)
+    slug = faq_reading.entry_lesson(page.session, entry).slug
+    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    return page.redirect(path, notice="faq_reverted", anchor=f"faq-{entry_id}")

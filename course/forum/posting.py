@@ -5,6 +5,7 @@ runs before anything is written (``course.forum.rules``). Nothing here commits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -25,6 +26,7 @@ from course.forum.rules import (
     may_edit,
 )
 from course.forum.search import THREAD, index_document, remove_document, weigh
+from course.models import Course, Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks
@@ -67,6 +69,34 @@ def reindex_all_threads(session: Session) -> int:
 # --- writing -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewQuestion:
+    """A new question, in a forum or to the lecturer, checked before anything is written."""
+
+    title: str
+    text: str
+    course: Course
+    lesson: Lesson
+
+
+def check_new_question(
+    session: Session,
+    principal: Principal,
+    slug: str,
+    *,
+    title: str,
+    body: str,
+    limits: Limits,
+    now: datetime,
+) -> NewQuestion:
+    """Its title and text as stored, the lesson it is about, and the asker's pace."""
+    clean = clean_title(title)
+    text = clean_text(body, field="body", limit=limits.max_post_chars)
+    course, lesson = lesson_for(session, principal, slug)
+    check_flood(session, principal, limits, now)
+    return NewQuestion(clean, text, course, lesson)
+
+
 def create_thread(
     session: Session,
     principal: Principal,
@@ -81,23 +111,22 @@ def create_thread(
 ) -> ForumThread:
     """A new question in a lesson forum. Checks everything before writing anything."""
     now = now or utcnow()
-    clean = clean_title(title)
-    text = clean_text(body, field="body", limit=limits.max_post_chars)
-    _, lesson = lesson_for(session, principal, slug)
-    check_flood(session, principal, limits, now)
+    new = check_new_question(
+        session, principal, slug, title=title, body=body, limits=limits, now=now
+    )
     anonymous = anonymous and not is_moderator(principal)
     thread = ForumThread(
         context_id=principal.context_id,
-        lesson_id=row_id(lesson.id),
+        lesson_id=row_id(new.lesson.id),
         author_id=principal.user_id,
         anonymous=anonymous,
-        title=clean,
+        title=new.title,
         created_at=now,
         last_post_at=now,
     )
     session.add(thread)
     session.flush()
-    post = _add_post(session, principal, thread, text, anonymous, now, is_question=True)
+    post = _add_post(session, principal, thread, new.text, anonymous, now, is_question=True)
     session.flush()
     _published(session, principal, thread, post, links=links, now=now)
     return thread

@@ -9,175 +9,132 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum.rules import InputError, is_moderator, require_moderator
 from course.forum.views import LessonRef
-from course.http import Text, form_page, limits, notice_of, redirect
+from course.http import CoursePage, Page, Text
 from course.models import Lesson
 from course.questions import service as questions_service
-from kurswerk.core.auth import ContextPrincipal, Principal, email_links
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import RowId, SessionDep
-from kurswerk.core.templating import render
+from kurswerk.core.db import RowId
 
 router = APIRouter()
 
 
 def _ask_form(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    slug: str,
-    *,
-    subject: str = "",
-    body: str = "",
-    error: InputError | None = None,
+    page: Page, slug: str, *, subject: str = "", body: str = "", error: InputError | None = None
 ) -> HTMLResponse:
-    course, lesson = forum_access.lesson_for(session, principal, slug)
-    return form_page(
-        request,
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
+    return page.form(
         "course/questions_ask.html",
         {
             "course_title": course.title,
             "lesson": LessonRef(lesson.slug, lesson.title, course.language),
             "subject": subject,
             "body": body,
-            "mine": questions_service.my_questions(session, principal, slug),
-            "notice": notice_of(request) if error is None else "",
+            "mine": questions_service.my_questions(page.session, page.principal, slug),
+            "notice": page.notice if error is None else "",
         },
         error,
     )
 
 
 @router.get("/lessons/{slug}/ask", name="questions_ask_form")
-def questions_ask_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
-) -> HTMLResponse:
-    return _ask_form(request, session, principal, slug)
+def questions_ask_form(page: CoursePage, slug: str) -> HTMLResponse:
+    return _ask_form(page, slug)
 
 
 @router.post("/lessons/{slug}/ask", name="questions_ask", dependencies=[CsrfChecked])
-def questions_ask(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    slug: str,
-    subject: Text = "",
-    body: Text = "",
-) -> Response:
+def questions_ask(page: CoursePage, slug: str, subject: Text = "", body: Text = "") -> Response:
     try:
         question = questions_service.ask(
-            session, principal, slug, subject=subject, body=body, limits=limits(request),
-            links=email_links(request),
+            page.session, page.principal, slug, subject=subject, body=body, limits=page.limits,
+            links=page.links,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
-        return _ask_form(
-            request, session, principal, slug, subject=subject[:500], body=body[:200_000],
-            error=error,
-        )  # fmt: skip
-    path = f"/c/{principal.context_id}/questions/{question.id}"
-    return redirect(request, principal, path, notice="asked")
+        page.session.rollback()
+        return _ask_form(page, slug, subject=subject[:500], body=body[:200_000], error=error)
+    path = f"/c/{page.principal.context_id}/questions/{question.id}"
+    return page.redirect(path, notice="asked")
 
 
 @router.get("/questions", name="questions_list")
 def questions_list(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    answered: Annotated[str, Query(pattern="^(|1)$")] = "",
+    page: CoursePage, answered: Annotated[str, Query(pattern="^(|1)$")] = ""
 ) -> HTMLResponse:
     """Learners: their own questions. Tutors: the LMS course's inbox."""
-    moderator = is_moderator(principal)
+    moderator = is_moderator(page.principal)
     if moderator:
-        rows = questions_service.inbox(session, principal, answered=bool(answered))
+        rows = questions_service.inbox(page.session, page.principal, answered=bool(answered))
         heading = "questions.inbox_title"
     else:
-        rows = questions_service.my_questions(session, principal)
+        rows = questions_service.my_questions(page.session, page.principal)
         heading = "questions.list_title"
-    return render(
-        request,
+    return page.show(
         "course/questions_list.html",
         {
             "questions": rows,
             "heading_key": heading,
             "moderator": moderator,
             "answered": bool(answered),
-            "notice": notice_of(request),
+            "notice": page.notice,
         },
     )
 
 
 def _detail(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: Page,
     question_id: RowId,
     *,
     answer_text: str | None = None,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    view = questions_service.question_view(session, principal, question_id)
-    return form_page(
-        request,
+    view = questions_service.question_view(page.session, page.principal, question_id)
+    return page.form(
         "course/questions_detail.html",
         {
             "q": view,
-            "moderator": is_moderator(principal),
+            "moderator": is_moderator(page.principal),
             "answer_text": answer_text,
-            "notice": notice_of(request) if error is None else "",
+            "notice": page.notice if error is None else "",
         },
         error,
     )
 
 
 @router.get("/questions/{question_id}", name="questions_detail")
-def questions_detail(
-    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: RowId
-) -> HTMLResponse:
-    return _detail(request, session, principal, question_id)
+def questions_detail(page: CoursePage, question_id: RowId) -> HTMLResponse:
+    return _detail(page, question_id)
 
 
 @router.post("/questions/{question_id}/answer", name="questions_answer", dependencies=[CsrfChecked])
-def questions_answer(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    question_id: RowId,
-    answer: Text = "",
-) -> Response:
+def questions_answer(page: CoursePage, question_id: RowId, answer: Text = "") -> Response:
     try:
         questions_service.answer(
-            session, principal, question_id, text=answer, limits=limits(request),
-            links=email_links(request),
+            page.session, page.principal, question_id, text=answer, limits=page.limits,
+            links=page.links,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
-        return _detail(
-            request, session, principal, question_id, answer_text=answer[:200_000], error=error
-        )
-    path = f"/c/{principal.context_id}/questions/{question_id}"
-    return redirect(request, principal, path, notice="answered")
+        page.session.rollback()
+        return _detail(page, question_id, answer_text=answer[:200_000], error=error)
+    path = f"/c/{page.principal.context_id}/questions/{question_id}"
+    return page.redirect(path, notice="answered")
 
 
 def _publish_form(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: Page,
     question_id: RowId,
     *,
     faq_question: str | None = None,
     faq_answer: str | None = None,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    require_moderator(principal)
-    question = questions_service.get_question(session, principal, question_id)
-    return form_page(
-        request,
+    require_moderator(page.principal)
+    question = questions_service.get_question(page.session, page.principal, question_id)
+    return page.form(
         "course/questions_publish.html",
         {
             "question_id": question_id,
@@ -189,34 +146,27 @@ def _publish_form(
 
 
 @router.get("/questions/{question_id}/publish", name="questions_publish_form")
-def questions_publish_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, question_id: RowId
-) -> HTMLResponse:
-    return _publish_form(request, session, principal, question_id)
+def questions_publish_form(page: CoursePage, question_id: RowId) -> HTMLResponse:
+    return _publish_form(page, question_id)
 
 
 @router.post(
     "/questions/{question_id}/publish", name="questions_publish", dependencies=[CsrfChecked]
 )
 def questions_publish(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    question_id: RowId,
-    question: Text = "",
-    answer: Text = "",
+    page: CoursePage, question_id: RowId, question: Text = "", answer: Text = ""
 ) -> Response:
     try:
         entry = questions_service.publish_as_faq(
-            session, principal, question_id, faq_question=question, faq_answer=answer,
-            limits=limits(request),
+            page.session, page.principal, question_id, faq_question=question, faq_answer=answer,
+            limits=page.limits,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
+        page.session.rollback()
         return _publish_form(
-            request, session, principal, question_id, faq_question=question[:1000],
-            faq_answer=answer[:200_000], error=error,
+            page, question_id, faq_question=question[:1000], faq_answer=answer[:200_000],
+            error=error,
         )  # fmt: skip
-    lesson = session.get_one(Lesson, entry.lesson_id)
-    path = f"/c/{principal.context_id}/lessons/{lesson.slug}/faq"
-    return redirect(request, principal, path, notice="published", anchor=f"faq-{entry.id}")
+    lesson = page.session.get_one(Lesson, entry.lesson_id)
+    path = f"/c/{page.principal.context_id}/lessons/{lesson.slug}/faq"
+    return page.redirect(path, notice="published", anchor=f"faq-{entry.id}")

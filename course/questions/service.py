@@ -16,11 +16,10 @@ from course.faq import editing as faq_editing
 from course.faq.models import FaqEntry
 from course.forum.access import lesson_for
 from course.forum.people import Person, context_title, mail_person, members, names, tutors
+from course.forum.posting import check_new_question
 from course.forum.rules import (
     Limits,
-    check_flood,
     clean_text,
-    clean_title,
     is_moderator,
     require_moderator,
 )
@@ -163,15 +162,15 @@ def ask(
 ) -> LecturerQuestion:
     """Store the question and email it to the LMS course's tutors (outbox)."""
     now = now or utcnow()
-    clean_subject = clean_title(subject)
-    text = clean_text(body, field="body", limit=limits.max_post_chars)
-    course, lesson = lesson_for(session, principal, lesson_slug)
-    check_flood(session, principal, limits, now)
+    new = check_new_question(
+        session, principal, lesson_slug, title=subject, body=body, limits=limits, now=now
+    )
+    course, lesson, text = new.course, new.lesson, new.text
     question = LecturerQuestion(
         context_id=principal.context_id,
         lesson_id=_id(lesson.id),
         asker_id=principal.user_id,
-        subject=clean_subject,
+        subject=new.title,
         body=text,
         created_at=now,
     )
@@ -189,7 +188,7 @@ def ask(
             context={
                 "lesson_title": lesson.title,
                 "asker_name": asker_name,
-                "subject": clean_subject,
+                "subject": new.title,
                 "question_text": markdown_text(text),
                 "question_html": render_markdown(text),
                 "question_url": _question_url(links, tutor, question),

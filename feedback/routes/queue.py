@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from course.service import Industries
 from feedback import queue as feedback_queue
 from feedback.formatting import HELPERS
 from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
@@ -21,6 +22,8 @@ from kurswerk.core.errors import AppError
 from kurswerk.core.templating import render
 from lti import service as lti_service
 from uploads.models import SubmissionStatus
+
+MAX_INDUSTRY_CHARS = 16  # the width of the column (which industries: the course's own)
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -34,9 +37,7 @@ def _filters(
     except ValueError as exc:  # BadCursor is a ValueError too
         raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
     exercise_id = bounded_id(exercise) if exercise else None
-    if (exercise and exercise_id is None) or (
-        industry and industry not in feedback_queue.INDUSTRIES
-    ):
+    if (exercise and exercise_id is None) or len(industry) > MAX_INDUSTRY_CHARS:
         raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
     if cursor is not None and cursor.submission_id > MAX_ID:
         raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
@@ -77,15 +78,15 @@ def queue(
             "page": page,
             # Tutors should know when their feedback will not show in the LMS gradebook.
             "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
-            "industries": feedback_queue.INDUSTRIES,
+            "industries": page.industries.active,
             "statuses": list(feedback_queue.StatusFilter),
-            "labels": _queue_labels(principal.locale),
+            "labels": _queue_labels(principal.locale, page.industries),
             **HELPERS,
         },
     )
 
 
-def _queue_labels(locale: str) -> SimpleNamespace:
+def _queue_labels(locale: str, industries: Industries) -> SimpleNamespace:
     """The texts every queue row repeats, translated once per page. A namespace, not a
     dict: Jinja looks up ``labels.x`` as an attribute first, and a dict makes that raise
     and catch an AttributeError on every row (measured: most of the page's render time)."""
@@ -96,7 +97,7 @@ def _queue_labels(locale: str) -> SimpleNamespace:
     return SimpleNamespace(
         **{
             "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
-            "industry": {i: t(f"industry.{i}") for i in feedback_queue.INDUSTRIES},
+            "industry": industries.names_in(locale),
             "version": t("feedback.queue.col.version"),
             "by": t("feedback.queue.claimed_by"),
             "by_you": t("feedback.queue.claimed_by_you"),

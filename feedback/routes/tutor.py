@@ -13,6 +13,7 @@ rolling back anything flushed.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -21,6 +22,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from feedback import access, claims, drafts, errors, views
+from feedback import claims as claims_mod
+from feedback import errors as errors_mod
 from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
@@ -180,43 +183,68 @@ def refused_page(
     )
 
 
+@dataclass(frozen=True)
+class Review:
+    """What a handler of a submission's review page works with: the request, the tutor or
+    admin, the session and the submission; with the page, its refusal and the way back."""
+
+    request: Request
+    principal: Principal
+    session: Session
+    submission_id: int
+
+    @property
+    def ttl(self) -> timedelta:
+        return claim_ttl(self.request)
+
+    def page(self, **kwargs: Any) -> HTMLResponse:
+        return render_review(
+            self.request, self.session, self.principal, self.submission_id, **kwargs
+        )
+
+    def refused(self, error: AppError, **kwargs: Any) -> HTMLResponse:
+        return refused_page(
+            self.request, self.session, self.principal, self.submission_id, error, **kwargs
+        )
+
+    def back(self, anchor: str = "", **params: str) -> RedirectResponse:
+        """To the review page (post-redirect-get), at ``anchor``, with ``params``."""
+        path = review_path(self.principal, self.submission_id)
+        return redirect_to(self.request, self.principal, path, anchor, **params)
+
+
+def _review(
+    request: Request, principal: StaffPrincipal, session: SessionDep, submission_id: Id
+) -> Review:
+    return Review(request, principal, session, submission_id)
+
+
+StaffReview = Annotated[Review, Depends(_review)]
+"""A handler's parameter for its ``Review`` (staff of the course only)."""
+
+
 # --- a submission: review, claim, draft, release ------------------------------------
 
 
 @router.get("/review/{submission_id}", name="feedback_review")
-def review(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    done: str = "",
-    preview: bool = False,
-) -> HTMLResponse:
-    return render_review(request, session, principal, submission_id, done=done, preview=preview)
+def review(review: StaffReview, done: str = "", preview: bool = False) -> HTMLResponse:
+    return review.page(done=done, preview=preview)
 
 
 @router.post("/review/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
-def claim(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    form: FormData,
-) -> Response:
-    result = claims.claim(
-        session,
-        principal,
-        submission_id,
-        ttl=claim_ttl(request),
+def claim(review: StaffReview, form: FormData) -> Response:
+    result = claims_mod.claim(
+        review.session,
+        review.principal,
+        review.submission_id,
+        ttl=review.ttl,
         takeover_from=bounded_id(form.get("takeover_from")),
     )
     if result.won:
-        return redirect_to(
-            request, principal, review_path(principal, submission_id), done=result.outcome.value
-        )
-    if result.outcome == claims.ClaimOutcome.NEEDS_CONFIRMATION:
-        return render_review(request, session, principal, submission_id, confirm=result.state)
-    if result.outcome == claims.ClaimOutcome.CLOSED:
+        return review.back(done=result.outcome.value)
+    if result.outcome == claims_mod.ClaimOutcome.NEEDS_CONFIRMATION:
+        return review.page(confirm=result.state)
+    if result.outcome == claims_mod.ClaimOutcome.CLOSED:
         error = AppError("feedback.claim.closed", 409)
     elif result.state is not None:
         error = AppError(
@@ -226,63 +254,45 @@ def claim(
         )
     else:
         error = AppError("feedback.claim.lost", 409)
-    return refused_page(request, session, principal, submission_id, error)
+    return review.refused(error)
 
 
 @router.post("/review/{submission_id}/unclaim", name="feedback_unclaim", dependencies=FORM_POST)
-def unclaim(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    form: FormData,
-) -> Response:
-    if not claims.unclaim(session, principal, submission_id):
-        return refused_page(request, session, principal, submission_id, errors.NotClaimed(None))
-    return redirect_to(request, principal, review_path(principal, submission_id), done="unclaimed")
+def unclaim(review: StaffReview, form: FormData) -> Response:
+    if not claims_mod.unclaim(review.session, review.principal, review.submission_id):
+        return review.refused(errors_mod.NotClaimed(None))
+    return review.back(done="unclaimed")
 
 
 @router.post("/review/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
-def save(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    form: FormData,
-) -> Response:
+def save(review: StaffReview, form: FormData) -> Response:
     text = form.get("body", "")
     try:
-        drafts.save_draft(session, principal, submission_id, text, ttl=claim_ttl(request))
-    except errors.EditRefused as exc:
-        return refused_page(request, session, principal, submission_id, exc, text=text)
-    path = review_path(principal, submission_id)
+        drafts.save_draft(
+            review.session, review.principal, review.submission_id, text, ttl=review.ttl
+        )
+    except errors_mod.EditRefused as exc:
+        return review.refused(exc, text=text)
     if form.get("action") == "preview":
-        return redirect_to(request, principal, path, "#kw-preview", preview="1")
-    return redirect_to(request, principal, path, "#kw-editor", done="saved")
+        return review.back("#kw-preview", preview="1")
+    return review.back("#kw-editor", done="saved")
 
 
 @router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)
-def release(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    form: FormData,
-) -> Response:
+def release(review: StaffReview, form: FormData) -> Response:
     try:
         result = feedback_release.release(
-            session,
-            principal,
-            submission_id,
+            review.session,
+            review.principal,
+            review.submission_id,
             revision=form.get("revision", ""),
-            storage=storage_of(request),
-            links=email_links(request),
-            ttl=claim_ttl(request),
+            storage=storage_of(review.request),
+            links=email_links(review.request),
+            ttl=review.ttl,
         )
-    except errors.EditRefused as exc:
-        return refused_page(request, session, principal, submission_id, exc)
-    done = "released" if result.newly_released else "already_released"
-    return redirect_to(request, principal, review_path(principal, submission_id), done=done)
+    except errors_mod.EditRefused as exc:
+        return review.refused(exc)
+    return review.back(done="released" if result.newly_released else "already_released")
 
 
 @router.post(
@@ -290,23 +300,12 @@ def release(
     name="feedback_attachment_remove",
     dependencies=FORM_POST,
 )
-def remove_attachment(
-    request: Request,
-    principal: StaffPrincipal,
-    session: SessionDep,
-    submission_id: Id,
-    form: FormData,
-) -> Response:
+def remove_attachment(review: StaffReview, form: FormData) -> Response:
     try:
         drafts.set_attachment(
-            session, principal, submission_id, key=None, name=None, ttl=claim_ttl(request)
-        )
-    except errors.EditRefused as exc:
-        return refused_page(request, session, principal, submission_id, exc)
-    return redirect_to(
-        request,
-        principal,
-        review_path(principal, submission_id),
-        "#kw-attachment",
-        done="attachment_removed",
-    )
+            review.session, review.principal, review.submission_id, key=None, name=None,
+            ttl=review.ttl,
+        )  # fmt: skip
+    except errors_mod.EditRefused as exc:
+        return review.refused(exc)
+    return review.back("#kw-attachment", done="attachment_removed")

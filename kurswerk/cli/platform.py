@@ -5,52 +5,65 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kurswerk.core.db import make_engine, new_session
 from kurswerk.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from lti.models import Platform
+
+
+def _change_platform(
+    refused: str, change: Callable[[Session], Platform], done: Callable[[Platform], str]
+) -> int:
+    """Run ``change`` on a platform registration and commit it; print what is ``done``, or
+    ``refused`` and why when a value cannot work (exit 2)."""
+    engine = make_engine(get_settings().database_url)
+    with new_session(engine) as session:
+        try:
+            platform = change(session)
+        except ValueError as exc:  # lti.service.PlatformConfigError: a value that cannot work
+            print(f"{refused}: {exc}", file=sys.stderr)
+            return 2
+        session.commit()
+        print(f"Platform {platform.id}: {done(platform)}")
+    return 0
 
 
 def _cmd_platform_add(args: argparse.Namespace) -> int:
     from lti import service
 
-    engine = make_engine(get_settings().database_url)
-    with new_session(engine) as session:
-        try:
-            platform = service.add_platform(
-                session,
-                issuer=args.issuer,
-                client_id=args.client_id,
-                auth_login_url=args.auth_login_url,
-                auth_token_url=args.auth_token_url,
-                keyset_url=args.keyset_url,
-                deployment_ids=args.deployment_id,
-                name=args.name or "",
-                frame_origins=args.frame_origin or (),
-            )
-        except ValueError as exc:  # lti.service.PlatformConfigError: a value that cannot work
-            print(f"Platform not registered: {exc}", file=sys.stderr)
-            return 2
-        session.commit()
-        print(f"Platform {platform.id}: {platform.issuer} (client {platform.client_id})")
-    return 0
+    return _change_platform(
+        "Platform not registered",
+        lambda session: service.add_platform(
+            session,
+            issuer=args.issuer,
+            client_id=args.client_id,
+            auth_login_url=args.auth_login_url,
+            auth_token_url=args.auth_token_url,
+            keyset_url=args.keyset_url,
+            deployment_ids=args.deployment_id,
+            name=args.name or "",
+            frame_origins=args.frame_origin or (),
+        ),
+        lambda platform: f"{platform.issuer} (client {platform.client_id})",
+    )
 
 
 def _cmd_platform_frame_origins(args: argparse.Namespace) -> int:
     from lti import service
 
-    engine = make_engine(get_settings().database_url)
-    with new_session(engine) as session:
-        try:
-            platform = service.change_frame_origins(
-                session, args.platform_id, add=args.add or (), remove=args.remove or ()
-            )
-        except ValueError as exc:  # lti.service.PlatformConfigError
-            print(f"Frame origins not changed: {exc}", file=sys.stderr)
-            return 2
-        session.commit()
-        print(f"Platform {platform.id}: frame origins {platform.frame_origins or '-'}")
-    return 0
+    return _change_platform(
+        "Frame origins not changed",
+        lambda session: service.change_frame_origins(
+            session, args.platform_id, add=args.add or (), remove=args.remove or ()
+        ),
+        lambda platform: f"frame origins {platform.frame_origins or '-'}",
+    )
 
 
 def _cmd_platform_list(_args: argparse.Namespace) -> int:

@@ -17,6 +17,9 @@ from sqlmodel import Session
 
 # (session, LMS course id, one user's id or None for everyone) -> submissions per user id
 SubmissionCounter = Callable[[Session, int, int | None], dict[int, int]]
+# (session, LMS course id, the course a launch names) -> None; binds the LMS course to
+# it, or raises an AppError (not loaded; bound to another course). Filled by ``course``.
+CourseBinder = Callable[[Session, int, str], object]
 
 
 class SlotNotFilled(RuntimeError):
@@ -26,11 +29,17 @@ class SlotNotFilled(RuntimeError):
 @dataclass
 class Extensions:
     count_submissions: SubmissionCounter | None = None
+    bind_named_course: CourseBinder | None = None
 
     def submission_counter(self) -> SubmissionCounter:
         if self.count_submissions is None:
             raise SlotNotFilled("count_submissions (kurswerk.wiring.wire() was not called)")
         return self.count_submissions
+
+    def course_binder(self) -> CourseBinder:
+        if self.bind_named_course is None:
+            raise SlotNotFilled("bind_named_course (kurswerk.wiring.wire() was not called)")
+        return self.bind_named_course
 
 
 extensions = Extensions()

@@ -8,7 +8,7 @@ that know CSP ignore it anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,10 +31,16 @@ def content_security_policy(frame_ancestors: Sequence[str]) -> str:
     )
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, frame_ancestors: FrameAncestors) -> None:
+HeaderValue = str | Callable[[], str]
+"""A header's value, or how to find it (asked only for a response that lacks the header)."""
+
+
+class DefaultHeadersMiddleware:
+    """Gives every HTTP response the ``headers`` it did not set itself."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, HeaderValue]) -> None:
         self.app = app
-        self.frame_ancestors = frame_ancestors
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,14 +50,23 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = content_security_policy(
-                        self.frame_ancestors()
-                    )
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                # Page tokens ride in URLs: never leak them through Referer.
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Cache-Control", "no-store")
+                for name, value in self.headers.items():
+                    if name not in headers:
+                        headers[name] = value() if callable(value) else value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SecurityHeadersMiddleware(DefaultHeadersMiddleware):
+    def __init__(self, app: ASGIApp, frame_ancestors: FrameAncestors) -> None:
+        super().__init__(
+            app,
+            {
+                "Content-Security-Policy": lambda: content_security_policy(frame_ancestors()),
+                "X-Content-Type-Options": "nosniff",
+                # Page tokens ride in URLs: never leak them through Referer.
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-store",
+            },
+        )

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from kurswerk.core.security import DefaultHeadersMiddleware
 from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform.config import SimulatorConfig
 from kurswerk.devplatform.keys import SigningKey
@@ -81,13 +81,12 @@ def create_simulator(
     return app
 
 
-class _PageHeaders:
+class _PageHeaders(DefaultHeadersMiddleware):
     """Security headers for the simulator's pages: it frames the tool and posts to it,
     and nothing else."""
 
     def __init__(self, app: ASGIApp, tool_origin: str) -> None:
-        self.app = app
-        self.policy = "; ".join(
+        policy = "; ".join(
             [
                 "default-src 'self'",
                 "script-src 'self'",
@@ -100,18 +99,11 @@ class _PageHeaders:
                 "object-src 'none'",
             ]
         )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", self.policy)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Cache-Control", "no-store")
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        super().__init__(
+            app,
+            {
+                "Content-Security-Policy": policy,
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )

@@ -113,9 +113,9 @@ def deep_link_answer(
     items: list[dict[str, object]] = []
     message = None
     if action != "cancel":
-        by_path = {target.path: target for target in targets}
+        by_key = {target.key: target for target in targets}
         picked = list(dict.fromkeys(chosen))
-        unknown = [path for path in picked if path not in by_path]
+        unknown = [key for key in picked if key not in by_key]
         if unknown:
             raise AppError(
                 "lti.deep_link.unknown_target", reason=f"not in the catalog: {unknown!r}"
@@ -132,9 +132,9 @@ def deep_link_answer(
         launch_url = request.app.state.settings.base_url + "/lti/launch"
         items = [
             deep_linking.content_item(
-                by_path[path], launch_url=launch_url, accept_lineitem=dl.accept_lineitem
+                by_key[key], launch_url=launch_url, accept_lineitem=dl.accept_lineitem
             )
-            for path in picked
+            for key in picked
         ]
         message = i18n.translate(principal.locale, "lti.deep_link.msg", count=len(items))
     if not deep_linking.forget_request(session, launch_id):  # a second answer: refused

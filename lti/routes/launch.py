@@ -25,6 +25,7 @@ from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.extensions import extensions
 from kurswerk.core.templating import render, with_query
 from lti import (
     deep_linking,
@@ -37,6 +38,7 @@ from lti import (
     roster,
     service,
 )
+from lti import identities as identities_mod
 from lti.adapter import (
     DbLaunchDataStorage,
     FastAPICookieService,
@@ -181,6 +183,9 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     roster.request_roster_refresh(
         session, context_id=identity.context_id, memberships_url=offered.memberships_url, now=now
     )
+    named_course = identities_mod.course_named(claims)
+    if named_course is not None:  # binds the LMS course, or refuses (bound to another)
+        extensions.course_binder()(session, identity.context_id, named_course)
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,

@@ -55,6 +55,53 @@ def mini_course(tmp_path: Path, body: str, *, slug: str = "mini") -> Path:
     return root
 
 
+SECOND = "krisenkommunikation"
+
+
+def second_course(tmp_path: Path) -> Path:
+    """A content root with the real course and a second, small one (``SECOND``): its own
+    lesson with an exercise, its own industries (``gesundheit`` and ``media``, the latter
+    named differently from the first course's)."""
+    root = tmp_path / "two-courses"
+    shutil.copytree(COURSE_DIR, root / COURSE_DIR.name)
+    folder = root / SECOND
+    (folder / "lessons").mkdir(parents=True)
+    (folder / "exercises").mkdir()
+    (folder / "course.yaml").write_text(
+        f"slug: {SECOND}\ntitle: Krisenkommunikation\nlanguage: de\n"
+        "industries:\n"
+        "  gesundheit:\n    de: Gesundheitswesen\n    en: Healthcare\n"
+        "  media:\n    de: Verlage\n    en: Publishers\n"
+        "lessons: [im-sturm]\n",
+        encoding="utf-8",
+    )
+    (folder / "lessons" / "im-sturm.md").write_text(
+        "---\nslug: im-sturm\ntitle: Im Sturm\n---\n\n## Grundlagen\n\n"
+        "Wer in der Krise spricht, spricht zuerst mit den Betroffenen.\n\n"
+        "::: arbeitsschritt erste-stunde\nPlanen Sie die erste Stunde einer Krise.\n:::\n",
+        encoding="utf-8",
+    )
+    (folder / "exercises" / "im-sturm.yaml").write_text(
+        "lesson: im-sturm\nindustries:\n"
+        "  gesundheit:\n    companies:\n      - name: Charité\n"
+        "    task: Wenden Sie die Übung auf ein Klinikum an.\n"
+        "  media:\n    companies:\n      - name: DIE ZEIT\n"
+        "    task: Wenden Sie die Übung auf einen Verlag an.\n"
+        "exercises:\n  - slug: erste-stunde\n    title: Die erste Stunde\n"
+        "    work_step: erste-stunde\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def two_loaded(db: Session, tmp_path: Path) -> content.LoadReport:
+    """The real course and ``SECOND`` loaded: nothing says which one an LMS course shows."""
+    report = content.load(db, second_course(tmp_path))
+    db.commit()
+    return report
+
+
 @pytest.fixture
 def loaded(db: Session) -> content.LoadReport:
     report = content.load(db, CONTENT)

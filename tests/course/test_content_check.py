@@ -59,6 +59,31 @@ def _unknown_industry(root: Path) -> tuple[str, str, str]:
     return EXERCISES, "maschinenbau:", "unknown industry 'maschinenbau'"
 
 
+def _industry_not_declared(root: Path) -> tuple[str, str, str]:
+    """An industry the exercises use but ``course.yaml`` no longer declares."""
+    edit(root / COURSE_YAML, "  b2b:\n    de: B2B\n    en: B2B\n", "")
+    return (
+        EXERCISES,
+        "  b2b:",
+        "unknown industry 'b2b': not declared under 'industries:' in course.yaml",
+    )
+
+
+def _industry_without_english_name(root: Path) -> tuple[str, str, str]:
+    edit(root / COURSE_YAML, "    en: Retail (chain stores)\n", "")
+    return COURSE_YAML, "de: Handel (Filialisten)", "missing key 'en'"
+
+
+def _industry_in_a_third_language(root: Path) -> tuple[str, str, str]:
+    edit(root / COURSE_YAML, "    en: Media\n", "    en: Media\n    fr: Médias\n")
+    return COURSE_YAML, "fr: Médias", "unknown key 'fr' in industry 'media'"
+
+
+def _industry_slug_too_long(root: Path) -> tuple[str, str, str]:
+    edit(root / COURSE_YAML, "  fmcg:\n", "  fast-moving-consumer-goods:\n")
+    return COURSE_YAML, "fast-moving-consumer-goods:", "industry 'fast-moving-consumer-goods'"
+
+
 def _unknown_container(root: Path) -> tuple[str, str, str]:
     edit(root / LESSON, "::: arbeitsschritt leistungen-pruefen", "::: hinweis leistungen-pruefen")
     return LESSON, "::: hinweis", "unknown block type 'hinweis'"
@@ -178,6 +203,10 @@ def _foreign_link_scheme(root: Path) -> tuple[str, str, str]:
 BREAKAGES: list[Breakage] = [
     _missing_title,
     _unknown_industry,
+    _industry_not_declared,
+    _industry_without_english_name,
+    _industry_in_a_third_language,
+    _industry_slug_too_long,
     _unknown_container,
     _duplicate_worksheet_slug,
     _duplicate_exercise_slug,

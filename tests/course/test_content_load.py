@@ -14,6 +14,7 @@ from course.content.markdown import WORDS_PER_MINUTE, render
 from course.models import (
     Author,
     Course,
+    CourseIndustry,
     Exercise,
     ExerciseVariant,
     Lesson,
@@ -26,10 +27,11 @@ from course.service import set_lesson_read
 from kurswerk import cli
 from kurswerk.core.settings import get_settings
 from tests.course.conftest import CONTENT, MakeLearner, mini_course
-from tests.course.test_content_check import EXERCISES, LESSON, edit
+from tests.course.test_content_check import COURSE_YAML, EXERCISES, LESSON, edit
 
 CONTENT_TABLES: list[type[SQLModel]] = [
     Course,
+    CourseIndustry,
     Author,
     Lesson,
     Reading,
@@ -265,3 +267,41 @@ def test_cli_load_refuses_broken_content(content_copy: Path, capsys: pytest.Capt
     edit(content_copy / EXERCISES, "  b2b:\n", "  maschinenbau:\n")
     assert cli.main(["content", "load", str(content_copy)]) == 1
     assert "Nothing loaded" in capsys.readouterr().err
+
+
+def industries(db: Session) -> list[tuple[str, int, dict[str, str], bool]]:
+    db.expire_all()
+    rows = db.exec(select(CourseIndustry).order_by(CourseIndustry.position)).all()
+    return [(r.slug, r.position, r.names, r.archived_at is not None) for r in rows]
+
+
+def test_the_course_industries_come_from_course_yaml_with_their_names(db: Session):
+    report = content.load(db, CONTENT)
+    db.commit()
+    assert report.counts["industries"]["created"] == 4
+    assert industries(db) == [
+        ("media", 0, {"de": "Medien", "en": "Media"}, False),
+        ("fmcg", 1, {"de": "FMCG (Markenunternehmen)", "en": "FMCG (brand manufacturers)"}, False),
+        ("retail", 2, {"de": "Handel (Filialisten)", "en": "Retail (chain stores)"}, False),
+        ("b2b", 3, {"de": "B2B", "en": "B2B"}, False),
+    ]
+
+
+def test_a_renamed_industry_is_updated_and_a_removed_one_archived(db: Session, content_copy: Path):
+    content.load(db, content_copy)
+    db.commit()
+    edit(content_copy / COURSE_YAML, "    en: Media\n", "    en: Media and publishing\n")
+    # b2b leaves the course: from course.yaml and from the exercises using it
+    edit(content_copy / COURSE_YAML, "  b2b:\n    de: B2B\n    en: B2B\n", "")
+    text = (content_copy / EXERCISES).read_text(encoding="utf-8")
+    head, _, rest = text.partition("  b2b:")
+    (content_copy / EXERCISES).write_text(head + rest[rest.index("exercises:") :], encoding="utf-8")
+
+    report = content.load(db, content_copy)
+    db.commit()
+
+    assert report.counts["industries"]["updated"] == 1
+    assert report.counts["industries"]["archived"] == 1
+    rows = {slug: (names, archived) for slug, _, names, archived in industries(db)}
+    assert rows["media"] == ({"de": "Medien", "en": "Media and publishing"}, False)
+    assert rows["b2b"] == ({"de": "B2B", "en": "B2B"}, True)  # kept: submissions name it

@@ -18,16 +18,18 @@ from sqlmodel import Session, col, select
 from course import exercise_names, service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.models import Course, Exercise, ExerciseVariant, Lesson
+from course.models import Course, CourseBinding, Exercise, ExerciseVariant, Lesson
 from kurswerk.core.auth import Role
 from kurswerk.core.csrf import CSRF_FIELD
 from lti import service as lti_service
 from lti.deep_linking import usable_targets
+from tests.course.conftest import SECOND
 from tests.lti.advantage import Simulator, context_of, landing, launch, simulator_fixture
 from tests.lti.test_deep_linking import _jwt_of, answer, picker
 from tests.support.people import MakeLearner
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
+COURSE = "social-media-strategie"
 
 
 @pytest.fixture
@@ -81,6 +83,7 @@ def test_the_catalog_offers_the_course_lessons_exercises_and_industries(
     person = make_learner()
     items = CourseDeepLinkCatalog().items(db, person.context_id)
     assert [item.path for item in items] == _expected_paths(db)
+    assert {item.course for item in items} == {COURSE}  # every link names its course
     assert any("?industry=" in item.path for item in items)  # the content has variants
     assert usable_targets(items) == list(items)  # lti offers every one of them
 
@@ -180,19 +183,22 @@ def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
     form = picker(client, f"{path}?kt={token}")
     context = context_of(db)
     offered = [value for _, value in form.targets]
-    assert offered == _as_the_picker_groups(_expected_paths(db))
-    chosen = next(value for value in offered if value.endswith("?industry=media"))
+    assert offered == [f"{COURSE}:{p}" for p in _as_the_picker_groups(_expected_paths(db))]
+    key = next(value for value in offered if value.endswith("?industry=media"))
+    chosen = key.split(":", 1)[1]
 
-    action, jwt_value = _jwt_of(answer(client, form, [chosen]))
+    action, jwt_value = _jwt_of(answer(client, form, [key]))
     assert action == sim.config.deep_link_return_url
     assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
 
     [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
     assert link.custom["kurswerk_target"] == chosen
     assert link.custom["kurswerk_industry"] == "media"
+    assert link.custom["kurswerk_course"] == COURSE
     lesson_slug, exercise_slug = chosen.split("?")[0].split("/")[1::2]
     exercise = service.find_exercise(db, context.id, lesson_slug, exercise_slug)
     assert exercise.id is not None
+    db.commit()  # the lookup bound the LMS course (one course loaded): not the picker
     column = sim.course.line_items[link.line_item_id]
     assert column.resource_id == exercise_names.exercise_resource_id(exercise.id)
 
@@ -207,12 +213,13 @@ def test_a_deep_linked_lesson_forum_has_no_column_and_a_launch_opens_its_thread_
 ):
     path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
     form = picker(client, f"{path}?kt={token}")
-    [forum, *_] = [value for _, value in form.targets if value.endswith("/forum")]
+    [key, *_] = [value for _, value in form.targets if value.endswith("/forum")]
+    forum = key.split(":", 1)[1]
 
-    _, jwt_value = _jwt_of(answer(client, form, [forum]))
+    _, jwt_value = _jwt_of(answer(client, form, [key]))
     assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
     [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
-    assert link.custom == {"kurswerk_target": forum}
+    assert link.custom == {"kurswerk_target": forum, "kurswerk_course": COURSE}
     assert link.line_item_id is None and not sim.course.line_items
 
     context = context_of(db)
@@ -274,3 +281,33 @@ def test_the_picker_names_each_industry_once_in_either_ui_language(
     titles = re.findall(r'<span class="picker__title">([^<]*)</span>', page.text)
     named = {t.rsplit(" – ", 1)[1] for t in titles if " – " in t}
     assert named == {"Medien", "FMCG (Markenunternehmen)", "Handel (Filialisten)", "B2B"}
+
+
+def test_a_link_placed_from_a_second_course_binds_the_lms_course_to_it(
+    client, sim: Simulator, db: Session, two_loaded: content.LoadReport
+):
+    """Two courses loaded, the LMS course not bound yet: the picker offers both (told
+    apart by course), the link placed names its course, and the first launch through it
+    binds the LMS course to that course."""
+    path, token = landing(launch(client, sim, "tom", purpose="deep-link"))
+    form = picker(client, f"{path}?kt={token}")
+    offered = [value for _, value in form.targets]
+    assert f"{SECOND}:" in offered and f"{COURSE}:" in offered  # both course starts
+    key = f"{SECOND}:lessons/im-sturm/exercises/erste-stunde?industry=gesundheit"
+    assert key in offered
+
+    _, jwt_value = _jwt_of(answer(client, form, [key]))
+    assert sim.client.post("/deep-link/return", data={"JWT": jwt_value}).status_code == 200
+    [link] = [link for link in sim.course.links.values() if link.added_by == "tom"]
+    assert link.custom["kurswerk_course"] == SECOND
+    assert db.exec(select(CourseBinding)).all() == []  # placing a link binds nothing
+
+    where, learner_token = landing(launch(client, sim, "lena", link=link.id))
+    context = context_of(db)
+    assert where == f"/c/{context.id}/lessons/im-sturm/exercises/erste-stunde?industry=gesundheit"
+    page = client.get(f"{where}&kt={learner_token}")
+    assert page.status_code == 200 and "Aufgabe für die Branche Gesundheitswesen" in page.text
+    db.expire_all()
+    [binding] = db.exec(select(CourseBinding)).all()
+    assert binding.context_id == context.id
+    assert db.get(Course, binding.course_id).slug == SECOND  # type: ignore[union-attr]

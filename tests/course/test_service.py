@@ -12,6 +12,7 @@ from sqlalchemy import event, func
 from sqlmodel import Session, select
 
 from course import binding, service
+from course import binding as binding_mod
 from course.content import load as content
 from course.models import Course, CourseBinding
 from kurswerk.core.clock import utcnow
@@ -29,22 +30,6 @@ def test_without_any_course_the_learner_gets_a_clear_404(
     assert "noch keine Inhalte geladen" in response.text
 
 
-def test_an_lms_course_gets_the_first_course_and_keeps_it(
-    db: Session, tmp_path: Path, make_learner: MakeLearner
-):
-    content.load(db, CONTENT)
-    content.load(db, mini_course(tmp_path, "Text.\n") / "mini")  # one folder: others stay
-    db.commit()
-    learner = make_learner()
-
-    first = service.course_for_context(db, learner.context_id)
-    again = service.course_for_context(db, learner.context_id)
-    db.commit()
-
-    assert first.slug == again.slug == "social-media-strategie"
-    assert len(db.exec(select(CourseBinding)).all()) == 1
-
-
 def test_bind_course_switches_what_an_lms_course_shows(
     db: Session, tmp_path: Path, make_learner: MakeLearner, client: TestClient
 ):
@@ -52,8 +37,8 @@ def test_bind_course_switches_what_an_lms_course_shows(
     content.load(db, mini_course(tmp_path, "Text.\n") / "mini")  # one folder: others stay
     db.commit()
     learner = make_learner()
-    service.course_for_context(db, learner.context_id)
-    binding.bind_course(db, learner.context_id, "mini")
+    service.bind_named_course(db, learner.context_id, "social-media-strategie")
+    binding_mod.bind_course(db, learner.context_id, "mini")  # an operator's deliberate move
     db.commit()
 
     response = client.get(learner.url(f"/c/{learner.context_id}/"))

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
+from course.models import CourseIndustry
 from feedback import queue as feedback_queue
 from feedback import queue_sql
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
@@ -119,6 +121,34 @@ def test_filters_by_lesson_exercise_industry_and_status(
     assert {by_id[i] for i in ids_in(page.text)} == expected
     if not expected:
         assert "Keine Einreichungen für diese Auswahl." in page.text
+
+
+def industry_options(html: str) -> list[tuple[str, str]]:
+    select = html.split('id="kw-f-industry"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_industry_filter_offers_the_courses_own_industries(web, world, make_submission, db):
+    """The choices and names come from the course (its ``course.yaml``, as loaded): a
+    renamed industry shows its new name; one that left the course is no choice any more,
+    but a submission made in it keeps its name and can still be found."""
+    before = make_submission(world.learner, industry="b2b")
+    rows = {row.slug: row for row in db.exec(select(CourseIndustry)).all()}
+    rows["media"].names = {"de": "Verlage und Sender", "en": "Publishers"}
+    rows["b2b"].archived_at = utcnow()
+    db.commit()
+
+    page = web.get(path(world.tutor, "/queue") + "&status=all")
+    assert industry_options(page.text) == [
+        ("media", "Verlage und Sender"),
+        ("fmcg", "FMCG (Markenunternehmen)"),
+        ("retail", "Handel (Filialisten)"),
+    ]
+    assert ids_in(page.text) == [before.id]
+    assert "<td>B2B</td>" in page.text
+    filtered = web.get(path(world.tutor, "/queue") + "&status=all&industry=b2b")
+    assert filtered.status_code == 200 and ids_in(filtered.text) == [before.id]
+    assert web.get(path(world.tutor, "/queue") + "&industry=gesundheit").status_code == 400
 
 
 def test_the_filter_form_keeps_the_chosen_values(web, world, make_submission):
@@ -256,8 +286,9 @@ def test_the_list_is_one_query_however_many_rows(web, world, make_submission, ap
             make_submission(world.learner, exercise=exercise, industry=industry)
         make_submission(world.learner2, exercise=exercise)
     many = page_statements()
-    # the session's logout check, the filter choices, the page and the LMS course's services
-    assert few == many == 4
+    # the session's logout check, the filter choices (lessons and exercises; the course's
+    # industries), the page and the LMS course's services
+    assert few == many == 5
     assert len(ids_in(web.get(path(world.tutor, "/queue") + "&status=all").text)) == 10
 
 

@@ -283,12 +283,16 @@ def test_lti1p3platform_links_a_lessons_forum_and_its_launch_opens_the_forum(
     path, token = landing(_peer_deep_link(client, dl_peer, data={"placement": "forum"}))
     form = picker(client, f"{path}?kt={token}")
     forum = "lessons/kundenbeziehungen/forum"
-    assert forum in [value for _, value in form.targets]
-    _, token_value = _jwt_of(answer(client, form, [forum]))
+    key = f"social-media-strategie:{forum}"  # the picker names places by course and path
+    assert key in [value for _, value in form.targets]
+    _, token_value = _jwt_of(answer(client, form, [key]))
 
     [item] = dl_peer.validate_answer(token_value, client.get("/lti/jwks").json())
     assert item["type"] == "ltiResourceLink"
-    assert item["custom"] == {"kurswerk_target": forum}
+    assert item["custom"] == {
+        "kurswerk_target": forum,
+        "kurswerk_course": "social-media-strategie",
+    }
     assert "lineItem" not in item
     assert item["title"] == "Forum: Kundenbeziehungen"
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
 from course import lesson_page as course_lesson_page
+from course import service as course_service
 from course.content import load as content
 from course.models import Course, Exercise, Lesson
 from kurswerk.core.auth import Role
@@ -61,7 +62,13 @@ def exercise_id(db: Session, slug: str = EXERCISE) -> int:
 
 
 def foreign_exercise(db: Session) -> Exercise:
-    """An exercise of another course than the one the LMS courses show (committed)."""
+    """An exercise of another course than the one the LMS courses show (committed). With
+    two courses loaded nothing binds by itself: the LMS courses made so far show the real
+    course, as a launch naming it would have bound them."""
+    [real] = db.exec(select(Course)).all()
+    for context_id in db.exec(select(LmsContext.id)).all():
+        assert context_id is not None
+        course_service.bind_named_course(db, context_id, real.slug)
     other = Course(slug="anderer-kurs", title="Anderer Kurs")
     db.add(other)
     db.flush()

@@ -7,26 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
 from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
-from course.http import (
-    Text,
-    form_page,
-    lesson_path,
-    limits,
-    redirect,
-    thread_path,
-)
+from course.http import CoursePage, Page, Text, lesson_path, thread_path
 from course.models import Lesson
-from kurswerk.core.auth import ContextPrincipal, Principal, email_links
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.db import RowId
 from kurswerk.core.usertext import render_markdown
 
 router = APIRouter()
@@ -35,9 +26,7 @@ router = APIRouter()
 
 
 def _edit_form(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: Page,
     post_id: RowId,
     *,
     title: str | None = None,
@@ -45,11 +34,10 @@ def _edit_form(
     anonymous: bool | None = None,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    post, thread = forum_posting.post_for_edit(session, principal, post_id, limits(request))
-    lesson = session.get(Lesson, thread.lesson_id)
+    post, thread = forum_posting.post_for_edit(page.session, page.principal, post_id, page.limits)
+    lesson = page.session.get(Lesson, thread.lesson_id)
     assert lesson is not None
-    return form_page(
-        request,
+    return page.form(
         "course/forum_edit.html",
         {
             "post": post,
@@ -58,24 +46,20 @@ def _edit_form(
             "title": thread.title if title is None else title,
             "body": post.body if body is None else body,
             "anonymous": post.anonymous if anonymous is None else anonymous,
-            "moderator": is_moderator(principal),
+            "moderator": is_moderator(page.principal),
         },
         error,
     )
 
 
 @router.get("/forum/posts/{post_id}/edit", name="forum_post_edit_form")
-def forum_post_edit_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
-) -> HTMLResponse:
-    return _edit_form(request, session, principal, post_id)
+def forum_post_edit_form(page: CoursePage, post_id: RowId) -> HTMLResponse:
+    return _edit_form(page, post_id)
 
 
 @router.post("/forum/posts/{post_id}/edit", name="forum_post_edit", dependencies=[CsrfChecked])
 def forum_post_edit(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     post_id: RowId,
     body: Text = "",
     title: Text | None = None,
@@ -83,51 +67,41 @@ def forum_post_edit(
 ) -> Response:
     try:
         post = forum_posting.edit_post(
-            session, principal, post_id, body=body, title=title, anonymous=anonymous,
-            limits=limits(request),
+            page.session, page.principal, post_id, body=body, title=title, anonymous=anonymous,
+            limits=page.limits,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
+        page.session.rollback()
         if error.status_code == 403:
             raise
         return _edit_form(
-            request, session, principal, post_id, title=(title or "")[:500],
-            body=body[:200_000], anonymous=anonymous, error=error,
+            page, post_id, title=(title or "")[:500], body=body[:200_000], anonymous=anonymous,
+            error=error,
         )  # fmt: skip
-    path = thread_path(principal, post.thread_id)
-    return redirect(request, principal, path, notice="edited", anchor=f"post-{post_id}")
+    return page.to_post(post.thread_id, post_id, "edited")
 
 
 @router.post("/forum/posts/{post_id}/delete", name="forum_post_delete", dependencies=[CsrfChecked])
-def forum_post_delete(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
-) -> RedirectResponse:
-    _, thread = forum_access.get_post(session, principal, post_id)
-    remaining = forum_posting.delete_post(session, principal, post_id)
+def forum_post_delete(page: CoursePage, post_id: RowId) -> RedirectResponse:
+    _, thread = forum_access.get_post(page.session, page.principal, post_id)
+    remaining = forum_posting.delete_post(page.session, page.principal, post_id)
     if remaining is None:
-        lesson = session.get(Lesson, thread.lesson_id)
+        lesson = page.session.get(Lesson, thread.lesson_id)
         assert lesson is not None
-        path = lesson_path(principal, lesson.slug) + "/forum"
-        return redirect(request, principal, path, notice="thread_deleted")
+        path = lesson_path(page.principal, lesson.slug) + "/forum"
+        return page.redirect(path, notice="thread_deleted")
     assert thread.id is not None
-    return redirect(request, principal, thread_path(principal, thread.id), notice="deleted")
+    return page.redirect(thread_path(page.principal, thread.id), notice="deleted")
 
 
 # --- reporting ---------------------------------------------------------------------------
 
 
 def _report_form(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    post_id: RowId,
-    *,
-    reason: str = "",
-    error: InputError | None = None,
+    page: Page, post_id: RowId, *, reason: str = "", error: InputError | None = None
 ) -> HTMLResponse:
-    post, thread = forum_access.get_post(session, principal, post_id)
-    return form_page(
-        request,
+    post, thread = forum_access.get_post(page.session, page.principal, post_id)
+    return page.form(
         "course/forum_report.html",
         {
             "post_id": post_id,
@@ -140,30 +114,19 @@ def _report_form(
 
 
 @router.get("/forum/posts/{post_id}/report", name="forum_report_form")
-def forum_report_form(
-    request: Request, principal: ContextPrincipal, session: SessionDep, post_id: RowId
-) -> HTMLResponse:
-    return _report_form(request, session, principal, post_id)
+def forum_report_form(page: CoursePage, post_id: RowId) -> HTMLResponse:
+    return _report_form(page, post_id)
 
 
 @router.post("/forum/posts/{post_id}/report", name="forum_report", dependencies=[CsrfChecked])
-def forum_report(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    post_id: RowId,
-    reason: Text = "",
-) -> Response:
+def forum_report(page: CoursePage, post_id: RowId, reason: Text = "") -> Response:
     try:
         report, new = forum_moderation.report_post(
-            session, principal, post_id, reason=reason, limits=limits(request),
-            links=email_links(request),
+            page.session, page.principal, post_id, reason=reason, limits=page.limits,
+            links=page.links,
         )  # fmt: skip
     except InputError as error:
-        session.rollback()
-        return _report_form(request, session, principal, post_id, reason=reason[:5000], error=error)
-    _, thread = forum_access.get_post(session, principal, post_id)
-    assert thread.id is not None
-    notice = "reported" if new else "already_reported"
-    path = thread_path(principal, thread.id)
-    return redirect(request, principal, path, notice=notice, anchor=f"post-{post_id}")
+        page.session.rollback()
+        return _report_form(page, post_id, reason=reason[:5000], error=error)
+    _, thread = forum_access.get_post(page.session, page.principal, post_id)
+    return page.to_post(thread.id, post_id, "reported" if new else "already_reported")

@@ -8,96 +8,75 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum import following as forum_following
-from course.http import lesson_path, notice_of, redirect, thread_path
-from kurswerk.core.auth import ContextPrincipal, Principal
+from course.http import CoursePage, Page, lesson_path, thread_path
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import RowId, SessionDep
-from kurswerk.core.templating import render
+from kurswerk.core.db import RowId
 
 router = APIRouter()
 
 
-def _follow(session: Session, principal: Principal, target: str, follow: bool) -> str:
+def _follow(page: Page, target: str, follow: bool) -> str:
     """Follow or unfollow ``target``; the notice that says which."""
     if follow:
-        forum_following.subscribe(session, principal, target, utcnow())
+        forum_following.subscribe(page.session, page.principal, target, utcnow())
     else:
-        forum_following.unsubscribe(session, principal, target)
+        forum_following.unsubscribe(page.session, page.principal, target)
     return "followed" if follow else "unfollowed"
 
 
 @router.post("/lessons/{slug}/forum/follow", name="forum_follow", dependencies=[CsrfChecked])
-def forum_follow(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    slug: str,
-    follow: Annotated[bool, Form()],
-) -> RedirectResponse:
-    _, lesson = forum_access.lesson_for(session, principal, slug)
+def forum_follow(page: CoursePage, slug: str, follow: Annotated[bool, Form()]) -> RedirectResponse:
+    _, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     assert lesson.id is not None
-    notice = _follow(session, principal, forum_following.lesson_target(lesson.id), follow)
-    return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice=notice)
+    notice = _follow(page, forum_following.lesson_target(lesson.id), follow)
+    return page.redirect(lesson_path(page.principal, slug) + "/forum", notice=notice)
 
 
 @router.post(
     "/forum/threads/{thread_id}/follow", name="forum_follow_thread", dependencies=[CsrfChecked]
 )
 def forum_follow_thread(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    thread_id: RowId,
-    follow: Annotated[bool, Form()],
+    page: CoursePage, thread_id: RowId, follow: Annotated[bool, Form()]
 ) -> RedirectResponse:
-    forum_access.get_thread(session, principal, thread_id)
-    notice = _follow(session, principal, forum_following.thread_target(thread_id), follow)
-    return redirect(request, principal, thread_path(principal, thread_id), notice=notice)
+    forum_access.get_thread(page.session, page.principal, thread_id)
+    notice = _follow(page, forum_following.thread_target(thread_id), follow)
+    return page.redirect(thread_path(page.principal, thread_id), notice=notice)
 
 
 @router.get("/forum/notifications", name="forum_notifications")
-def forum_notifications(
-    request: Request, principal: ContextPrincipal, session: SessionDep
-) -> HTMLResponse:
-    return render(
-        request,
+def forum_notifications(page: CoursePage) -> HTMLResponse:
+    principal = page.principal
+    return page.show(
         "course/forum_notifications.html",
         {
             "delivery": forum_following.delivery_of(
-                session, principal.user_id, principal.context_id
+                page.session, principal.user_id, principal.context_id
             ),
-            "followed": forum_following.followed(session, principal),
-            "notice": notice_of(request),
+            "followed": forum_following.followed(page.session, principal),
+            "notice": page.notice,
         },
     )
 
 
 @router.post("/forum/notifications", name="forum_notifications_save", dependencies=[CsrfChecked])
 def forum_notifications_save(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    delivery: Annotated[str, Form(pattern="^(instant|digest)$")],
+    page: CoursePage, delivery: Annotated[str, Form(pattern="^(instant|digest)$")]
 ) -> RedirectResponse:
-    forum_following.set_delivery(session, principal, delivery, utcnow())
-    path = f"/c/{principal.context_id}/forum/notifications"
-    return redirect(request, principal, path, notice="settings_saved")
+    forum_following.set_delivery(page.session, page.principal, delivery, utcnow())
+    path = f"/c/{page.principal.context_id}/forum/notifications"
+    return page.redirect(path, notice="settings_saved")
 
 
 @router.post("/forum/notifications/unfollow", name="forum_unfollow", dependencies=[CsrfChecked])
 def forum_unfollow(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    target: Annotated[str, Form(pattern="^(thread|lesson):[0-9]{1,12}$")],
+    page: CoursePage, target: Annotated[str, Form(pattern="^(thread|lesson):[0-9]{1,12}$")]
 ) -> RedirectResponse:
-    forum_following.unsubscribe(session, principal, target)
-    path = f"/c/{principal.context_id}/forum/notifications"
-    return redirect(request, principal, path, notice="unfollowed")
+    forum_following.unsubscribe(page.session, page.principal, target)
+    path = f"/c/{page.principal.context_id}/forum/notifications"
+    return page.redirect(path, notice="unfollowed")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 
 from course.forum import access as forum_access
 from course.forum import posting as forum_posting
@@ -18,24 +17,15 @@ from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
-from course.http import (
-    Text,
-    form_page,
-    lesson_path,
-    limits,
-    notice_of,
-    redirect,
-    thread_path,
-)
-from kurswerk.core.auth import ContextPrincipal, Principal, email_links
+from course.http import CoursePage, Page, Text, lesson_path, thread_path
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import RowId, SessionDep
-from kurswerk.core.templating import render
+from kurswerk.core.db import RowId
 
 router = APIRouter()
 
-Page = Annotated[int, Query(ge=1, le=100_000)]
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+"""The number of a page of a list (``?page=``; ``page`` names the handler's ``Page``)."""
 
 
 # --- the lesson forum --------------------------------------------------------------------
@@ -43,35 +33,29 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/lessons/{slug}/forum", name="forum_list")
 def forum_list(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     slug: str,
-    page: Page = 1,
     q: Annotated[str, Query(max_length=500)] = "",
     scope: Annotated[str, Query(pattern="^(lesson|course)$")] = "lesson",
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
-    listing = forum_reading.thread_list(session, principal, slug, page=page, query=q, scope=scope)
-    return render(
-        request, "course/forum_list.html", {"page": listing, "notice": notice_of(request)}
+    listing = forum_reading.thread_list(
+        page.session, page.principal, slug, page=page_number, query=q, scope=scope
     )
+    return page.show("course/forum_list.html", {"page": listing, "notice": page.notice})
 
 
 @router.post("/lessons/{slug}/forum/read", name="forum_read_all", dependencies=[CsrfChecked])
-def forum_read_all(
-    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
-) -> RedirectResponse:
-    forum_read_state.mark_lesson_read(session, principal, slug, utcnow())
-    return redirect(request, principal, lesson_path(principal, slug) + "/forum", notice="all_read")
+def forum_read_all(page: CoursePage, slug: str) -> RedirectResponse:
+    forum_read_state.mark_lesson_read(page.session, page.principal, slug, utcnow())
+    return page.redirect(lesson_path(page.principal, slug) + "/forum", notice="all_read")
 
 
 # --- a new question ------------------------------------------------------------------------
 
 
 def _new_form(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: Page,
     slug: str,
     *,
     title: str = "",
@@ -80,14 +64,13 @@ def _new_form(
     checked: bool = False,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    course, lesson = forum_access.lesson_for(session, principal, slug)
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     faq_hits, thread_hits = (
-        forum_suggest.suggestions(session, principal, slug, f"{title}\n{body}")
+        forum_suggest.suggestions(page.session, page.principal, slug, f"{title}\n{body}")
         if checked
         else ([], [])
     )
-    return form_page(
-        request,
+    return page.form(
         "course/forum_new.html",
         {
             "course_title": course.title,
@@ -98,24 +81,20 @@ def _new_form(
             "checked": checked,
             "faq_hits": faq_hits,
             "thread_hits": thread_hits,
-            "moderator": is_moderator(principal),
+            "moderator": is_moderator(page.principal),
         },
         error,
     )
 
 
 @router.get("/lessons/{slug}/forum/new", name="forum_new")
-def forum_new(
-    request: Request, principal: ContextPrincipal, session: SessionDep, slug: str
-) -> HTMLResponse:
-    return _new_form(request, session, principal, slug)
+def forum_new(page: CoursePage, slug: str) -> HTMLResponse:
+    return _new_form(page, slug)
 
 
 @router.post("/lessons/{slug}/forum/new", name="forum_create", dependencies=[CsrfChecked])
 def forum_create(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     slug: str,
     title: Text = "",
     body: Text = "",
@@ -124,44 +103,30 @@ def forum_create(
 ) -> Response:
     """ "check" shows similar questions (the no-JavaScript path); "post" publishes."""
     if action == "check":
-        return _new_form(
-            request, session, principal, slug, title=title, body=body, anonymous=anonymous,
-            checked=True,
-        )  # fmt: skip
+        return _new_form(page, slug, title=title, body=body, anonymous=anonymous, checked=True)
     try:
         thread = forum_posting.create_thread(
-            session,
-            principal,
-            slug,
-            title=title,
-            body=body,
-            anonymous=anonymous,
-            limits=limits(request),
-            links=email_links(request),
-        )
+            page.session, page.principal, slug, title=title, body=body, anonymous=anonymous,
+            limits=page.limits, links=page.links,
+        )  # fmt: skip
     except InputError as error:
-        session.rollback()
+        page.session.rollback()
         return _new_form(
-            request, session, principal, slug, title=title[:500], body=body[:200_000],
-            anonymous=anonymous, checked=True, error=error,
+            page, slug, title=title[:500], body=body[:200_000], anonymous=anonymous,
+            checked=True, error=error,
         )  # fmt: skip
     assert thread.id is not None
-    return redirect(request, principal, thread_path(principal, thread.id), notice="posted")
+    return page.redirect(thread_path(page.principal, thread.id), notice="posted")
 
 
 @router.get("/lessons/{slug}/forum/suggest", name="forum_suggest")
 def forum_suggest_fragment(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
-    slug: str,
-    text: Annotated[str, Query(max_length=5000)] = "",
+    page: CoursePage, slug: str, text: Annotated[str, Query(max_length=5000)] = ""
 ) -> HTMLResponse:
     """The similar-questions fragment the new-question page fetches while one types."""
-    course, lesson = forum_access.lesson_for(session, principal, slug)
-    faq_hits, thread_hits = forum_suggest.suggestions(session, principal, slug, text)
-    return render(
-        request,
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
+    faq_hits, thread_hits = forum_suggest.suggestions(page.session, page.principal, slug, text)
+    return page.show(
         "course/forum_suggestions.html",
         {
             "lesson": LessonRef(lesson.slug, lesson.title, course.language),
@@ -176,25 +141,23 @@ def forum_suggest_fragment(
 
 
 def _thread(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: Page,
     thread_id: RowId,
     *,
-    page: int = 1,
+    page_number: int = 1,
     error: InputError | None = None,
     reply_text: str = "",
     reply_anonymous: bool = False,
 ) -> HTMLResponse:
     view = forum_reading.thread_page(
-        session, principal, thread_id, page=page, limits=limits(request), mark_read=error is None
-    )
-    return form_page(
-        request,
+        page.session, page.principal, thread_id, page=page_number, limits=page.limits,
+        mark_read=error is None,
+    )  # fmt: skip
+    return page.form(
         "course/forum_thread.html",
         {
             "page": view,
-            "notice": notice_of(request) if error is None else "",
+            "notice": page.notice if error is None else "",
             "reply_text": reply_text,
             "reply_anonymous": reply_anonymous,
         },
@@ -204,41 +167,30 @@ def _thread(
 
 @router.get("/forum/threads/{thread_id}", name="forum_thread")
 def forum_thread(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     thread_id: RowId,
-    page: Page = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
-    return _thread(request, session, principal, thread_id, page=page)
+    return _thread(page, thread_id, page_number=page_number)
 
 
 @router.post("/forum/threads/{thread_id}/reply", name="forum_reply", dependencies=[CsrfChecked])
 def forum_reply(
-    request: Request,
-    principal: ContextPrincipal,
-    session: SessionDep,
+    page: CoursePage,
     thread_id: RowId,
     body: Text = "",
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
         post = forum_posting.reply(
-            session,
-            principal,
-            thread_id,
-            body=body,
-            anonymous=anonymous,
-            limits=limits(request),
-            links=email_links(request),
-        )
-    except InputError as error:
-        session.rollback()
-        return _thread(
-            request, session, principal, thread_id, page=10**5, error=error,
-            reply_text=body[:200_000], reply_anonymous=anonymous,
+            page.session, page.principal, thread_id, body=body, anonymous=anonymous,
+            limits=page.limits, links=page.links,
         )  # fmt: skip
-    path = thread_path(principal, thread_id)
-    return redirect(
-        request, principal, path + "?page=100000", notice="replied", anchor=f"post-{post.id}"
-    )
+    except InputError as error:
+        page.session.rollback()
+        return _thread(
+            page, thread_id, page_number=10**5, error=error, reply_text=body[:200_000],
+            reply_anonymous=anonymous,
+        )  # fmt: skip
+    path = thread_path(page.principal, thread_id) + "?page=100000"
+    return page.redirect(path, notice="replied", anchor=f"post-{post.id}")
