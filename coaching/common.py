@@ -113,9 +113,6 @@ class CoachingRefused(AppError):
 
 def describe(problem: Problem, locale: str = "de") -> str:
     """A problem in words, outside a page (the command line)."""
-    from coaching.messages import COACHING_MESSAGES
-
-    i18n.register(COACHING_MESSAGES)  # idempotent; pages have it from uploads.routes
     return i18n.translate(locale, problem.key, **problem.params)
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.clock import utcnow
-from kurswerk.core.extensions import extensions
+from kurswerk.core.extensions import SUBMISSION_COUNTER, extensions
 from lti.models import PlatformUser
 
 
@@ -129,5 +129,5 @@ def coaching_status(
     if current is None:
         return CoachingStatus(grant=None, package=None)
     grant, package = current
-    used = extensions.submission_counter()(session, context_id, user_id).get(user_id, 0)
+    used = extensions.get(SUBMISSION_COUNTER)(session, context_id, user_id).get(user_id, 0)
     return CoachingStatus(grant=grant, package=package, submissions_used=int(used))

@@ -1,15 +1,15 @@
 """Texts of the coaching room: packages, grants, CSV import, audit log, roster (German
-first, English second); registered by ``coaching.routes.install`` (and by
-``coaching.common`` for the command line)."""
+first, English second); registered by the composition root (``kurswerk.wiring``) from
+``coaching.routes.CATALOGS``."""
 
 from __future__ import annotations
 
 from coaching.roster_messages import ROSTER_MESSAGES
 
 # ---- Coaching: packages, grants, CSV import, audit log (coaching room) --------------
-# Registered next to MESSAGES by ``uploads.routes.install`` (and by ``coaching.common``
-# for the command line). Dynamic keys: coaching.nav.*, .done.*, .action.*, .grant_state.*,
-# .field.*, .role.*, .source.*, .import.action.*.
+# Registered by the composition root (``coaching.routes.CATALOGS``). Dynamic keys:
+# coaching.nav.*, .done.*, .action.*, .grant_state.*, .field.*, .role.*, .source.*,
+# .import.action.*.
 
 COACHING_MESSAGES: dict[str, dict[str, str]] = {
     "de": {

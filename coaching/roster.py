@@ -46,7 +46,7 @@ from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import get_package
 from kurswerk.core.auth import Role
 from kurswerk.core.errors import NotFound
-from kurswerk.core.extensions import extensions
+from kurswerk.core.extensions import SUBMISSION_COUNTER, extensions
 from lti import service as lti_service
 from lti.models import LmsContext
 
@@ -143,7 +143,7 @@ def _grants_of_course(
 
 
 def _submissions_by_user(session: Session, course_id: int) -> dict[int, int]:
-    return extensions.submission_counter()(session, course_id, None)
+    return extensions.get(SUBMISSION_COUNTER)(session, course_id, None)
 
 
 def _coaching(

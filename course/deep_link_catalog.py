@@ -2,11 +2,11 @@
 2.0, issue 5 §2): the course start, each lesson, each exercise with the industry left
 open, each exercise in each of its industries, and each lesson's forum.
 
-``lti`` shows the picker and signs the answer; it asks this catalog (registered by
-``course.routes.install``) what there is. Every exercise link asks for one gradebook
-column per exercise (``course.exercise_names``): the learner's submission
-scores into the same column whichever industry link they came through. A forum asks
-for none: nothing there is graded.
+``lti`` shows the picker and signs the answer; it asks this catalog (the composition
+root puts it into the slot ``lti.service.DEEP_LINK_CATALOG``) what there is. Every
+exercise link asks for one gradebook column per exercise (``course.exercise_names``):
+the learner's submission scores into the same column whichever industry link they came
+through. A forum asks for none: nothing there is graded.
 
 Titles and texts that Kurswerk writes itself (not the content's) are in the course's
 language, not the instructor's: the LMS shows them to the course's learners.

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from course.binding import CourseNotChosen, course_for_context
 from course.models import Exercise, Lesson
 from kurswerk.core.errors import NotFound
+from kurswerk.core.paths import path_for
 from lti.service import LineItemSpec
 
 RESOURCE_PREFIX = "exercise:"
@@ -33,10 +34,20 @@ def exercise_resource_id(exercise_id: int) -> str:
     return f"{RESOURCE_PREFIX}{exercise_id}"
 
 
+_ANY_COURSE = 1  # a course's pages have the same paths inside every course
+
+
+def course_target(route: str, /, **params: Any) -> str:
+    """The path of the route ``route`` inside a course, relative to the course start
+    ``/c/{context}/`` (the same in every course): what a link's ``kurswerk_target`` holds."""
+    start = path_for("course_home", context=_ANY_COURSE)
+    return path_for(route, context=_ANY_COURSE, **params).removeprefix(start)
+
+
 def exercise_target(lesson_slug: str, exercise_slug: str, industry: str | None = None) -> str:
     """The exercise page relative to ``/c/{context}/`` (a deep link's ``kurswerk_target``),
     with the industry chosen when one is given."""
-    path = f"lessons/{lesson_slug}/exercises/{exercise_slug}"
+    path = course_target("exercise", slug=lesson_slug, exercise_slug=exercise_slug)
     return f"{path}?industry={industry}" if industry else path
 
 

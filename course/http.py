@@ -18,6 +18,7 @@ from kurswerk.core import clock
 from kurswerk.core.auth import ContextPrincipal, Principal, codec, email_links
 from kurswerk.core.db import SessionDep
 from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.paths import path_for, request_path
 from kurswerk.core.templating import environment, render, with_query
 
 Text = Annotated[str, Form(max_length=1_000_000)]
@@ -69,11 +70,11 @@ def form_page(
 
 
 def lesson_path(principal: Principal, slug: str) -> str:
-    return f"/c/{principal.context_id}/lessons/{slug}"
+    return path_for("lesson", context=principal.context_id, slug=slug)
 
 
 def thread_path(principal: Principal, thread_id: int) -> str:
-    return f"/c/{principal.context_id}/forum/threads/{thread_id}"
+    return path_for("forum_thread", context=principal.context_id, thread_id=thread_id)
 
 
 def redirect(
@@ -122,6 +123,10 @@ class Page:
         self, template: str, context: dict[str, Any], error: InputError | None = None
     ) -> HTMLResponse:
         return form_page(self.request, template, context, error)
+
+    def path(self, route: str, /, **params: Any) -> str:
+        """The path of the course page ``route`` in this page's LMS course."""
+        return request_path(self.request, route, context=self.principal.context_id, **params)
 
     def redirect(self, path: str, *, notice: str = "", anchor: str = "") -> RedirectResponse:
         return redirect(self.request, self.principal, path, notice=notice, anchor=anchor)

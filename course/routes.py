@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,55 +16,37 @@ from starlette.routing import NoMatchFound
 from course import binding, lesson_page, service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.content.markdown import SLUG_PATTERN
-from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
 from course.messages import MESSAGES
 from course.questions import routes as questions_routes
 from course.views import LessonPage
-from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
-from kurswerk.core.templating import add_template_folder, render, with_query
-from lti.service import register_deep_link_catalog
-
-add_template_folder(Path(__file__).parent / "templates")
-i18n.register(MESSAGES)
-i18n.register(COMMUNITY_MESSAGES)
+from kurswerk.core.paths import request_path
+from kurswerk.core.templating import render, with_query
 
 router = APIRouter(prefix="/c/{context}")
 TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
-_STAFF = frozenset({Role.TUTOR, Role.ADMIN})
-# (label key, route name, roles): the pages of other rooms the course home links to, under
-# their own titles. Looked up by route name, so a page that is not installed is not linked.
-COURSE_PAGES = (
-    ("submission.list.title", "submission_list", frozenset({Role.LEARNER})),
-    ("coaching.mine.title", "coaching_mine", frozenset({Role.LEARNER})),
-    ("feedback.queue.title", "feedback_queue", _STAFF),
-    ("lti.roster.title", "lti_roster", _STAFF),
-    ("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN})),
-    ("lti.calls.title", "lti_lms_calls", frozenset({Role.ADMIN})),
-)
-
-
-def install(app: FastAPI) -> None:
-    """The deep-linking picker offers this course's lessons and exercises."""
-    register_deep_link_catalog(app, CourseDeepLinkCatalog())
+TEMPLATES = Path(__file__).parent / "templates"
+CATALOGS = (MESSAGES, COMMUNITY_MESSAGES)
+"""The course's texts; the composition root registers them and the templates."""
 
 
 def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]:
-    """(label key, path) of the pages of other rooms this person may open, in order."""
+    """(label key, path) of the pages of other rooms this person may open, in order: the
+    rooms' own links (``service.course_home_links``); a route not installed is not linked."""
     links = []
-    for label_key, route, roles in COURSE_PAGES:
-        if principal.role not in roles:
+    for link in service.course_home_links():
+        if principal.role not in link.roles:
             continue
         try:
-            path = request.app.url_path_for(route, context=str(principal.context_id))
+            path = request.app.url_path_for(link.route_name, context=str(principal.context_id))
         except NoMatchFound:
             continue
-        links.append((label_key, str(path)))
+        links.append((link.label_key, str(path)))
     return links
 
 
@@ -107,7 +89,10 @@ def course_choice(
     if course not in {c.slug for c in binding.loaded_courses(session)}:
         return _choice_page(request, session, error="course.choice.unknown", status=400)
     binding.choose_course(session, principal.context_id, course)
-    target = with_query(f"/c/{principal.context_id}/", kt=codec(request).issue(principal))
+    target = with_query(
+        request_path(request, "course_home", context=principal.context_id),
+        kt=codec(request).issue(principal),
+    )
     return RedirectResponse(target, status_code=303)
 
 
@@ -146,7 +131,8 @@ def lesson_read(
     """Mark read / unread, then back to the lesson (post-redirect-get)."""
     service.set_lesson_read(session, principal, slug, read)
     target = with_query(
-        f"/c/{principal.context_id}/lessons/{slug}", kt=codec(request).issue(principal)
+        request_path(request, "lesson", context=principal.context_id, slug=slug),
+        kt=codec(request).issue(principal),
     )
     return RedirectResponse(f"{target}#kw-progress", status_code=303)
 

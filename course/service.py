@@ -1,6 +1,6 @@
 """The course's rules, callable without HTTP: which course an LMS course shows, the pages'
-data, reading progress, and the registry of links a lesson may show. Other packages reach
-the course domain through this module.
+data, reading progress, and the slots of links and panels other rooms give its pages.
+Other packages reach the course domain through this module.
 
 Nothing here commits; the request's session (or the caller) owns the transaction.
 """
@@ -24,12 +24,14 @@ from course.binding import (
 )
 from course.exercise_names import (
     ExerciseRef,
+    course_target,
     exercise_by_id,
     exercise_in_course,
     exercise_of_resource_id,
     exercise_of_target,
 )
-from course.forum.periodic import register_jobs as register_forum_jobs
+from course.forum.periodic import forum_task
+from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import rebuild_search_index
 from course.industries import Industries, context_industries, course_industries, name_in
 from course.lesson_page import author_view
@@ -57,11 +59,15 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import AppError, NotFound
+from kurswerk.core.extensions import CourseHomeLink, Slot, extensions
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
+    "COURSE_HOME_LINKS",
+    "EXERCISE_PANELS",
+    "LESSON_LINKS",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
@@ -73,6 +79,7 @@ __all__ = [
     "course_industries",
     "course_for_context",
     "course_home",
+    "course_home_links",
     "exercise_page",
     "exercise_panels",
     "exercise_by_id",
@@ -84,12 +91,9 @@ __all__ = [
     "name_in",
     "lesson_links",
     "reading_page",
-    "register_exercise_panel",
-    "register_forum_jobs",
-    "register_lesson_link",
+    "forum_task",
+    "run_forum_periodic",
     "set_lesson_read",
-    "unregister_exercise_panel",
-    "unregister_lesson_link",
     "worksheet_page",
 ]
 
@@ -106,7 +110,7 @@ def _id(value: int | None) -> int:
 def forum_target(lesson_slug: str) -> str:
     """The lesson's forum (its list of threads) relative to ``/c/{context}/``, as a deep
     link's ``kurswerk_target``: the path of the route ``forum_list``."""
-    return f"lessons/{lesson_slug}/forum"
+    return course_target("forum_list", slug=lesson_slug)
 
 
 # --- Links a lesson shows only when their target exists ------------------------------
@@ -116,28 +120,22 @@ def forum_target(lesson_slug: str) -> str:
 class LessonLink:
     """A link in the lesson header that a later feature provides (FAQ/forum for
     "Fragen zum Inhalt der Lektion", ...). ``path(context_id, lesson_slug)`` returns the
-    target path, or None where it does not exist; unregistered links are not shown."""
+    target path, or None where it does not exist."""
 
     key: str
     label_key: str
     path: Callable[[int, str], str | None]
 
 
-_lesson_links: dict[str, LessonLink] = {}
-
-
-def register_lesson_link(link: LessonLink) -> None:
-    _lesson_links[link.key] = link
-
-
-def unregister_lesson_link(key: str) -> None:
-    _lesson_links.pop(key, None)
+LESSON_LINKS: Slot[tuple[LessonLink, ...]] = Slot("lesson links")
+"""The lesson header's links, in order (the FAQ and forum pages give theirs)."""
 
 
 def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
-    """(label key, path) of every registered link that has a target for this lesson."""
+    """(label key, path) of every link in :data:`LESSON_LINKS` that has a target for this
+    lesson."""
     result = []
-    for link in _lesson_links.values():
+    for link in extensions.get(LESSON_LINKS):
         path = link.path(context_id, lesson_slug)
         if path:
             result.append((link.label_key, path))
@@ -151,20 +149,8 @@ ExercisePanel = Callable[["Request", Session, Principal, ExercisePage, str | Non
 end of the exercise page (e.g. the submission form of the coaching feature), or None to
 show nothing. It gets the request's session, so it reads in the page's transaction."""
 
-_exercise_panels: dict[str, ExercisePanel] = {}
-
-
-def _panel_key(panel: ExercisePanel) -> str:
-    return f"{panel.__module__}.{getattr(panel, '__qualname__', repr(panel))}"
-
-
-def register_exercise_panel(panel: ExercisePanel) -> None:
-    """Add a panel; registering the same function again (a second app) keeps one."""
-    _exercise_panels[_panel_key(panel)] = panel
-
-
-def unregister_exercise_panel(panel: ExercisePanel) -> None:
-    _exercise_panels.pop(_panel_key(panel), None)
+EXERCISE_PANELS: Slot[tuple[ExercisePanel, ...]] = Slot("exercise panels")
+"""The exercise page's panels, in order (``uploads`` gives its upload panel)."""
 
 
 def exercise_panels(
@@ -174,13 +160,24 @@ def exercise_panels(
     page: ExercisePage,
     industry: str | None,
 ) -> list[Markup]:
-    """The HTML of every registered panel that has something to show, in order."""
+    """The HTML of every panel of :data:`EXERCISE_PANELS` that has something to show."""
     shown = []
-    for panel in _exercise_panels.values():
+    for panel in extensions.get(EXERCISE_PANELS):
         html = panel(request, session, principal, page, industry)
         if html:
             shown.append(html)
     return shown
+
+
+# --- Links to other rooms' pages on the course home ----------------------------------
+
+COURSE_HOME_LINKS: Slot[tuple[CourseHomeLink, ...]] = Slot("course home links")
+"""The pages of other rooms the course home links to, in order (each room gives its own
+``kurswerk.core.extensions.CourseHomeLink``)."""
+
+
+def course_home_links() -> tuple[CourseHomeLink, ...]:
+    return extensions.get(COURSE_HOME_LINKS)
 
 
 # --- Progress ------------------------------------------------------------------------

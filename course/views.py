@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from course.content.markdown_rules import INTERNAL_SCHEME
+from kurswerk.core.paths import path_for
 
 _INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')
 
@@ -28,7 +29,8 @@ def expand_links(parts: tuple[str, ...], link: Callable[..., str], context_id: i
     out = []
     for index, part in enumerate(parts):
         if index % 2:
-            out.append(f'href="{escape(link(f"/c/{context_id}/{part}"))}"')
+            course_start = path_for("course_home", context=context_id)
+            out.append(f'href="{escape(link(course_start + part))}"')
         else:
             out.append(part)
     return Markup("".join(out))  # noqa: S704 - sanitised with nh3 at load time

@@ -1,5 +1,5 @@
-"""Texts of the feedback pages (German first, English second); registered by
-``feedback.routes`` with ``kurswerk.core.i18n.register(MESSAGES)``.
+"""Texts of the feedback pages (German first, English second); the composition root
+(``kurswerk.wiring``) registers them from ``feedback.routes.CATALOGS``.
 
 Tutors read "Teilnehmer:in" for the learner; learners read "Sie". Status names follow
 the coaching issue: eingereicht → in Bearbeitung → Feedback erhalten (the tutor's queue

@@ -43,6 +43,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.files.storage import Storage
 from kurswerk.core.outbox.queue import enqueue_email
+from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 from uploads import service as uploads
 from uploads.models import Submission, SubmissionStatus
@@ -64,11 +65,13 @@ def outbox_key(feedback_id: int) -> str:
 
 
 def feedback_page_path(context_id: int, submission_id: int) -> str:
-    return f"/c/{context_id}/feedback/{submission_id}"
+    return path_for("feedback_learner", context=context_id, submission_id=submission_id)
 
 
 def feedback_attachment_path(context_id: int, submission_id: int, version: int) -> str:
-    return f"/c/{context_id}/feedback/{submission_id}/versions/{version}/attachment"
+    return path_for(
+        "feedback_attachment_file", context=context_id, submission_id=submission_id, number=version
+    )
 
 
 def _released_for_latest(session: Session, submission: Submission) -> Feedback | None:

@@ -1,6 +1,6 @@
 """Where a gradebook's *view submission* lands (LTI Submission Review 1.0): the
-``lti.service.SubmissionReviewTarget`` of the feedback domain, registered by
-``feedback.routes.install``.
+``lti.service.SubmissionReviewTarget`` of the feedback domain, put into the slot
+``lti.service.REVIEW_TARGET`` by the composition root (``kurswerk.wiring``).
 
 Which exercise: the gradebook column the review came from - by its line item URL when
 Kurswerk created or found that column (its ``resourceId`` names the exercise), else by

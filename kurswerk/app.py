@@ -26,10 +26,17 @@ from kurswerk.core.log_redaction import redact_root_handlers
 from kurswerk.core.security import SecurityHeadersMiddleware
 from kurswerk.core.settings import Settings, get_settings
 from kurswerk.wiring import wire
+from lti.routes import course as lti_course_pages
+from lti.runtime import LtiRuntime
 
 log = logging.getLogger("kurswerk")
 
-DOMAIN_ROUTES = (lti.routes, course.routes, coaching.routes, uploads.routes, feedback.routes)
+DOMAIN_ROUTERS = (
+    course.routes.router,
+    coaching.routes.router,
+    uploads.routes.router,
+    feedback.routes.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.session_codec = SessionCodec(settings)
     app.state.email_links = EmailLinks(settings)
-    app.state.frame_ancestors = lambda: ()
+    # Per-app objects of the rooms, bound to this app's settings and engine: the LTI
+    # runtime (keys, service client, the CSP frame ancestors), the upload tools.
+    app.state.lti = LtiRuntime(settings, app.state.engine)
+    app.state.submit_tools = uploads.routes.submit_tools(settings)
 
     # Added first, so it runs inside the security headers: a refusal carries them too.
     app.add_middleware(
@@ -52,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(
         SecurityHeadersMiddleware,
-        frame_ancestors=lambda: app.state.frame_ancestors(),
+        frame_ancestors=lambda: app.state.lti.frame_ancestors(),
     )
     app.mount(
         "/static",
@@ -60,11 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name="static",
     )
     app.include_router(shell_routes.router)
-    for module in DOMAIN_ROUTES:
-        app.include_router(module.router)
-        install = getattr(module, "install", None)
-        if install is not None:
-            install(app)
+    app.include_router(lti.routes.router)
+    app.include_router(lti_course_pages.router)  # the LTI pages inside a course
+    app.mount("/lti/static", StaticFiles(directory=lti.routes.STATIC_FOLDER), name="lti_static")
+    for router in DOMAIN_ROUTERS:
+        app.include_router(router)
 
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,14 +1,121 @@
 """The composition root fills the extension point (``kurswerk.core.extensions``): called
-by the app factory, the command line and the worker before anything runs."""
+by the app factory, the command line and the worker before anything runs.
+
+Here, and nowhere else, a slot a lower layer declares is filled with what an upper layer
+gives, and the rooms' texts and templates are registered with the shell. Every slot is
+filled (``tests/kurswerk/test_wiring.py``). ``wire()`` runs for each app and each command;
+it fills only what is not filled yet, so a second call changes nothing (and leaves a
+test's stand-in, ``fill_slot``, in place).
+"""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import TypeVar
+
+from starlette.routing import Router
+
+import coaching.routes
+import course.routes
+import feedback.routes
+import lti.routes
+import uploads.routes
+from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
+from course import service as course_service
+from course.deep_link_catalog import CourseDeepLinkCatalog
+from course.faq.routes import LESSON_LINKS
 from course.service import bind_named_course
-from kurswerk.core.extensions import extensions
+from feedback.review_landing import review_target as feedback_review_target
+from feedback.routes.learner import feedback_panel
+from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
+from kurswerk.core import i18n, paths
+from kurswerk.core.extensions import COURSE_BINDER, SUBMISSION_COUNTER, Slot, extensions
+from kurswerk.core.lms_home import LMS_HOME
+from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
+from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
+from kurswerk.core.templating import add_template_folder
+from lti import service as lti_service
+from lti.registrations import platform_home
+from lti.routes.course import LMS_CALLS_LINK, ROSTER_LINK
+from uploads import service as uploads_service
 from uploads.queries import count_submissions
+
+ROOMS = (lti.routes, course.routes, coaching.routes, uploads.routes, feedback.routes)
+"""Each room's ``TEMPLATES`` folder and text ``CATALOGS``, in layer order."""
+
+TEMPLATE_FOLDERS: tuple[Path, ...] = tuple(room.TEMPLATES for room in ROOMS)
+
+COURSE_HOME_LINKS = (
+    uploads.routes.SUBMISSIONS_LINK,
+    coaching.routes.MINE_LINK,
+    FEEDBACK_QUEUE_LINK,
+    ROSTER_LINK,
+    COACHING_ADMIN_LINK,
+    LMS_CALLS_LINK,
+)
+"""The pages of other rooms the course home links to, in this order."""
+
+
+T = TypeVar("T")
+
+
+def _fill(slot: Slot[T], value: T) -> None:
+    if not extensions.is_filled(slot):
+        extensions.fill(slot, value)
 
 
 def wire() -> None:
-    """Fill every slot (idempotent: the same functions each time)."""
-    extensions.count_submissions = count_submissions
-    extensions.bind_named_course = bind_named_course
+    """Register the rooms' templates and texts, and fill every slot (idempotent)."""
+    paths.use_route_table(route_table)
+    for folder in TEMPLATE_FOLDERS:
+        add_template_folder(folder)
+    for room in ROOMS:
+        for catalog in room.CATALOGS:
+            i18n.register(catalog)
+
+    fill = _fill
+    # the shell's core
+    fill(LOCALE_CHOICE_STORE, lti_service.remember_chosen_locale)
+    fill(LMS_HOME, platform_home)
+    fill(PERIODIC_JOBS, (uploads_service.digest_task, course_service.forum_task))
+    fill(
+        OUTBOX_HANDLERS,
+        {
+            lti_service.LMS_CALL: lti_service.lms_call_handler,
+            lti_service.ROSTER_REFRESH: lti_service.roster_refresh_handler,
+        },
+    )
+    # lti
+    fill(lti_service.DEEP_LINK_CATALOG, CourseDeepLinkCatalog())
+    # A gradebook's "view submission" (LTI submission review) opens the submission in
+    # the feedback room.
+    fill(lti_service.REVIEW_TARGET, feedback_review_target)
+    # course
+    fill(course_service.LESSON_LINKS, LESSON_LINKS)
+    fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))
+    fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
+    # coaching
+    fill(SUBMISSION_COUNTER, count_submissions)
+    # uploads: released feedback on the learner's submission page
+    fill(uploads_service.SUBMISSION_PANELS, (feedback_panel,))
+    fill(COURSE_BINDER, bind_named_course)
+
+
+@functools.cache
+def route_table() -> Router:
+    """The routers the app factory includes, without an app: the worker writes mails
+    whose links name pages (``kurswerk.core.paths``). Built on the first path asked for."""
+    from kurswerk.core import routes as shell_routes
+    from lti.routes import course as lti_pages
+
+    routers = (
+        shell_routes.router,
+        lti.routes.router,
+        lti_pages.router,
+        course.routes.router,
+        coaching.routes.router,
+        uploads.routes.router,
+        feedback.routes.router,
+    )
+    return Router(routes=[route for router in routers for route in router.routes])

@@ -11,8 +11,8 @@ and the chosen paths, so a tampered form cannot change where the answer goes, wh
 ``data`` it echoes, or offer a place the catalog does not have.
 
 What can be picked comes from a ``DeepLinkCatalog``: ``course`` sits above ``lti`` and
-knows its lessons and exercises, so it registers its catalog on the app
-(``register_deep_link_catalog``); until it does, the course start is the one choice.
+knows its lessons and exercises; the composition root puts its catalog into the slot
+``lti.service.DEEP_LINK_CATALOG``.
 The response JWT is written here (PyJWT) rather than with pylti1p3's ``DeepLink``: that
 one sends ``data: null`` when the platform sent none, has no ``text``, and reads the key
 from its own registration object instead of our key ring.
@@ -86,20 +86,6 @@ class DeepLinkCatalog(Protocol):
     transaction, read-only."""
 
     def items(self, session: Session, context_id: int) -> Sequence[LinkTarget]: ...
-
-
-class CourseStartCatalog:
-    """The catalog until ``course`` registers its own: the course start only."""
-
-    def items(self, session: Session, context_id: int) -> Sequence[LinkTarget]:
-        return [
-            LinkTarget(
-                title="Kurswerk",
-                text="Social-Media-Strategie",
-                path="",
-                kind="course",
-            )
-        ]
 
 
 @dataclass(frozen=True, slots=True)

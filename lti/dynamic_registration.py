@@ -35,6 +35,7 @@ import requests
 from sqlmodel import Session, select
 
 from kurswerk.core.errors import AppError
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from lti import nrps
 from lti.capabilities import SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE
@@ -98,15 +99,15 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
 def tool_configuration(settings: Settings) -> dict[str, Any]:
     """What the tool posts to the registration endpoint (DR 1.0 §3.5.2, §5.1)."""
     base = settings.base_url
-    launch_url = base + "/lti/launch"
+    launch_url = base + path_for("lti_launch")
     return {
         "application_type": "web",
         "response_types": ["id_token"],
         "grant_types": ["implicit", "client_credentials"],
-        "initiate_login_uri": base + "/lti/login",
+        "initiate_login_uri": base + path_for("lti_login"),
         "redirect_uris": [launch_url],
         "client_name": CLIENT_NAME,
-        "jwks_uri": base + "/lti/jwks",
+        "jwks_uri": base + path_for("lti_jwks"),
         "token_endpoint_auth_method": "private_key_jwt",
         "scope": " ".join(REQUESTED_SCOPES),
         TOOL_CONFIGURATION: {

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
+from kurswerk.core.paths import path_for
 from lti import roles
 from lti.models import LmsContext, Membership, PlatformUser, table_of
 from lti.registrations import RegistrationMatch
@@ -173,7 +174,7 @@ def remember_chosen_locale(session: Session, principal: Principal, locale: str) 
     launches keep it (``record_launch``) and emails to them are written in it (they read
     ``PlatformUser.locale``). Writes only the principal's own row on the principal's own
     platform; returns whether there was one. Registered with the shell's language switch
-    (``kurswerk.core.locale_choice.register_locale_choice_store``)."""
+    (the slot ``kurswerk.core.locale_choice.LOCALE_CHOICE_STORE``)."""
     result = session.connection().execute(
         update(_users)
         .where(_users.c.id == principal.user_id, _users.c.platform_id == principal.platform_id)
@@ -237,7 +238,7 @@ def landing_path(context_id: int, claims: Mapping[str, Any]) -> str:
     """Where a launch lands: the course start, or the tool path named by the custom
     parameter ``kurswerk_target`` (see ``clean_target``) inside that course; anything
     else falls back to the course start."""
-    return f"/c/{context_id}/" + (target_of(claims) or "")
+    return path_for("course_home", context=context_id) + (target_of(claims) or "")
 
 
 @functools.cache

@@ -4,9 +4,9 @@ https://www.imsglobal.org/spec/lti-sr/v1p0/ — an ``LtiSubmissionReviewRequest`
 launch from a gradebook cell: ``resource_link`` and the AGS ``lineitem`` name the column,
 ``for_user`` (§3.1) the learner whose work is to be shown; the person launching is the
 instructor (or the learner, for their own). Where that is depends on the coaching
-features, which sit above ``lti``: they register a ``SubmissionReviewTarget`` on the app
-(``register_review_target``; ``feedback`` does). Without one - or when it names no
-page - the launch lands on a page that says the review is not available.
+features, which sit above ``lti``: ``feedback``'s ``SubmissionReviewTarget`` fills the
+slot ``lti.service.REVIEW_TARGET``. When it names no page, the launch lands on a page
+that says the review is not available.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from kurswerk.core.auth import Role
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.paths import path_for
 from lti import errors
 from lti.endpoints import AGS_CLAIM, service_url
 from lti.identities import CLAIM, LaunchIdentity, clean_target, target_of, upsert_user
@@ -82,7 +83,7 @@ def review_request(
 
 
 def unavailable_path(review: ReviewRequest) -> str:
-    return f"/c/{review.context_id}/lti/review/{review.for_user_id}"
+    return path_for("lti_review_unavailable", context=review.context_id, user_id=review.for_user_id)
 
 
 def review_landing(
@@ -94,7 +95,7 @@ def review_landing(
     cleaned = clean_target(target) if target else None
     if cleaned is None:
         return unavailable_path(review)
-    return f"/c/{review.context_id}/{cleaned}"
+    return path_for("course_home", context=review.context_id) + cleaned
 
 
 def reviewed_resource_id(session: Session, review: ReviewRequest) -> str | None:

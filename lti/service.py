@@ -12,10 +12,22 @@ the CLI owns the transaction. The rules live in small modules by use case; insid
 * ``lti.deep_linking``   — what a deep link names (``LinkTarget``)
 * ``lti.review``         — where a submission review lands (``ReviewRequest``)
 
-Defined here: the outbox handlers of the worker (``lms_call_handler``,
-``roster_refresh_handler``), and the extension points for the packages above ``lti``
-(they cannot be imported from here): ``register_deep_link_catalog(app, catalog)`` and
-``register_review_target(app, target)``.
+* ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``,
+  ``change_frame_origins``)
+* ``lti.login_state``    — the server-side state/nonce of a login, the launch data store
+* ``lti.identities``     — what a launch records (user, course, membership), and the
+                            language a person chose in the tool (``remember_chosen_locale``)
+* ``lti.members``        — who has launched in a course (``course_members``,
+                            ``launched_user_ids``)
+* ``lti.endpoints``      — the service claims of a launch (AGS, NRPS, resource link)
+* ``lti.keys``           — the tool's keys: signing key, rotation, published key set
+* ``lti.ags``            — grades to the LMS, through the outbox (``enqueue_score``...)
+* ``lti.roster``         — the LMS course roster (NRPS)
+* ``lti.deep_linking``   — what the deep-linking picker offers (``DeepLinkCatalog``)
+* ``lti.review``         — where a submission review lands (``SubmissionReviewTarget``)
+
+Slots the packages above ``lti`` fill (they cannot be imported from here), filled by the
+composition root (``kurswerk.wiring``): ``DEEP_LINK_CATALOG`` and ``REVIEW_TARGET``.
 """
 
 from __future__ import annotations
@@ -23,16 +35,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import requests
-from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.outbox.queue import Handler
 from kurswerk.core.settings import Settings
 from lti.ags import LMS_CALL, LineItemSpec, grade_feedback_released, grade_submitted
 from lti.ags_delivery import LmsCallHandler
 from lti.capabilities import course_services
-from lti.deep_linking import CourseStartCatalog, DeepLinkCatalog, LinkTarget
-from lti.keys import KeyRing, published_keys, rotate_tool_key
+from lti.deep_linking import DeepLinkCatalog, LinkTarget
+from lti.endpoints import record_services
+from lti.identities import (
+    remember_chosen_locale,
+)
+from lti.keys import (
+    TOOL_KEY_SLOT,
+    KeyRing,
+    Rotation,
+    published_keys,
+    rotate_tool_key,
+)
 from lti.members import (
     CourseMember,
     course_member,
@@ -61,12 +83,19 @@ from lti.service_client import ServiceClient, service_client
 __all__ = [
     "LMS_CALL",
     "ROSTER_REFRESH",
+    "TOOL_KEY_SLOT",
+    "DEEP_LINK_CATALOG",
+    "DeepLinkCatalog",
     "CourseMember",
     "LineItemSpec",
     "LinkTarget",
     "ReviewRequest",
     "Roster",
     "RosterUnavailable",
+    "Rotation",
+    "ServiceClient",
+    "REVIEW_TARGET",
+    "SubmissionReviewTarget",
     "add_platform",
     "change_frame_origins",
     "course_member",
@@ -82,8 +111,10 @@ __all__ = [
     "lms_call_handler",
     "published_keys",
     "record_members",
-    "register_deep_link_catalog",
-    "register_review_target",
+    "roster_refresh_handler",
+    "record_services",
+    "remember_chosen_locale",
+    "review_target",
     "reviewed_name",
     "reviewed_resource_id",
     "roster_refresh_handler",
@@ -91,28 +122,18 @@ __all__ = [
     "service_client",
 ]
 
-DEEP_LINK_CATALOG_ATTR = "lti_deep_link_catalog"
-REVIEW_TARGET_ATTR = "lti_review_target"
-_DEFAULT_CATALOG = CourseStartCatalog()
+DEEP_LINK_CATALOG: Slot[DeepLinkCatalog] = Slot("deep-link catalog")
+"""What the deep-linking picker offers (``course``'s lessons and exercises)."""
+REVIEW_TARGET: Slot[SubmissionReviewTarget] = Slot("submission review target")
+"""Where a submission review launch lands (``feedback``'s page of the submission)."""
 
 
-def register_deep_link_catalog(app: FastAPI, catalog: DeepLinkCatalog) -> None:
-    """What the deep-linking picker offers (``course`` registers its lessons/exercises)."""
-    setattr(app.state, DEEP_LINK_CATALOG_ATTR, catalog)
+def deep_link_catalog() -> DeepLinkCatalog:
+    return extensions.get(DEEP_LINK_CATALOG)
 
 
-def deep_link_catalog(app: FastAPI) -> DeepLinkCatalog:
-    catalog = getattr(app.state, DEEP_LINK_CATALOG_ATTR, None)
-    return catalog if catalog is not None else _DEFAULT_CATALOG
-
-
-def register_review_target(app: FastAPI, target: SubmissionReviewTarget) -> None:
-    """Where a submission review launch lands (the feedback work registers it)."""
-    setattr(app.state, REVIEW_TARGET_ATTR, target)
-
-
-def review_target(app: FastAPI) -> SubmissionReviewTarget | None:
-    return getattr(app.state, REVIEW_TARGET_ATTR, None)
+def review_target() -> SubmissionReviewTarget:
+    return extensions.get(REVIEW_TARGET)
 
 
 def _worker_client(settings: Settings, engine: Engine) -> ServiceClient:

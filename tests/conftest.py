@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +27,7 @@ import kurswerk.models  # noqa: F401 - every table in the metadata
 from kurswerk.app import create_app
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine, new_session
+from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.settings import Settings
 from kurswerk.wiring import wire
 
@@ -33,6 +36,26 @@ from kurswerk.wiring import wire
 wire()
 
 TOOL_BASE_URL = "https://kurswerk.test"
+
+T = TypeVar("T")
+
+
+class SlotFiller:
+    """``fill_slot(slot, value)``: a stand-in in a slot of the extension point."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+
+    def __call__(self, slot: Slot[T], value: T) -> None:
+        self._stack.enter_context(extensions.replaced(slot, value))
+
+
+@pytest.fixture
+def fill_slot() -> Iterator[SlotFiller]:
+    """Put a stand-in into a slot for one test; what the composition root filled is back
+    after it (the slots are the same for every app of the process)."""
+    with ExitStack() as stack:
+        yield SlotFiller(stack)
 
 
 def _create_postgres_database(url: str) -> tuple[str, str]:

@@ -255,3 +255,101 @@ def test_handlers_live_in_routes_and_view_models_in_views():
         elif _defines_routes(path) and path.name != "routes.py" and "routes" not in folders:
             offences.append(f"{relative}: defines routes")
     assert offences == []
+
+
+# --- The one extension point (kurswerk.core.extensions) ---------------------------------
+
+WIRING = ROOT / "kurswerk" / "wiring.py"
+# What only the composition root may touch on the extension point (tests use the
+# ``fill_slot`` fixture).
+FILLING = {"fill", "replaced", "_values"}
+
+
+def _parsed(*packages: str):
+    for package in packages:
+        for path in (ROOT / package).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            yield path, str(path.relative_to(ROOT)), ast.parse(source, filename=str(path))
+
+
+def _is_extensions(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "extensions") or (
+        isinstance(node, ast.Attribute) and node.attr == "extensions"
+    )
+
+
+def _slot_fillings(tree: ast.Module, label: str) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_extensions(node.value):
+            if node.attr in FILLING or isinstance(node.ctx, ast.Store | ast.Del):
+                found.append(f"{label}:{node.lineno} extensions.{node.attr}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"setattr", "delattr"}
+            and node.args
+            and _is_extensions(node.args[0])
+        ):
+            found.append(f"{label}:{node.lineno} {node.func.id}(extensions)")
+    return found
+
+
+def _registrations(tree: ast.Module, label: str) -> list[str]:
+    """``register_*``/``unregister_*``/``install`` functions, and module-level calls that
+    register something at import time (``i18n.register``, ``add_template_folder``,
+    ``register_*``)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+            node.name == "install" or node.name.startswith(("register_", "unregister_"))
+        ):
+            found.append(f"{label}:{node.lineno} def {node.name}")
+    top_level = [n for n in tree.body if not isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    for statement in top_level:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            of_i18n = isinstance(owner, ast.Name) and owner.id == "i18n"
+            registers = name.startswith("register_") or name == "add_template_folder"
+            if registers or (name == "register" and of_i18n):
+                found.append(f"{label}:{node.lineno} {name}() at import time")
+    return found
+
+
+def test_only_the_composition_root_fills_a_slot():
+    offences = []
+    for path, label, tree in _parsed("kurswerk", *DOMAINS, "fuzz", "bench"):
+        fillings = _slot_fillings(tree, label)
+        if path == WIRING:
+            assert fillings, "kurswerk/wiring.py fills the slots"
+        else:
+            offences += fillings
+    assert offences == []
+
+
+def test_nothing_registers_itself():
+    """The domains and the shell's core have no registration functions and register
+    nothing at import time: the composition root fills the slots."""
+    offences = [
+        found
+        for _path, label, tree in _parsed("kurswerk/core", *DOMAINS)
+        for found in _registrations(tree, label)
+    ]
+    assert offences == []
+
+
+def test_the_extension_point_checks_can_fail():
+    tree = ast.parse(
+        "from kurswerk.core import i18n\n"
+        "i18n.register({})\n"
+        "def install(app):\n"
+        "    extensions.fill(SLOT, 1)\n"
+        "extensions.count = 1\n"
+        "setattr(extensions, 'count', 2)\n"
+    )
+    assert len(_slot_fillings(tree, "probe")) == 3
+    assert len(_registrations(tree, "probe")) == 2

@@ -17,7 +17,7 @@ without a title) follow the reader too; they live here rather than in ``messages
 because the worker, which writes the digests, registers no page catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
-(:func:`register_jobs`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
+(:func:`digest_task`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
 worker's first run after it - a digest is due for every tutor whose previous digest (or
 whose choice of the digest) lies before that time. It covers every version uploaded
 since then and is sent only when there is something in it.
@@ -42,7 +42,8 @@ from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 from kurswerk.core.outbox.queue import enqueue_email
-from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
+from kurswerk.core.outbox.worker import PeriodicTask
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser
@@ -131,7 +132,7 @@ def enqueue_receipt(
             "feedback_target_days": settings.feedback_target_days,
             "submissions_url": _url(
                 settings,
-                f"/c/{target.context_id}/submissions",
+                path_for("submission_list", context=target.context_id),
                 learner,
                 target.context_id,
                 Role.LEARNER,
@@ -172,9 +173,15 @@ def course_tutors(session: Session, context_id: int) -> list[Tutor]:
 
 def _tutor_links(settings: Settings, context_id: int, tutor: PlatformUser) -> dict[str, str]:
     return {
-        "queue_url": _url(settings, f"/c/{context_id}/queue", tutor, context_id, Role.TUTOR),
+        "queue_url": _url(
+            settings, path_for("feedback_queue", context=context_id), tutor, context_id, Role.TUTOR
+        ),
         "settings_url": _url(
-            settings, f"/c/{context_id}/submissions/settings", tutor, context_id, Role.TUTOR
+            settings,
+            path_for("submission_settings", context=context_id),
+            tutor,
+            context_id,
+            Role.TUTOR,
         ),
     }
 
@@ -368,8 +375,8 @@ def digest_items(
     ]
 
 
-def register_jobs(settings: Settings) -> None:
-    """Let the outbox worker loop (``kurswerk worker``, the demo's in-process worker)
+def digest_task(settings: Settings) -> PeriodicTask:
+    """The outbox worker loop's job (``kurswerk worker``, the demo's in-process worker):
     enqueue due digests every few minutes, in a transaction of its own."""
 
     def run(engine: Engine, now: datetime) -> None:
@@ -377,4 +384,4 @@ def register_jobs(settings: Settings) -> None:
             send_due_digests(session, now, settings=settings)
             session.commit()
 
-    register_periodic(PeriodicTask(DIGEST_TASK, DIGEST_CHECK_SECONDS, run))
+    return PeriodicTask(DIGEST_TASK, DIGEST_CHECK_SECONDS, run)

@@ -1,6 +1,6 @@
 """Texts of submitting (German first, English second): the upload panel and form, the
 learner's receipt, list and detail pages, the tutors' mail settings, and the refusals
-of ``uploads.submissions``. Registered by ``uploads.routes.install``; the
+of ``uploads.submissions``. Registered by the composition root (``kurswerk.wiring``); the
 refusals of the file itself live in ``kurswerk/core/files/messages.py`` (``upload.rejected.*``).
 """
 

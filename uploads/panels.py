@@ -2,9 +2,9 @@
 
 * :func:`upload_state`: what the exercise page's upload panel shows a learner - the
   form (with the remaining quota) to package holders, the offer to everyone else.
-* ``register_submission_panel(fn)``: the feedback feature adds released feedback to the
-  learner's submission page through this slot; ``fn(request, session, principal, view)``
-  returns safe HTML or None. Until something registers, the slot shows nothing.
+* ``SUBMISSION_PANELS``: the slot through which the feedback feature adds released
+  feedback to the learner's submission page; ``fn(request, session, principal, view)``
+  returns safe HTML or None (the composition root fills it).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from coaching.models import CoachingPackage
 from coaching.service import CoachingStatus, coaching_status
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
+from kurswerk.core.extensions import Slot, extensions
 from uploads.models import Submission
 from uploads.queries import SubmissionView, learner_submission
 
@@ -30,27 +31,15 @@ if TYPE_CHECKING:
 
 SubmissionPanel = Callable[["Request", Session, Principal, SubmissionView], Markup | None]
 
-_submission_panels: dict[str, SubmissionPanel] = {}
-
-
-def _key(panel: SubmissionPanel) -> str:
-    return f"{panel.__module__}.{getattr(panel, '__qualname__', repr(panel))}"
-
-
-def register_submission_panel(panel: SubmissionPanel) -> None:
-    """Add a panel to the learner's submission page (same function again: kept once)."""
-    _submission_panels[_key(panel)] = panel
-
-
-def unregister_submission_panel(panel: SubmissionPanel) -> None:
-    _submission_panels.pop(_key(panel), None)
+SUBMISSION_PANELS: Slot[tuple[SubmissionPanel, ...]] = Slot("submission panels")
+"""The learner's submission page's panels, in order (``feedback`` gives its own)."""
 
 
 def submission_panels(
     request: Request, session: Session, principal: Principal, view: SubmissionView
 ) -> list[Markup]:
     shown = []
-    for panel in _submission_panels.values():
+    for panel in extensions.get(SUBMISSION_PANELS):
         html = panel(request, session, principal, view)
         if html:
             shown.append(html)

@@ -17,20 +17,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course import service as course_service
 from course.service import ExercisePage
-from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, codec
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
 from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
@@ -38,8 +37,9 @@ from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
 from kurswerk.core.http import content_disposition
+from kurswerk.core.paths import request_path
+from kurswerk.core.settings import Settings
 from kurswerk.core.templating import (
-    add_template_folder,
     environment,
     page_context,
     render,
@@ -60,24 +60,28 @@ DOWNLOAD_CHUNK = 64 * 1024
 _NOTE_CODES = frozenset({"field_too_long"})
 
 
-def install(app: FastAPI) -> None:
-    """Texts, the upload tools (PDF checker warmed up now, not on the first upload), the
-    exercise page's panel, and the digest job for the outbox worker."""
-    settings = app.state.settings
-    add_template_folder(Path(__file__).parent / "templates")
-    i18n.register(FILE_MESSAGES)
-    i18n.register(MESSAGES)
+TEMPLATES = Path(__file__).parent / "templates"
+CATALOGS = (FILE_MESSAGES, MESSAGES)
+"""The texts of submitting; the composition root registers them and the templates."""
+
+SUBMISSIONS_LINK = CourseHomeLink(
+    "submission.list.title", "submission_list", frozenset({Role.LEARNER})
+)
+"""A learner's submissions on the course home."""
+
+
+def submit_tools(settings: Settings) -> submissions_mod.SubmitTools:
+    """An app's upload tools (the app factory keeps them on ``app.state.submit_tools``),
+    the PDF checker warmed up now, not on the first upload."""
     checker = default_checker()
     checker.warm_up()
-    app.state.submit_tools = submissions_mod.SubmitTools(
+    return submissions_mod.SubmitTools(
         storage=storage_from_settings(settings),
         checker=checker,
         scanner=scanner_from_settings(settings),
         limits=IntakeLimits.from_settings(settings),
         settings=settings,
     )
-    course_service.register_exercise_panel(exercise_panel)
-    mail.register_jobs(settings)
 
 
 def _tools(request: Request) -> submissions_mod.SubmitTools:
@@ -105,8 +109,16 @@ def _to(request: Request, principal: Principal, path: str, **params: str) -> Red
     return RedirectResponse(target, status_code=303)
 
 
-def _receipt_path(context_id: int, result: submissions_mod.SubmissionResult) -> str:
-    return f"/c/{context_id}/submissions/{result.submission_id}/versions/{result.version}"
+def _receipt_path(
+    request: Request, context_id: int, result: submissions_mod.SubmissionResult
+) -> str:
+    return request_path(
+        request,
+        "submission_receipt",
+        context=context_id,
+        submission_id=result.submission_id,
+        number=result.version,
+    )
 
 
 # --- the panel on the exercise page -----------------------------------------------------
@@ -134,7 +146,12 @@ def exercise_panel(
         {
             "state": state,
             "chosen": chosen,
-            "action": f"/c/{principal.context_id}/exercises/{page.exercise_id}/submissions",
+            "action": request_path(
+                request,
+                "submission_create",
+                context=principal.context_id,
+                exercise_id=page.exercise_id,
+            ),
             "key": submissions_mod.new_idempotency_key(),
             "limit_mb": _tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
@@ -217,7 +234,7 @@ async def _submit(
         idempotency_key,
     )
     if isinstance(checked, submissions_mod.SubmissionResult):
-        return _to(request, principal, _receipt_path(principal.context_id, checked))
+        return _to(request, principal, _receipt_path(request, principal.context_id, checked))
     try:
         result = await submissions_mod.submit(
             session,
@@ -231,7 +248,7 @@ async def _submit(
         )
     except UploadRejected as rejected:
         return _form_with_error(request, checked, idempotency_key, rejected)
-    return _to(request, principal, _receipt_path(principal.context_id, result))
+    return _to(request, principal, _receipt_path(request, principal.context_id, result))
 
 
 def _form_with_error(
@@ -303,7 +320,8 @@ def tutor_settings_save(
     except ValueError as exc:
         raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
     mail.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
-    return _to(request, principal, f"/c/{principal.context_id}/submissions/settings", saved="1")
+    path = request_path(request, "submission_settings", context=principal.context_id)
+    return _to(request, principal, path, saved="1")
 
 
 def _require_tutor(principal: Principal) -> None:

@@ -21,17 +21,17 @@ from sqlmodel import Session, col, select
 
 from kurswerk.core.clock import utcnow
 from uploads.gradebook import submission_line_item
-from uploads.mail import register_jobs
+from uploads.mail import digest_task
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
-from uploads.panels import register_submission_panel
+from uploads.panels import SUBMISSION_PANELS
 
 __all__ = [
     "get_submission",
     "get_version",
     "latest_submission",
     "list_versions",
-    "register_jobs",
-    "register_submission_panel",
+    "digest_task",
+    "SUBMISSION_PANELS",
     "set_submission_status",
     "submission_line_item",
 ]

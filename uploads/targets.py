@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from course import service as course_service
 from course.models import Exercise, ExerciseVariant, Lesson
 from kurswerk.core.errors import NotFound
+from kurswerk.core.paths import path_for
 from lti.models import LmsContext
 
 NO_INDUSTRY = ""  # an exercise without industry variants is submitted without one
@@ -39,12 +40,17 @@ class SubmissionTarget:
     @property
     def exercise_path(self) -> str:
         """The exercise page with this industry chosen (without page token)."""
-        path = f"/c/{self.context_id}/lessons/{self.lesson_slug}/exercises/{self.exercise_slug}"
+        path = path_for(
+            "exercise",
+            context=self.context_id,
+            slug=self.lesson_slug,
+            exercise_slug=self.exercise_slug,
+        )
         return f"{path}?industry={self.industry}" if self.industry else path
 
     @property
     def submit_path(self) -> str:
-        return f"/c/{self.context_id}/exercises/{self.exercise_id}/submissions"
+        return path_for("submission_create", context=self.context_id, exercise_id=self.exercise_id)
 
 
 def course_title_for(session: Session, context_id: int, fallback: str) -> str:

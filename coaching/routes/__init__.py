@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from coaching import audit
@@ -34,20 +34,17 @@ from coaching.routes import (  # noqa: F401 - each adds its routes to the coachi
 )
 from coaching.routes.base import router
 from coaching.routes.common import ADMIN, AdminPrincipal, page
-from kurswerk.core import i18n
-from kurswerk.core.auth import ContextPrincipal
+from kurswerk.core.auth import ContextPrincipal, Role
 from kurswerk.core.db import SessionDep
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
-from kurswerk.core.templating import add_template_folder, render
+from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
 
-
-def install(app: FastAPI) -> None:
-    """The coaching room's templates and texts (the CSV import refuses files with the file
-    pipeline's texts)."""
-    add_template_folder(Path(__file__).resolve().parents[1] / "templates")
-    i18n.register(FILE_MESSAGES)
-    i18n.register(COACHING_MESSAGES)
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+CATALOGS = (FILE_MESSAGES, COACHING_MESSAGES)
+"""The coaching room's texts (the CSV import refuses files with the file pipeline's); the
+composition root registers them and the templates."""
 
 
 @router.get(ADMIN + "/audit", name="coaching_audit")
@@ -67,6 +64,10 @@ def audit_log(
 
 
 # --- The learner's own coaching ------------------------------------------------------
+
+
+MINE_LINK = CourseHomeLink("coaching.mine.title", "coaching_mine", frozenset({Role.LEARNER}))
+"""A learner's own coaching on the course home."""
 
 
 @router.get("/c/{context}/coaching", name="coaching_mine")

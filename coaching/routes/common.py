@@ -14,6 +14,7 @@ from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
 from coaching.grants import grantees
 from kurswerk.core.auth import Principal, Role, codec, require_role
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti.models import LmsContext
 
@@ -40,14 +41,9 @@ DONE = frozenset(
 )
 
 
-def admin_base(principal: Principal) -> str:
-    return f"/c/{principal.context_id}/admin/coaching"
-
-
-def roster_path(principal: Principal) -> str:
-    """The roster page (``coaching.routes.roster``): outside ``admin_base``, since tutors
-    see it too."""
-    return f"/c/{principal.context_id}/coaching/roster"
+def coaching_path(request: Request, principal: Principal, name: str, /, **params: Any) -> str:
+    """The path of the coaching page ``name`` in the principal's course."""
+    return request_path(request, name, context=principal.context_id, **params)
 
 
 def redirect(request: Request, principal: Principal, path: str, **params: str) -> Response:
@@ -69,8 +65,6 @@ def page(
         f"coaching/{template}",
         {
             "fmt": Formatter(principal.locale),
-            "admin_base": admin_base(principal),
-            "roster_path": roster_path(principal),
             "done": done if done in DONE else None,
             **context,
         },

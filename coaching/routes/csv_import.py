@@ -20,7 +20,7 @@ from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    admin_base,
+    coaching_path,
     own_course,
     page,
     redirect,
@@ -147,7 +147,7 @@ def import_confirm(
     return redirect(
         request,
         principal,
-        f"{admin_base(principal)}/grants",
+        coaching_path(request, principal, "coaching_grants"),
         done="imported",
         granted=str(result.granted),
         extended=str(result.extended),

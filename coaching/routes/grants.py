@@ -22,7 +22,7 @@ from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    admin_base,
+    coaching_path,
     own_course,
     page,
     redirect,
@@ -140,7 +140,9 @@ def grant_create(
             problems=refused_rollback(session, refused),
             status_code=refused.status_code,
         )
-    return redirect(request, principal, f"{admin_base(principal)}/grants", done="granted")
+    return redirect(
+        request, principal, coaching_path(request, principal, "coaching_grants"), done="granted"
+    )
 
 
 def _grant_page(
@@ -209,7 +211,12 @@ def grant_extend(
             status_code=refused.status_code,
         )
     done = "extended" if changed else "unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
+        done=done,
+    )
 
 
 @router.post(
@@ -221,4 +228,9 @@ def grant_revoke(
     grant = grant_reading.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     changed = grant_changes.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/grants/{grant_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_grant", grant_id=grant_id),
+        done=done,
+    )

@@ -19,14 +19,18 @@ from coaching.routes.common import (
     ADMIN,
     AdminPrincipal,
     Field,
-    admin_base,
+    coaching_path,
     page,
     redirect,
     refused_rollback,
 )
-from kurswerk.core.auth import Principal
+from kurswerk.core.auth import Principal, Role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
+from kurswerk.core.extensions import CourseHomeLink
+
+ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
+"""The admins' coaching pages on the course home."""
 
 
 @router.get(ADMIN, name="coaching_admin")
@@ -101,6 +105,13 @@ def _package_values(
 PackageValues = Annotated[dict[str, str], Depends(_package_values)]
 
 
+@router.get(ADMIN + "/packages/new", name="coaching_package_new")
+def package_new(request: Request, principal: AdminPrincipal, session: SessionDep) -> Response:
+    return _package_form(
+        request, principal, session, package=None, values=packages.package_form_values(None)
+    )
+
+
 @router.post(ADMIN + "/packages", name="coaching_package_create", dependencies=[CsrfChecked])
 def package_create(
     request: Request,
@@ -124,7 +135,10 @@ def package_create(
             status_code=refused.status_code,
         )
     return redirect(
-        request, principal, f"{admin_base(principal)}/packages/{package.id}", done="package_created"
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package.id),
+        done="package_created",
     )
 
 
@@ -171,7 +185,12 @@ def package_update(
             status_code=refused.status_code,
         )
     done = "package_saved" if changed else "package_unchanged"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
+    )
 
 
 def _set_archived(
@@ -182,7 +201,12 @@ def _set_archived(
     )
     packages.set_archived(session, Actor.admin(principal), package, archived)
     done = "package_archived" if archived else "package_restored"
-    return redirect(request, principal, f"{admin_base(principal)}/packages/{package_id}", done=done)
+    return redirect(
+        request,
+        principal,
+        coaching_path(request, principal, "coaching_package", package_id=package_id),
+        done=done,
+    )
 
 
 @router.post(

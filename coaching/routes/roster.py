@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from coaching import roster as bulk
 from coaching.common import Actor, CoachingRefused, Problem, coaching_offers
 from coaching.routes.base import router
-from coaching.routes.common import AdminPrincipal, own_course, page, redirect, roster_path
+from coaching.routes.common import AdminPrincipal, coaching_path, own_course, page, redirect
 from kurswerk.core.auth import Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
@@ -174,7 +174,7 @@ def roster_grant(
             return redirect(
                 request,
                 principal,
-                roster_path(principal),
+                coaching_path(request, principal, "coaching_roster"),
                 show=show,
                 done="roster_granted",
                 granted=str(result.granted),

@@ -1,8 +1,8 @@
 """The FAQ of a lesson over HTTP, and the page "Fragen zum Inhalt der Lektion" that
 leads a learner through the places for questions in the order the lesson gives: re-read
-the lesson, the FAQ, the forum, then the lecturer. Registers the lesson page's links
-(``course.service.register_lesson_link``): each points at a page that exists for every
-lesson, so none is dead.
+the lesson, the FAQ, the forum, then the lecturer. Gives the lesson page's links
+(``LESSON_LINKS``, for the slot ``course.service.LESSON_LINKS``): each points at a page
+that exists for every lesson, so none is dead.
 """
 
 from __future__ import annotations
@@ -27,30 +27,29 @@ from course.forum.views import LessonRef
 from course.http import CoursePage, Page, Text
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
+from kurswerk.core.paths import path_for
 
 router = APIRouter()
 
 Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
-LESSON_LINKS = (
-    ("questions", "lesson.questions", "questions"),
-    ("faq", "faq.title", "faq"),
-    ("forum", "forum.title", "forum"),
-    ("ask", "questions.ask_title", "ask"),
-)
 
-
-def _lesson_page(tail: str) -> Callable[[int, str], str]:
+def _lesson_page(route: str) -> Callable[[int, str], str]:
     def path(context_id: int, slug: str) -> str:
-        return f"/c/{context_id}/lessons/{slug}/{tail}"
+        return path_for(route, context=context_id, slug=slug)
 
     return path
 
 
-for _key, _label, _tail in LESSON_LINKS:
-    service.register_lesson_link(
-        service.LessonLink(key=_key, label_key=_label, path=_lesson_page(_tail))
+LESSON_LINKS = tuple(
+    service.LessonLink(key=key, label_key=label, path=_lesson_page(route))
+    for key, label, route in (  # (key, label, route name)
+        ("questions", "lesson.questions", "lesson_questions"),
+        ("faq", "faq.title", "faq"),
+        ("forum", "forum.title", "forum_list"),
+        ("ask", "questions.ask_title", "questions_ask_form"),
     )
+)
 
 
 @router.get("/lessons/{slug}/questions", name="lesson_questions")
@@ -127,7 +126,7 @@ class _Form:
 
 
 def _new_form(page: Page, slug: str) -> _Form:
-    action = f"/c/{page.principal.context_id}/lessons/{slug}/faq/new"
+    action = page.path("faq_create", slug=slug)
     return _Form(heading="faq.new", action=action, lesson_slug=slug)
 
 
@@ -154,7 +153,7 @@ def faq_create(
     except InputError as error:
         form = _new_form(page, slug)
         return form.again(page, error, question=question, answer=answer, position=position)
-    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    path = page.path("faq", slug=slug)
     return page.redirect(path, notice="faq_saved", anchor=f"faq-{entry.id}")
 
 
@@ -171,7 +170,7 @@ def _entry(page: Page, entry_id: RowId) -> tuple[FaqEntry, str]:
 
 def _edit_form(page: Page, entry_id: RowId) -> tuple[FaqEntry, _Form]:
     entry, slug = _entry(page, entry_id)
-    action = f"/c/{page.principal.context_id}/faq/{entry_id}/edit"
+    action = page.path("faq_edit", entry_id=entry_id)
     return entry, _Form("faq.edit", action, lesson_slug=slug, shared=_from_files(entry))
 
 
@@ -199,7 +198,7 @@ def faq_edit(
         )  # fmt: skip
     except InputError as error:
         return form.again(page, error, question=question, answer=answer, position=position)
-    path = f"/c/{page.principal.context_id}/lessons/{form.lesson_slug}/faq"
+    path = page.path("faq", slug=form.lesson_slug)
     return page.redirect(path, notice="faq_saved", anchor=f"faq-{entry_id}")
 
 
@@ -207,7 +206,7 @@ def faq_edit(
 def faq_delete(page: CoursePage, entry_id: RowId) -> RedirectResponse:
     _, slug = _entry(page, entry_id)
     faq_editing.delete_entry(page.session, page.principal, entry_id)
-    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    path = page.path("faq", slug=slug)
     return page.redirect(path, notice="faq_deleted")
 
 
@@ -215,5 +214,5 @@ def faq_delete(page: CoursePage, entry_id: RowId) -> RedirectResponse:
 def faq_revert(page: CoursePage, entry_id: RowId) -> RedirectResponse:
     entry = faq_editing.revert_to_file(page.session, page.principal, entry_id)
     slug = faq_reading.entry_lesson(page.session, entry).slug
-    path = f"/c/{page.principal.context_id}/lessons/{slug}/faq"
+    path = page.path("faq", slug=slug)
     return page.redirect(path, notice="faq_reverted", anchor=f"faq-{entry_id}")

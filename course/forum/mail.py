@@ -26,6 +26,7 @@ from course.forum.people import Person, context_title, mail_person, members, nam
 from course.forum.views import Viewer, author_label
 from course.models import Lesson
 from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 EXCERPT = 600
@@ -63,7 +64,7 @@ def thread_url(
 ) -> str:
     """A thread (at one post) as ``reader``'s mail links to it."""
     return links.url(
-        f"/c/{thread.context_id}/forum/threads/{thread.id}",
+        path_for("forum_thread", context=thread.context_id, thread_id=thread.id),
         reader.link_reader(thread.context_id),
         anchor=f"post-{post_id}" if post_id else "",
     )
@@ -71,7 +72,9 @@ def thread_url(
 
 def notifications_url(links: EmailLinks, reader: Person, context_id: int) -> str:
     """Where ``reader`` sets how the forum mails them."""
-    return links.url(f"/c/{context_id}/forum/notifications", reader.link_reader(context_id))
+    return links.url(
+        path_for("forum_notifications", context=context_id), reader.link_reader(context_id)
+    )
 
 
 def excerpt(body: str) -> str:
@@ -164,7 +167,7 @@ def notify_report(
                 "post_excerpt": excerpt(post.body),
                 "reason": report.reason,
                 "reports_url": links.url(
-                    f"/c/{thread.context_id}/forum/reports",
+                    path_for("forum_reports", context=thread.context_id),
                     person.link_reader(thread.context_id),
                 ),
                 "thread_url": thread_url(links, person, thread, post.id),

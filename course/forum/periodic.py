@@ -3,7 +3,7 @@ alert about questions nobody has answered.
 
 ``run_periodic(engine, settings)`` sends the digests that are due and the unanswered-
 question alerts; the outbox worker (or cron) calls it every few minutes
-(``register_jobs``). Every email is an outbox row with a key, so a repeated run writes
+(``forum_task``). Every email is an outbox row with a key, so a repeated run writes
 nothing twice.
 """
 
@@ -32,7 +32,7 @@ from course.models import Lesson
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.outbox.worker import PeriodicTask, register_periodic
+from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.settings import Settings
 
 DIGEST_EVERY = timedelta(hours=24)
@@ -205,10 +205,10 @@ FORUM_TASK = "forum-digests-and-unanswered-alerts"
 FORUM_CHECK_SECONDS = 300
 
 
-def register_jobs(settings: Settings) -> None:
-    """Let the outbox worker loop run the forum's timed work every few minutes."""
+def forum_task(settings: Settings) -> PeriodicTask:
+    """The outbox worker loop's job: the forum's timed work every few minutes."""
 
     def run(engine: Engine, now: datetime) -> None:
         run_periodic(engine, settings, now)
 
-    register_periodic(PeriodicTask(FORUM_TASK, FORUM_CHECK_SECONDS, run))
+    return PeriodicTask(FORUM_TASK, FORUM_CHECK_SECONDS, run)

@@ -57,7 +57,7 @@ def questions_ask(page: CoursePage, slug: str, subject: Text = "", body: Text = 
     except InputError as error:
         page.session.rollback()
         return _ask_form(page, slug, subject=subject[:500], body=body[:200_000], error=error)
-    path = f"/c/{page.principal.context_id}/questions/{question.id}"
+    path = page.path("questions_detail", question_id=question.id)
     return page.redirect(path, notice="asked")
 
 
@@ -120,7 +120,7 @@ def questions_answer(page: CoursePage, question_id: RowId, answer: Text = "") ->
     except InputError as error:
         page.session.rollback()
         return _detail(page, question_id, answer_text=answer[:200_000], error=error)
-    path = f"/c/{page.principal.context_id}/questions/{question_id}"
+    path = page.path("questions_detail", question_id=question_id)
     return page.redirect(path, notice="answered")
 
 
@@ -168,5 +168,5 @@ def questions_publish(
             error=error,
         )  # fmt: skip
     lesson = page.session.get_one(Lesson, entry.lesson_id)
-    path = f"/c/{page.principal.context_id}/lessons/{lesson.slug}/faq"
+    path = page.path("faq", slug=lesson.slug)
     return page.redirect(path, notice="published", anchor=f"faq-{entry.id}")

@@ -30,6 +30,7 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import NotFound
+from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 
@@ -238,9 +239,8 @@ def answer(
 
 def _question_url(links: EmailLinks, person: Person, question: LecturerQuestion) -> str:
     """The question's page, as a link in a mail to ``person``."""
-    return links.url(
-        f"/c/{question.context_id}/questions/{question.id}", person.link_reader(question.context_id)
-    )
+    path = path_for("questions_detail", context=question.context_id, question_id=question.id)
+    return links.url(path, person.link_reader(question.context_id))
 
 
 def publish_as_faq(

@@ -22,6 +22,7 @@ from feedback.routes.tutor import Disposition, Id, redirect_to, storage_of
 from kurswerk.core.auth import ContextPrincipal, Principal
 from kurswerk.core.db import MAX_ROW_ID, SessionDep
 from kurswerk.core.errors import NotFound
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import environment, page_context, render
 
 router = APIRouter(prefix="/c/{context}")
@@ -88,19 +89,21 @@ def review_missing(
     if page is None:
         raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
     if page.found:
-        return redirect_to(request, principal, f"/c/{principal.context_id}/{page.found}")
+        course_start = request_path(request, "course_home", context=principal.context_id)
+        return redirect_to(request, principal, course_start + page.found)
     return render(request, "feedback/review_missing.html", {"page": page})
 
 
 class _HasId(Protocol):
-    id: int
+    @property
+    def id(self) -> int: ...
 
 
 def feedback_panel(
     request: Request, session: Session, principal: Principal, view: _HasId
 ) -> Markup | None:
     """Released feedback on the learner's submission page (the uploads domain's
-    ``register_submission_panel`` slot; ``view.id`` is the submission). Nothing for a
+    ``SUBMISSION_PANELS`` slot; ``view.id`` is the submission). Nothing for a
     submission without released feedback, or one the principal may not see."""
     try:
         page = views.learner_feedback_page(session, principal, view.id)

@@ -16,9 +16,11 @@ from feedback import queue as feedback_queue
 from feedback.formatting import HELPERS
 from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
 from kurswerk.core import i18n
+from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.templating import render
 from lti import service as lti_service
 from uploads.models import SubmissionStatus
@@ -48,6 +50,12 @@ def _filters(
         industry=industry or None,
         after=cursor,
     )
+
+
+QUEUE_LINK = CourseHomeLink(
+    "feedback.queue.title", "feedback_queue", frozenset({Role.TUTOR, Role.ADMIN})
+)
+"""The tutors' queue on the course home, for tutors and admins."""
 
 
 @router.get("/queue", name="feedback_queue")

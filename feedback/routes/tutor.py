@@ -34,6 +34,7 @@ from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.files.storage import Storage, storage_from_settings
+from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import render, with_query
 
@@ -98,7 +99,7 @@ def storage_of(request: Request) -> Storage:
 
 
 def review_path(principal: Principal, submission_id: int) -> str:
-    return f"/c/{principal.context_id}/review/{submission_id}"
+    return path_for("feedback_review", context=principal.context_id, submission_id=submission_id)
 
 
 def redirect_to(

@@ -50,21 +50,18 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from kurswerk import worker as worker_wiring
     from kurswerk.core.log_redaction import redact_root_handlers
     from kurswerk.core.outbox import worker as outbox_worker
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     redact_root_handlers()
-    worker_wiring.register_jobs(settings)
     stop = threading.Event()
     if not args.once:
         # SIGTERM (deployments) and Ctrl-C: finish the batch in hand, then exit.
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
     engine = make_engine(settings.database_url)
-    handlers = worker_wiring.handlers(settings, engine)
     try:
         report = outbox_worker.run_worker(
             settings,
@@ -73,7 +70,6 @@ def _cmd_worker(args: argparse.Namespace) -> int:
             once=args.once,
             batch=args.batch,
             engine=engine,
-            handlers=handlers,
         )
     finally:
         engine.dispose()

@@ -51,8 +51,8 @@ def streams_own_body(endpoint: Endpoint) -> Endpoint:
 class MarkedRoutes:
     """Whether a request goes to a route marked with :func:`streams_own_body`.
 
-    The routes are collected on the first request: the app factory and the domains'
-    ``install`` hooks add routes until the app is built.
+    The routes are collected on the first request: the app factory adds routes until the
+    app is built.
     """
 
     def __init__(self, app: Starlette) -> None:

@@ -1,8 +1,9 @@
 """Message catalogs: German first, English second.
 
-Each domain registers its own catalog (``register(MESSAGES)``) from its routes module;
-keys are namespaced (``lesson.reading_time``). A missing English text falls back to the
-German one, a missing key shows the key itself, so a gap is visible, never a crash.
+The shell's own texts are below; the composition root (``kurswerk.wiring``) registers
+each room's catalogs (``register(MESSAGES)``) before anything runs. Keys are namespaced
+(``lesson.reading_time``). A missing English text falls back to the German one, a
+missing key shows the key itself, so a gap is visible, never a crash.
 """
 
 from __future__ import annotations

@@ -1,15 +1,16 @@
-"""The language a person chose with the tool's language switch: where it is stored (a
-``LocaleChoiceStore`` the LTI package registers) and the principal that speaks it."""
+"""The language a person chose with the tool's language switch: where it is stored (the
+slot ``LOCALE_CHOICE_STORE``, filled with the LTI package's store) and the principal that
+speaks it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Protocol
 
-from fastapi import FastAPI
 from sqlmodel import Session
 
 from kurswerk.core.auth import Principal
+from kurswerk.core.extensions import Slot, extensions
 
 
 def with_locale(principal: Principal, locale: str) -> Principal:
@@ -21,24 +22,15 @@ class LocaleChoiceStore(Protocol):
     later launches and for the emails to them), in the request's transaction; returns
     whether it found the principal's person to store it for.
 
-    The shell knows no table of people: the LTI package, which owns them, registers its
-    store (``register_locale_choice_store``). Until one is registered nothing is stored.
+    The shell knows no table of people: the LTI package owns them; the composition root
+    fills :data:`LOCALE_CHOICE_STORE` with its store.
     """
 
     def __call__(self, session: Session, principal: Principal, locale: str, /) -> bool: ...
 
 
-LOCALE_CHOICE_STORE_ATTR = "locale_choice_store"
+LOCALE_CHOICE_STORE: Slot[LocaleChoiceStore] = Slot("locale choice store")
 
 
-def _store_nothing(session: Session, principal: Principal, locale: str, /) -> bool:
-    return False
-
-
-def register_locale_choice_store(app: FastAPI, store: LocaleChoiceStore) -> None:
-    setattr(app.state, LOCALE_CHOICE_STORE_ATTR, store)
-
-
-def locale_choice_store(app: FastAPI) -> LocaleChoiceStore:
-    store: LocaleChoiceStore = getattr(app.state, LOCALE_CHOICE_STORE_ATTR, _store_nothing)
-    return store
+def locale_choice_store() -> LocaleChoiceStore:
+    return extensions.get(LOCALE_CHOICE_STORE)

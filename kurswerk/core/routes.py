@@ -22,12 +22,12 @@ from kurswerk.core.templating import render, with_query
 router = APIRouter()
 
 
-@router.get("/health", include_in_schema=False)
+@router.get("/health", name="health", include_in_schema=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/favicon.ico", include_in_schema=False)
+@router.get("/favicon.ico", name="favicon", include_in_schema=False)
 def favicon(request: Request) -> Response:
     """Browsers and LMS link previews ask for ``/favicon.ico`` whatever a page links:
     send them to the one icon (an SVG in ``static``) instead of a 404."""
@@ -35,7 +35,7 @@ def favicon(request: Request) -> Response:
     return RedirectResponse(str(icon), status_code=301)
 
 
-@router.get("/ready", include_in_schema=False)
+@router.get("/ready", name="ready", include_in_schema=False)
 def ready(request: Request) -> Response:
     try:
         with request.app.state.engine.connect() as connection:
@@ -59,7 +59,7 @@ def set_locale(
     session, as before, and stores nothing."""
     chosen = i18n.supported_locale(locale)
     if chosen is not None:
-        locale_choice_store(request.app)(session, principal, chosen)
+        locale_choice_store()(session, principal, chosen)
     updated = with_locale(principal, chosen or i18n.DEFAULT_LOCALE)
     token = codec(request).issue(updated)
     # Only same-tool paths: never an open redirect.

@@ -2,11 +2,13 @@
 
 ``render()`` gives every page what it needs to work inside an LMS iframe: the locale,
 the principal, a fresh page token (``link()`` appends it, ``form_action()`` too) and the
-CSRF token.
+CSRF token. ``path_for(name, **params)`` is the path of a named route (``kurswerk.core.paths``):
+a page links ``link(path_for("lesson", context=..., slug=...))``, never a hand-built path.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -19,6 +21,7 @@ from kurswerk.core import i18n
 from kurswerk.core.auth import SESSION_QUERY, codec, displayed_principal, opened_from_email_link
 from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
+from kurswerk.core.paths import request_path
 
 _SHELL_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -32,7 +35,8 @@ environment = Environment(
 
 
 def add_template_folder(folder: Path) -> None:
-    """Called by each domain's routes module for its own ``templates/`` folder."""
+    """Called by the composition root (``kurswerk.wiring``) for each room's ``templates/``
+    folder."""
     if all(Path(loader.searchpath[0]) != folder for loader in _loaders):
         _loaders.append(FileSystemLoader(folder))
 
@@ -82,6 +86,7 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
         "url_for": request.url_for,
+        "path_for": partial(request_path, request),
         # Looked up only by the pages that show it (a database read).
         "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
     }

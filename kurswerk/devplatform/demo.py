@@ -51,7 +51,6 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from coaching.common import CoachingRefused, describe
-from kurswerk import worker as worker_wiring
 from kurswerk.app import create_app
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine, new_session
@@ -63,6 +62,7 @@ from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
 from kurswerk.devplatform.demo_seed import DemoCourse, seed_demo_coaching
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
 from kurswerk.devplatform.persist import MAILS_FILE
+from kurswerk.wiring import wire
 
 LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
 DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.core.db"
@@ -231,15 +231,14 @@ def demo_apps(
 def start_worker(settings: Settings) -> BackgroundWorker | None:
     """The outbox worker while the demo runs, as ``kurswerk worker`` would run it: emails
     to ``settings.smtp_url`` (the catcher), ``lms_call`` rows (AGS scores) to the
-    simulator's gradebook, and the periodic jobs (``kurswerk.worker``). ``None``
-    when the database has no outbox yet."""
+    simulator's gradebook, and the periodic jobs (the slots ``kurswerk.wiring`` fills).
+    ``None`` when the database has no outbox yet."""
+    wire()
     engine = make_engine(settings.database_url)
     if not inspect(engine).has_table("outbox_message"):
         engine.dispose()
         return None
-    worker_wiring.register_jobs(settings)
-    handlers = worker_wiring.handlers(settings, engine)
-    return BackgroundWorker(settings, engine=engine, handlers=handlers, poll_seconds=1.0).start()
+    return BackgroundWorker(settings, engine=engine, poll_seconds=1.0).start()
 
 
 class _Server(uvicorn.Server):

@@ -2,7 +2,7 @@
 submission-review fallback and the admins' list of LMS calls that did not go through.
 
 Thin like every route module: parse, authorise, call the service, render. Included by
-``lti.routes.install``. Plain ``def`` routes: the roster fetches from the LMS.
+the app factory. Plain ``def`` routes: the roster fetches from the LMS.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
+from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import deep_linking, review, service
 from lti.capabilities import course_services
@@ -53,7 +55,7 @@ def _deep_link_request(session: Session, principal: Principal, launch_id: str) -
 
 
 def _targets(request: Request, session: Session, context_id: int) -> list[LinkTarget]:
-    catalog = service.deep_link_catalog(request.app)
+    catalog = service.deep_link_catalog()
     return deep_linking.usable_targets(catalog.items(session, context_id))
 
 
@@ -78,7 +80,9 @@ def _picker(
             "groups": [(label, items) for label, items in groups if items],
             "error": error,
             "chosen": set(chosen),
-            "action": f"/c/{dl.context_id}/lti/deep-link/{dl.launch_id}",
+            "action": request_path(
+                request, "lti_deep_link_answer", context=dl.context_id, launch_id=dl.launch_id
+            ),
         },
         status_code=status_code,
     )
@@ -129,7 +133,7 @@ def deep_link_answer(
             error = "lti.deep_link.only_one"
         if error:
             return _picker(request, dl, targets, error=error, chosen=tuple(picked), status_code=400)
-        launch_url = request.app.state.settings.base_url + "/lti/launch"
+        launch_url = request.app.state.settings.base_url + request_path(request, "lti_launch")
         items = [
             deep_linking.content_item(
                 by_key[key], launch_url=launch_url, accept_lineitem=dl.accept_lineitem
@@ -166,6 +170,10 @@ def review_unavailable(
 # --- roster ----------------------------------------------------------------------------
 
 
+ROSTER_LINK = CourseHomeLink("lti.roster.title", "lti_roster", frozenset({Role.TUTOR, Role.ADMIN}))
+"""The roster on the course home, for tutors and admins."""
+
+
 @router.get("/c/{context}/roster", name="lti_roster")
 def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> HTMLResponse:
     context = session.get(LmsContext, principal.context_id)
@@ -190,6 +198,10 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 
 
 # --- LMS calls that did not go through -------------------------------------------------
+
+
+LMS_CALLS_LINK = CourseHomeLink("lti.calls.title", "lti_lms_calls", frozenset({Role.ADMIN}))
+"""The LMS calls that did not go through, on the course home, for admins."""
 
 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")

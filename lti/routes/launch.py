@@ -25,7 +25,8 @@ from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
-from kurswerk.core.extensions import extensions
+from kurswerk.core.extensions import COURSE_BINDER, extensions
+from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import (
     deep_linking,
@@ -119,7 +120,7 @@ def login(request: Request, session: SessionDep, params: LoginParams) -> Respons
         settings=runtime.settings,
         now=now,
     )
-    redirect = oidc.redirect(runtime.settings.base_url + "/lti/launch")
+    redirect = oidc.redirect(runtime.settings.base_url + request_path(request, "lti_launch"))
     storage = oidc.platform_storage
     if storage is None:
         return redirect
@@ -185,7 +186,7 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
     )
     named_course = identities_mod.course_named(claims)
     if named_course is not None:  # binds the LMS course, or refuses (bound to another)
-        extensions.course_binder()(session, identity.context_id, named_course)
+        extensions.get(COURSE_BINDER)(session, identity.context_id, named_course)
     principal = Principal(
         user_id=identity.user_id,
         context_id=identity.context_id,
@@ -244,10 +245,12 @@ def _landing(
             now=now,
             ttl=timedelta(minutes=runtime_of(request).settings.session_ttl_minutes),
         )
-        return f"/c/{identity.context_id}/lti/deep-link/{launch_id}"
+        return request_path(
+            request, "lti_deep_link", context=identity.context_id, launch_id=launch_id
+        )
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
-        return review.review_landing(session, service.review_target(request.app), reviewed)
+        return review.review_landing(session, service.review_target(), reviewed)
     return identities.landing_path(identity.context_id, claims)
 
 

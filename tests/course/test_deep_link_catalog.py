@@ -172,8 +172,8 @@ def test_an_archived_lesson_is_not_offered(
     assert paths and not [p for p in paths if p.startswith(f"lessons/{lesson.slug}")]
 
 
-def test_the_app_registers_the_course_catalog(app: FastAPI):
-    assert isinstance(lti_service.deep_link_catalog(app), CourseDeepLinkCatalog)
+def test_the_composition_root_puts_the_course_catalog_into_its_slot():
+    assert isinstance(lti_service.deep_link_catalog(), CourseDeepLinkCatalog)
 
 
 def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(

@@ -1,15 +1,14 @@
-"""The exercise page's panel registry: a later feature (the coaching upload) adds HTML at
-the end of the exercise page; nothing shows until something registers."""
+"""The exercise page's panel slot: a later feature (the coaching upload) adds HTML at the
+end of the exercise page; a panel not in the slot shows nothing."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 
 from course import service
+from kurswerk.core.extensions import extensions
 from tests.course.conftest import Learner
 from tests.course.html_tools import parse
 
@@ -26,12 +25,10 @@ def industry_panel(request, session, principal, page, industry) -> Markup | None
 
 
 @pytest.fixture
-def registered() -> Iterator[None]:
+def registered(fill_slot) -> None:
     seen.clear()
-    service.register_exercise_panel(industry_panel)
-    service.register_exercise_panel(industry_panel)  # a second app: still one panel
-    yield
-    service.unregister_exercise_panel(industry_panel)
+    wired = extensions.get(service.EXERCISE_PANELS)
+    fill_slot(service.EXERCISE_PANELS, (*wired, industry_panel))
 
 
 def exercise_url(learner: Learner, query: str = "") -> str:

@@ -117,11 +117,10 @@ def test_forum_emails_reach_the_smtp_server_through_the_outbox(
 def test_the_worker_loop_runs_the_forum_job(
     web: TestClient, people: People, db: Session, engine: Engine, settings
 ):
-    from course.forum.periodic import FORUM_TASK, register_jobs
+    from course.forum.periodic import FORUM_TASK
     from kurswerk.core.outbox import worker as outbox_worker
 
-    register_jobs(settings)
-    task = next(t for t in outbox_worker.periodic_tasks() if t.name == FORUM_TASK)
+    task = next(t for t in outbox_worker.periodic_tasks(settings) if t.name == FORUM_TASK)
     ask_in_forum(web, people.anna, "Wartet auf den Worker")
     task.run(engine, utcnow() + timedelta(hours=25))  # its own transaction, committed
     [mail] = emails_to(db, "tina@example.org", "forum_unanswered")

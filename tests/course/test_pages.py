@@ -3,7 +3,6 @@ and that every link on them leads somewhere."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from sqlmodel import Session, select
 from course import service
 from course.models import Exercise, ExerciseVariant, LessonProgress
 from kurswerk.core.auth import SESSION_COOKIE, Role
+from kurswerk.core.extensions import extensions
 from lti.models import LmsContext
 from tests.conftest import TOOL_BASE_URL
 from tests.course.conftest import Learner, MakeLearner
@@ -297,31 +297,24 @@ def test_an_unknown_industry_is_a_400(client: TestClient, learner: Learner):
 # --- Links that exist, links that do not yet -----------------------------------------
 
 
-def test_an_unregistered_link_is_not_shown(client: TestClient, learner: Learner):
-    """The FAQ/forum feature registers its links (course.faq.routes); without one, the
+def test_a_link_not_in_the_slot_is_not_shown(client: TestClient, learner: Learner, fill_slot):
+    """The FAQ/forum feature gives its links (course.faq.routes); without one, the
     lesson shows nothing in its place."""
-    registered = dict(service._lesson_links)
-    try:
-        service.unregister_lesson_link("questions")
-        page = get_page(client, learner, lesson_url(learner))
-        assert "Fragen zum Inhalt der Lektion" not in page.text
-    finally:
-        service._lesson_links.clear()
-        service._lesson_links.update(registered)
+    wired = extensions.get(service.LESSON_LINKS)
+    fill_slot(service.LESSON_LINKS, tuple(link for link in wired if link.key != "questions"))
+    page = get_page(client, learner, lesson_url(learner))
+    assert "Fragen zum Inhalt der Lektion" not in page.text
 
 
 @pytest.fixture
-def extra_link() -> Iterator[None]:
+def extra_link(fill_slot) -> None:
     """A stand-in for a later feature: it links to a page that exists."""
-    service.register_lesson_link(
-        service.LessonLink(
-            key="stand-in",
-            label_key="nav.course_home",
-            path=lambda context_id, slug: f"/c/{context_id}/",
-        )
+    stand_in = service.LessonLink(
+        key="stand-in",
+        label_key="nav.course_home",
+        path=lambda context_id, slug: f"/c/{context_id}/",
     )
-    yield
-    service.unregister_lesson_link("stand-in")
+    fill_slot(service.LESSON_LINKS, (*extensions.get(service.LESSON_LINKS), stand_in))
 
 
 def test_a_link_shows_once_registered(client: TestClient, learner: Learner, extra_link: None):

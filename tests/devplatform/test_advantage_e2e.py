@@ -108,13 +108,13 @@ def _launched_link_path(tab: Any, ending: str) -> str:
     return path
 
 
-def test_a_tutor_deep_links_a_lesson_in_the_browser(page, stack, engine):  # noqa: F811
+def test_a_tutor_deep_links_a_lesson_in_the_browser(page, stack, engine, fill_slot):  # noqa: F811
     from playwright.sync_api import expect
 
     with new_session(engine) as session:
         demo.register_simulator(session, stack.config)
         session.commit()
-    service.register_deep_link_catalog(stack.tool, FakeCatalog())
+    fill_slot(service.DEEP_LINK_CATALOG, FakeCatalog())
 
     page.goto(f"{stack.config.issuer}/?person=tom")
     page.get_by_role("link", name="Kurswerk-Inhalt hinzufügen").click()

@@ -1,5 +1,5 @@
 """Released feedback as a panel of the learner's submission page (the uploads domain's
-``register_submission_panel`` slot), and its registration once that slot exists."""
+``SUBMISSION_PANELS`` slot), and the composition root putting it there."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from starlette.requests import Request
 
-from feedback import routes
 from feedback.routes import learner as learner_views
+from kurswerk.core.extensions import extensions
 from tests.feedback.helpers import claim, save, write_and_release
 from uploads import service as uploads_service
 
@@ -50,10 +50,5 @@ def test_the_panel_shows_released_feedback_only(app, web, world, make_submission
     assert panel(request_as(app, other), db, other.principal, View(submission.id)) is None
 
 
-def test_install_registers_the_panel_when_the_slot_exists(app, monkeypatch):
-    registered = []
-    monkeypatch.setattr(
-        uploads_service, "register_submission_panel", registered.append, raising=False
-    )
-    routes.install(app)
-    assert registered == [learner_views.feedback_panel]
+def test_the_composition_root_puts_the_panel_into_the_uploads_slot():
+    assert extensions.get(uploads_service.SUBMISSION_PANELS) == (learner_views.feedback_panel,)

@@ -120,18 +120,17 @@ def test_a_malformed_smtp_url_is_refused_when_the_worker_starts(settings):
 
 
 @pytest.fixture
-def registered_task():
-    """Register tasks for one test; the registry is process-wide."""
-    names: list[str] = []
+def registered_task(fill_slot):
+    """For one test, the periodic-jobs slot holds these tasks only."""
+    tasks: list[outbox_worker.PeriodicTask] = []
 
     def register(task: outbox_worker.PeriodicTask) -> outbox_worker.PeriodicTask:
-        outbox_worker.register_periodic(task)
-        names.append(task.name)
+        tasks.append(task)
+        jobs = tuple((lambda _settings, task=task: task) for task in tasks)
+        fill_slot(outbox_worker.PERIODIC_JOBS, jobs)
         return task
 
-    yield register
-    for name in names:
-        outbox_worker.unregister_periodic(name)
+    return register
 
 
 def test_a_registered_periodic_task_runs_before_delivery_once_per_once_run(
@@ -185,18 +184,26 @@ def test_an_explicit_empty_list_runs_no_registered_task(engine, mail_settings, r
 
 def test_a_periodic_task_needs_a_positive_interval():
     with pytest.raises(ValueError, match="every_seconds"):
-        outbox_worker.register_periodic(outbox_worker.PeriodicTask("x", 0, lambda _e, _n: None))
+        outbox_worker.PeriodicTask("x", 0, lambda _e, _n: None)
 
 
-def test_cli_worker_registers_the_domains_periodic_tasks(database_url, monkeypatch):
-    """``kurswerk worker`` runs the tutors' digest job, though it never builds the app."""
+def test_cli_worker_runs_the_domains_periodic_tasks_and_handlers(database_url, monkeypatch):
+    """``kurswerk worker`` runs the tutors' digest job, the forum's job and the LMS calls,
+    though it never builds the app: the command line fills the slots itself."""
+    from course.forum.notify import FORUM_TASK
+
+    from kurswerk.core.extensions import extensions
+
     monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
     monkeypatch.setenv("KURSWERK_ENV", "test")
-    monkeypatch.setattr(outbox_worker, "_periodic", {})  # nothing registered by earlier apps
+    monkeypatch.setattr(extensions, "_values", {})  # nothing filled before the command
     seen: list[str] = []
 
-    def fake_run_worker(*_args, **_kwargs):
-        seen.extend(task.name for task in outbox_worker.periodic_tasks())
+    def fake_run_worker(settings, **kwargs):
+        # the defaults: what the slots hold
+        assert kwargs.get("periodic") is None and kwargs.get("handlers") is None
+        seen.extend(task.name for task in outbox_worker.periodic_tasks(settings))
+        seen.extend(outbox_worker.all_handlers(settings, kwargs["engine"]))
         return outbox_worker.DeliveryReport()
 
     monkeypatch.setattr(outbox_worker, "run_worker", fake_run_worker)
@@ -205,4 +212,4 @@ def test_cli_worker_registers_the_domains_periodic_tasks(database_url, monkeypat
         assert cli.main(["worker", "--once"]) == 0
     finally:
         get_settings.cache_clear()
-    assert "uploads.tutor_digest" in seen
+    assert {"uploads.tutor_digest", FORUM_TASK, "email", "lms_call", "roster_refresh"} <= set(seen)

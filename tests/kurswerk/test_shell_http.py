@@ -33,7 +33,7 @@ def test_ready_reports_an_unreachable_database(app, client):
 
 
 def test_pages_may_be_framed_by_registered_platforms_only(app, client):
-    app.state.frame_ancestors = lambda: ("https://moodle.example.org",)
+    app.state.lti.frame_ancestors = lambda: ("https://moodle.example.org",)
     response = client.get("/this-does-not-exist")
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors 'self' https://moodle.example.org" in csp

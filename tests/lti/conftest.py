@@ -292,12 +292,12 @@ def sim(app, db: Session):
 
 
 @pytest.fixture
-def catalog(app):
-    """A stand-in for the course package's catalog, registered on the app."""
+def catalog(fill_slot):
+    """A stand-in for the course package's catalog, in its slot for this test."""
     from tests.lti.catalog import FakeCatalog
 
     fake = FakeCatalog()
-    service.register_deep_link_catalog(app, fake)
+    fill_slot(service.DEEP_LINK_CATALOG, fake)
     return fake
 
 

@@ -43,9 +43,9 @@ def _deep_link_answer(client, sim) -> str:
 
 
 def test_rotation_keeps_the_old_key_published_and_platforms_follow(
-    client, sim, app, db, cli_env, capsys
+    client, sim, app, db, cli_env, capsys, fill_slot
 ):
-    service.register_deep_link_catalog(app, FakeCatalog())
+    fill_slot(service.DEEP_LINK_CATALOG, FakeCatalog())
     old_kid = app.state.lti.tool_key().kid
     first = _deep_link_answer(client, sim)
     assert sim.client.post("/deep-link/return", data={"JWT": first}).status_code == 200

@@ -111,14 +111,14 @@ def _review(viewer: Message, *, for_user: str, lineitem_url: str) -> Message:
     )
 
 
-def test_a_review_lands_where_the_registered_target_says(client, live_peer, db, app):
+def test_a_review_lands_where_the_registered_target_says(client, live_peer, db, app, fill_slot):
     seen: list[ReviewRequest] = []
 
     def target(session, review: ReviewRequest) -> str | None:
         seen.append(review)
         return f"feedback/{review.for_user_id}"
 
-    service.register_review_target(app, target)
+    fill_slot(service.REVIEW_TARGET, target)
     column = _column(live_peer)
     path, _ = landing(
         live_peer.launch(client, _review(TUTOR, for_user="learner-1", lineitem_url=column["id"]))
@@ -134,8 +134,10 @@ def test_a_review_lands_where_the_registered_target_says(client, live_peer, db, 
     assert review.lineitem_url == column["id"]
 
 
-def test_without_a_target_the_review_says_it_is_not_available(client, live_peer, db, app):
-    service.register_review_target(app, lambda session, review: None)  # names no page
+def test_without_a_target_the_review_says_it_is_not_available(
+    client, live_peer, db, app, fill_slot
+):
+    fill_slot(service.REVIEW_TARGET, lambda session, review: None)  # names no page
     column = _column(live_peer)
     path, token = landing(
         live_peer.launch(client, _review(TUTOR, for_user="learner-1", lineitem_url=column["id"]))
@@ -146,8 +148,8 @@ def test_without_a_target_the_review_says_it_is_not_available(client, live_peer,
     assert "Abgabe von Lena Lernende" in page.text and "hier nicht verfügbar" in page.text
 
 
-def test_a_learner_reviews_only_their_own_submission(client, live_peer, db, app):
-    service.register_review_target(app, lambda session, review: f"feedback/{review.for_user_id}")
+def test_a_learner_reviews_only_their_own_submission(client, live_peer, db, app, fill_slot):
+    fill_slot(service.REVIEW_TARGET, lambda session, review: f"feedback/{review.for_user_id}")
     column = _column(live_peer)
     own = live_peer.launch(
         client, _review(LEARNER, for_user="learner-1", lineitem_url=column["id"])

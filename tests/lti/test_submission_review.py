@@ -29,9 +29,9 @@ def _no_page(session: Session, review: ReviewRequest) -> str | None:
 
 
 def test_review_lands_on_the_not_available_page_when_no_target_names_one(
-    client, sim, db: Session, app
+    client, sim, db: Session, app, fill_slot
 ):
-    service.register_review_target(app, _no_page)
+    fill_slot(service.REVIEW_TARGET, _no_page)
     column = _column(sim)
     response = launch(client, sim, "tom", review="lena", line_item=column.id)
     path, token = landing(response)
@@ -45,14 +45,14 @@ def test_review_lands_on_the_not_available_page_when_no_target_names_one(
     assert "nicht verfügbar" in page.text
 
 
-def test_review_lands_where_the_registered_target_says(client, sim, db, app):
+def test_review_lands_where_the_registered_target_says(client, sim, db, app, fill_slot):
     seen: list[ReviewRequest] = []
 
     def target(session: Session, review: ReviewRequest) -> str | None:
         seen.append(review)
         return f"feedback/{review.for_user_id}"
 
-    service.register_review_target(app, target)
+    fill_slot(service.REVIEW_TARGET, target)
     column = _column(sim)
     path, _ = landing(launch(client, sim, "tom", review="lena", line_item=column.id))
     context = context_of(db)
@@ -67,9 +67,9 @@ def test_review_lands_where_the_registered_target_says(client, sim, db, app):
     assert review.lineitem_url == sim.config.lineitem_url(column.id)
 
 
-def test_a_target_that_would_leave_the_course_falls_back(client, sim, db, app):
+def test_a_target_that_would_leave_the_course_falls_back(client, sim, db, app, fill_slot):
     for bad in ("../../admin", "//evil.example/x", "https://evil.example/", ""):
-        service.register_review_target(app, lambda session, review, bad=bad: bad)
+        fill_slot(service.REVIEW_TARGET, lambda session, review, bad=bad: bad)
         path, _ = landing(launch(client, sim, "tom", review="lena", line_item=_column(sim).id))
         assert path.startswith(f"/c/{context_of(db).id}/lti/review/"), (bad, path)
 
@@ -88,8 +88,8 @@ def _review_launch(client, forger: Forger, *, sub: str, for_user: str, roles):
     return post_launch(client, forger.sign(claims), login.state)
 
 
-def test_a_learner_reviews_only_their_own_submission(client, forger, db, app):
-    service.register_review_target(app, _no_page)
+def test_a_learner_reviews_only_their_own_submission(client, forger, db, app, fill_slot):
+    fill_slot(service.REVIEW_TARGET, _no_page)
     own = _review_launch(client, forger, sub="learner-1", for_user="learner-1", roles=[LEARNER])
     path, token = landing(own)
     assert "/lti/review/" in path

@@ -284,8 +284,8 @@ def test_a_daily_tutor_who_is_no_longer_a_tutor_gets_no_digest(
     assert mail.send_due_digests(db, at(10), settings=settings) == 0
 
 
-def test_the_worker_loop_runs_the_digest_job(app, engine, db, web, people, daily_tutor):
-    task = next(t for t in outbox_worker.periodic_tasks() if t.name == DIGEST_TASK)
+def test_the_worker_loop_runs_the_digest_job(app, engine, db, web, people, daily_tutor, settings):
+    task = next(t for t in outbox_worker.periodic_tasks(settings) if t.name == DIGEST_TASK)
     upload_pdf(web, people.holder, exercise_id(db))
     set_created(db, [at(1)])
     task.run(engine, at(10))  # its own transaction, committed

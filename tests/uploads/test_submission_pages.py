@@ -5,7 +5,6 @@ mail settings, and who may see what (someone else's ids are 404 on every route).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -293,10 +292,8 @@ def feedback_stand_in(request, session, principal, view) -> Markup | None:
 
 
 @pytest.fixture
-def feedback_panel() -> Iterator[None]:
-    panels.register_submission_panel(feedback_stand_in)
-    yield
-    panels.unregister_submission_panel(feedback_stand_in)
+def feedback_panel(fill_slot) -> None:
+    fill_slot(panels.SUBMISSION_PANELS, (feedback_stand_in,))
 
 
 def detail_html(web, db, person) -> str:

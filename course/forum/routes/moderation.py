@@ -15,7 +15,7 @@ from course.faq import editing as faq_editing
 from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
-from course.http import CoursePage, Page, lesson_path, thread_path
+from course.http import CoursePage, Page, thread_path
 from course.models import Lesson
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -46,7 +46,7 @@ def forum_thread_delete(page: CoursePage, thread_id: RowId) -> RedirectResponse:
     thread = forum_moderation.delete_thread(page.session, page.principal, thread_id)
     lesson = page.session.get(Lesson, thread.lesson_id)
     assert lesson is not None
-    path = lesson_path(page.principal, lesson.slug) + "/forum"
+    path = page.path("forum_list", slug=lesson.slug)
     return page.redirect(path, notice="thread_deleted")
 
 
@@ -81,7 +81,7 @@ def forum_post_accept(
 
 def _faq_entry_redirect(page: Page, entry: FaqEntry, notice: str) -> RedirectResponse:
     lesson = faq_reading.entry_lesson(page.session, entry)
-    path = lesson_path(page.principal, lesson.slug) + "/faq"
+    path = page.path("faq", slug=lesson.slug)
     return page.redirect(path, notice=notice, anchor=f"faq-{entry.id}")
 
 
@@ -113,7 +113,7 @@ def forum_post_promote(
     confirmation page's ``confirm=yes``; anything else is sent to that page first."""
     if confirm != "yes":
         faq_editing.promotion_of(page.session, page.principal, post_id)  # who may, which post
-        return page.redirect(f"/c/{page.principal.context_id}/forum/posts/{post_id}/promote")
+        return page.redirect(page.path("forum_post_promote_confirm", post_id=post_id))
     entry, new = faq_editing.promote_post(page.session, page.principal, post_id, limits=page.limits)
     return _faq_entry_redirect(page, entry, "promoted" if new else "already_promoted")
 
@@ -141,4 +141,4 @@ def forum_report_resolve(
     resolution: Annotated[str, Form(pattern="^(hidden|deleted|dismissed)$")],
 ) -> RedirectResponse:
     forum_moderation.resolve_report(page.session, page.principal, report_id, resolution)
-    return page.redirect(f"/c/{page.principal.context_id}/forum/reports", notice="resolved")
+    return page.redirect(page.path("forum_reports"), notice="resolved")

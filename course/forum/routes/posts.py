@@ -14,7 +14,7 @@ from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
 from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
-from course.http import CoursePage, Page, Text, lesson_path, thread_path
+from course.http import CoursePage, Page, Text, thread_path
 from course.models import Lesson
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -88,7 +88,7 @@ def forum_post_delete(page: CoursePage, post_id: RowId) -> RedirectResponse:
     if remaining is None:
         lesson = page.session.get(Lesson, thread.lesson_id)
         assert lesson is not None
-        path = lesson_path(page.principal, lesson.slug) + "/forum"
+        path = page.path("forum_list", slug=lesson.slug)
         return page.redirect(path, notice="thread_deleted")
     assert thread.id is not None
     return page.redirect(thread_path(page.principal, thread.id), notice="deleted")

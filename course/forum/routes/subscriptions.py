@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from course.forum import access as forum_access
 from course.forum import following as forum_following
-from course.http import CoursePage, Page, lesson_path, thread_path
+from course.http import CoursePage, Page, thread_path
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -35,7 +35,7 @@ def forum_follow(page: CoursePage, slug: str, follow: Annotated[bool, Form()]) -
     _, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     assert lesson.id is not None
     notice = _follow(page, forum_following.lesson_target(lesson.id), follow)
-    return page.redirect(lesson_path(page.principal, slug) + "/forum", notice=notice)
+    return page.redirect(page.path("forum_list", slug=slug), notice=notice)
 
 
 @router.post(
@@ -69,7 +69,7 @@ def forum_notifications_save(
     page: CoursePage, delivery: Annotated[str, Form(pattern="^(instant|digest)$")]
 ) -> RedirectResponse:
     forum_following.set_delivery(page.session, page.principal, delivery, utcnow())
-    path = f"/c/{page.principal.context_id}/forum/notifications"
+    path = page.path("forum_notifications")
     return page.redirect(path, notice="settings_saved")
 
 
@@ -78,5 +78,5 @@ def forum_unfollow(
     page: CoursePage, target: Annotated[str, Form(pattern="^(thread|lesson):[0-9]{1,12}$")]
 ) -> RedirectResponse:
     forum_following.unsubscribe(page.session, page.principal, target)
-    path = f"/c/{page.principal.context_id}/forum/notifications"
+    path = page.path("forum_notifications")
     return page.redirect(path, notice="unfollowed")

@@ -17,7 +17,7 @@ from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
-from course.http import CoursePage, Page, Text, lesson_path, thread_path
+from course.http import CoursePage, Page, Text, thread_path
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -48,7 +48,7 @@ def forum_list(
 @router.post("/lessons/{slug}/forum/read", name="forum_read_all", dependencies=[CsrfChecked])
 def forum_read_all(page: CoursePage, slug: str) -> RedirectResponse:
     forum_read_state.mark_lesson_read(page.session, page.principal, slug, utcnow())
-    return page.redirect(lesson_path(page.principal, slug) + "/forum", notice="all_read")
+    return page.redirect(page.path("forum_list", slug=slug), notice="all_read")
 
 
 # --- a new question ------------------------------------------------------------------------

@@ -4,17 +4,19 @@
 loop on a thread with ``start_background_worker(settings)`` and ``.stop()`` at exit. The
 rules of claiming, retrying and leases live in ``kurswerk.core.outbox.delivery``.
 
-Handlers are plain callables keyed by the row's ``kind``: ``email`` is here; the LMS
-service calls (AGS scores) add ``lms_call`` by passing their own mapping (or extending
-``default_handlers``). A handler returns on success, raises ``PermanentError`` (with the
-other side's answer) when retrying cannot help, and anything else to be retried.
+Handlers are plain callables keyed by the row's ``kind``: ``email`` is here; the domains'
+kinds (``lms_call``: AGS scores; ``roster_refresh``) come from the slot
+:data:`OUTBOX_HANDLERS`, which the composition root fills (the shell cannot import the
+domains). A handler returns on success, raises ``PermanentError`` (with the other side's
+answer) when retrying cannot help, and anything else to be retried.
 
 *Periodic tasks* are work the loop also does every so often, such as enqueuing the daily
-digest of new submissions for tutors. A domain registers one with ``register_periodic``
-(the shell cannot import the domains); ``run(engine, now)`` opens and commits its own
-transaction. Several workers may run the same task at once, so a task must be idempotent
-(the digest dedups its outbox rows by key). A task that raises is logged and tried again
-at its next turn; it never stops delivery.
+digest of new submissions for tutors. The domains' jobs come from the slot
+:data:`PERIODIC_JOBS` (each makes its task from the worker's settings);
+``run(engine, now)`` opens and commits its own transaction. Several workers may run the
+same task at once, so a task must be idempotent (the digest dedups its outbox rows by
+key). A task that raises is logged and tried again at its next turn; it never stops
+delivery.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kurswerk.core import mail
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import make_engine
+from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.outbox.queue import (
     DeliveryReport,
     Handler,
@@ -49,12 +52,13 @@ __all__ = [
     "BackgroundWorker",
     "EmailHandler",
     "PeriodicTask",
+    "OUTBOX_HANDLERS",
+    "PERIODIC_JOBS",
+    "all_handlers",
     "default_handlers",
     "periodic_tasks",
-    "register_periodic",
     "run_worker",
     "start_background_worker",
-    "unregister_periodic",
 ]
 
 log = logging.getLogger(__name__)
@@ -118,8 +122,19 @@ def _answer(code: int, text: bytes | str) -> str:
 
 
 def default_handlers(settings: Settings) -> dict[str, Handler]:
-    """The handlers of this release; ``lms_call`` joins when AGS passback is built."""
+    """The shell's own handlers (emails)."""
     return {"email": EmailHandler(settings)}
+
+
+HandlerFactory = Callable[[Settings, Engine], Handler]
+OUTBOX_HANDLERS: Slot[Mapping[str, HandlerFactory]] = Slot("outbox handlers")
+"""The domains' handlers by kind, each made from the worker's settings and engine."""
+
+
+def all_handlers(settings: Settings, engine: Engine) -> dict[str, Handler]:
+    """The shell's handlers and the domains' (:data:`OUTBOX_HANDLERS`)."""
+    made = {kind: make(settings, engine) for kind, make in extensions.get(OUTBOX_HANDLERS).items()}
+    return {**default_handlers(settings), **made}
 
 
 # --- periodic tasks -------------------------------------------------------------------
@@ -133,23 +148,21 @@ class PeriodicTask:
     every_seconds: float
     run: Callable[[Engine, datetime], object]
 
-
-_periodic: dict[str, PeriodicTask] = {}
-
-
-def register_periodic(task: PeriodicTask) -> None:
-    """Add (or replace, by name) a task that every worker loop started later runs."""
-    if task.every_seconds <= 0:
-        raise ValueError("every_seconds must be positive")
-    _periodic[task.name] = task
+    def __post_init__(self) -> None:
+        if self.every_seconds <= 0:
+            raise ValueError("every_seconds must be positive")
 
 
-def unregister_periodic(name: str) -> None:
-    _periodic.pop(name, None)
+PeriodicJob = Callable[[Settings], PeriodicTask]
+PERIODIC_JOBS: Slot[tuple[PeriodicJob, ...]] = Slot("periodic jobs")
+"""The domains' periodic jobs: each makes its task from the worker's settings."""
 
 
-def periodic_tasks() -> tuple[PeriodicTask, ...]:
-    return tuple(_periodic.values())
+def periodic_tasks(settings: Settings) -> tuple[PeriodicTask, ...]:
+    """The tasks of :data:`PERIODIC_JOBS` for a worker with these settings (one per name:
+    a later job of the same name replaces an earlier one)."""
+    tasks = {task.name: task for task in (job(settings) for job in extensions.get(PERIODIC_JOBS))}
+    return tuple(tasks.values())
 
 
 class _Schedule:
@@ -189,18 +202,18 @@ def run_worker(
 
     A full batch is followed at once by the next; otherwise the loop waits
     ``poll_seconds`` (or less, when stopped). A database error is logged and retried
-    after a pause: the worker outlives a database restart. ``periodic`` tasks (by
-    default the registered ones) run before delivery whenever they are due; with
-    ``once`` each runs once, at the start.
+    after a pause: the worker outlives a database restart. ``handlers`` are by default
+    :func:`all_handlers`. ``periodic`` tasks (by default :func:`periodic_tasks`) run
+    before delivery whenever they are due; with ``once`` each runs once, at the start.
     """
     if batch < 1 or poll_seconds <= 0:
         raise ValueError("batch must be at least 1 and poll_seconds positive")
     stop_event = stop_event or threading.Event()
     own_engine = engine is None
     engine = engine or make_engine(settings.database_url)
-    handlers = handlers if handlers is not None else default_handlers(settings)
+    handlers = handlers if handlers is not None else all_handlers(settings, engine)
     policy = RetryPolicy.from_settings(settings)
-    schedule = _Schedule(periodic_tasks() if periodic is None else periodic)
+    schedule = _Schedule(periodic_tasks(settings) if periodic is None else periodic)
     total = DeliveryReport()
     started = False
     try:
