@@ -93,7 +93,7 @@ def floor_app():  # type: ignore[no-untyped-def]
     from starlette.staticfiles import StaticFiles
 
     import course.routes  # registers the course templates and messages  # noqa: F401
-    from course import service
+    from course import lesson_page, service
     from kurswerk.core.auth import Principal, Role, SessionCodec
     from kurswerk.core.db import make_engine, new_session
     from kurswerk.core.settings import get_settings
@@ -109,7 +109,7 @@ def floor_app():  # type: ignore[no-untyped-def]
     )
     engine = make_engine(settings.database_url)
     with new_session(engine) as session:
-        page = service.lesson_page(session, principal, LESSON)
+        page = lesson_page.lesson_page(session, principal, LESSON)
         session.commit()
     engine.dispose()
     links = service.lesson_links(principal.context_id, LESSON)

@@ -56,7 +56,7 @@ from sqlalchemy.engine import Engine, make_url
 import kurswerk.models  # noqa: F401 - every table in the metadata
 from course.content import load as content
 from course.models import Exercise
-from feedback import service as feedback_service
+from feedback import queue as feedback_queue
 from feedback.models import ReviewClaim
 from kurswerk.app import create_app
 from kurswerk.core import migrations
@@ -269,9 +269,9 @@ def percentile(values: list[float], q: float) -> float:
 def plan(engine: Engine, context_id: int, filters: Any) -> str:
     """The database's plan of the page's query for ``filters``."""
     with new_session(engine) as session:
-        outline = feedback_service.course_outline(session, context_id)
+        outline = feedback_queue.course_outline(session, context_id)
         session.commit()
-    query = feedback_service.queue_query(context_id, filters, outline, 51)
+    query = feedback_queue.queue_query(context_id, filters, outline, 51)
     assert query is not None
     statement, params = query
     compiled = statement.params(params).compile(engine, compile_kwargs={"literal_binds": True})
@@ -344,13 +344,13 @@ def measure(submissions: int, requests: int, *, plans: bool = True) -> dict[str,
             exercise = session.exec(select(Exercise.id).order_by(Exercise.id)).scalars().first()
         if plans:
             print("plan of the default page's query (open submissions, first page):")
-            print(plan(engine, context_id, feedback_service.QueueFilters()))
+            print(plan(engine, context_id, feedback_queue.QueueFilters()))
             print("plan of a filtered page (open, one exercise, one industry):")
             print(
                 plan(
                     engine,
                     context_id,
-                    feedback_service.QueueFilters(exercise=exercise, industry="retail"),
+                    feedback_queue.QueueFilters(exercise=exercise, industry="retail"),
                 )
             )
 

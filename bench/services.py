@@ -52,9 +52,10 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.db import make_engine, new_session
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import Person, SigningKey, SimulatorConfig, create_simulator
-from kurswerk.devplatform.config import LEARNER
-from lti import service
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import LEARNER, Person, SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
+from lti import endpoints, identities, service
 from lti.keys import KeyRing
 from lti.registrations import find_registration
 
@@ -143,8 +144,10 @@ def prepare(engine: Any, config: SimulatorConfig, count: int, tag: str) -> None:
                     "lineitems": config.lineitems_url,
                 },
             }
-            identity = service.record_launch(session, match=match, claims=claims, now=now)
-            service.record_services(session, context_id=identity.context_id, claims=claims, now=now)
+            identity = identities.record_launch(session, match=match, claims=claims, now=now)
+            endpoints.record_services(
+                session, context_id=identity.context_id, claims=claims, now=now
+            )
             service.grade_feedback_released(
                 session,
                 context_id=identity.context_id,

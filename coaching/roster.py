@@ -40,12 +40,8 @@ from coaching.common import (
     today,
 )
 from coaching.entitlements import current_grant, normalise_email
-from coaching.grants.service import (
-    Grantee,
-    check_package_grant,
-    lock_course_grants,
-    record_grants,
-)
+from coaching.grants.changes import check_package_grant, lock_course_grants, record_grants
+from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import get_package
 from kurswerk.core.auth import Role

@@ -1,60 +1,82 @@
-"""The coaching room's service: what other packages (uploads, the command line, the demo)
-may call: who holds a package and what is left of it, and the grants and packages
-themselves."""
+"""The coaching room's service: what other packages call. Uploads asks who holds a
+package and what is left of it (``coaching_status``); the command line
+(``kurswerk coaching``) names a course, a person and a package as a script does and grants,
+revokes, extends and lists through the same rules as the admin pages.
+
+Nothing here commits; the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
-from coaching.common import (
-    Actor,
-    CoachingRefused,
-    CoachingSummary,
-    GrantState,
-    Problem,
-    coaching_offers,
-    coaching_summary,
-    describe,
-    parse_date,
-)
-from coaching.entitlements import CoachingStatus, coaching_status, resolve_email_grants
-from coaching.grants.service import (
-    GrantView,
-    extend_grant,
-    find_course,
-    find_platform,
-    get_grant,
-    grant_package,
-    grantee_by_email,
-    grantee_by_sub,
-    list_grants,
-    open_grants_of,
-    revoke_grant,
-)
+from sqlmodel import Session, select
+
+from coaching.common import Actor, CoachingRefused, describe, parse_date, refuse
+from coaching.entitlements import CoachingStatus, coaching_status
+from coaching.grants.changes import extend_grant, grant_package, revoke_grant
+from coaching.grants.grantees import Grantee, grantee_by_email, grantee_by_sub
+from coaching.grants.reading import get_grant, list_grants, open_grants_of
 from coaching.packages import find_package_by_name, list_packages
+from lti.models import LmsContext, Platform
 
 __all__ = [
     "Actor",
     "CoachingRefused",
     "CoachingStatus",
-    "CoachingSummary",
-    "GrantState",
-    "GrantView",
-    "Problem",
-    "coaching_offers",
     "coaching_status",
-    "coaching_summary",
     "describe",
     "extend_grant",
     "find_course",
+    "find_grantee",
     "find_package_by_name",
     "find_platform",
     "get_grant",
     "grant_package",
-    "grantee_by_email",
-    "grantee_by_sub",
     "list_grants",
     "list_packages",
     "open_grants_of",
     "parse_date",
-    "resolve_email_grants",
     "revoke_grant",
 ]
+
+
+def find_platform(session: Session, *, issuer: str, client_id: str | None) -> int:
+    """The id of the platform a script names by its issuer, plus the client id where one
+    issuer has several registrations (as on Canvas cloud)."""
+    query = select(Platform).where(Platform.issuer == issuer)
+    if client_id is not None:
+        query = query.where(Platform.client_id == client_id)
+    platforms = session.exec(query).all()
+    if not platforms:
+        raise refuse("platform", "coaching.error.platform_unknown", status=404, issuer=issuer)
+    if len(platforms) > 1:
+        raise refuse("platform", "coaching.error.platform_ambiguous", issuer=issuer)
+    assert platforms[0].id is not None
+    return platforms[0].id
+
+
+def find_course(
+    session: Session, *, issuer: str, client_id: str | None, lms_context_id: str
+) -> LmsContext:
+    """The LMS course named as a script names it: its platform (``find_platform``) and the
+    LMS's own course id. Refuses with a reason a person can act on."""
+    platform_id = find_platform(session, issuer=issuer, client_id=client_id)
+    course = session.exec(
+        select(LmsContext).where(
+            LmsContext.platform_id == platform_id,
+            LmsContext.lms_context_id == lms_context_id,
+        )
+    ).first()
+    if course is None:
+        raise refuse("context", "coaching.error.course_unknown", status=404, context=lms_context_id)
+    return course
+
+
+def find_grantee(
+    session: Session, course: LmsContext, *, email: str | None, sub: str | None
+) -> Grantee:
+    """The person a script names: by email (also before their first launch), else by LMS
+    user id (someone who has launched in the course)."""
+    if email is not None:
+        return grantee_by_email(session, course, email)
+    assert sub is not None
+    return grantee_by_sub(session, course, sub)

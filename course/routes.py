@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import service
+from course import binding, lesson_page, service
 from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
@@ -57,7 +57,7 @@ def course_home(request: Request, principal: ContextPrincipal, session: SessionD
     up yet (``course.not_chosen``)."""
     try:
         home = service.course_home(session, principal)
-    except service.CourseNotChosen:
+    except binding.CourseNotChosen:
         if not principal.at_least(Role.TUTOR):
             raise
         return _choice_page(request, session)
@@ -72,7 +72,7 @@ def _choice_page(
     return render(
         request,
         "course/choice.html",
-        {"courses": service.loaded_courses(session), "error": error},
+        {"courses": binding.loaded_courses(session), "error": error},
         status_code=status,
     )
 
@@ -86,9 +86,9 @@ def course_choice(
 ) -> Response:
     """An instructor's or admin's choice of the course this LMS course shows (once: a
     bound LMS course keeps its course, see ``course.binding``)."""
-    if course not in {c.slug for c in service.loaded_courses(session)}:
+    if course not in {c.slug for c in binding.loaded_courses(session)}:
         return _choice_page(request, session, error="course.choice.unknown", status=400)
-    service.choose_course(session, principal.context_id, course)
+    binding.choose_course(session, principal.context_id, course)
     return redirect_to(
         request, principal, request_path(request, "course_home", context=principal.context_id)
     )
@@ -104,7 +104,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
     session that commits.
     """
     engine = request.app.state.engine
-    page = service.cached_lesson_page(engine, principal, slug)
+    page = lesson_page.cached_lesson_page(engine, principal, slug)
     if page is None:
         page = await run_in_threadpool(_lesson_page_in_transaction, engine, principal, slug)
     links = service.lesson_links(principal.context_id, slug)
@@ -113,7 +113,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
 
 def _lesson_page_in_transaction(engine: Engine, principal: Principal, slug: str) -> LessonPage:
     with new_session(engine) as session:
-        page = service.lesson_page(session, principal, slug)
+        page = lesson_page.lesson_page(session, principal, slug)
         session.commit()
     return page
 

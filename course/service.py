@@ -17,34 +17,24 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from course.binding import (
-    BindingConflict,
-    CourseNotChosen,
     active_course,
     active_lesson,
-    bind_course,
     bind_named_course,
-    bound_course,
-    choose_course,
     course_for_context,
-    loaded_courses,
 )
 from course.exercise_names import (
     ExerciseRef,
     course_target,
     exercise_by_id,
     exercise_in_course,
-    exercise_line_item,
     exercise_of_resource_id,
     exercise_of_target,
-    exercise_resource_id,
-    exercise_target,
 )
-from course.forum.notify import PeriodicReport as ForumPeriodicReport
-from course.forum.notify import forum_task
-from course.forum.notify import run_periodic as run_forum_periodic
-from course.forum.search_rebuild import RebuildReport, rebuild_search_index
+from course.forum.periodic import forum_task
+from course.forum.periodic import run_periodic as run_forum_periodic
+from course.forum.search_rebuild import rebuild_search_index
 from course.industries import Industries, context_industries, course_industries, name_in
-from course.lesson_page import author_view, cached_lesson_page, clear_cache, lesson_page
+from course.lesson_page import author_view
 from course.models import (
     Exercise,
     ExerciseVariant,
@@ -75,25 +65,16 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 __all__ = [
-    "BindingConflict",
-    "CourseNotChosen",
     "COURSE_HOME_LINKS",
     "EXERCISE_PANELS",
     "LESSON_LINKS",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
-    "ForumPeriodicReport",
     "Industries",
     "LessonLink",
-    "RebuildReport",
-    "bind_course",
     "bind_named_course",
-    "bound_course",
-    "choose_course",
-    "cached_lesson_page",
     "rebuild_search_index",
-    "clear_cache",
     "context_industries",
     "course_industries",
     "course_for_context",
@@ -103,17 +84,12 @@ __all__ = [
     "exercise_panels",
     "exercise_by_id",
     "exercise_in_course",
-    "exercise_line_item",
     "exercise_of_resource_id",
     "exercise_of_target",
-    "exercise_resource_id",
-    "exercise_target",
     "find_exercise",
     "forum_target",
     "name_in",
     "lesson_links",
-    "loaded_courses",
-    "lesson_page",
     "reading_page",
     "forum_task",
     "run_forum_periodic",

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from course.content.markdown import INTERNAL_SCHEME
+from course.content.markdown_rules import INTERNAL_SCHEME
 from kurswerk.core.paths import path_for
 
 _INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')

@@ -41,6 +41,7 @@ from kurswerk.core import i18n, mail
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks, LinkReader
+from kurswerk.core.files.storage import Storage
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
@@ -98,7 +99,7 @@ def release(
     submission_id: int,
     *,
     revision: str,
-    storage: uploads.Storage,
+    storage: Storage,
     links: EmailLinks,
     ttl: timedelta,
     now: datetime | None = None,
@@ -179,7 +180,7 @@ def _enqueue_learner_email(
     facts: SubmissionFacts,
     version_number: int,
     *,
-    storage: uploads.Storage,
+    storage: Storage,
     links: EmailLinks,
     now: datetime,
 ) -> None:

@@ -26,7 +26,7 @@ from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import LESSON_LINKS
 from course.service import bind_named_course
-from feedback import service as feedback_service
+from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
 from kurswerk.core import i18n, paths
@@ -36,6 +36,7 @@ from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
 from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
 from kurswerk.core.templating import add_template_folder
 from lti import service as lti_service
+from lti.registrations import platform_home
 from lti.routes.course import LMS_CALLS_LINK, ROSTER_LINK
 from uploads import service as uploads_service
 from uploads.queries import count_submissions
@@ -76,7 +77,7 @@ def wire() -> None:
     fill = _fill
     # the shell's core
     fill(LOCALE_CHOICE_STORE, lti_service.remember_chosen_locale)
-    fill(LMS_HOME, lti_service.platform_home)
+    fill(LMS_HOME, platform_home)
     fill(PERIODIC_JOBS, (uploads_service.digest_task, course_service.forum_task))
     fill(
         OUTBOX_HANDLERS,
@@ -89,7 +90,7 @@ def wire() -> None:
     fill(lti_service.DEEP_LINK_CATALOG, CourseDeepLinkCatalog())
     # A gradebook's "view submission" (LTI submission review) opens the submission in
     # the feedback room.
-    fill(lti_service.REVIEW_TARGET, feedback_service.review_target)
+    fill(lti_service.REVIEW_TARGET, feedback_review_target)
     # course
     fill(course_service.LESSON_LINKS, LESSON_LINKS)
     fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))

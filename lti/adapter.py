@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from kurswerk.core.auth import partitioned_cookie_header
 from kurswerk.core.clock import utcnow
-from lti import service
+from lti import login_state, registrations
 from lti.registrations import RegistrationMatch
 from lti.toolkey import ToolKeyPair
 
@@ -145,12 +145,12 @@ class DbLaunchDataStorage(LaunchDataStorage[Any]):
         return True
 
     def get_value(self, key: str) -> Any:
-        raw = service.get_launch_data(self._db, key=self._prepare_key(key), now=utcnow())
+        raw = login_state.get_launch_data(self._db, key=self._prepare_key(key), now=utcnow())
         return None if raw is None else json.loads(raw)
 
     def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
         expires_at = utcnow() + timedelta(seconds=exp or self._default_ttl)
-        service.put_launch_data(
+        login_state.put_launch_data(
             self._db,
             key=self._prepare_key(key),
             value=json.dumps(value, separators=(",", ":")),
@@ -179,7 +179,7 @@ class KurswerkSessionService(SessionService):
         ttl_seconds: int,
         now: datetime,
     ) -> None:
-        service.save_login_state(
+        login_state.save_login_state(
             self._db,
             state=state,
             nonce=nonce,
@@ -190,15 +190,15 @@ class KurswerkSessionService(SessionService):
         )
 
     def consume_login(self, *, state: str, nonce: str, platform_id: int, now: datetime) -> None:
-        service.consume_login_state(
+        login_state.consume_login_state(
             self._db, state=state, nonce=nonce, platform_id=platform_id, now=now
         )
 
     def take_pending_login(self, *, state: str, now: datetime) -> dict[str, str]:
-        return service.take_pending_login(self._db, state=state, now=now)
+        return login_state.take_pending_login(self._db, state=state, now=now)
 
     def peek_pending_login(self, *, state: str, now: datetime) -> dict[str, str]:
-        return service.peek_pending_login(self._db, state=state, now=now)
+        return login_state.peek_pending_login(self._db, state=state, now=now)
 
     # pylti1p3's weak checks, switched off so nothing can fall back on them.
     def save_nonce(self, nonce: str) -> None:
@@ -238,7 +238,7 @@ class KurswerkToolConf(ToolConfAbstract[FastAPIRequest]):
     ) -> RegistrationMatch:
         """Find (and remember for this request) the registration; raises launch errors."""
         if self._match is None or self._looked_up != (issuer, client_id, deployment_id):
-            self._match = service.find_registration(
+            self._match = registrations.find_registration(
                 self._db, issuer=issuer, client_id=client_id, deployment_id=deployment_id
             )
             self._looked_up = (issuer, client_id, deployment_id)

@@ -97,7 +97,7 @@ class LineItemSpec:
     """A gradebook column for one graded thing in Kurswerk (an exercise).
 
     ``resource_id`` is its stable id in Kurswerk (``exercise:<exercise id>``, made by
-    ``course.service.exercise_resource_id``): the same value must be used in the
+    ``course.exercise_names.exercise_resource_id``): the same value must be used in the
     deep-link catalog and in ``enqueue_score`` so a column
     created through deep linking is found again. ``target`` is its ``kurswerk_target``
     path (how a resource link to it is recognised).

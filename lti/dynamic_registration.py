@@ -37,7 +37,8 @@ from sqlmodel import Session, select
 from kurswerk.core.errors import AppError
 from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
-from lti import ags, nrps
+from lti import nrps
+from lti.capabilities import SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from lti.endpoints import service_url
 from lti.launch_claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.models import Platform
@@ -46,9 +47,9 @@ from lti.registrations import PlatformConfigError, add_platform, origin_of, requ
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 REQUESTED_SCOPES = (
-    ags.SCOPE_LINEITEM,
-    ags.SCOPE_RESULT_READONLY,
-    ags.SCOPE_SCORE,
+    SCOPE_LINEITEM,
+    SCOPE_RESULT_READONLY,
+    SCOPE_SCORE,
     nrps.SCOPE_MEMBERSHIPS,
 )
 REQUESTED_CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email", "locale")

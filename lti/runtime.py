@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from kurswerk.core.db import new_session
 from kurswerk.core.settings import Settings
-from lti import service
+from lti import login_state, registrations
 from lti.jwks import KeySetCache
 from lti.keys import KeyRing
 from lti.service_client import ServiceClient
@@ -62,14 +62,14 @@ class FrameAncestors:
         return (
             self._loaded_at is not None
             and time.monotonic() - self._loaded_at < self._ttl
-            and self._version == service.registrations_version()
+            and self._version == registrations.registrations_version()
         )
 
     def _reload(self) -> None:
-        version = service.registrations_version()
+        version = registrations.registrations_version()
         try:
             with new_session(self._engine) as session:
-                self._origins = tuple(service.frame_ancestor_origins(session))
+                self._origins = tuple(registrations.frame_ancestor_origins(session))
         except SQLAlchemyError as exc:  # e.g. before the first migration: keep what we had
             log.warning("frame-ancestors not refreshed: %s", exc)
         self._loaded_at = time.monotonic()
@@ -110,7 +110,7 @@ class LtiRuntime:
         if self._last_purge is not None and tick - self._last_purge < PURGE_INTERVAL_SECONDS:
             return
         self._last_purge = tick
-        removed = service.purge_expired(session, now=now)
+        removed = login_state.purge_expired(session, now=now)
         if removed:
             log.info("purged %d expired LTI login/launch rows", removed)
 

@@ -1,7 +1,16 @@
-"""The LTI domain's rules, callable without HTTP — the one entry other packages use.
+"""The LTI domain's service: what the packages above ``lti`` and the composition root
+call. Services never commit: the request's session (``kurswerk.core.db.SessionDep``) or
+the CLI owns the transaction. The rules live in small modules by use case; inside
+``lti`` they import each other directly. Chosen from them for the other packages:
 
-Services never commit: the request's session (``kurswerk.core.db.SessionDep``) or the CLI
-owns the transaction. The rules live in small modules by use case and are gathered here:
+* ``lti.registrations``  — platforms and their frame origins (the command line, the demo)
+* ``lti.keys``           — the published key set, rotation (the command line)
+* ``lti.members``        — who has launched in a course (coaching, the forum, uploads)
+* ``lti.roster``         — the LMS course roster (NRPS) and recording its members
+* ``lti.capabilities``   — what the LMS allows in a course (the tutors' queue)
+* ``lti.ags``            — grades to the LMS, through the outbox
+* ``lti.deep_linking``   — what a deep link names (``LinkTarget``)
+* ``lti.review``         — where a submission review lands (``ReviewRequest``)
 
 * ``lti.registrations``  — platforms and deployments (``add_platform``, ``list_platforms``,
   ``change_frame_origins``)
@@ -26,53 +35,25 @@ from __future__ import annotations
 from datetime import timedelta
 
 import requests
-from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from kurswerk.core.extensions import Slot, extensions
 from kurswerk.core.outbox.queue import Handler
 from kurswerk.core.settings import Settings
-from lti.ags import (
-    LMS_CALL,
-    ActivityProgress,
-    GradingProgress,
-    LineItemSpec,
-    enqueue_score,
-    grade_feedback_released,
-    grade_submitted,
-)
+from lti.ags import LMS_CALL, LineItemSpec, grade_feedback_released, grade_submitted
 from lti.ags_delivery import LmsCallHandler
-from lti.capabilities import CourseServices, Missing, course_services
+from lti.capabilities import course_services
 from lti.deep_linking import DeepLinkCatalog, LinkTarget
 from lti.endpoints import record_services
 from lti.identities import (
-    CLAIM,
-    LaunchIdentity,
-    course_named,
-    display_name,
-    landing_path,
-    record_launch,
     remember_chosen_locale,
 )
 from lti.keys import (
     TOOL_KEY_SLOT,
     KeyRing,
     Rotation,
-    add_tool_key,
-    drop_expired_keys,
-    get_tool_key,
     published_keys,
     rotate_tool_key,
-)
-from lti.lms_calls import LmsCallProblem, lms_call_problems, retry_lms_call
-from lti.login_state import (
-    consume_login_state,
-    get_launch_data,
-    peek_pending_login,
-    purge_expired,
-    put_launch_data,
-    save_login_state,
-    take_pending_login,
 )
 from lti.members import (
     CourseMember,
@@ -82,19 +63,8 @@ from lti.members import (
     course_staff,
     launched_user_ids,
 )
-from lti.nrps import Roster, RosterMember
-from lti.registrations import (
-    PlatformConfigError,
-    RegistrationMatch,
-    add_platform,
-    change_frame_origins,
-    find_registration,
-    frame_ancestor_origins,
-    list_platforms,
-    origin_of,
-    platform_home,
-    registrations_version,
-)
+from lti.nrps import Roster
+from lti.registrations import add_platform, change_frame_origins, list_platforms
 from lti.review import (
     ReviewRequest,
     SubmissionReviewTarget,
@@ -107,83 +77,49 @@ from lti.roster import (
     RosterUnavailable,
     course_roster,
     record_members,
-    request_roster_refresh,
 )
-from lti.service_client import ServiceClient
+from lti.service_client import ServiceClient, service_client
 
 __all__ = [
-    "CLAIM",
     "LMS_CALL",
     "ROSTER_REFRESH",
     "TOOL_KEY_SLOT",
-    "ActivityProgress",
     "DEEP_LINK_CATALOG",
     "DeepLinkCatalog",
-    "GradingProgress",
     "CourseMember",
-    "LaunchIdentity",
     "LineItemSpec",
     "LinkTarget",
-    "LmsCallProblem",
-    "PlatformConfigError",
-    "RegistrationMatch",
     "ReviewRequest",
     "Roster",
-    "RosterMember",
     "RosterUnavailable",
     "Rotation",
     "ServiceClient",
     "REVIEW_TARGET",
     "SubmissionReviewTarget",
     "add_platform",
-    "add_tool_key",
     "change_frame_origins",
-    "consume_login_state",
-    "peek_pending_login",
-    "course_roster",
-    "deep_link_catalog",
     "course_member",
     "course_members",
     "course_members_by_email",
+    "course_roster",
+    "course_services",
     "course_staff",
-    "display_name",
-    "drop_expired_keys",
-    "enqueue_score",
-    "find_registration",
-    "platform_home",
-    "course_named",
-    "frame_ancestor_origins",
-    "get_launch_data",
-    "get_tool_key",
     "grade_feedback_released",
     "grade_submitted",
-    "retry_lms_call",
-    "landing_path",
     "launched_user_ids",
     "list_platforms",
     "lms_call_handler",
-    "lms_call_problems",
-    "CourseServices",
-    "Missing",
-    "course_services",
-    "origin_of",
     "published_keys",
-    "purge_expired",
-    "put_launch_data",
-    "record_launch",
     "record_members",
-    "request_roster_refresh",
     "roster_refresh_handler",
     "record_services",
     "remember_chosen_locale",
-    "registrations_version",
     "review_target",
     "reviewed_name",
     "reviewed_resource_id",
+    "roster_refresh_handler",
     "rotate_tool_key",
-    "save_login_state",
     "service_client",
-    "take_pending_login",
 ]
 
 DEEP_LINK_CATALOG: Slot[DeepLinkCatalog] = Slot("deep-link catalog")
@@ -198,13 +134,6 @@ def deep_link_catalog() -> DeepLinkCatalog:
 
 def review_target() -> SubmissionReviewTarget:
     return extensions.get(REVIEW_TARGET)
-
-
-def service_client(app: FastAPI) -> ServiceClient:
-    """The app's client of the platforms' services (token cache per process), e.g. for
-    ``course_roster`` in a route of a package above ``lti``."""
-    client: ServiceClient = app.state.lti.services
-    return client
 
 
 def _worker_client(settings: Settings, engine: Engine) -> ServiceClient:

@@ -30,6 +30,7 @@ from typing import Any
 
 import jwt
 import requests
+from fastapi import FastAPI
 
 from lti.toolkey import ALGORITHM, ToolKeyPair
 
@@ -339,3 +340,10 @@ class ServiceClient:
                 )
         _raise_for_status(response, what)
         return response
+
+
+def service_client(app: FastAPI) -> ServiceClient:
+    """The app's client of the platforms' services (token cache per process), e.g. for
+    ``course_roster`` in a route of a package above ``lti``."""
+    client: ServiceClient = app.state.lti.services
+    return client

@@ -59,6 +59,111 @@ def test_only_the_app_factory_imports_a_domains_routes():
     assert offences == []
 
 
+def _names_bound_by(node: ast.Import | ast.ImportFrom) -> set[str]:
+    return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+
+
+def _only_re_exports(path: Path) -> bool:
+    """True for a module whose body (after its docstring) is nothing but ``from ... import``
+    statements, ``__all__`` and assignments of imported names (``x = a`` or ``x = a.b``).
+
+    Plain ``import a.b`` statements name modules for their side effect (``kurswerk.models``
+    fills SQLModel's metadata that way) and re-export nothing, so a module of
+    only those is not counted; a module with a docstring only (an empty package) is not
+    either."""
+    body = ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    imported: set[str] = set()
+    names_imported = False
+    for node in body:
+        if isinstance(node, ast.ImportFrom):
+            imported |= _names_bound_by(node)
+            names_imported = names_imported or node.module != "__future__"
+        elif isinstance(node, ast.Import):
+            imported |= _names_bound_by(node)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if all(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                continue
+            value = node.value
+            while isinstance(value, ast.Attribute):
+                value = value.value
+            if not (isinstance(value, ast.Name) and value.id in imported):
+                return False
+        else:
+            return False
+    return names_imported
+
+
+def test_no_module_only_re_exports():
+    """A module that only gathers other modules' names under a second address hides where
+    a name lives and lets imports stack facades; a package's public surface is defined or
+    explicitly chosen in its ``service`` module, and inside a package modules import the
+    module that defines a name."""
+    modules = [
+        path
+        for package in ("kurswerk", *DOMAINS)
+        for path in sorted((ROOT / package).rglob("*.py"))
+    ]
+    offenders = [str(path.relative_to(ROOT)) for path in modules if _only_re_exports(path)]
+    assert offenders == []
+
+
+def _module_path(module: str) -> Path | None:
+    base = ROOT / module.replace(".", "/")
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _imported_here(module: str) -> set[str]:
+    """The names a module binds at its top level by importing them, not by defining them."""
+    path = _module_path(module)
+    if path is None:
+        return set()
+    body = ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body
+    return {
+        alias.asname or alias.name
+        for node in body
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+        for alias in node.names
+    }
+
+
+def test_inside_a_package_modules_import_the_defining_module():
+    """Inside a domain, a module takes a name from the module that defines it, not from a
+    module of its own package that imports it (``lti.routes`` from ``lti.identities``, not
+    from ``lti.service``). Names reached through a module alias (``service.x``) count too."""
+    offences = []
+    for package in DOMAINS:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            aliases: dict[str, str] = {}
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+                    continue
+                for alias in node.names:
+                    if node.module.split(".")[0] != package:
+                        continue
+                    if _module_path(f"{node.module}.{alias.name}") is not None:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    elif alias.name in _imported_here(node.module):
+                        offences.append(
+                            f"{path.relative_to(ROOT)}: {alias.name} from {node.module}"
+                        )
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases
+                    and node.attr in _imported_here(aliases[node.value.id])
+                ):
+                    where = aliases[node.value.id]
+                    offences.append(f"{path.relative_to(ROOT)}: {node.attr} from {where}")
+
+
 # --- size and names ---------------------------------------------------------------------
 
 PACKAGES = ("kurswerk", *DOMAINS)

@@ -1,6 +1,6 @@
 """Routes of submitting (coaching issue §2): the upload panel on the exercise page, the
 upload itself, the learner's receipt, list, detail and downloads, and the tutors' choice
-of how to hear of new submissions. Thin: authorise, call ``uploads.service``, render.
+of how to hear of new submissions. Thin: authorise, call the use-case modules, render.
 
 ``POST /c/{context}/exercises/{exercise_id}/submissions`` (DESIGN.md §2 step 3) takes
 ``industry`` and ``idempotency_key`` in its query string, so both are checked before the
@@ -46,7 +46,9 @@ from kurswerk.core.templating import (
     render,
 )
 from kurswerk.core.usertext import render_markdown
-from uploads import service
+from uploads import mail, queries
+from uploads import panels as panels_mod
+from uploads import submissions as submissions_mod
 from uploads.format import Formats, note_html
 from uploads.messages import MESSAGES
 from uploads.models import TutorMailMode
@@ -68,12 +70,12 @@ SUBMISSIONS_LINK = CourseHomeLink(
 """A learner's submissions on the course home."""
 
 
-def submit_tools(settings: Settings) -> service.SubmitTools:
+def submit_tools(settings: Settings) -> submissions_mod.SubmitTools:
     """An app's upload tools (the app factory keeps them on ``app.state.submit_tools``),
     the PDF checker warmed up now, not on the first upload."""
     checker = default_checker()
     checker.warm_up()
-    return service.SubmitTools(
+    return submissions_mod.SubmitTools(
         storage=storage_from_settings(settings),
         checker=checker,
         scanner=scanner_from_settings(settings),
@@ -82,8 +84,8 @@ def submit_tools(settings: Settings) -> service.SubmitTools:
     )
 
 
-def _tools(request: Request) -> service.SubmitTools:
-    tools: service.SubmitTools = request.app.state.submit_tools
+def _tools(request: Request) -> submissions_mod.SubmitTools:
+    tools: submissions_mod.SubmitTools = request.app.state.submit_tools
     return tools
 
 
@@ -101,7 +103,9 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     return render(request, name, {"fmt": formats, **_HELPERS, **context}, status_code=status)
 
 
-def _receipt_path(request: Request, context_id: int, result: service.SubmissionResult) -> str:
+def _receipt_path(
+    request: Request, context_id: int, result: submissions_mod.SubmissionResult
+) -> str:
     return request_path(
         request,
         "submission_receipt",
@@ -128,7 +132,7 @@ def exercise_panel(
     if principal.role is Role.TUTOR:
         return _fragment(request, "uploads/panel_tutor.html", {})
     chosen = industry if industry else (None if page.variants else "")
-    state = service.upload_state(session, principal, page.exercise_id, chosen)
+    state = panels_mod.upload_state(session, principal, page.exercise_id, chosen)
     settings = request.app.state.settings
     return _fragment(
         request,
@@ -142,7 +146,7 @@ def exercise_panel(
                 context=principal.context_id,
                 exercise_id=page.exercise_id,
             ),
-            "key": service.new_idempotency_key(),
+            "key": submissions_mod.new_idempotency_key(),
             "limit_mb": _tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
             "fmt": Formats(principal.locale),
@@ -155,11 +159,11 @@ def exercise_panel(
 
 def _preflight_committed(
     engine: Engine, principal: Principal, exercise_id: RowId, industry: str, key: str
-) -> service.Preflight | service.SubmissionResult:
+) -> submissions_mod.Preflight | submissions_mod.SubmissionResult:
     """Step 1 in a short transaction of its own: no connection is held while the body
     streams in (it may bind email grants, which is why it commits)."""
     with new_session(engine) as session:
-        checked = service.preflight(session, principal, exercise_id, industry, key)
+        checked = submissions_mod.preflight(session, principal, exercise_id, industry, key)
         session.commit()
     return checked
 
@@ -223,12 +227,12 @@ async def _submit(
         industry,
         idempotency_key,
     )
-    if isinstance(checked, service.SubmissionResult):
+    if isinstance(checked, submissions_mod.SubmissionResult):
         return redirect_to(
             request, principal, _receipt_path(request, principal.context_id, checked)
         )
     try:
-        result = await service.submit(
+        result = await submissions_mod.submit(
             session,
             principal,
             checked,
@@ -244,7 +248,7 @@ async def _submit(
 
 
 def _form_with_error(
-    request: Request, checked: service.Preflight, key: str, rejected: UploadRejected
+    request: Request, checked: submissions_mod.Preflight, key: str, rejected: UploadRejected
 ) -> HTMLResponse:
     """The form again, with an error summary that links to the field at fault."""
     settings = request.app.state.settings
@@ -273,7 +277,7 @@ def _form_with_error(
 def submission_list(
     request: Request, principal: ContextPrincipal, session: SessionDep
 ) -> HTMLResponse:
-    submissions = service.learner_submissions(session, principal)
+    submissions = queries.learner_submissions(session, principal)
     return _page(request, "uploads/list.html", {"submissions": submissions})
 
 
@@ -282,7 +286,7 @@ def tutor_settings(
     request: Request, principal: ContextPrincipal, session: SessionDep, saved: bool = False
 ) -> HTMLResponse:
     _require_tutor(principal)
-    mode = service.tutor_mail_mode(session, principal.user_id, principal.context_id)
+    mode = mail.tutor_mail_mode(session, principal.user_id, principal.context_id)
     return _page(
         request,
         "uploads/settings.html",
@@ -311,7 +315,7 @@ def tutor_settings_save(
         choice = TutorMailMode(mode)
     except ValueError as exc:
         raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
-    service.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
+    mail.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
     path = request_path(request, "submission_settings", context=principal.context_id)
     return redirect_to(request, principal, path, saved="1")
 
@@ -325,10 +329,10 @@ def _require_tutor(principal: Principal) -> None:
 def submission_detail(
     request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: RowId
 ) -> HTMLResponse:
-    view = service.learner_submission(session, principal, submission_id)
-    panels = service.submission_panels(request, session, principal, view)
+    view = queries.learner_submission(session, principal, submission_id)
+    panels = panels_mod.submission_panels(request, session, principal, view)
     settings = request.app.state.settings
-    due = service.feedback_due_date(view.submitted_at, settings.feedback_target_days)
+    due = queries.feedback_due_date(view.submitted_at, settings.feedback_target_days)
     return _page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
 
 
@@ -340,7 +344,7 @@ def submission_receipt(
     submission_id: RowId,
     number: RowId,
 ) -> HTMLResponse:
-    view = service.learner_submission(session, principal, submission_id)
+    view = queries.learner_submission(session, principal, submission_id)
     version = next((v for v in view.versions if v.number == number), None)
     if version is None:
         raise AppError("submission.not_found", 404, reason=f"no version {number}")
@@ -351,8 +355,8 @@ def submission_receipt(
         {
             "view": view,
             "version": version,
-            "email": service.learner_email(session, principal),
-            "due": service.feedback_due_date(version.created_at, settings.feedback_target_days),
+            "email": queries.learner_email(session, principal),
+            "due": queries.feedback_due_date(version.created_at, settings.feedback_target_days),
             "target_days": settings.feedback_target_days,
         },
     )
@@ -369,7 +373,7 @@ def submission_file(
     number: RowId,
 ) -> StreamingResponse:
     """The learner's own PDF, as a download (never shown inline by us)."""
-    found = service.learner_version_file(session, principal, submission_id, number)
+    found = queries.learner_version_file(session, principal, submission_id, number)
     handle = _tools(request).storage.open(found.file_key)
 
     def chunks() -> Any:

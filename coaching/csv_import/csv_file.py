@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coaching.common import Problem, clean_text, refuse
-from coaching.grants.service import Grantee
+from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 
 MAX_CSV_BYTES = 256 * 1024

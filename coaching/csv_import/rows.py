@@ -40,15 +40,9 @@ from coaching.csv_import.csv_file import (
     read_rows,
 )
 from coaching.csv_import.draft import DRAFT_MAX_AGE_SECONDS, ImportDraft
-from coaching.grants.service import (
-    check_new_grant,
-    extend_grant,
-    grant_package,
-    grantee_by_email,
-    grantee_by_sub,
-    lock_course_grants,
-    open_grants_of,
-)
+from coaching.grants.changes import check_new_grant, extend_grant, grant_package, lock_course_grants
+from coaching.grants.grantees import grantee_by_email, grantee_by_sub
+from coaching.grants.reading import open_grants_of
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import find_package_by_name
 from lti.models import LmsContext

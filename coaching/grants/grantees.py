@@ -1,5 +1,6 @@
-"""Whom and where a coaching grant names: the LMS course (as a page has it, or as a script
-names it by issuer and the LMS's course id) and the person (``Grantee``).
+"""Whom and where a coaching grant names: the LMS course (as a page has it; as a script
+names it, by issuer and the LMS's course id, is ``coaching.service.find_course``) and the
+person (``Grantee``).
 
 A person is named by LMS user (someone who has launched in the course:
 ``lti.service.course_members``, by user id or by LMS ``sub``) or by email before their
@@ -13,50 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from coaching.common import MAX_SUB, parse_email, refuse
 from kurswerk.core.errors import NotFound
 from lti import service as lti_service
-from lti.models import LmsContext, Platform
+from lti.models import LmsContext
 
 
 def get_course(session: Session, *, platform_id: int, context_id: int) -> LmsContext:
     course = session.get(LmsContext, context_id)
     if course is None or course.platform_id != platform_id:
         raise NotFound("coaching.error.course_not_found", reason=f"context {context_id}")
-    return course
-
-
-def find_platform(session: Session, *, issuer: str, client_id: str | None) -> int:
-    """The id of the platform a script names by its issuer, plus the client id where one
-    issuer has several registrations (as on Canvas cloud)."""
-    query = select(Platform).where(Platform.issuer == issuer)
-    if client_id is not None:
-        query = query.where(Platform.client_id == client_id)
-    platforms = session.exec(query).all()
-    if not platforms:
-        raise refuse("platform", "coaching.error.platform_unknown", status=404, issuer=issuer)
-    if len(platforms) > 1:
-        raise refuse("platform", "coaching.error.platform_ambiguous", issuer=issuer)
-    assert platforms[0].id is not None
-    return platforms[0].id
-
-
-def find_course(
-    session: Session, *, issuer: str, client_id: str | None, lms_context_id: str
-) -> LmsContext:
-    """The LMS course named as a script names it: its platform (``find_platform``) and the
-    LMS's own course id. Refuses with a reason a person can act on."""
-    platform_id = find_platform(session, issuer=issuer, client_id=client_id)
-    course = session.exec(
-        select(LmsContext).where(
-            LmsContext.platform_id == platform_id,
-            LmsContext.lms_context_id == lms_context_id,
-        )
-    ).first()
-    if course is None:
-        raise refuse("context", "coaching.error.course_unknown", status=404, context=lms_context_id)
     return course
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
-from coaching.grants import service as grants
+from coaching.grants import grantees
 from kurswerk.core.auth import Principal, Role, require_role
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
@@ -105,6 +105,6 @@ def refused_rollback(session: Session, refused: CoachingRefused) -> list[Problem
 
 
 def own_course(session: Session, principal: Principal) -> LmsContext:
-    return grants.get_course(
+    return grantees.get_course(
         session, platform_id=principal.platform_id, context_id=principal.context_id
     )

@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from coaching.common import Actor, CoachingRefused, Problem
 from coaching.csv_import import rows as csv_import
+from coaching.csv_import.csv_file import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportPlan, decode_csv
+from coaching.csv_import.draft import ImportDraft
 from coaching.routes.base import router
 from coaching.routes.common import (
     ADMIN,
@@ -34,7 +36,7 @@ from kurswerk.core.templating import redirect_to
 
 # The preview's multipart body: one file, the CSRF token rides in the query string.
 _CSV_LIMITS = IntakeLimits(
-    max_file_bytes=csv_import.MAX_CSV_BYTES, text_fields={"csrf_token": 256}, max_parts=3
+    max_file_bytes=MAX_CSV_BYTES, text_fields={"csrf_token": 256}, max_parts=3
 )
 _UPLOAD_PROBLEMS = {
     "too_large": ("coaching.import.too_large", 413),
@@ -43,8 +45,8 @@ _UPLOAD_PROBLEMS = {
 }
 
 
-def _draft(request: Request) -> csv_import.ImportDraft:
-    return csv_import.ImportDraft(request.app.state.settings.secret_key.get_secret_value())
+def _draft(request: Request) -> ImportDraft:
+    return ImportDraft(request.app.state.settings.secret_key.get_secret_value())
 
 
 def _import_form(
@@ -59,8 +61,8 @@ def _import_form(
         "import.html",
         {
             "problems": problems or [],
-            "max_kb": csv_import.MAX_CSV_BYTES // 1024,
-            "max_rows": csv_import.MAX_CSV_ROWS,
+            "max_kb": MAX_CSV_BYTES // 1024,
+            "max_rows": MAX_CSV_ROWS,
         },
         status_code=status_code,
     )
@@ -69,7 +71,7 @@ def _import_form(
 def _preview_page(
     request: Request,
     principal: Principal,
-    plan: csv_import.ImportPlan,
+    plan: ImportPlan,
     *,
     draft: str,
     filename: str,
@@ -88,9 +90,9 @@ def _preview_page(
 
 def _read_and_plan(
     session: Session, principal: Principal, path: FilePath
-) -> tuple[str, csv_import.ImportPlan]:
+) -> tuple[str, ImportPlan]:
     """The received file's text and its plan (in the threadpool: file and database I/O)."""
-    text = csv_import.decode_csv(path.read_bytes())
+    text = decode_csv(path.read_bytes())
     return text, csv_import.plan_import(session, own_course(session, principal), text)
 
 
@@ -113,7 +115,7 @@ async def import_preview(
         )
     except UploadRejected as rejected:
         key, status = _UPLOAD_PROBLEMS.get(rejected.code, ("coaching.import.malformed", 400))
-        problem = Problem("file", key, {"max_kb": csv_import.MAX_CSV_BYTES // 1024})
+        problem = Problem("file", key, {"max_kb": MAX_CSV_BYTES // 1024})
         return _import_form(request, principal, [problem], status_code=status)
     try:
         text, plan = await run_in_threadpool(_read_and_plan, session, principal, upload.temp_path)

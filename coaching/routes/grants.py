@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from coaching import audit, packages
 from coaching.common import Actor, CoachingRefused, Problem, date_field
-from coaching.grants import service as grants
+from coaching.grants import changes as grant_changes
+from coaching.grants import form as grant_form
+from coaching.grants import reading as grant_reading
 from coaching.routes.base import router
 from coaching.routes.common import (
     ADMIN,
@@ -51,7 +53,7 @@ def _grants_page(
         {
             "course": course,
             "show_all": show_all,
-            "grants": grants.list_grants(
+            "grants": grant_reading.list_grants(
                 session, context_id=principal.context_id, include_closed=show_all
             ),
             "members": lti_service.course_members(session, principal.context_id),
@@ -106,8 +108,8 @@ def grant_create(
     which = "email" if values["by"] == "email" else "member"
     course = own_course(session, principal)
     try:
-        wanted = grants.parse_grant_form(session, course, values)
-        grants.grant_package(
+        wanted = grant_form.parse_grant_form(session, course, values)
+        grant_changes.grant_package(
             session,
             Actor.admin(principal),
             course=course,
@@ -139,8 +141,8 @@ def _grant_page(
     problems: list[Problem] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
-    view = grants.grant_view(session, grant)
+    grant = grant_reading.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
+    view = grant_reading.grant_view(session, grant)
     history = audit.audit_entries(
         session, platform_id=principal.platform_id, grant_id=grant_id, limit=50
     ).entries
@@ -177,13 +179,13 @@ def grant_extend(
     grant_id: RowId,
     valid_until: Field = "",
 ) -> Response:
-    grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
+    grant = grant_reading.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     problems: list[Problem] = []
     until = date_field(problems, "valid_until", valid_until)
     try:
         if problems:
             raise CoachingRefused(problems)
-        changed = grants.extend_grant(session, Actor.admin(principal), grant, until)
+        changed = grant_changes.extend_grant(session, Actor.admin(principal), grant, until)
     except CoachingRefused as refused:
         return _grant_page(
             request,
@@ -204,7 +206,7 @@ def grant_extend(
 def grant_revoke(
     request: Request, principal: AdminPrincipal, session: SessionDep, grant_id: RowId
 ) -> Response:
-    grant = grants.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
-    changed = grants.revoke_grant(session, Actor.admin(principal), grant)
+    grant = grant_reading.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
+    changed = grant_changes.revoke_grant(session, Actor.admin(principal), grant)
     done = "revoked" if changed else "unchanged"
     return done_at(request, principal, "coaching_grant", done, grant_id=grant_id)

@@ -10,7 +10,8 @@ from typing import Any
 from frontmatter.default_handlers import YAMLHandler
 
 from course.content import yaml_lines
-from course.content.markdown import SLUG_PATTERN, Rendered
+from course.content.markdown import Rendered
+from course.content.markdown_rules import SLUG_PATTERN
 from course.content.model import ContentTree, Problem
 from course.content.yaml_lines import LineList, LineMap, YamlError
 

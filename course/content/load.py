@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from course.content.markdown import Block
-from course.content.source import CourseSource, LessonSource, Problem, read_tree
-from course.faq import service as faq_service
+from course.content.model import CourseSource, LessonSource, Problem
+from course.content.source import read_tree
+from course.faq import sync as faq_sync
 from course.models import (
     Author,
     Course,
@@ -226,7 +227,7 @@ class _Loader:
         self._lesson_readings(lessons, readings)
         self._exercises(course.id, lessons)
         self._worksheets(course.id, lessons)
-        faq_service.sync_from_content(self.session, lessons, source.faq, self.report)
+        faq_sync.sync_from_content(self.session, lessons, source.faq, self.report)
 
     def _industries(self, course_id: int) -> None:
         query = select(CourseIndustry).where(CourseIndustry.course_id == course_id)

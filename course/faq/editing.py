@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 from course.faq.index import reindex_entry
 from course.faq.models import FaqEntry
 from course.faq.reading import get_entry
+from course.forum.access import get_post, lesson_for
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import MAX_TITLE, Limits, clean_text, require_moderator
 from course.forum.search import FAQ, remove_document
-from course.forum.service import get_post, lesson_for
 from course.models import Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from course.binding import active_course
 from course.faq.models import FaqEntry
+from course.forum.access import lesson_for
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import is_moderator
 from course.forum.search import (
@@ -30,7 +31,6 @@ from course.forum.search import (
     search,
     suggest_threshold,
 )
-from course.forum.service import lesson_for
 from course.forum.views import LessonRef, Suggestion
 from course.models import Lesson
 from kurswerk.core.auth import Principal

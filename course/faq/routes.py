@@ -17,9 +17,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from course import service
-from course.faq import service as faq_service
+from course.faq import editing as faq_editing
+from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
-from course.forum import service as forum_service
+from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
@@ -54,8 +55,8 @@ LESSON_LINKS = tuple(
 @router.get("/lessons/{slug}/questions", name="lesson_questions")
 def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
     session, principal = page.session, page.principal
-    course, lesson = forum_service.lesson_for(session, principal, slug)
-    faq_count = faq_service.count_visible(session, principal, row_id(lesson.id))
+    course, lesson = forum_access.lesson_for(session, principal, slug)
+    faq_count = faq_reading.count_visible(session, principal, row_id(lesson.id))
     thread_count = session.exec(
         select(func.count()).where(
             ForumThread.context_id == principal.context_id,
@@ -77,7 +78,7 @@ def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
 
 @router.get("/lessons/{slug}/faq", name="faq")
 def faq(page: CoursePage, slug: str, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
-    listing = faq_service.faq_page(page.session, page.principal, slug, q)
+    listing = faq_reading.faq_page(page.session, page.principal, slug, q)
     return page.show("course/faq_list.html", {"page": listing, "notice": page.notice})
 
 
@@ -132,7 +133,7 @@ def _new_form(page: Page, slug: str) -> _Form:
 @router.get("/lessons/{slug}/faq/new", name="faq_new")
 def faq_new(page: CoursePage, slug: str) -> HTMLResponse:
     require_moderator(page.principal)
-    forum_service.lesson_for(page.session, page.principal, slug)
+    forum_access.lesson_for(page.session, page.principal, slug)
     return _new_form(page, slug).show(page, question="", answer="", position="")
 
 
@@ -145,7 +146,7 @@ def faq_create(
     page: CoursePage, slug: str, question: Text = "", answer: Text = "", position: Position = ""
 ) -> Response:
     try:
-        entry = faq_service.create_entry(
+        entry = faq_editing.create_entry(
             page.session, page.principal, slug, question=question, answer=answer,
             position=_position(position), limits=page.limits,
         )  # fmt: skip
@@ -163,8 +164,8 @@ def _from_files(entry: FaqEntry) -> bool:
 
 def _entry(page: Page, entry_id: RowId) -> tuple[FaqEntry, str]:
     require_moderator(page.principal)
-    entry = faq_service.get_entry(page.session, page.principal, entry_id)
-    return entry, faq_service.entry_lesson(page.session, entry).slug
+    entry = faq_reading.get_entry(page.session, page.principal, entry_id)
+    return entry, faq_reading.entry_lesson(page.session, entry).slug
 
 
 def _edit_form(page: Page, entry_id: RowId) -> tuple[FaqEntry, _Form]:
@@ -191,7 +192,7 @@ def faq_edit(
 ) -> Response:
     _, form = _edit_form(page, entry_id)
     try:
-        faq_service.update_entry(
+        faq_editing.update_entry(
             page.session, page.principal, entry_id, question=question, answer=answer,
             position=_position(position), limits=page.limits,
         )  # fmt: skip
@@ -204,14 +205,14 @@ def faq_edit(
 @router.post("/faq/{entry_id}/delete", name="faq_delete", dependencies=[CsrfChecked])
 def faq_delete(page: CoursePage, entry_id: RowId) -> RedirectResponse:
     _, slug = _entry(page, entry_id)
-    faq_service.delete_entry(page.session, page.principal, entry_id)
+    faq_editing.delete_entry(page.session, page.principal, entry_id)
     path = page.path("faq", slug=slug)
     return page.redirect(path, notice="faq_deleted")
 
 
 @router.post("/faq/{entry_id}/revert", name="faq_revert", dependencies=[CsrfChecked])
 def faq_revert(page: CoursePage, entry_id: RowId) -> RedirectResponse:
-    entry = faq_service.revert_to_file(page.session, page.principal, entry_id)
-    slug = faq_service.entry_lesson(page.session, entry).slug
+    entry = faq_editing.revert_to_file(page.session, page.principal, entry_id)
+    slug = faq_reading.entry_lesson(page.session, entry).slug
     path = page.path("faq", slug=slug)
     return page.redirect(path, notice="faq_reverted", anchor=f"faq-{entry_id}")

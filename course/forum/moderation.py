@@ -10,13 +10,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from course.forum import notify as forum_notify
+from course.forum import mail as forum_mail
+from course.forum.access import get_post, get_thread, lesson_for
 from course.forum.models import ForumPost, ForumReport, ForumThread
 from course.forum.people import names
+from course.forum.posting import delete_post, reindex_thread
 from course.forum.rules import MAX_REASON, InputError, Limits, check_flood, clean_text, is_moderator
 from course.forum.rules import require_moderator as _require_moderator
 from course.forum.search import THREAD, move_document
-from course.forum.service import delete_post, get_post, get_thread, lesson_for, reindex_thread
 from course.models import Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import as_utc, utcnow
@@ -143,7 +144,7 @@ def report_post(
         )
         session.add(report)
     session.flush()
-    forum_notify.notify_report(session, report, post, thread, links=links)
+    forum_mail.notify_report(session, report, post, thread, links=links)
     return report, True
 
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from course.forum import notify as forum_notify
+from course.forum import following as forum_following
+from course.forum import mail as forum_mail
 from course.forum.access import get_post, get_thread, lesson_for
 from course.forum.models import ForumPost, ForumThread, row_id
 from course.forum.read_state import record_read
@@ -199,8 +200,8 @@ def _published(
     thread_id = row_id(thread.id)
     reindex_thread(session, thread)
     record_read(session, principal.user_id, thread_id, row_id(post.id), now)
-    forum_notify.subscribe(session, principal, forum_notify.thread_target(thread_id), now)
-    forum_notify.notify_post(session, post, thread, links=links, now=now)
+    forum_following.subscribe(session, principal, forum_following.thread_target(thread_id), now)
+    forum_mail.notify_post(session, post, thread, links=links, now=now)
 
 
 def post_for_edit(

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from course.faq.models import FaqEntry
-from course.forum import notify as forum_notify
+from course.forum import following as forum_following
 from course.forum.access import get_thread, lesson_for
 from course.forum.models import ForumPost, ForumReadState, ForumThread, row_id
 from course.forum.people import names
@@ -163,8 +163,8 @@ def thread_list(
         total=total,
         query=query,
         scope=scope,
-        subscribed=forum_notify.is_subscribed(
-            session, principal, forum_notify.lesson_target(lesson_id)
+        subscribed=forum_following.is_subscribed(
+            session, principal, forum_following.lesson_target(lesson_id)
         ),
         moderator=moderator,
         row_lessons=row_lessons,
@@ -284,8 +284,8 @@ def thread_page(
         posts=tuple(views),
         page=page,
         pages=pages,
-        subscribed=forum_notify.is_subscribed(
-            session, principal, forum_notify.thread_target(thread_id)
+        subscribed=forum_following.is_subscribed(
+            session, principal, forum_following.thread_target(thread_id)
         ),
         moderator=moderator,
         can_reply=not thread.locked or moderator,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from course.faq import service as faq_service
+from course.faq import reading as faq_reading
+from course.forum.access import lesson_for
 from course.forum.models import ForumPost, ForumThread
 from course.forum.search import (
     CANDIDATES,
@@ -19,7 +20,6 @@ from course.forum.search import (
     search,
     suggest_threshold,
 )
-from course.forum.service import lesson_for
 from course.forum.views import Suggestion
 from kurswerk.core.auth import Principal
 from kurswerk.core.usertext import plain_text
@@ -38,7 +38,7 @@ def suggestions(
     terms = query_terms(text[:MAX_INPUT])
     if not terms:
         return [], []
-    faq = faq_service.suggest(session, principal, lesson.id, terms, limit=MAX_FAQ)
+    faq = faq_reading.suggest(session, principal, lesson.id, terms, limit=MAX_FAQ)
     hits, _ = search(
         session,
         THREAD,

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from course.forum import service as forum_service
+from course.forum import access as forum_access
 from course.forum.rules import InputError, is_moderator, require_moderator
 from course.forum.views import LessonRef
 from course.http import CoursePage, Page, Text
@@ -27,7 +27,7 @@ router = APIRouter()
 def _ask_form(
     page: Page, slug: str, *, subject: str = "", body: str = "", error: InputError | None = None
 ) -> HTMLResponse:
-    course, lesson = forum_service.lesson_for(page.session, page.principal, slug)
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     return page.form(
         "course/questions_ask.html",
         {

@@ -12,8 +12,9 @@ from datetime import datetime
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
-from course.faq import service as faq_service
+from course.faq import editing as faq_editing
 from course.faq.models import FaqEntry
+from course.forum.access import lesson_for
 from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.posting import check_new_question
 from course.forum.rules import (
@@ -22,7 +23,6 @@ from course.forum.rules import (
     is_moderator,
     require_moderator,
 )
-from course.forum.service import lesson_for
 from course.forum.views import LessonRef
 from course.models import Course, Lesson
 from course.questions.models import LecturerQuestion
@@ -261,7 +261,7 @@ def publish_as_faq(
         raise NotFound("questions.not_answered", 400, reason="publish needs an answer")
     lesson = session.get(Lesson, question.lesson_id)
     assert lesson is not None
-    return faq_service.create_entry(
+    return faq_editing.create_entry(
         session,
         principal,
         lesson.slug,

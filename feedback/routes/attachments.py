@@ -1,6 +1,6 @@
 """The feedback PDF upload (coaching issue §3: "may attach a feedback PDF (same checks)").
 
-``async``: the body is read from the ASGI stream by ``uploads.service.receive_upload``
+``async``: the body is read from the ASGI stream by ``kurswerk.core.files.intake.receive_upload``
 (streaming multipart, size cap while it arrives, temp file); the PDF check, the scan,
 storage and the database run in the threadpool, each database step in its own short
 transaction. Every refusal re-renders the review page with the reason; the draft is
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from feedback import service
+from feedback import drafts, errors
 from feedback.errors import AttachmentRefused
 from feedback.routes.tutor import (
     Id,
@@ -29,9 +29,13 @@ from feedback.routes.tutor import (
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.csrf import StreamedCsrf
 from kurswerk.core.db import new_session
+from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload
+from kurswerk.core.files.pdf.check import check_pdf
+from kurswerk.core.files.scan import ensure_clean, scanner_from_settings
+from kurswerk.core.files.storage import Storage
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import redirect_to
-from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -56,41 +60,39 @@ async def upload_attachment(
         with new_session(engine) as session:
             try:
                 work(session)
-            except service.EditRefused as exc:
+            except errors.EditRefused as exc:
                 return refused_page(request, session, principal, submission_id, exc)
             session.commit()
         return None
 
-    def refusal(exc: uploads.UploadRejected) -> Response:
+    def refusal(exc: UploadRejected) -> Response:
         with new_session(engine) as session:
             error = AttachmentRefused(exc)
             return refused_page(request, session, principal, submission_id, error)
 
     # Refuse early (before reading the body) when the draft is not ours to change.
     refused = await run_in_threadpool(
-        edit, lambda session: service.may_edit(session, principal, submission_id)
+        edit, lambda session: drafts.may_edit(session, principal, submission_id)
     )
     if refused is not None:
         return refused
-    limits = uploads.IntakeLimits(
-        max_file_bytes=settings.max_upload_bytes, text_fields={"csrf_token": 256}
-    )
+    limits = IntakeLimits(max_file_bytes=settings.max_upload_bytes, text_fields={"csrf_token": 256})
     try:
-        received = await uploads.receive_upload(
+        received = await receive_upload(
             request.stream(), request.headers, storage, limits, csrf=csrf
         )
-    except uploads.UploadRejected as exc:
+    except UploadRejected as exc:
         return await run_in_threadpool(refusal, exc)
     try:
         key = await run_in_threadpool(_check_and_store, received, storage, settings)
-    except uploads.UploadRejected as exc:
+    except UploadRejected as exc:
         return await run_in_threadpool(refusal, exc)
     finally:
         storage.delete_temp(received.temp_path)  # a committed file has left the temp folder
 
     refused = await run_in_threadpool(
         edit,
-        lambda session: service.set_attachment(
+        lambda session: drafts.set_attachment(
             session,
             principal,
             submission_id,
@@ -110,9 +112,7 @@ async def upload_attachment(
     )
 
 
-def _check_and_store(
-    received: uploads.ReceivedUpload, storage: uploads.Storage, settings: Settings
-) -> str:
-    uploads.check_pdf(received.temp_path)
-    uploads.ensure_clean(received.temp_path, uploads.scanner_from_settings(settings))
+def _check_and_store(received: ReceivedUpload, storage: Storage, settings: Settings) -> str:
+    check_pdf(received.temp_path)
+    ensure_clean(received.temp_path, scanner_from_settings(settings))
     return storage.commit(received.temp_path, received.sha256)

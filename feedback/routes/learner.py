@@ -1,7 +1,7 @@
 """What learners open (and staff of their course): the feedback page and the PDFs.
 
 Each route takes any principal of the course (``ContextPrincipal``) and lets
-``feedback.service`` decide: the learner who submitted, or the course's staff; 404 for
+``feedback.views`` decide: the learner who submitted, or the course's staff; 404 for
 everyone else, and for a learner anything not yet released.
 """
 
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from feedback import service
+from feedback import review_landing, views
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
@@ -42,7 +42,7 @@ class VersionPdf:
     number: int
     disposition: Disposition
 
-    def send(self, find: Callable[[Session, Principal, int, int], service.StoredPdf]) -> Response:
+    def send(self, find: Callable[[Session, Principal, int, int], views.StoredPdf]) -> Response:
         """The PDF ``find`` allows (it raises ``NotFound`` otherwise); 404 if its stored
         object is gone."""
         stored = find(self.session, self.principal, self.submission_id, self.number)
@@ -69,14 +69,14 @@ AskedPdf = Annotated[VersionPdf, Depends(_version_pdf)]
 @router.get("/review/{submission_id}/versions/{number}/file", name="feedback_submission_file")
 def submission_file(pdf: AskedPdf) -> Response:
     """A submitted PDF: staff of the course and the learner who submitted it."""
-    return pdf.send(service.submission_pdf)
+    return pdf.send(views.submission_pdf)
 
 
 @router.get("/feedback/{submission_id}", name="feedback_learner")
 def learner_feedback(
     request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
 ) -> HTMLResponse:
-    page = service.learner_feedback_page(session, principal, submission_id)
+    page = views.learner_feedback_page(session, principal, submission_id)
     return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
 
 
@@ -85,7 +85,7 @@ def learner_feedback(
 )
 def attachment_file(pdf: AskedPdf) -> Response:
     """The feedback PDF: the learner once released; staff also while it is a draft."""
-    return pdf.send(service.feedback_pdf)
+    return pdf.send(views.feedback_pdf)
 
 
 @router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)
@@ -100,7 +100,7 @@ def review_missing(
     learner has not submitted for the exercise, or the column is not one of this
     course's exercises. Staff may ask about anyone of their course, a learner only
     about themselves; a submission that has arrived since opens instead."""
-    page = service.missing_submission(session, principal, user_id, exercise)
+    page = review_landing.missing_submission(session, principal, user_id, exercise)
     if page is None:
         raise not_found(f"review of user {user_id} asked by user {principal.user_id}")
     if page.found:
@@ -121,7 +121,7 @@ def feedback_panel(
     ``SUBMISSION_PANELS`` slot; ``view.id`` is the submission). Nothing for a
     submission without released feedback, or one the principal may not see."""
     try:
-        page = service.learner_feedback_page(session, principal, view.id)
+        page = views.learner_feedback_page(session, principal, view.id)
     except NotFound:
         return None
     if not page.released:

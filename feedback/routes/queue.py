@@ -1,7 +1,7 @@
 """The tutors' queue (``/c/{context}/queue``): the course's submissions by status, lesson,
 exercise and industry, oldest first, a page at a time (keyset cursor).
 
-Thin: parse the filters (a bad one is a 400), call ``feedback.service.queue_page``, render.
+Thin: parse the filters (a bad one is a 400), call ``feedback.queue.queue_page``, render.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from course.service import Industries
-from feedback import service
+from feedback import queue as feedback_queue
 from feedback.formatting import HELPERS
 from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
 from kurswerk.core import i18n
@@ -32,10 +32,10 @@ router = APIRouter(prefix="/c/{context}")
 
 def _filters(
     status: str, lesson: str, exercise: str, industry: str, after: str
-) -> service.QueueFilters:
+) -> feedback_queue.QueueFilters:
     try:
-        status_filter = service.StatusFilter(status or "open")
-        cursor = service.Cursor.decode(after) if after else None
+        status_filter = feedback_queue.StatusFilter(status or "open")
+        cursor = feedback_queue.Cursor.decode(after) if after else None
     except ValueError as exc:  # BadCursor is a ValueError too
         raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
     exercise_id = bounded_id(exercise) if exercise else None
@@ -43,7 +43,7 @@ def _filters(
         raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
     if cursor is not None and cursor.submission_id > MAX_ID:
         raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
-    return service.QueueFilters(
+    return feedback_queue.QueueFilters(
         status=status_filter,
         lesson=lesson[:100] or None,
         exercise=exercise_id,
@@ -70,14 +70,14 @@ def queue(
     after: str = "",
 ) -> HTMLResponse:
     filters = _filters(status, lesson, exercise, industry, after)
-    page = service.queue_page(
+    page = feedback_queue.queue_page(
         session,
         context_id=principal.context_id,
         user_id=principal.user_id,
         filters=filters,
         target_days=settings_of(request).feedback_target_days,
         now=utcnow(),
-        page_size=service.PAGE_SIZE,
+        page_size=feedback_queue.PAGE_SIZE,
     )
     return render(
         request,
@@ -87,7 +87,7 @@ def queue(
             # Tutors should know when their feedback will not show in the LMS gradebook.
             "gradebook_note": lti_service.course_services(session, principal.context_id).grades,
             "industries": page.industries.active,
-            "statuses": list(service.StatusFilter),
+            "statuses": list(feedback_queue.StatusFilter),
             "labels": _queue_labels(principal.locale, page.industries),
             **HELPERS,
         },

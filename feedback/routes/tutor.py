@@ -4,9 +4,10 @@ other page modules share (``feedback.routes.queue``: the queue; ``feedback.route
 the feedback PDF upload; ``feedback.routes.learner``: the learner's feedback page and the PDFs).
 
 Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's; staff
-routes answer 404 to learners, like every id that is not the caller's to see), call
-``feedback.service``, render. Every POST checks CSRF; a refused change re-renders the
-page with the message and the tutor's text after rolling back anything flushed.
+routes answer 404 to learners, like every id that is not the caller's to see), call the
+use-case modules (``feedback.queue``, ``feedback.claims``, ...), render. Every POST checks
+CSRF; a refused change re-renders the page with the message and the tutor's text after
+rolling back anything flushed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from feedback import service
+from feedback import access, claims, drafts, errors, views
+from feedback import claims as claims_mod
+from feedback import errors as errors_mod
+from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
@@ -29,10 +33,10 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.files.storage import Storage, storage_from_settings
 from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import PageRequest, render
-from uploads import service as uploads
 
 router = APIRouter(prefix="/c/{context}")
 
@@ -61,7 +65,7 @@ DONE = frozenset(
 
 async def require_staff(principal: ContextPrincipal) -> Principal:
     """Tutors and admins of the session's course; anyone else: 404 (no I/O: async)."""
-    if not service.is_staff(principal):
+    if not access.is_staff(principal):
         raise not_found("staff page requested by a learner")
     return principal
 
@@ -86,11 +90,11 @@ def claim_ttl(request: Request) -> timedelta:
     return timedelta(minutes=settings_of(request).review_claim_minutes)
 
 
-def storage_of(request: Request) -> uploads.Storage:
+def storage_of(request: Request) -> Storage:
     state = request.app.state
-    storage: uploads.Storage | None = getattr(state, "feedback_storage", None)
+    storage: Storage | None = getattr(state, "feedback_storage", None)
     if storage is None:
-        storage = state.feedback_storage = uploads.storage_from_settings(settings_of(request))
+        storage = state.feedback_storage = storage_from_settings(settings_of(request))
     return storage
 
 
@@ -115,9 +119,9 @@ def render_review(
     preview: bool = False,
     error: AppError | None = None,
     text: str | None = None,
-    confirm: service.ClaimState | None = None,
+    confirm: claims.ClaimState | None = None,
 ) -> HTMLResponse:
-    page = service.review_page(
+    page = views.review_page(
         session,
         principal,
         submission_id,
@@ -125,7 +129,7 @@ def render_review(
         now=utcnow(),
     )
     error_field = None
-    if isinstance(error, service.FeedbackTooLong | service.FeedbackEmpty):
+    if isinstance(error, errors.FeedbackTooLong | errors.FeedbackEmpty):
         error_field = "kw-feedback-body"
     elif isinstance(error, AttachmentRefused):
         error_field = "kw-attachment-file"
@@ -137,7 +141,7 @@ def render_review(
             "error_field": error_field,
             "error_title": (
                 "feedback.error.title"
-                if isinstance(error, service.EditRefused)
+                if isinstance(error, errors.EditRefused)
                 else "feedback.error.claim_title"
             ),
             "done": done if done in DONE else "",
@@ -220,7 +224,7 @@ def review(review: StaffReview, done: str = "", preview: bool = False) -> HTMLRe
 
 @router.post("/review/{submission_id}/claim", name="feedback_claim", dependencies=FORM_POST)
 def claim(review: StaffReview, form: FormData) -> Response:
-    result = service.claim(
+    result = claims_mod.claim(
         review.session,
         review.principal,
         review.submission_id,
@@ -229,9 +233,9 @@ def claim(review: StaffReview, form: FormData) -> Response:
     )
     if result.won:
         return review.back(done=result.outcome.value)
-    if result.outcome == service.ClaimOutcome.NEEDS_CONFIRMATION:
+    if result.outcome == claims_mod.ClaimOutcome.NEEDS_CONFIRMATION:
         return review.page(confirm=result.state)
-    if result.outcome == service.ClaimOutcome.CLOSED:
+    if result.outcome == claims_mod.ClaimOutcome.CLOSED:
         error = AppError("feedback.claim.closed", 409)
     elif result.state is not None:
         error = AppError(
@@ -246,8 +250,8 @@ def claim(review: StaffReview, form: FormData) -> Response:
 
 @router.post("/review/{submission_id}/unclaim", name="feedback_unclaim", dependencies=FORM_POST)
 def unclaim(review: StaffReview, form: FormData) -> Response:
-    if not service.unclaim(review.session, review.principal, review.submission_id):
-        return review.refused(service.NotClaimed(None))
+    if not claims_mod.unclaim(review.session, review.principal, review.submission_id):
+        return review.refused(errors_mod.NotClaimed(None))
     return review.back(done="unclaimed")
 
 
@@ -255,10 +259,10 @@ def unclaim(review: StaffReview, form: FormData) -> Response:
 def save(review: StaffReview, form: FormData) -> Response:
     text = form.get("body", "")
     try:
-        service.save_draft(
+        drafts.save_draft(
             review.session, review.principal, review.submission_id, text, ttl=review.ttl
         )
-    except service.EditRefused as exc:
+    except errors_mod.EditRefused as exc:
         return review.refused(exc, text=text)
     if form.get("action") == "preview":
         return review.back("kw-preview", preview="1")
@@ -268,7 +272,7 @@ def save(review: StaffReview, form: FormData) -> Response:
 @router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)
 def release(review: StaffReview, form: FormData) -> Response:
     try:
-        result = service.release(
+        result = feedback_release.release(
             review.session,
             review.principal,
             review.submission_id,
@@ -277,7 +281,7 @@ def release(review: StaffReview, form: FormData) -> Response:
             links=email_links(review.request),
             ttl=review.ttl,
         )
-    except service.EditRefused as exc:
+    except errors_mod.EditRefused as exc:
         return review.refused(exc)
     return review.back(done="released" if result.newly_released else "already_released")
 
@@ -289,10 +293,10 @@ def release(review: StaffReview, form: FormData) -> Response:
 )
 def remove_attachment(review: StaffReview, form: FormData) -> Response:
     try:
-        service.set_attachment(
+        drafts.set_attachment(
             review.session, review.principal, review.submission_id, key=None, name=None,
             ttl=review.ttl,
         )  # fmt: skip
-    except service.EditRefused as exc:
+    except errors_mod.EditRefused as exc:
         return review.refused(exc)
     return review.back("kw-attachment", done="attachment_removed")

@@ -1,6 +1,6 @@
 """``kurswerk coaching grant|revoke|extend|list|packages``: coaching grants for scripts
-(part of ``kurswerk.cli``), through ``uploads.service`` as the admin pages use it, logged
-as ``cli:<user>``.
+(part of ``kurswerk.cli``), through ``coaching.service``, by the rules the admin pages
+use, logged as ``cli:<user>``.
 
 Exit codes: 0 done (or nothing to do), 1 refused (unknown platform, course, package,
 person or grant; already granted; revoked), 2 invalid input (a bad date or email; also
@@ -119,9 +119,7 @@ def _course_and_package(session: Session, args: argparse.Namespace) -> tuple[Any
 def _grantee(session: Session, course: Any, args: argparse.Namespace) -> Any:
     from coaching import service
 
-    if args.email is not None:
-        return service.grantee_by_email(session, course, args.email)
-    return service.grantee_by_sub(session, course, args.sub)
+    return service.find_grantee(session, course, email=args.email, sub=args.sub)
 
 
 def _the_grant(session: Session, args: argparse.Namespace) -> Any:

@@ -6,9 +6,3 @@ It is the independent peer our launch is tested against, so it shares no code wi
 an LMS-like course page that embeds the tool in a cross-site iframe (``app``).
 ``demo`` wires it to the tool for ``kurswerk demo``. Never mounted in production.
 """
-
-from kurswerk.devplatform.app import create_simulator
-from kurswerk.devplatform.config import PEOPLE, Person, SimulatorConfig
-from kurswerk.devplatform.keys import SigningKey
-
-__all__ = ["PEOPLE", "Person", "SigningKey", "SimulatorConfig", "create_simulator"]

@@ -161,7 +161,7 @@ def register_simulator(session: Session, simulator: SimulatorConfig) -> None:
 
 def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
     """Give the demo's coaching learner the demo package in the demo course, by email
-    (resolved at her first launch), logged as ``system:demo``. Needs ``uploads.service``;
+    (resolved at her first launch), logged as ``system:demo``. Needs the coaching room;
     idempotent."""
 
     person = simulator.person(COACHING_PERSON)

@@ -23,7 +23,8 @@ from sqlmodel import Session, col, select
 
 from coaching.common import Actor, today
 from coaching.entitlements import normalise_email
-from coaching.grants.service import grant_package, grantee_by_email
+from coaching.grants.changes import grant_package
+from coaching.grants.grantees import grantee_by_email
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import PackageInput, create_package, find_package_by_name
 from lti.models import LmsContext, Platform

@@ -24,8 +24,12 @@ from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
 from lti import deep_linking, review, service
+from lti.capabilities import course_services
 from lti.deep_linking import DeepLinkRequest, LinkTarget
+from lti.lms_calls import lms_call_problems, retry_lms_call
 from lti.models import LmsContext
+from lti.roster import RosterUnavailable, course_roster, record_members
+from lti.service_client import service_client
 
 log = logging.getLogger("kurswerk.lti")
 
@@ -174,17 +178,17 @@ ROSTER_LINK = CourseHomeLink("lti.roster.title", "lti_roster", frozenset({Role.T
 def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> HTMLResponse:
     context = session.get(LmsContext, principal.context_id)
     try:
-        members = service.course_roster(
-            session, service.service_client(request.app), context_id=principal.context_id
+        members = course_roster(
+            session, service_client(request.app), context_id=principal.context_id
         )
-    except service.RosterUnavailable as unavailable:
+    except RosterUnavailable as unavailable:
         return render(
             request,
             "lti/roster.html",
             {"roster": None, "problem": unavailable, "title": context.title if context else ""},
         )
     # what the roster says, recorded: tutors who never launched get the tutors' mails
-    service.record_members(session, context_id=principal.context_id, members=members.members)
+    record_members(session, context_id=principal.context_id, members=members.members)
     members.members.sort(key=lambda m: (m.display_name.casefold(), m.user_id))
     return render(
         request,
@@ -202,10 +206,10 @@ LMS_CALLS_LINK = CourseHomeLink("lti.calls.title", "lti_lms_calls", frozenset({R
 
 @router.get("/c/{context}/lti/lms-calls", name="lti_lms_calls")
 def lms_calls(request: Request, principal: AdminPrincipal, session: SessionDep) -> HTMLResponse:
-    problems = service.lms_call_problems(
+    problems = lms_call_problems(
         session, platform_id=principal.platform_id, context_id=principal.context_id
     )
-    services = service.course_services(session, principal.context_id)
+    services = course_services(session, principal.context_id)
     retried = request.query_params.get("retried") == "1"
     return render(
         request,
@@ -223,7 +227,7 @@ def lms_call_retry(
     request: Request, principal: AdminPrincipal, session: SessionDep, call_id: RowId
 ) -> RedirectResponse:
     """Send a refused call once more (the worker picks it up); back to the list."""
-    if not service.retry_lms_call(
+    if not retry_lms_call(
         session, call_id, platform_id=principal.platform_id, context_id=principal.context_id
     ):
         raise NotFound("lti.calls.not_retryable", reason=f"no refused LMS call {call_id} here")

@@ -28,7 +28,18 @@ from kurswerk.core.errors import Forbidden
 from kurswerk.core.extensions import COURSE_BINDER, extensions
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
-from lti import deep_linking, errors, platform_storage, relaunch, review, service
+from lti import (
+    deep_linking,
+    endpoints,
+    errors,
+    identities,
+    platform_storage,
+    relaunch,
+    review,
+    roster,
+    service,
+)
+from lti import identities as identities_mod
 from lti.adapter import (
     DbLaunchDataStorage,
     FastAPICookieService,
@@ -166,14 +177,14 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         return _cookies_blocked_page(request, blocked.login_params, form.get("id_token", ""))
 
     claims = message_launch.claims
-    identity = service.record_launch(session, match=message_launch.match, claims=claims, now=now)
-    offered = service.record_services(
+    identity = identities.record_launch(session, match=message_launch.match, claims=claims, now=now)
+    offered = endpoints.record_services(
         session, context_id=identity.context_id, claims=claims, now=now
     )
-    service.request_roster_refresh(
+    roster.request_roster_refresh(
         session, context_id=identity.context_id, memberships_url=offered.memberships_url, now=now
     )
-    named_course = service.course_named(claims)
+    named_course = identities_mod.course_named(claims)
     if named_course is not None:  # binds the LMS course, or refuses (bound to another)
         extensions.get(COURSE_BINDER)(session, identity.context_id, named_course)
     principal = Principal(
@@ -240,7 +251,7 @@ def _landing(
     if message_launch.message_type == SUBMISSION_REVIEW_REQUEST:
         reviewed = review.review_request(session, identity=identity, claims=claims, now=now)
         return review.review_landing(session, service.review_target(), reviewed)
-    return service.landing_path(identity.context_id, claims)
+    return identities.landing_path(identity.context_id, claims)
 
 
 def _platform_storage_check_page(
@@ -309,7 +320,7 @@ def _unverified_locale(id_token: str) -> str | None:
     except jwt.InvalidTokenError:
         return None
     presentation = (
-        body.get(service.CLAIM + "launch_presentation") if isinstance(body, dict) else None
+        body.get(identities.CLAIM + "launch_presentation") if isinstance(body, dict) else None
     )
     locale = presentation.get("locale") if isinstance(presentation, dict) else None
     return locale if isinstance(locale, str) else None

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from kurswerk.core.db import SessionDep
 from kurswerk.core.security import content_security_policy
 from kurswerk.core.templating import render
-from lti import dynamic_registration, service
+from lti import dynamic_registration, registrations
 from lti.runtime import runtime_of
 
 log = logging.getLogger("kurswerk.lti")
@@ -43,7 +43,7 @@ def register(
     """Dynamic registration (``lti.dynamic_registration``). The platform shows this page
     in a frame or window of its own: it may frame it before it is registered."""
     runtime = runtime_of(request)
-    framing = service.origin_of(openid_configuration)
+    framing = registrations.origin_of(openid_configuration)
     try:
         _registration_allowed(request, key)
         if not openid_configuration:

@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlmodel import Session
 
 from coaching.common import Actor
-from coaching.grants.service import Grantee, grant_package
+from coaching.grants.changes import grant_package
+from coaching.grants.grantees import Grantee
 from kurswerk.core.auth import Role
 from tests.coaching.fixtures import *  # noqa: F403
 from tests.coaching.fixtures import TODAY, Learner, Site, make_package

@@ -12,14 +12,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from coaching.common import Actor, CoachingRefused, coaching_summary
-from coaching.grants.service import (
-    Grantee,
-    grant_package,
-    grantee_by_email,
-    grantee_by_user,
-    lock_course_grants,
-    record_grants,
-)
+from coaching.grants.changes import grant_package, lock_course_grants, record_grants
+from coaching.grants.grantees import Grantee, grantee_by_email, grantee_by_user
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow

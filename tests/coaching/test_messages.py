@@ -14,7 +14,7 @@ from coaching import roster as coaching_roster
 from coaching.audit import AuditAction
 from coaching.common import GrantState
 from coaching.csv_import.rows import RowAction
-from coaching.grants import service as coaching_grants
+from coaching.grants import changes as grant_changes
 from coaching.messages import COACHING_MESSAGES
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.routes.common import DONE
@@ -39,7 +39,7 @@ def _literal_keys() -> set[str]:
 def _dynamic_keys() -> set[str]:
     """Keys the templates build from a value (``"coaching.action." ~ entry.action``)."""
     snapshot_fields = set(coaching_packages.snapshot(CoachingPackage(platform_id=1, name="x")))
-    snapshot_fields |= set(coaching_grants.snapshot(CoachingGrant(package_id=1, context_id=1)))
+    snapshot_fields |= set(grant_changes.snapshot(CoachingGrant(package_id=1, context_id=1)))
     families = {
         "coaching.nav": {"packages", "grants", "roster", "import", "audit"},
         "coaching.done": set(DONE),

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from coaching.common import Actor, CoachingRefused
 from coaching.entitlements import coaching_status
-from coaching.grants.service import Grantee, grant_package
+from coaching.grants.changes import grant_package
+from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.roster import (
     RosterGrantRequest,

@@ -18,8 +18,7 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.clock import utcnow
-from kurswerk.devplatform import PEOPLE, Person
-from kurswerk.devplatform.config import LEARNER
+from kurswerk.devplatform.config import LEARNER, PEOPLE, Person
 from lti.models import LmsContext
 from tests.coaching.fixtures import *  # noqa: F403
 from tests.coaching.fixtures import TODAY, audit_log, make_package, snapshot

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from course import service
+from course import lesson_page
 from course.content import load as content
 from tests.support.people import Learner, MakeLearner, make_learner
 
@@ -28,9 +28,9 @@ SEEDS = Path(__file__).parent / "seeds"
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """The lesson cache is per process; tests must not see each other's lessons."""
-    service.clear_cache()
+    lesson_page.clear_cache()
     yield
-    service.clear_cache()
+    lesson_page.clear_cache()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import service
+from course import binding, service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, CourseBinding
@@ -68,7 +68,7 @@ def test_with_two_courses_loaded_nothing_is_bound_silently(
     db: Session, two_loaded, make_learner: MakeLearner
 ):
     learner = make_learner()
-    with pytest.raises(service.CourseNotChosen):
+    with pytest.raises(binding.CourseNotChosen):
         service.course_for_context(db, learner.context_id)
     assert bindings(db) == {}
 
@@ -212,7 +212,7 @@ def test_a_launch_naming_another_course_never_moves_the_binding(
     learner = make_learner()
     service.bind_named_course(db, learner.context_id, FIRST)
     db.commit()
-    with pytest.raises(service.BindingConflict) as refused:
+    with pytest.raises(binding.BindingConflict) as refused:
         service.bind_named_course(db, learner.context_id, SECOND)
     assert refused.value.status_code == 409
     assert refused.value.params == {

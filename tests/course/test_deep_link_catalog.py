@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from course import service
+from course import exercise_names, service
 from course.content import load as content
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.models import Course, CourseBinding, Exercise, ExerciseVariant, Lesson
@@ -101,7 +101,7 @@ def test_the_catalog_offers_the_course_lessons_exercises_and_industries(
         lesson_slug, exercise_slug = item.path.split("?")[0].split("/")[1::2]
         found = service.find_exercise(db, person.context_id, lesson_slug, exercise_slug)
         assert found.id is not None
-        assert item.line_item.resource_id == service.exercise_resource_id(found.id)
+        assert item.line_item.resource_id == exercise_names.exercise_resource_id(found.id)
         assert item.line_item.label == found.title
         if "?industry=" in item.path:
             assert item.custom == {"kurswerk_industry": item.path.rsplit("=", 1)[1]}
@@ -200,7 +200,7 @@ def test_a_deep_linked_real_exercise_is_where_a_later_launch_lands(
     assert exercise.id is not None
     db.commit()  # the lookup bound the LMS course (one course loaded): not the picker
     column = sim.course.line_items[link.line_item_id]
-    assert column.resource_id == service.exercise_resource_id(exercise.id)
+    assert column.resource_id == exercise_names.exercise_resource_id(exercise.id)
 
     where, learner_token = landing(launch(client, sim, "lena", link=link.id))
     assert where == f"/c/{context.id}/{chosen}"

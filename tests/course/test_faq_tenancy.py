@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from course import service
+from course import binding, service
 from course.content import load as content
 from course.faq.models import FaqEntry
 from course.forum.models import SearchTerm
@@ -255,7 +255,7 @@ def test_a_tutor_of_an_lms_course_showing_another_course_cannot_touch_its_entrie
     nothing there, whatever he posts."""
     shutil.copytree(mini_course(tmp_path, "Nur ein Absatz.") / "mini", content_copy / "mini")
     content.load(db, content_copy)
-    service.bind_course(db, courses.otto.context_id, "mini")
+    binding.bind_course(db, courses.otto.context_id, "mini")
     # two courses loaded now: Anna's LMS course shows the first one by a launch naming it
     service.bind_named_course(db, courses.anna.context_id, "social-media-strategie")
     db.commit()

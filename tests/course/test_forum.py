@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from course.forum.models import ForumPost, ForumReport, ForumThread, SearchTerm
-from course.forum.service import THREADS_PER_PAGE
+from course.forum.reading import THREADS_PER_PAGE
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (
     People,

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from course.forum.notify import run_periodic
+from course.forum.periodic import run_periodic
 from kurswerk.core.clock import utcnow
 from tests.course.test_forum_helpers import (
     People,

@@ -1,5 +1,5 @@
 """Timed forum emails: the daily digest and the tutors' alert about unanswered questions
-(``course.forum.notify.run_periodic``), and their delivery through the outbox to a real
+(``course.forum.periodic.run_periodic``), and their delivery through the outbox to a real
 SMTP server."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from course.forum.models import ForumThread
-from course.forum.notify import run_periodic
+from course.forum.periodic import run_periodic
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import deliver_due
@@ -117,7 +117,7 @@ def test_forum_emails_reach_the_smtp_server_through_the_outbox(
 def test_the_worker_loop_runs_the_forum_job(
     web: TestClient, people: People, db: Session, engine: Engine, settings
 ):
-    from course.forum.notify import FORUM_TASK
+    from course.forum.periodic import FORUM_TASK
     from kurswerk.core.outbox import worker as outbox_worker
 
     task = next(t for t in outbox_worker.periodic_tasks(settings) if t.name == FORUM_TASK)

@@ -355,7 +355,7 @@ def test_the_daily_digest_does_not_name_anonymous_authors_to_peers(
 ):
     from datetime import timedelta
 
-    from course.forum.notify import send_digests
+    from course.forum.periodic import send_digests
     from kurswerk.core.clock import utcnow
 
     post_form(web, people.ben, lesson_path(people.ben, "/forum/follow"), {"follow": "true"})

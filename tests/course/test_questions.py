@@ -175,9 +175,10 @@ def test_the_question_and_answer_mails_render_markdown_as_every_mail_does(
 def test_a_question_reaches_a_tutor_the_roster_lists_who_never_launched(
     web: TestClient, people: People, db: Session
 ):
+    from lti import nrps as lti_nrps
     from lti import service as lti_service
 
-    rita = lti_service.RosterMember(
+    rita = lti_nrps.RosterMember(
         user_id="t-rita",
         name="Rita Roster",
         given_name="",

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from course import service
+from course import binding, service
+from course import binding as binding_mod
 from course.content import load as content
 from course.models import Course, CourseBinding
 from kurswerk.core.clock import utcnow
@@ -37,14 +38,14 @@ def test_bind_course_switches_what_an_lms_course_shows(
     db.commit()
     learner = make_learner()
     service.bind_named_course(db, learner.context_id, "social-media-strategie")
-    service.bind_course(db, learner.context_id, "mini")  # an operator's deliberate move
+    binding_mod.bind_course(db, learner.context_id, "mini")  # an operator's deliberate move
     db.commit()
 
     response = client.get(learner.url(f"/c/{learner.context_id}/"))
     assert '<h1 lang="de">Mini</h1>' in response.text
     assert len(db.exec(select(CourseBinding)).all()) == 1
     with pytest.raises(NotFound):
-        service.bind_course(db, learner.context_id, "gibt-es-nicht")
+        binding.bind_course(db, learner.context_id, "gibt-es-nicht")
 
 
 def test_an_archived_course_is_not_shown(db: Session, client: TestClient, learner: Learner):

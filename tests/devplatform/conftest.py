@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
 from tests.devplatform.forms import Form, only_form
 
 

@@ -23,13 +23,16 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from course import service as course_service
+from course import exercise_names as course_exercise_names
+from course import lesson_page as course_lesson_page
 from course.content import load as content
 from course.models import Exercise
 from kurswerk.app import create_app
 from kurswerk.core.db import new_session
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 from lti import service
 from lti.models import LineItem, LmsContext
 from tests.course.conftest import CONTENT
@@ -266,7 +269,7 @@ def test_view_submission_in_the_gradebook_opens_the_tools_review_in_the_frame(
     with new_session(engine) as session:
         exercise = session.exec(select(Exercise).where(Exercise.slug == "leistungen-pruefen")).one()
         context = session.exec(select(LmsContext)).one()
-        resource_id = course_service.exercise_resource_id(exercise.id)
+        resource_id = course_exercise_names.exercise_resource_id(exercise.id)
         column = course.add_line_item(
             label=exercise.title, score_maximum=1, resource_id=resource_id
         )
@@ -278,7 +281,7 @@ def test_view_submission_in_the_gradebook_opens_the_tools_review_in_the_frame(
             )
         )
         session.commit()
-    course_service.clear_cache()
+    course_lesson_page.clear_cache()
     from playwright.sync_api import expect
 
     page.goto(f"{stack.config.issuer}/gradebook?person=tom")

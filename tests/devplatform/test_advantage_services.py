@@ -11,13 +11,14 @@ import jwt
 import pytest
 
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SigningKey, create_simulator
+from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import (
     SCOPE_LINEITEM,
     SCOPE_LINEITEM_READONLY,
     SCOPE_MEMBERSHIPS,
     SCOPE_SCORE,
 )
+from kurswerk.devplatform.keys import SigningKey
 from kurswerk.devplatform.services import SCORE_TYPE
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -17,7 +17,9 @@ import pytest
 
 from kurswerk import cli
 from kurswerk.core.settings import get_settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from coaching import service as coaching_service
 from coaching.models import CoachingAuditEntry, CoachingGrant, CoachingPackage
 from coaching.packages import set_archived
-from course import service as course_service
+from course import lesson_page as course_lesson_page
 from kurswerk.devplatform import demo
 from kurswerk.devplatform.config import COACHING_PERSON
 from kurswerk.devplatform.demo_seed import DEMO_PACKAGE_NAME
@@ -31,13 +31,13 @@ def prepared(app: FastAPI, settings, engine) -> Iterator[Simulator]:
     """A live simulator, and the demo's preparation run for it (twice: it is idempotent)."""
     sim = start_simulator(app)
     try:
-        course_service.clear_cache()
+        course_lesson_page.clear_cache()
         demo.prepare(settings, sim.config, demo.content_dir())
         demo.prepare(settings, sim.config, demo.content_dir())
         yield sim
     finally:
         sim.server.stop()
-        course_service.clear_cache()
+        course_lesson_page.clear_cache()
 
 
 def upload_forms_seen_by(client, sim: Simulator, person: str) -> int:

@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 from kurswerk.core.db import new_session
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.settings import Settings, get_settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
 from tests.course.html_tools import parse
 

@@ -9,7 +9,8 @@ registered as a platform exactly once however often the demo starts.
 from __future__ import annotations
 
 from kurswerk.core.db import new_session
-from kurswerk.devplatform import SimulatorConfig, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.config import SimulatorConfig
 
 
 def test_prepare_loads_content_and_registers_the_simulator_once(settings, engine):

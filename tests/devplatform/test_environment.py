@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kurswerk.core.settings import Settings, get_settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from kurswerk.devplatform import PEOPLE
+from kurswerk.devplatform.config import PEOPLE
 from tests.devplatform.conftest import auth_params, auth_url, start_launch
 from tests.devplatform.forms import only_form
 
@@ -41,7 +41,7 @@ def test_id_token_verifies_against_the_published_jwks(sim, sim_config):
 
 
 def test_id_token_signed_by_another_key_does_not_verify(sim, sim_config):
-    from kurswerk.devplatform import SigningKey
+    from kurswerk.devplatform.keys import SigningKey
 
     other = SigningKey.generate()
     claims = _verify(sim, sim_config, _id_token(sim, sim_config))

@@ -12,7 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
 from kurswerk.devplatform.routes.launch import PERSON_COOKIE
 from tests.devplatform.conftest import auth_params, start_launch
 from tests.devplatform.forms import only_form, parse

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kurswerk.devplatform import PEOPLE
+from kurswerk.devplatform.config import PEOPLE
 from tests.devplatform.conftest import start_launch
 from tests.devplatform.forms import parse
 

@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SigningKey, create_simulator
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.keys import SigningKey
 from kurswerk.devplatform.token import JWT_BEARER
 
 AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"

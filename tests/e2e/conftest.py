@@ -34,7 +34,9 @@ from sqlalchemy.engine import Engine
 from kurswerk.app import create_app
 from kurswerk.core.db import new_session
 from kurswerk.core.settings import Settings, get_settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 from kurswerk.devplatform.mailcatcher import MailStore
 from tests.e2e.axe import axe_violations
 from tests.e2e.servers import LiveServer

@@ -10,7 +10,9 @@ from email.message import EmailMessage
 import pytest
 
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SimulatorConfig, create_simulator, demo
+from kurswerk.devplatform import demo
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
 from kurswerk.devplatform.mailcatcher import MailStore
 from tests.e2e.axe import describe
 from tests.e2e.servers import LiveServer

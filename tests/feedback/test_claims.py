@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from feedback import service
+from feedback import claims, drafts
 from feedback.claims import ClaimOutcome
 from feedback.models import ReviewClaim
 from kurswerk.core.db import new_session
@@ -93,7 +93,7 @@ def test_the_former_holder_can_no_longer_save_and_keeps_their_text(web, world, m
     assert "Theo Tutor bearbeitet diese Einreichung inzwischen" in text_of(late)
     assert "Mein späterer, ungespeicherter Text" in late.text  # offered for copying
     db.expire_all()
-    assert service.current_draft(db, submission.id).body_markdown == "Erster Entwurf"
+    assert drafts.current_draft(db, submission.id).body_markdown == "Erster Entwurf"
 
 
 def test_a_confirmation_does_not_take_a_claim_someone_else_made_since(
@@ -180,12 +180,12 @@ def test_two_sessions_claiming_at_once_one_wins(engine, world, make_submission):
     second = new_session(engine)
     results: dict[str, object] = {}
     try:
-        won = service.claim(first, world.tutor.principal, submission.id, ttl=TTL)
+        won = claims.claim(first, world.tutor.principal, submission.id, ttl=TTL)
         assert won.outcome == ClaimOutcome.CLAIMED
 
         def run_second() -> None:
             try:
-                results["second"] = service.claim(
+                results["second"] = claims.claim(
                     second, world.tutor2.principal, submission.id, ttl=TTL
                 )
                 second.commit()

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from feedback import service
+from feedback import drafts, errors
 from feedback.drafts import FEEDBACK_MAX_CHARS
 from tests.feedback.conftest import resubmit
 from tests.feedback.helpers import (
@@ -198,7 +198,7 @@ def test_release_of_a_preview_older_than_a_resubmission_is_refused(
 
 def test_service_save_refuses_before_writing(db, world, make_submission):
     submission = make_submission(world.learner)
-    with pytest.raises(service.NotClaimed):
-        service.save_draft(db, world.tutor.principal, submission.id, "x", ttl=timedelta(hours=1))
+    with pytest.raises(errors.NotClaimed):
+        drafts.save_draft(db, world.tutor.principal, submission.id, "x", ttl=timedelta(hours=1))
     db.rollback()
     assert feedback_rows(db, submission.id) == []

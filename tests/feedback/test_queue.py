@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from course.models import CourseIndustry
-from feedback import queue_sql, service
+from feedback import queue as feedback_queue
+from feedback import queue_sql
 from feedback.queue import Cursor, QueueFilters, StatusFilter, queue_page
 from kurswerk.core.clock import utcnow
 from lti.ags import AGS_SCOPES
@@ -226,7 +227,7 @@ def test_keyset_pages_cover_everything_once_even_with_equal_times(
 def test_the_next_page_link_continues_where_the_page_ended(
     web, world, make_submission, monkeypatch
 ):
-    monkeypatch.setattr(service, "PAGE_SIZE", 2)
+    monkeypatch.setattr(feedback_queue, "PAGE_SIZE", 2)
     made = [
         make_submission(world.learner, industry=i, submitted_at=utcnow() - timedelta(days=n))
         for n, i in enumerate(("media", "fmcg", "retail"), start=1)

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from feedback import claims, drafts
 from feedback import release as release_module
-from feedback import service
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks
@@ -170,9 +170,9 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
     submission = make_submission(world.learner)
     ttl = timedelta(hours=2)
     with new_session(engine) as session:
-        service.claim(session, world.tutor.principal, submission.id, ttl=ttl)
-        draft = service.save_draft(session, world.tutor.principal, submission.id, FEEDBACK, ttl=ttl)
-        rev = service.revision_of(draft)
+        claims.claim(session, world.tutor.principal, submission.id, ttl=ttl)
+        draft = drafts.save_draft(session, world.tutor.principal, submission.id, FEEDBACK, ttl=ttl)
+        rev = drafts.revision_of(draft)
         session.commit()
     barrier = threading.Barrier(2)
     results: list[object] = []
@@ -182,7 +182,7 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
             barrier.wait()
             try:
                 results.append(
-                    service.release(
+                    release_module.release(
                         session,
                         world.tutor.principal,
                         submission.id,
@@ -224,7 +224,7 @@ def test_an_empty_draft_cannot_be_released(web, world, make_submission, db):
     save(web, world.tutor, submission.id, "   ")
     page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
     assert "Feedback freigeben" not in page.text
-    rev = service.revision_of(feedback_rows(db, submission.id)[0])
+    rev = drafts.revision_of(feedback_rows(db, submission.id)[0])
     response = release(web, world.tutor, submission.id, rev)
     assert response.status_code == 422
     assert "Es gibt noch keinen Feedbacktext" in text_of(response)

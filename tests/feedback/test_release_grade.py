@@ -12,7 +12,8 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from course import service as course_service
-from feedback import service
+from feedback import claims, drafts
+from feedback import release as release_mod
 from feedback.gradebook import SUMMARY_MAX_CHARS, feedback_summary
 from kurswerk.core.auth import Principal
 from kurswerk.core.db import new_session
@@ -111,14 +112,14 @@ def test_the_score_row_is_part_of_the_release_transaction(engine, world, make_su
     _offer_grades(db, world)
     submission = make_submission(world.learner)
     with new_session(engine) as session:
-        service.claim(session, world.tutor.principal, submission.id, ttl=TTL)
-        draft = service.save_draft(session, world.tutor.principal, submission.id, FEEDBACK, ttl=TTL)
-        revision = service.revision_of(draft)
+        claims.claim(session, world.tutor.principal, submission.id, ttl=TTL)
+        draft = drafts.save_draft(session, world.tutor.principal, submission.id, FEEDBACK, ttl=TTL)
+        revision = drafts.revision_of(draft)
         session.commit()
 
     def run(commit: bool) -> None:
         with new_session(engine) as session:
-            service.release(
+            release_mod.release(
                 session,
                 world.tutor.principal,
                 submission.id,
@@ -141,7 +142,7 @@ def test_a_repeated_release_request_writes_one_score(web, world, make_submission
     submission = make_submission(world.learner)
     write_and_release(web, world.tutor, submission.id, FEEDBACK)
     [feedback] = feedback_rows(db, submission.id)
-    again = release(web, world.tutor, submission.id, service.revision_of(feedback))
+    again = release(web, world.tutor, submission.id, drafts.revision_of(feedback))
     assert again.status_code == 303 and "already_released" in again.headers["location"]
     assert [r.dedup_key for r in lms_calls(db)] == [f"grade-released:{feedback.id}"]
 

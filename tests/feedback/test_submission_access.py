@@ -1,4 +1,4 @@
-"""uploads.review_access (through uploads.service): how the feedback domain reads
+"""uploads.service: how the feedback domain reads
 submissions and changes their status."""
 
 from __future__ import annotations

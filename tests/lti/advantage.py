@@ -26,7 +26,9 @@ from sqlmodel import Session, select
 
 from kurswerk.core.auth import SESSION_COOKIE
 from kurswerk.core.settings import Settings
-from kurswerk.devplatform import SigningKey, SimulatorConfig, create_simulator
+from kurswerk.devplatform.app import create_simulator
+from kurswerk.devplatform.config import SimulatorConfig
+from kurswerk.devplatform.keys import SigningKey
 from kurswerk.devplatform.lms import CourseState
 from lti import service
 from lti.models import LmsContext, PlatformUser

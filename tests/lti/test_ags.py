@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from kurswerk.core.clock import utcnow
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus, RetryPolicy, deliver_due
-from lti import service
+from lti import ags, service
 from lti.ags import (
     SKIP_CANNOT_CREATE,
     SKIP_NO_COURSE_SCORE_SCOPE,
@@ -415,26 +415,26 @@ def test_without_the_line_item_scope_no_column_can_be_created(app, client, db):
 def test_enqueue_refuses_what_cannot_be_right(client, sim, db):
     context_id, lena = _learner_launched(client, sim, db)
     with pytest.raises(ValueError):
-        service.enqueue_score(
+        ags.enqueue_score(
             db,
             context_id=context_id,
             user_id=lena,
             line_item=EXERCISE,
-            activity_progress=service.ActivityProgress.COMPLETED,
-            grading_progress=service.GradingProgress.FULLY_GRADED,
+            activity_progress=ags.ActivityProgress.COMPLETED,
+            grading_progress=ags.GradingProgress.FULLY_GRADED,
             score_given=1,
             key="x",
         )
     with pytest.raises(ValueError):
         _submit(db, context_id, 99999)
     with pytest.raises(ValueError):
-        service.enqueue_score(
+        ags.enqueue_score(
             db,
             context_id=context_id,
             user_id=lena,
             line_item=EXERCISE,
             activity_progress="Done",  # type: ignore[arg-type]
-            grading_progress=service.GradingProgress.FULLY_GRADED,
+            grading_progress=ags.GradingProgress.FULLY_GRADED,
             key="y",
         )
 
@@ -546,8 +546,7 @@ def test_concurrent_workers_make_one_column_and_deliver_every_score(
 ):
     import threading
 
-    from kurswerk.devplatform import Person
-    from kurswerk.devplatform.config import LEARNER
+    from kurswerk.devplatform.config import LEARNER, Person
 
     people = tuple(
         Person(f"p{n}", f"{5000 + n}", "P", f"{n}", f"p{n}@example.org", (LEARNER,), "TN")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kurswerk.core.auth import SESSION_QUERY, Principal, Role, SessionCodec
-from lti import service
+from lti import identities
 from lti.models import PlatformUser
 from tests.lti.conftest import run_flow
 
@@ -143,8 +143,8 @@ def test_a_session_for_an_unknown_or_foreign_user_stores_nothing(client, peer, a
     for principal in (unknown, foreign):
         client.cookies.clear()  # the page token alone: another person's cookie refuses it
         assert _session(app, _switch(client, app, principal, "en"))[0].locale == "en"
-    assert service.remember_chosen_locale(db, unknown, "en") is False
-    assert service.remember_chosen_locale(db, foreign, "en") is False
+    assert identities.remember_chosen_locale(db, unknown, "en") is False
+    assert identities.remember_chosen_locale(db, foreign, "en") is False
     db.rollback()
     user = _stored(db)
     assert (user.locale, user.locale_chosen_at) == ("de-DE", None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from lti import service
+from lti import registrations, service
 from lti.dynamic_registration import PlatformConfiguration, store_registration
 from lti.models import Platform
 from tests.lti.conftest import count_rows
@@ -75,7 +75,7 @@ def test_frame_origins_are_normalised_and_added_never_dropped_by_a_new_add(db: S
 def test_a_frame_origin_that_is_not_an_origin_is_refused_and_nothing_is_written(
     db: Session, engine, origin
 ):
-    with pytest.raises(service.PlatformConfigError):
+    with pytest.raises(registrations.PlatformConfigError):
         service.add_platform(db, **CANVAS_CLOUD, deployment_ids=["1"], frame_origins=[origin])
     db.rollback()
     assert count_rows(engine, Platform) == 0
@@ -102,7 +102,7 @@ def test_frame_origins_are_changed_on_a_registered_platform(client, db: Session)
 
 
 def test_changing_frame_origins_of_an_unknown_platform_is_refused(db: Session):
-    with pytest.raises(service.PlatformConfigError, match="no platform"):
+    with pytest.raises(registrations.PlatformConfigError, match="no platform"):
         service.change_frame_origins(db, 999, add=[SCHOOL])
 
 

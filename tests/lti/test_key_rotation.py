@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from kurswerk import cli
 from kurswerk.core.clock import utcnow
-from kurswerk.devplatform import SigningKey
+from kurswerk.devplatform.keys import SigningKey
 from lti import service
 from lti.keys import KeyRing
 from lti.models import ToolKey

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
-from lti import errors, service
+from lti import errors, login_state
 from tests.lti.conftest import FORGER_ISSUER, register
 
 
@@ -28,7 +28,7 @@ def platform_id(db: Session) -> int:
 
 def _save(engine, platform_id: int, state: str, nonce: str) -> None:
     with new_session(engine) as session:
-        service.save_login_state(
+        login_state.save_login_state(
             session,
             state=state,
             nonce=nonce,
@@ -43,7 +43,7 @@ def _save(engine, platform_id: int, state: str, nonce: str) -> None:
 def test_concurrent_consumers_of_one_nonce_cannot_both_pass(engine, platform_id):
     _save(engine, platform_id, "state-1", "nonce-1")
     first = new_session(engine)
-    service.consume_login_state(
+    login_state.consume_login_state(
         first, state="state-1", nonce="nonce-1", platform_id=platform_id, now=utcnow()
     )  # consumed, not yet committed: the row (or database) stays locked
     outcome: list[object] = []
@@ -53,7 +53,7 @@ def test_concurrent_consumers_of_one_nonce_cannot_both_pass(engine, platform_id)
         with new_session(engine) as second:
             started.set()
             try:
-                service.consume_login_state(
+                login_state.consume_login_state(
                     second, state="state-1", nonce="nonce-1", platform_id=platform_id, now=utcnow()
                 )
                 second.commit()
@@ -74,12 +74,12 @@ def test_concurrent_consumers_of_one_nonce_cannot_both_pass(engine, platform_id)
 def test_a_rolled_back_launch_leaves_the_login_usable(engine, platform_id):
     _save(engine, platform_id, "state-2", "nonce-2")
     with new_session(engine) as failing:
-        service.consume_login_state(
+        login_state.consume_login_state(
             failing, state="state-2", nonce="nonce-2", platform_id=platform_id, now=utcnow()
         )
         failing.rollback()  # e.g. the database failed later in the same request
     with new_session(engine) as retry:
-        service.consume_login_state(
+        login_state.consume_login_state(
             retry, state="state-2", nonce="nonce-2", platform_id=platform_id, now=utcnow()
         )
         retry.commit()
@@ -96,7 +96,7 @@ def test_state_from_another_platform_is_refused(engine, platform_id, db):
     )
     _save(engine, platform_id, "state-3", "nonce-3")
     with new_session(engine) as session, pytest.raises(errors.StateMismatch):
-        service.consume_login_state(
+        login_state.consume_login_state(
             session, state="state-3", nonce="nonce-3", platform_id=other, now=utcnow()
         )
 
@@ -108,10 +108,12 @@ def test_purge_removes_only_expired_rows(engine, platform_id):
     _save(engine, platform_id, "state-new", "nonce-new")
     with new_session(engine) as session:
         later = utcnow() + timedelta(seconds=601)
-        service.put_launch_data(session, key="k-old", value="{}", expires_at=utcnow())
-        service.put_launch_data(session, key="k-new", value="{}", expires_at=later + timedelta(1))
+        login_state.put_launch_data(session, key="k-old", value="{}", expires_at=utcnow())
+        login_state.put_launch_data(
+            session, key="k-new", value="{}", expires_at=later + timedelta(1)
+        )
         session.commit()
         # Everything saved above expires within 601 s except "k-new".
-        assert service.purge_expired(session, now=later) == 3
+        assert login_state.purge_expired(session, now=later) == 3
         session.commit()
-        assert service.get_launch_data(session, key="k-new", now=utcnow()) == "{}"
+        assert login_state.get_launch_data(session, key="k-new", now=utcnow()) == "{}"

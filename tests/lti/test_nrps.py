@@ -8,7 +8,7 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 
 from kurswerk.core.auth import Role
-from kurswerk.devplatform import PEOPLE
+from kurswerk.devplatform.config import PEOPLE
 from lti import service
 from lti.nrps import member_of, next_link, parse_links
 from lti.service_client import ServiceRefused, ServiceRegistration

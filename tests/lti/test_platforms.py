@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from kurswerk import cli
 from kurswerk.core.settings import get_settings
-from lti import service
+from lti import registrations, service
 from lti.models import Deployment, Platform
 from tests.lti.conftest import count_rows
 
@@ -66,12 +66,12 @@ def test_same_issuer_with_another_client_id_is_another_registration(db: Session,
     ],
 )
 def test_add_platform_refuses_values_that_cannot_work(db: Session, field, value):
-    with pytest.raises(service.PlatformConfigError):
+    with pytest.raises(registrations.PlatformConfigError):
         service.add_platform(db, **{**MOODLE, field: value}, deployment_ids=["1"])
 
 
 def test_add_platform_needs_a_deployment(db: Session):
-    with pytest.raises(service.PlatformConfigError):
+    with pytest.raises(registrations.PlatformConfigError):
         service.add_platform(db, **MOODLE, deployment_ids=[])
 
 
@@ -137,13 +137,13 @@ def test_frame_ancestors_are_cached_not_queried_per_response(client, db: Session
     db.commit()
     client.get("/health")
     calls = []
-    original = service.frame_ancestor_origins
+    original = registrations.frame_ancestor_origins
 
     def counting(session):
         calls.append(1)
         return original(session)
 
-    monkeypatch.setattr(service, "frame_ancestor_origins", counting)
+    monkeypatch.setattr(registrations, "frame_ancestor_origins", counting)
     for _ in range(5):
         assert "moodle.example.org" in client.get("/health").headers["content-security-policy"]
     assert calls == []

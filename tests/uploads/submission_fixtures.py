@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
+from course import lesson_page as course_lesson_page
 from course import service as course_service
 from course.content import load as content
 from course.models import Course, Exercise, Lesson
@@ -40,11 +41,11 @@ LESSON = "kundenbeziehungen"
 
 @pytest.fixture
 def course_loaded(db: Session) -> content.LoadReport:
-    course_service.clear_cache()
+    course_lesson_page.clear_cache()
     report = content.load(db, CONTENT)
     db.commit()
     yield report
-    course_service.clear_cache()
+    course_lesson_page.clear_cache()
 
 
 @pytest.fixture

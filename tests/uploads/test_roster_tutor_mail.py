@@ -7,6 +7,7 @@ tutors of another course get nothing. Delivered by the worker over SMTP."""
 from __future__ import annotations
 
 from kurswerk.core.auth import Role
+from lti import nrps as lti_nrps
 from lti import service as lti_service
 from lti.models import PlatformUser
 from tests.support.people import make_learner  # noqa: F401 - fixture
@@ -24,7 +25,7 @@ __all__ = ["deliver", "sink"]
 
 
 def roster_member(sub: str, email: str | None, role: Role | None, name: str = "Rita Roster"):
-    return lti_service.RosterMember(
+    return lti_nrps.RosterMember(
         user_id=sub,
         name=name,
         given_name="",

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant, CoachingPackage
-from course import service as course_service
+from course import exercise_names as course_exercise_names
 from course.models import Exercise
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.files.storage import key_for
@@ -76,7 +76,7 @@ def test_an_upload_in_a_course_without_grade_service_is_recorded_as_skipped(web,
     [row] = lms_calls(db)
     assert row.status == OutboxStatus.SKIPPED
     assert row.skipped_reason == SKIP_NO_GRADE_SERVICE
-    assert row.payload["line_item"]["resourceId"] == course_service.exercise_resource_id(ex)
+    assert row.payload["line_item"]["resourceId"] == course_exercise_names.exercise_resource_id(ex)
     assert row.payload["line_item"]["label"] == db.get(Exercise, ex).title
     assert row.payload["score"]["activityProgress"] == "Submitted"
     assert row.payload["score"]["gradingProgress"] == "PendingManual"
@@ -149,5 +149,5 @@ def test_a_submission_arrives_in_the_simulators_gradebook(
     assert score.activity_progress == "Submitted"
     assert score.grading_progress == "PendingManual"
     column = sim.course.line_items[column_id]
-    assert column.resource_id == course_service.exercise_resource_id(ex)
+    assert column.resource_id == course_exercise_names.exercise_resource_id(ex)
     assert column.label == db.get(Exercise, ex).title

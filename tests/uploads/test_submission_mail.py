@@ -25,7 +25,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
-from uploads import service
+from uploads import mail
 from uploads.mail import DIGEST_TASK
 from uploads.models import SubmissionVersion, TutorMailMode, TutorMailPreference
 
@@ -112,11 +112,11 @@ def test_tutors_who_chose_each_get_one_mail_per_submission(
 ):
     people.tutor(email="tina@example.org", name="Tina Tutor")  # no preference: each
     explicit = people.tutor(email="till@example.org", name="Till Tutor")
-    service.set_tutor_mail_mode(
+    mail.set_tutor_mail_mode(
         db, explicit.principal.user_id, explicit.context_id, TutorMailMode.EACH
     )
     daily = people.tutor(email="dora@example.org", name="Dora Daily")
-    service.set_tutor_mail_mode(db, daily.principal.user_id, daily.context_id, TutorMailMode.DAILY)
+    mail.set_tutor_mail_mode(db, daily.principal.user_id, daily.context_id, TutorMailMode.DAILY)
     db.commit()
     make_learner(role=Role.TUTOR, email="else@example.org")  # tutor of another course
 
@@ -195,7 +195,7 @@ def set_created(db, times: list[datetime]) -> None:
 @pytest.fixture
 def daily_tutor(db, people):
     tutor = people.tutor(email="dora@example.org", name="Dora Daily")
-    service.set_tutor_mail_mode(
+    mail.set_tutor_mail_mode(
         db, tutor.principal.user_id, tutor.context_id, TutorMailMode.DAILY, now=MONDAY_9
     )
     db.commit()
@@ -216,10 +216,10 @@ def test_the_daily_digest_lists_the_days_submissions_once(
     upload_pdf(web, other, exercise_id(db), industry="b2b")
     set_created(db, [at(-1), at(1), at(2)])
 
-    assert service.send_due_digests(db, at(8.5), settings=settings) == 0  # 17:30 in Berlin
-    assert service.send_due_digests(db, at(9.5), settings=settings) == 1  # 18:30 in Berlin
+    assert mail.send_due_digests(db, at(8.5), settings=settings) == 0  # 17:30 in Berlin
+    assert mail.send_due_digests(db, at(9.5), settings=settings) == 1  # 18:30 in Berlin
     db.commit()
-    assert service.send_due_digests(db, at(11), settings=settings) == 0  # same day: done
+    assert mail.send_due_digests(db, at(11), settings=settings) == 0  # same day: done
     db.commit()
     (row,) = digests(db)
     assert row.payload["to"] == "dora@example.org"
@@ -242,13 +242,13 @@ def test_a_day_without_submissions_sends_no_digest_and_the_next_covers_only_new_
 ):
     upload_pdf(web, people.holder, exercise_id(db))
     set_created(db, [at(1)])
-    assert service.send_due_digests(db, at(10), settings=settings) == 1
+    assert mail.send_due_digests(db, at(10), settings=settings) == 1
     db.commit()
-    assert service.send_due_digests(db, at(34), settings=settings) == 0  # Tuesday: nothing new
+    assert mail.send_due_digests(db, at(34), settings=settings) == 0  # Tuesday: nothing new
     db.commit()
     upload_pdf(web, people.holder, exercise_id(db))  # version 2, on Wednesday
     set_created(db, [at(1), at(49)])
-    assert service.send_due_digests(db, at(58), settings=settings) == 1
+    assert mail.send_due_digests(db, at(58), settings=settings) == 1
     db.commit()
     items = [row.payload["text"] for row in digests(db)]
     assert len(items) == 2 and "Fassung 2" in items[1] and "ist eine neue Einreichung" in items[1]
@@ -259,13 +259,13 @@ def test_a_second_worker_with_a_stale_view_adds_no_second_digest(
 ):
     upload_pdf(web, people.holder, exercise_id(db))
     set_created(db, [at(1)])
-    service.send_due_digests(db, at(10), settings=settings)
+    mail.send_due_digests(db, at(10), settings=settings)
     db.commit()
     preference = db.exec(select(TutorMailPreference)).one()
     preference.last_digest_at = MONDAY_9  # as a worker that read before the first committed
     db.add(preference)
     db.commit()
-    service.send_due_digests(db, at(10.5), settings=settings)
+    mail.send_due_digests(db, at(10.5), settings=settings)
     db.commit()
     assert len(digests(db)) == 1  # the outbox key names the tutor and the day
 
@@ -281,7 +281,7 @@ def test_a_daily_tutor_who_is_no_longer_a_tutor_gets_no_digest(
     db.commit()
     upload_pdf(web, people.holder, exercise_id(db))
     set_created(db, [at(1)])
-    assert service.send_due_digests(db, at(10), settings=settings) == 0
+    assert mail.send_due_digests(db, at(10), settings=settings) == 0
 
 
 def test_the_worker_loop_runs_the_digest_job(app, engine, db, web, people, daily_tutor, settings):

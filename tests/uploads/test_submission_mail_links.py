@@ -31,7 +31,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
-from uploads import service
+from uploads import mail
 from uploads.models import Submission, TutorMailMode
 
 
@@ -111,13 +111,13 @@ def app_client(app):
 def test_the_digest_links_open_for_the_tutor(app, web, db, people, settings):
     tutor = people.tutor(email="dora@example.org", name="Dora Daily")
     chosen = datetime.now(UTC) - timedelta(days=2)
-    service.set_tutor_mail_mode(
+    mail.set_tutor_mail_mode(
         db, tutor.principal.user_id, tutor.context_id, TutorMailMode.DAILY, now=chosen
     )
     db.commit()
     upload_pdf(web, people.holder, exercise_id(db))
     evening = (datetime.now(UTC) + timedelta(days=1)).replace(hour=20)  # 21:00 in Berlin
-    assert service.send_due_digests(db, evening, settings=settings) == 1
+    assert mail.send_due_digests(db, evening, settings=settings) == 1
     db.commit()
     text = mail_text(db, "submissions_digest", "dora@example.org")
     assert links_in(text)
@@ -165,7 +165,7 @@ def test_the_link_sends_nothing(app, db, people, two_uploads):
     )
     page = open_in_plain_browser(app, url, method="POST")
     assert page.status_code == 403
-    assert service.tutor_mail_mode(db, tutor.principal.user_id, context) is TutorMailMode.EACH
+    assert mail.tutor_mail_mode(db, tutor.principal.user_id, context) is TutorMailMode.EACH
 
 
 def test_a_tampered_link_gets_a_page_in_the_browsers_language(app, db, people, two_uploads):

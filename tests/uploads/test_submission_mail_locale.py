@@ -27,7 +27,7 @@ from tests.uploads.test_submission_mail import (  # noqa: F401 - fixtures
     sink,
     text_part,
 )
-from uploads import service
+from uploads import mail
 from uploads.models import TutorMailMode
 
 
@@ -147,14 +147,14 @@ def test_the_daily_digest_goes_to_each_tutor_in_their_own_language(
         ("dave@example.org", "Dave Daily", "en"),
     ):
         tutor = people.tutor(email=address, name=name, locale=locale)
-        service.set_tutor_mail_mode(
+        mail.set_tutor_mail_mode(
             db, tutor.principal.user_id, tutor.context_id, TutorMailMode.DAILY, now=MONDAY_9
         )
     db.commit()
     upload_pdf(web, people.holder, exercise_id(db))
     upload_pdf(web, people.holder, exercise_id(db))
     set_created(db, [at(1), at(2)])
-    assert service.send_due_digests(db, at(10), settings=settings) == 2
+    assert mail.send_due_digests(db, at(10), settings=settings) == 2
     db.commit()
     deliver()
 

@@ -30,7 +30,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
-from uploads import service
+from uploads import panels
 from uploads.models import Submission, SubmissionStatus, TutorMailPreference
 
 
@@ -293,7 +293,7 @@ def feedback_stand_in(request, session, principal, view) -> Markup | None:
 
 @pytest.fixture
 def feedback_panel(fill_slot) -> None:
-    fill_slot(service.SUBMISSION_PANELS, (feedback_stand_in,))
+    fill_slot(panels.SUBMISSION_PANELS, (feedback_stand_in,))
 
 
 def detail_html(web, db, person) -> str:

@@ -1,25 +1,27 @@
 """Keeping a forum useful over HTTP: tutors pin, lock, hide, delete and move threads, hide
 posts, turn an answer into an FAQ entry and deal with reports; tutors or the asker mark the
 accepted answer. The rules (who may) are in ``course.forum.moderation``. Part of
-``course.forum.routes``.
+the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Query
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from course.faq import service as faq_service
+from course.faq import editing as faq_editing
+from course.faq import reading as faq_reading
 from course.faq.models import FaqEntry
 from course.forum import moderation as forum_moderation
-from course.forum.routes.base import router
 from course.http import CoursePage, Page, thread_path
 from course.models import Lesson
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 from kurswerk.core.usertext import render_markdown
+
+router = APIRouter()
 
 # --- threads -----------------------------------------------------------------------------
 
@@ -78,7 +80,7 @@ def forum_post_accept(
 
 
 def _faq_entry_redirect(page: Page, entry: FaqEntry, notice: str) -> RedirectResponse:
-    lesson = faq_service.entry_lesson(page.session, entry)
+    lesson = faq_reading.entry_lesson(page.session, entry)
     path = page.path("faq", slug=lesson.slug)
     return page.redirect(path, notice=notice, anchor=f"faq-{entry.id}")
 
@@ -87,7 +89,7 @@ def _faq_entry_redirect(page: Page, entry: FaqEntry, notice: str) -> RedirectRes
 def forum_post_promote_confirm(page: CoursePage, post_id: RowId) -> Response:
     """What "In die FAQ übernehmen" would publish, for the tutor to confirm (nothing is
     published by opening this page)."""
-    promotion = faq_service.promotion_of(page.session, page.principal, post_id)
+    promotion = faq_editing.promotion_of(page.session, page.principal, post_id)
     if promotion.existing is not None:
         return _faq_entry_redirect(page, promotion.existing, "already_promoted")
     return page.show(
@@ -110,9 +112,9 @@ def forum_post_promote(
     """A tutor turns this answer into an FAQ entry (then may edit it) - only with the
     confirmation page's ``confirm=yes``; anything else is sent to that page first."""
     if confirm != "yes":
-        faq_service.promotion_of(page.session, page.principal, post_id)  # who may, which post
+        faq_editing.promotion_of(page.session, page.principal, post_id)  # who may, which post
         return page.redirect(page.path("forum_post_promote_confirm", post_id=post_id))
-    entry, new = faq_service.promote_post(page.session, page.principal, post_id, limits=page.limits)
+    entry, new = faq_editing.promote_post(page.session, page.principal, post_id, limits=page.limits)
     return _faq_entry_redirect(page, entry, "promoted" if new else "already_promoted")
 
 

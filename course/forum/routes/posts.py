@@ -1,24 +1,26 @@
 """A forum post over HTTP: its author edits it (learners within the edit window), its
 author or a tutor deletes it, anyone else reports it to the tutors. Part of
-``course.forum.routes``.
+the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from course.forum import access as forum_access
 from course.forum import moderation as forum_moderation
-from course.forum import service as forum_service
-from course.forum.routes.base import router
+from course.forum import posting as forum_posting
 from course.forum.rules import InputError, is_moderator
 from course.http import CoursePage, Page, Text, thread_path
 from course.models import Lesson
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
 from kurswerk.core.usertext import render_markdown
+
+router = APIRouter()
 
 # --- editing and deleting ----------------------------------------------------------------
 
@@ -32,7 +34,7 @@ def _edit_form(
     anonymous: bool | None = None,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    post, thread = forum_service.post_for_edit(page.session, page.principal, post_id, page.limits)
+    post, thread = forum_posting.post_for_edit(page.session, page.principal, post_id, page.limits)
     lesson = page.session.get(Lesson, thread.lesson_id)
     assert lesson is not None
     return page.form(
@@ -64,7 +66,7 @@ def forum_post_edit(
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        post = forum_service.edit_post(
+        post = forum_posting.edit_post(
             page.session, page.principal, post_id, body=body, title=title, anonymous=anonymous,
             limits=page.limits,
         )  # fmt: skip
@@ -81,8 +83,8 @@ def forum_post_edit(
 
 @router.post("/forum/posts/{post_id}/delete", name="forum_post_delete", dependencies=[CsrfChecked])
 def forum_post_delete(page: CoursePage, post_id: RowId) -> RedirectResponse:
-    _, thread = forum_service.get_post(page.session, page.principal, post_id)
-    remaining = forum_service.delete_post(page.session, page.principal, post_id)
+    _, thread = forum_access.get_post(page.session, page.principal, post_id)
+    remaining = forum_posting.delete_post(page.session, page.principal, post_id)
     if remaining is None:
         lesson = page.session.get(Lesson, thread.lesson_id)
         assert lesson is not None
@@ -98,7 +100,7 @@ def forum_post_delete(page: CoursePage, post_id: RowId) -> RedirectResponse:
 def _report_form(
     page: Page, post_id: RowId, *, reason: str = "", error: InputError | None = None
 ) -> HTMLResponse:
-    post, thread = forum_service.get_post(page.session, page.principal, post_id)
+    post, thread = forum_access.get_post(page.session, page.principal, post_id)
     return page.form(
         "course/forum_report.html",
         {
@@ -126,5 +128,5 @@ def forum_report(page: CoursePage, post_id: RowId, reason: Text = "") -> Respons
     except InputError as error:
         page.session.rollback()
         return _report_form(page, post_id, reason=reason[:5000], error=error)
-    _, thread = forum_service.get_post(page.session, page.principal, post_id)
+    _, thread = forum_access.get_post(page.session, page.principal, post_id)
     return page.to_post(thread.id, post_id, "reported" if new else "already_reported")

@@ -1,24 +1,28 @@
 """Asking and answering in a lesson forum over HTTP: the lesson's list of threads (and
 "mark all as read"), a new question with the similar questions found while one types, a
-thread's page and the reply to it. Part of ``course.forum.routes``.
+thread's page and the reply to it. Part of the forum's router (``course.forum.routes``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Query
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from course.forum import service as forum_service
+from course.forum import access as forum_access
+from course.forum import posting as forum_posting
+from course.forum import read_state as forum_read_state
+from course.forum import reading as forum_reading
 from course.forum import suggest as forum_suggest
-from course.forum.routes.base import router
 from course.forum.rules import InputError, is_moderator
 from course.forum.views import LessonRef
 from course.http import CoursePage, Page, Text, thread_path
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
+
+router = APIRouter()
 
 PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 """The number of a page of a list (``?page=``; ``page`` names the handler's ``Page``)."""
@@ -35,7 +39,7 @@ def forum_list(
     scope: Annotated[str, Query(pattern="^(lesson|course)$")] = "lesson",
     page_number: PageNumber = 1,
 ) -> HTMLResponse:
-    listing = forum_service.thread_list(
+    listing = forum_reading.thread_list(
         page.session, page.principal, slug, page=page_number, query=q, scope=scope
     )
     return page.show("course/forum_list.html", {"page": listing, "notice": page.notice})
@@ -43,7 +47,7 @@ def forum_list(
 
 @router.post("/lessons/{slug}/forum/read", name="forum_read_all", dependencies=[CsrfChecked])
 def forum_read_all(page: CoursePage, slug: str) -> RedirectResponse:
-    forum_service.mark_lesson_read(page.session, page.principal, slug, utcnow())
+    forum_read_state.mark_lesson_read(page.session, page.principal, slug, utcnow())
     return page.redirect(page.path("forum_list", slug=slug), notice="all_read")
 
 
@@ -60,7 +64,7 @@ def _new_form(
     checked: bool = False,
     error: InputError | None = None,
 ) -> HTMLResponse:
-    course, lesson = forum_service.lesson_for(page.session, page.principal, slug)
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     faq_hits, thread_hits = (
         forum_suggest.suggestions(page.session, page.principal, slug, f"{title}\n{body}")
         if checked
@@ -101,7 +105,7 @@ def forum_create(
     if action == "check":
         return _new_form(page, slug, title=title, body=body, anonymous=anonymous, checked=True)
     try:
-        thread = forum_service.create_thread(
+        thread = forum_posting.create_thread(
             page.session, page.principal, slug, title=title, body=body, anonymous=anonymous,
             limits=page.limits, links=page.links,
         )  # fmt: skip
@@ -120,7 +124,7 @@ def forum_suggest_fragment(
     page: CoursePage, slug: str, text: Annotated[str, Query(max_length=5000)] = ""
 ) -> HTMLResponse:
     """The similar-questions fragment the new-question page fetches while one types."""
-    course, lesson = forum_service.lesson_for(page.session, page.principal, slug)
+    course, lesson = forum_access.lesson_for(page.session, page.principal, slug)
     faq_hits, thread_hits = forum_suggest.suggestions(page.session, page.principal, slug, text)
     return page.show(
         "course/forum_suggestions.html",
@@ -145,7 +149,7 @@ def _thread(
     reply_text: str = "",
     reply_anonymous: bool = False,
 ) -> HTMLResponse:
-    view = forum_service.thread_page(
+    view = forum_reading.thread_page(
         page.session, page.principal, thread_id, page=page_number, limits=page.limits,
         mark_read=error is None,
     )  # fmt: skip
@@ -178,7 +182,7 @@ def forum_reply(
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        post = forum_service.reply(
+        post = forum_posting.reply(
             page.session, page.principal, thread_id, body=body, anonymous=anonymous,
             limits=page.limits, links=page.links,
         )  # fmt: skip
