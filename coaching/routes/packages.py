@@ -173,22 +173,37 @@ def package_update(
     return done_at(request, principal, "coaching_package", done, package_id=package_id)
 
 
+def _set_archived(
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    package_id: int,
+    archived: bool,
+) -> Response:
+    """Archive a package or take it back, then back to its page with the confirmation."""
+    package = _own_package(session, principal, package_id)
+    packages.set_archived(session, Actor.admin(principal), package, archived)
+    done = "package_archived" if archived else "package_restored"
+    return done_at(request, principal, "coaching_package", done, package_id=package_id)
+
+
 @router.post(
     ADMIN + "/packages/{package_id}/archive",
     name="coaching_package_archive",
     dependencies=[CsrfChecked],
 )
+def package_archive(
+    request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
+) -> Response:
+    return _set_archived(request, principal, session, package_id, archived=True)
+
+
 @router.post(
     ADMIN + "/packages/{package_id}/restore",
     name="coaching_package_restore",
     dependencies=[CsrfChecked],
 )
-def package_archive_or_restore(
+def package_restore(
     request: Request, principal: AdminPrincipal, session: SessionDep, package_id: RowId
 ) -> Response:
-    """Archive a package (``…/archive``) or take it back (``…/restore``)."""
-    archived = request.url.path.endswith("/archive")
-    package = _own_package(session, principal, package_id)
-    packages.set_archived(session, Actor.admin(principal), package, archived)
-    done = "package_archived" if archived else "package_restored"
-    return done_at(request, principal, "coaching_package", done, package_id=package_id)
+    return _set_archived(request, principal, session, package_id, archived=False)

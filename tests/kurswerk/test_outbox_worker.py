@@ -190,8 +190,7 @@ def test_a_periodic_task_needs_a_positive_interval():
 def test_cli_worker_runs_the_domains_periodic_tasks_and_handlers(database_url, monkeypatch):
     """``kurswerk worker`` runs the tutors' digest job, the forum's job and the LMS calls,
     though it never builds the app: the command line fills the slots itself."""
-    from course.forum.notify import FORUM_TASK
-
+    from course.forum.periodic import FORUM_TASK
     from kurswerk.core.extensions import extensions
 
     monkeypatch.setenv("KURSWERK_DATABASE_URL", database_url)
