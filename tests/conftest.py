@@ -79,7 +79,7 @@ def _drop_postgres_database(url: str, name: str) -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     choice = os.environ.get("KURSWERK_TEST_DATABASE", "sqlite")
     if choice == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "kurswerk.core.db"
+        path = tmp_path_factory.mktemp("db") / "kurswerk.db"
         url = f"sqlite:///{path}"
         migrations.upgrade(url)
         yield url

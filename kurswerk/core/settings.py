@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KURSWERK_", extra="ignore")
 
     env: Literal["dev", "test", "production"] = "dev"
-    database_url: str = "sqlite:///./var/kurswerk.core.db"
+    database_url: str = "sqlite:///./var/kurswerk.db"
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     smtp_url: str = "smtp://127.0.0.1:8025"

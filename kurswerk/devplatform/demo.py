@@ -65,7 +65,7 @@ from kurswerk.devplatform.persist import MAILS_FILE
 from kurswerk.wiring import wire
 
 LOOPBACK = "127.0.0.1"  # both servers listen here; the simulator's URLs say "localhost"
-DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.core.db"
+DEMO_DATABASE_URL = "sqlite:///./var/kurswerk.db"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

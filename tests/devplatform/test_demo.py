@@ -58,7 +58,7 @@ def test_demo_reports_a_busy_port_before_touching_anything(clean_env, tmp_path, 
 def test_tool_settings_point_at_loopback_and_sqlite_under_var(clean_env):
     settings = demo.tool_settings(8123)
     assert settings.base_url == "http://127.0.0.1:8123"
-    assert settings.database_url == "sqlite:///./var/kurswerk.core.db"
+    assert settings.database_url == "sqlite:///./var/kurswerk.db"
     assert get_settings().base_url == "http://127.0.0.1:8123"
 
 

@@ -19,7 +19,7 @@ def test_defaults_are_the_embedded_dev_setup(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.env == "dev"
-    assert settings.database_url == "sqlite:///./var/kurswerk.core.db"
+    assert settings.database_url == "sqlite:///./var/kurswerk.db"
     assert settings.max_upload_mb == 20
     assert settings.max_upload_bytes == 20 * 1024 * 1024
     assert settings.feedback_target_days == 5

@@ -91,7 +91,7 @@ def test_a_restarted_simulator_keeps_its_links_and_gradebook(
 
 
 def test_the_demo_keeps_caught_mails_across_a_restart(tmp_path):
-    data_dir = demo.demo_data_dir(f"sqlite:///{tmp_path}/var/kurswerk.core.db")
+    data_dir = demo.demo_data_dir(f"sqlite:///{tmp_path}/var/kurswerk.db")
     assert data_dir == tmp_path / "var"
     first = MailStore(path=data_dir / MAILS_FILE)
     first.add(
