@@ -10,7 +10,10 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 demo: setup
 	$(BIN)/kurswerk demo
 
-test: setup-test lint fuzz-short test-sqlite test-postgres
+# The two database runs are independent processes (own database, own temp folders, own
+# ports), so they run side by side; -O keeps each run's output in one piece.
+test: setup-test lint fuzz-short
+	$(MAKE) --no-print-directory -O -j2 test-sqlite test-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
