@@ -6,6 +6,8 @@ with the message and the tutor's unsaved text), not with the error page.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from kurswerk.core.errors import AppError, NotFound
 
 
@@ -49,26 +51,32 @@ def _grouped(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-class FeedbackEmpty(EditRefused):
+class _Fixed(EditRefused):
+    """A refusal that says the same every time: the class names it."""
+
+    fixed: ClassVar[tuple[str, str]]
+    """The i18n key and the reason logged."""
+
+    def __init__(self) -> None:
+        key, reason = self.fixed
+        super().__init__(key, reason=reason)
+
+
+class FeedbackEmpty(_Fixed):
     status_code = 422
-
-    def __init__(self) -> None:
-        super().__init__("feedback.release.empty", reason="empty feedback")
+    fixed = ("feedback.release.empty", "empty feedback")
 
 
-class DraftChanged(EditRefused):
-    def __init__(self) -> None:
-        super().__init__("feedback.release.changed", reason="draft changed since preview")
+class DraftChanged(_Fixed):
+    fixed = ("feedback.release.changed", "draft changed since preview")
 
 
-class NewVersionArrived(EditRefused):
-    def __init__(self) -> None:
-        super().__init__("feedback.release.new_version", reason="a newer version arrived")
+class NewVersionArrived(_Fixed):
+    fixed = ("feedback.release.new_version", "a newer version arrived")
 
 
-class AlreadyReleased(EditRefused):
-    def __init__(self) -> None:
-        super().__init__("feedback.edit.already_released", reason="feedback already released")
+class AlreadyReleased(_Fixed):
+    fixed = ("feedback.edit.already_released", "feedback already released")
 
 
 class AttachmentRefused(EditRefused):
