@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -293,3 +294,35 @@ class KurswerkToolConf(ToolConfAbstract[FastAPIRequest]):
     ) -> dict[str, list[Mapping[str, Any]]]:
         """The tool's public keys (the same for every registration)."""
         return {"keys": [self._tool_key.public_jwk()] if self._tool_key else []}
+
+
+@dataclass(frozen=True, slots=True)
+class RequestAdapter:
+    """pylti1p3's collaborators for one request, as the login and the launch take them."""
+
+    request: FastAPIRequest
+    cookies: FastAPICookieService
+    tool_conf: KurswerkToolConf
+    storage: DbLaunchDataStorage
+    sessions: KurswerkSessionService
+
+    @classmethod
+    def of(
+        cls,
+        params: Mapping[str, str],
+        cookies: Mapping[str, str],
+        session: Session,
+        *,
+        secure: bool,
+        launch_data_ttl_seconds: int,
+    ) -> RequestAdapter:
+        """The collaborators over ``params`` (query or form) and ``cookies`` of a request."""
+        request = FastAPIRequest(params, cookies, secure=secure)
+        storage = DbLaunchDataStorage(session, default_ttl_seconds=launch_data_ttl_seconds)
+        return cls(
+            request=request,
+            cookies=FastAPICookieService(request),
+            tool_conf=KurswerkToolConf(session),
+            storage=storage,
+            sessions=KurswerkSessionService(request, storage, session),
+        )

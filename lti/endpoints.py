@@ -22,10 +22,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
 from sqlmodel import Session
 
-from kurswerk.core.db import upsert
+from kurswerk.core.db import inserted_unless_null, inserted_values, upsert
 from lti.identities import CLAIM, target_of
 from lti.models import ContextServices, ResourceLink, table_of
 
@@ -86,24 +85,13 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
         services.on_conflict_do_update(
             index_elements=[_services.c.context_id],
             set_={
-                "lineitems_url": func.coalesce(
-                    services.excluded.lineitems_url, _services.c.lineitems_url
-                ),
-                "ags_scopes": func.coalesce(services.excluded.ags_scopes, _services.c.ags_scopes),
-                "memberships_url": func.coalesce(
-                    services.excluded.memberships_url, _services.c.memberships_url
-                ),
-                "updated_at": services.excluded.updated_at,
+                **inserted_unless_null(services, "lineitems_url", "ags_scopes", "memberships_url"),
+                **inserted_values(services, "updated_at"),
             },
         ),
         links.on_conflict_do_update(
             index_elements=[_links.c.context_id, _links.c.resource_link_id],
-            set_={
-                "title": links.excluded.title,
-                "target": links.excluded.target,
-                "lineitem_url": links.excluded.lineitem_url,
-                "updated_at": links.excluded.updated_at,
-            },
+            set_=inserted_values(links, "title", "target", "lineitem_url", "updated_at"),
         ),
     )
 

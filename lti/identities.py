@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
-from kurswerk.core.db import upsert
+from kurswerk.core.db import inserted_unless_null, inserted_values, upsert
 from kurswerk.core.paths import path_for
 from lti import roles
 from lti.models import LmsContext, Membership, PlatformUser, table_of
@@ -60,10 +60,7 @@ def _optional_user_updates(insert: Any) -> dict[str, Any]:
     """``SET`` of a user upsert: an optional claim the platform sent replaces the stored
     value, an absent one keeps it; the locale only while the person has not chosen one."""
     return {
-        **{
-            column: func.coalesce(insert.excluded[column], _users.c[column])
-            for column in _OPTIONAL_CLAIM_COLUMNS
-        },
+        **inserted_unless_null(insert, *_OPTIONAL_CLAIM_COLUMNS),
         "locale": case(
             (
                 _users.c.locale_chosen_at.is_(None),
@@ -82,26 +79,15 @@ def _upserts(dialect: str) -> _Upserts:
     return _Upserts(
         user=user.on_conflict_do_update(
             index_elements=[_users.c.platform_id, _users.c.sub],
-            set_={
-                **_optional_user_updates(user),
-                "last_launch_at": user.excluded.last_launch_at,
-            },
+            set_={**_optional_user_updates(user), **inserted_values(user, "last_launch_at")},
         ).returning(_users.c.id, _users.c.locale, _users.c.locale_chosen_at),
         context=context.on_conflict_do_update(
             index_elements=[_contexts.c.platform_id, _contexts.c.lms_context_id],
-            set_={
-                "deployment_id": context.excluded.deployment_id,
-                "title": context.excluded.title,
-                "label": context.excluded.label,
-            },
+            set_=inserted_values(context, "deployment_id", "title", "label"),
         ).returning(_contexts.c.id),
         membership=membership.on_conflict_do_update(
             index_elements=[_memberships.c.user_id, _memberships.c.context_id],
-            set_={
-                "role": membership.excluded.role,
-                "lti_roles": membership.excluded.lti_roles,
-                "updated_at": membership.excluded.updated_at,
-            },
+            set_=inserted_values(membership, "role", "lti_roles", "updated_at"),
         ),
     )
 

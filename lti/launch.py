@@ -39,11 +39,11 @@ from pylti1p3.registration import TKeySet
 from kurswerk.core.settings import Settings
 from lti import errors
 from lti.adapter import (
-    DbLaunchDataStorage,
     FastAPICookieService,
     FastAPIRequest,
     KurswerkSessionService,
     KurswerkToolConf,
+    RequestAdapter,
 )
 from lti.identities import CLAIM
 from lti.jwks import KeySetCache
@@ -78,23 +78,19 @@ class KurswerkMessageLaunch(
 ):
     def __init__(
         self,
-        request: FastAPIRequest,
-        tool_config: KurswerkToolConf,
+        adapter: RequestAdapter,
         *,
-        session_service: KurswerkSessionService,
-        cookie_service: FastAPICookieService,
-        launch_data_storage: DbLaunchDataStorage,
         key_sets: KeySetCache,
         settings: Settings,
         now: datetime,
         storage_proof: StorageProof | None = None,
     ) -> None:
         super().__init__(
-            request,
-            tool_config,
-            session_service=session_service,
-            cookie_service=cookie_service,
-            launch_data_storage=launch_data_storage,
+            adapter.request,
+            adapter.tool_conf,
+            session_service=adapter.sessions,
+            cookie_service=adapter.cookies,
+            launch_data_storage=adapter.storage,
             requests_session=key_sets.http,
         )
         self._key_sets = key_sets
@@ -113,28 +109,15 @@ class KurswerkMessageLaunch(
     def restore(
         cls,
         launch_id: str,
-        request: FastAPIRequest,
-        tool_config: KurswerkToolConf,
+        adapter: RequestAdapter,
         *,
-        session_service: KurswerkSessionService,
-        cookie_service: FastAPICookieService,
-        launch_data_storage: DbLaunchDataStorage,
         key_sets: KeySetCache,
         settings: Settings,
         now: datetime,
     ) -> KurswerkMessageLaunch:
         """A validated launch, back from the launch data store by its id (pylti1p3's
         ``from_cache``; for a later step such as a deep-linking response)."""
-        launch = cls(
-            request,
-            tool_config,
-            session_service=session_service,
-            cookie_service=cookie_service,
-            launch_data_storage=launch_data_storage,
-            key_sets=key_sets,
-            settings=settings,
-            now=now,
-        )
+        launch = cls(adapter, key_sets=key_sets, settings=settings, now=now)
         body = launch.get_session_service().get_launch_data(launch_id)
         if not body:
             raise errors.LaunchExpired(f"no stored launch {launch_id!r} (expired or unknown)")

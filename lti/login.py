@@ -29,6 +29,7 @@ from lti.adapter import (
     FastAPIRequest,
     KurswerkSessionService,
     KurswerkToolConf,
+    RequestAdapter,
 )
 from lti.registrations import origin_of
 
@@ -63,21 +64,12 @@ class KurswerkOIDCLogin(
         FastAPIRequest, KurswerkToolConf, KurswerkSessionService, FastAPICookieService, Response
     ]
 ):
-    def __init__(
-        self,
-        request: FastAPIRequest,
-        tool_config: KurswerkToolConf,
-        *,
-        session_service: KurswerkSessionService,
-        cookie_service: FastAPICookieService,
-        settings: Settings,
-        now: datetime,
-    ) -> None:
+    def __init__(self, adapter: RequestAdapter, *, settings: Settings, now: datetime) -> None:
         super().__init__(
-            request,
-            tool_config,
-            session_service=session_service,
-            cookie_service=cookie_service,
+            adapter.request,
+            adapter.tool_conf,
+            session_service=adapter.sessions,
+            cookie_service=adapter.cookies,
         )
         self._settings = settings
         self._now = now

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlmodel import Session
 
 from kurswerk.core.clock import as_utc
-from kurswerk.core.db import upsert
+from kurswerk.core.db import inserted_values, upsert
 from lti import errors
 from lti.models import LaunchDataRecord, LoginState, table_of
 
@@ -179,7 +179,7 @@ def _put_launch_data(dialect: str) -> Any:
     stmt = upsert(dialect, _launch_data)
     return stmt.on_conflict_do_update(
         index_elements=[_launch_data.c.key],
-        set_={"value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at},
+        set_=inserted_values(stmt, "value", "expires_at"),
     )
 
 

@@ -29,7 +29,7 @@ from kurswerk.core.settings import Settings
 from lti import login_state, registrations
 from lti.jwks import KeySetCache
 from lti.keys import KeyRing
-from lti.service_client import ServiceClient
+from lti.service_client import AccessTokens, ServiceClient
 from lti.toolkey import ToolKeyPair
 
 log = logging.getLogger("kurswerk.lti")
@@ -89,10 +89,12 @@ class LtiRuntime:
         )
         self.frame_ancestors = FrameAncestors(engine)
         self.keys = KeyRing(engine, overlap=timedelta(hours=settings.tool_key_overlap_hours))
-        self.services = ServiceClient.create(
-            http=self.http,
-            timeout_seconds=settings.http_timeout_seconds,
-            signing_key=self.keys.signing,
+        self.services = ServiceClient(
+            AccessTokens(
+                http=self.http,
+                timeout_seconds=settings.http_timeout_seconds,
+                signing_key=self.keys.signing,
+            )
         )
         self._last_purge: float | None = None
 

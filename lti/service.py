@@ -78,7 +78,7 @@ from lti.roster import (
     course_roster,
     record_members,
 )
-from lti.service_client import ServiceClient, service_client
+from lti.service_client import AccessTokens, ServiceClient, service_client
 
 __all__ = [
     "LMS_CALL",
@@ -141,8 +141,10 @@ def _worker_client(settings: Settings, engine: Engine) -> ServiceClient:
     keys = KeyRing(engine, overlap=timedelta(hours=settings.tool_key_overlap_hours))
     http = requests.Session()
     http.headers["User-Agent"] = "Kurswerk-LTI/1.0"
-    return ServiceClient.create(
-        http=http, timeout_seconds=settings.http_timeout_seconds, signing_key=keys.signing
+    return ServiceClient(
+        AccessTokens(
+            http=http, timeout_seconds=settings.http_timeout_seconds, signing_key=keys.signing
+        )
     )
 
 

@@ -278,21 +278,6 @@ class ServiceClient:
     def __init__(self, tokens: AccessTokens) -> None:
         self.tokens = tokens
 
-    @classmethod
-    def create(
-        cls,
-        *,
-        http: requests.Session,
-        timeout_seconds: float,
-        signing_key: Callable[[], ToolKeyPair],
-        clock: Callable[[], float] = time.monotonic,
-    ) -> ServiceClient:
-        return cls(
-            AccessTokens(
-                http=http, timeout_seconds=timeout_seconds, signing_key=signing_key, clock=clock
-            )
-        )
-
     def call(
         self,
         registration: ServiceRegistration,

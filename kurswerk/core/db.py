@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
-from sqlalchemy import Column, Connection, DateTime, Table, UniqueConstraint, event, update
+from sqlalchemy import Column, Connection, DateTime, Table, UniqueConstraint, event, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -96,6 +96,20 @@ def upsert(on: Session | Connection | str, table: Table | type[SQLModel]) -> Ups
     if on == "sqlite":
         return sqlite.insert(target)
     raise NotImplementedError(f"upserts are not supported on {on}")
+
+
+def inserted_values(stmt: Upsert, *columns: str) -> dict[str, Any]:
+    """The ``SET`` of ``.on_conflict_do_update(...)`` that writes the values that met the
+    conflict into ``columns``."""
+    return {column: stmt.excluded[column] for column in columns}
+
+
+def inserted_unless_null(stmt: Upsert, *columns: str) -> dict[str, Any]:
+    """The ``SET`` of ``.on_conflict_do_update(...)`` for optional ``columns``: a value that
+    met the conflict replaces the stored one, a ``NULL`` keeps it."""
+    return {
+        column: func.coalesce(stmt.excluded[column], stmt.table.c[column]) for column in columns
+    }
 
 
 def new_session(engine: Engine) -> Session:

@@ -10,7 +10,6 @@ Plain ``def`` routes: the launch may fetch a platform key set (blocking network 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -40,13 +39,7 @@ from lti import (
     service,
 )
 from lti import identities as identities_mod
-from lti.adapter import (
-    DbLaunchDataStorage,
-    FastAPICookieService,
-    FastAPIRequest,
-    KurswerkSessionService,
-    KurswerkToolConf,
-)
+from lti.adapter import RequestAdapter
 from lti.formbody import check_id_token_size, read_capped_form
 from lti.identities import LaunchIdentity
 from lti.launch import KurswerkMessageLaunch, PlatformStorageCheck, StateCookieMissing
@@ -76,32 +69,17 @@ LoginParams = Annotated[dict[str, str], Depends(_login_params)]
 LaunchForm = Annotated[dict[str, str], Depends(_launch_form)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Adapter:
-    """pylti1p3's collaborators for one request."""
-
-    request: FastAPIRequest
-    cookies: FastAPICookieService
-    tool_conf: KurswerkToolConf
-    storage: DbLaunchDataStorage
-    sessions: KurswerkSessionService
-
-
 def _adapter(
     request: Request, params: dict[str, str], session: Session, runtime: LtiRuntime
-) -> _Adapter:
-    lti_request = FastAPIRequest(
-        params, request.cookies, secure=runtime.settings.base_url.startswith("https://")
-    )
-    storage = DbLaunchDataStorage(
-        session, default_ttl_seconds=runtime.settings.session_ttl_minutes * 60
-    )
-    return _Adapter(
-        request=lti_request,
-        cookies=FastAPICookieService(lti_request),
-        tool_conf=KurswerkToolConf(session),
-        storage=storage,
-        sessions=KurswerkSessionService(lti_request, storage, session),
+) -> RequestAdapter:
+    """pylti1p3's collaborators over this request's ``params`` and cookies."""
+    settings = runtime.settings
+    return RequestAdapter.of(
+        params,
+        request.cookies,
+        session,
+        secure=settings.base_url.startswith("https://"),
+        launch_data_ttl_seconds=settings.session_ttl_minutes * 60,
     )
 
 
@@ -111,14 +89,8 @@ def login(request: Request, session: SessionDep, params: LoginParams) -> Respons
     runtime = runtime_of(request)
     now = utcnow()
     runtime.purge_now_and_then(session, now)
-    parts = _adapter(request, params, session, runtime)
     oidc = KurswerkOIDCLogin(
-        parts.request,
-        parts.tool_conf,
-        session_service=parts.sessions,
-        cookie_service=parts.cookies,
-        settings=runtime.settings,
-        now=now,
+        _adapter(request, params, session, runtime), settings=runtime.settings, now=now
     )
     redirect = oidc.redirect(runtime.settings.base_url + request_path(request, "lti_launch"))
     storage = oidc.platform_storage
@@ -155,13 +127,8 @@ def launch(request: Request, session: SessionDep, form: LaunchForm) -> Response:
         request.headers, runtime.settings.base_origin
     ):
         raise errors.StateMismatch("platform storage values not posted by Kurswerk's own page")
-    parts = _adapter(request, form, session, runtime)
     message_launch = KurswerkMessageLaunch(
-        parts.request,
-        parts.tool_conf,
-        session_service=parts.sessions,
-        cookie_service=parts.cookies,
-        launch_data_storage=parts.storage,
+        _adapter(request, form, session, runtime),
         key_sets=runtime.key_sets,
         settings=runtime.settings,
         now=now,

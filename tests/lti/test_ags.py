@@ -22,7 +22,7 @@ from lti.ags import (
 )
 from lti.ags_delivery import LmsCallHandler, scores_url
 from lti.models import LineItem
-from lti.service_client import ServiceClient
+from lti.service_client import AccessTokens, ServiceClient
 from tests.lti.advantage import (
     context_of,
     landing,
@@ -60,11 +60,13 @@ def handler(engine, settings, clock) -> LmsCallHandler:
     tokens = real.client.tokens
     return LmsCallHandler(
         engine,
-        ServiceClient.create(
-            http=tokens.http,
-            timeout_seconds=2.0,
-            signing_key=tokens._signing_key,
-            clock=clock,
+        ServiceClient(
+            AccessTokens(
+                http=tokens.http,
+                timeout_seconds=2.0,
+                signing_key=tokens._signing_key,
+                clock=clock,
+            )
         ),
     )
 
@@ -163,7 +165,7 @@ def test_many_scores_share_one_token_until_it_nears_expiry(client, sim, db, engi
 
 
 def test_the_token_cache_is_per_client_id(handler):
-    from lti.service_client import AccessTokens, ServiceRegistration
+    from lti.service_client import ServiceRegistration
 
     a = ServiceRegistration(1, "https://canvas.instructure.com", "tenant-a", "https://t/token")
     b = ServiceRegistration(2, "https://canvas.instructure.com", "tenant-b", "https://t/token")
@@ -471,7 +473,7 @@ def test_our_client_assertion_is_accepted_by_lti1p3platform(client, app):
     """Another implementation's token endpoint accepts what the tool signs."""
     from lti1p3platform.registration import Registration
 
-    from lti.service_client import AccessTokens, ServiceRegistration
+    from lti.service_client import ServiceRegistration
     from tests.lti.peer import PeerPlatformConf, new_key_pems
 
     private, public = new_key_pems()

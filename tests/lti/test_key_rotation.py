@@ -145,7 +145,7 @@ def test_access_tokens_after_rotation_are_signed_with_the_new_key(client, sim, d
 
     from kurswerk.core.outbox.queue import deliver_due
     from lti.ags_delivery import LmsCallHandler
-    from lti.service_client import ServiceClient
+    from lti.service_client import AccessTokens, ServiceClient
     from tests.lti.advantage import context_of, user
     from tests.lti.catalog import EXERCISE
 
@@ -154,7 +154,9 @@ def test_access_tokens_after_rotation_are_signed_with_the_new_key(client, sim, d
     ring = KeyRing(engine, overlap=timedelta(hours=72))  # the worker's own key ring
     handler = LmsCallHandler(
         engine,
-        ServiceClient.create(http=requests.Session(), timeout_seconds=2, signing_key=ring.signing),
+        ServiceClient(
+            AccessTokens(http=requests.Session(), timeout_seconds=2, signing_key=ring.signing)
+        ),
     )
     service.grade_submitted(db, context_id=context.id, user_id=lena.id, line_item=EXERCISE, key="a")
     db.commit()

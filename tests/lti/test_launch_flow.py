@@ -139,13 +139,7 @@ def test_a_launch_can_be_restored_from_the_launch_data_store(client, peer, app, 
     response, grade passback) finds the validated launch by its id."""
     from kurswerk.core.clock import utcnow
     from kurswerk.core.db import new_session
-    from lti.adapter import (
-        DbLaunchDataStorage,
-        FastAPICookieService,
-        FastAPIRequest,
-        KurswerkSessionService,
-        KurswerkToolConf,
-    )
+    from lti.adapter import RequestAdapter
     from lti.launch import KurswerkMessageLaunch
     from lti.models import LaunchDataRecord
 
@@ -157,15 +151,9 @@ def test_a_launch_can_be_restored_from_the_launch_data_store(client, peer, app, 
 
     runtime = app.state.lti
     with new_session(engine) as session:
-        request = FastAPIRequest({}, {}, secure=True)
-        storage = DbLaunchDataStorage(session, default_ttl_seconds=60)
         restored = KurswerkMessageLaunch.restore(
             launch_id,
-            request,
-            KurswerkToolConf(session),
-            session_service=KurswerkSessionService(request, storage, session),
-            cookie_service=FastAPICookieService(request),
-            launch_data_storage=storage,
+            RequestAdapter.of({}, {}, session, secure=True, launch_data_ttl_seconds=60),
             key_sets=runtime.key_sets,
             settings=runtime.settings,
             now=utcnow(),

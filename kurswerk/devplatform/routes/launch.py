@@ -6,9 +6,11 @@ platform-storage frame, the tool's deep-linking answer and ``launch_presentation
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -37,6 +39,18 @@ from kurswerk.devplatform.routes.common import (
 PERSON_COOKIE = "devplatform_person"
 
 router = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """What a launch was started by (the query of ``/launch/{person}``): a link, deep
+    linking (``purpose=deep-link``), or the review of ``review``'s submission in the
+    column ``line_item``."""
+
+    link: str = ""
+    purpose: str = ""
+    review: str = ""
+    line_item: str = ""
 
 
 def _launch_url(person: Person, link: str = "", purpose: str = "") -> str:
@@ -83,21 +97,12 @@ def course_page(
 
 
 @router.get("/launch/{person_key}", response_class=HTMLResponse, name="launch")
-def launch(
-    request: Request,
-    person_key: str,
-    link: str = "",
-    purpose: str = "",
-    review: str = "",
-    line_item: str = "",
-) -> HTMLResponse:
+def launch(request: Request, person_key: str, click: Annotated[Click, Depends()]) -> HTMLResponse:
     config: SimulatorConfig = request.app.state.config
     person: Person | None = config.person(person_key)
     if person is None:
         return refused(request, translate(config, "sim.not_found"), 404)
-    return _start_launch(
-        request, person, link=link, purpose=purpose, review=review, line_item=line_item
-    )
+    return _start_launch(request, person, click)
 
 
 @router.get("/mod/lti/launch.php", response_class=HTMLResponse, name="moodle_launch")
@@ -114,42 +119,34 @@ def moodle_launch(request: Request, id: int = 0) -> HTMLResponse:
     link = course.link_of_cmid(id)
     if link is None:
         return refused(request, translate(config, "sim.not_found"), 404)
-    return _start_launch(request, person, link=link)
+    return _start_launch(request, person, Click(link=link))
 
 
-def _start_launch(
-    request: Request,
-    person: Person,
-    *,
-    link: str = "",
-    purpose: str = "",
-    review: str = "",
-    line_item: str = "",
-) -> HTMLResponse:
+def _start_launch(request: Request, person: Person, click: Click) -> HTMLResponse:
     """Auto-POST the login initiation for one click: a link, deep linking or a review."""
     config: SimulatorConfig = request.app.state.config
     course: CourseState = request.app.state.course
-    if purpose == "deep-link":
+    if click.purpose == "deep-link":
         if not person.teaches:
             return refused(request, translate(config, "sim.teachers_only"), 403)
         intent = LaunchPurpose(message_type=DEEP_LINKING_REQUEST)
-    elif review:
+    elif click.review:
         with course.lock:
-            item = course.line_items.get(line_item)
-        if not person.teaches or item is None or config.person(review) is None:
+            item = course.line_items.get(click.line_item)
+        if not person.teaches or item is None or config.person(click.review) is None:
             return refused(request, translate(config, "sim.not_found"), 404)
         intent = LaunchPurpose(
             message_type=SUBMISSION_REVIEW_REQUEST,
             link_id=item.resource_link_id
             if item.resource_link_id in course.links
             else config.course.resource_link_id,
-            for_user=review,
+            for_user=click.review,
             line_item_id=item.id,
         )
     else:
-        if link and link not in course.links:
+        if click.link and click.link not in course.links:
             return refused(request, translate(config, "sim.not_found"), 404)
-        intent = LaunchPurpose(link_id=link or None)
+        intent = LaunchPurpose(link_id=click.link or None)
     cmid = None
     if intent.message_type != DEEP_LINKING_REQUEST:
         cmid = course.cmid_of(intent.link_id or config.course.resource_link_id)
