@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from course.binding import course_for_context
+from course.binding import active_in_order, course_for_context
 from course.models import (
     Author,
     Course,
@@ -164,16 +164,8 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
     course = session.get(Course, course_id)
     lesson = session.get(Lesson, lesson_id)
     assert course is not None and lesson is not None
-    exercises = session.exec(
-        select(Exercise)
-        .where(Exercise.lesson_id == lesson_id, col(Exercise.archived_at).is_(None))
-        .order_by(col(Exercise.position))
-    ).all()
-    worksheets = session.exec(
-        select(Worksheet)
-        .where(Worksheet.lesson_id == lesson_id, col(Worksheet.archived_at).is_(None))
-        .order_by(col(Worksheet.position))
-    ).all()
+    exercises = active_in_order(session, Exercise, Exercise.lesson_id == lesson_id)
+    worksheets = active_in_order(session, Worksheet, Worksheet.lesson_id == lesson_id)
     readings = session.exec(
         select(Reading)
         .join(LessonReading)
