@@ -30,7 +30,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
-from course.views import AuthorView, ItemView, LessonPage, LessonView, split_links
+from course.views import AuthorView, ItemView, LessonPage, LessonView, LinkedHtml
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
 
@@ -183,7 +183,7 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
         reading_minutes=lesson.reading_minutes,
         author=author_view(session, lesson.author_id),
         toc=tuple(lesson.toc),
-        body_parts=split_links(lesson.body_html),
+        body=LinkedHtml.split(lesson.body_html),
         exercises=tuple(ItemView(e.slug, e.title) for e in exercises),
         worksheets=tuple(ItemView(w.slug, w.title, w.step_title) for w in worksheets),
         readings=tuple(ItemView(r.slug, r.title, str(r.reading_minutes)) for r in readings),

@@ -52,10 +52,10 @@ from course.views import (
     ExercisePage,
     ItemView,
     LessonSummary,
+    LinkedHtml,
     ReadingPage,
     VariantView,
     WorksheetPage,
-    split_links,
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
@@ -278,7 +278,7 @@ def exercise_page(
             industry=row.industry,
             name=industries.name(row.industry, principal.locale),
             companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
-            task_parts=split_links(row.task_html),
+            task=LinkedHtml.split(row.task_html),
         )
         for row in rows
     )
@@ -294,7 +294,7 @@ def exercise_page(
         exercise_id=_id(exercise.id),
         slug=exercise.slug,
         title=exercise.title,
-        task_parts=split_links(exercise.task_html),
+        task=LinkedHtml.split(exercise.task_html),
         variants=variants,
         selected=selected,
     )
@@ -320,7 +320,7 @@ def worksheet_page(
         title=sheet.title,
         step_anchor=sheet.step_anchor,
         step_title=sheet.step_title,
-        step_parts=split_links(sheet.step_html),
+        step=LinkedHtml.split(sheet.step_html),
     )
 
 
@@ -343,6 +343,6 @@ def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPa
         credit_label=reading.credit_label,
         author=author_view(session, reading.author_id),
         reading_minutes=reading.reading_minutes,
-        body_parts=split_links(reading.body_html),
+        body=LinkedHtml.split(reading.body_html),
         lessons=tuple(ItemView(s, t) for s, t in lessons),
     )
