@@ -26,6 +26,7 @@ from course.content.source import read_tree
 from course.faq import sync as faq_sync
 from course.models import (
     Author,
+    ContentRow,
     Course,
     CourseIndustry,
     Exercise,
@@ -51,6 +52,7 @@ KINDS = (
     "faq",
 )
 Row = TypeVar("Row", bound=SQLModel)
+Content = TypeVar("Content", bound=ContentRow)
 Key = TypeVar("Key")
 
 
@@ -157,7 +159,7 @@ def _apply(
     return row
 
 
-def _archive(row: Any, report: LoadReport, kind: str, now: datetime | None = None) -> None:
+def _archive(row: ContentRow, report: LoadReport, kind: str, now: datetime | None = None) -> None:
     if row.archived_at is None:
         row.archived_at = now or utcnow()
         report.count(kind, "archived")
@@ -234,10 +236,10 @@ class _Loader:
     def _sync(
         self,
         kind: str,
-        model: type[Row],
-        stored: dict[Key, Row],
+        model: type[Content],
+        stored: dict[Key, Content],
         wanted: Iterable[tuple[Key, dict[str, Any]]],
-    ) -> dict[Key, Row]:
+    ) -> dict[Key, Content]:
         """Write each row the files want (created, or the stored row of its key updated);
         archive the stored rows the files no longer have."""
         result = {}
