@@ -20,14 +20,27 @@ Only :func:`bind_course` (an operator's tool, the demo) moves a binding delibera
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from course.models import Course, CourseBinding, Lesson
+from course.models import (
+    Course,
+    CourseBinding,
+    Exercise,
+    ExerciseVariant,
+    Lesson,
+    Reading,
+    Worksheet,
+)
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import AppError, NotFound
+
+Named = TypeVar("Named", Lesson, Exercise, Worksheet, Reading)
+Ordered = TypeVar("Ordered", Lesson, Exercise, ExerciseVariant, Worksheet)
 
 
 class CourseNotChosen(AppError):
@@ -160,13 +173,33 @@ def active_course(session: Session, context_id: int) -> Course:
 
 
 def active_lesson(session: Session, course: Course, slug: str) -> Lesson:
-    lesson = session.exec(
-        select(Lesson).where(
-            Lesson.course_id == course.id,
-            Lesson.slug == slug,
-            col(Lesson.archived_at).is_(None),
-        )
+    return active_named(
+        session, Lesson, Lesson.course_id == course.id, slug, "course.lesson_not_found"
+    )
+
+
+def active_named(
+    session: Session,
+    model: type[Named],
+    parent: ColumnElement[bool] | bool,
+    slug: str,
+    missing: str,
+) -> Named:
+    """The row of ``model`` named ``slug`` among those ``parent`` selects (a course's or a
+    lesson's), unless archived; else "not found" with the message ``missing``."""
+    row = session.exec(
+        select(model).where(parent, model.slug == slug, col(model.archived_at).is_(None))
     ).first()
-    if lesson is None:
-        raise NotFound("course.lesson_not_found", reason=f"no lesson {slug!r}")
-    return lesson
+    if row is None:
+        raise NotFound(missing, reason=f"no {model.__name__.lower()} {slug!r}")
+    return row
+
+
+def active_in_order(
+    session: Session, model: type[Ordered], parent: ColumnElement[bool] | bool
+) -> Sequence[Ordered]:
+    """The rows of ``model`` that ``parent`` selects (a course's lessons, a lesson's
+    exercises, ...), unless archived, in their order."""
+    return session.exec(
+        select(model).where(parent, col(model.archived_at).is_(None)).order_by(col(model.position))
+    ).all()

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from course.binding import bound_course, loaded_courses
+from course.binding import active_in_order, bound_course, loaded_courses
 from course.exercise_names import ExerciseRef, exercise_target
 from course.industries import course_industries
 from course.models import Course, Exercise, Lesson
@@ -56,7 +56,7 @@ class CourseDeepLinkCatalog:
 
 def _course_targets(session: Session, course: Course) -> list[LinkTarget]:
     targets = [_course_start(course)]
-    for lesson in _lessons(session, course):
+    for lesson in active_in_order(session, Lesson, Lesson.course_id == course.id):
         targets.append(
             LinkTarget(
                 title=lesson.title,
@@ -66,7 +66,7 @@ def _course_targets(session: Session, course: Course) -> list[LinkTarget]:
                 course=course.slug,
             )
         )
-        for exercise in _exercises(session, lesson):
+        for exercise in active_in_order(session, Exercise, Exercise.lesson_id == lesson.id):
             targets.extend(_exercise_targets(session, course, lesson, exercise))
         targets.append(_forum_target(course, lesson))
     return targets
@@ -80,22 +80,6 @@ def _course_start(course: Course) -> LinkTarget:
         kind="course",
         course=course.slug,
     )
-
-
-def _lessons(session: Session, course: Course) -> Sequence[Lesson]:
-    return session.exec(
-        select(Lesson)
-        .where(Lesson.course_id == course.id, col(Lesson.archived_at).is_(None))
-        .order_by(col(Lesson.position))
-    ).all()
-
-
-def _exercises(session: Session, lesson: Lesson) -> Sequence[Exercise]:
-    return session.exec(
-        select(Exercise)
-        .where(Exercise.lesson_id == lesson.id, col(Exercise.archived_at).is_(None))
-        .order_by(col(Exercise.position))
-    ).all()
 
 
 def _exercise_targets(

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from course.binding import course_for_context
+from course.binding import active_in_order, course_for_context
 from course.models import (
     Author,
     Course,
@@ -30,7 +30,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
-from course.views import AuthorView, ItemView, LessonPage, LessonView, split_links
+from course.views import AuthorView, ItemView, LessonPage, LessonView, LinkedHtml
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
 
@@ -164,16 +164,8 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
     course = session.get(Course, course_id)
     lesson = session.get(Lesson, lesson_id)
     assert course is not None and lesson is not None
-    exercises = session.exec(
-        select(Exercise)
-        .where(Exercise.lesson_id == lesson_id, col(Exercise.archived_at).is_(None))
-        .order_by(col(Exercise.position))
-    ).all()
-    worksheets = session.exec(
-        select(Worksheet)
-        .where(Worksheet.lesson_id == lesson_id, col(Worksheet.archived_at).is_(None))
-        .order_by(col(Worksheet.position))
-    ).all()
+    exercises = active_in_order(session, Exercise, Exercise.lesson_id == lesson_id)
+    worksheets = active_in_order(session, Worksheet, Worksheet.lesson_id == lesson_id)
     readings = session.exec(
         select(Reading)
         .join(LessonReading)
@@ -191,7 +183,7 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
         reading_minutes=lesson.reading_minutes,
         author=author_view(session, lesson.author_id),
         toc=tuple(lesson.toc),
-        body_parts=split_links(lesson.body_html),
+        body=LinkedHtml.split(lesson.body_html),
         exercises=tuple(ItemView(e.slug, e.title) for e in exercises),
         worksheets=tuple(ItemView(w.slug, w.title, w.step_title) for w in worksheets),
         readings=tuple(ItemView(r.slug, r.title, str(r.reading_minutes)) for r in readings),

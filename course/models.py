@@ -39,25 +39,31 @@ def _json() -> Column:
     return Column(JSON, nullable=False)
 
 
-class Course(SQLModel, table=True):
+class ContentRow(SQLModel):
+    """What every table the loader writes from ``content/`` has: an id, and
+    ``archived_at`` set instead of deleting the row when its content leaves the files."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    archived_at: datetime | None = timestamp_or_none()
+    updated_at: datetime = timestamp_now()
+
+
+class Course(ContentRow, table=True):
     """A course as one folder under ``content/``. ``content_version`` is a hash of
     everything the loader wrote for it: pages cache rendered content under it."""
 
     __tablename__ = "course"
 
-    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=100, unique=True)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_column=_text())
     language: str = Field(default="de", max_length=8)
     content_version: str = Field(default="", max_length=64)
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
-    updated_at: datetime = timestamp_now()
 
 
-class CourseIndustry(SQLModel, table=True):
+class CourseIndustry(ContentRow, table=True):
     """An industry a course's exercises are practised in ("Branchenvorschläge"), as its
     ``course.yaml`` declares it: the slug (what submissions and variants store) and its
     name in each language (``{"de": ..., "en": ...}``). Archived, never deleted, when it
@@ -66,13 +72,10 @@ class CourseIndustry(SQLModel, table=True):
     __tablename__ = "course_industry"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     slug: str = Field(max_length=16)
     position: int = 0
     names: dict[str, str] = Field(default_factory=dict, sa_column=_json())
-    archived_at: datetime | None = timestamp_or_none()
-    updated_at: datetime = timestamp_now()
 
 
 class Author(SQLModel, table=True):
@@ -88,11 +91,10 @@ class Author(SQLModel, table=True):
     profile_label: str | None = Field(default=None, max_length=200)
 
 
-class Lesson(SQLModel, table=True):
+class Lesson(ContentRow, table=True):
     __tablename__ = "lesson"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     slug: str = Field(max_length=100)
     position: int = 0
@@ -104,31 +106,26 @@ class Lesson(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
-    updated_at: datetime = timestamp_now()
 
 
-class Exercise(SQLModel, table=True):
+class Exercise(ContentRow, table=True):
     """An exercise of a lesson; its task is the lesson's ``::: arbeitsschritt`` block
     named by ``work_step`` (kept as rendered HTML in ``task_html``)."""
 
     __tablename__ = "exercise"
     __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True)
     slug: str = Field(max_length=100)
     position: int = 0
     title: str = Field(max_length=300)
     work_step: str = Field(default="", max_length=120)
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = timestamp_or_none()
     created_at: datetime = timestamp_now()
-    updated_at: datetime = timestamp_now()
 
 
-class ExerciseVariant(SQLModel, table=True):
+class ExerciseVariant(ContentRow, table=True):
     """The exercise applied to one industry (a ``CourseIndustry`` slug of its course):
     example companies and the task for it.
 
@@ -138,24 +135,20 @@ class ExerciseVariant(SQLModel, table=True):
     __tablename__ = "exercise_variant"
     __table_args__ = (UniqueConstraint("exercise_id", "industry"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     exercise_id: int = Field(foreign_key="exercise.id", index=True)
     industry: str = Field(max_length=16)
     position: int = 0
     companies: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json())
     task_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = timestamp_or_none()
-    updated_at: datetime = timestamp_now()
 
 
-class Worksheet(SQLModel, table=True):
+class Worksheet(ContentRow, table=True):
     """A worksheet template ("Arbeitsvorlage") the lesson names. We hold its name and the
     process step it belongs to (``step_html``), not a file: none has been supplied."""
 
     __tablename__ = "worksheet"
     __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True)
     slug: str = Field(max_length=100)
     position: int = 0
@@ -163,17 +156,14 @@ class Worksheet(SQLModel, table=True):
     step_anchor: str = Field(default="", max_length=200)
     step_title: str = Field(default="", max_length=300)
     step_html: str = Field(default="", sa_column=_text())
-    archived_at: datetime | None = timestamp_or_none()
-    updated_at: datetime = timestamp_now()
 
 
-class Reading(SQLModel, table=True):
+class Reading(ContentRow, table=True):
     """Further reading ("Weiterführende Literatur") of a course, e.g. a guest article."""
 
     __tablename__ = "reading"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     slug: str = Field(max_length=100)
     title: str = Field(max_length=300)
@@ -183,8 +173,6 @@ class Reading(SQLModel, table=True):
     word_count: int = 0
     reading_minutes: int = 0
     source_path: str = Field(default="", max_length=500)
-    archived_at: datetime | None = timestamp_or_none()
-    updated_at: datetime = timestamp_now()
 
 
 class LessonReading(SQLModel, table=True):

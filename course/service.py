@@ -18,7 +18,9 @@ from sqlmodel import Session, col, select
 
 from course.binding import (
     active_course,
+    active_in_order,
     active_lesson,
+    active_named,
     bind_named_course,
     course_for_context,
 )
@@ -50,10 +52,10 @@ from course.views import (
     ExercisePage,
     ItemView,
     LessonSummary,
+    LinkedHtml,
     ReadingPage,
     VariantView,
     WorksheetPage,
-    split_links,
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
@@ -237,28 +239,18 @@ def find_exercise(
     """The active exercise of a lesson of this LMS course's course (for later features)."""
     course = active_course(session, context_id)
     lesson = active_lesson(session, course, lesson_slug)
-    exercise = session.exec(
-        select(Exercise).where(
-            Exercise.lesson_id == lesson.id,
-            Exercise.slug == exercise_slug,
-            col(Exercise.archived_at).is_(None),
-        )
-    ).first()
-    if exercise is None:
-        raise NotFound("course.exercise_not_found", reason=f"no exercise {exercise_slug!r}")
-    return exercise
+    return active_named(
+        session,
+        Exercise,
+        Exercise.lesson_id == lesson.id,
+        exercise_slug,
+        "course.exercise_not_found",
+    )
 
 
 def active_variants(session: Session, exercise: Exercise) -> Sequence[ExerciseVariant]:
     """The exercise's industry variants that are not archived, in their order."""
-    return session.exec(
-        select(ExerciseVariant)
-        .where(
-            ExerciseVariant.exercise_id == exercise.id,
-            col(ExerciseVariant.archived_at).is_(None),
-        )
-        .order_by(col(ExerciseVariant.position))
-    ).all()
+    return active_in_order(session, ExerciseVariant, ExerciseVariant.exercise_id == exercise.id)
 
 
 def exercise_page(
@@ -286,7 +278,7 @@ def exercise_page(
             industry=row.industry,
             name=industries.name(row.industry, principal.locale),
             companies=tuple(Company(c["name"], c.get("url"), c.get("note")) for c in row.companies),
-            task_parts=split_links(row.task_html),
+            task=LinkedHtml.split(row.task_html),
         )
         for row in rows
     )
@@ -302,7 +294,7 @@ def exercise_page(
         exercise_id=_id(exercise.id),
         slug=exercise.slug,
         title=exercise.title,
-        task_parts=split_links(exercise.task_html),
+        task=LinkedHtml.split(exercise.task_html),
         variants=variants,
         selected=selected,
     )
@@ -313,15 +305,13 @@ def worksheet_page(
 ) -> WorksheetPage:
     course = active_course(session, principal.context_id)
     lesson = active_lesson(session, course, lesson_slug)
-    sheet = session.exec(
-        select(Worksheet).where(
-            Worksheet.lesson_id == lesson.id,
-            Worksheet.slug == worksheet_slug,
-            col(Worksheet.archived_at).is_(None),
-        )
-    ).first()
-    if sheet is None:
-        raise NotFound("course.worksheet_not_found", reason=f"no worksheet {worksheet_slug!r}")
+    sheet = active_named(
+        session,
+        Worksheet,
+        Worksheet.lesson_id == lesson.id,
+        worksheet_slug,
+        "course.worksheet_not_found",
+    )
     return WorksheetPage(
         course_title=course.title,
         language=course.language,
@@ -330,21 +320,15 @@ def worksheet_page(
         title=sheet.title,
         step_anchor=sheet.step_anchor,
         step_title=sheet.step_title,
-        step_parts=split_links(sheet.step_html),
+        step=LinkedHtml.split(sheet.step_html),
     )
 
 
 def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPage:
     course = active_course(session, principal.context_id)
-    reading = session.exec(
-        select(Reading).where(
-            Reading.course_id == course.id,
-            Reading.slug == slug,
-            col(Reading.archived_at).is_(None),
-        )
-    ).first()
-    if reading is None:
-        raise NotFound("course.reading_not_found", reason=f"no reading {slug!r}")
+    reading = active_named(
+        session, Reading, Reading.course_id == course.id, slug, "course.reading_not_found"
+    )
     lessons = session.exec(
         select(Lesson.slug, Lesson.title)
         .join(LessonReading)
@@ -359,6 +343,6 @@ def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPa
         credit_label=reading.credit_label,
         author=author_view(session, reading.author_id),
         reading_minutes=reading.reading_minutes,
-        body_parts=split_links(reading.body_html),
+        body=LinkedHtml.split(reading.body_html),
         lessons=tuple(ItemView(s, t) for s, t in lessons),
     )

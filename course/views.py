@@ -1,7 +1,7 @@
 """What the course pages show, as plain immutable values (safe to cache across requests).
 
 Stored HTML links to course pages as ``kurswerk:<path>`` (see ``course.content.markdown``); a
-page expands them with ``expand_links`` into real URLs for the viewer's context, through
+page expands them (:class:`LinkedHtml`) into real URLs for the viewer's context, through
 the template's ``link()`` so they carry the page token.
 """
 
@@ -20,20 +20,26 @@ from kurswerk.core.paths import path_for
 _INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')
 
 
-def split_links(html: str) -> tuple[str, ...]:
-    """HTML with internal links cut out: even items are HTML, odd items internal paths."""
-    return tuple(_INTERNAL_HREF.split(html))
+@dataclass(frozen=True)
+class LinkedHtml:
+    """Stored HTML with its internal links cut out (``parts``: even items are HTML, odd
+    items internal paths); a template shows it with ``.html(link, context_id)``."""
 
+    parts: tuple[str, ...]
 
-def expand_links(parts: tuple[str, ...], link: Callable[..., str], context_id: int) -> Markup:
-    out = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            course_start = path_for("course_home", context=context_id)
-            out.append(f'href="{escape(link(course_start + part))}"')
-        else:
-            out.append(part)
-    return Markup("".join(out))  # noqa: S704 - sanitised with nh3 at load time
+    @classmethod
+    def split(cls, html: str) -> LinkedHtml:
+        return cls(tuple(_INTERNAL_HREF.split(html)))
+
+    def html(self, link: Callable[..., str], context_id: int) -> Markup:
+        out = []
+        for index, part in enumerate(self.parts):
+            if index % 2:
+                course_start = path_for("course_home", context=context_id)
+                out.append(f'href="{escape(link(course_start + part))}"')
+            else:
+                out.append(part)
+        return Markup("".join(out))  # noqa: S704 - sanitised with nh3 at load time
 
 
 @dataclass(frozen=True)
@@ -64,13 +70,10 @@ class LessonView:
     reading_minutes: int
     author: AuthorView | None
     toc: tuple[dict[str, Any], ...]
-    body_parts: tuple[str, ...]
+    body: LinkedHtml
     exercises: tuple[ItemView, ...]
     worksheets: tuple[ItemView, ...]
     readings: tuple[ItemView, ...]
-
-    def body(self, link: Callable[..., str], context_id: int) -> Markup:
-        return expand_links(self.body_parts, link, context_id)
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,7 @@ class VariantView:
     industry: str
     name: str  # the industry's name in the reader's language
     companies: tuple[Company, ...]
-    task_parts: tuple[str, ...]
-
-    def task(self, link: Callable[..., str], context_id: int) -> Markup:
-        return expand_links(self.task_parts, link, context_id)
+    task: LinkedHtml
 
 
 @dataclass(frozen=True)
@@ -126,12 +126,9 @@ class ExercisePage:
     exercise_id: int
     slug: str
     title: str
-    task_parts: tuple[str, ...]
+    task: LinkedHtml
     variants: tuple[VariantView, ...]
     selected: VariantView | None = None
-
-    def task(self, link: Callable[..., str], context_id: int) -> Markup:
-        return expand_links(self.task_parts, link, context_id)
 
 
 @dataclass(frozen=True)
@@ -143,10 +140,7 @@ class WorksheetPage:
     title: str
     step_anchor: str
     step_title: str
-    step_parts: tuple[str, ...]
-
-    def step(self, link: Callable[..., str], context_id: int) -> Markup:
-        return expand_links(self.step_parts, link, context_id)
+    step: LinkedHtml
 
 
 @dataclass(frozen=True)
@@ -158,8 +152,5 @@ class ReadingPage:
     credit_label: str
     author: AuthorView | None
     reading_minutes: int
-    body_parts: tuple[str, ...]
+    body: LinkedHtml
     lessons: tuple[ItemView, ...] = field(default=())
-
-    def body(self, link: Callable[..., str], context_id: int) -> Markup:
-        return expand_links(self.body_parts, link, context_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -75,21 +75,34 @@ def _drop_postgres_database(url: str, name: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _new_database(folder: Path) -> Iterator[str]:
+    """The URL of an empty database of the kind ``KURSWERK_TEST_DATABASE`` chooses: a SQLite
+    file in ``folder``, or a PostgreSQL database created for it and dropped after it."""
     choice = os.environ.get("KURSWERK_TEST_DATABASE", "sqlite")
     if choice == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "kurswerk.db"
-        url = f"sqlite:///{path}"
-        migrations.upgrade(url)
-        yield url
+        yield f"sqlite:///{folder / 'kurswerk.db'}"
         return
     url, name = _create_postgres_database(choice)
     try:
-        migrations.upgrade(url)
         yield url
     finally:
         _drop_postgres_database(choice, name)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _new_database(tmp_path_factory.mktemp("db")) as url:
+        migrations.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of one test's own, without any table yet: migration tests upgrade (and
+    downgrade) it step by step."""
+    with _new_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

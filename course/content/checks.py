@@ -12,6 +12,7 @@ from course.content.model import (
     AuthorSource,
     ContentTree,
     CourseSource,
+    LessonSource,
     Problem,
     Where,
 )
@@ -54,11 +55,10 @@ def check_course(tree: ContentTree, course: CourseSource) -> None:
     )
     for exercise in course.exercises:
         f = SourceFile(tree, Path(exercise.where.path))
-        lesson_source = lessons.get(exercise.lesson)
+        lesson_source = named_lesson(f, lessons, exercise.lesson, exercise.lesson_line)
         if lesson_source is None:
-            if exercise.lesson:
-                f.problem(exercise.lesson_line, f"lesson '{exercise.lesson}' does not exist")
-        elif exercise.work_step and not lesson_source.rendered.block(
+            continue
+        if exercise.work_step and not lesson_source.rendered.block(
             "arbeitsschritt", exercise.work_step
         ):
             f.problem(
@@ -67,6 +67,17 @@ def check_course(tree: ContentTree, course: CourseSource) -> None:
                 f" (write '::: arbeitsschritt {exercise.work_step}' there)",
             )
     _duplicates(tree, "exercise", [(f"{e.lesson}/{e.slug}", e.where) for e in course.exercises])
+
+
+def named_lesson(
+    f: SourceFile, lessons: dict[str, LessonSource], slug: str, line: int
+) -> LessonSource | None:
+    """The lesson a file names at ``line``; a problem there when it names one that does not
+    exist (naming none is the file's own problem, reported when it was read)."""
+    lesson = lessons.get(slug)
+    if lesson is None and slug:
+        f.problem(line, f"lesson '{slug}' does not exist")
+    return lesson
 
 
 def _check_references(f: SourceFile, rendered: Rendered, targets: dict[str, set[str]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,11 +21,12 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from course.content.markdown import Block
-from course.content.model import CourseSource, LessonSource, Problem
+from course.content.model import CourseSource, LessonSource, Problem, VariantSource
 from course.content.source import read_tree
 from course.faq import sync as faq_sync
 from course.models import (
     Author,
+    ContentRow,
     Course,
     CourseIndustry,
     Exercise,
@@ -50,6 +52,8 @@ KINDS = (
     "faq",
 )
 Row = TypeVar("Row", bound=SQLModel)
+Content = TypeVar("Content", bound=ContentRow)
+Key = TypeVar("Key")
 
 
 class ContentError(ValueError):
@@ -155,7 +159,7 @@ def _apply(
     return row
 
 
-def _archive(row: Any, report: LoadReport, kind: str, now: datetime | None = None) -> None:
+def _archive(row: ContentRow, report: LoadReport, kind: str, now: datetime | None = None) -> None:
     if row.archived_at is None:
         row.archived_at = now or utcnow()
         report.count(kind, "archived")
@@ -229,9 +233,28 @@ class _Loader:
         self._worksheets(course.id, lessons)
         faq_sync.sync_from_content(self.session, lessons, source.faq, self.report)
 
+    def _sync(
+        self,
+        kind: str,
+        model: type[Content],
+        stored: dict[Key, Content],
+        wanted: Iterable[tuple[Key, dict[str, Any]]],
+    ) -> dict[Key, Content]:
+        """Write each row the files want (created, or the stored row of its key updated);
+        archive the stored rows the files no longer have."""
+        result = {}
+        for key, values in wanted:
+            row = stored.pop(key, None)
+            result[key] = _apply(self.session, row, model, values, self.report, kind)
+        for gone in stored.values():
+            _archive(gone, self.report, kind, self.now)
+        self.session.flush()
+        return result
+
     def _industries(self, course_id: int) -> None:
         query = select(CourseIndustry).where(CourseIndustry.course_id == course_id)
-        rows = {row.slug: row for row in self.session.exec(query)}
+        stored = {row.slug: row for row in self.session.exec(query)}
+        wanted = []
         for position, industry in enumerate(self.source.industries):
             values = {
                 "course_id": course_id,
@@ -239,18 +262,13 @@ class _Loader:
                 "position": position,
                 "names": industry.names,
             }
-            row = rows.pop(industry.slug, None)
-            _apply(self.session, row, CourseIndustry, values, self.report, "industries")
-        for gone in rows.values():
-            _archive(gone, self.report, "industries", self.now)
-        self.session.flush()
+            wanted.append((industry.slug, values))
+        self._sync("industries", CourseIndustry, stored, wanted)
 
     def _lessons(self, course_id: int) -> dict[str, Lesson]:
-        rows = {
-            row.slug: row
-            for row in self.session.exec(select(Lesson).where(Lesson.course_id == course_id))
-        }
-        result = {}
+        query = select(Lesson).where(Lesson.course_id == course_id)
+        stored = {row.slug: row for row in self.session.exec(query)}
+        wanted = []
         for position, lesson in enumerate(self.source.lessons):
             values = {
                 "course_id": course_id,
@@ -265,19 +283,13 @@ class _Loader:
                 "reading_minutes": lesson.rendered.reading_minutes,
                 "source_path": lesson.path,
             }
-            row = rows.pop(lesson.slug, None)
-            result[lesson.slug] = _apply(self.session, row, Lesson, values, self.report, "lessons")
-        for gone in rows.values():
-            _archive(gone, self.report, "lessons", self.now)
-        self.session.flush()
-        return result
+            wanted.append((lesson.slug, values))
+        return self._sync("lessons", Lesson, stored, wanted)
 
     def _readings(self, course_id: int) -> dict[str, Reading]:
-        rows = {
-            row.slug: row
-            for row in self.session.exec(select(Reading).where(Reading.course_id == course_id))
-        }
-        result = {}
+        query = select(Reading).where(Reading.course_id == course_id)
+        stored = {row.slug: row for row in self.session.exec(query)}
+        wanted = []
         for reading in self.source.readings:
             values = {
                 "course_id": course_id,
@@ -290,13 +302,8 @@ class _Loader:
                 "reading_minutes": reading.rendered.reading_minutes,
                 "source_path": reading.path,
             }
-            row = rows.pop(reading.slug, None)
-            row = _apply(self.session, row, Reading, values, self.report, "readings")
-            result[reading.slug] = row
-        for gone in rows.values():
-            _archive(gone, self.report, "readings", self.now)
-        self.session.flush()
-        return result
+            wanted.append((reading.slug, values))
+        return self._sync("readings", Reading, stored, wanted)
 
     def _lesson_readings(self, lessons: dict[str, Lesson], readings: dict[str, Reading]) -> None:
         """The recommendation links are pure content (no learner data): replace them."""
@@ -313,24 +320,26 @@ class _Loader:
 
     def _exercises(self, course_id: int, lessons: dict[str, Lesson]) -> None:
         query = select(Exercise).join(Lesson).where(Lesson.course_id == course_id)
-        rows = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
-        variant_rows = {
+        stored = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
+        stored_variants = {
             (row.exercise_id, row.industry): row
             for row in self.session.exec(
                 select(ExerciseVariant).where(
-                    col(ExerciseVariant.exercise_id).in_([r.id for r in rows.values()])
+                    col(ExerciseVariant.exercise_id).in_([r.id for r in stored.values()])
                 )
             )
         }
         by_lesson = {lesson.slug: lesson for lesson in self.source.lessons}
         positions: Counter[str] = Counter()
-        loaded: list[tuple[Exercise, list[Any]]] = []
+        wanted: list[tuple[tuple[int, str], dict[str, Any]]] = []
+        variants: dict[tuple[int, str], list[VariantSource]] = {}
         for exercise in self.source.exercises:
-            lesson = lessons[exercise.lesson]
+            lesson_id = lessons[exercise.lesson].id
             block = by_lesson[exercise.lesson].rendered.block("arbeitsschritt", exercise.work_step)
-            assert lesson.id is not None and block is not None
+            assert lesson_id is not None and block is not None
+            key = (lesson_id, exercise.slug)
             values = {
-                "lesson_id": lesson.id,
+                "lesson_id": lesson_id,
                 "slug": exercise.slug,
                 "position": positions[exercise.lesson],
                 "title": exercise.title,
@@ -338,15 +347,13 @@ class _Loader:
                 "task_html": block.html,
             }
             positions[exercise.lesson] += 1
-            row = rows.pop((lesson.id, exercise.slug), None)
-            row = _apply(self.session, row, Exercise, values, self.report, "exercises")
-            loaded.append((row, exercise.variants))
-        for gone in rows.values():
-            _archive(gone, self.report, "exercises", self.now)
-        self.session.flush()
-        for row, variants in loaded:
+            wanted.append((key, values))
+            variants[key] = exercise.variants
+        rows = self._sync("exercises", Exercise, stored, wanted)
+        wanted_variants = []
+        for key, row in rows.items():
             assert row.id is not None
-            for position, variant in enumerate(variants):
+            for position, variant in enumerate(variants[key]):
                 values = {
                     "exercise_id": row.id,
                     "industry": variant.industry,
@@ -354,14 +361,13 @@ class _Loader:
                     "companies": variant.companies,
                     "task_html": variant.task_html,
                 }
-                existing = variant_rows.pop((row.id, variant.industry), None)
-                _apply(self.session, existing, ExerciseVariant, values, self.report, "variants")
-        for gone_variant in variant_rows.values():
-            _archive(gone_variant, self.report, "variants", self.now)
+                wanted_variants.append(((row.id, variant.industry), values))
+        self._sync("variants", ExerciseVariant, stored_variants, wanted_variants)
 
     def _worksheets(self, course_id: int, lessons: dict[str, Lesson]) -> None:
         query = select(Worksheet).join(Lesson).where(Lesson.course_id == course_id)
-        rows = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
+        stored = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
+        wanted = []
         for lesson in self.source.lessons:
             lesson_id = lessons[lesson.slug].id
             assert lesson_id is not None
@@ -376,10 +382,8 @@ class _Loader:
                     "step_title": title,
                     "step_html": step_html,
                 }
-                row = rows.pop((lesson_id, sheet.slug), None)
-                _apply(self.session, row, Worksheet, values, self.report, "worksheets")
-        for gone in rows.values():
-            _archive(gone, self.report, "worksheets", self.now)
+                wanted.append(((lesson_id, sheet.slug), values))
+        self._sync("worksheets", Worksheet, stored, wanted)
 
 
 def _where_named(lesson: LessonSource, slug: str) -> tuple[str, str, str]:

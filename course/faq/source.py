@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nh3
 
+from course.content.checks import named_lesson
 from course.content.files import SourceFile
 from course.content.model import ContentTree, CourseSource, FaqSource, Where
 from kurswerk.core.usertext import plain_text
@@ -67,10 +68,8 @@ def check_faq(tree: ContentTree, course: CourseSource) -> None:
     first: dict[tuple[str, str], Where] = {}
     for entry in course.faq:
         f = SourceFile(tree, Path(entry.where.path))
-        lesson = lessons.get(entry.lesson)
+        lesson = named_lesson(f, lessons, entry.lesson, entry.lesson_line)
         if lesson is None:
-            if entry.lesson:
-                f.problem(entry.lesson_line, f"lesson '{entry.lesson}' does not exist")
             continue
         seen = first.setdefault((entry.lesson, entry.key), entry.where)
         if entry.key and seen is not entry.where:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
+from course.binding import active_in_order
 from course.faq.models import FaqEntry
 from course.forum import following as forum_following
 from course.forum.access import get_thread, lesson_for
@@ -172,11 +173,7 @@ def thread_list(
 
 
 def lesson_refs(session: Session, course: Course) -> dict[int, LessonRef]:
-    rows = session.exec(
-        select(Lesson)
-        .where(Lesson.course_id == course.id, col(Lesson.archived_at).is_(None))
-        .order_by(col(Lesson.position))
-    ).all()
+    rows = active_in_order(session, Lesson, Lesson.course_id == course.id)
     return {row_id(row.id): LessonRef(row.slug, row.title, course.language) for row in rows}
 
 

@@ -38,13 +38,15 @@ def timestamp_column(nullable: bool = False) -> Any:
 
 
 def timestamp_now() -> Any:
-    """A model's field for a moment that is now unless given (``created_at``)."""
-    return Field(default_factory=utcnow, sa_column=timestamp_column())
+    """A model's field for a moment that is now unless given (``created_at``). Like
+    :func:`timestamp_or_none`, it names the column's type, not a column, so a base class
+    of several tables may declare it (each table gets a column of its own)."""
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
 
 
 def timestamp_or_none() -> Any:
     """A model's field for a moment that may not have come (``archived_at``)."""
-    return Field(default=None, sa_column=timestamp_column(nullable=True))
+    return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

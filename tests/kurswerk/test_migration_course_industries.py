@@ -5,69 +5,60 @@ downgrading brings the list back."""
 from __future__ import annotations
 
 import json
-import os
 
 import sqlalchemy as sa
 
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine
-from tests.conftest import _create_postgres_database, _drop_postgres_database
-from tests.kurswerk.test_migration_faq_overrides import _insert
+from tests.support.old_schema import insert
 
 
-def test_loaded_courses_keep_their_industries_and_variants_may_name_others(tmp_path):
-    choice = os.environ.get("KURSWERK_TEST_DATABASE", "sqlite")
-    if choice == "sqlite":
-        url, cleanup = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        url, name = _create_postgres_database(choice)
-        cleanup = (choice, name)
-    try:
-        migrations.upgrade(url, "0015")
-        engine = make_engine(url)
-        meta = sa.MetaData()
-        meta.reflect(engine)
-        t = meta.tables
-        with engine.begin() as c:
-            courses = [_insert(c, t["course"], slug=s, title=s) for s in ("k", "l")]
-            lesson = _insert(c, t["lesson"], course_id=courses[0], slug="l", title="L")
-            exercise = _insert(c, t["exercise"], lesson_id=lesson, slug="e", title="E")
-        with engine.begin() as c, _refused(c):
-            _insert(c, t["exercise_variant"], exercise_id=exercise, industry="bergbau")
+def test_loaded_courses_keep_their_industries_and_variants_may_name_others(
+    empty_database_url,
+):
+    url = empty_database_url
+    migrations.upgrade(url, "0015")
+    engine = make_engine(url)
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    t = meta.tables
+    with engine.begin() as c:
+        courses = [insert(c, t["course"], slug=s, title=s) for s in ("k", "l")]
+        lesson = insert(c, t["lesson"], course_id=courses[0], slug="l", title="L")
+        exercise = insert(c, t["exercise"], lesson_id=lesson, slug="e", title="E")
+    with engine.begin() as c, _refused(c):
+        insert(c, t["exercise_variant"], exercise_id=exercise, industry="bergbau")
 
-        migrations.upgrade(url)
+    migrations.upgrade(url)
 
-        with engine.connect() as c:
-            rows = c.execute(
-                sa.text("SELECT course_id, slug, position, names FROM course_industry")
-            ).all()
-        by_course = {course: [] for course in courses}
-        for course, slug, _position, names in sorted(rows, key=lambda r: (r[0], r[2])):
-            names = names if isinstance(names, dict) else json.loads(names)
-            by_course[course].append((slug, names["de"], names["en"]))
-        expected = [
-            ("media", "Medien", "Media"),
-            ("fmcg", "FMCG (Markenunternehmen)", "FMCG (brand manufacturers)"),
-            ("retail", "Handel (Filialisten)", "Retail (chain stores)"),
-            ("b2b", "B2B", "B2B"),
-        ]
-        assert by_course == {courses[0]: expected, courses[1]: expected}
-        meta = sa.MetaData()
-        meta.reflect(engine)
-        with engine.begin() as c:
-            variant = t["exercise_variant"]
-            _insert(c, meta.tables["exercise_variant"], exercise_id=exercise, industry="bergbau")
-            c.execute(sa.delete(variant).where(variant.c.industry == "bergbau"))
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text("SELECT course_id, slug, position, names FROM course_industry")
+        ).all()
+    by_course = {course: [] for course in courses}
+    for course, slug, _position, names in sorted(rows, key=lambda r: (r[0], r[2])):
+        names = names if isinstance(names, dict) else json.loads(names)
+        by_course[course].append((slug, names["de"], names["en"]))
+    expected = [
+        ("media", "Medien", "Media"),
+        ("fmcg", "FMCG (Markenunternehmen)", "FMCG (brand manufacturers)"),
+        ("retail", "Handel (Filialisten)", "Retail (chain stores)"),
+        ("b2b", "B2B", "B2B"),
+    ]
+    assert by_course == {courses[0]: expected, courses[1]: expected}
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    with engine.begin() as c:
+        variant = t["exercise_variant"]
+        insert(c, meta.tables["exercise_variant"], exercise_id=exercise, industry="bergbau")
+        c.execute(sa.delete(variant).where(variant.c.industry == "bergbau"))
 
-        migrations.downgrade(url, "0015")
+    migrations.downgrade(url, "0015")
 
-        assert "course_industry" not in sa.inspect(engine).get_table_names()
-        with engine.begin() as c, _refused(c):
-            _insert(c, t["exercise_variant"], exercise_id=exercise, industry="bergbau")
-        engine.dispose()
-    finally:
-        if cleanup:
-            _drop_postgres_database(*cleanup)
+    assert "course_industry" not in sa.inspect(engine).get_table_names()
+    with engine.begin() as c, _refused(c):
+        insert(c, t["exercise_variant"], exercise_id=exercise, industry="bergbau")
+    engine.dispose()
 
 
 class _refused:
