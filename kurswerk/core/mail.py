@@ -49,7 +49,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 
-from kurswerk.core import clock
+from kurswerk.core import clock, i18n
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
@@ -119,7 +119,10 @@ def _environment(autoescape: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # as kurswerk.core.templating
+    env.policies["ext.i18n.trimmed"] = True
     env.filters["datetime"] = _datetime_filter
     return env
 
@@ -143,7 +146,7 @@ def render(name: str, ctx: dict[str, Any], locale: str | None = DEFAULT_LOCALE) 
         raise TemplateNotFound(name)
     language = message_locale(name, locale)
     folder = name if language == DEFAULT_LOCALE else f"{name}/{language}"
-    context = {**ctx, "locale": language}
+    context = {**ctx, "locale": language, **i18n.template_functions(language)}
     subject = _text_env.get_template(f"{folder}/subject.txt").render(context)
     text = _text_env.get_template(f"{folder}/body.txt").render(context)
     html = _html_env.get_template(f"{folder}/body.html").render(context)
