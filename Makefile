@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test setup setup-test system-packages postgres lint fuzz-short test-sqlite test-postgres
+.PHONY: demo test setup setup-test system-packages postgres lint fuzz-short test-sqlite test-postgres \
+        messages-extract messages-update messages-compile
 
 demo: setup
 	$(BIN)/kurswerk demo
@@ -21,10 +22,12 @@ $(BIN)/python:
 
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[postgres]'
+	$(MAKE) --no-print-directory messages-compile
 
 setup-test: $(BIN)/python system-packages postgres
 	$(BIN)/pip install --quiet -e '.[postgres,test]'
 	npm ci --silent --no-audit --no-fund
+	$(MAKE) --no-print-directory messages-compile
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright drives it by
 # executable_path) and clamd for the virus-scan tests (with a local signature file).
@@ -43,6 +46,24 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start; \
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 	@pg_isready -h 127.0.0.1 -p 5432
+
+# The texts: German message ids in the code and templates, one gettext catalog per other
+# language in kurswerk/locale/<language>/LC_MESSAGES/messages.po (see the README, "Texts
+# and languages"). extract: the code -> messages.pot; update: messages.pot -> each .po;
+# compile: each .po -> the .mo the app reads (not committed; setup and setup-test run it).
+LOCALE_DIR      := kurswerk/locale
+MESSAGE_SOURCES := kurswerk lti course coaching uploads feedback
+messages-extract:
+	PYTHONPATH=$(CURDIR) $(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALE_DIR)/messages.pot \
+	  --project=Kurswerk --version=- --copyright-holder=Kurswerk --msgid-bugs-address=- \
+	  --add-comments=Translators: --sort-by-file $(MESSAGE_SOURCES)
+
+messages-update: messages-extract
+	$(BIN)/pybabel -q update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages \
+	  --ignore-obsolete
+
+messages-compile:
+	$(BIN)/pybabel -q compile -d $(LOCALE_DIR) -D messages
 
 lint:
 	$(BIN)/ruff check .

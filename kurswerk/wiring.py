@@ -68,6 +68,7 @@ def _fill(slot: Slot[T], value: T) -> None:
 def wire() -> None:
     """Register the rooms' templates and texts, and fill every slot (idempotent)."""
     paths.use_route_table(route_table)
+    i18n.load_catalogs()  # a language whose catalog is not compiled stops the start here
     for folder in TEMPLATE_FOLDERS:
         add_template_folder(folder)
     for room in ROOMS:

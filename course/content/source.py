@@ -37,9 +37,9 @@ from course.content.model import (
 )
 from course.content.yaml_lines import LineMap
 from course.faq.source import check_faq, read_faq
-from kurswerk.core.i18n import LOCALES
 
 MAX_INDUSTRY_SLUG = 16  # the width of the columns that store an industry
+NAME_LOCALES = ("de", "en")  # an industry is named in German and in English
 
 __all__ = ["ContentTree", "CourseSource", "LessonSource", "Problem", "read_tree"]
 
@@ -153,11 +153,11 @@ def _read_course_industries(f: SourceFile, data: LineMap) -> list[IndustrySource
         names = f.mapping(value, line, f"industry '{slug}'")
         if names is None:
             continue
-        f.keys(names, set(LOCALES), f"industry '{slug}' (its name in each language)")
+        f.keys(names, set(NAME_LOCALES), f"industry '{slug}' (its name in each language)")
         industries.append(
             IndustrySource(
                 slug=slug,
-                names={locale: f.text(names, locale, limit=100) for locale in LOCALES},
+                names={locale: f.text(names, locale, limit=100) for locale in NAME_LOCALES},
                 line=line,
             )
         )

@@ -1,27 +1,128 @@
-"""Message catalogs: German first, English second.
+"""Languages: gettext catalogs managed with Babel, German as the source language.
 
-The shell's own texts are below; the composition root (``kurswerk.wiring``) registers
-each room's catalogs (``register(MESSAGES)``) before anything runs. Keys are namespaced
-(``lesson.reading_time``). A missing English text falls back to the German one, a
-missing key shows the key itself, so a gap is visible, never a crash.
+A message id is the German text itself (``gettext(locale, "Abmelden")``); each other
+language translates it in ``kurswerk/locale/<language>/LC_MESSAGES/messages.po``, which
+``make messages-compile`` (run by ``make demo`` and ``make test``) turns into the ``.mo``
+file read here. The languages Kurswerk speaks are German plus every compiled catalog found
+in the locale folder: adding a language is adding a catalog, no code changes.
+
+Placeholders are Python's ``%(name)s`` (Jinja's ``{% trans %}`` writes them too); plurals go
+through ``ngettext`` with each language's plural rule; where one German text needs two
+different translations, ``pgettext`` gives it a short context. ``N_`` marks a text stored
+now (in data, in an exception) and translated where it is shown.
+
+In templates, ``_()``, ``gettext()``, ``ngettext()``, ``pgettext()`` and ``{% trans %}`` /
+``{% pluralize %}`` translate into the page's language (``template_functions``; they
+autoescape like Jinja's newstyle gettext).
+
+TRANSITION (temporary): rooms still keep their texts in ``*messages.py`` dicts, registered
+with ``register(MESSAGES)`` and looked up by dotted key. Until the last of those modules is
+gone, ``translate()`` and the templates' ``_()`` accept such a legacy key (``str.format``
+placeholders, German when English lacks it) and send any other text through gettext. Then
+``register``, ``has_key``, ``translate`` and the legacy branch of ``_`` are removed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-LOCALES = ("de", "en")
+from babel import Locale, UnknownLocaleError
+from babel.support import NullTranslations, Translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+log = logging.getLogger("kurswerk.core.i18n")
+
 DEFAULT_LOCALE = "de"
+"""The source language: its texts are the message ids, it needs no catalog."""
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
-_catalog: dict[str, dict[str, str]] = {locale: {} for locale in LOCALES}
+_locale_dir = LOCALE_DIR
 
 
-def register(messages: Mapping[str, Mapping[str, str]]) -> None:
-    for locale, entries in messages.items():
-        if locale not in _catalog:
-            raise ValueError(f"unsupported locale {locale!r}")
-        _catalog[locale].update(entries)
+class CatalogNotCompiled(RuntimeError):
+    """A language's ``.po`` file has no compiled ``.mo`` next to it."""
+
+
+def use_locale_dir(folder: Path) -> None:
+    """Read the catalogs from ``folder`` from now on (tests: a pseudo-locale)."""
+    global _locale_dir
+    _locale_dir = folder
+    _catalogs.cache_clear()
+
+
+@functools.cache
+def _catalogs() -> dict[str, NullTranslations]:
+    """German (the message ids themselves) and every compiled catalog, by language."""
+    found: dict[str, NullTranslations] = {DEFAULT_LOCALE: NullTranslations()}
+    for folder in sorted(_locale_dir.glob("*/LC_MESSAGES")):
+        language = folder.parent.name
+        po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+        if not mo.is_file():
+            if po.is_file():
+                raise CatalogNotCompiled(
+                    f"{po} is not compiled ({mo.name} is missing): run `make messages-compile`"
+                )
+            continue
+        if po.is_file() and po.stat().st_mtime > mo.stat().st_mtime:
+            log.warning("%s is older than %s: run `make messages-compile`", mo, po)
+        with mo.open("rb") as data:
+            found[language] = Translations(data, domain=DOMAIN)
+    return found
+
+
+def load_catalogs() -> tuple[str, ...]:
+    """Read every catalog now (the app and the worker start with it, so a missing ``.mo``
+    stops them with a clear message); the languages found, German first."""
+    return locales()
+
+
+def locales() -> tuple[str, ...]:
+    """The languages Kurswerk speaks, German first."""
+    return tuple(_catalogs())
+
+
+def language_name(locale: str) -> str:
+    """``Deutsch``, ``English``: a language's name in itself (its code when Babel has no
+    data for it, as for a test's pseudo-locale)."""
+    try:
+        name = Locale.parse(locale).get_display_name(locale)
+    except (ValueError, UnknownLocaleError):
+        return locale
+    return name[:1].upper() + name[1:] if name else locale
+
+
+def _translations(locale: str) -> NullTranslations:
+    catalogs = _catalogs()
+    return catalogs.get(locale) or catalogs[DEFAULT_LOCALE]
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks ``msgid`` for the catalog; it is translated where it is shown."""
+    return msgid
+
+
+def gettext(locale: str, msgid: str, /, **params: Any) -> str:
+    """``msgid`` in ``locale``, its ``%(name)s`` placeholders filled from ``params``."""
+    text = _translations(locale).gettext(msgid)
+    return text % params if params else text
+
+
+def ngettext(locale: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The form for ``n`` under ``locale``'s plural rule; ``%(num)s`` is ``n``."""
+    return _translations(locale).ngettext(singular, plural, n) % {"num": n, **params}
+
+
+def pgettext(locale: str, context: str, msgid: str, /, **params: Any) -> str:
+    """``msgid`` in ``locale`` where one German text has two translations (``context``)."""
+    text = str(_translations(locale).pgettext(context, msgid))
+    return text % params if params else text
 
 
 def supported_locale(value: str | None) -> str | None:
@@ -30,7 +131,7 @@ def supported_locale(value: str | None) -> str | None:
     if not value:
         return None
     short = value.replace("_", "-").split("-")[0].lower()
-    return short if short in LOCALES else None
+    return short if short in locales() else None
 
 
 def preferred_locale(accept_language: str | None) -> str | None:
@@ -57,187 +158,75 @@ def normalise_locale(value: str | None) -> str:
     return supported_locale(value) or DEFAULT_LOCALE
 
 
-def translate(locale: str, key: str, /, **params: Any) -> str:
-    text = _catalog.get(locale, {}).get(key) or _catalog[DEFAULT_LOCALE].get(key) or key
-    return text.format(**params) if params else text
+# --- Templates ---------------------------------------------------------------------------
+
+
+def template_functions(locale: str) -> dict[str, Callable[..., str]]:
+    """``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` for one render in
+    ``locale``: passed in the render context (the shared environment serves concurrent
+    requests in different languages). Like Jinja's newstyle gettext, the translation is
+    safe markup where the template autoescapes, and the values are escaped into it."""
+    catalog = _translations(locale)
+
+    def _marked(context: Context, text: str) -> str:
+        # a translation is trusted markup, like a template (its values are escaped)
+        return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
+
+    @pass_context
+    def gettext_(context: Context, msgid: str, /, **params: Any) -> str:
+        if msgid in _legacy_keys():  # TRANSITION: a key of a *messages.py dict
+            return translate(locale, msgid, **params)
+        return _marked(context, catalog.gettext(msgid)) % params
+
+    @pass_context
+    def ngettext_(context: Context, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        params.setdefault("num", n)
+        return _marked(context, catalog.ngettext(singular, plural, n)) % params
+
+    @pass_context
+    def pgettext_(context: Context, ctx: str, msgid: str, /, **params: Any) -> str:
+        return _marked(context, str(catalog.pgettext(ctx, msgid))) % params
+
+    @pass_context
+    def npgettext_(
+        context: Context, ctx: str, singular: str, plural: str, n: int, /, **params: Any
+    ) -> str:
+        params.setdefault("num", n)
+        return _marked(context, catalog.npgettext(ctx, singular, plural, n)) % params
+
+    return {
+        "_": gettext_,
+        "gettext": gettext_,
+        "ngettext": ngettext_,
+        "pgettext": pgettext_,
+        "npgettext": npgettext_,
+    }
+
+
+# --- TRANSITION: the rooms' dict catalogs (see the module's docstring) -------------------
+
+_catalog: dict[str, dict[str, str]] = {DEFAULT_LOCALE: {}}
+
+
+def register(messages: Mapping[str, Mapping[str, str]]) -> None:
+    """TRANSITION: add a room's ``*messages.py`` dict (``{"de": {key: text}, "en": ...}``)."""
+    for locale, entries in messages.items():
+        _catalog.setdefault(locale, {}).update(entries)
+
+
+def _legacy_keys() -> Mapping[str, str]:
+    return _catalog[DEFAULT_LOCALE]
 
 
 def has_key(key: str) -> bool:
+    """TRANSITION: whether ``key`` is a legacy dict key."""
     return key in _catalog[DEFAULT_LOCALE]
 
 
-register(
-    {
-        "de": {
-            "app.name": "Kurswerk",
-            "nav.skip": "Zum Inhalt springen",
-            "nav.language": "Sprache",
-            "nav.main": "Hauptnavigation",
-            "error.title": "Das hat nicht geklappt",
-            "error.status": "Fehlercode {status}",
-            "error.no_session": (
-                "Ihre Sitzung ist abgelaufen oder fehlt. Bitte öffnen Sie Kurswerk erneut "
-                "über Ihren Kurs im LMS."
-            ),
-            "error.other_context": "Diese Seite gehört zu einem anderen Kurs als Ihre Sitzung.",
-            "error.role_required": "Dafür fehlt Ihnen die Berechtigung.",
-            "error.csrf": (
-                "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden "
-                "Sie die Seite neu und versuchen Sie es noch einmal."
-            ),
-            "error.not_found": "Diese Seite gibt es nicht.",
-            "error.bad_request": "Die Anfrage ist unvollständig oder fehlerhaft ({fields}).",
-            "error.too_large": (
-                "Die Anfrage ist zu groß: Ein Formular darf höchstens {limit_kb} KB senden. "
-                "Es wurde nichts gespeichert. Gehen Sie im Browser zurück, kürzen Sie Ihre "
-                "Eingabe und senden Sie sie erneut."
-            ),
-            "error.other_person": (
-                "Sie haben den Link einer anderen Person geöffnet, sind hier aber als "
-                "{name} angemeldet. Es wurde nichts davon ausgeführt oder gespeichert."
-            ),
-            "error.other_person.reopen": (
-                "Öffnen Sie Kurswerk bitte erneut über Ihren Kurs im LMS. Links zu Kurswerk-"
-                "Seiten gelten nur für die Person, die sie geöffnet hat."
-            ),
-            "session.signed_in_as": "Angemeldet als {name} ({role})",
-            "session.name_withheld": "Person ohne Namen",
-            "session.role.learner": "Teilnehmende/r",
-            "session.role.tutor": "Tutor/in",
-            "session.role.admin": "Administrator/in",
-            "session.logout": "Abmelden",
-            "session.signed_out.title": "Abgemeldet",
-            "session.signed_out.body": (
-                "Sie sind von Kurswerk abgemeldet. Ihre Sitzung ist beendet, auch Links und "
-                "Tabs dieser Sitzung funktionieren nicht mehr."
-            ),
-            "session.signed_out.reopen": (
-                "Um Kurswerk wieder zu öffnen, gehen Sie in Ihren Kurs im LMS und klicken "
-                "Sie dort erneut auf die Kurswerk-Aktivität."
-            ),
-            "session.back_to_lms": "Zurück zum LMS",
-            "error.internal": (
-                "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
-            ),
-            "error.forbidden": "Dafür fehlt Ihnen die Berechtigung.",
-            "error.method_not_allowed": (
-                "Diese Seite lässt sich so nicht aufrufen. Bitte öffnen Sie sie über einen "
-                "Link oder ein Formular in Kurswerk."
-            ),
-            "error.too_large_generic": "Die Anfrage ist zu groß. Es wurde nichts gespeichert.",
-            "error.generic": "Die Anfrage konnte nicht bearbeitet werden.",
-            "error.to_course_home": "Zur Startseite des Kurses",
-            "error.to_lms": "Zurück zum LMS",
-            "error.reopen_from_lms": "Öffnen Sie Kurswerk über Ihren Kurs im LMS.",
-            "email_link.expired": (
-                "Dieser Link aus einer E-Mail ist abgelaufen. Öffnen Sie Kurswerk über Ihren "
-                "Kurs im LMS: Dort finden Sie dieselbe Seite."
-            ),
-            "email_link.invalid": (
-                "Dieser Link ist ungültig, vielleicht wurde er beim Kopieren gekürzt. Öffnen "
-                "Sie Kurswerk über Ihren Kurs im LMS."
-            ),
-            "email_link.other_person": (
-                "Dieser Link aus einer E-Mail ist für eine andere Person bestimmt als die, die "
-                "hier angemeldet ist. Öffnen Sie ihn in einem Browser ohne diese Anmeldung "
-                "oder öffnen Sie Kurswerk über Ihren Kurs im LMS."
-            ),
-            "email_link.other_page": (
-                "Ein Link aus einer E-Mail öffnet nur die Seite, zu der er führt. Für alles "
-                "Weitere öffnen Sie Kurswerk über Ihren Kurs im LMS."
-            ),
-            "email_link.way_back": (
-                "Über Ihren Kurs im LMS nutzen Sie Kurswerk wie gewohnt, mit allen Seiten."
-            ),
-            "email_link.read_only": (
-                "Sie sehen diese Seite über einen Link aus einer E-Mail, nur zum Lesen. Um "
-                "etwas zu tun oder weitere Seiten zu sehen, öffnen Sie Kurswerk über Ihren "
-                "Kurs im LMS."
-            ),
-            "email_link.to_lms": "Zum LMS",
-        },
-        "en": {
-            "nav.skip": "Skip to content",
-            "nav.language": "Language",
-            "nav.main": "Main navigation",
-            "error.title": "That did not work",
-            "error.status": "Error code {status}",
-            "error.no_session": (
-                "Your session has expired or is missing. Please open Kurswerk again from "
-                "your course in the LMS."
-            ),
-            "error.other_context": "This page belongs to another course than your session.",
-            "error.role_required": "You do not have permission to do that.",
-            "error.csrf": (
-                "The form has expired or did not come from this page. Please reload the page "
-                "and try again."
-            ),
-            "error.not_found": "This page does not exist.",
-            "error.bad_request": "The request is incomplete or malformed ({fields}).",
-            "error.too_large": (
-                "The request is too large: a form may send at most {limit_kb} KB. Nothing "
-                "was saved. Go back in your browser, shorten your input and send it again."
-            ),
-            "error.other_person": (
-                "You opened another person's link, but you are signed in here as {name}. "
-                "Nothing of it was carried out or saved."
-            ),
-            "error.other_person.reopen": (
-                "Please open Kurswerk again from your course in the LMS. Links to Kurswerk "
-                "pages are valid only for the person who opened them."
-            ),
-            "session.signed_in_as": "Signed in as {name} ({role})",
-            "session.name_withheld": "person without a name",
-            "session.role.learner": "Learner",
-            "session.role.tutor": "Tutor",
-            "session.role.admin": "Administrator",
-            "session.logout": "Sign out",
-            "session.signed_out.title": "Signed out",
-            "session.signed_out.body": (
-                "You are signed out of Kurswerk. Your session has ended; links and tabs of "
-                "this session no longer work either."
-            ),
-            "session.signed_out.reopen": (
-                "To open Kurswerk again, go to your course in the LMS and click the Kurswerk "
-                "activity there once more."
-            ),
-            "session.back_to_lms": "Back to the LMS",
-            "error.internal": "An unexpected error occurred. Please try again later.",
-            "error.forbidden": "You do not have permission to do that.",
-            "error.method_not_allowed": (
-                "This page cannot be opened this way. Please open it through a link or a form "
-                "in Kurswerk."
-            ),
-            "error.too_large_generic": "The request is too large. Nothing was saved.",
-            "error.generic": "The request could not be processed.",
-            "error.to_course_home": "To the course's home page",
-            "error.to_lms": "Back to the LMS",
-            "error.reopen_from_lms": "Open Kurswerk from your course in the LMS.",
-            "email_link.expired": (
-                "This link from an email has expired. Open Kurswerk from your course in the "
-                "LMS: the same page is there."
-            ),
-            "email_link.invalid": (
-                "This link is not valid; perhaps it was cut short when copied. Open Kurswerk "
-                "from your course in the LMS."
-            ),
-            "email_link.other_person": (
-                "This link from an email is meant for another person than the one signed in "
-                "here. Open it in a browser without this sign-in, or open Kurswerk from your "
-                "course in the LMS."
-            ),
-            "email_link.other_page": (
-                "A link from an email opens only the page it leads to. For anything else, "
-                "open Kurswerk from your course in the LMS."
-            ),
-            "email_link.way_back": (
-                "From your course in the LMS you use Kurswerk as usual, with every page."
-            ),
-            "email_link.read_only": (
-                "You are seeing this page through a link from an email, read-only. To do "
-                "anything or see other pages, open Kurswerk from your course in the LMS."
-            ),
-            "email_link.to_lms": "To the LMS",
-        },
-    }
-)
+def translate(locale: str, key: str, /, **params: Any) -> str:
+    """TRANSITION: a legacy dict key (``str.format`` placeholders; German when ``locale``
+    lacks it), or else a message id through ``gettext``."""
+    if key not in _catalog[DEFAULT_LOCALE]:
+        return gettext(locale, key, **params)
+    text = _catalog.get(locale, {}).get(key) or _catalog[DEFAULT_LOCALE][key]
+    return text.format(**params) if params else text

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from kurswerk.core import i18n
+from kurswerk.core import clock, i18n
 from kurswerk.core.auth import (
     SESSION_QUERY,
     Principal,
@@ -39,7 +39,13 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,
+    extensions=["jinja2.ext.i18n"],
 )
+# ``{% trans %}`` calls the page's own ``gettext``/``ngettext`` (``page_context``) and fills
+# ``%(name)s`` placeholders; the block's whitespace is normalised (as extracted).
+environment.newstyle_gettext = True  # type: ignore[attr-defined]
+environment.policies["ext.i18n.trimmed"] = True
+environment.filters.update(clock.FILTERS)  # dates, times, numbers in the page's language
 
 
 def add_template_folder(folder: Path) -> None:
@@ -95,9 +101,6 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
     page_token = codec(request).issue(principal) if principal and not from_email else ""
     csrf = codec(request).csrf_token(principal) if principal and not from_email else ""
 
-    def translate(key: str, /, **params: Any) -> str:
-        return i18n.translate(locale, key, **params)
-
     def link(url: str, **params: str) -> str:
         """A same-tool URL that carries the page token (see kurswerk.core.auth)."""
         if page_token:
@@ -108,7 +111,9 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "request": request,
         "principal": principal,
         "locale": locale,
-        "_": translate,
+        "locales": i18n.locales(),
+        "language_name": i18n.language_name,
+        **i18n.template_functions(locale),
         "link": link,
         "page_token": page_token,
         "from_email_link": from_email,

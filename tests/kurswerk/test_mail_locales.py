@@ -13,7 +13,7 @@ from jinja2 import Environment, meta
 from markupsafe import Markup
 
 from kurswerk.core import mail
-from kurswerk.core.i18n import LOCALES
+from kurswerk.core.i18n import locales
 
 WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
 URL = "https://kurswerk.test/c/1"
@@ -207,7 +207,7 @@ def words_in(text: str, words: tuple[str, ...]) -> list[str]:
 CASES = [
     pytest.param(name, locale, index, id=f"{name}-{locale}-{index}")
     for name in sorted(CONTEXTS)
-    for locale in LOCALES
+    for locale in locales()
     for index in range(len(CONTEXTS[name]))
 ]
 
