@@ -1,4 +1,5 @@
-"""Refusals of the feedback domain; each carries an i18n key of ``feedback/messages.py``.
+"""Refusals of the feedback domain; each carries its message id (the German text, see
+``kurswerk.core.i18n``), translated where the refusal is shown.
 
 ``EditRefused`` and its kinds are what the review page answers in place (the page again,
 with the message and the tutor's unsaved text), not with the error page.
@@ -9,11 +10,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from kurswerk.core.errors import AppError, NotFound
+from kurswerk.core.i18n import N_
 
 
 def not_found(reason: str) -> NotFound:
     """One answer for "does not exist" and "not yours": ids reveal nothing."""
-    return NotFound("feedback.not_found", reason=reason)
+    return NotFound(
+        N_("Diese Einreichung gibt es nicht, oder sie ist für Sie nicht sichtbar."), reason=reason
+    )
 
 
 class EditRefused(AppError):
@@ -26,12 +30,21 @@ class NotClaimed(EditRefused):
     def __init__(self, holder_name: str | None) -> None:
         if holder_name:
             super().__init__(
-                "feedback.edit.claimed_by_other",
+                N_(
+                    "%(name)s bearbeitet diese Einreichung inzwischen. Ihre Änderung wurde "
+                    "nicht gespeichert."
+                ),
                 params={"name": holder_name},
                 reason="claim held by another",
             )
         else:
-            super().__init__("feedback.edit.not_claimed", reason="no claim")
+            super().__init__(
+                N_(
+                    "Sie bearbeiten diese Einreichung nicht (mehr). Bitte übernehmen Sie sie "
+                    "zuerst; Ihre Änderung wurde nicht gespeichert."
+                ),
+                reason="no claim",
+            )
 
 
 class FeedbackTooLong(EditRefused):
@@ -39,7 +52,10 @@ class FeedbackTooLong(EditRefused):
 
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(
-            "feedback.edit.too_long",
+            N_(
+                "Ihr Feedback ist mit %(length)s Zeichen zu lang (höchstens %(limit)s). Bitte "
+                "kürzen Sie es; es wurde nichts gespeichert."
+            ),
             params={"length": _grouped(length), "limit": _grouped(limit)},
             reason=f"{length} characters over {limit}",
         )
@@ -55,7 +71,7 @@ class _Fixed(EditRefused):
     """A refusal that says the same every time: the class names it."""
 
     fixed: ClassVar[tuple[str, str]]
-    """The i18n key and the reason logged."""
+    """The message id and the reason logged."""
 
     def __init__(self) -> None:
         key, reason = self.fixed
@@ -64,24 +80,49 @@ class _Fixed(EditRefused):
 
 class FeedbackEmpty(_Fixed):
     status_code = 422
-    fixed = ("feedback.release.empty", "empty feedback")
+    fixed = (
+        N_(
+            "Es gibt noch keinen Feedbacktext. Bitte schreiben und speichern Sie zuerst Ihr "
+            "Feedback."
+        ),
+        "empty feedback",
+    )
 
 
 class DraftChanged(_Fixed):
-    fixed = ("feedback.release.changed", "draft changed since preview")
+    fixed = (
+        N_(
+            "Der Entwurf wurde seit der Vorschau geändert, zum Beispiel in einem anderen Tab. "
+            "Bitte prüfen Sie die Vorschau erneut und geben Sie dann frei."
+        ),
+        "draft changed since preview",
+    )
 
 
 class NewVersionArrived(_Fixed):
-    fixed = ("feedback.release.new_version", "a newer version arrived")
+    fixed = (
+        N_(
+            "Inzwischen wurde eine neue Version eingereicht. Bitte sehen Sie sie sich an und "
+            "speichern Sie Ihr Feedback erneut; es gilt dann für die neue Version."
+        ),
+        "a newer version arrived",
+    )
 
 
 class AlreadyReleased(_Fixed):
-    fixed = ("feedback.edit.already_released", "feedback already released")
+    fixed = (
+        N_("Das Feedback zu dieser Version ist bereits freigegeben."),
+        "feedback already released",
+    )
 
 
 class AttachmentRefused(EditRefused):
     """The feedback PDF was refused (``upload``: the intake's or PDF check's reason)."""
 
     def __init__(self, upload: AppError) -> None:
-        super().__init__("feedback.attachment.refused", upload.status_code, reason=upload.reason)
+        super().__init__(
+            N_("Das PDF wurde nicht angehängt; Ihr Entwurf ist unverändert."),
+            upload.status_code,
+            reason=upload.reason,
+        )
         self.upload = upload

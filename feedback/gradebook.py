@@ -24,12 +24,15 @@ from sqlmodel import Session
 
 from feedback.models import Feedback
 from kurswerk.core import i18n
+from kurswerk.core.i18n import N_
 from kurswerk.core.usertext import markdown_text
 from lti import service as lti_service
 from uploads import service as uploads
 from uploads.models import Submission
 
 SUMMARY_MAX_CHARS = 1000
+MORE_IN_KURSWERK = N_("Das vollständige Feedback finden Sie in Kurswerk.")
+MORE_WITH_PDF_IN_KURSWERK = N_("Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk.")
 _WORD_BOUNDARY_WITHIN = 200  # cut at the last space this close to the limit, else hard
 
 
@@ -54,8 +57,8 @@ def feedback_summary(markdown: str, *, has_attachment: bool, locale: str) -> str
     if cut:
         text = _shorten(text, SUMMARY_MAX_CHARS)
     if cut or has_attachment:
-        key = "feedback.gradebook.more_pdf" if has_attachment else "feedback.gradebook.more"
-        text = f"{text}\n\n{i18n.translate(locale, key)}".strip()
+        more = MORE_WITH_PDF_IN_KURSWERK if has_attachment else MORE_IN_KURSWERK
+        text = f"{text}\n\n{i18n.gettext(locale, more)}".strip()
     return text
 
 

@@ -11,8 +11,12 @@ from fastapi.responses import FileResponse
 
 from kurswerk.core.errors import AppError
 from kurswerk.core.http import content_disposition
+from kurswerk.core.i18n import N_
 
 MAX_FORM_FIELDS = 20
+BAD_FORM = N_(
+    "Das Formular wurde nicht wie erwartet gesendet. Bitte nutzen Sie das Formular auf der Seite."
+)
 
 # What a browser may do with a PDF we serve: nothing but show it. "sandbox" (no scripts,
 # no forms, no same-origin rights) and nothing loaded from anywhere. Chromium's viewer
@@ -34,7 +38,7 @@ async def read_form(request: Request) -> dict[str, str]:
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     if body and not content_type.startswith("application/x-www-form-urlencoded"):
-        raise AppError("feedback.form.bad_type", 415, reason=f"content-type {content_type!r}")
+        raise AppError(BAD_FORM, 415, reason=f"content-type {content_type!r}")
     try:
         pairs = parse_qsl(
             body.decode("latin-1"),
@@ -44,7 +48,7 @@ async def read_form(request: Request) -> dict[str, str]:
             max_num_fields=MAX_FORM_FIELDS,
         )
     except ValueError as exc:
-        raise AppError("feedback.form.bad_type", 400, reason=str(exc)) from exc
+        raise AppError(BAD_FORM, 400, reason=str(exc)) from exc
     return dict(pairs)
 
 

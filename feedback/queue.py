@@ -37,9 +37,14 @@ from feedback.queue_values import (
 from feedback.workdays import Age, age_of
 from kurswerk.core.clock import as_utc
 from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
 from uploads.models import SubmissionStatus
 
 PAGE_SIZE = 50
+BAD_FILTER = N_(
+    "Dieser Filter oder Seitenverweis ist ungültig. Bitte wählen Sie die Filter auf der Seite neu."
+)
+"""The refusal of a filter or page link the queue cannot read."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def queue_page(
 ) -> QueuePage:
     outline = course_outline(session, context_id)
     if filters.industry is not None and filters.industry not in outline.industries.every:
-        raise AppError("feedback.queue.bad_filter", 400, reason=f"{filters.industry!r}")
+        raise AppError(BAD_FILTER, 400, reason=f"{filters.industry!r}")
     query = queue_query(context_id, filters, outline, page_size + 1)
     rows: list[Any] = list(session.execute(*query).all()) if query is not None else []
     more = len(rows) > page_size

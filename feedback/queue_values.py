@@ -10,6 +10,7 @@ from typing import Any
 
 from course import service as course_service
 from kurswerk.core.clock import as_utc
+from kurswerk.core.i18n import N_
 from uploads.models import SubmissionStatus
 
 
@@ -29,6 +30,20 @@ class StatusFilter(enum.StrEnum):
             StatusFilter.RELEASED: (SubmissionStatus.FEEDBACK_RELEASED,),
             StatusFilter.ALL: tuple(SubmissionStatus),
         }[self]
+
+    @property
+    def label(self) -> str:
+        """The choice's name in the filter (a message id: translate it where it is shown)."""
+        return STATUS_FILTER_LABELS[self]
+
+
+STATUS_FILTER_LABELS = {
+    StatusFilter.OPEN: N_("Offen (eingereicht oder in Bearbeitung)"),
+    StatusFilter.SUBMITTED: N_("Eingereicht"),
+    StatusFilter.IN_REVIEW: N_("In Bearbeitung"),
+    StatusFilter.RELEASED: N_("Feedback freigegeben"),
+    StatusFilter.ALL: N_("Alle"),
+}
 
 
 class BadCursor(ValueError):

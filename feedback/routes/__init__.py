@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import APIRouter
 
-from feedback.messages import MESSAGES
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
 from feedback.routes import queue as queue_views
@@ -20,5 +20,5 @@ router.include_router(learner_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = (MESSAGES,)
-"""The feedback texts; the composition root registers them and the templates."""
+CATALOGS: tuple[Mapping[str, Mapping[str, str]], ...] = ()
+"""No dict of texts: the feedback texts are in the gettext catalogs (kurswerk/locale)."""

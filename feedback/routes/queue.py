@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from course.service import Industries
 from feedback import queue as feedback_queue
-from feedback.formatting import HELPERS
+from feedback.formatting import HELPERS, STATUS_NAMES
 from feedback.routes.tutor import MAX_ID, TutorPrincipal, bounded_id, settings_of
 from kurswerk.core import i18n
 from kurswerk.core.auth import Role
@@ -21,9 +21,9 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.i18n import N_
 from kurswerk.core.templating import render
 from lti import service as lti_service
-from uploads.models import SubmissionStatus
 
 MAX_INDUSTRY_CHARS = 16  # the width of the column (which industries: the course's own)
 
@@ -37,12 +37,12 @@ def _filters(
         status_filter = feedback_queue.StatusFilter(status or "open")
         cursor = feedback_queue.Cursor.decode(after) if after else None
     except ValueError as exc:  # BadCursor is a ValueError too
-        raise AppError("feedback.queue.bad_filter", 400, reason=str(exc)) from exc
+        raise AppError(feedback_queue.BAD_FILTER, 400, reason=str(exc)) from exc
     exercise_id = bounded_id(exercise) if exercise else None
     if (exercise and exercise_id is None) or len(industry) > MAX_INDUSTRY_CHARS:
-        raise AppError("feedback.queue.bad_filter", 400, reason=f"{exercise!r} {industry!r}")
+        raise AppError(feedback_queue.BAD_FILTER, 400, reason=f"{exercise!r} {industry!r}")
     if cursor is not None and cursor.submission_id > MAX_ID:
-        raise AppError("feedback.queue.bad_filter", 400, reason="cursor id out of range")
+        raise AppError(feedback_queue.BAD_FILTER, 400, reason="cursor id out of range")
     return feedback_queue.QueueFilters(
         status=status_filter,
         lesson=lesson[:100] or None,
@@ -53,7 +53,7 @@ def _filters(
 
 
 QUEUE_LINK = CourseHomeLink(
-    "feedback.queue.title", "feedback_queue", frozenset({Role.TUTOR, Role.ADMIN})
+    N_("Feedback-Warteschlange"), "feedback_queue", frozenset({Role.TUTOR, Role.ADMIN})
 )
 """The tutors' queue on the course home, for tutors and admins."""
 
@@ -99,21 +99,18 @@ def _queue_labels(locale: str, industries: Industries) -> SimpleNamespace:
     dict: Jinja looks up ``labels.x`` as an attribute first, and a dict makes that raise
     and catch an AttributeError on every row (measured: most of the page's render time)."""
 
-    def t(key: str) -> str:
-        return i18n.translate(locale, key)
-
     return SimpleNamespace(
         **{
-            "status": {s.value: t(f"feedback.status.{s.value}") for s in SubmissionStatus},
+            "status": {s.value: i18n.gettext(locale, name) for s, name in STATUS_NAMES.items()},
             "industry": industries.names_in(locale),
-            "version": t("feedback.queue.col.version"),
-            "by": t("feedback.queue.claimed_by"),
-            "by_you": t("feedback.queue.claimed_by_you"),
-            "expired": t("feedback.queue.claim_expired"),
-            "no_target": t("feedback.age.none"),
-            "overdue": t("feedback.age.overdue"),
-            "last_day": t("feedback.age.last_day"),
-            "left_one": t("feedback.age.left_one"),
-            "open": t("feedback.queue.open"),
+            "version": i18n.gettext(locale, "Version"),
+            # "von <name>": who holds the claim
+            "by": i18n.pgettext(locale, "claim held by", "von"),
+            "by_you": i18n.gettext(locale, "von Ihnen"),
+            "expired": i18n.gettext(locale, "Vormerkung abgelaufen"),
+            "no_target": i18n.gettext(locale, "keine Frist"),
+            "overdue": i18n.gettext(locale, "Überfällig"),
+            "last_day": i18n.gettext(locale, "letzter Tag"),
+            "open": i18n.gettext(locale, "Öffnen"),
         }
     )

@@ -28,12 +28,14 @@ from feedback import release as feedback_release
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
+from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, email_links, require_role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, RowId, SessionDep
 from kurswerk.core.errors import AppError
 from kurswerk.core.files.storage import Storage, storage_from_settings
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import PageRequest, render
@@ -47,20 +49,34 @@ FormData = Annotated[dict[str, str], Depends(read_form)]
 # The form is read (size-capped) before the CSRF check parses it: order matters.
 FORM_POST = [Depends(read_form), CsrfChecked]
 
-# Outcomes a redirect may name for the page's confirmation message.
-DONE = frozenset(
-    {
-        "claimed",
-        "renewed",
-        "taken_over",
-        "unclaimed",
-        "saved",
-        "attached",
-        "attachment_removed",
-        "released",
-        "already_released",
-    }
-)
+DONE = {
+    "renewed": N_("Ihre Vormerkung wurde verlängert."),
+    "unclaimed": N_("Sie haben die Bearbeitung abgegeben."),
+    "saved": N_("Entwurf gespeichert."),
+    "attached": N_("PDF angehängt."),
+    "attachment_removed": N_("PDF entfernt."),
+    "released": N_(
+        "Feedback freigegeben. Die E-Mail an die Teilnehmerin oder den Teilnehmer ist unterwegs."
+    ),
+    "already_released": N_(
+        "Dieses Feedback war bereits freigegeben; es wurde nichts erneut versendet."
+    ),
+}
+"""The confirmation for each outcome a redirect names (``?done=``), as message ids; the
+outcomes of a claim in :func:`done_message` (one German text, two English ones)."""
+
+
+def done_message(locale: str, done: str) -> str:
+    """The confirmation line for ``?done=<outcome>`` in ``locale``; "" for any other value."""
+    if done == claims_mod.ClaimOutcome.CLAIMED:
+        return i18n.pgettext(
+            locale, "confirmation after claiming", "Sie haben die Einreichung übernommen."
+        )
+    if done == claims_mod.ClaimOutcome.TAKEN_OVER:
+        return i18n.pgettext(
+            locale, "confirmation after taking over", "Sie haben die Einreichung übernommen."
+        )
+    return i18n.gettext(locale, DONE[done]) if done in DONE else ""
 
 
 async def require_staff(principal: ContextPrincipal) -> Principal:
@@ -140,11 +156,11 @@ def render_review(
             "page": page,
             "error_field": error_field,
             "error_title": (
-                "feedback.error.title"
+                N_("Das wurde nicht gespeichert")
                 if isinstance(error, errors.EditRefused)
-                else "feedback.error.claim_title"
+                else N_("Das hat nicht geklappt")
             ),
-            "done": done if done in DONE else "",
+            "done": done_message(principal.locale, done),
             "preview": preview and page.draft is not None,
             "error": error,
             "text": text,
@@ -236,15 +252,24 @@ def claim(review: StaffReview, form: FormData) -> Response:
     if result.outcome == claims_mod.ClaimOutcome.NEEDS_CONFIRMATION:
         return review.page(confirm=result.state)
     if result.outcome == claims_mod.ClaimOutcome.CLOSED:
-        error = AppError("feedback.claim.closed", 409)
+        error = AppError(
+            N_(
+                "Zu dieser Einreichung ist das Feedback bereits freigegeben; es gibt nichts zu "
+                "übernehmen."
+            ),
+            409,
+        )
     elif result.state is not None:
         error = AppError(
-            "feedback.claim.held_by_other",
+            N_(
+                "%(name)s hat diese Einreichung bereits übernommen. Zwei Personen können sie "
+                "nicht gleichzeitig bearbeiten."
+            ),
             409,
             params={"name": result.state.holder_name},
         )
     else:
-        error = AppError("feedback.claim.lost", 409)
+        error = AppError(N_("Jemand anderes hat diese Einreichung gerade übernommen."), 409)
     return review.refused(error)
 
 
