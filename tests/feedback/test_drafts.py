@@ -10,6 +10,7 @@ import pytest
 
 from feedback import drafts, errors
 from feedback.drafts import FEEDBACK_MAX_CHARS
+from kurswerk.core.auth import Role
 from tests.feedback.conftest import resubmit
 from tests.feedback.helpers import (
     attach,
@@ -74,6 +75,19 @@ def test_preview_shows_the_rendered_feedback_and_the_release_form(web, world, ma
     assert "<p>Sehr <strong>gut</strong>.</p>" in page.text
     assert "Feedback freigeben" in page.text
     assert "erhält Lena Lernende das Feedback im Tool und per E-Mail" in page.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "limit"), [("de", "Höchstens 30.000 Zeichen"), ("en", "At most 30,000 characters")]
+)
+def test_the_editor_states_the_limit_as_a_number_of_the_pages_language(
+    web, world, make_submission, make_learner, locale, limit
+):
+    tutor = make_learner(context=world.context, role=Role.TUTOR, locale=locale)
+    submission = make_submission(world.learner)
+    claim(web, tutor, submission.id)
+    assert FEEDBACK_MAX_CHARS == 30_000
+    assert limit in web.get(path(tutor, f"/review/{submission.id}")).text
 
 
 def test_hostile_markdown_is_sanitised_in_the_preview(web, world, make_submission, db):
