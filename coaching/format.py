@@ -29,11 +29,11 @@ class Formatter:
                 return value
         else:
             day = value
-        return day.strftime("%d.%m.%Y") if self.locale == "de" else day.isoformat()
+        return clock.date_text(day, self.locale)  # 27.11.2026 / 27 Nov 2026
 
     def moment(self, value: datetime) -> str:
-        pattern = "%d.%m.%Y, %H:%M" if self.locale == "de" else "%Y-%m-%d %H:%M"
-        return clock.local(value).strftime(pattern)  # admins read the course's local time
+        """``22.11.2026, 14:05`` / ``22 Nov 2026, 14:05`` in the course's time zone."""
+        return clock.when(value, self.locale, uhr=False)
 
     @staticmethod
     def iso_moment(value: datetime) -> str:

@@ -35,15 +35,12 @@ class Formats:
         return value.isoformat()
 
     def day(self, value: date) -> str:
-        """``Freitag, 27.11.2026`` / ``Friday, 27 Nov 2026``."""
+        """``Freitag, 27. November 2026`` / ``Friday, 27 November 2026``."""
         return clock.day_with_weekday(value, self.locale)
 
     def size(self, size: int) -> str:
         """``340 KB``, ``1,2 MB`` (``1.2 MB`` in English)."""
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))} KB"
-        text = f"{size / (1024 * 1024):.1f} MB"
-        return text.replace(".", ",") if self.locale == "de" else text
+        return clock.file_size(size, self.locale)
 
 
 def note_html(text: str) -> Markup:

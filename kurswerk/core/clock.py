@@ -2,7 +2,7 @@
 
 Every stored time is UTC (SQLite hands it back naive, PostgreSQL aware). What a person
 reads is in the course's time zone (``KURSWERK_COURSE_TIMEZONE``, Europe/Berlin unless
-set), German first, English.
+set), in the forms of the reader's language (Babel).
 
 Working days are Monday to Friday (``KURSWERK_FEEDBACK_TARGET_DAYS`` counts them). Public
 holidays count as working days: no calendar is configured; the feedback target is a
@@ -11,8 +11,14 @@ promise to aim for, not a legal deadline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError, dates, numbers
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from kurswerk.core.settings import get_settings
 
@@ -70,40 +76,84 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
-# --- How dates read ----------------------------------------------------------------------
+# --- How dates, times and numbers read ----------------------------------------------------
+# Babel's forms for the person's language, in the course's time zone; one set of helpers
+# for pages and emails (the templates' filters are ``FILTERS``).
 
-WEEKDAYS = {
-    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-WEEKDAYS_SHORT = {
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+_FORMAT_LOCALES = {"en": "en_GB"}
+"""Kurswerk's English reads dates the European way: ``27 Nov 2026, 14:05``."""
+_CLOCK_TIME = {"de": "HH:mm 'Uhr'"}
+"""A language's time of day with its word for "o'clock" (``14:05 Uhr``)."""
+
+
+def format_locale(locale: str) -> Locale:
+    """Babel's data for ``locale``; English where Babel knows no such language (a test's
+    pseudo-locale)."""
+    try:
+        return Locale.parse(_FORMAT_LOCALES.get(locale, locale))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(_FORMAT_LOCALES["en"])
 
 
 def date_text(value: date, locale: str = "de") -> str:
     """``27.11.2026`` / ``27 Nov 2026``."""
-    return value.strftime("%d %b %Y" if locale == "en" else "%d.%m.%Y")
+    return dates.format_date(value, "medium", locale=format_locale(locale))
+
+
+def day_with_weekday(value: date, locale: str = "de", *, short: bool = False) -> str:
+    """``Freitag, 27. November 2026`` / ``Friday, 27 November 2026``; with ``short``:
+    ``Fr., 27. Nov. 2026`` / ``Fri, 27 Nov 2026``."""
+    where = format_locale(locale)
+    if short:
+        return dates.format_skeleton("yMMMEd", value, locale=where)
+    return dates.format_date(value, "full", locale=where)
+
+
+def time_of_day(value: datetime, locale: str = "de", *, uhr: bool = True) -> str:
+    """``14:05 Uhr`` / ``14:05`` in the course's time zone (``14:05`` without ``uhr``)."""
+    pattern = _CLOCK_TIME.get(locale, "short") if uhr else "short"
+    return dates.format_time(local(value), pattern, locale=format_locale(locale))
 
 
 def when(value: datetime, locale: str = "de", *, uhr: bool = True) -> str:
     """``22.11.2026, 14:05 Uhr`` / ``22 Nov 2026, 14:05`` in the course's time zone
     (without ``Uhr`` when ``uhr`` is false)."""
-    moment = local(value)
-    if locale == "en":
-        return moment.strftime("%d %b %Y, %H:%M")
-    return moment.strftime("%d.%m.%Y, %H:%M Uhr" if uhr else "%d.%m.%Y, %H:%M")
+    where = format_locale(locale)
+    glue = str(dates.get_datetime_format("medium", locale=where)).replace("'", "")
+    day = dates.format_date(local(value).date(), "medium", locale=where)
+    return glue.replace("{0}", time_of_day(value, locale, uhr=uhr)).replace("{1}", day)
 
 
-def time_of_day(value: datetime, locale: str = "de") -> str:
-    """``14:05 Uhr`` / ``14:05`` in the course's time zone."""
-    return local(value).strftime("%H:%M") + ("" if locale == "en" else " Uhr")
+def number(value: float, locale: str = "de") -> str:
+    """``1.234,5`` / ``1,234.5``."""
+    return numbers.format_decimal(value, locale=format_locale(locale))
 
 
-def day_with_weekday(value: date, locale: str = "de", *, short: bool = False) -> str:
-    """``Freitag, 27.11.2026`` / ``Friday, 27 Nov 2026``; with ``short``: ``Fr, 27.11.2026``
-    / ``Fri, 27 Nov 2026``. An unknown locale reads German."""
-    table = WEEKDAYS_SHORT if short else WEEKDAYS
-    weekday = table.get(locale, table["de"])[value.weekday()]
-    return f"{weekday}, {date_text(value, locale)}"
+def file_size(size: int, locale: str = "de") -> str:
+    """``340 KB``, ``1,2 MB`` / ``1.2 MB`` (powers of 1024, as the upload limit counts)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    amount = numbers.format_decimal(size / (1024 * 1024), "0.0", locale=format_locale(locale))
+    return f"{amount} MB"
+
+
+def _in_page_locale(function: Callable[..., str], **options: bool) -> Callable[[Context, Any], str]:
+    @pass_context
+    def in_locale(context: Context, value: Any) -> str:
+        return function(value, str(context.get("locale") or "de"), **options)
+
+    return in_locale
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "date": _in_page_locale(date_text),
+    "weekday_date": _in_page_locale(day_with_weekday),
+    "short_weekday_date": _in_page_locale(day_with_weekday, short=True),
+    "datetime": _in_page_locale(when),
+    "datetime_plain": _in_page_locale(when, uhr=False),
+    "time": _in_page_locale(time_of_day),
+    "number": _in_page_locale(number),
+    "filesize": _in_page_locale(file_size),
+}
+"""``{{ when|datetime }}``, ``{{ size|filesize }}`` …: in the language of the page or email
+being rendered (its ``locale``)."""

@@ -5,8 +5,9 @@ Each message is a folder ``kurswerk/templates/email/<name>/`` with ``subject.txt
 ``<name>/<locale>/`` subfolder holds the same three files in another language, with the
 same variables. A locale without such a folder gets the German message, and then says so:
 the HTML's ``lang`` and the date format follow the language actually rendered
-(``RenderedEmail.locale``), not the one asked for. Dates go through the ``datetime``
-filter, which formats them for that language. Variables that a template needs are listed
+(``RenderedEmail.locale``), not the one asked for. Dates go through the
+``datetime`` filter (``kurswerk.core.clock.FILTERS``, as on pages), which formats them for
+that language. Variables that a template needs are listed
 at the top of its German ``body.txt``; a missing one is an error at render time
 (``StrictUndefined``), i.e. in the request that enqueues the mail, where tests see it,
 not hours later in the worker.
@@ -46,8 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from kurswerk.core import clock, i18n
 from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
@@ -103,12 +103,6 @@ def attachments_from_payload(items: Sequence[dict[str, str]]) -> list[Attachment
     return result
 
 
-@pass_context
-def _datetime_filter(context: Context, value: datetime) -> str:
-    """``{{ when | datetime }}`` in the language of the message being rendered."""
-    return clock.when(value, str(context.get("locale", DEFAULT_LOCALE)))
-
-
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -123,7 +117,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # as kurswerk.core.templating
     env.policies["ext.i18n.trimmed"] = True
-    env.filters["datetime"] = _datetime_filter
+    env.filters.update(clock.FILTERS)  # in the message's language, as pages
     return env
 
 

@@ -74,11 +74,33 @@ def test_a_day_reads_with_its_weekday():
     friday = date(2026, 11, 27)
     assert clock.date_text(friday) == "27.11.2026"
     assert clock.date_text(friday, "en") == "27 Nov 2026"
-    assert clock.day_with_weekday(friday) == "Freitag, 27.11.2026"
-    assert clock.day_with_weekday(friday, "en") == "Friday, 27 Nov 2026"
-    assert clock.day_with_weekday(friday, "de", short=True) == "Fr, 27.11.2026"
+    assert clock.day_with_weekday(friday) == "Freitag, 27. November 2026"
+    assert clock.day_with_weekday(friday, "en") == "Friday, 27 November 2026"
+    assert clock.day_with_weekday(friday, "de", short=True) == "Fr., 27. Nov. 2026"
     assert clock.day_with_weekday(friday, "en", short=True) == "Fri, 27 Nov 2026"
-    assert clock.day_with_weekday(friday, "fr") == "Freitag, 27.11.2026"  # unknown: German
+    # a language added by its catalog reads in its own forms, one Babel lacks like English
+    assert clock.day_with_weekday(friday, "fr") == "vendredi 27 novembre 2026"
+    assert clock.day_with_weekday(friday, "qps") == "Friday, 27 November 2026"
+
+
+def test_numbers_and_file_sizes_read_in_the_language():
+    assert clock.number(1234.5) == "1.234,5"
+    assert clock.number(1234.5, "en") == "1,234.5"
+    assert clock.file_size(340 * 1024) == "340 KB"
+    assert clock.file_size(100) == "1 KB"
+    assert clock.file_size(int(1.25 * 1024 * 1024)) == "1,2 MB"
+    assert clock.file_size(int(1.25 * 1024 * 1024), "en") == "1.2 MB"
+
+
+def test_the_template_filters_read_in_the_page_language():
+    from kurswerk.core.templating import environment
+
+    page = environment.from_string("{{ day|weekday_date }} · {{ moment|datetime }}")
+    values = {"day": date(2026, 11, 27), "moment": datetime(2026, 11, 22, 13, 5)}
+    assert page.render(locale="en", **values) == "Friday, 27 November 2026 · 22 Nov 2026, 14:05"
+    assert page.render(locale="de", **values) == (
+        "Freitag, 27. November 2026 · 22.11.2026, 14:05 Uhr"
+    )
 
 
 def test_working_days_skip_the_weekend():
