@@ -52,7 +52,8 @@ LOCALE_DIR      := kurswerk/locale
 MESSAGE_SOURCES := kurswerk lti course coaching uploads feedback
 messages-extract:
 	PYTHONPATH=$(CURDIR) $(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALE_DIR)/messages.pot \
-	  --add-comments=Translators: --sort-by-file --omit-header $(MESSAGE_SOURCES)
+	  --project=Kurswerk --version=- --copyright-holder=Kurswerk --msgid-bugs-address=- \
+	  --add-comments=Translators: --sort-by-file $(MESSAGE_SOURCES)
 
 messages-update: messages-extract
 	$(BIN)/pybabel -q update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages \

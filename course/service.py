@@ -58,7 +58,7 @@ from course.views import (
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
-from kurswerk.core.errors import AppError, NotFound
+from kurswerk.core.errors import BAD_REQUEST, AppError, NotFound
 from kurswerk.core.extensions import CourseHomeLink, Slot, extensions
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def exercise_page(
     if industry is not None and industry not in industries.every:
         # not one of the course's industries: a malformed request, as for any other field
         raise AppError(
-            "error.bad_request",
+            BAD_REQUEST,
             400,
             reason=f"no industry {industry!r}",
             params={"fields": "industry"},

@@ -21,7 +21,18 @@ from kurswerk.core.auth import SessionCodec
 from kurswerk.core.body_limit import BodyLimitMiddleware, MarkedRoutes
 from kurswerk.core.db import make_engine
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.errors import AppError, app_error_handler, render_app_error
+from kurswerk.core.errors import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    INTERNAL,
+    NO_SESSION,
+    NOT_FOUND,
+    NOT_PROCESSED,
+    AppError,
+    app_error_handler,
+    render_app_error,
+)
+from kurswerk.core.i18n import N_
 from kurswerk.core.log_redaction import redact_root_handlers
 from kurswerk.core.security import SecurityHeadersMiddleware
 from kurswerk.core.settings import Settings, get_settings
@@ -84,13 +95,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 HTTP_ERROR_MESSAGES = {
-    400: "error.generic",
-    401: "error.no_session",
-    403: "error.forbidden",
-    404: "error.not_found",
-    405: "error.method_not_allowed",
-    413: "error.too_large_generic",
-    422: "error.generic",
+    400: NOT_PROCESSED,
+    401: NO_SESSION,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    405: N_(
+        "Diese Seite lässt sich so nicht aufrufen. Bitte öffnen Sie sie über "
+        "einen Link oder ein Formular in Kurswerk."
+    ),
+    413: N_("Die Anfrage ist zu groß. Es wurde nichts gespeichert."),
+    422: NOT_PROCESSED,
 }
 
 
@@ -98,9 +112,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own refusals (no such route, a method the route does not take, ...) as
     the app's error page in the person's language: never its English ``detail``."""
     assert isinstance(exc, StarletteHTTPException)
-    message = HTTP_ERROR_MESSAGES.get(exc.status_code, "error.generic")
+    message = HTTP_ERROR_MESSAGES.get(exc.status_code, NOT_PROCESSED)
     if exc.status_code >= 500:
-        message = "error.internal"
+        message = INTERNAL
     response = render_app_error(request, AppError(message, exc.status_code, reason=str(exc.detail)))
     if exc.headers:
         response.headers.update(exc.headers)
@@ -113,11 +127,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return render_app_error(
         request,
         AppError(
-            "error.bad_request", 400, reason=f"invalid fields: {fields}", params={"fields": fields}
+            BAD_REQUEST,
+            400,
+            reason=f"invalid fields: {fields}",
+            params={"fields": fields},
         ),
     )
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return render_app_error(request, AppError("error.internal", 500, reason=repr(exc)))
+    return render_app_error(
+        request,
+        AppError(
+            INTERNAL,
+            500,
+            reason=repr(exc),
+        ),
+    )

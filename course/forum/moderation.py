@@ -23,7 +23,7 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.email_links import EmailLinks
-from kurswerk.core.errors import Forbidden, NotFound
+from kurswerk.core.errors import FORBIDDEN, NOT_FOUND, Forbidden, NotFound
 from kurswerk.core.usertext import plain_text
 from lti.models import PlatformUser
 
@@ -35,7 +35,7 @@ def set_thread_flag(
 ) -> ForumThread:
     _require_moderator(principal)
     if flag not in THREAD_FLAGS:
-        raise NotFound("error.not_found", reason=f"no flag {flag!r}")
+        raise NotFound(NOT_FOUND, reason=f"no flag {flag!r}")
     thread = get_thread(session, principal, thread_id)
     if flag == "hidden":
         thread.hidden_at = utcnow() if value else None
@@ -89,7 +89,10 @@ def set_accepted(
     """Mark a reply as the answer to the question (tutors, or the asker), or unmark it."""
     post, thread = get_post(session, principal, post_id)
     if not is_moderator(principal) and thread.author_id != principal.user_id:
-        raise Forbidden("error.role_required", reason="only tutors or the asker accept answers")
+        raise Forbidden(
+            FORBIDDEN,
+            reason="only tutors or the asker accept answers",
+        )
     if post.is_question or post.hidden_at is not None:
         raise InputError("forum.error.cannot_accept", 400)
     if accepted:

@@ -19,7 +19,7 @@ from course.questions.models import LecturerQuestion
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import as_utc
 from kurswerk.core.db import lock_row
-from kurswerk.core.errors import AppError, Forbidden
+from kurswerk.core.errors import FORBIDDEN, AppError, Forbidden
 from kurswerk.core.settings import Settings
 from lti.models import PlatformUser
 
@@ -91,7 +91,7 @@ def is_moderator(principal: Principal) -> bool:
 
 def require_moderator(principal: Principal) -> None:
     if not is_moderator(principal):
-        raise Forbidden("error.role_required", reason="forum moderation needs a tutor")
+        raise Forbidden(FORBIDDEN, reason="forum moderation needs a tutor")
 
 
 def may_edit(principal: Principal, post: ForumPost, limits: Limits, now: datetime) -> bool:

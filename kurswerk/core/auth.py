@@ -38,7 +38,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from kurswerk.core import i18n
 from kurswerk.core.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
-from kurswerk.core.errors import AppError, Forbidden, Unauthenticated
+from kurswerk.core.errors import FORBIDDEN, NO_SESSION, AppError, Forbidden, Unauthenticated
+from kurswerk.core.i18n import N_
 from kurswerk.core.session_revocation import is_revoked
 from kurswerk.core.settings import Settings
 
@@ -55,6 +56,18 @@ class Role(enum.StrEnum):
     @property
     def rank(self) -> int:
         return {"learner": 0, "tutor": 1, "admin": 2}[self.value]
+
+    @property
+    def label(self) -> str:
+        """The role's name for people (a message id: translate it where it is shown)."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.LEARNER: N_("Teilnehmende/r"),
+    Role.TUTOR: N_("Tutor/in"),
+    Role.ADMIN: N_("Administrator/in"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +94,21 @@ class SessionConflict(AppError):
     Carries the holder, so the refusal page speaks their language and says who they are.
     """
 
+    leads_back_to_lms = True
+
     status_code = 409
 
     def __init__(self, holder: Principal) -> None:
-        name = " ".join(holder.name.split()) or i18n.translate(
-            holder.locale, "session.name_withheld"
-        )
+        name = " ".join(holder.name.split()) or i18n.gettext(holder.locale, "Person ohne Namen")
         super().__init__(
-            "error.other_person",
-            detail="error.other_person.reopen",
+            N_(
+                "Sie haben den Link einer anderen Person geöffnet, sind hier aber als "
+                "%(name)s angemeldet. Es wurde nichts davon ausgeführt oder gespeichert."
+            ),
+            detail=N_(
+                "Öffnen Sie Kurswerk bitte erneut über Ihren Kurs im LMS. Links zu "
+                "Kurswerk-Seiten gelten nur für die Person, die sie geöffnet hat."
+            ),
             reason="page token names another person than the session cookie",
             params={"name": name},
         )
@@ -321,13 +340,13 @@ def require_principal(request: Request) -> Principal:
     refusal = email_link_refusal(request)
     if refusal is not None:
         raise AppError(
-            f"email_link.{refusal.reason}",
+            refusal.message,
             403,
-            detail="email_link.way_back",
+            detail=N_("Über Ihren Kurs im LMS nutzen Sie Kurswerk wie gewohnt, mit allen Seiten."),
             reason=f"email link refused: {refusal.reason}",
         )
     if principal is None:
-        raise Unauthenticated("error.no_session")
+        raise Unauthenticated(NO_SESSION)
     return principal
 
 
@@ -346,7 +365,10 @@ async def require_context(
     """
     principal = require_principal(request)
     if principal.context_id != context_id:
-        raise Forbidden("error.other_context", reason="session is for another context")
+        raise Forbidden(
+            N_("Diese Seite gehört zu einem anderen Kurs als Ihre Sitzung."),
+            reason="session is for another context",
+        )
     return principal
 
 
@@ -358,7 +380,7 @@ def require_role(role: Role) -> Any:
 
     async def dependency(principal: ContextPrincipal) -> Principal:  # no I/O of its own
         if not principal.at_least(role):
-            raise Forbidden("error.role_required", reason=f"needs role {role.value}")
+            raise Forbidden(FORBIDDEN, reason=f"needs role {role.value}")
         return principal
 
     return Depends(dependency)

@@ -33,7 +33,8 @@ from starlette.requests import Request
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kurswerk.core.errors import AppError, render_app_error
+from kurswerk.core.errors import BAD_REQUEST, AppError, render_app_error
+from kurswerk.core.i18n import N_
 
 _MARK = "_kurswerk_streams_own_body"
 
@@ -115,7 +116,7 @@ class BodyLimitMiddleware:
         if declared is not None:
             if not declared.isdigit():
                 raise AppError(
-                    "error.bad_request",
+                    BAD_REQUEST,
                     400,
                     reason=f"content-length {declared[:40]!r}",
                     params={"fields": "Content-Length"},
@@ -142,7 +143,14 @@ class BodyLimitMiddleware:
 
     def _too_large(self, reason: str) -> AppError:
         return AppError(
-            "error.too_large", 413, reason=reason, params={"limit_kb": self.max_bytes // 1024}
+            N_(
+                "Die Anfrage ist zu groß: Ein Formular darf höchstens %(limit_kb)s KB "
+                "senden. Es wurde nichts gespeichert. Gehen Sie im Browser zurück, "
+                "kürzen Sie Ihre Eingabe und senden Sie sie erneut."
+            ),
+            413,
+            reason=reason,
+            params={"limit_kb": self.max_bytes // 1024},
         )
 
 

@@ -18,8 +18,13 @@ from kurswerk.core.auth import (
     require_principal,
 )
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.i18n import N_
 
 CSRF_FIELD = "csrf_token"
+CSRF_REFUSED = N_(
+    "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die "
+    "Seite neu und versuchen Sie es noch einmal."
+)
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -32,7 +37,10 @@ async def require_csrf(request: Request) -> None:
     """
     principal = require_principal(request)
     if opened_from_email_link(request):
-        raise Forbidden("error.csrf", reason="an email link is read-only")
+        raise Forbidden(
+            CSRF_REFUSED,
+            reason="an email link is read-only",
+        )
     token = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
     if not token and content_type.startswith("application/x-www-form-urlencoded"):
@@ -40,7 +48,10 @@ async def require_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
     if not codec(request).csrf_valid(principal, token):
-        raise Forbidden("error.csrf", reason="missing or wrong CSRF token")
+        raise Forbidden(
+            CSRF_REFUSED,
+            reason="missing or wrong CSRF token",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +73,10 @@ class CsrfGate:
         if not self.checked and not self.session_codec.csrf_valid(
             self.principal, fields.get(CSRF_FIELD)
         ):
-            raise Forbidden("error.csrf", reason="no valid CSRF field before the file")
+            raise Forbidden(
+                CSRF_REFUSED,
+                reason="no valid CSRF field before the file",
+            )
 
 
 async def streamed_csrf(request: Request) -> CsrfGate:
@@ -70,7 +84,10 @@ async def streamed_csrf(request: Request) -> CsrfGate:
     principal = require_principal(request)
     header = request.headers.get(CSRF_HEADER)
     if header is not None and not codec(request).csrf_valid(principal, header):
-        raise Forbidden("error.csrf", reason="wrong CSRF token in the header")
+        raise Forbidden(
+            CSRF_REFUSED,
+            reason="wrong CSRF token in the header",
+        )
     return CsrfGate(principal, codec(request), checked=header is not None)
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from kurswerk.core.i18n import supported_locale
+from kurswerk.core.i18n import N_, supported_locale
 from kurswerk.core.settings import Settings
 
 EMAIL_LINK_QUERY = "t"
@@ -52,8 +52,31 @@ class EmailLinkGrant:
     path: str
 
 
+REFUSALS = {
+    "expired": N_(
+        "Dieser Link aus einer E-Mail ist abgelaufen. Öffnen Sie Kurswerk über Ihren "
+        "Kurs im LMS: Dort finden Sie dieselbe Seite."
+    ),
+    "invalid": N_(
+        "Dieser Link ist ungültig, vielleicht wurde er beim Kopieren gekürzt. Öffnen "
+        "Sie Kurswerk über Ihren Kurs im LMS."
+    ),
+    "other_person": N_(
+        "Dieser Link aus einer E-Mail ist für eine andere Person bestimmt als die, die "
+        "hier angemeldet ist. Öffnen Sie ihn in einem Browser ohne diese Anmeldung "
+        "oder öffnen Sie Kurswerk über Ihren Kurs im LMS."
+    ),
+    "other_page": N_(
+        "Ein Link aus einer E-Mail öffnet nur die Seite, zu der er führt. Für alles "
+        "Weitere öffnen Sie Kurswerk über Ihren Kurs im LMS."
+    ),
+}
+"""What a person reads for each ``EmailLinkRefused.reason``."""
+
+
 class EmailLinkRefused(Exception):
-    """A link that cannot be honoured. ``reason`` is ``expired`` or ``invalid``;
+    """A link that cannot be honoured. ``reason`` is ``expired`` or ``invalid`` (or, set by
+    the session check, ``other_person`` / ``other_page``);
     ``locale`` and ``platform_id`` are known only when the signature held."""
 
     def __init__(
@@ -63,6 +86,11 @@ class EmailLinkRefused(Exception):
         self.reason = reason
         self.locale = locale
         self.platform_id = platform_id
+
+    @property
+    def message(self) -> str:
+        """What the person reads (a message id)."""
+        return REFUSALS.get(self.reason, REFUSALS["invalid"])
 
 
 class EmailLinks:

@@ -8,9 +8,21 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kurswerk.core import i18n
+from kurswerk.core.i18n import N_
 from kurswerk.core.lms_home import lms_home_url
 
 log = logging.getLogger("kurswerk.core.errors")
+
+# The refusals every room may raise, by what they say (message ids).
+FORBIDDEN = N_("Dafür fehlt Ihnen die Berechtigung.")
+NOT_FOUND = N_("Diese Seite gibt es nicht.")
+NO_SESSION = N_(
+    "Ihre Sitzung ist abgelaufen oder fehlt. Bitte öffnen Sie Kurswerk erneut über Ihren "
+    "Kurs im LMS."
+)
+BAD_REQUEST = N_("Die Anfrage ist unvollständig oder fehlerhaft (%(fields)s).")
+NOT_PROCESSED = N_("Die Anfrage konnte nicht bearbeitet werden.")
+INTERNAL = N_("Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.")
 
 
 class AppError(Exception):
@@ -18,6 +30,8 @@ class AppError(Exception):
     extra text shown below it (e.g. what an LMS admin should check); ``reason`` is logged."""
 
     status_code = 400
+    leads_back_to_lms = False
+    """Whether the error page shows the button back to the LMS (where Kurswerk opens anew)."""
 
     def __init__(
         self,

@@ -252,12 +252,3 @@ def translate(locale: str, key: str, /, **params: Any) -> str:
         return gettext(locale, key, **params)
     text = _catalog.get(locale, {}).get(key) or _catalog[DEFAULT_LOCALE][key]
     return text.format(**params) if params else text
-
-
-def _register_shell_texts() -> None:
-    from kurswerk.core.messages import MESSAGES
-
-    register(MESSAGES)
-
-
-_register_shell_texts()

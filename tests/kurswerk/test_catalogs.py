@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
 """The gettext catalogs are complete and in step with the code: ``messages.pot`` is what
 the code and templates hold today, every language translates every message (no fuzzy
 entries, the same placeholders), and a language is added by adding a catalog (the
@@ -6,7 +7,6 @@ pseudo-locale, built from ``messages.pot`` here, is spoken without a code change
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 
 from kurswerk.core import i18n
 from tests.support import pseudo_locale
+from tests.support.pseudo_locale import pseudo_catalogs  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = i18n.LOCALE_DIR
@@ -97,16 +98,6 @@ def test_a_translation_has_the_placeholders_of_its_message(po):
 def test_the_placeholder_check_can_fail():
     message = Message("Angemeldet als %(name)s", "Signed in as %(nme)s")
     assert _placeholders([message.id]) != _placeholders(_forms(message))
-
-
-@pytest.fixture
-def pseudo_catalogs(tmp_path: Path) -> Iterator[str]:
-    """The catalogs with the pseudo-locale added, for one test."""
-    i18n.use_locale_dir(pseudo_locale.build(tmp_path))
-    try:
-        yield pseudo_locale.PSEUDO
-    finally:
-        i18n.use_locale_dir(LOCALE_DIR)
 
 
 def test_a_language_is_added_by_adding_its_catalog(pseudo_catalogs):

@@ -129,7 +129,7 @@ def test_500_in_the_browsers_language(app, headers, text):
     ("locale", "text", "home"),
     [
         ("de", "Diese Seite gibt es nicht.", "Zur Startseite des Kurses"),
-        ("en", "This page does not exist.", "To the course&#39;s home page"),
+        ("en", "This page does not exist.", "To the course's home page"),
     ],
 )
 def test_404_with_a_session_speaks_its_language_and_leads_to_the_course_home(
@@ -186,7 +186,11 @@ def test_a_json_client_gets_json(browser, headers, message):
     response = browser.get("/no/such/page", headers={**headers, "accept": "application/json"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == {"error": "error.not_found", "message": message, "status": 404}
+    assert response.json() == {
+        "error": "Diese Seite gibt es nicht.",
+        "message": message,
+        "status": 404,
+    }
 
 
 def test_a_json_client_refused_for_its_method_gets_json(browser):

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kurswerk.core import i18n
 from kurswerk.core.i18n import DOMAIN, LOCALE_DIR
 
 PSEUDO = "qps"
@@ -60,6 +63,16 @@ def build(folder: Path) -> Path:
     with target.open("wb") as out:
         write_mo(out, catalog)
     return folder
+
+
+@pytest.fixture
+def pseudo_catalogs(tmp_path: Path) -> Iterator[str]:
+    """The catalogs with the pseudo-locale added, for one test; its code."""
+    i18n.use_locale_dir(build(tmp_path))
+    try:
+        yield PSEUDO
+    finally:
+        i18n.use_locale_dir(LOCALE_DIR)
 
 
 _WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
