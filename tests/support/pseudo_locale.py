@@ -120,13 +120,16 @@ class _Texts(HTMLParser):
             self.texts.append(data)
 
 
-def unwrapped_text(html: str) -> list[str]:
-    """The visible texts of ``html`` that hold letters outside the pseudo-locale's ``⟦…⟧``."""
+def unwrapped_text(html: str, data: tuple[str, ...] = ()) -> list[str]:
+    """The visible texts of ``html`` that hold letters outside the pseudo-locale's ``⟦…⟧``,
+    apart from ``data``: values that are not texts of Kurswerk (names, addresses, codes)."""
     parser = _Texts()
     parser.feed(html)
     found = []
     for text in parser.texts:
         rest = text
+        for value in sorted(data, key=len, reverse=True):
+            rest = rest.replace(value, " ")
         while _WRAPPED.search(rest):
             rest = _WRAPPED.sub(" ", rest)
         if _LETTER.search(rest):

@@ -13,15 +13,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kurswerk.core import i18n
 from kurswerk.devplatform.config import SimulatorConfig
-from kurswerk.devplatform.messages import MESSAGES
 
-i18n.register(MESSAGES)
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+_templates.newstyle_gettext = True  # type: ignore[attr-defined]  # as kurswerk.core.templating
+_templates.policies["ext.i18n.trimmed"] = True
 
 
 def origin(url: str) -> str:
@@ -34,18 +35,16 @@ def render(
 ) -> HTMLResponse:
     config: SimulatorConfig = request.app.state.config
 
-    def in_config_locale(key: str, /, **params: Any) -> str:
-        return translate(config, key, **params)
-
+    locale = i18n.normalise_locale(config.locale)
     html = _templates.get_template(name).render(
-        {"_": in_config_locale, "locale": i18n.normalise_locale(config.locale), "config": config}
-        | context
+        {**i18n.template_functions(locale), "locale": locale, "config": config} | context
     )
     return HTMLResponse(html, status_code=status_code)
 
 
-def translate(config: SimulatorConfig, key: str, /, **params: Any) -> str:
-    return i18n.translate(i18n.normalise_locale(config.locale), key, **params)
+def gettext(config: SimulatorConfig, msgid: str, /, **params: Any) -> str:
+    """``msgid`` in the simulator's language (``i18n.gettext`` with the config's locale)."""
+    return i18n.gettext(i18n.normalise_locale(config.locale), msgid, **params)
 
 
 async def form_fields(request: Request) -> dict[str, str]:

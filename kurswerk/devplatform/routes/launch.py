@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from kurswerk.core.i18n import N_
 from kurswerk.devplatform.config import Person, SimulatorConfig
 from kurswerk.devplatform.deep_linking import DeepLinkRefused, accept_response
 from kurswerk.devplatform.lms import CourseState
@@ -26,11 +27,13 @@ from kurswerk.devplatform.oidc import (
 from kurswerk.devplatform.routes.common import (
     autopost,
     form_fields,
+    gettext,
     origin,
     refused,
     render,
-    translate,
 )
+
+NO_SUCH_PERSON = N_("Diese Person gibt es in diesem Kurs nicht.")
 
 # The LMS's own login, as far as the simulator has one: the person chosen on the course
 # page, kept first-party so that Moodle's launch URL works in a window of its own.
@@ -94,7 +97,7 @@ def launch(
     config: SimulatorConfig = request.app.state.config
     person: Person | None = config.person(person_key)
     if person is None:
-        return refused(request, translate(config, "sim.not_found"), 404)
+        return refused(request, gettext(config, NO_SUCH_PERSON), 404)
     return _start_launch(
         request, person, link=link, purpose=purpose, review=review, line_item=line_item
     )
@@ -108,12 +111,20 @@ def moodle_launch(request: Request, id: int = 0) -> HTMLResponse:
     course: CourseState = request.app.state.course
     person = config.person(request.cookies.get(PERSON_COOKIE, ""))
     if config.launch_style != "moodle":
-        return refused(request, translate(config, "sim.not_found"), 404)
+        return refused(request, gettext(config, NO_SUCH_PERSON), 404)
     if person is None:
-        return refused(request, translate(config, "sim.not_logged_in"), 403)
+        return refused(
+            request,
+            gettext(
+                config,
+                "Sie sind im LMS nicht angemeldet: Wählen Sie auf der Kursseite, wer Sie "
+                "sind, und öffnen Sie die Aktivität dann erneut.",
+            ),
+            403,
+        )
     link = course.link_of_cmid(id)
     if link is None:
-        return refused(request, translate(config, "sim.not_found"), 404)
+        return refused(request, gettext(config, NO_SUCH_PERSON), 404)
     return _start_launch(request, person, link=link)
 
 
@@ -131,13 +142,13 @@ def _start_launch(
     course: CourseState = request.app.state.course
     if purpose == "deep-link":
         if not person.teaches:
-            return refused(request, translate(config, "sim.teachers_only"), 403)
+            return refused(request, gettext(config, "Nur Lehrende können Inhalte hinzufügen."), 403)
         intent = LaunchPurpose(message_type=DEEP_LINKING_REQUEST)
     elif review:
         with course.lock:
             item = course.line_items.get(line_item)
         if not person.teaches or item is None or config.person(review) is None:
-            return refused(request, translate(config, "sim.not_found"), 404)
+            return refused(request, gettext(config, NO_SUCH_PERSON), 404)
         intent = LaunchPurpose(
             message_type=SUBMISSION_REVIEW_REQUEST,
             link_id=item.resource_link_id
@@ -148,7 +159,7 @@ def _start_launch(
         )
     else:
         if link and link not in course.links:
-            return refused(request, translate(config, "sim.not_found"), 404)
+            return refused(request, gettext(config, NO_SUCH_PERSON), 404)
         intent = LaunchPurpose(link_id=link or None)
     cmid = None
     if intent.message_type != DEEP_LINKING_REQUEST:

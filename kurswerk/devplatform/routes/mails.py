@@ -8,9 +8,9 @@ from fastapi.responses import HTMLResponse
 
 from kurswerk.devplatform.mailcatcher import MailStore
 from kurswerk.devplatform.routes.common import (
+    gettext,
     refused,
     render,
-    translate,
 )
 
 router = APIRouter()
@@ -34,5 +34,11 @@ def mail(request: Request, mail_id: int) -> HTMLResponse:
     store: MailStore | None = request.app.state.mail_store
     caught = store.get(mail_id) if store else None
     if caught is None:
-        return refused(request, translate(request.app.state.config, "sim.mail_unknown"), 404)
+        return refused(
+            request,
+            gettext(
+                request.app.state.config, "Diese E-Mail gibt es (nicht mehr) im Demo-Postausgang."
+            ),
+            404,
+        )
     return render(request, "devplatform/mail.html", {"mail": caught})
