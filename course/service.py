@@ -60,6 +60,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import BAD_REQUEST, AppError, NotFound
 from kurswerk.core.extensions import CourseHomeLink, Slot, extensions
+from kurswerk.core.i18n import N_
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -245,7 +246,9 @@ def find_exercise(
         )
     ).first()
     if exercise is None:
-        raise NotFound("course.exercise_not_found", reason=f"no exercise {exercise_slug!r}")
+        raise NotFound(
+            N_("Diese Übung gibt es nicht (mehr)."), reason=f"no exercise {exercise_slug!r}"
+        )
     return exercise
 
 
@@ -294,7 +297,10 @@ def exercise_page(
     if industry is not None:
         selected = next((v for v in variants if v.industry == industry), None)
         if selected is None:
-            raise NotFound("course.variant_not_found", reason=f"no variant {industry!r}")
+            raise NotFound(
+                N_("Zu dieser Übung gibt es keine Aufgabe für diese Branche."),
+                reason=f"no variant {industry!r}",
+            )
     return ExercisePage(
         course_title=course.title,
         language=course.language,
@@ -321,7 +327,10 @@ def worksheet_page(
         )
     ).first()
     if sheet is None:
-        raise NotFound("course.worksheet_not_found", reason=f"no worksheet {worksheet_slug!r}")
+        raise NotFound(
+            N_("Diese Arbeitsvorlage gibt es nicht (mehr)."),
+            reason=f"no worksheet {worksheet_slug!r}",
+        )
     return WorksheetPage(
         course_title=course.title,
         language=course.language,
@@ -344,7 +353,7 @@ def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPa
         )
     ).first()
     if reading is None:
-        raise NotFound("course.reading_not_found", reason=f"no reading {slug!r}")
+        raise NotFound(N_("Diesen Text gibt es nicht (mehr)."), reason=f"no reading {slug!r}")
     lessons = session.exec(
         select(Lesson.slug, Lesson.title)
         .join(LessonReading)
