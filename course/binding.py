@@ -38,6 +38,15 @@ from course.models import (
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import AppError, NotFound
+from kurswerk.core.i18n import N_
+
+NO_SUCH_COURSE = N_("Diesen Kurs gibt es nicht.")
+COURSE_ARCHIVED = N_("Dieser Kurs ist nicht mehr verfügbar.")
+NO_SUCH_LESSON = N_("Diese Lektion gibt es nicht (mehr).")
+NAMED_NOT_LOADED = N_(
+    "Der Link nennt den Kurs „%(course)s“, den Kurswerk nicht kennt. Bitte wenden Sie sich "
+    "an die LMS-Administration (Parameter kurswerk_course)."
+)
 
 Named = TypeVar("Named", Lesson, Exercise, Worksheet, Reading)
 Ordered = TypeVar("Ordered", Lesson, Exercise, ExerciseVariant, Worksheet)
@@ -50,7 +59,14 @@ class CourseNotChosen(AppError):
     status_code = 409
 
     def __init__(self, context_id: int) -> None:
-        super().__init__("course.not_chosen", reason=f"context {context_id}: no course chosen")
+        super().__init__(
+            N_(
+                "Kurswerk ist für diesen Kurs im LMS noch nicht eingerichtet: Die "
+                "Kursleitung wählt beim ersten Öffnen, welcher Kurs hier erscheint. "
+                "Bitte versuchen Sie es später noch einmal."
+            ),
+            reason=f"context {context_id}: no course chosen",
+        )
         self.context_id = context_id
 
 
@@ -61,7 +77,11 @@ class BindingConflict(AppError):
 
     def __init__(self, bound: Course, named: Course) -> None:
         super().__init__(
-            "course.binding_conflict",
+            N_(
+                "Dieser Link gehört zum Kurs „%(named)s“, dieser Kurs im LMS zeigt aber "
+                "den Kurs „%(bound)s“. Bitte wenden Sie sich an die Kursleitung oder die "
+                "LMS-Administration."
+            ),
             reason=f"bound to {bound.slug!r}, the launch names {named.slug!r}",
             params={"bound": bound.title, "named": named.title},
         )
@@ -109,7 +129,14 @@ def course_for_context(session: Session, context_id: int) -> Course:
         return course
     courses = loaded_courses(session)
     if not courses:
-        raise NotFound("course.none_loaded", 404, reason="no course loaded")
+        raise NotFound(
+            N_(
+                "Für diesen Kurs sind noch keine Inhalte geladen. Bitte wenden Sie sich "
+                "an die Kursleitung."
+            ),
+            404,
+            reason="no course loaded",
+        )
     if len(courses) > 1:
         raise CourseNotChosen(context_id)
     return _bind(session, context_id, courses[0])
@@ -127,7 +154,9 @@ def bind_named_course(session: Session, context_id: int, slug: str) -> Course:
     course = _loaded(session, slug)
     if course is None:
         raise NotFound(
-            "course.named_not_loaded", reason=f"launch names {slug!r}", params={"course": slug}
+            NAMED_NOT_LOADED,
+            reason=f"launch names {slug!r}",
+            params={"course": slug},
         )
     bound = _bind(session, context_id, course)
     if bound.id != course.id:
@@ -140,7 +169,7 @@ def choose_course(session: Session, context_id: int, slug: str) -> Course:
     choice made meanwhile by someone else for another course is not overwritten."""
     course = _loaded(session, slug)
     if course is None:
-        raise NotFound("course.not_found", reason=f"no loaded course {slug!r}")
+        raise NotFound(NO_SUCH_COURSE, reason=f"no loaded course {slug!r}")
     bound = _bind(session, context_id, course)
     if bound.id != course.id:
         raise BindingConflict(bound, course)
@@ -152,7 +181,7 @@ def bind_course(session: Session, context_id: int, course_slug: str) -> Course:
     (an operator's deliberate move, the demo; never a launch)."""
     course = session.exec(select(Course).where(Course.slug == course_slug)).first()
     if course is None:
-        raise NotFound("course.not_found", reason=f"no course {course_slug!r}")
+        raise NotFound(NO_SUCH_COURSE, reason=f"no course {course_slug!r}")
     binding = session.exec(
         select(CourseBinding).where(CourseBinding.context_id == context_id)
     ).first()
@@ -168,14 +197,12 @@ def bind_course(session: Session, context_id: int, course_slug: str) -> Course:
 def active_course(session: Session, context_id: int) -> Course:
     course = course_for_context(session, context_id)
     if course.archived_at is not None:
-        raise NotFound("course.archived", reason=f"course {course.slug} is archived")
+        raise NotFound(COURSE_ARCHIVED, reason=f"course {course.slug} is archived")
     return course
 
 
 def active_lesson(session: Session, course: Course, slug: str) -> Lesson:
-    return active_named(
-        session, Lesson, Lesson.course_id == course.id, slug, "course.lesson_not_found"
-    )
+    return active_named(session, Lesson, Lesson.course_id == course.id, slug, NO_SUCH_LESSON)
 
 
 def active_named(

@@ -120,8 +120,10 @@ def _exercise_targets(
 def _forum_target(course: Course, lesson: Lesson) -> LinkTarget:
     """The lesson's forum: its list of threads, where a learner asks a new question."""
     return LinkTarget(
-        title=i18n.translate(course.language, "course.deep_link.forum_title", lesson=lesson.title),
-        text=i18n.translate(course.language, "course.deep_link.forum_text"),
+        title=i18n.gettext(course.language, "Forum: %(lesson)s", lesson=lesson.title),
+        text=i18n.gettext(
+            course.language, "Teilnehmende und Lehrende fragen und antworten zu dieser Lektion."
+        ),
         path=forum_target(lesson.slug),
         kind="forum",
         course=course.slug,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from course.binding import active_in_order, course_for_context
+from course.binding import COURSE_ARCHIVED, NO_SUCH_LESSON, active_in_order, course_for_context
 from course.models import (
     Author,
     Course,
@@ -107,9 +107,9 @@ def _checked(row: Sequence[Any], slug: str) -> tuple[tuple[int, str, int], bool]
     """(cache key, read?) of a probe row; NotFound for archived or unknown lessons."""
     course_id, version, course_archived, lesson_id, lesson_archived, read_at = row
     if course_archived is not None:
-        raise NotFound("course.archived", reason=f"course {course_id} is archived")
+        raise NotFound(COURSE_ARCHIVED, reason=f"course {course_id} is archived")
     if lesson_id is None or lesson_archived is not None:
-        raise NotFound("course.lesson_not_found", reason=f"no lesson {slug!r}")
+        raise NotFound(NO_SUCH_LESSON, reason=f"no lesson {slug!r}")
     return (int(course_id), str(version), int(lesson_id)), read_at is not None
 
 

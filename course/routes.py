@@ -18,12 +18,12 @@ from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
-from course.messages import MESSAGES
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
 
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/c/{context}")
 TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = (MESSAGES, COMMUNITY_MESSAGES)
+CATALOGS = (COMMUNITY_MESSAGES,)
 """The course's texts; the composition root registers them and the templates."""
 
 
@@ -87,7 +87,9 @@ def course_choice(
     """An instructor's or admin's choice of the course this LMS course shows (once: a
     bound LMS course keeps its course, see ``course.binding``)."""
     if course not in {c.slug for c in binding.loaded_courses(session)}:
-        return _choice_page(request, session, error="course.choice.unknown", status=400)
+        return _choice_page(
+            request, session, error=N_("Bitte wählen Sie einen der angebotenen Kurse."), status=400
+        )
     binding.choose_course(session, principal.context_id, course)
     return redirect_to(
         request, principal, request_path(request, "course_home", context=principal.context_id)

@@ -62,6 +62,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import BAD_REQUEST, AppError, NotFound
 from kurswerk.core.extensions import CourseHomeLink, Slot, extensions
+from kurswerk.core.i18n import N_
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -244,7 +245,7 @@ def find_exercise(
         Exercise,
         Exercise.lesson_id == lesson.id,
         exercise_slug,
-        "course.exercise_not_found",
+        N_("Diese Übung gibt es nicht (mehr)."),
     )
 
 
@@ -286,7 +287,10 @@ def exercise_page(
     if industry is not None:
         selected = next((v for v in variants if v.industry == industry), None)
         if selected is None:
-            raise NotFound("course.variant_not_found", reason=f"no variant {industry!r}")
+            raise NotFound(
+                N_("Zu dieser Übung gibt es keine Aufgabe für diese Branche."),
+                reason=f"no variant {industry!r}",
+            )
     return ExercisePage(
         course_title=course.title,
         language=course.language,
@@ -310,7 +314,7 @@ def worksheet_page(
         Worksheet,
         Worksheet.lesson_id == lesson.id,
         worksheet_slug,
-        "course.worksheet_not_found",
+        N_("Diese Arbeitsvorlage gibt es nicht (mehr)."),
     )
     return WorksheetPage(
         course_title=course.title,
@@ -327,7 +331,11 @@ def worksheet_page(
 def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPage:
     course = active_course(session, principal.context_id)
     reading = active_named(
-        session, Reading, Reading.course_id == course.id, slug, "course.reading_not_found"
+        session,
+        Reading,
+        Reading.course_id == course.id,
+        slug,
+        N_("Diesen Text gibt es nicht (mehr)."),
     )
     lessons = session.exec(
         select(Lesson.slug, Lesson.title)

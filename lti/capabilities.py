@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
+from kurswerk.core.i18n import N_
 from lti.models import ContextServices, LmsContext, Platform
 from lti.nrps import SCOPE_MEMBERSHIPS
 
@@ -28,7 +29,7 @@ AGS_SCOPES = (SCOPE_LINEITEM, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 
 
 class Missing(StrEnum):
-    """Why a service is unavailable; each has a text ``lti.services.missing.<value>``."""
+    """Why a service is unavailable; ``message`` says so to admins and tutors."""
 
     SCORE_NOT_GRANTED = "score_not_granted"
     NO_GRADE_SERVICE = "no_grade_service"
@@ -36,6 +37,50 @@ class Missing(StrEnum):
     COLUMNS_NOT_ALLOWED = "columns_not_allowed"
     ROSTER_NOT_GRANTED = "roster_not_granted"
     NO_ROSTER_SERVICE = "no_roster_service"
+
+    @property
+    def message(self) -> str:
+        """What admins and tutors read (a message id)."""
+        return MISSING_MESSAGES[self]
+
+
+MISSING_MESSAGES = {
+    Missing.SCORE_NOT_GRANTED: N_(
+        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die "
+        "Plattform hat Kurswerk das Recht dazu (AGS-Scope „score“) nicht "
+        "erteilt. Feedback erreicht die Teilnehmenden weiterhin in Kurswerk und "
+        "per E-Mail. Erteilen Sie den Scope in der Tool-Konfiguration des LMS."
+    ),
+    Missing.NO_GRADE_SERVICE: N_(
+        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die "
+        "Starts aus diesem LMS-Kurs bieten keinen Bewertungsdienst an (kein "
+        "AGS). Feedback erreicht die Teilnehmenden weiterhin in Kurswerk und per "
+        "E-Mail. Aktivieren Sie im LMS „Bewertungen und Noten“ für das Tool."
+    ),
+    Missing.SCORE_NOT_OFFERED: N_(
+        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Dieser "
+        "LMS-Kurs erlaubt Kurswerk keine Bewertungen (AGS-Scope „score“ fehlt in "
+        "den Starts). Feedback erreicht die Teilnehmenden weiterhin in Kurswerk "
+        "und per E-Mail."
+    ),
+    Missing.COLUMNS_NOT_ALLOWED: N_(
+        "Kurswerk darf im Bewertungsbuch keine Spalten anlegen: Bewertungen "
+        "erscheinen nur bei Übungen, die als bewertete Aktivität oder per "
+        "„Inhalt hinzufügen“ im Kurs stehen. Erteilen Sie den AGS-Scope "
+        "„lineitem“, damit jede Übung ihre Spalte erhält."
+    ),
+    Missing.ROSTER_NOT_GRANTED: N_(
+        "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Plattform hat "
+        "Kurswerk das Recht dazu (NRPS) nicht erteilt. Coaching-Pakete lassen "
+        "sich weiter einzeln, per E-Mail-Adresse oder per CSV vergeben."
+    ),
+    Missing.NO_ROSTER_SERVICE: N_(
+        "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Starts aus diesem "
+        "LMS-Kurs bieten keinen Namens- und Rollendienst (NRPS) an. "
+        "Coaching-Pakete lassen sich weiter einzeln, per E-Mail-Adresse oder per "
+        "CSV vergeben."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)

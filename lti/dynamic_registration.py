@@ -35,6 +35,7 @@ import requests
 from sqlmodel import Session, select
 
 from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from kurswerk.core.settings import Settings
 from lti import nrps
@@ -43,6 +44,12 @@ from lti.endpoints import service_url
 from lti.launch_claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 from lti.models import Platform
 from lti.registrations import PlatformConfigError, add_platform, origin_of, require_origin
+
+INCOMPLETE = N_("Der OpenID-Konfiguration der Plattform fehlt etwas, das LTI 1.3 braucht.")
+
+BAD_URL = N_("Eine Adresse der Plattform ist ungültig.")
+
+BAD_ANSWER = N_("Die Plattform hat unlesbar oder unvollständig geantwortet.")
 
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -143,12 +150,13 @@ def _exchange(
                 body.extend(chunk)
                 if len(body) > MAX_DOCUMENT_BYTES:
                     raise RegistrationFailed(
-                        "lti.register.bad_answer", detail=f"{url}: more than 256 KB"
+                        BAD_ANSWER,
+                        detail=f"{url}: more than 256 KB",
                     )
             status = response.status_code
     except requests.RequestException as exc:
         raise RegistrationFailed(
-            "lti.register.unreachable", 502, detail=f"{url}: {exc}", reason=str(exc)
+            N_("Die Plattform ist nicht erreichbar."), 502, detail=f"{url}: {exc}", reason=str(exc)
         ) from exc
     try:
         return status, json.loads(bytes(body))
@@ -160,9 +168,9 @@ def _exchange(
 def check_url(value: str, *, settings: Settings, what: str) -> str:
     url = service_url(value)
     if url is None:
-        raise RegistrationFailed("lti.register.bad_url", detail=f"{what}: {value!r}")
+        raise RegistrationFailed(BAD_URL, detail=f"{what}: {value!r}")
     if settings.env == "production" and not url.startswith("https://"):
-        raise RegistrationFailed("lti.register.bad_url", detail=f"{what} must be https: {url}")
+        raise RegistrationFailed(BAD_URL, detail=f"{what} must be https: {url}")
     return url
 
 
@@ -175,31 +183,46 @@ def fetch_platform_configuration(
         http, "GET", url, settings.http_timeout_seconds, headers={"Accept": "application/json"}
     )
     if status != 200 or not isinstance(document, dict):
-        raise RegistrationFailed("lti.register.bad_answer", detail=f"{url}: HTTP {status}")
+        raise RegistrationFailed(
+            BAD_ANSWER,
+            detail=f"{url}: HTTP {status}",
+        )
     issuer = document.get("issuer")
     if not isinstance(issuer, str) or not issuer_matches(issuer, url):
         raise RegistrationFailed(
-            "lti.register.issuer_mismatch", detail=f"issuer {issuer!r}, configuration at {url}"
+            N_(
+                "Die OpenID-Konfiguration gehört nicht zur angegebenen Plattform: Ihr "
+                "Issuer ist kein Anfang ihrer Adresse."
+            ),
+            detail=f"issuer {issuer!r}, configuration at {url}",
         )
 
     def endpoint(name: str) -> str:
         value = document.get(name)
         if not isinstance(value, str):
-            raise RegistrationFailed("lti.register.incomplete", detail=f"{name} missing")
+            raise RegistrationFailed(
+                INCOMPLETE,
+                detail=f"{name} missing",
+            )
         return check_url(value, settings=settings, what=name)
 
     platform = document.get(PLATFORM_CONFIGURATION)
     if not isinstance(platform, dict):
-        raise RegistrationFailed("lti.register.incomplete", detail=PLATFORM_CONFIGURATION)
+        raise RegistrationFailed(
+            INCOMPLETE,
+            detail=PLATFORM_CONFIGURATION,
+        )
     algs = document.get("id_token_signing_alg_values_supported")
     if not isinstance(algs, list) or "RS256" not in algs:
         raise RegistrationFailed(
-            "lti.register.incomplete", detail="id_token_signing_alg_values_supported: RS256"
+            INCOMPLETE,
+            detail="id_token_signing_alg_values_supported: RS256",
         )
     auth_methods = document.get("token_endpoint_auth_methods_supported")
     if not isinstance(auth_methods, list) or "private_key_jwt" not in auth_methods:
         raise RegistrationFailed(
-            "lti.register.incomplete", detail="token_endpoint_auth_methods_supported"
+            INCOMPLETE,
+            detail="token_endpoint_auth_methods_supported",
         )
     scopes = document.get("scopes_supported")
     return PlatformConfiguration(
@@ -236,10 +259,14 @@ def post_tool_configuration(
     )
     if status not in (200, 201) or not isinstance(answer, dict):
         raise RegistrationFailed(
-            "lti.register.refused", detail=f"HTTP {status}: {json.dumps(answer)[:300]}"
+            N_("Die Plattform hat die Registrierung abgelehnt."),
+            detail=f"HTTP {status}: {json.dumps(answer)[:300]}",
         )
     if not isinstance(answer.get("client_id"), str) or not answer["client_id"]:
-        raise RegistrationFailed("lti.register.bad_answer", detail="no client_id in the answer")
+        raise RegistrationFailed(
+            BAD_ANSWER,
+            detail="no client_id in the answer",
+        )
     return answer
 
 
@@ -278,7 +305,7 @@ def store_registration(
             frame_origins=frame_origins,
         )
     except ValueError as exc:
-        raise RegistrationFailed("lti.register.bad_answer", detail=str(exc)) from exc
+        raise RegistrationFailed(BAD_ANSWER, detail=str(exc)) from exc
     return RegistrationResult(row, deployment_id, granted_scopes)
 
 

@@ -19,10 +19,19 @@ from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from kurswerk.core.clock import as_utc, utcnow
+from kurswerk.core.i18n import N_
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
 from lti.ags import LMS_CALL
 
 SCAN_LIMIT = 2000
+
+
+STATUS_LABELS = {
+    OutboxStatus.FAILED.value: N_("abgelehnt"),
+    OutboxStatus.SKIPPED.value: N_("übersprungen"),
+    OutboxStatus.PENDING.value: N_("neuer Versuch folgt"),
+}
+"""What admins read for a call's ``status`` (message ids)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,11 @@ class LmsCallProblem:
     column: str  # the line item's label
     note: str  # the platform's answer, or why it was skipped
     retryable: bool = False  # refused, and of the course the admin looks from
+
+    @property
+    def status_label(self) -> str:
+        """What admins read for ``status`` (a message id)."""
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 def lms_call_problems(

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from kurswerk.core.auth import Role
+from kurswerk.core.i18n import N_
 from lti import roles
 from lti.registrations import origin_of
 from lti.service_client import ServiceClient, ServiceRefused, ServiceRegistration
@@ -75,6 +76,19 @@ class RosterMember:
     @property
     def display_name(self) -> str:
         return self.name or " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    @property
+    def status_label(self) -> str:
+        """The membership status for people (a message id; an unknown one as sent)."""
+        return MEMBERSHIP_STATUS.get(self.status, self.status)
+
+
+MEMBERSHIP_STATUS = {
+    "Active": N_("aktiv"),
+    "Inactive": N_("inaktiv"),
+    "Deleted": N_("gelöscht"),
+}
+"""NRPS membership status values, as people read them."""
 
 
 @dataclass

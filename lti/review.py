@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from kurswerk.core.auth import Role
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from lti import errors
 from lti.endpoints import AGS_CLAIM, service_url
@@ -68,7 +69,10 @@ def review_request(
     their own submission."""
     for_user = claims[FOR_USER_CLAIM]
     if identity.role is Role.LEARNER and for_user["user_id"] != claims["sub"]:
-        raise Forbidden("lti.review.own_only", reason="learner asked to review someone else")
+        raise Forbidden(
+            N_("Sie können nur Ihre eigene Abgabe einsehen."),
+            reason="learner asked to review someone else",
+        )
     for_user_id = upsert_user(session, platform_id=identity.platform_id, claims=for_user, now=now)
     ags = claims.get(AGS_CLAIM)
     return ReviewRequest(

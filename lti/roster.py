@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
 from kurswerk.core.outbox.queue import OutboxItem, PermanentError, enqueue
 from lti.identities import upsert_users
 from lti.models import ContextServices, LmsContext, Platform, RosterMembership, table_of
@@ -44,9 +45,20 @@ ROSTER_MAX_AGE = timedelta(hours=24)
 _roster = table_of(RosterMembership)
 
 
+NO_SERVICE = N_(
+    "Dieser LMS-Kurs bietet keine Teilnehmendenliste an (kein NRPS-Claim im Start). "
+    "Aktivieren Sie in der Werkzeugkonfiguration des LMS den Dienst „Names and Role "
+    "Provisioning“ und starten Sie Kurswerk erneut aus dem Kurs."
+)
+UNREACHABLE = N_(
+    "Das LMS ist gerade nicht erreichbar oder hat einen Fehler gemeldet. Versuchen Sie es "
+    "später erneut."
+)
+
+
 class RosterUnavailable(AppError):
-    """``message``: ``lti.roster.not_granted``, ``no_service``, ``unreachable``,
-    ``refused`` or ``not_authorised``; ``detail``: the platform's answer, if any."""
+    """``message``: why the roster cannot be read (``NO_SERVICE``, ``UNREACHABLE``, not
+    granted, refused, credentials refused); ``detail``: the platform's answer, if any."""
 
     status_code = 502
 
@@ -59,17 +71,30 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
     """
     context = session.get(LmsContext, context_id)
     if context is None:
-        raise RosterUnavailable("lti.roster.no_service", 404)
+        raise RosterUnavailable(
+            NO_SERVICE,
+            404,
+        )
     platform = session.get(Platform, context.platform_id)
     assert platform is not None
     if (
         platform.granted_scopes is not None
         and SCOPE_MEMBERSHIPS not in platform.granted_scopes.split()
     ):
-        raise RosterUnavailable("lti.roster.not_granted", 409)
+        raise RosterUnavailable(
+            N_(
+                "Die LMS-Plattform hat Kurswerk den Zugriff auf die Teilnehmendenliste "
+                "(Names and Role Provisioning Services) nicht gewährt. Ein "
+                "LMS-Administrator kann ihn in der Werkzeugkonfiguration freigeben."
+            ),
+            409,
+        )
     services = session.get(ContextServices, context_id)
     if services is None or not services.memberships_url:
-        raise RosterUnavailable("lti.roster.no_service", 409)
+        raise RosterUnavailable(
+            NO_SERVICE,
+            409,
+        )
     registration = ServiceRegistration(
         platform_id=platform.id or 0,
         issuer=platform.issuer,
@@ -79,11 +104,22 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
     try:
         roster = fetch_roster(client, registration, services.memberships_url)
     except ServiceUnavailable as exc:
-        raise RosterUnavailable("lti.roster.unreachable", detail=str(exc)) from exc
+        raise RosterUnavailable(
+            UNREACHABLE,
+            detail=str(exc),
+        ) from exc
     except ServiceNotAuthorised as exc:
-        raise RosterUnavailable("lti.roster.not_authorised", detail=exc.answer) from exc
+        raise RosterUnavailable(
+            N_(
+                "Das LMS hat Kurswerks Zugangsdaten abgelehnt. Prüfen Sie die "
+                "Registrierung (Client-ID, Token-URL) und die Schlüssel-URL …/lti/jwks."
+            ),
+            detail=exc.answer,
+        ) from exc
     except ServiceRefused as exc:
-        raise RosterUnavailable("lti.roster.refused", detail=str(exc)) from exc
+        raise RosterUnavailable(
+            N_("Das LMS hat die Abfrage der Teilnehmendenliste abgelehnt."), detail=str(exc)
+        ) from exc
     if not roster.context_title:
         roster.context_title = context.title
     return roster
@@ -166,7 +202,7 @@ class RosterRefreshHandler:
                 roster = course_roster(session, self.client, context_id=context_id)
                 record_members(session, context_id=context_id, members=roster.members)
             except RosterUnavailable as exc:
-                if exc.message == "lti.roster.unreachable":
+                if exc.message == UNREACHABLE:
                     raise  # not permanent: the worker retries with backoff
                 raise PermanentError(exc.message, answer=exc.detail) from exc
             session.commit()

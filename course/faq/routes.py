@@ -27,6 +27,7 @@ from course.forum.views import LessonRef
 from course.http import CoursePage, Page, Text
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 
 router = APIRouter()
@@ -44,7 +45,7 @@ def _lesson_page(route: str) -> Callable[[int, str], str]:
 LESSON_LINKS = tuple(
     service.LessonLink(key=key, label_key=label, path=_lesson_page(route))
     for key, label, route in (  # (key, label, route name)
-        ("questions", "lesson.questions", "lesson_questions"),
+        ("questions", N_("Fragen zum Inhalt der Lektion"), "lesson_questions"),
         ("faq", "faq.title", "faq"),
         ("forum", "forum.title", "forum_list"),
         ("ask", "questions.ask_title", "questions_ask_form"),

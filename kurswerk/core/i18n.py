@@ -55,6 +55,7 @@ def use_locale_dir(folder: Path) -> None:
     global _locale_dir
     _locale_dir = folder
     _catalogs.cache_clear()
+    _message_ids.cache_clear()
 
 
 @functools.cache
@@ -86,6 +87,20 @@ def load_catalogs() -> tuple[str, ...]:
 def locales() -> tuple[str, ...]:
     """The languages Kurswerk speaks, German first."""
     return tuple(_catalogs())
+
+
+@functools.cache
+def _message_ids() -> frozenset[str]:
+    """Every message id the compiled catalogs translate (plain ``gettext`` ones)."""
+    found: set[str] = set()
+    for catalog in _catalogs().values():
+        found.update(key for key in getattr(catalog, "_catalog", {}) if isinstance(key, str))
+    return frozenset(found)
+
+
+def is_message_id(text: str) -> bool:
+    """Whether ``text`` is a message of the catalogs (not a value from elsewhere)."""
+    return text in _message_ids()
 
 
 def language_name(locale: str) -> str:
@@ -168,31 +183,38 @@ def template_functions(locale: str) -> dict[str, Callable[..., str]]:
     safe markup where the template autoescapes, and the values are escaped into it."""
     catalog = _translations(locale)
 
-    def _marked(context: Context, text: str) -> str:
-        # a translation is trusted markup, like a template (its values are escaped)
-        return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
+    def _filled(context: Context, text: str, params: dict[str, Any], trusted: bool = True) -> str:
+        # A translation is markup as trusted as the template; a text from outside the
+        # catalog (an error's technical detail) is not, and is escaped like any value.
+        trusted = trusted and bool(context.eval_ctx.autoescape)
+        marked = Markup(text) if trusted else text  # noqa: S704 - a catalog's text
+        try:
+            return marked % params
+        except (ValueError, TypeError):
+            if params:
+                raise
+            return marked  # a text from outside the catalog (a technical detail) with a "%"
 
     @pass_context
     def gettext_(context: Context, msgid: str, /, **params: Any) -> str:
         if msgid in _legacy_keys():  # TRANSITION: a key of a *messages.py dict
             return translate(locale, msgid, **params)
-        return _marked(context, catalog.gettext(msgid)) % params
+        return _filled(context, catalog.gettext(msgid), params, trusted=is_message_id(msgid))
 
     @pass_context
     def ngettext_(context: Context, singular: str, plural: str, n: int, /, **params: Any) -> str:
-        params.setdefault("num", n)
-        return _marked(context, catalog.ngettext(singular, plural, n)) % params
+        return _filled(context, catalog.ngettext(singular, plural, n), {"num": n, **params})
 
     @pass_context
     def pgettext_(context: Context, ctx: str, msgid: str, /, **params: Any) -> str:
-        return _marked(context, str(catalog.pgettext(ctx, msgid))) % params
+        return _filled(context, str(catalog.pgettext(ctx, msgid)), params)
 
     @pass_context
     def npgettext_(
         context: Context, ctx: str, singular: str, plural: str, n: int, /, **params: Any
     ) -> str:
-        params.setdefault("num", n)
-        return _marked(context, catalog.npgettext(ctx, singular, plural, n)) % params
+        text = str(catalog.npgettext(ctx, singular, plural, n))
+        return _filled(context, text, {"num": n, **params})
 
     return {
         "_": gettext_,

@@ -6,7 +6,7 @@ extractor does and drops that first argument, so one set of keywords (Babel's de
 serves both.
 
 TRANSITION: while rooms still look their texts up by dotted key (``*messages.py``, see
-``kurswerk.core.i18n``), both extractors leave such keys (``lti.roster.title``) out of the
+``kurswerk.core.i18n``), both extractors leave such keys (``coaching.quota.unlimited``) out of the
 catalog; the filter goes with the last of those modules.
 """
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kurswerk.core import i18n
+
 DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the marker production refuses
 
 FORM_BYTES_PER_CHAR = 12
@@ -75,7 +77,7 @@ class Settings(BaseSettings):
     # `/lti/register` requires as `?key=` (unset: open, except in production).
     tool_key_overlap_hours: float = Field(default=72.0, ge=0)
     registration_key: SecretStr | None = None
-    default_locale: Literal["de", "en"] = "de"
+    default_locale: str = "de"  # German or a language with a catalog (kurswerk/locale/)
     # Forum, FAQ and "ask the lecturer" (course.forum): how long a learner may edit
     # their own post, how many posts (and questions) one person may write per minute,
     # the longest post in characters, and when an unanswered question alerts the tutors.
@@ -92,6 +94,15 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("KURSWERK_BASE_URL must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("default_locale")
+    @classmethod
+    def _default_locale_is_spoken(cls, value: str) -> str:
+        locale = i18n.supported_locale(value)
+        if locale is None:
+            spoken = ", ".join(i18n.locales())
+            raise ValueError(f"KURSWERK_DEFAULT_LOCALE must be one of {spoken}, not {value!r}")
+        return locale
 
     @field_validator("course_timezone")
     @classmethod

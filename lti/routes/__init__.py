@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from lti.messages import MESSAGES
 from lti.routes import jwks, launch, registration
 
 router = APIRouter(prefix="/lti")
@@ -20,8 +19,9 @@ router.include_router(jwks.router)
 router.include_router(registration.router)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = (MESSAGES,)
-"""The LTI texts; the composition root registers them and the templates."""
+CATALOGS = ()
+"""The LTI texts are in the gettext catalogs (``kurswerk/locale/``); the composition root
+registers the templates."""
 STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 """The few static files of the LTI hops, served at ``/lti/static`` (the app factory
 mounts them)."""

@@ -21,6 +21,7 @@ from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.errors import AppError, Forbidden, NotFound
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
 from lti import deep_linking, review, service
@@ -30,6 +31,11 @@ from lti.lms_calls import lms_call_problems, retry_lms_call
 from lti.models import LmsContext
 from lti.roster import RosterUnavailable, course_roster, record_members
 from lti.service_client import service_client
+
+SELECTION_GONE = N_(
+    "Diese Auswahl ist abgelaufen oder wurde schon an das LMS übergeben. Starten Sie "
+    "das Einfügen im LMS erneut."
+)
 
 log = logging.getLogger("kurswerk.lti")
 
@@ -50,8 +56,20 @@ def _deep_link_request(session: Session, principal: Principal, launch_id: str) -
         now=utcnow(),
     )
     if request is None:
-        raise NotFound("lti.deep_link.gone", reason=f"no deep-linking request {launch_id!r}")
+        raise NotFound(
+            SELECTION_GONE,
+            reason=f"no deep-linking request {launch_id!r}",
+        )
     return request
+
+
+GROUP_LABELS = {
+    "course": N_("Kurs"),
+    "lesson": N_("Lektionen"),
+    "exercise": N_("Übungen"),
+    "forum": N_("Foren der Lektionen"),
+}
+"""The deep-link picker's heading for each kind of target."""
 
 
 def _targets(request: Request, session: Session, context_id: int) -> list[LinkTarget]:
@@ -69,8 +87,7 @@ def _picker(
     status_code: int = 200,
 ) -> HTMLResponse:
     groups = [
-        (f"lti.deep_link.group.{kind}", [t for t in targets if t.kind == kind])
-        for kind in deep_linking.KINDS
+        (GROUP_LABELS[kind], [t for t in targets if t.kind == kind]) for kind in deep_linking.KINDS
     ]
     return render(
         request,
@@ -122,15 +139,18 @@ def deep_link_answer(
         unknown = [key for key in picked if key not in by_key]
         if unknown:
             raise AppError(
-                "lti.deep_link.unknown_target", reason=f"not in the catalog: {unknown!r}"
+                N_("Der gewählte Ort gehört nicht zu diesem Kurs."),
+                reason=f"not in the catalog: {unknown!r}",
             )
         error = ""
         if not dl.accepts_links:
-            error = "lti.deep_link.not_accepted"
+            error = N_(
+                "Ihr LMS nimmt an dieser Stelle keine LTI-Links an. Sie können nur abbrechen."
+            )
         elif not picked:
-            error = "lti.deep_link.choose_one"
+            error = N_("Bitte wählen Sie mindestens einen Ort.")
         elif len(picked) > 1 and not dl.accept_multiple:
-            error = "lti.deep_link.only_one"
+            error = N_("Ihr LMS nimmt hier nur einen Link an. Bitte wählen Sie einen.")
         if error:
             return _picker(request, dl, targets, error=error, chosen=tuple(picked), status_code=400)
         launch_url = request.app.state.settings.base_url + request_path(request, "lti_launch")
@@ -140,9 +160,18 @@ def deep_link_answer(
             )
             for key in picked
         ]
-        message = i18n.translate(principal.locale, "lti.deep_link.msg", count=len(items))
+        message = i18n.ngettext(
+            principal.locale,
+            "%(count)s Kurswerk-Inhalt eingefügt",
+            "%(count)s Kurswerk-Inhalte eingefügt",
+            len(items),
+            count=len(items),
+        )
     if not deep_linking.forget_request(session, launch_id):  # a second answer: refused
-        raise NotFound("lti.deep_link.gone", reason="deep-linking request already answered")
+        raise NotFound(
+            SELECTION_GONE,
+            reason="deep-linking request already answered",
+        )
     token = deep_linking.response_jwt(dl, items, key, message=message)
     log.info("deep-linking answer: %d item(s) to platform %s", len(items), dl.platform_id)
     return render(
@@ -162,7 +191,10 @@ def review_unavailable(
     """Where a submission review lands when no package names a page for it (the
     feedback package does; see ``feedback.review_landing``)."""
     if not principal.at_least(Role.TUTOR) and user_id != principal.user_id:
-        raise Forbidden("lti.review.own_only", reason="learner asked for another learner")
+        raise Forbidden(
+            N_("Sie können nur Ihre eigene Abgabe einsehen."),
+            reason="learner asked for another learner",
+        )
     name = review.reviewed_name(session, for_user_id=user_id, platform_id=principal.platform_id)
     return render(request, "lti/review_unavailable.html", {"name": name})
 
@@ -170,7 +202,9 @@ def review_unavailable(
 # --- roster ----------------------------------------------------------------------------
 
 
-ROSTER_LINK = CourseHomeLink("lti.roster.title", "lti_roster", frozenset({Role.TUTOR, Role.ADMIN}))
+ROSTER_LINK = CourseHomeLink(
+    N_("Teilnehmende laut LMS"), "lti_roster", frozenset({Role.TUTOR, Role.ADMIN})
+)
 """The roster on the course home, for tutors and admins."""
 
 
@@ -200,7 +234,9 @@ def roster(request: Request, principal: TutorPrincipal, session: SessionDep) -> 
 # --- LMS calls that did not go through -------------------------------------------------
 
 
-LMS_CALLS_LINK = CourseHomeLink("lti.calls.title", "lti_lms_calls", frozenset({Role.ADMIN}))
+LMS_CALLS_LINK = CourseHomeLink(
+    N_("Nicht zugestellte Bewertungen an das LMS"), "lti_lms_calls", frozenset({Role.ADMIN})
+)
 """The LMS calls that did not go through, on the course home, for admins."""
 
 
@@ -230,7 +266,10 @@ def lms_call_retry(
     if not retry_lms_call(
         session, call_id, platform_id=principal.platform_id, context_id=principal.context_id
     ):
-        raise NotFound("lti.calls.not_retryable", reason=f"no refused LMS call {call_id} here")
+        raise NotFound(
+            N_("Diese Bewertung gibt es hier nicht, oder sie wurde nicht abgelehnt."),
+            reason=f"no refused LMS call {call_id} here",
+        )
     log.info("admin %s retries LMS call %s", principal.user_id, call_id)
     target = request.url_for("lti_lms_calls", context=str(principal.context_id)).path
     return redirect_to(request, principal, target, retried="1")

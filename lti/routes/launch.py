@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import parse_qsl
 
 import jwt
@@ -25,6 +25,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import Forbidden
 from kurswerk.core.extensions import COURSE_BINDER, extensions
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render, with_query
 from lti import (
@@ -196,7 +197,10 @@ def _landing(
     claims = message_launch.claims
     if message_launch.message_type == DEEP_LINKING_REQUEST:
         if not identity.role.rank >= Role.TUTOR.rank:
-            raise Forbidden("lti.deep_link.instructors_only", reason="deep linking by a learner")
+            raise Forbidden(
+                N_("Inhalte in den Kurs einfügen können nur Lehrende und Administratoren."),
+                reason="deep linking by a learner",
+            )
         launch_id = message_launch.get_launch_id()
         request_ = deep_linking.DeepLinkRequest.from_claims(
             claims,
@@ -262,22 +266,17 @@ def _cookies_blocked_page(
     yet verified) token's ``launch_presentation.locale``; it chooses only the language of
     this page."""
     locale = i18n.normalise_locale(_unverified_locale(id_token))
-
-    def translate(key: str, /, **params: Any) -> str:
-        return i18n.translate(locale, key, **params)
-
     fresh = login_params.get(relaunch.FRESH_LAUNCH_PARAM, "")
     return render(
         request,
         "lti/cookies_blocked.html",
         {
-            "locale": locale,
-            "_": translate,
             "fresh_launch_url": fresh.split("?", 1)[0],
             "fresh_launch_query": parse_qsl(fresh.split("?", 1)[1]) if "?" in fresh else [],
             "login_params": {k: v for k, v in login_params.items() if k in FORWARDED_PARAMS},
             "login_url": str(request.url_for("lti_login").path),
         },
+        locale=locale,
     )
 
 

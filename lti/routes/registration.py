@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kurswerk.core.db import SessionDep
+from kurswerk.core.i18n import N_
 from kurswerk.core.security import content_security_policy
 from kurswerk.core.templating import render
 from lti import dynamic_registration, registrations
@@ -27,9 +28,21 @@ def _registration_allowed(request: Request, key: str | None) -> None:
     expected = settings.registration_key.get_secret_value() if settings.registration_key else ""
     if expected:
         if not key or not hmac.compare_digest(expected.encode(), key.encode()):
-            raise dynamic_registration.RegistrationFailed("lti.register.key", 403)
+            raise dynamic_registration.RegistrationFailed(
+                N_(
+                    "Die Registrierungs-URL ist unvollständig: Es fehlt der richtige "
+                    "Schlüssel (?key=…)."
+                ),
+                403,
+            )
     elif settings.env == "production":
-        raise dynamic_registration.RegistrationFailed("lti.register.disabled", 403)
+        raise dynamic_registration.RegistrationFailed(
+            N_(
+                "Die dynamische Registrierung ist abgeschaltet. Setzen Sie "
+                "KURSWERK_REGISTRATION_KEY und verwenden Sie die URL mit ?key=…"
+            ),
+            403,
+        )
 
 
 @router.get("/register", name="lti_register")
@@ -48,7 +61,7 @@ def register(
         _registration_allowed(request, key)
         if not openid_configuration:
             raise dynamic_registration.RegistrationFailed(
-                "lti.register.bad_url", detail="openid_configuration"
+                dynamic_registration.BAD_URL, detail="openid_configuration"
             )
         platform = dynamic_registration.fetch_platform_configuration(
             runtime.http, openid_configuration, settings=runtime.settings

@@ -229,7 +229,7 @@ def test_a_launch_naming_a_course_that_is_not_loaded_is_refused_by_name(
     learner = make_learner()
     with pytest.raises(NotFound) as refused:
         service.bind_named_course(db, learner.context_id, "gibt-es-nicht")
-    assert refused.value.message == "course.named_not_loaded"
+    assert refused.value.message == binding.NAMED_NOT_LOADED
     assert refused.value.params == {"course": "gibt-es-nicht"}
     assert bindings(db) == {}
 

@@ -81,3 +81,9 @@ def test_legacy_keys_still_translate_during_the_conversion():
     assert i18n.translate("en", "probe.legacy", x=1) == "Old 1"
     assert _render('{{ _("probe.legacy", x=2) }}', "en") == "Old 2"
     assert i18n.translate("en", "Abmelden") == "Sign out"  # not a key: gettext
+
+
+def test_a_text_from_outside_the_catalog_is_escaped_and_may_hold_a_percent(english):
+    page = environment.from_string("{{ _(detail) }}")
+    functions = i18n.template_functions(english)
+    assert page.render(**functions, detail="<b>50% off</b>") == "&lt;b&gt;50% off&lt;/b&gt;"

@@ -65,3 +65,9 @@ def test_production_with_a_real_secret_starts():
     Settings(
         env="production", base_url="https://tool.example.org", secret_key="x" * 40
     ).check_safe_for_production()
+
+
+def test_the_default_locale_is_a_language_kurswerk_speaks():
+    assert Settings(default_locale="en-GB").default_locale == "en"
+    with pytest.raises(ValidationError, match="KURSWERK_DEFAULT_LOCALE"):
+        Settings(default_locale="fr")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kurswerk.core import i18n
 from lti.capabilities import (
     SCOPE_LINEITEM,
     SCOPE_RESULT_READONLY,
@@ -13,7 +14,6 @@ from lti.capabilities import (
     Missing,
     services_of,
 )
-from lti.messages import MESSAGES
 from lti.models import ContextServices, Platform
 from lti.nrps import SCOPE_MEMBERSHIPS
 from tests.lti.advantage import context_of, landing, launch, register_simulator, start_simulator
@@ -97,8 +97,8 @@ def test_the_columns_note_waits_until_grades_flow_at_all():
 
 @pytest.mark.parametrize("missing", list(Missing))
 def test_every_reason_has_a_text_in_german_and_english(missing):
-    key = f"lti.services.missing.{missing.value}"
-    assert MESSAGES["de"][key] and MESSAGES["en"][key]
+    assert missing.message
+    assert i18n.gettext("en", missing.message) not in ("", missing.message)
 
 
 def test_admins_see_what_a_platform_that_granted_no_grades_leaves_out(app, client, db):
