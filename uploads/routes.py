@@ -32,7 +32,6 @@ from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
-from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
@@ -61,7 +60,7 @@ _NOTE_CODES = frozenset({"field_too_long"})
 
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = (FILE_MESSAGES, MESSAGES)
+CATALOGS = (MESSAGES,)
 """The texts of submitting; the composition root registers them and the templates."""
 
 SUBMISSIONS_LINK = CourseHomeLink(
