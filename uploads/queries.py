@@ -18,9 +18,13 @@ from course.models import Exercise, Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import add_working_days, local_date
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 from uploads.targets import SubmissionTarget, course_title_for
+
+SUBMISSION_NOT_FOUND = N_("Diese Einreichung gibt es nicht.")
+"""The refusal of a submission (or version) that is not the learner's or does not exist."""
 
 
 def feedback_due_date(submitted_at: datetime, target_days: int) -> date:
@@ -111,7 +115,7 @@ def learner_submission(
     """One of the learner's own submissions with every version, oldest first."""
     row = session.exec(_views_query(principal).where(Submission.id == submission_id)).first()
     if row is None:
-        raise NotFound("submission.not_found", reason=f"submission {submission_id} not theirs")
+        raise NotFound(SUBMISSION_NOT_FOUND, reason=f"submission {submission_id} not theirs")
     submission, exercise, lesson = row
     versions = session.exec(
         select(SubmissionVersion)
@@ -153,7 +157,7 @@ def learner_version_file(
         )
     ).first()
     if row is None:
-        raise NotFound("submission.not_found", reason=f"version {submission_id}/{number}")
+        raise NotFound(SUBMISSION_NOT_FOUND, reason=f"version {submission_id}/{number}")
     return VersionFile(row.file_key, row.display_name, row.size)
 
 

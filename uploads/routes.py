@@ -32,11 +32,11 @@ from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
-from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
 from kurswerk.core.files.storage import storage_from_settings
 from kurswerk.core.http import content_disposition
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import (
@@ -50,22 +50,24 @@ from uploads import mail, queries
 from uploads import panels as panels_mod
 from uploads import submissions as submissions_mod
 from uploads.format import Formats, note_html
-from uploads.messages import MESSAGES
-from uploads.models import TutorMailMode
+from uploads.models import SubmissionStatus, TutorMailMode
 
 router = APIRouter()
 
 DOWNLOAD_CHUNK = 64 * 1024
 # Refusals the note field caused; every other one belongs to the file field.
 _NOTE_CODES = frozenset({"field_too_long"})
+# The refusals of the tutors' mail settings.
+_TUTORS_ONLY = N_("Diese Einstellung gibt es nur für Lehrpersonen dieses Kurses.")
+_NO_SUCH_MODE = N_("Bitte wählen Sie eine der angebotenen Möglichkeiten.")
 
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = (FILE_MESSAGES, MESSAGES)
-"""The texts of submitting; the composition root registers them and the templates."""
+CATALOGS = ()
+"""The texts of submitting are in the gettext catalogs (``kurswerk/locale/``)."""
 
 SUBMISSIONS_LINK = CourseHomeLink(
-    "submission.list.title", "submission_list", frozenset({Role.LEARNER})
+    N_("Meine Einreichungen"), "submission_list", frozenset({Role.LEARNER})
 )
 """A learner's submissions on the course home."""
 
@@ -278,7 +280,8 @@ def submission_list(
     request: Request, principal: ContextPrincipal, session: SessionDep
 ) -> HTMLResponse:
     submissions = queries.learner_submissions(session, principal)
-    return _page(request, "uploads/list.html", {"submissions": submissions})
+    context = {"submissions": submissions, "statuses": list(SubmissionStatus)}
+    return _page(request, "uploads/list.html", context)
 
 
 @router.get("/c/{context}/submissions/settings", name="submission_settings")
@@ -292,7 +295,7 @@ def tutor_settings(
         "uploads/settings.html",
         {
             "mode": mode.value,
-            "modes": [m.value for m in TutorMailMode],
+            "modes": list(TutorMailMode),
             "saved": saved,
             "digest_hour": request.app.state.settings.digest_hour,
         },
@@ -314,7 +317,7 @@ def tutor_settings_save(
     try:
         choice = TutorMailMode(mode)
     except ValueError as exc:
-        raise AppError("submission.settings.bad_mode", 400, reason=f"mode {mode[:20]!r}") from exc
+        raise AppError(_NO_SUCH_MODE, 400, reason=f"mode {mode[:20]!r}") from exc
     mail.set_tutor_mail_mode(session, principal.user_id, principal.context_id, choice)
     path = request_path(request, "submission_settings", context=principal.context_id)
     return redirect_to(request, principal, path, saved="1")
@@ -322,7 +325,7 @@ def tutor_settings_save(
 
 def _require_tutor(principal: Principal) -> None:
     if principal.role is not Role.TUTOR:
-        raise Forbidden("submission.settings.tutors_only", reason=f"role {principal.role.value}")
+        raise Forbidden(_TUTORS_ONLY, reason=f"role {principal.role.value}")
 
 
 @router.get("/c/{context}/submissions/{submission_id}", name="submission_detail")
@@ -347,7 +350,7 @@ def submission_receipt(
     view = queries.learner_submission(session, principal, submission_id)
     version = next((v for v in view.versions if v.number == number), None)
     if version is None:
-        raise AppError("submission.not_found", 404, reason=f"no version {number}")
+        raise AppError(queries.SUBMISSION_NOT_FOUND, 404, reason=f"no version {number}")
     settings = request.app.state.settings
     return _page(
         request,

@@ -45,6 +45,7 @@ from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant
 from coaching.service import CoachingStatus, coaching_status
+from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfGate
@@ -55,6 +56,7 @@ from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upl
 from kurswerk.core.files.pdf.check import PdfChecker, PdfReport
 from kurswerk.core.files.scan import ClamdScanner, ensure_clean
 from kurswerk.core.files.storage import Storage
+from kurswerk.core.i18n import N_
 from kurswerk.core.settings import Settings
 from lti.models import PlatformUser
 from uploads.gradebook import grade_submitted
@@ -100,7 +102,14 @@ def new_idempotency_key() -> str:
 
 def _check_key(key: str) -> None:
     if not _KEY.fullmatch(key):
-        raise AppError("submission.bad_key", 400, reason="missing or malformed idempotency key")
+        raise AppError(
+            N_(
+                "Das Formular ist unvollständig. Bitte laden Sie die Seite der Übung neu "
+                "und reichen Sie Ihre Lösung dort ein."
+            ),
+            400,
+            reason="missing or malformed idempotency key",
+        )
 
 
 def replayed_result(session: Session, principal: Principal, key: str) -> SubmissionResult | None:
@@ -115,7 +124,14 @@ def replayed_result(session: Session, principal: Principal, key: str) -> Submiss
         return None
     version, submission = row
     if submission.user_id != principal.user_id or submission.context_id != principal.context_id:
-        raise AppError("submission.key_taken", 409, reason="idempotency key of another person")
+        raise AppError(
+            N_(
+                "Dieses Formular wurde bereits verwendet. Bitte laden Sie die Seite der "
+                "Übung neu und reichen Sie Ihre Lösung dort ein."
+            ),
+            409,
+            reason="idempotency key of another person",
+        )
     assert submission.id is not None and version.id is not None
     return SubmissionResult(submission.id, version.id, version.number, created=False)
 
@@ -133,14 +149,34 @@ def existing_submission(
     ).first()
 
 
-def _require_entitlement(status: CoachingStatus, resubmission: bool) -> None:
+def _require_entitlement(status: CoachingStatus, resubmission: bool, locale: str) -> None:
     if not status.active:
-        raise Forbidden("submission.no_package", reason="no active coaching package")
-    if not resubmission and not status.may_submit_new():
-        quota = status.package.feedback_quota if status.package else 0
         raise Forbidden(
-            "submission.quota_exhausted", reason="quota used up", params={"quota": quota}
+            N_(
+                "Einreichen können nur Teilnehmende mit einem Coaching-Paket. Wenden Sie "
+                "sich an Ihre Kursleitung, wenn Sie ein Paket erhalten möchten. Es wurde "
+                "nichts gespeichert."
+            ),
+            reason="no active coaching package",
         )
+    if not resubmission and not status.may_submit_new():
+        quota = (status.package.feedback_quota if status.package else None) or 0
+        # The count needs a plural form, which a refusal's one message id cannot carry:
+        # it is worded here, in the learner's language (the error page's language too).
+        exhausted = i18n.ngettext(
+            locale,
+            "Ihr Coaching-Paket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
+            "Einreichung, und die haben Sie genutzt. Neue Fassungen bereits eingereichter "
+            "Übungen sind weiter möglich. Für weitere Einreichungen wenden Sie sich bitte "
+            "an Ihre Kursleitung.",
+            "Ihr Coaching-Paket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
+            "Einreichungen, und die haben Sie alle genutzt. Neue Fassungen bereits "
+            "eingereichter Übungen sind weiter möglich. Für weitere Einreichungen wenden "
+            "Sie sich bitte an Ihre Kursleitung.",
+            quota,
+            quota=quota,
+        )
+        raise Forbidden(exhausted, reason="quota used up")
 
 
 def preflight(
@@ -167,7 +203,7 @@ def preflight(
         today=(now or utcnow()).date(),
     )
     resubmission = existing_submission(session, principal, target) is not None
-    _require_entitlement(status, resubmission)
+    _require_entitlement(status, resubmission, principal.locale)
     return Preflight(target=target, status=status, resubmission=resubmission)
 
 
@@ -255,7 +291,7 @@ def record_submission(
     ids = {"user_id": principal.user_id, "context_id": principal.context_id}
     status = coaching_status(session, **ids, today=now.date())
     if status.grant is None:
-        _require_entitlement(status, resubmission=False)
+        _require_entitlement(status, resubmission=False, locale=principal.locale)
     assert status.grant is not None and status.grant.id is not None
     lock_row(session, CoachingGrant, status.grant.id)  # this learner's uploads, one at a time
     replay = replayed_result(session, principal, idempotency_key)
@@ -263,7 +299,7 @@ def record_submission(
         return replay
     status = coaching_status(session, **ids, today=now.date())  # counted under the lock
     submission = existing_submission(session, principal, target)
-    _require_entitlement(status, resubmission=submission is not None)
+    _require_entitlement(status, submission is not None, principal.locale)
     if submission is None:
         submission = Submission(
             context_id=principal.context_id,

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from course import service as course_service
 from course.models import Exercise, ExerciseVariant, Lesson
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from lti.models import LmsContext
 
@@ -75,11 +76,20 @@ def find_target(
         )
     ).first()
     if row is None or course.archived_at is not None:
-        raise NotFound("submission.exercise_not_found", reason=f"exercise {exercise_id} not here")
+        raise NotFound(
+            N_("Diese Übung gibt es in Ihrem Kurs nicht (mehr)."),
+            reason=f"exercise {exercise_id} not here",
+        )
     exercise, lesson = row
     industries = exercise_industries(session, exercise_id)
     if (industries or industry) and industry not in industries:
-        raise NotFound("submission.industry_not_found", reason=f"industry {industry[:20]!r}")
+        raise NotFound(
+            N_(
+                "Für diese Übung gibt es keine Aufgabe in dieser Branche. Bitte wählen "
+                "Sie die Branche auf der Seite der Übung."
+            ),
+            reason=f"industry {industry[:20]!r}",
+        )
     assert exercise.id is not None
     return SubmissionTarget(
         context_id=context_id,

@@ -37,14 +37,12 @@ from coaching.routes.common import ADMIN, AdminPrincipal, page
 from kurswerk.core.auth import ContextPrincipal, Role
 from kurswerk.core.db import SessionDep
 from kurswerk.core.extensions import CourseHomeLink
-from kurswerk.core.files.messages import MESSAGES as FILE_MESSAGES
 from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = (FILE_MESSAGES, COACHING_MESSAGES)
-"""The coaching room's texts (the CSV import refuses files with the file pipeline's); the
-composition root registers them and the templates."""
+CATALOGS = (COACHING_MESSAGES,)
+"""The coaching room's texts; the composition root registers them and the templates."""
 
 
 @router.get(ADMIN + "/audit", name="coaching_audit")

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kurswerk.core import i18n
-from kurswerk.core.files.messages import MESSAGES
 from kurswerk.core.files.pdf.check import PdfChecker
 from kurswerk.core.files.storage import LocalStorage
-
-i18n.register(MESSAGES)  # what uploads.routes will do
 
 
 @pytest.fixture(scope="session")

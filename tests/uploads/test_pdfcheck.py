@@ -397,7 +397,7 @@ def test_several_kinds_are_all_named_most_important_first(checker, write_file):
     found = active(checker, write_file(pdfs.make_pdf(change=many)))
     assert found == ("javascript", "automatic_action", "embedded_file")
     rejected = rejection(checker, write_file(pdfs.make_pdf(change=many)))
-    assert rejected.detail == "upload.active.javascript"
+    assert rejected.detail == "Gefunden: JavaScript."
 
 
 # -- limits and isolation ----------------------------------------------------------------

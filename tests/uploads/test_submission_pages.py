@@ -137,6 +137,7 @@ def test_a_used_up_package_shows_no_form_for_a_new_submission(web, db, people):
     upload_pdf(web, learner, exercise_id(db))
     panel = panel_of(web, learner, slug=OTHER_EXERCISE)
     assert "Ihr Coaching-Paket ist ausgeschöpft" in panel.clean_text
+    assert "Feedback auf 1 Einreichung, und die haben Sie genutzt." in panel.clean_text
     assert upload_form(panel) is None
     assert upload_form(panel_of(web, learner)) is not None  # a new version still
 
@@ -146,7 +147,7 @@ def test_a_learner_without_a_package_sees_the_offer_and_no_form(web, db, people)
     panel = panel_of(web, plain)
     text = panel.clean_text
     assert "Mit einem Coaching-Paket können Sie Ihre Lösung als PDF einreichen" in text
-    assert "Coaching Basis: Feedback auf 3 Einreichungen, 1 Sprechstunde(n) im Monat" in text
+    assert "Coaching Basis: Feedback auf 3 Einreichungen, 1 Sprechstunde im Monat" in text
     assert panel.find("strong").clean_text == "Coaching Basis"
     assert "Wenden Sie sich an Ihre Kursleitung" in text
     assert upload_form(panel) is None

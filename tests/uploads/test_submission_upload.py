@@ -290,6 +290,7 @@ def test_a_used_up_quota_refuses_a_new_submission_but_not_a_new_version(web, db,
     other = upload_pdf(web, learner, exercise_id(db, "art-der-kundenbeziehung"))
     assert other.status_code == 403
     assert "Ihr Coaching-Paket ist ausgeschöpft" in text_of(other.text)
+    assert "Feedback auf 1 Einreichung, und die haben Sie genutzt." in text_of(other.text)
     again = upload_pdf(web, learner, exercise_id(db))  # same exercise and industry: free
     assert again.status_code == 303
     another_industry = upload_pdf(web, learner, exercise_id(db), industry="b2b")
