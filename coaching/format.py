@@ -11,6 +11,7 @@ from typing import Any
 from coaching.audit import AuditAction
 from coaching.common import GrantState
 from coaching.csv_import.csv_file import RowAction
+from coaching.models import CoachingAuditEntry
 from kurswerk.core import clock, i18n
 from kurswerk.core.i18n import N_
 
@@ -65,6 +66,10 @@ IMPORT_ACTIONS = {
 """What the CSV import does with a row, in words."""
 
 
+SYSTEM_ACTORS = {"demo": N_("Kurswerk (Demo-Daten)")}
+"""Changes Kurswerk made by itself (``Actor.system``), by the name it stores."""
+
+
 class Formatter:
     """Bound to one page's locale; templates get it as ``fmt``."""
 
@@ -102,6 +107,25 @@ class Formatter:
             "admin": i18n.pgettext(self.locale, "role name", "Administrator/in"),
         }
         return names.get(value, value)
+
+    def actor(self, entry: CoachingAuditEntry) -> str:
+        """Who made an audit entry's change: a person's name as stored; the command line
+        and Kurswerk itself (``coaching.common.Actor``: ``cli:<user>``, ``system:<name>``,
+        ``user <id>`` for someone the LMS sent without a name) in words."""
+        label = entry.actor_label
+        if entry.actor_user_id is not None:
+            if label == f"user {entry.actor_user_id}":
+                return self._("Person %(id)s", id=entry.actor_user_id)
+            return label
+        kind, _, name = label.partition(":")
+        if kind == "cli":
+            if name in ("", "unknown"):  # no operating-system user name
+                return self._("Kommandozeile")
+            return self._("Kommandozeile (%(user)s)", user=name)
+        if kind == "system":
+            msgid = SYSTEM_ACTORS.get(name)
+            return self._(msgid) if msgid else self._("Kurswerk (%(name)s)", name=name)
+        return label
 
     def day(self, value: date | str | None) -> str:
         if value is None or value == "":
