@@ -28,6 +28,11 @@ from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
+
+UNTIL_BEFORE_FROM = N_("Das Enddatum liegt vor dem Beginn.")
+
+BAD_DATE = N_("Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026.")
 
 MAX_NAME = 200  # CoachingPackage.name
 MAX_DESCRIPTION = 5000
@@ -86,11 +91,16 @@ class Actor:
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input: the form field it belongs to ("" for the whole
-    request), an i18n key (``coaching.error.*``) and its parameters."""
+    request), what is wrong (a message id, translated where it is shown) and the values
+    of its ``%(name)s`` placeholders."""
 
     field: str
-    key: str
+    message: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def text(self, locale: str) -> str:
+        """The problem in words, in ``locale``."""
+        return i18n.gettext(locale, self.message, **self.params)
 
 
 class CoachingRefused(AppError):
@@ -104,20 +114,20 @@ class CoachingRefused(AppError):
         assert self.problems, "a refusal names at least one problem"
         first = self.problems[0]
         super().__init__(
-            first.key,
+            first.message,
             status,
             params=first.params,
-            reason="; ".join(f"{p.field or '-'}: {p.key}" for p in self.problems),
+            reason="; ".join(f"{p.field or '-'}: {p.message}" for p in self.problems),
         )
 
 
 def describe(problem: Problem, locale: str = "de") -> str:
     """A problem in words, outside a page (the command line)."""
-    return i18n.translate(locale, problem.key, **problem.params)
+    return problem.text(locale)
 
 
-def refuse(field_name: str, key: str, status: int = 400, **params: Any) -> CoachingRefused:
-    return CoachingRefused([Problem(field_name, key, params)], status)
+def refuse(field_name: str, message: str, status: int = 400, **params: Any) -> CoachingRefused:
+    return CoachingRefused([Problem(field_name, message, params)], status)
 
 
 # --- Input rules ---------------------------------------------------------------------
@@ -173,7 +183,7 @@ def date_field(problems: list[Problem], name: str, value: str | None) -> date | 
     try:
         return parse_date(value)
     except ValueError:
-        problems.append(Problem(name, "coaching.error.bad_date"))
+        problems.append(Problem(name, BAD_DATE))
         return None
 
 
@@ -185,7 +195,7 @@ def check_period(
     until_field: str = "valid_until",
 ) -> None:
     if valid_from and valid_until and valid_until < valid_from:
-        problems.append(Problem(until_field, "coaching.error.until_before_from"))
+        problems.append(Problem(until_field, UNTIL_BEFORE_FROM))
 
 
 # --- What a learner sees -------------------------------------------------------------
@@ -257,7 +267,7 @@ def package_current(package: CoachingPackage, on: date) -> bool:
 
 
 class GrantState:
-    """How a grant stands on a day (shown in lists; ``coaching.grant_state.*``)."""
+    """How a grant stands on a day (shown in lists by name: ``coaching.format.GRANT_STATES``)."""
 
     ACTIVE = "active"
     PENDING = "pending"  # by email, the person has not launched yet

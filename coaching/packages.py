@@ -37,6 +37,7 @@ from coaching.common import (
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 
 QUOTA_UNLIMITED = "unlimited"
 QUOTA_LIMITED = "limited"
@@ -58,17 +59,19 @@ class PackageInput:
 def _number(problems: list[Problem], name: str, raw: str, maximum: int) -> int | None:
     text = raw.strip()
     if not text:
-        problems.append(Problem(name, "coaching.error.number_missing"))
+        problems.append(Problem(name, N_("Bitte geben Sie eine Zahl ein.")))
         return None
     if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
-        problems.append(Problem(name, "coaching.error.number_negative"))
+        problems.append(Problem(name, N_("Die Zahl darf nicht negativ sein.")))
         return None
     if not _NUMBER.fullmatch(text):
-        problems.append(Problem(name, "coaching.error.not_a_number"))
+        problems.append(Problem(name, N_("Bitte geben Sie eine ganze Zahl ein, zum Beispiel 3.")))
         return None
     value = int(text)
     if value > maximum:
-        problems.append(Problem(name, "coaching.error.number_too_large", {"max": maximum}))
+        problems.append(
+            Problem(name, N_("Die Zahl darf höchstens %(max)s sein."), {"max": maximum})
+        )
         return None
     return value
 
@@ -79,13 +82,21 @@ def parse_package_form(form: Mapping[str, str]) -> PackageInput:
     problems: list[Problem] = []
     name = clean_text(form.get("name", ""))
     if not name:
-        problems.append(Problem("name", "coaching.error.name_missing"))
+        problems.append(Problem("name", N_("Bitte geben Sie einen Namen ein.")))
     elif len(name) > MAX_NAME:
-        problems.append(Problem("name", "coaching.error.name_too_long", {"max": MAX_NAME}))
+        problems.append(
+            Problem(
+                "name", N_("Der Name darf höchstens %(max)s Zeichen lang sein."), {"max": MAX_NAME}
+            )
+        )
     description = clean_multiline(form.get("description", ""))
     if len(description) > MAX_DESCRIPTION:
         problems.append(
-            Problem("description", "coaching.error.description_too_long", {"max": MAX_DESCRIPTION})
+            Problem(
+                "description",
+                N_("Die Beschreibung darf höchstens %(max)s Zeichen lang sein."),
+                {"max": MAX_DESCRIPTION},
+            )
         )
     quota_kind = form.get("quota_kind", "")
     quota: int | None = None
@@ -94,7 +105,7 @@ def parse_package_form(form: Mapping[str, str]) -> PackageInput:
             problems, "feedback_quota", form.get("feedback_quota", ""), MAX_FEEDBACK_QUOTA
         )
     elif quota_kind != QUOTA_UNLIMITED:
-        problems.append(Problem("quota_kind", "coaching.error.quota_kind"))
+        problems.append(Problem("quota_kind", N_("Bitte wählen Sie „Begrenzt“ oder „unbegrenzt“.")))
     hours_raw = form.get("office_hours_per_month", "").strip() or "0"
     hours = _number(problems, "office_hours_per_month", hours_raw, MAX_OFFICE_HOURS)
     valid_from = date_field(problems, "valid_from", form.get("valid_from"))
@@ -180,7 +191,7 @@ def get_package(session: Session, *, platform_id: int, package_id: int) -> Coach
     """The platform's package, or 404 (also for another platform's id: ids do not leak)."""
     package = session.get(CoachingPackage, package_id)
     if package is None or package.platform_id != platform_id:
-        raise NotFound("coaching.error.package_not_found", reason=f"package {package_id}")
+        raise NotFound(N_("Dieses Paket gibt es nicht."), reason=f"package {package_id}")
     return package
 
 
@@ -225,7 +236,14 @@ def _check_name_free(
 ) -> None:
     other = find_package_by_name(session, platform_id=platform_id, name=name)
     if other is not None and other.id != own_id:
-        raise refuse("name", "coaching.error.name_taken", status=409)
+        raise refuse(
+            "name",
+            N_(
+                "Ein Paket mit diesem Namen gibt es schon (auch archivierte zählen). "
+                "Bitte wählen Sie einen anderen Namen."
+            ),
+            status=409,
+        )
 
 
 def _apply(package: CoachingPackage, data: PackageInput) -> None:

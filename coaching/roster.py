@@ -23,6 +23,7 @@ before anything is read.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,6 @@ from coaching.common import (
     Problem,
     date_field,
     grant_open,
-    refuse,
     today,
 )
 from coaching.entitlements import current_grant, normalise_email
@@ -44,9 +44,11 @@ from coaching.grants.changes import check_package_grant, lock_course_grants, rec
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import get_package
+from kurswerk.core import i18n
 from kurswerk.core.auth import Role
 from kurswerk.core.errors import NotFound
 from kurswerk.core.extensions import SUBMISSION_COUNTER, extensions
+from kurswerk.core.i18n import N_
 from lti import service as lti_service
 from lti.models import LmsContext
 
@@ -90,6 +92,11 @@ class RosterEntry:
     coaching: MemberCoaching | None
     held_package_ids: frozenset[int]  # packages with an open grant (not revoked, not ended)
 
+    def lms_role_names(self, locale: str) -> list[str]:
+        """The LMS roles in words, in ``locale`` (a role we have no name for as sent)."""
+        names = lms_role_names(locale)
+        return [names.get(role, role) for role in self.lms_roles]
+
     @property
     def learner(self) -> bool:
         return self.role is Role.LEARNER
@@ -121,6 +128,33 @@ class RosterOverview:
 
     def shown(self, show: str) -> list[RosterEntry]:
         return [entry for entry in self.entries if entry.shown(show)]
+
+
+@functools.cache
+def lms_role_names(locale: str) -> dict[str, str]:
+    """The LIS roles an LMS names (their short names), as people read them in ``locale``."""
+    names = {
+        # context roles
+        "Learner": i18n.pgettext(locale, "LMS role", "Lernende/r"),
+        "Instructor": i18n.pgettext(locale, "LMS role", "Lehrende/r"),
+        "TeachingAssistant": i18n.pgettext(locale, "LMS role", "Lehrassistenz"),
+        "ContentDeveloper": i18n.pgettext(locale, "LMS role", "Inhaltsentwicklung"),
+        "Mentor": i18n.pgettext(locale, "LMS role", "Mentor/in"),
+        "Administrator": i18n.pgettext(locale, "LMS role", "Administrator/in"),
+        "Manager": i18n.pgettext(locale, "LMS role", "Manager/in"),
+        "Member": i18n.pgettext(locale, "LMS role", "Mitglied"),
+        "Officer": i18n.pgettext(locale, "LMS role", "Funktionsträger/in"),
+        # institution roles
+        "Student": i18n.pgettext(locale, "LMS role", "Studierende/r"),
+        "Faculty": i18n.pgettext(locale, "LMS role", "Lehrkörper"),
+        "Staff": i18n.pgettext(locale, "LMS role", "Personal"),
+        "Guest": i18n.pgettext(locale, "LMS role", "Gast"),
+        "Observer": i18n.pgettext(locale, "LMS role", "Beobachter/in"),
+        "Alumni": i18n.pgettext(locale, "LMS role", "Ehemalige"),
+        "ProspectiveStudent": i18n.pgettext(locale, "LMS role", "Studieninteressierte/r"),
+        "Other": i18n.pgettext(locale, "LMS role", "Andere"),
+    }
+    return names
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -209,6 +243,37 @@ def roster_overview(
 
 
 @dataclass(frozen=True, slots=True)
+class NotInRoster(Problem):
+    """Selected people who are not (or no longer) in this course's roster: a count, so
+    its text has a singular and a plural."""
+
+    @classmethod
+    def of(cls, count: int) -> NotInRoster:
+        return cls("members", _NOT_IN_ROSTER, {"count": count})
+
+    def text(self, locale: str) -> str:
+        count = self.params["count"]
+        return i18n.ngettext(
+            locale,
+            "%(count)s der ausgewählten Personen steht nicht (mehr) in der "
+            "Teilnehmendenliste dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie "
+            "die Auswahl.",
+            "%(count)s der ausgewählten Personen stehen nicht (mehr) in der "
+            "Teilnehmendenliste dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie "
+            "die Auswahl.",
+            count,
+            count=count,
+        )
+
+
+_NOT_IN_ROSTER = (
+    "%(count)s der ausgewählten Personen stehen nicht (mehr) in der Teilnehmendenliste "
+    "dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie die Auswahl."
+)
+"""``NotInRoster``'s message (its plural form), as logs and tests name it."""
+
+
+@dataclass(frozen=True, slots=True)
 class RosterGrantRequest:
     package: CoachingPackage
     user_ids: tuple[int, ...]  # as selected, each once
@@ -224,16 +289,20 @@ class RosterGrantResult:
 def _selected_ids(problems: list[Problem], values: Sequence[str]) -> tuple[int, ...]:
     picked = list(dict.fromkeys(value.strip() for value in values if value.strip()))
     if not picked:
-        problems.append(Problem("members", "coaching.roster.error.none_selected"))
+        problems.append(Problem("members", N_("Bitte kreuzen Sie mindestens eine Person an.")))
         return ()
     if len(picked) > MAX_SELECTED:
-        problems.append(Problem("members", "coaching.roster.error.too_many", {"max": MAX_SELECTED}))
+        problems.append(
+            Problem(
+                "members",
+                N_("Höchstens %(max)s Personen lassen sich auf einmal wählen."),
+                {"max": MAX_SELECTED},
+            )
+        )
         return ()
     bad = [value for value in picked if not value.isdigit() or len(value) > 12]
     if bad:
-        problems.append(
-            Problem("members", "coaching.roster.error.not_in_roster", {"count": len(bad)})
-        )
+        problems.append(NotInRoster.of(len(bad)))
         return ()
     return tuple(int(value) for value in picked)
 
@@ -255,14 +324,14 @@ def parse_roster_grant(
     chosen: CoachingPackage | None = None
     raw = package.strip()
     if not raw:
-        problems.append(Problem("package", "coaching.error.package_missing"))
+        problems.append(Problem("package", N_("Bitte wählen Sie ein Paket.")))
     elif not raw.isdigit() or len(raw) > 12:
-        problems.append(Problem("package", "coaching.error.package_unknown"))
+        problems.append(Problem("package", N_("Dieses Paket gibt es nicht.")))
     else:
         try:
             chosen = get_package(session, platform_id=course.platform_id, package_id=int(raw))
         except NotFound:
-            problems.append(Problem("package", "coaching.error.package_unknown"))
+            problems.append(Problem("package", N_("Dieses Paket gibt es nicht.")))
     user_ids = _selected_ids(problems, members)
     until = date_field(problems, "valid_until", valid_until)
     if chosen is not None:
@@ -299,7 +368,7 @@ def grant_from_roster(
     members = roster_overview(session, course, roster, on).by_user_id()
     outsiders = [user_id for user_id in wanted.user_ids if user_id not in members]
     if outsiders:
-        raise refuse("members", "coaching.roster.error.not_in_roster", count=len(outsiders))
+        raise CoachingRefused([NotInRoster.of(len(outsiders))])
     package_id = wanted.package.id
     selected = [members[user_id] for user_id in wanted.user_ids]
     to_grant = [entry for entry in selected if package_id not in entry.held_package_ids]

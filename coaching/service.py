@@ -10,15 +10,36 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from coaching.common import Actor, CoachingRefused, describe, parse_date, refuse
+from coaching.common import (
+    BAD_DATE,
+    UNTIL_BEFORE_FROM,
+    Actor,
+    CoachingRefused,
+    describe,
+    parse_date,
+    refuse,
+)
 from coaching.entitlements import CoachingStatus, coaching_status
-from coaching.grants.changes import extend_grant, grant_package, revoke_grant
-from coaching.grants.grantees import Grantee, grantee_by_email, grantee_by_sub
+from coaching.grants.changes import UNTIL_IN_PAST, extend_grant, grant_package, revoke_grant
+from coaching.grants.grantees import (
+    BAD_EMAIL,
+    EMAIL_MISSING,
+    Grantee,
+    grantee_by_email,
+    grantee_by_sub,
+)
 from coaching.grants.reading import get_grant, list_grants, open_grants_of
 from coaching.packages import find_package_by_name, list_packages
+from kurswerk.core.i18n import N_
 from lti.models import LmsContext, Platform
 
+PLATFORM_AMBIGUOUS = N_(
+    "Unter dem Issuer %(issuer)s sind mehrere Plattformen registriert. Bitte geben "
+    "Sie auch die Client-ID an."
+)
+
 __all__ = [
+    "INVALID_INPUT",
     "Actor",
     "CoachingRefused",
     "CoachingStatus",
@@ -39,6 +60,12 @@ __all__ = [
 ]
 
 
+INVALID_INPUT = frozenset(
+    {BAD_DATE, BAD_EMAIL, EMAIL_MISSING, UNTIL_BEFORE_FROM, UNTIL_IN_PAST, PLATFORM_AMBIGUOUS}
+)
+"""Refusals that mean "the input is malformed" rather than "refused" (the CLI's exit 2)."""
+
+
 def find_platform(session: Session, *, issuer: str, client_id: str | None) -> int:
     """The id of the platform a script names by its issuer, plus the client id where one
     issuer has several registrations (as on Canvas cloud)."""
@@ -47,9 +74,14 @@ def find_platform(session: Session, *, issuer: str, client_id: str | None) -> in
         query = query.where(Platform.client_id == client_id)
     platforms = session.exec(query).all()
     if not platforms:
-        raise refuse("platform", "coaching.error.platform_unknown", status=404, issuer=issuer)
+        raise refuse(
+            "platform",
+            N_("Eine Plattform mit dem Issuer %(issuer)s ist nicht registriert."),
+            status=404,
+            issuer=issuer,
+        )
     if len(platforms) > 1:
-        raise refuse("platform", "coaching.error.platform_ambiguous", issuer=issuer)
+        raise refuse("platform", PLATFORM_AMBIGUOUS, issuer=issuer)
     assert platforms[0].id is not None
     return platforms[0].id
 
@@ -67,7 +99,15 @@ def find_course(
         )
     ).first()
     if course is None:
-        raise refuse("context", "coaching.error.course_unknown", status=404, context=lms_context_id)
+        raise refuse(
+            "context",
+            N_(
+                "Einen Kurs mit der LMS-Kurs-ID %(context)s gibt es auf dieser Plattform "
+                "nicht (oder noch niemand hat Kurswerk darin geöffnet)."
+            ),
+            status=404,
+            context=lms_context_id,
+        )
     return course
 
 

@@ -26,6 +26,7 @@ from datetime import date
 from coaching.common import Problem, clean_text, refuse
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
+from kurswerk.core.i18n import N_
 
 MAX_CSV_BYTES = 256 * 1024
 MAX_CSV_ROWS = 1000
@@ -105,13 +106,35 @@ class ImportPlan:
 def decode_csv(data: bytes) -> str:
     """The file's text, or a refusal: too large, not UTF-8, binary."""
     if len(data) > MAX_CSV_BYTES:
-        raise refuse("file", "coaching.import.too_large", status=413, max_kb=MAX_CSV_BYTES // 1024)
+        raise refuse(
+            "file",
+            N_(
+                "Die Datei ist größer als %(max_kb)s KB. Bitte teilen Sie sie in mehrere "
+                "Dateien auf."
+            ),
+            status=413,
+            max_kb=MAX_CSV_BYTES // 1024,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise refuse("file", "coaching.import.not_utf8") from None
+        raise refuse(
+            "file",
+            N_(
+                "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel "
+                "als „CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut "
+                "hoch."
+            ),
+        ) from None
     if "\x00" in text:
-        raise refuse("file", "coaching.import.not_utf8")
+        raise refuse(
+            "file",
+            N_(
+                "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel "
+                "als „CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut "
+                "hoch."
+            ),
+        )
     return text
 
 
@@ -140,27 +163,40 @@ def read_rows(text: str) -> ImportPlan:
     """Parse the file into rows (not validated against the database yet)."""
     plan = ImportPlan()
     if not text.strip():
-        plan.problems.append(Problem("file", "coaching.import.empty"))
+        plan.problems.append(Problem("file", N_("Die Datei enthält keine Zeilen mit Vergaben.")))
         return plan
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     try:
         header = next(reader)
     except csv.Error:
-        plan.problems.append(Problem("file", "coaching.import.unreadable"))
+        plan.problems.append(Problem("file", N_("Die Datei lässt sich nicht als CSV lesen.")))
         return plan
     columns = [COLUMNS.get(_column_key(name)) for name in header]
     unknown = [clean_text(n)[:40] for n, c in zip(header, columns, strict=True) if c is None]
     repeated = {c for c in columns if c is not None and columns.count(c) > 1}
     if unknown:
         plan.problems.append(
-            Problem("file", "coaching.import.unknown_columns", {"columns": ", ".join(unknown)})
+            Problem(
+                "file",
+                N_(
+                    "Unbekannte Spalten: %(columns)s. Erlaubt sind email, sub, package, "
+                    "valid_from und valid_until."
+                ),
+                {"columns": ", ".join(unknown)},
+            )
         )
     if repeated:
         plan.problems.append(
-            Problem("file", "coaching.import.repeated_columns", {"columns": ", ".join(repeated)})
+            Problem(
+                "file",
+                N_("Spalten kommen doppelt vor: %(columns)s."),
+                {"columns": ", ".join(repeated)},
+            )
         )
     if "package" not in columns or not ({"email", "sub"} & set(columns)):
-        plan.problems.append(Problem("file", "coaching.import.columns_missing"))
+        plan.problems.append(
+            Problem("file", N_("Es fehlen Spalten: nötig sind „package“ und „email“ oder „sub“."))
+        )
     if plan.problems:
         return plan
     try:
@@ -169,29 +205,40 @@ def read_rows(text: str) -> ImportPlan:
                 continue  # blank line
             if len(plan.rows) >= MAX_CSV_ROWS:
                 plan.problems.append(
-                    Problem("file", "coaching.import.too_many_rows", {"max_rows": MAX_CSV_ROWS})
+                    Problem(
+                        "file",
+                        N_("Die Datei hat mehr als %(max_rows)s Zeilen. Bitte teilen Sie sie auf."),
+                        {"max_rows": MAX_CSV_ROWS},
+                    )
                 )
                 break
             plan.rows.append(_row(reader.line_num, columns, cells))
     except csv.Error:
         plan.problems.append(
-            Problem("file", "coaching.import.unreadable_at", {"line": reader.line_num})
+            Problem(
+                "file",
+                N_(
+                    "Die Datei lässt sich ab Zeile %(line)s nicht als CSV lesen (zum "
+                    "Beispiel ein Anführungszeichen ohne Gegenstück)."
+                ),
+                {"line": reader.line_num},
+            )
         )
     if not plan.rows and not plan.problems:
-        plan.problems.append(Problem("file", "coaching.import.empty"))
+        plan.problems.append(Problem("file", N_("Die Datei enthält keine Zeilen mit Vergaben.")))
     return plan
 
 
 def _row(line: int, columns: list[str | None], cells: list[str]) -> ImportRow:
     row = ImportRow(line=line)
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-        row.problems.append(Problem("", "coaching.import.extra_cells"))
+        row.problems.append(Problem("", N_("Die Zeile hat mehr Werte als die Kopfzeile Spalten.")))
     values: dict[str, str] = {}
     for column, cell in zip(columns, cells, strict=False):
         assert column is not None
         value = clean_text(cell)
         if len(value) > MAX_CELL:
-            row.problems.append(Problem(column, "coaching.import.cell_too_long"))
+            row.problems.append(Problem(column, N_("Ein Wert ist zu lang.")))
             value = value[:MAX_CELL] + "…"
         values[column] = value
     row.email = values.get("email", "")

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from coaching.common import refuse
 from kurswerk.core.auth import Principal
+from kurswerk.core.i18n import N_
 
 DRAFT_MAX_AGE_SECONDS = 3600
 
@@ -39,13 +40,27 @@ class ImportDraft:
         try:
             data = self._serializer.loads(token, max_age=self.max_age)
         except SignatureExpired:
-            raise refuse("draft", "coaching.import.draft_expired") from None
+            raise refuse(
+                "draft", N_("Die Vorschau ist abgelaufen. Bitte laden Sie die Datei erneut hoch.")
+            ) from None
         except BadSignature:
-            raise refuse("draft", "coaching.import.draft_invalid") from None
+            raise refuse(
+                "draft",
+                N_(
+                    "Die Vorschau ist ungültig oder wurde verändert. Es wurde nichts "
+                    "gespeichert. Bitte laden Sie die Datei erneut hoch."
+                ),
+            ) from None
         if (
             not isinstance(data, dict)
             or data.get("owner") != self._owner(principal)
             or not isinstance(data.get("csv"), str)
         ):
-            raise refuse("draft", "coaching.import.draft_invalid")
+            raise refuse(
+                "draft",
+                N_(
+                    "Die Vorschau ist ungültig oder wurde verändert. Es wurde nichts "
+                    "gespeichert. Bitte laden Sie die Datei erneut hoch."
+                ),
+            )
         return data["csv"], str(data.get("name", ""))

@@ -21,6 +21,8 @@ from datetime import date
 from sqlmodel import Session
 
 from coaching.common import (
+    BAD_DATE,
+    UNTIL_BEFORE_FROM,
     Actor,
     CoachingRefused,
     Problem,
@@ -40,11 +42,18 @@ from coaching.csv_import.csv_file import (
     read_rows,
 )
 from coaching.csv_import.draft import DRAFT_MAX_AGE_SECONDS, ImportDraft
-from coaching.grants.changes import check_new_grant, extend_grant, grant_package, lock_course_grants
+from coaching.grants.changes import (
+    UNTIL_IN_PAST,
+    check_new_grant,
+    extend_grant,
+    grant_package,
+    lock_course_grants,
+)
 from coaching.grants.grantees import grantee_by_email, grantee_by_sub
 from coaching.grants.reading import open_grants_of
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import find_package_by_name
+from kurswerk.core.i18n import N_
 from lti.models import LmsContext
 
 __all__ = [
@@ -95,7 +104,13 @@ def plan_import(
         person = f"u{row.grantee.user_id}" if row.grantee.user_id else f"e{row.grantee.email}"
         first = seen.setdefault((row.package.id, person), row.line)
         if first != row.line:
-            row.problems.append(Problem("", "coaching.import.duplicate", {"line": first}))
+            row.problems.append(
+                Problem(
+                    "",
+                    N_("Doppelt: dieselbe Person und dasselbe Paket wie Zeile %(line)s."),
+                    {"line": first},
+                )
+            )
             row.action = None
     return plan
 
@@ -110,9 +125,17 @@ def _check_row(
     problems = row.problems
     # the person
     if row.email and row.sub:
-        problems.append(Problem("email", "coaching.error.member_or_email"))
+        problems.append(
+            Problem(
+                "email",
+                N_(
+                    "Bitte nennen Sie die Person entweder als Kursmitglied oder per "
+                    "E-Mail-Adresse, nicht beides."
+                ),
+            )
+        )
     elif not row.email and not row.sub:
-        problems.append(Problem("email", "coaching.import.person_missing"))
+        problems.append(Problem("email", N_("Es fehlt die E-Mail-Adresse oder die LMS-Nutzer-ID.")))
     else:
         try:
             row.grantee = (
@@ -125,7 +148,7 @@ def _check_row(
             problems += refused.problems
     # the package
     if not row.package_name:
-        problems.append(Problem("package", "coaching.error.package_missing"))
+        problems.append(Problem("package", N_("Bitte wählen Sie ein Paket.")))
     else:
         key = row.package_name.casefold()
         if key not in packages:
@@ -135,14 +158,16 @@ def _check_row(
         row.package = packages[key]
         if row.package is None:
             problems.append(
-                Problem("package", "coaching.import.package_unknown", {"name": row.package_name})
+                Problem(
+                    "package", N_("Ein Paket „%(name)s“ gibt es nicht."), {"name": row.package_name}
+                )
             )
     # the dates
     for column in ("valid_from", "valid_until"):
         try:
             setattr(row, column, parse_date(getattr(row, f"{column}_text")))
         except ValueError:
-            problems.append(Problem(column, "coaching.error.bad_date"))
+            problems.append(Problem(column, BAD_DATE))
     if row.grantee is None or row.package is None or problems:
         return
     assert course.id is not None and row.package.id is not None
@@ -165,15 +190,23 @@ def _check_row(
 def _plan_extension(row: ImportRow, grant: CoachingGrant, on: date) -> None:
     row.existing = grant
     if row.valid_from is not None and row.valid_from != grant.valid_from:
-        row.problems.append(Problem("valid_from", "coaching.import.from_differs"))
+        row.problems.append(
+            Problem(
+                "valid_from",
+                N_(
+                    "Die Person hat das Paket schon, mit einem anderen Beginn. Beim "
+                    "Verlängern lassen Sie „valid_from“ leer."
+                ),
+            )
+        )
     if row.valid_until is not None and row.valid_until < on:
-        row.problems.append(Problem("valid_until", "coaching.error.until_in_past"))
+        row.problems.append(Problem("valid_until", UNTIL_IN_PAST))
     if (
         row.valid_until is not None
         and grant.valid_from is not None
         and row.valid_until < grant.valid_from
     ):
-        row.problems.append(Problem("valid_until", "coaching.error.until_before_from"))
+        row.problems.append(Problem("valid_until", UNTIL_BEFORE_FROM))
     if row.problems:
         return
     row.action = RowAction.UNCHANGED if row.valid_until == grant.valid_until else RowAction.EXTEND
@@ -202,7 +235,9 @@ def apply_import(
     propagates, and the caller rolls back all."""
     on = on or today()
     if not plan.ok:
-        raise refuse("file", "coaching.import.not_ready", status=409)
+        raise refuse(
+            "file", N_("Die Vorschau enthält Fehler; es wurde nichts gespeichert."), status=409
+        )
     granted = extended = 0
     for row in plan.rows:
         assert row.package is not None and row.grantee is not None

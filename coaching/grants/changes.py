@@ -40,7 +40,16 @@ from coaching.grants.reading import open_grants_of
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import holds_row_lock, lock_row
+from kurswerk.core.i18n import N_
 from lti.models import LmsContext, PlatformUser
+
+UNTIL_IN_PAST = N_(
+    "Das Enddatum liegt in der Vergangenheit. Um eine Vergabe zu beenden, widerrufen Sie sie."
+)
+
+ALREADY_GRANTED = N_(
+    "Diese Person hat dieses Paket in diesem Kurs schon. Ändern Sie dort das Enddatum."
+)
 
 
 def snapshot(grant: CoachingGrant) -> dict[str, Any]:
@@ -97,7 +106,7 @@ def check_new_grant(
         course=course, package=package, valid_from=valid_from, valid_until=valid_until, on=on
     )
     if not problems and open_grants_of(session, course.id, grantee, package.id, on):
-        problems.append(Problem("", "coaching.error.already_granted"))
+        problems.append(Problem("", ALREADY_GRANTED))
     return problems
 
 
@@ -113,14 +122,18 @@ def check_package_grant(
     person (the part of ``check_new_grant`` a grant to many people checks once)."""
     problems: list[Problem] = []
     if package.platform_id != course.platform_id:
-        problems.append(Problem("package", "coaching.error.package_unknown"))
+        problems.append(Problem("package", N_("Dieses Paket gibt es nicht.")))
         return problems
     if package.archived_at is not None:
-        problems.append(Problem("package", "coaching.error.package_archived"))
+        problems.append(
+            Problem("package", N_("Das Paket ist archiviert und kann nicht vergeben werden."))
+        )
     elif package.valid_until is not None and package.valid_until < on:
-        problems.append(Problem("package", "coaching.error.package_ended"))
+        problems.append(
+            Problem("package", N_("Das Paket ist abgelaufen und kann nicht vergeben werden."))
+        )
     if valid_until is not None and valid_until < on:
-        problems.append(Problem("valid_until", "coaching.error.until_in_past"))
+        problems.append(Problem("valid_until", UNTIL_IN_PAST))
     check_period(problems, valid_from, valid_until)
     return problems
 
@@ -154,7 +167,7 @@ def grant_package(
         on=on,
     )
     if problems:
-        conflict = any(p.key == "coaching.error.already_granted" for p in problems)
+        conflict = any(p.message == ALREADY_GRANTED for p in problems)
         raise CoachingRefused(problems, status=409 if conflict else 400)
     [grant] = record_grants(
         session,
@@ -280,10 +293,14 @@ def extend_grant(
     still applies). False when the date is unchanged."""
     on = on or today()
     if grant.revoked_at is not None:
-        raise refuse("valid_until", "coaching.error.grant_revoked", status=409)
+        raise refuse(
+            "valid_until",
+            N_("Die Vergabe ist widerrufen. Um das Paket erneut zu geben, vergeben Sie es neu."),
+            status=409,
+        )
     problems: list[Problem] = []
     if valid_until is not None and valid_until < on:
-        problems.append(Problem("valid_until", "coaching.error.until_in_past"))
+        problems.append(Problem("valid_until", UNTIL_IN_PAST))
     check_period(problems, grant.valid_from, valid_until)
     if problems:
         raise CoachingRefused(problems)

@@ -15,6 +15,7 @@ from coaching.grants.grantees import Grantee, grantee_by_email, grantee_by_user
 from coaching.models import CoachingPackage
 from coaching.packages import get_package
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from lti.models import LmsContext
 
 
@@ -34,27 +35,33 @@ def parse_grant_form(session: Session, course: LmsContext, form: Mapping[str, st
     package: CoachingPackage | None = None
     raw_package = form.get("package", "").strip()
     if not raw_package.isdigit() or len(raw_package) > 12:
-        problems.append(Problem("package", "coaching.error.package_missing"))
+        problems.append(Problem("package", N_("Bitte wählen Sie ein Paket.")))
     else:
         try:
             package = get_package(
                 session, platform_id=course.platform_id, package_id=int(raw_package)
             )
         except NotFound:
-            problems.append(Problem("package", "coaching.error.package_unknown"))
+            problems.append(Problem("package", N_("Dieses Paket gibt es nicht.")))
     grantee: Grantee | None = None
     member = form.get("member", "").strip()
     email = clean_text(form.get("email", ""))
     by = form.get("by") or ("email" if email and not member else "member")
     try:
         if member and email:
-            raise refuse(by, "coaching.error.member_or_email")
+            raise refuse(
+                by,
+                N_(
+                    "Bitte nennen Sie die Person entweder als Kursmitglied oder per "
+                    "E-Mail-Adresse, nicht beides."
+                ),
+            )
         if by == "email":
             grantee = grantee_by_email(session, course, email)
         elif not member:
-            raise refuse("member", "coaching.error.member_missing")
+            raise refuse("member", N_("Bitte wählen Sie ein Kursmitglied."))
         elif not member.isdigit() or len(member) > 12:
-            raise refuse("member", "coaching.error.unknown_member")
+            raise refuse("member", N_("Diese Person ist kein Mitglied dieses Kurses."))
         else:
             grantee = grantee_by_user(session, course, int(member))
     except CoachingRefused as refused:

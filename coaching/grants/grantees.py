@@ -18,14 +18,19 @@ from sqlmodel import Session
 
 from coaching.common import MAX_SUB, parse_email, refuse
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from lti import service as lti_service
 from lti.models import LmsContext
+
+EMAIL_MISSING = N_("Bitte geben Sie eine E-Mail-Adresse ein.")
+
+BAD_EMAIL = N_("Das ist keine gültige E-Mail-Adresse. Bitte im Format name@beispiel.de.")
 
 
 def get_course(session: Session, *, platform_id: int, context_id: int) -> LmsContext:
     course = session.get(LmsContext, context_id)
     if course is None or course.platform_id != platform_id:
-        raise NotFound("coaching.error.course_not_found", reason=f"context {context_id}")
+        raise NotFound(N_("Diesen Kurs gibt es nicht."), reason=f"context {context_id}")
     return course
 
 
@@ -55,7 +60,7 @@ def grantee_by_user(session: Session, course: LmsContext, user_id: int) -> Grant
     assert course.id is not None
     member = lti_service.course_member(session, course.id, user_id=user_id)
     if member is None:
-        raise refuse("member", "coaching.error.unknown_member")
+        raise refuse("member", N_("Diese Person ist kein Mitglied dieses Kurses."))
     return _from_member(member)
 
 
@@ -66,7 +71,14 @@ def grantee_by_sub(session: Session, course: LmsContext, sub: str) -> Grantee:
         lti_service.course_member(session, course.id, sub=sub) if 0 < len(sub) <= MAX_SUB else None
     )
     if member is None:
-        raise refuse("sub", "coaching.error.unknown_user", sub=sub[:80])
+        raise refuse(
+            "sub",
+            N_(
+                "Eine Person mit der LMS-Nutzer-ID „%(sub)s“ hat Kurswerk in diesem Kurs "
+                "noch nicht geöffnet. Vergeben Sie das Paket per E-Mail-Adresse."
+            ),
+            sub=sub[:80],
+        )
     return _from_member(member)
 
 
@@ -76,9 +88,9 @@ def grantee_by_email(session: Session, course: LmsContext, raw_email: str) -> Gr
         email = parse_email(raw_email)
     except ValueError:
         email = None
-        raise refuse("email", "coaching.error.bad_email") from None
+        raise refuse("email", BAD_EMAIL) from None
     if email is None:
-        raise refuse("email", "coaching.error.email_missing")
+        raise refuse("email", EMAIL_MISSING)
     members = lti_service.course_members_by_email(session, course.id, email)
     if len(members) == 1:
         return _from_member(members[0], email=email)

@@ -16,6 +16,7 @@ from coaching.entitlements import effective_period
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from lti.models import PlatformUser
 
 
@@ -23,7 +24,7 @@ def get_grant(session: Session, *, context_id: int, grant_id: int) -> CoachingGr
     """The course's grant, or 404 (also for another course's or platform's id)."""
     grant = session.get(CoachingGrant, grant_id)
     if grant is None or grant.context_id != context_id:
-        raise NotFound("coaching.error.grant_not_found", reason=f"grant {grant_id}")
+        raise NotFound(N_("Diese Vergabe gibt es nicht."), reason=f"grant {grant_id}")
     return grant
 
 

@@ -25,7 +25,6 @@ from fastapi.responses import Response
 from coaching import audit
 from coaching.common import coaching_offers, coaching_summary
 from coaching.format import Formatter
-from coaching.messages import COACHING_MESSAGES
 from coaching.routes import (  # noqa: F401 - each adds its routes to the coaching router
     csv_import,
     grants,
@@ -37,12 +36,13 @@ from coaching.routes.common import ADMIN, AdminPrincipal, page
 from kurswerk.core.auth import ContextPrincipal, Role
 from kurswerk.core.db import SessionDep
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.i18n import N_
 from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = (COACHING_MESSAGES,)
-"""The coaching room's texts; the composition root registers them and the templates."""
+CATALOGS = ()
+"""The coaching room keeps no dict texts (its texts are in the gettext catalogs)."""
 
 
 @router.get(ADMIN + "/audit", name="coaching_audit")
@@ -64,7 +64,7 @@ def audit_log(
 # --- The learner's own coaching ------------------------------------------------------
 
 
-MINE_LINK = CourseHomeLink("coaching.mine.title", "coaching_mine", frozenset({Role.LEARNER}))
+MINE_LINK = CourseHomeLink(N_("Mein Coaching"), "coaching_mine", frozenset({Role.LEARNER}))
 """A learner's own coaching on the course home."""
 
 

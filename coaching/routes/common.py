@@ -15,6 +15,7 @@ from coaching.common import CoachingRefused, Problem
 from coaching.format import Formatter
 from coaching.grants import grantees
 from kurswerk.core.auth import Principal, Role, require_role
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
 from lti.models import LmsContext
@@ -45,22 +46,29 @@ def form_fields(*names: str) -> Any:
     return Depends(_FormFields(names))
 
 
-# Confirmation lines a redirect may ask for (anything else is ignored).
-DONE = frozenset(
-    {
-        "package_created",
-        "package_saved",
-        "package_unchanged",
-        "package_archived",
-        "package_restored",
-        "granted",
-        "revoked",
-        "extended",
-        "unchanged",
-        "imported",
-        "roster_granted",
-    }
-)
+# The confirmation lines a redirect may ask for (``?done=<name>``; anything else is
+# ignored), as message ids.
+DONE = {
+    "package_created": N_("Das Paket wurde angelegt."),
+    "package_saved": N_("Die Änderungen wurden gespeichert."),
+    "package_unchanged": N_("Es gab nichts zu ändern."),
+    "package_archived": N_(
+        "Das Paket wurde archiviert. Es kann nicht mehr vergeben werden; bestehende "
+        "Vergaben gelten nicht mehr."
+    ),
+    "package_restored": N_("Das Paket ist wieder aktiv."),
+    "granted": N_("Das Paket wurde vergeben."),
+    "revoked": N_("Die Vergabe wurde widerrufen."),
+    "extended": N_("Das Enddatum wurde geändert."),
+    "unchanged": N_("Es gab nichts zu ändern."),
+    "imported": N_(
+        "Import abgeschlossen: %(granted)s neu vergeben, %(extended)s verlängert, "
+        "%(unchanged)s unverändert."
+    ),
+    "roster_granted": N_(
+        "Fertig: %(granted)s neu vergeben, %(already_held)s übersprungen (hatten das Paket schon)."
+    ),
+}
 
 
 def coaching_path(request: Request, principal: Principal, name: str, /, **params: Any) -> str:
@@ -91,7 +99,7 @@ def page(
         f"coaching/{template}",
         {
             "fmt": Formatter(principal.locale),
-            "done": done if done in DONE else None,
+            "done": DONE.get(done or ""),
             **context,
         },
         status_code=status_code,

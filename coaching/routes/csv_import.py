@@ -32,6 +32,7 @@ from kurswerk.core.db import SessionDep
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, receive_upload
 from kurswerk.core.files.storage import storage_from_settings
+from kurswerk.core.i18n import N_
 from kurswerk.core.templating import redirect_to
 
 # The preview's multipart body: one file, the CSRF token rides in the query string.
@@ -39,9 +40,12 @@ _CSV_LIMITS = IntakeLimits(
     max_file_bytes=MAX_CSV_BYTES, text_fields={"csrf_token": 256}, max_parts=3
 )
 _UPLOAD_PROBLEMS = {
-    "too_large": ("coaching.import.too_large", 413),
-    "no_file": ("coaching.import.no_file", 400),
-    "empty_file": ("coaching.import.empty", 400),
+    "too_large": (
+        N_("Die Datei ist größer als %(max_kb)s KB. Bitte teilen Sie sie in mehrere Dateien auf."),
+        413,
+    ),
+    "no_file": (N_("Bitte wählen Sie eine CSV-Datei aus."), 400),
+    "empty_file": (N_("Die Datei enthält keine Zeilen mit Vergaben."), 400),
 }
 
 
@@ -114,7 +118,16 @@ async def import_preview(
             request.stream(), request.headers, storage, _CSV_LIMITS, csrf=csrf
         )
     except UploadRejected as rejected:
-        key, status = _UPLOAD_PROBLEMS.get(rejected.code, ("coaching.import.malformed", 400))
+        key, status = _UPLOAD_PROBLEMS.get(
+            rejected.code,
+            (
+                N_(
+                    "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal "
+                    "über das Formular."
+                ),
+                400,
+            ),
+        )
         problem = Problem("file", key, {"max_kb": MAX_CSV_BYTES // 1024})
         return _import_form(request, principal, [problem], status_code=status)
     try:

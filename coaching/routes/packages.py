@@ -28,8 +28,9 @@ from kurswerk.core.auth import Principal, Role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.i18n import N_
 
-ADMIN_LINK = CourseHomeLink("coaching.nav.label", "coaching_admin", frozenset({Role.ADMIN}))
+ADMIN_LINK = CourseHomeLink(N_("Coaching-Verwaltung"), "coaching_admin", frozenset({Role.ADMIN}))
 """The admins' coaching pages on the course home."""
 
 

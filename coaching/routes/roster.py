@@ -27,6 +27,7 @@ from kurswerk.core.auth import Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
 from kurswerk.core.templating import redirect_to
 from lti import service as lti_service
 from lti.models import LmsContext
@@ -44,7 +45,7 @@ async def read_roster_form(request: Request, principal: AdminPrincipal) -> FormD
     one else's body is read)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise AppError("coaching.roster.error.form_too_large", 413)
+        raise AppError(N_("Das Formular ist zu groß, um es zu lesen."), 413)
     return await request.form(max_fields=bulk.MAX_SELECTED + 16, max_part_size=MAX_FIELD_BYTES)
 
 

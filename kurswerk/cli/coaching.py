@@ -34,20 +34,6 @@ examples:
 exit codes: 0 done, 1 refused (nothing changed), 2 invalid input"""
 
 
-# Refusals that mean "the input is malformed" (exit 2) rather than "refused" (exit 1).
-_INVALID_INPUT = frozenset(
-    f"coaching.error.{name}"
-    for name in (
-        "bad_date",
-        "bad_email",
-        "email_missing",
-        "until_before_from",
-        "until_in_past",
-        "platform_ambiguous",
-    )
-)
-
-
 class _Refused(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
@@ -77,7 +63,7 @@ def _coaching_command(run: Any) -> Any:
                 session.rollback()
                 for problem in refused.problems:
                     print(f"Refused: {service.describe(problem, 'en')}", file=sys.stderr)
-                invalid = all(p.key in _INVALID_INPUT for p in refused.problems)
+                invalid = all(p.message in service.INVALID_INPUT for p in refused.problems)
                 return 2 if invalid else 1
             except _Refused as refused:
                 session.rollback()

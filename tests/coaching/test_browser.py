@@ -198,7 +198,7 @@ def test_import_preview_pages_pass_axe(live: str, browser: Browser, site: Site, 
         assert heading in page.locator("main").inner_text()
         assert_accessible(page, f"preview of {file.name}")
         if file is good:
-            page.get_by_role("button", name="Jetzt speichern (1 Änderungen)").click()
+            page.get_by_role("button", name="Jetzt speichern (1 Änderung)").click()
             page.wait_for_load_state()
             assert "Import abgeschlossen: 1 neu vergeben" in page.locator("main").inner_text()
             assert_accessible(page, "grants after the import")

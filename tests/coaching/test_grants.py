@@ -188,7 +188,7 @@ def test_two_grants_at_once_for_the_same_person_grant_once(
                     )
                 except CoachingRefused as refused:
                     session.rollback()
-                    return refused.status_code, [p.key for p in refused.problems]
+                    return refused.status_code, [p.message for p in refused.problems]
                 session.commit()
                 return made.id
 
@@ -205,7 +205,19 @@ def test_two_grants_at_once_for_the_same_person_grant_once(
     assert overlap.paused and not overlap.timed_out
     [grant_row] = grants(db)
     assert sorted(outcomes, key=str) == sorted(
-        [grant_row.id, (409, ["coaching.error.already_granted"])], key=str
+        [
+            grant_row.id,
+            (
+                409,
+                [
+                    (
+                        "Diese Person hat dieses Paket in diesem Kurs schon. Ändern Sie dort das "
+                        "Enddatum."
+                    )
+                ],
+            ),
+        ],
+        key=str,
     )
     [entry] = audit_log(db)
     assert entry.action == "granted" and entry.grant_id == grant_row.id

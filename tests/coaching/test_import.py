@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from coaching.common import CoachingRefused
 from coaching.csv_import import rows as coaching_import
 from coaching.csv_import.rows import MAX_CSV_BYTES, MAX_CSV_ROWS, ImportDraft, read_rows
+from coaching.grants.changes import ALREADY_GRANTED
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
@@ -346,7 +347,10 @@ def test_an_expired_preview_is_refused(site: Site):
     draft = ImportDraft("secret").seal(site.admin.principal, "email;package\n", "a.csv")
     with pytest.raises(CoachingRefused) as refused:
         ImportDraft("secret", max_age=-1).open(site.admin.principal, draft)
-    assert refused.value.problems[0].key == "coaching.import.draft_expired"
+    assert (
+        refused.value.problems[0].message
+        == "Die Vorschau ist abgelaufen. Bitte laden Sie die Datei erneut hoch."
+    )
     assert ImportDraft("secret").open(site.admin.principal, draft) == ("email;package\n", "a.csv")
 
 
@@ -388,7 +392,8 @@ def test_a_failure_part_way_through_confirm_leaves_nothing_behind(
         calls.append(1)
         if len(calls) == 2:
             raise CoachingRefused(
-                [coaching_import.Problem("", "coaching.error.already_granted")], 409
+                [coaching_import.Problem("", ALREADY_GRANTED)],
+                409,
             )
         return real(*args, **kwargs)
 

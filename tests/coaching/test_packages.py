@@ -149,8 +149,8 @@ def test_hostile_package_input_is_refused_in_german_and_stores_nothing(
 def test_every_problem_is_reported_at_once(db: Session):
     with pytest.raises(Exception) as refused:
         parse_package_form({"name": "", "quota_kind": "limited", "feedback_quota": "-1"})
-    keys = [p.key for p in refused.value.problems]  # type: ignore[attr-defined]
-    assert keys == ["coaching.error.name_missing", "coaching.error.number_negative"]
+    keys = [p.message for p in refused.value.problems]  # type: ignore[attr-defined]
+    assert keys == ["Bitte geben Sie einen Namen ein.", "Die Zahl darf nicht negativ sein."]
     assert describe(refused.value.problems[0], "en") == "Please enter a name."  # type: ignore[attr-defined]
 
 

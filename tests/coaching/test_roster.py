@@ -17,6 +17,7 @@ from coaching.grants.changes import grant_package
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.roster import (
+    RosterEntry,
     RosterGrantRequest,
     Show,
     grant_from_roster,
@@ -225,24 +226,34 @@ def test_the_form_names_every_problem_at_once(db, site, other_site):
     foreign = make_package(db, other_site.platform.id, name="Fremd")
     with pytest.raises(CoachingRefused) as refused:
         wanted(db, site, foreign, [], until="morgen")
-    assert {(p.field, p.key) for p in refused.value.problems} == {
-        ("package", "coaching.error.package_unknown"),
-        ("members", "coaching.roster.error.none_selected"),
-        ("valid_until", "coaching.error.bad_date"),
+    assert {(p.field, p.message) for p in refused.value.problems} == {
+        ("package", "Dieses Paket gibt es nicht."),
+        ("members", "Bitte kreuzen Sie mindestens eine Person an."),
+        (
+            "valid_until",
+            ("Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026."),
+        ),
     }
     with pytest.raises(CoachingRefused) as refused:
         wanted(db, site, None, ["12", "x1", "9" * 13])
-    assert {(p.field, p.key, tuple(p.params.items())) for p in refused.value.problems} == {
-        ("package", "coaching.error.package_missing", ()),
-        ("members", "coaching.roster.error.not_in_roster", (("count", 2),)),
+    assert {(p.field, p.text("de")) for p in refused.value.problems} == {
+        ("package", "Bitte wählen Sie ein Paket."),
+        (
+            "members",
+            "2 der ausgewählten Personen stehen nicht (mehr) in der Teilnehmendenliste dieses "
+            "Kurses. Es wurde nichts vergeben; bitte prüfen Sie die Auswahl.",
+        ),
     }
 
 
 @pytest.mark.parametrize(
     ("fields", "key"),
     [
-        ({"archived_at": utcnow()}, "coaching.error.package_archived"),
-        ({"valid_until": TODAY - timedelta(days=1)}, "coaching.error.package_ended"),
+        ({"archived_at": utcnow()}, "Das Paket ist archiviert und kann nicht vergeben werden."),
+        (
+            {"valid_until": TODAY - timedelta(days=1)},
+            "Das Paket ist abgelaufen und kann nicht vergeben werden.",
+        ),
     ],
     ids=["archived", "expired"],
 )
@@ -250,13 +261,15 @@ def test_an_archived_or_expired_package_is_refused(db, site, fields, key):
     package = make_package(db, site.platform.id, name="Zu", **fields)
     with pytest.raises(CoachingRefused) as refused:
         wanted(db, site, package, ["1"])
-    assert [p.key for p in refused.value.problems] == [key]
+    assert [p.message for p in refused.value.problems] == [key]
 
 
 def test_a_valid_until_in_the_past_is_refused(db, site, basis):
     with pytest.raises(CoachingRefused) as refused:
         wanted(db, site, basis, ["1"], until=(TODAY - timedelta(days=1)).isoformat())
-    assert [p.key for p in refused.value.problems] == ["coaching.error.until_in_past"]
+    assert [p.message for p in refused.value.problems] == [
+        ("Das Enddatum liegt in der Vergangenheit. Um eine Vergabe zu beenden, widerrufen Sie sie.")
+    ]
 
 
 # --- Granting --------------------------------------------------------------------------
@@ -339,8 +352,13 @@ def test_ids_outside_this_courses_roster_refuse_everything(
         with pytest.raises(CoachingRefused) as refused:
             grant_from_roster(db, admin_actor(site), site.course, roster, request)
         db.rollback()
-        assert [(p.key, p.params) for p in refused.value.problems] == [
-            ("coaching.roster.error.not_in_roster", {"count": 1})
+        assert [(p.text("de"), p.text("en")) for p in refused.value.problems] == [
+            (
+                "1 der ausgewählten Personen steht nicht (mehr) in der Teilnehmendenliste "
+                "dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie die Auswahl.",
+                "1 of the selected people is not (or no longer) in this course's participant "
+                "list. Nothing was granted; please check the selection.",
+            )
         ]
     assert snapshot(db) == before
 
@@ -353,7 +371,7 @@ def test_a_package_of_another_platform_is_refused_past_the_form_too(db, site, ot
     with pytest.raises(CoachingRefused) as refused:
         grant_from_roster(db, admin_actor(site), site.course, roster, request)
     db.rollback()
-    assert [p.key for p in refused.value.problems] == ["coaching.error.package_unknown"]
+    assert [p.message for p in refused.value.problems] == ["Dieses Paket gibt es nicht."]
     assert snapshot(db) == before
 
 
@@ -400,3 +418,13 @@ def test_granting_2000_members_reads_a_fixed_number_of_times(db, engine, site, b
     assert count(db, CoachingGrant) == 2000 and len(audit_log(db)) == 2000
     assert len(reads(seen)) <= 10, reads(seen)
     assert len(seen) <= 2 * 2000 + 20, len(seen)
+
+
+def test_lms_roles_read_in_the_page_language_and_an_unknown_one_as_sent():
+    entry = RosterEntry(
+        user_id=1, sub="s1", name="Tom", email="", lms_roles=("Instructor", "Grader"),
+        role=Role.TUTOR, lms_status="Active", launched=False, coaching=None,
+        held_package_ids=frozenset(),
+    )  # fmt: skip
+    assert entry.lms_role_names("de") == ["Lehrende/r", "Grader"]
+    assert entry.lms_role_names("en") == ["Instructor", "Grader"]

@@ -136,8 +136,9 @@ def test_admins_see_every_page_of_the_roster_with_learners_without_a_package_tic
     root = parse(page.text)
     rows = {row.find("th").clean_text: row.clean_text for row in root.find("tbody").find_all("tr")}
     assert "ada.admin@example.org" in rows["Ada Admin"]
-    assert "Tutor/in (Instructor)" in rows["Tom Tutor"]  # Moodle's short name, understood
-    assert "Teilnehmer/in (Learner)" in rows["Lena Lernende"]
+    # the LMS's roles (Moodle sends LIS names) in the page's language, beside Kurswerk's
+    assert "Tutor/in (Lehrende/r)" in rows["Tom Tutor"]
+    assert "Teilnehmer/in (Lernende/r)" in rows["Lena Lernende"]
     assert " ja " in f" {rows['Ada Admin']} " and " nein " in f" {rows['Lena Lernende']} "
     assert "kein Paket" in rows["Lena Lernende"]
     nav = root.find("nav", cls="admin-nav")

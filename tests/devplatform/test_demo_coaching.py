@@ -138,7 +138,9 @@ def test_the_admin_sees_the_demo_grant_in_the_audit_log_page(prepared, client):
     page = client.get(f"/c/{context}/admin/coaching/audit?kt={token}")
     assert page.status_code == 200, page.text[:500]
     cells = [row.clean_text for row in parse(page.text).find_all("tr")]
-    granted = [c for c in cells if "system:demo" in c and "carla.coaching@example.org" in c]
+    granted = [
+        c for c in cells if "Kurswerk (Demo-Daten)" in c and "carla.coaching@example.org" in c
+    ]
     assert len(granted) == 1, cells
     assert "Demo" in granted[0] and DEMO_PACKAGE_NAME in granted[0]
 
