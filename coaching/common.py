@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from coaching.entitlements import coaching_status, effective_period, normalise_email
 from coaching.models import CoachingGrant, CoachingPackage
-from kurswerk.core import i18n
+from kurswerk.core import date_input, i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import AppError
@@ -32,7 +32,12 @@ from kurswerk.core.i18n import N_
 
 UNTIL_BEFORE_FROM = N_("Das Enddatum liegt vor dem Beginn.")
 
-BAD_DATE = N_("Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026.")
+BAD_DATE = N_("Das ist kein gültiges Datum. Bitte im Format %(format)s, zum Beispiel %(example)s.")
+"""A date typed into a form that is none (``DateProblem`` names the page's format)."""
+BAD_FILE_DATE = N_(
+    "Das ist kein gültiges Datum. Bitte als JJJJ-MM-TT oder TT.MM.JJJJ, zum Beispiel 2026-12-31."
+)
+"""A date in a CSV file that is none (files are read the same in every language)."""
 
 MAX_NAME = 200  # CoachingPackage.name
 MAX_DESCRIPTION = 5000
@@ -178,13 +183,33 @@ def parse_email(value: str | None) -> str | None:
     return email
 
 
-def date_field(problems: list[Problem], name: str, value: str | None) -> date | None:
-    """Parse a date form field, adding a problem (and returning None) when it is bad."""
-    try:
-        return parse_date(value)
-    except ValueError:
-        problems.append(Problem(name, BAD_DATE))
+@dataclass(frozen=True, slots=True)
+class DateProblem(Problem):
+    """A form's date that is none: its text names the format of the reader's language."""
+
+    def text(self, locale: str) -> str:
+        example = date_input.input_example(locale)
+        return i18n.gettext(
+            locale, self.message, format=date_input.input_hint(locale), example=example
+        )
+
+
+def date_field(
+    problems: list[Problem], name: str, value: str | None, *, locale: str
+) -> date | None:
+    """Parse a date form field typed in ``locale``'s way (or ISO 8601), adding a problem
+    (and returning None) when it is bad or outside the years Kurswerk accepts."""
+    text = (value or "").strip()
+    if not text:
         return None
+    try:
+        parsed = date_input.parse_input(text, locale)
+    except ValueError:
+        parsed = None
+    if parsed is None or not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        problems.append(DateProblem(name, BAD_DATE))
+        return None
+    return parsed
 
 
 def check_period(

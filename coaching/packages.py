@@ -76,7 +76,7 @@ def _number(problems: list[Problem], name: str, raw: str, maximum: int) -> int |
     return value
 
 
-def parse_package_form(form: Mapping[str, str]) -> PackageInput:
+def parse_package_form(form: Mapping[str, str], *, locale: str) -> PackageInput:
     """Check the package form (every field a string, as a browser sends it); raise
     :class:`CoachingRefused` with *every* problem found."""
     problems: list[Problem] = []
@@ -108,8 +108,8 @@ def parse_package_form(form: Mapping[str, str]) -> PackageInput:
         problems.append(Problem("quota_kind", N_("Bitte wählen Sie „Begrenzt“ oder „unbegrenzt“.")))
     hours_raw = form.get("office_hours_per_month", "").strip() or "0"
     hours = _number(problems, "office_hours_per_month", hours_raw, MAX_OFFICE_HOURS)
-    valid_from = date_field(problems, "valid_from", form.get("valid_from"))
-    valid_until = date_field(problems, "valid_until", form.get("valid_until"))
+    valid_from = date_field(problems, "valid_from", form.get("valid_from"), locale=locale)
+    valid_until = date_field(problems, "valid_until", form.get("valid_until"), locale=locale)
     check_period(problems, valid_from, valid_until)
     if problems:
         raise CoachingRefused(problems)

@@ -314,6 +314,7 @@ def parse_roster_grant(
     package: str,
     members: Sequence[str],
     valid_until: str,
+    locale: str,
     on: date | None = None,
 ) -> RosterGrantRequest:
     """Read the grant form: ``package`` (an id of this platform's packages), ``member``
@@ -333,7 +334,7 @@ def parse_roster_grant(
         except NotFound:
             problems.append(Problem("package", N_("Dieses Paket gibt es nicht.")))
     user_ids = _selected_ids(problems, members)
-    until = date_field(problems, "valid_until", valid_until)
+    until = date_field(problems, "valid_until", valid_until, locale=locale)
     if chosen is not None:
         problems += check_package_grant(
             course=course, package=chosen, valid_from=None, valid_until=until, on=on

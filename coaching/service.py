@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from coaching.common import (
     BAD_DATE,
+    BAD_FILE_DATE,
     UNTIL_BEFORE_FROM,
     Actor,
     CoachingRefused,
@@ -61,7 +62,15 @@ __all__ = [
 
 
 INVALID_INPUT = frozenset(
-    {BAD_DATE, BAD_EMAIL, EMAIL_MISSING, UNTIL_BEFORE_FROM, UNTIL_IN_PAST, PLATFORM_AMBIGUOUS}
+    {
+        BAD_DATE,
+        BAD_FILE_DATE,
+        BAD_EMAIL,
+        EMAIL_MISSING,
+        UNTIL_BEFORE_FROM,
+        UNTIL_IN_PAST,
+        PLATFORM_AMBIGUOUS,
+    }
 )
 """Refusals that mean "the input is malformed" rather than "refused" (the CLI's exit 2)."""
 

@@ -21,7 +21,7 @@ from datetime import date
 from sqlmodel import Session
 
 from coaching.common import (
-    BAD_DATE,
+    BAD_FILE_DATE,
     UNTIL_BEFORE_FROM,
     Actor,
     CoachingRefused,
@@ -167,7 +167,7 @@ def _check_row(
         try:
             setattr(row, column, parse_date(getattr(row, f"{column}_text")))
         except ValueError:
-            problems.append(Problem(column, BAD_DATE))
+            problems.append(Problem(column, BAD_FILE_DATE))
     if row.grantee is None or row.package is None or problems:
         return
     assert course.id is not None and row.package.id is not None

@@ -27,7 +27,9 @@ class GrantRequest:
     valid_until: date | None
 
 
-def parse_grant_form(session: Session, course: LmsContext, form: Mapping[str, str]) -> GrantRequest:
+def parse_grant_form(
+    session: Session, course: LmsContext, form: Mapping[str, str], *, locale: str
+) -> GrantRequest:
     """Read a grant form: ``package`` (id), the person as ``member`` (a user id) *or*
     ``email`` (``by`` says which form was sent), optional ``valid_from``/``valid_until``.
     Raises with every problem."""
@@ -66,8 +68,8 @@ def parse_grant_form(session: Session, course: LmsContext, form: Mapping[str, st
             grantee = grantee_by_user(session, course, int(member))
     except CoachingRefused as refused:
         problems += refused.problems
-    valid_from = date_field(problems, "valid_from", form.get("valid_from"))
-    valid_until = date_field(problems, "valid_until", form.get("valid_until"))
+    valid_from = date_field(problems, "valid_from", form.get("valid_from"), locale=locale)
+    valid_until = date_field(problems, "valid_until", form.get("valid_until"), locale=locale)
     if problems:
         raise CoachingRefused(problems)
     assert package is not None and grantee is not None

@@ -108,7 +108,7 @@ def grant_create(
     which = "email" if values["by"] == "email" else "member"
     course = own_course(session, principal)
     try:
-        wanted = grant_form.parse_grant_form(session, course, values)
+        wanted = grant_form.parse_grant_form(session, course, values, locale=principal.locale)
         grant_changes.grant_package(
             session,
             Actor.admin(principal),
@@ -181,7 +181,7 @@ def grant_extend(
 ) -> Response:
     grant = grant_reading.get_grant(session, context_id=principal.context_id, grant_id=grant_id)
     problems: list[Problem] = []
-    until = date_field(problems, "valid_until", valid_until)
+    until = date_field(problems, "valid_until", valid_until, locale=principal.locale)
     try:
         if problems:
             raise CoachingRefused(problems)

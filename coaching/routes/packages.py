@@ -117,7 +117,7 @@ def package_create(
     values: PackageValues,
 ) -> Response:
     try:
-        data = packages.parse_package_form(values)
+        data = packages.parse_package_form(values, locale=principal.locale)
         package = packages.create_package(
             session, Actor.admin(principal), platform_id=principal.platform_id, data=data
         )
@@ -156,7 +156,7 @@ def package_update(
 ) -> Response:
     package = _own_package(session, principal, package_id)
     try:
-        data = packages.parse_package_form(values)
+        data = packages.parse_package_form(values, locale=principal.locale)
         changed = packages.update_package(session, Actor.admin(principal), package, data)
     except CoachingRefused as refused:
         problems = refused_rollback(session, refused)

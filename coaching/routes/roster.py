@@ -156,6 +156,7 @@ def roster_grant(
             package=values["package"],
             members=members,
             valid_until=values["valid_until"],
+            locale=principal.locale,
         )
     except CoachingRefused as refused:
         problems = refused.problems

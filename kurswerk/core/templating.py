@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from kurswerk.core import clock, i18n
+from kurswerk.core import clock, date_input, i18n
 from kurswerk.core.auth import (
     SESSION_QUERY,
     Principal,
@@ -46,6 +46,7 @@ environment = Environment(
 environment.newstyle_gettext = True  # type: ignore[attr-defined]
 environment.policies["ext.i18n.trimmed"] = True
 environment.filters.update(clock.FILTERS)  # dates, times, numbers in the page's language
+environment.filters.update(date_input.FILTERS)  # date fields typed the page's way
 
 
 def add_template_folder(folder: Path) -> None:

@@ -4,6 +4,8 @@ platform's admins reaches them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 
@@ -148,7 +150,9 @@ def test_hostile_package_input_is_refused_in_german_and_stores_nothing(
 
 def test_every_problem_is_reported_at_once(db: Session):
     with pytest.raises(Exception) as refused:
-        parse_package_form({"name": "", "quota_kind": "limited", "feedback_quota": "-1"})
+        parse_package_form(
+            {"name": "", "quota_kind": "limited", "feedback_quota": "-1"}, locale="de"
+        )
     keys = [p.message for p in refused.value.problems]  # type: ignore[attr-defined]
     assert keys == ["Bitte geben Sie einen Namen ein.", "Die Zahl darf nicht negativ sein."]
     assert describe(refused.value.problems[0], "en") == "Please enter a name."  # type: ignore[attr-defined]
@@ -255,3 +259,42 @@ def test_every_form_on_the_package_pages_carries_the_csrf_field(client, db: Sess
         for form in forms:
             field = form.find("input", name="csrf_token")
             assert field.attrs["value"] == site.admin.csrf, form.attrs.get("action")
+
+
+def _date_field(response, name: str) -> tuple[str, str, str]:
+    field = page(response).find("input", id=f"pkg-{name}")
+    hint = page(response).find(id=f"pkg-{name}-hint")
+    return field.attrs["type"], field.attrs["value"], hint.clean_text
+
+
+def test_date_fields_read_in_the_pages_language(client, db: Session, site: Site, make_learner):
+    make_package(db, site.platform.id, name="Basis", valid_until=date(2027, 12, 31))
+    package = db.exec(select(CoachingPackage)).one()
+    german = get(client, site.admin, f"{site.base}/packages/{package.id}")
+    assert _date_field(german, "valid_until") == (
+        "text",
+        "31.12.2027",
+        "Format: TT.MM.JJJJ, zum Beispiel 31.12.2026.",
+    )
+    english_admin = make_learner(
+        context=site.course, role=Role.ADMIN, name="Eve Admin", locale="en"
+    )
+    english = get(client, english_admin, f"{site.base}/packages/{package.id}")
+    assert _date_field(english, "valid_until") == (
+        "text",
+        "2027-12-31",
+        "Format: YYYY-MM-DD, for example 2026-12-31.",
+    )
+
+
+def test_a_date_in_another_pattern_is_refused_naming_the_pages_pattern(
+    client, db: Session, site: Site
+):
+    response = post(
+        client, site.admin, site.base + "/packages", {**GOOD, "valid_until": "12/31/2027"}
+    )
+    assert response.status_code == 400
+    assert summary_texts(response) == [
+        "Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026."
+    ]
+    assert count(db, CoachingPackage) == 0

@@ -106,6 +106,7 @@ def wanted(db: Session, site: Site, package: CoachingPackage | None, members, un
         package=str(package.id) if package else "",
         members=members,
         valid_until=until,
+        locale="de",
     )
 
 
@@ -226,7 +227,7 @@ def test_the_form_names_every_problem_at_once(db, site, other_site):
     foreign = make_package(db, other_site.platform.id, name="Fremd")
     with pytest.raises(CoachingRefused) as refused:
         wanted(db, site, foreign, [], until="morgen")
-    assert {(p.field, p.message) for p in refused.value.problems} == {
+    assert {(p.field, p.text("de")) for p in refused.value.problems} == {
         ("package", "Dieses Paket gibt es nicht."),
         ("members", "Bitte kreuzen Sie mindestens eine Person an."),
         (
@@ -391,7 +392,12 @@ def test_two_bulk_grants_at_once_grant_each_person_once(db, engine, site, roster
             package = session.get(CoachingPackage, basis.id)
             assert course is not None and package is not None
             mine = parse_roster_grant(
-                session, course, package=str(package.id), members=selection, valid_until=""
+                session,
+                course,
+                package=str(package.id),
+                members=selection,
+                valid_until="",
+                locale="de",
             )
             result = grant_from_roster(session, admin_actor(site), course, roster, mine)
             session.commit()
