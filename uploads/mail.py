@@ -7,7 +7,8 @@ keyed so that it exists once: a retried request or a second worker adds nothing.
 Who is a tutor of a course: a member whose role there is ``tutor`` (as of their latest
 launch), or, before their first launch, someone the LMS roster (NRPS) listed as a tutor
 with an email when Kurswerk last read it. A tutor without a stored preference gets one
-mail per submission (``each``); one who never launched writes in the default language.
+mail per submission (``each``); one who never launched is written to in the deployment's
+``KURSWERK_DEFAULT_LOCALE``.
 Admins are not mailed: they are not the course's reviewers.
 
 Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
@@ -35,12 +36,12 @@ from sqlmodel import Session, col, select
 
 from course import service as course_service
 from course.models import Exercise
-from kurswerk.core import clock
+from kurswerk.core import clock, mail
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
-from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
+from kurswerk.core.i18n import DEFAULT_LOCALE
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.paths import path_for
@@ -62,9 +63,9 @@ UNTITLED_COURSE = {"de": "Kurs", "en": "Course"}
 
 
 def recipient_locale(user: PlatformUser) -> str:
-    """The language a mail to ``user`` is written in: their LMS's locale claim, as stored
-    at their latest launch (``de`` when the LMS sent none)."""
-    return normalise_locale(user.locale)
+    """The language a mail to ``user`` is written in: the one stored for them (chosen in
+    the tool, or their LMS's at their latest launch), else ``KURSWERK_DEFAULT_LOCALE``."""
+    return mail.recipient_locale(user.locale)
 
 
 def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:

@@ -8,11 +8,13 @@ German message ids translated through the gettext catalogs, like the pages'
 A message is rendered in the language asked for (ours or an LMS's, ``en-GB``) whenever a
 catalog speaks it; any other gets the German message, and then says so: the HTML's ``lang``
 and the date format follow the language actually rendered (``RenderedEmail.locale``), not
-the one asked for. Dates and numbers go through the filters of
-``kurswerk.core.clock.FILTERS`` (``datetime``, ...), as on pages: in the message's language
-and the course's time zone. Variables that a template needs are listed at the top of its
-``body.txt``; a missing one is an error at render time (``StrictUndefined``), i.e. in the
-request that enqueues the mail, where tests see it, not hours later in the worker.
+the one asked for. A person's mail is asked in ``recipient_locale``: the language stored
+for them, else the deployment's ``KURSWERK_DEFAULT_LOCALE``. Dates and numbers go through
+the filters of ``kurswerk.core.clock.FILTERS`` (``datetime``, ...), as on pages: in the
+message's language and the course's time zone. Variables that a template needs are listed
+at the top of its ``body.txt``; a missing one is an error at render time
+(``StrictUndefined``), i.e. in the request that enqueues the mail, where tests see it, not
+hours later in the worker.
 
 The subject and the text part are plain text: nothing in them is escaped (a title with
 "&" reads "&"), and ``.ljust`` aligns their label columns whatever a label's length in
@@ -54,7 +56,8 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from kurswerk.core import clock, i18n
-from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
+from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale, supported_locale
+from kurswerk.core.settings import get_settings
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
 
@@ -127,6 +130,14 @@ def _environment(autoescape: bool) -> Environment:
 
 _text_env = _environment(autoescape=False)
 _html_env = _environment(autoescape=True)
+
+
+def recipient_locale(stored: str | None) -> str:
+    """The language of a mail to a person whose stored locale is ``stored`` (their choice
+    in the tool, else their LMS's at their latest launch): that language when Kurswerk
+    speaks it, else the deployment's ``KURSWERK_DEFAULT_LOCALE`` - as their pages would be,
+    also for someone who never launched (nothing stored)."""
+    return supported_locale(stored) or get_settings().default_locale
 
 
 def render(name: str, ctx: dict[str, Any], locale: str | None = DEFAULT_LOCALE) -> RenderedEmail:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from kurswerk.core import clock, mail
 from kurswerk.core.i18n import locales
+from kurswerk.core.settings import get_settings
 from tests.support.pseudo_locale import pseudo_catalogs, unwrapped_text  # noqa: F401
 
 WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
@@ -300,3 +301,26 @@ def test_each_email_speaks_a_language_added_as_a_catalog_with_no_text_outside_it
     for part in (html.escape(rendered.subject), html.escape(rendered.text), rendered.html):
         assert "⟦" in part
         assert unwrapped_text(part, data) == [], part
+
+
+@pytest.fixture
+def english_by_default(monkeypatch):
+    """A deployment with ``KURSWERK_DEFAULT_LOCALE=en``."""
+    monkeypatch.setenv("KURSWERK_DEFAULT_LOCALE", "en")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("stored", "language"), [(None, "en"), ("", "en"), ("fr-FR", "en"), ("de-DE", "de")]
+)
+def test_a_person_is_written_to_in_their_language_else_the_deployments_default(
+    english_by_default, stored, language
+):
+    assert mail.recipient_locale(stored) == language
+
+
+def test_the_deployments_default_is_german_unless_set():
+    assert mail.recipient_locale(None) == "de"
+    assert mail.recipient_locale("en-GB") == "en"
