@@ -14,8 +14,7 @@ Admins are not mailed: they are not the course's reviewers.
 Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
 locale, each tutor's mail and digest in that tutor's own (``recipient_locale``), whoever
 uploaded. The few words we put into a mail's values (a nameless learner's label, a course
-without a title) follow the reader too; they live here rather than in ``messages.py``
-because the worker, which writes the digests, registers no page catalogs.
+without a title) follow the reader too, through the same catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
 (:func:`digest_task`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
@@ -36,12 +35,12 @@ from sqlmodel import Session, col, select
 
 from course import service as course_service
 from course.models import Exercise
-from kurswerk.core import clock, mail
+from kurswerk.core import clock, i18n, mail
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
-from kurswerk.core.i18n import DEFAULT_LOCALE
+from kurswerk.core.i18n import DEFAULT_LOCALE, N_
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.paths import path_for
@@ -55,11 +54,8 @@ DIGEST_TASK = "uploads.tutor_digest"
 DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is due
 
 
-UNNAMED_LABEL = {
-    "de": "Teilnehmer/in ohne Namen (Nr. {id})",
-    "en": "Participant without a name (no. {id})",
-}
-UNTITLED_COURSE = {"de": "Kurs", "en": "Course"}
+UNNAMED_LABEL = N_("Teilnehmer/in ohne Namen (Nr. %(id)s)")
+UNTITLED_COURSE = N_("Kurs")
 
 
 def recipient_locale(user: PlatformUser) -> str:
@@ -74,7 +70,7 @@ def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     name = " ".join((user.name or "").split())
     if not name:
         name = " ".join(f"{user.given_name or ''} {user.family_name or ''}".split())
-    return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
+    return name or i18n.gettext(locale, UNNAMED_LABEL, id=user.id)
 
 
 def _mail_to(
@@ -314,7 +310,7 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
             locale=locale,
             name_as="tutor_name",
             context={
-                "course_title": context.title or UNTITLED_COURSE.get(locale, "Kurs"),
+                "course_title": context.title or i18n.gettext(locale, UNTITLED_COURSE),
                 "items": items,
                 "since": since,
                 "feedback_target_days": settings.feedback_target_days,
