@@ -37,7 +37,7 @@ from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotC
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
-from kurswerk.core import i18n, mail
+from kurswerk.core import mail
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks, LinkReader
@@ -167,7 +167,7 @@ def release(
         session,
         submission,
         feedback,
-        locale=i18n.normalise_locale(facts.learner_locale),
+        locale=mail.recipient_locale(facts.learner_locale),
         now=now,
     )
     return ReleaseResult(feedback, newly_released=True)
@@ -187,7 +187,7 @@ def _enqueue_learner_email(
     assert feedback.id is not None
     attachments: list[mail.Attachment] = []
     attachment_url = None
-    locale = i18n.normalise_locale(facts.learner_locale)
+    locale = mail.recipient_locale(facts.learner_locale)
     # The learner's links; the course (hence its platform) is the releasing tutor's.
     reader = LinkReader(
         facts.learner_id, facts.context_id, principal.platform_id, Role.LEARNER.value, locale
@@ -203,7 +203,6 @@ def _enqueue_learner_email(
                 feedback_attachment_path(facts.context_id, facts.submission_id, version_number),
                 reader,
             )
-    locale = i18n.normalise_locale(facts.learner_locale)
     enqueue_email(
         session,
         to=facts.learner_email,

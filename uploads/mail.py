@@ -7,14 +7,14 @@ keyed so that it exists once: a retried request or a second worker adds nothing.
 Who is a tutor of a course: a member whose role there is ``tutor`` (as of their latest
 launch), or, before their first launch, someone the LMS roster (NRPS) listed as a tutor
 with an email when Kurswerk last read it. A tutor without a stored preference gets one
-mail per submission (``each``); one who never launched writes in the default language.
+mail per submission (``each``); one who never launched is written to in the deployment's
+``KURSWERK_DEFAULT_LOCALE``.
 Admins are not mailed: they are not the course's reviewers.
 
 Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
 locale, each tutor's mail and digest in that tutor's own (``recipient_locale``), whoever
 uploaded. The few words we put into a mail's values (a nameless learner's label, a course
-without a title) follow the reader too; they live here rather than in ``messages.py``
-because the worker, which writes the digests, registers no page catalogs.
+without a title) follow the reader too, through the same catalogs.
 
 The daily digest (:func:`send_due_digests`) is run by the outbox worker's loop
 (:func:`digest_task`). Each day at ``KURSWERK_DIGEST_HOUR`` (course time zone) - or at the
@@ -35,12 +35,12 @@ from sqlmodel import Session, col, select
 
 from course import service as course_service
 from course.models import Exercise
-from kurswerk.core import clock
+from kurswerk.core import clock, i18n, mail
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import new_session
 from kurswerk.core.email_links import EmailLinks, LinkReader
-from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
+from kurswerk.core.i18n import DEFAULT_LOCALE, N_
 from kurswerk.core.outbox.queue import enqueue_email
 from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.paths import path_for
@@ -54,17 +54,14 @@ DIGEST_TASK = "uploads.tutor_digest"
 DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is due
 
 
-UNNAMED_LABEL = {
-    "de": "Teilnehmer/in ohne Namen (Nr. {id})",
-    "en": "Participant without a name (no. {id})",
-}
-UNTITLED_COURSE = {"de": "Kurs", "en": "Course"}
+UNNAMED_LABEL = N_("Teilnehmer/in ohne Namen (Nr. %(id)s)")
+UNTITLED_COURSE = N_("Kurs")
 
 
 def recipient_locale(user: PlatformUser) -> str:
-    """The language a mail to ``user`` is written in: their LMS's locale claim, as stored
-    at their latest launch (``de`` when the LMS sent none)."""
-    return normalise_locale(user.locale)
+    """The language a mail to ``user`` is written in: the one stored for them (chosen in
+    the tool, or their LMS's at their latest launch), else ``KURSWERK_DEFAULT_LOCALE``."""
+    return mail.recipient_locale(user.locale)
 
 
 def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
@@ -73,7 +70,7 @@ def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     name = " ".join((user.name or "").split())
     if not name:
         name = " ".join(f"{user.given_name or ''} {user.family_name or ''}".split())
-    return name or UNNAMED_LABEL.get(locale, UNNAMED_LABEL[DEFAULT_LOCALE]).format(id=user.id)
+    return name or i18n.gettext(locale, UNNAMED_LABEL, id=user.id)
 
 
 def _mail_to(
@@ -313,7 +310,7 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
             locale=locale,
             name_as="tutor_name",
             context={
-                "course_title": context.title or UNTITLED_COURSE.get(locale, "Kurs"),
+                "course_title": context.title or i18n.gettext(locale, UNTITLED_COURSE),
                 "items": items,
                 "since": since,
                 "feedback_target_days": settings.feedback_target_days,

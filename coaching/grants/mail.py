@@ -8,8 +8,9 @@ repeated one nobody twice; a roster's hundreds of grants cost a few batched INSE
 
 Whom: the person the grant names — their stored address (from a launch or the LMS
 roster, for someone who never launched) or, for a grant by email that is not bound to
-anyone yet, that address. In the person's language: their stored LMS locale, German for
-someone who never launched (no LMS has told us theirs).
+anyone yet, that address. In the person's language: their stored locale, the
+deployment's ``KURSWERK_DEFAULT_LOCALE`` for someone who never launched (no LMS has told
+us theirs).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 from coaching.grants.grantees import Grantee
 from coaching.models import CoachingGrant, CoachingPackage
 from kurswerk.core import clock
-from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
+from kurswerk.core.mail import recipient_locale
 from kurswerk.core.outbox.queue import Email, enqueue_emails
 from lti.models import LmsContext, PlatformUser
 
@@ -61,7 +62,7 @@ def enqueue_grant_mails(
     for grant, grantee in zip(grants, grantees, strict=True):
         user = users.get(grantee.user_id) if grantee.user_id is not None else None
         # the LMS locale of their latest launch, as every mail to a person
-        locale = normalise_locale(user.locale) if user is not None else DEFAULT_LOCALE
+        locale = recipient_locale(user.locale if user is not None else None)
         name = (user.name if user is not None else None) or grantee.name
         mails.append(
             Email(

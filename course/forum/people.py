@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from kurswerk.core.auth import Role
 from kurswerk.core.email_links import LinkReader
-from kurswerk.core.i18n import normalise_locale
+from kurswerk.core.mail import recipient_locale
 from kurswerk.core.outbox.queue import enqueue_email
 from lti import service as lti_service
 from lti.models import LmsContext, Membership, PlatformUser
@@ -111,7 +111,7 @@ def _person(user: PlatformUser, role: str) -> Person:
         user_id=user.id,
         name=user.name or "",
         email=user.email,
-        locale=normalise_locale(user.locale),
+        locale=recipient_locale(user.locale),
         role=role,
         platform_id=user.platform_id,
     )

@@ -1,20 +1,26 @@
 """Emails: rendered from templates, sent over SMTP by the outbox worker (never by a request).
 
-Each message is a folder ``kurswerk/templates/email/<name>/`` with ``subject.txt``,
-``body.txt`` and ``body.html`` (the Warehouse layout). German is the default; a
-``<name>/<locale>/`` subfolder holds the same three files in another language, with the
-same variables. A locale without such a folder gets the German message, and then says so:
-the HTML's ``lang`` and the date format follow the language actually rendered
-(``RenderedEmail.locale``), not the one asked for. Dates go through the
-``datetime`` filter (``kurswerk.core.clock.FILTERS``, as on pages), which formats them for
-that language. Variables that a template needs are listed
-at the top of its German ``body.txt``; a missing one is an error at render time
-(``StrictUndefined``), i.e. in the request that enqueues the mail, where tests see it,
-not hours later in the worker.
+Each message is one folder ``kurswerk/templates/email/<name>/`` with ``subject.txt``,
+``body.txt`` and ``body.html`` (the Warehouse layout), for every language: its texts are
+German message ids translated through the gettext catalogs, like the pages'
+(``{% trans %}`` / ``{% pluralize %}``, ``_()``, ``ngettext()``, ``pgettext()`` from
+``kurswerk.core.i18n.template_functions``; ``kurswerk.core.i18n`` explains the catalogs).
+A message is rendered in the language asked for (ours or an LMS's, ``en-GB``) whenever a
+catalog speaks it; any other gets the German message, and then says so: the HTML's ``lang``
+and the date format follow the language actually rendered (``RenderedEmail.locale``), not
+the one asked for. A person's mail is asked in ``recipient_locale``: the language stored
+for them, else the deployment's ``KURSWERK_DEFAULT_LOCALE``. Dates and numbers go through
+the filters of ``kurswerk.core.clock.FILTERS`` (``datetime``, ...), as on pages: in the
+message's language and the course's time zone. Variables that a template needs are listed
+at the top of its ``body.txt``; a missing one is an error at render time
+(``StrictUndefined``), i.e. in the request that enqueues the mail, where tests see it, not
+hours later in the worker.
 
-Only the HTML part is autoescaped. A value that is already safe HTML (feedback rendered
-from Markdown and sanitised) must be passed as ``markupsafe.Markup``; a plain ``str`` is
-escaped.
+The subject and the text part are plain text: nothing in them is escaped (a title with
+"&" reads "&"), and ``.ljust`` aligns their label columns whatever a label's length in
+the language. Only the HTML part is autoescaped. A value that is already safe HTML
+(feedback rendered from Markdown and sanitised) must be passed as ``markupsafe.Markup``;
+a plain ``str`` is escaped.
 
 Attachments (``Attachment``: file name, media type, bytes) are added after the text and
 HTML parts, which makes the message ``multipart/mixed`` around the ``multipart/alternative``
@@ -50,7 +56,8 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from kurswerk.core import clock, i18n
-from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale
+from kurswerk.core.i18n import DEFAULT_LOCALE, normalise_locale, supported_locale
+from kurswerk.core.settings import get_settings
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
 
@@ -125,25 +132,24 @@ _text_env = _environment(autoescape=False)
 _html_env = _environment(autoescape=True)
 
 
-def message_locale(name: str, locale: str | None) -> str:
-    """The language ``name`` is rendered in for ``locale`` (ours or an LMS's, ``en-GB``):
-    that language where the message has a folder for it, else the German default."""
-    language = normalise_locale(locale)
-    if language != DEFAULT_LOCALE and (TEMPLATE_DIR / name / language).is_dir():
-        return language
-    return DEFAULT_LOCALE
+def recipient_locale(stored: str | None) -> str:
+    """The language of a mail to a person whose stored locale is ``stored`` (their choice
+    in the tool, else their LMS's at their latest launch): that language when Kurswerk
+    speaks it, else the deployment's ``KURSWERK_DEFAULT_LOCALE`` - as their pages would be,
+    also for someone who never launched (nothing stored)."""
+    return supported_locale(stored) or get_settings().default_locale
 
 
 def render(name: str, ctx: dict[str, Any], locale: str | None = DEFAULT_LOCALE) -> RenderedEmail:
-    """Render ``email/<name>/`` with ``ctx``; raises ``TemplateNotFound`` / ``UndefinedError``."""
+    """Render ``email/<name>/`` with ``ctx`` in ``locale`` (ours or an LMS's, ``en-GB``);
+    German where no catalog speaks it. Raises ``TemplateNotFound`` / ``UndefinedError``."""
     if not name or "/" in name or "\\" in name or name.startswith((".", "_")):
         raise TemplateNotFound(name)
-    language = message_locale(name, locale)
-    folder = name if language == DEFAULT_LOCALE else f"{name}/{language}"
+    language = normalise_locale(locale)
     context = {**ctx, "locale": language, **i18n.template_functions(language)}
-    subject = _text_env.get_template(f"{folder}/subject.txt").render(context)
-    text = _text_env.get_template(f"{folder}/body.txt").render(context)
-    html = _html_env.get_template(f"{folder}/body.html").render(context)
+    subject = _text_env.get_template(f"{name}/subject.txt").render(context)
+    text = _text_env.get_template(f"{name}/body.txt").render(context)
+    html = _html_env.get_template(f"{name}/body.html").render(context)
     # One line, whatever the values held: a header must never carry a line break.
     return RenderedEmail(
         subject=" ".join(subject.split()),

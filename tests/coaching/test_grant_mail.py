@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from coaching.roster import grant_from_roster
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
+from kurswerk.core.settings import get_settings
 from tests.coaching.fixtures import *  # noqa: F403
 from tests.coaching.fixtures import TODAY, Site, make_package, post
 from tests.coaching.test_cli import run, where  # noqa: F401 - fixtures
@@ -78,6 +79,23 @@ def test_a_csv_grant_mails_someone_who_never_launched_at_the_granted_address(
     [message] = mails_to(sink, "nora@example.org")
     text = text_of(message)
     assert text.startswith("Hallo,") and "unbefristet" in text  # German: never launched
+
+
+def test_someone_who_never_launched_is_written_to_in_the_deployments_language(
+    client, db, site, package, deliver, sink, monkeypatch
+):
+    monkeypatch.setenv("KURSWERK_DEFAULT_LOCALE", "en")
+    get_settings.cache_clear()
+    try:
+        csv = b"email;package\nnora@example.org;Coaching Basis\n"
+        preview = upload(client, site.admin, site.base, csv)
+        assert confirm(client, site.admin, site.base, draft_of(preview)).status_code == 303
+    finally:
+        get_settings.cache_clear()
+    assert deliver().sent == 1
+    [message] = mails_to(sink, "nora@example.org")
+    assert message["Subject"] == "Coaching unlocked: Coaching Basis"
+    assert text_of(message).startswith("Hello,")
 
 
 def test_a_roster_grant_mails_members_who_never_launched_by_the_rosters_address(

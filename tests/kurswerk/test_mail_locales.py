@@ -1,19 +1,22 @@
-"""Every email in German and English: both render from the same values (with
-``StrictUndefined``, a variable one language lacks fails), use the same variables, come with
-subject, text and HTML, speak only their own language and say which one it is."""
+# ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
+"""Every email in every language: one template set per email (subject, text and HTML) whose
+texts all go through the catalogs, so that German, English and a language added as a
+catalog (the pseudo-locale) each render from the same values, speak only their own
+language and say which one it is."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from jinja2 import Environment, meta
 from markupsafe import Markup
 
-from kurswerk.core import mail
+from kurswerk.core import clock, mail
 from kurswerk.core.i18n import locales
+from kurswerk.core.settings import get_settings
+from tests.support.pseudo_locale import pseudo_catalogs, unwrapped_text  # noqa: F401
 
 WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
 URL = "https://kurswerk.test/c/1"
@@ -225,19 +228,6 @@ def test_each_email_renders_in_its_language_only(name, locale, index):
         assert words_in(part, foreign) == [], part
 
 
-@pytest.mark.parametrize("name", sorted(CONTEXTS))
-@pytest.mark.parametrize("filename", ["subject.txt", "body.txt", "body.html"])
-def test_english_uses_exactly_the_variables_of_german(name, filename):
-    env = Environment(autoescape=False)  # noqa: S701 - parsed only, never rendered
-    env.filters["datetime"] = str  # the real filter's name, for the parser
-
-    def variables(path: Path) -> set[str]:
-        return meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
-
-    folder = mail.TEMPLATE_DIR / name
-    assert variables(folder / "en" / filename) == variables(folder / filename)
-
-
 # Mails that send their reader to the LMS course instead of a tool page (which opens
 # only through a launch from the LMS): no link at all.
 WITHOUT_LINKS = {"coaching_granted"}
@@ -276,16 +266,61 @@ def test_a_language_we_do_not_write_gets_german_and_says_so(locale):
     assert '<html lang="de">' in rendered.html
 
 
-def test_a_message_without_a_folder_for_the_language_falls_back_to_german(tmp_path, monkeypatch):
-    (tmp_path / "only_german").mkdir()
-    (tmp_path / "both" / "en").mkdir(parents=True)
-    monkeypatch.setattr(mail, "TEMPLATE_DIR", tmp_path)
-    assert mail.message_locale("only_german", "en") == "de"
-    assert mail.message_locale("both", "en") == "en"
-    assert mail.message_locale("both", "de") == "de"
-
-
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
-def test_every_english_version_is_complete(name):
-    folder = mail.TEMPLATE_DIR / name / "en"
-    assert {p.name for p in folder.iterdir()} == {"subject.txt", "body.txt", "body.html"}
+def test_each_email_is_one_template_set_for_every_language(name):
+    folder = mail.TEMPLATE_DIR / name
+    assert sorted(p.name for p in folder.iterdir()) == ["body.html", "body.txt", "subject.txt"]
+
+
+def _data(value: object) -> list[str]:
+    """The texts among a context's values (names, titles, links, a person's own words),
+    as the rendered mail shows them."""
+    if isinstance(value, Markup):
+        return [str(value), value.striptags()]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _data(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _data(item)]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [(name, index) for name in sorted(CONTEXTS) for index in range(len(CONTEXTS[name]))],
+)
+def test_each_email_speaks_a_language_added_as_a_catalog_with_no_text_outside_it(
+    name, index, pseudo_catalogs
+):
+    context = contexts(name)[index]
+    rendered = mail.render(name, context, pseudo_catalogs)
+    assert rendered.locale == pseudo_catalogs
+    assert f'<html lang="{pseudo_catalogs}">' in rendered.html
+    data = (*_data(context), clock.when(WHEN, pseudo_catalogs))
+    for part in (html.escape(rendered.subject), html.escape(rendered.text), rendered.html):
+        assert "⟦" in part
+        assert unwrapped_text(part, data) == [], part
+
+
+@pytest.fixture
+def english_by_default(monkeypatch):
+    """A deployment with ``KURSWERK_DEFAULT_LOCALE=en``."""
+    monkeypatch.setenv("KURSWERK_DEFAULT_LOCALE", "en")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("stored", "language"), [(None, "en"), ("", "en"), ("fr-FR", "en"), ("de-DE", "de")]
+)
+def test_a_person_is_written_to_in_their_language_else_the_deployments_default(
+    english_by_default, stored, language
+):
+    assert mail.recipient_locale(stored) == language
+
+
+def test_the_deployments_default_is_german_unless_set():
+    assert mail.recipient_locale(None) == "de"
+    assert mail.recipient_locale("en-GB") == "en"
