@@ -17,41 +17,42 @@ from kurswerk.core import clock
 from kurswerk.core.auth import ContextPrincipal, Principal, email_links
 from kurswerk.core.db import SessionDep
 from kurswerk.core.email_links import EmailLinks
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for, request_path
 from kurswerk.core.templating import PageRequest, environment, render
 
 Text = Annotated[str, Form(max_length=1_000_000)]
 """A text field of a form. Generous on purpose: the service refuses a text that is too
-long with its own message (``forum.error.too_long``) and the form keeps the text; this
-limit only keeps absurd sizes out."""
+long with its own message (``course.forum.rules.clean_text``) and the form keeps the
+text; this limit only keeps absurd sizes out."""
 
-NOTICES = frozenset(
-    {
-        "posted",
-        "replied",
-        "edited",
-        "deleted",
-        "thread_deleted",
-        "followed",
-        "unfollowed",
-        "reported",
-        "already_reported",
-        "moderated",
-        "moved",
-        "accepted",
-        "promoted",
-        "already_promoted",
-        "faq_saved",
-        "faq_deleted",
-        "faq_reverted",
-        "asked",
-        "answered",
-        "published",
-        "settings_saved",
-        "all_read",
-        "resolved",
-    }
-)
+NOTICES = {  # ?notice=<value>: the confirmation shown after the redirect
+    "posted": N_(
+        "Ihre Frage ist veröffentlicht. Sie folgen ihr und erfahren per E-Mail von Antworten."
+    ),
+    "replied": N_("Ihre Antwort ist veröffentlicht."),
+    "edited": N_("Gespeichert."),
+    "deleted": N_("Der Beitrag ist gelöscht."),
+    "thread_deleted": N_("Die Frage ist gelöscht."),
+    "followed": N_("Sie folgen jetzt und erhalten E-Mails zu neuen Beiträgen."),
+    "unfollowed": N_("Sie folgen nicht mehr."),
+    "reported": N_("Danke. Die Lehrenden prüfen den Beitrag."),
+    "already_reported": N_("Diesen Beitrag haben Sie schon gemeldet."),
+    "moderated": N_("Geändert."),
+    "moved": N_("Die Frage ist verschoben."),
+    "accepted": N_("Gespeichert."),
+    "promoted": N_("Die Antwort steht jetzt in der FAQ. Sie können den Eintrag noch bearbeiten."),
+    "already_promoted": N_("Diese Frage steht schon in der FAQ."),
+    "faq_saved": N_("Der FAQ-Eintrag ist gespeichert."),
+    "faq_deleted": N_("Der FAQ-Eintrag ist gelöscht."),
+    "faq_reverted": N_("Die Fassung aus den Kursdateien gilt wieder."),
+    "asked": N_("Ihre Frage ist bei den Lehrenden angekommen."),
+    "answered": N_("Die Antwort ist gespeichert und per E-Mail unterwegs."),
+    "published": N_("Die Frage steht jetzt ohne Namen in der FAQ."),
+    "settings_saved": N_("Ihre Einstellung ist gespeichert."),
+    "all_read": N_("Alle Fragen sind als gelesen markiert."),
+    "resolved": N_("Die Meldung ist erledigt."),
+}
 
 
 def limits(request: Request) -> Limits:
@@ -77,9 +78,9 @@ def thread_path(principal: Principal, thread_id: int) -> str:
 
 
 def notice_of(request: Request) -> str:
-    """The status notice named in the URL, if it is one of ours (never echoes input)."""
-    value = request.query_params.get("notice", "")
-    return value if value in NOTICES else ""
+    """The confirmation the URL names (``?notice=``) as a message id, "" when it names
+    none of ours (never echoes input)."""
+    return NOTICES.get(request.query_params.get("notice", ""), "")
 
 
 @dataclass(frozen=True)

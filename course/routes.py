@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
 from course import binding, lesson_page, service
-from course.community_messages import MESSAGES as COMMUNITY_MESSAGES
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
@@ -31,8 +30,8 @@ router = APIRouter(prefix="/c/{context}")
 TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = (COMMUNITY_MESSAGES,)
-"""The course's texts; the composition root registers them and the templates."""
+CATALOGS = ()
+"""The course's texts are in the gettext catalogs (``kurswerk/locale``)."""
 
 
 def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]:

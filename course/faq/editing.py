@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from course.faq.index import reindex_entry
 from course.faq.models import FaqEntry
 from course.faq.reading import get_entry
-from course.forum.access import get_post, lesson_for
+from course.forum.access import POST_NOT_FOUND, get_post, lesson_for
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import MAX_TITLE, Limits, clean_text, require_moderator
 from course.forum.search import FAQ, remove_document
@@ -25,6 +25,7 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 
 MAX_QUESTION = 300
 
@@ -166,7 +167,11 @@ def revert_to_file(session: Session, principal: Principal, entry_id: int) -> Faq
         return entry  # not overridden here: it is the file version already
     original = session.get(FaqEntry, entry.overrides_id) if entry.overrides_id else None
     if original is None or original.archived_at is not None:
-        raise NotFound("faq.not_from_file", 400, reason=f"entry {entry_id} has no file version")
+        raise NotFound(
+            N_("Dieser Eintrag stammt nicht aus den Kursdateien."),
+            400,
+            reason=f"entry {entry_id} has no file version",
+        )
     remove_document(session, FAQ, row_id(entry.id))
     session.delete(entry)
     session.flush()
@@ -196,7 +201,7 @@ def promotion_of(
     require_moderator(principal)
     post, thread = get_post(session, principal, post_id)
     if post.hidden_at is not None:
-        raise NotFound("forum.post_not_found", reason="hidden posts are not promoted")
+        raise NotFound(POST_NOT_FOUND, reason="hidden posts are not promoted")
     if for_writing:
         lock_row(session, ForumThread, row_id(thread.id))
     existing = session.exec(

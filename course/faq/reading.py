@@ -35,9 +35,17 @@ from course.forum.views import LessonRef, Suggestion
 from course.models import Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from kurswerk.core.usertext import plain_text, render_markdown
 
 SEARCH_LIMIT = 50
+
+ORIGINS = {  # FaqEntry.origin: where the entry came from, as the FAQ page names it
+    "file": N_("Aus den Kursdateien"),
+    "tool": N_("Im Tool geschrieben"),
+    "forum": N_("Aus dem Forum übernommen"),
+    "question": N_("Aus einer Frage an den Dozenten"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,11 @@ class FaqEntryView:
     file_version: bool
     """The file entry it overrides is still in the files (it can be restored)."""
     position: int
+
+    @property
+    def origin_text(self) -> str:
+        """Where the entry came from (a message id)."""
+        return ORIGINS.get(self.origin, "")
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,9 @@ def get_entry(
         or entry.archived_at is not None
         or (entry.context_id is not None and entry.context_id != principal.context_id)
     ):
-        raise NotFound("faq.entry_not_found", reason=f"no FAQ entry {entry_id} here")
+        raise NotFound(
+            N_("Diesen FAQ-Eintrag gibt es nicht (mehr)."), reason=f"no FAQ entry {entry_id} here"
+        )
     return entry
 
 

@@ -46,9 +46,9 @@ LESSON_LINKS = tuple(
     service.LessonLink(key=key, label_key=label, path=_lesson_page(route))
     for key, label, route in (  # (key, label, route name)
         ("questions", N_("Fragen zum Inhalt der Lektion"), "lesson_questions"),
-        ("faq", "faq.title", "faq"),
-        ("forum", "forum.title", "forum_list"),
-        ("ask", "questions.ask_title", "questions_ask_form"),
+        ("faq", N_("FAQ"), "faq"),
+        ("forum", N_("Forum"), "forum_list"),
+        ("ask", N_("Dozenten fragen"), "questions_ask_form"),
     )
 )
 
@@ -128,7 +128,7 @@ class _Form:
 
 def _new_form(page: Page, slug: str) -> _Form:
     action = page.path("faq_create", slug=slug)
-    return _Form(heading="faq.new", action=action, lesson_slug=slug)
+    return _Form(heading=N_("Neuer FAQ-Eintrag"), action=action, lesson_slug=slug)
 
 
 @router.get("/lessons/{slug}/faq/new", name="faq_new")
@@ -172,7 +172,9 @@ def _entry(page: Page, entry_id: RowId) -> tuple[FaqEntry, str]:
 def _edit_form(page: Page, entry_id: RowId) -> tuple[FaqEntry, _Form]:
     entry, slug = _entry(page, entry_id)
     action = page.path("faq_edit", entry_id=entry_id)
-    return entry, _Form("faq.edit", action, lesson_slug=slug, shared=_from_files(entry))
+    return entry, _Form(
+        N_("FAQ-Eintrag bearbeiten"), action, lesson_slug=slug, shared=_from_files(entry)
+    )
 
 
 @router.get("/faq/{entry_id}/edit", name="faq_edit_form")

@@ -15,6 +15,10 @@ from course.forum.rules import is_moderator
 from course.models import Course, Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
+
+POST_NOT_FOUND = N_("Diesen Beitrag gibt es nicht (mehr).")
+"""The refusal of a post that is not there, or not for this person."""
 
 
 def lesson_for(session: Session, principal: Principal, slug: str) -> tuple[Course, Lesson]:
@@ -31,7 +35,9 @@ def get_thread(session: Session, principal: Principal, thread_id: int) -> ForumT
         or thread.deleted_at is not None
         or (thread.hidden_at is not None and not is_moderator(principal))
     ):
-        raise NotFound("forum.thread_not_found", reason=f"no thread {thread_id} here")
+        raise NotFound(
+            N_("Diese Frage gibt es nicht (mehr)."), reason=f"no thread {thread_id} here"
+        )
     return thread
 
 
@@ -39,15 +45,15 @@ def get_post(session: Session, principal: Principal, post_id: int) -> tuple[Foru
     """A post the principal may see: not deleted; hidden ones only to tutors and the author."""
     post = session.get(ForumPost, post_id)
     if post is None or post.deleted_at is not None:
-        raise NotFound("forum.post_not_found", reason=f"no post {post_id}")
+        raise NotFound(POST_NOT_FOUND, reason=f"no post {post_id}")
     try:
         thread = get_thread(session, principal, post.thread_id)
     except NotFound:
-        raise NotFound("forum.post_not_found", reason=f"no post {post_id} here") from None
+        raise NotFound(POST_NOT_FOUND, reason=f"no post {post_id} here") from None
     if (
         post.hidden_at is not None
         and not is_moderator(principal)
         and post.author_id != principal.user_id
     ):
-        raise NotFound("forum.post_not_found", reason=f"post {post_id} is hidden")
+        raise NotFound(POST_NOT_FOUND, reason=f"post {post_id} is hidden")
     return post, thread

@@ -13,10 +13,14 @@ from course.forum.models import ForumNotifySetting, ForumSubscription, ForumThre
 from course.models import Lesson
 from kurswerk.core.auth import Principal
 from kurswerk.core.db import upsert
+from kurswerk.core.i18n import N_
 
 INSTANT = "instant"
 DIGEST = "digest"
-DELIVERIES = (INSTANT, DIGEST)
+DELIVERIES = {  # stored value: the choice as the notifications page words it
+    INSTANT: N_("Eine E-Mail je neuem Beitrag"),
+    DIGEST: N_("Einmal täglich eine Zusammenfassung"),
+}
 
 
 def thread_target(thread_id: int) -> str:

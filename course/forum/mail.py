@@ -25,16 +25,12 @@ from course.forum.models import (
 from course.forum.people import Person, context_title, mail_person, members, names, tutors
 from course.forum.views import Viewer, author_label
 from course.models import Lesson
+from kurswerk.core import i18n
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 
 EXCERPT = 600
-
-ANONYMOUS_LABEL = {"de": "Anonym", "en": "Anonymous"}
-TUTOR_SUFFIX = {"de": " (Tutor/in)", "en": " (tutor)"}
-ANONYMOUS_NOTE = {"de": " (anonym für Teilnehmende)", "en": " (anonymous to learners)"}
-GONE_LABEL = {"de": "Gelöschte Person", "en": "Deleted person"}
 
 
 def author_text(post: ForumPost, recipient: Person, who: dict[int, str]) -> str:
@@ -48,14 +44,14 @@ def author_text(post: ForumPost, recipient: Person, who: dict[int, str]) -> str:
     )
     locale = recipient.locale
     if label.name is None:
-        return ANONYMOUS_LABEL.get(locale, ANONYMOUS_LABEL["de"])
+        return i18n.gettext(locale, "Anonym")
     if label.gone:
-        return GONE_LABEL.get(locale, GONE_LABEL["de"])
+        return i18n.gettext(locale, "Gelöschte Person")
     text = label.name
     if label.tutor:
-        text += TUTOR_SUFFIX.get(locale, TUTOR_SUFFIX["de"])
+        text = i18n.gettext(locale, "%(name)s (Tutor/in)", name=text)
     if label.anonymous:
-        text += ANONYMOUS_NOTE.get(locale, ANONYMOUS_NOTE["de"])
+        text = i18n.gettext(locale, "%(name)s (anonym für Teilnehmende)", name=text)
     return text
 
 

@@ -24,10 +24,15 @@ from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import lock_row
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import FORBIDDEN, NOT_FOUND, Forbidden, NotFound
+from kurswerk.core.i18n import N_
 from kurswerk.core.usertext import plain_text
 from lti.models import PlatformUser
 
-THREAD_FLAGS = ("pinned", "locked", "hidden")
+THREAD_FLAGS = {  # flag: (the button that sets it, the button that clears it)
+    "pinned": (N_("Anheften"), N_("Nicht mehr anheften")),
+    "locked": (N_("Schließen"), N_("Wieder öffnen")),
+    "hidden": (N_("Frage ausblenden"), N_("Frage wieder einblenden")),
+}
 
 
 def set_thread_flag(
@@ -94,7 +99,7 @@ def set_accepted(
             reason="only tutors or the asker accept answers",
         )
     if post.is_question or post.hidden_at is not None:
-        raise InputError("forum.error.cannot_accept", 400)
+        raise InputError(N_("Nur eine sichtbare Antwort kann akzeptiert werden."), 400)
     if accepted:
         thread.accepted_post_id = post.id
     elif thread.accepted_post_id == post.id:
@@ -122,7 +127,7 @@ def report_post(
     now = now or utcnow()
     post, thread = get_post(session, principal, post_id)
     if post.author_id == principal.user_id:
-        raise InputError("forum.error.report_own", 400)
+        raise InputError(N_("Eigene Beiträge können Sie nicht melden."), 400)
     text = clean_text(reason, field="reason", limit=MAX_REASON, required=False)
     lock_row(session, PlatformUser, principal.user_id)  # the same lock as check_flood's
     existing = session.exec(
@@ -168,6 +173,11 @@ class ReportView:
     post_deleted: bool
     resolution: str | None
 
+    @property
+    def resolution_text(self) -> str:
+        """What became of the report (a message id); "" while it is open."""
+        return RESOLUTIONS[self.resolution][1] if self.resolution in RESOLUTIONS else ""
+
 
 def reports(session: Session, principal: Principal, *, resolved: bool = False) -> list[ReportView]:
     """Open (or dealt-with) reports of the LMS course, newest first; tutors only."""
@@ -209,7 +219,11 @@ def reports(session: Session, principal: Principal, *, resolved: bool = False) -
     ]
 
 
-RESOLUTIONS = ("hidden", "deleted", "dismissed")
+RESOLUTIONS = {  # stored value: (the tutor's button, what became of the report)
+    "hidden": (N_("Beitrag ausblenden"), N_("Erledigt: Beitrag ausgeblendet.")),
+    "deleted": (N_("Beitrag löschen"), N_("Erledigt: Beitrag gelöscht.")),
+    "dismissed": (N_("Meldung verwerfen"), N_("Erledigt: Meldung verworfen.")),
+}
 
 
 def resolve_report(
@@ -219,10 +233,10 @@ def resolve_report(
     report of the same post is closed with it."""
     _require_moderator(principal)
     if resolution not in RESOLUTIONS:
-        raise InputError("forum.error.bad_resolution", 400)
+        raise InputError(N_("Unbekannte Entscheidung."), 400)
     report = session.get(ForumReport, report_id)
     if report is None or report.context_id != principal.context_id:
-        raise NotFound("forum.report_not_found", reason=f"no report {report_id} here")
+        raise NotFound(N_("Diese Meldung gibt es nicht."), reason=f"no report {report_id} here")
     post = session.get(ForumPost, report.post_id)
     assert post is not None
     if post.deleted_at is None:

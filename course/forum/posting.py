@@ -27,10 +27,15 @@ from course.forum.rules import (
 )
 from course.forum.search import THREAD, index_document, remove_document, weigh
 from course.models import Course, Lesson
+from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import Forbidden
+from kurswerk.core.i18n import N_
+
+NOT_YOURS = N_("Das geht nur mit eigenen Beiträgen.")
+"""The refusal of a change to someone else's post."""
 
 # --- the search index --------------------------------------------------------------------
 
@@ -146,7 +151,7 @@ def reply(
     now = now or utcnow()
     thread = get_thread(session, principal, thread_id)
     if thread.locked and not is_moderator(principal):
-        raise Forbidden("forum.error.locked", reason=f"thread {thread_id} is locked")
+        raise Forbidden(N_("Diese Frage ist geschlossen."), reason=f"thread {thread_id} is locked")
     text = clean_text(body, field="body", limit=limits.max_post_chars)
     check_flood(session, principal, limits, now)
     anonymous = anonymous and not is_moderator(principal)
@@ -214,13 +219,18 @@ def post_for_edit(
     """The principal's own post while they may still edit it (the edit form, the edit)."""
     post, thread = get_post(session, principal, post_id)
     if post.author_id != principal.user_id:
-        raise Forbidden("forum.error.not_yours", reason=f"post {post_id} is someone else's")
+        raise Forbidden(NOT_YOURS, reason=f"post {post_id} is someone else's")
     if not may_edit(principal, post, limits, now or utcnow()):
-        raise InputError(
-            "forum.error.edit_window_over",
-            403,
-            params={"minutes": int(limits.edit_window.total_seconds() // 60)},
+        minutes = int(limits.edit_window.total_seconds() // 60)
+        # Worded here: the count needs a plural form, which one message id cannot carry.
+        over = i18n.ngettext(
+            principal.locale,
+            "Beiträge lassen sich nur in der ersten Minute bearbeiten.",
+            "Beiträge lassen sich nur in den ersten %(minutes)s Minuten bearbeiten.",
+            minutes,
+            minutes=minutes,
         )
+        raise InputError(over, 403, params={"minutes": minutes})
     return post, thread
 
 
@@ -260,7 +270,7 @@ def delete_post(session: Session, principal: Principal, post_id: int) -> ForumTh
     now = utcnow()
     post, thread = get_post(session, principal, post_id)
     if post.author_id != principal.user_id and not is_moderator(principal):
-        raise Forbidden("forum.error.not_yours", reason=f"post {post_id} is someone else's")
+        raise Forbidden(NOT_YOURS, reason=f"post {post_id} is someone else's")
     others = session.exec(
         select(func.count()).where(
             ForumPost.thread_id == thread.id,

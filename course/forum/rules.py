@@ -16,10 +16,12 @@ from sqlmodel import Session, col
 
 from course.forum.models import ForumPost
 from course.questions.models import LecturerQuestion
+from kurswerk.core import i18n
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import as_utc
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import FORBIDDEN, AppError, Forbidden
+from kurswerk.core.i18n import N_
 from kurswerk.core.settings import Settings
 from lti.models import PlatformUser
 
@@ -68,15 +70,18 @@ def clean_text(value: str | None, *, field: str, limit: int, required: bool = Tr
     text = (value or "").replace("\r\n", "\n").strip()
     if len(text) > limit:
         raise InputError(
-            "forum.error.too_long",
+            N_(
+                "Der Text ist zu lang: %(length)s Zeichen, erlaubt sind höchstens "
+                "%(limit)s. Es wurde nichts gespeichert. Bitte kürzen Sie ihn."
+            ),
             413,
             field=field,
             params={"limit": f"{limit:,}".replace(",", "."), "length": len(text)},
         )
     if required and not text:
-        raise InputError("forum.error.empty", field=field)
+        raise InputError(N_("Bitte füllen Sie dieses Feld aus."), field=field)
     if "\x00" in text:
-        raise InputError("forum.error.invalid_text", field=field)
+        raise InputError(N_("Der Text enthält unzulässige Zeichen."), field=field)
     return text
 
 
@@ -124,8 +129,17 @@ def check_flood(session: Session, principal: Principal, limits: Limits, now: dat
         )
     ).scalar_one()
     if posts + questions >= limits.posts_per_minute:
-        raise InputError(
-            "forum.error.flood",
-            429,
-            params={"limit": limits.posts_per_minute},
+        limit = limits.posts_per_minute
+        # Worded here: the count needs a plural form, which one message id cannot carry.
+        flood = i18n.ngettext(
+            principal.locale,
+            "Sie haben in der letzten Minute schon %(limit)s Beitrag geschrieben. Bitte "
+            "warten Sie einen Moment und senden Sie dann noch einmal. Ihr Text steht noch "
+            "im Formular.",
+            "Sie haben in der letzten Minute schon %(limit)s Beiträge geschrieben. Bitte "
+            "warten Sie einen Moment und senden Sie dann noch einmal. Ihr Text steht noch "
+            "im Formular.",
+            limit,
+            limit=limit,
         )
+        raise InputError(flood, 429, params={"limit": limit})

@@ -20,6 +20,7 @@ from course.models import Lesson
 from course.questions import service as questions_service
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
+from kurswerk.core.i18n import N_
 
 router = APIRouter()
 
@@ -69,10 +70,10 @@ def questions_list(
     moderator = is_moderator(page.principal)
     if moderator:
         rows = questions_service.inbox(page.session, page.principal, answered=bool(answered))
-        heading = "questions.inbox_title"
+        heading = N_("Fragen an den Dozenten")
     else:
         rows = questions_service.my_questions(page.session, page.principal)
-        heading = "questions.list_title"
+        heading = N_("Meine Fragen an den Dozenten")
     return page.show(
         "course/questions_list.html",
         {

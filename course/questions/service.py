@@ -30,6 +30,7 @@ from kurswerk.core.auth import Principal
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.email_links import EmailLinks
 from kurswerk.core.errors import NotFound
+from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from kurswerk.core.usertext import markdown_text, render_markdown
 
@@ -65,7 +66,9 @@ def get_question(session: Session, principal: Principal, question_id: int) -> Le
         or question.context_id != principal.context_id
         or (question.asker_id != principal.user_id and not is_moderator(principal))
     ):
-        raise NotFound("questions.not_found", reason=f"no question {question_id} for this user")
+        raise NotFound(
+            N_("Diese Frage gibt es nicht."), reason=f"no question {question_id} for this user"
+        )
     return question
 
 
@@ -258,7 +261,9 @@ def publish_as_faq(
     require_moderator(principal)
     question = get_question(session, principal, question_id)
     if question.answer is None:
-        raise NotFound("questions.not_answered", 400, reason="publish needs an answer")
+        raise NotFound(
+            N_("Nur beantwortete Fragen können in die FAQ."), 400, reason="publish needs an answer"
+        )
     lesson = session.get(Lesson, question.lesson_id)
     assert lesson is not None
     return faq_editing.create_entry(

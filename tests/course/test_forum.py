@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from course.forum.models import ForumPost, ForumReport, ForumThread, SearchTerm
 from course.forum.reading import THREADS_PER_PAGE
+from kurswerk.core.auth import Role
+from lti.models import LmsContext
 from tests.course.html_tools import parse
 from tests.course.test_forum_helpers import (
     People,
@@ -337,3 +339,27 @@ def test_a_posts_line_breaks_and_markdown_reach_the_page_and_the_mails_text(
     assert "Viele Grüße<br>" in mail.payload["html"]
     page = get(web, people.anna, f"/c/{people.context_id}/forum/threads/{thread_id}")
     assert "Viele Grüße<br>" in page.text
+
+
+def test_ones_own_question_and_post_are_named_in_a_sentence_not_by_a_pronoun(
+    web: TestClient, db: Session, people: People, make_learner
+):
+    thread_id = ask_in_forum(web, people.tina)
+    reply_to(web, people.tina, thread_id, "Eine Ergänzung der Tutorin.")
+    listing = parse(get(web, people.tina, lesson_path(people.tina, "/forum")).text)
+    assert "Von Ihnen gefragt" in listing.find("ul", cls="thread-list").clean_text
+    page = parse(get(web, people.tina, thread_path(people, thread_id)).text)
+    assert page.find("p", cls="thread-meta").clean_text.startswith("Von Ihnen gefragt")
+    metas = [meta.clean_text for meta in page.find_all("p", cls="post__meta")]
+    assert metas and all(meta.startswith("Sie (Tutor:in) ·") for meta in metas)
+    assert "Gefragt von Sie" not in page.clean_text and "Sie Tutor/in" not in page.clean_text
+    # in English too; someone else's question still says who asked
+    english_tutor = make_learner(
+        context=db.get(LmsContext, people.context_id), role=Role.TUTOR, locale="en"
+    )
+    own = ask_in_forum(web, english_tutor, title="Eine Frage auf Englisch gestellt?")
+    page = parse(get(web, english_tutor, thread_path(people, own)).text)
+    assert page.find("p", cls="thread-meta").clean_text.startswith("Asked by you")
+    assert page.find("p", cls="post__meta").clean_text.startswith("You (tutor) ·")
+    others = parse(get(web, english_tutor, thread_path(people, thread_id)).text)
+    assert others.find("p", cls="thread-meta").clean_text.startswith("Asked by Tina Tutor")

@@ -1,14 +1,14 @@
 # ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
 """The course pages speak a language added only as a catalog (the pseudo-locale): every
-text on them comes from the catalog, apart from the course's own content (titles) and,
-while they are converted, the texts of rooms still on dict catalogs."""
+text on them comes from the catalog, apart from the course's own content (titles). The
+forum's, FAQ's and questions' pages: ``test_pseudo_locale_community``."""
 
 from __future__ import annotations
 
 import pytest
 
 from course.content import load as content
-from tests.support.pseudo_locale import legacy_texts, pseudo_catalogs, unwrapped_text  # noqa: F401
+from tests.support.pseudo_locale import pseudo_catalogs, unwrapped_text  # noqa: F401
 
 LESSON = "kundenbeziehungen"
 
@@ -20,4 +20,4 @@ def test_a_course_page(client, make_learner, loaded: content.LoadReport, pseudo_
     assert page.status_code == 200
     assert f'<html lang="{pseudo_catalogs}">' in page.text
     data = ("Social-Media-Strategie", "Kundenbeziehungen")  # the course's and lesson's titles
-    assert unwrapped_text(page.text, data + legacy_texts()) == []
+    assert unwrapped_text(page.text, data) == []

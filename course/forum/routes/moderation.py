@@ -128,7 +128,12 @@ def forum_reports(
     rows = forum_moderation.reports(page.session, page.principal, resolved=bool(resolved))
     return page.show(
         "course/forum_reports.html",
-        {"reports": rows, "resolved": bool(resolved), "notice": page.notice},
+        {
+            "reports": rows,
+            "resolved": bool(resolved),
+            "resolutions": forum_moderation.RESOLUTIONS,
+            "notice": page.notice,
+        },
     )
 
 

@@ -58,6 +58,7 @@ def forum_notifications(page: CoursePage) -> HTMLResponse:
             "delivery": forum_following.delivery_of(
                 page.session, principal.user_id, principal.context_id
             ),
+            "deliveries": forum_following.DELIVERIES,
             "followed": forum_following.followed(page.session, principal),
             "notice": page.notice,
         },

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from course.forum import access as forum_access
+from course.forum import moderation as forum_moderation
 from course.forum import posting as forum_posting
 from course.forum import read_state as forum_read_state
 from course.forum import reading as forum_reading
@@ -157,6 +158,7 @@ def _thread(
         "course/forum_thread.html",
         {
             "page": view,
+            "flag_buttons": forum_moderation.THREAD_FLAGS,
             "notice": page.notice if error is None else "",
             "reply_text": reply_text,
             "reply_anonymous": reply_anonymous,
