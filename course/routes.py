@@ -30,8 +30,6 @@ router = APIRouter(prefix="/c/{context}")
 TutorPrincipal = Annotated[Principal, require_role(Role.TUTOR)]
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = ()
-"""The course's texts are in the gettext catalogs (``kurswerk/locale``)."""
 
 
 def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]:

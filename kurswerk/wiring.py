@@ -42,7 +42,7 @@ from uploads import service as uploads_service
 from uploads.queries import count_submissions
 
 ROOMS = (lti.routes, course.routes, coaching.routes, uploads.routes, feedback.routes)
-"""Each room's ``TEMPLATES`` folder and text ``CATALOGS``, in layer order."""
+"""Each room's ``TEMPLATES`` folder, in layer order."""
 
 TEMPLATE_FOLDERS: tuple[Path, ...] = tuple(room.TEMPLATES for room in ROOMS)
 
@@ -66,14 +66,11 @@ def _fill(slot: Slot[T], value: T) -> None:
 
 
 def wire() -> None:
-    """Register the rooms' templates and texts, and fill every slot (idempotent)."""
+    """Register the rooms' templates, check the catalogs, and fill every slot (idempotent)."""
     paths.use_route_table(route_table)
     i18n.load_catalogs()  # a language whose catalog is not compiled stops the start here
     for folder in TEMPLATE_FOLDERS:
         add_template_folder(folder)
-    for room in ROOMS:
-        for catalog in room.CATALOGS:
-            i18n.register(catalog)
 
     fill = _fill
     # the shell's core

@@ -297,8 +297,7 @@ def _slot_fillings(tree: ast.Module, label: str) -> list[str]:
 
 def _registrations(tree: ast.Module, label: str) -> list[str]:
     """``register_*``/``unregister_*``/``install`` functions, and module-level calls that
-    register something at import time (``i18n.register``, ``add_template_folder``,
-    ``register_*``)."""
+    register something at import time (``add_template_folder``, ``register_*``)."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
@@ -312,10 +311,7 @@ def _registrations(tree: ast.Module, label: str) -> list[str]:
                 continue
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            owner = func.value if isinstance(func, ast.Attribute) else None
-            of_i18n = isinstance(owner, ast.Name) and owner.id == "i18n"
-            registers = name.startswith("register_") or name == "add_template_folder"
-            if registers or (name == "register" and of_i18n):
+            if name.startswith("register_") or name == "add_template_folder":
                 found.append(f"{label}:{node.lineno} {name}() at import time")
     return found
 
@@ -344,8 +340,8 @@ def test_nothing_registers_itself():
 
 def test_the_extension_point_checks_can_fail():
     tree = ast.parse(
-        "from kurswerk.core import i18n\n"
-        "i18n.register({})\n"
+        "from kurswerk.core.templating import add_template_folder\n"
+        "add_template_folder(FOLDER)\n"
         "def install(app):\n"
         "    extensions.fill(SLOT, 1)\n"
         "extensions.count = 1\n"

@@ -63,8 +63,6 @@ _NO_SUCH_MODE = N_("Bitte wählen Sie eine der angebotenen Möglichkeiten.")
 
 
 TEMPLATES = Path(__file__).parent / "templates"
-CATALOGS = ()
-"""The texts of submitting are in the gettext catalogs (``kurswerk/locale/``)."""
 
 SUBMISSIONS_LINK = CourseHomeLink(
     N_("Meine Einreichungen"), "submission_list", frozenset({Role.LEARNER})

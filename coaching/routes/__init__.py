@@ -41,8 +41,6 @@ from kurswerk.core.templating import render
 from kurswerk.core.usertext import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = ()
-"""The coaching room keeps no dict texts (its texts are in the gettext catalogs)."""
 
 
 @router.get(ADMIN + "/audit", name="coaching_audit")

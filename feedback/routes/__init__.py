@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -20,5 +19,3 @@ router.include_router(learner_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS: tuple[Mapping[str, Mapping[str, str]], ...] = ()
-"""No dict of texts: the feedback texts are in the gettext catalogs (kurswerk/locale)."""

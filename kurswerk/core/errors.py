@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from http import HTTPStatus
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -101,6 +103,16 @@ def _way_back(request: Request) -> dict[str, object]:
     }
 
 
+def error_code(status: int) -> str:
+    """A JSON error's code for scripts, stable across languages: ``not_found``,
+    ``conflict``, ``unprocessable_content`` … (the status's name)."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
+    return re.sub(r"[^a-z]+", "_", phrase.lower()).strip("_")
+
+
 def render_app_error(request: Request, exc: AppError) -> Response:
     from kurswerk.core.templating import render  # local: templating imports settings lazily
 
@@ -115,8 +127,8 @@ def render_app_error(request: Request, exc: AppError) -> Response:
     if wants_json(request):
         return JSONResponse(
             {
-                "error": exc.message,
-                "message": i18n.translate(locale, exc.message, **exc.params),
+                "error": error_code(exc.status_code),
+                "message": i18n.gettext(locale, exc.message, **exc.params),
                 "status": exc.status_code,
             },
             status_code=exc.status_code,

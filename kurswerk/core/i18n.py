@@ -14,19 +14,13 @@ now (in data, in an exception) and translated where it is shown.
 In templates, ``_()``, ``gettext()``, ``ngettext()``, ``pgettext()`` and ``{% trans %}`` /
 ``{% pluralize %}`` translate into the page's language (``template_functions``; they
 autoescape like Jinja's newstyle gettext).
-
-TRANSITION (temporary): rooms still keep their texts in ``*messages.py`` dicts, registered
-with ``register(MESSAGES)`` and looked up by dotted key. Until the last of those modules is
-gone, ``translate()`` and the templates' ``_()`` accept such a legacy key (``str.format``
-placeholders, German when English lacks it) and send any other text through gettext. Then
-``register``, ``has_key``, ``translate`` and the legacy branch of ``_`` are removed.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +191,6 @@ def template_functions(locale: str) -> dict[str, Callable[..., str]]:
 
     @pass_context
     def gettext_(context: Context, msgid: str, /, **params: Any) -> str:
-        if msgid in _legacy_keys():  # TRANSITION: a key of a *messages.py dict
-            return translate(locale, msgid, **params)
         return _filled(context, catalog.gettext(msgid), params, trusted=is_message_id(msgid))
 
     @pass_context
@@ -223,32 +215,3 @@ def template_functions(locale: str) -> dict[str, Callable[..., str]]:
         "pgettext": pgettext_,
         "npgettext": npgettext_,
     }
-
-
-# --- TRANSITION: the rooms' dict catalogs (see the module's docstring) -------------------
-
-_catalog: dict[str, dict[str, str]] = {DEFAULT_LOCALE: {}}
-
-
-def register(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """TRANSITION: add a room's ``*messages.py`` dict (``{"de": {key: text}, "en": ...}``)."""
-    for locale, entries in messages.items():
-        _catalog.setdefault(locale, {}).update(entries)
-
-
-def _legacy_keys() -> Mapping[str, str]:
-    return _catalog[DEFAULT_LOCALE]
-
-
-def has_key(key: str) -> bool:
-    """TRANSITION: whether ``key`` is a legacy dict key."""
-    return key in _catalog[DEFAULT_LOCALE]
-
-
-def translate(locale: str, key: str, /, **params: Any) -> str:
-    """TRANSITION: a legacy dict key (``str.format`` placeholders; German when ``locale``
-    lacks it), or else a message id through ``gettext``."""
-    if key not in _catalog[DEFAULT_LOCALE]:
-        return gettext(locale, key, **params)
-    text = _catalog.get(locale, {}).get(key) or _catalog[DEFAULT_LOCALE][key]
-    return text.format(**params) if params else text

@@ -19,9 +19,6 @@ router.include_router(jwks.router)
 router.include_router(registration.router)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-CATALOGS = ()
-"""The LTI texts are in the gettext catalogs (``kurswerk/locale/``); the composition root
-registers the templates."""
 STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 """The few static files of the LTI hops, served at ``/lti/static`` (the app factory
 mounts them)."""

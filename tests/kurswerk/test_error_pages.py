@@ -182,12 +182,14 @@ def test_405_with_a_session_speaks_its_language(browser, make_learner, locale, t
     ("headers", "message"),
     [(GERMAN, "Diese Seite gibt es nicht."), (ENGLISH, "This page does not exist.")],
 )
-def test_a_json_client_gets_json(browser, headers, message):
+def test_a_json_client_gets_json_with_a_code_that_is_the_same_in_every_language(
+    browser, headers, message
+):
     response = browser.get("/no/such/page", headers={**headers, "accept": "application/json"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json() == {
-        "error": "Diese Seite gibt es nicht.",
+        "error": "not_found",
         "message": message,
         "status": 404,
     }

@@ -1,6 +1,5 @@
 """gettext in Python and in templates: German message ids, a language's plural rule,
-contexts, placeholders, and escaping like Jinja's newstyle gettext; legacy dict keys keep
-working while rooms are converted."""
+contexts, placeholders, and escaping like Jinja's newstyle gettext."""
 
 from __future__ import annotations
 
@@ -74,13 +73,6 @@ def test_template_values_are_escaped_into_the_translation(english):
     assert html.render(**i18n.template_functions(english), who="<b>") == ("Signed in as &lt;b&gt;")
     trans = "{% trans name=who %}Angemeldet als {{ name }}{% endtrans %}"
     assert _render(trans, "de", who="<b>") == "Angemeldet als &lt;b&gt;"
-
-
-def test_legacy_keys_still_translate_during_the_conversion():
-    i18n.register({"de": {"probe.legacy": "Alt {x}"}, "en": {"probe.legacy": "Old {x}"}})
-    assert i18n.translate("en", "probe.legacy", x=1) == "Old 1"
-    assert _render('{{ _("probe.legacy", x=2) }}', "en") == "Old 2"
-    assert i18n.translate("en", "Abmelden") == "Sign out"  # not a key: gettext
 
 
 def test_a_text_from_outside_the_catalog_is_escaped_and_may_hold_a_percent(english):

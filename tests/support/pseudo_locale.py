@@ -120,12 +120,6 @@ class _Texts(HTMLParser):
             self.texts.append(data)
 
 
-def legacy_texts() -> tuple[str, ...]:
-    """TRANSITION: the German texts of the rooms still on ``*messages.py`` dicts, which no
-    catalog translates yet (gone with the last of those modules)."""
-    return tuple(i18n._catalog[i18n.DEFAULT_LOCALE].values())
-
-
 def unwrapped_text(html: str, data: tuple[str, ...] = ()) -> list[str]:
     """The visible texts of ``html`` that hold letters outside the pseudo-locale's ``⟦…⟧``,
     apart from ``data``: values that are not texts of Kurswerk (names, addresses, codes)."""
