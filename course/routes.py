@@ -43,7 +43,7 @@ def staff_links(request: Request, principal: Principal) -> list[tuple[str, str]]
             path = request.app.url_path_for(link.route_name, context=str(principal.context_id))
         except NoMatchFound:
             continue
-        links.append((link.label_key, str(path)))
+        links.append((link.label, str(path)))
     return links
 
 

@@ -126,7 +126,7 @@ class LessonLink:
     target path, or None where it does not exist."""
 
     key: str
-    label_key: str
+    label: str
     path: Callable[[int, str], str | None]
 
 
@@ -141,7 +141,7 @@ def lesson_links(context_id: int, lesson_slug: str) -> list[tuple[str, str]]:
     for link in extensions.get(LESSON_LINKS):
         path = link.path(context_id, lesson_slug)
         if path:
-            result.append((link.label_key, path))
+            result.append((link.label, path))
     return result
 
 

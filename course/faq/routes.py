@@ -43,7 +43,7 @@ def _lesson_page(route: str) -> Callable[[int, str], str]:
 
 
 LESSON_LINKS = tuple(
-    service.LessonLink(key=key, label_key=label, path=_lesson_page(route))
+    service.LessonLink(key=key, label=label, path=_lesson_page(route))
     for key, label, route in (  # (key, label, route name)
         ("questions", N_("Fragen zum Inhalt der Lektion"), "lesson_questions"),
         ("faq", N_("FAQ"), "faq"),

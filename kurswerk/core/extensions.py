@@ -111,6 +111,7 @@ class CourseHomeLink:
 
     Declared here, not in ``course``: ``lti``, below ``course``, has pages there too."""
 
-    label_key: str
+    label: str
+    """Its title, a message id (``N_``), translated where the course home shows it."""
     route_name: str
     roles: frozenset[Role]

@@ -311,7 +311,7 @@ def extra_link(fill_slot) -> None:
     """A stand-in for a later feature: it links to a page that exists."""
     stand_in = service.LessonLink(
         key="stand-in",
-        label_key="Kursübersicht",
+        label="Kursübersicht",
         path=lambda context_id, slug: f"/c/{context_id}/",
     )
     fill_slot(service.LESSON_LINKS, (*extensions.get(service.LESSON_LINKS), stand_in))
