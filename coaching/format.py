@@ -12,7 +12,7 @@ from coaching.audit import AuditAction
 from coaching.common import GrantState
 from coaching.csv_import.csv_file import RowAction
 from coaching.models import CoachingAuditEntry
-from kurswerk.core import clock, i18n
+from kurswerk.core import clock, date_input, i18n
 from kurswerk.core.i18n import N_
 
 DASH = "–"
@@ -130,13 +130,9 @@ class Formatter:
     def day(self, value: date | str | None) -> str:
         if value is None or value == "":
             return DASH
-        if isinstance(value, str):
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                return value
-        else:
-            day = value
+        day = date_input.stored_date(value)
+        if day is None:
+            return str(value)
         return clock.date_text(day, self.locale)  # 27.11.2026 / 27 Nov 2026
 
     def moment(self, value: datetime) -> str:

@@ -16,12 +16,8 @@ STATUS_NAMES = {
 }
 """A submission's status as tutors read it (message ids): the last one is what they did."""
 
-LEARNER_STATUS_NAMES = {
-    SubmissionStatus.SUBMITTED: N_("eingereicht"),
-    SubmissionStatus.IN_REVIEW: N_("in Bearbeitung"),
-    SubmissionStatus.FEEDBACK_RELEASED: N_("Feedback erhalten"),
-}
-"""A submission's status as its learner reads it (message ids)."""
+LEARNER_STATUS_NAMES = {status: status.label for status in SubmissionStatus}
+"""A submission's status as its learner reads it (message ids; ``SubmissionStatus.label``)."""
 
 HELPERS = {
     "when": clock.when,  # 22.11.2026, 14:05 Uhr / 22 Nov 2026, 14:05

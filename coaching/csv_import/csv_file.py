@@ -51,6 +51,11 @@ COLUMNS: dict[str, str] = {
     "from": "valid_from",
 }
 
+NOT_UTF8 = N_(
+    "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel als „CSV UTF-8 "
+    "(durch Trennzeichen getrennt)“ und laden Sie sie erneut hoch."
+)
+
 
 class RowAction:
     GRANT = "grant"
@@ -120,20 +125,12 @@ def decode_csv(data: bytes) -> str:
     except UnicodeDecodeError:
         raise refuse(
             "file",
-            N_(
-                "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel "
-                "als „CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut "
-                "hoch."
-            ),
+            NOT_UTF8,
         ) from None
     if "\x00" in text:
         raise refuse(
             "file",
-            N_(
-                "Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie in Excel "
-                "als „CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut "
-                "hoch."
-            ),
+            NOT_UTF8,
         )
     return text
 

@@ -58,14 +58,21 @@ def input_text(value: date | str | None, locale: str) -> str:
     pattern; anything else (a person's own invalid input) as it was typed."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return value
-    else:
-        day = value
+    day = stored_date(value)
+    if day is None:
+        return str(value)
     return dates.format_date(day, input_pattern(locale), locale="en")
+
+
+def stored_date(value: date | str) -> date | None:
+    """A date, or a date kept as an ISO string (a form's value, an audit snapshot);
+    ``None`` for any other text."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def parse_input(text: str, locale: str) -> date:
