@@ -55,8 +55,8 @@ DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is du
 
 
 UNNAMED_LABEL = {
-    "de": "Teilnehmer/in ohne Namen (Nr. {id})",
-    "en": "Participant without a name (no. {id})",
+    "de": "Teilnehmer:in ohne Namen (Nr. {id})",
+    "en": "Learner without a name (no. {id})",
 }
 UNTITLED_COURSE = {"de": "Kurs", "en": "Course"}
 

@@ -172,7 +172,7 @@ def test_a_learner_without_a_name_is_still_named_to_tutors(web, db, people, deli
     upload_pdf(web, anonymous, exercise_id(db))
     deliver()
     (message,) = mails_to(sink, "tina@example.org")
-    assert f"Teilnehmer/in ohne Namen (Nr. {user.id})" in message["Subject"]
+    assert f"Teilnehmer:in ohne Namen (Nr. {user.id})" in message["Subject"]
 
 
 # --- tutors: the daily digest ---------------------------------------------------------------
