@@ -102,9 +102,9 @@ class Formatter:
     def role(self, value: str) -> str:
         """A Kurswerk role (``Role`` value) as the coaching pages name it."""
         names = {
-            "learner": i18n.pgettext(self.locale, "role name", "Teilnehmer/in"),
-            "tutor": i18n.pgettext(self.locale, "role name", "Tutor/in"),
-            "admin": i18n.pgettext(self.locale, "role name", "Administrator/in"),
+            "learner": i18n.pgettext(self.locale, "role name", "Teilnehmer:in"),
+            "tutor": i18n.pgettext(self.locale, "role name", "Tutor:in"),
+            "admin": i18n.pgettext(self.locale, "role name", "Administrator:in"),
         }
         return names.get(value, value)
 

@@ -135,23 +135,23 @@ def lms_role_names(locale: str) -> dict[str, str]:
     """The LIS roles an LMS names (their short names), as people read them in ``locale``."""
     names = {
         # context roles
-        "Learner": i18n.pgettext(locale, "LMS role", "Lernende/r"),
-        "Instructor": i18n.pgettext(locale, "LMS role", "Lehrende/r"),
+        "Learner": i18n.pgettext(locale, "LMS role", "Lernende"),
+        "Instructor": i18n.pgettext(locale, "LMS role", "Lehrende"),
         "TeachingAssistant": i18n.pgettext(locale, "LMS role", "Lehrassistenz"),
         "ContentDeveloper": i18n.pgettext(locale, "LMS role", "Inhaltsentwicklung"),
-        "Mentor": i18n.pgettext(locale, "LMS role", "Mentor/in"),
-        "Administrator": i18n.pgettext(locale, "LMS role", "Administrator/in"),
-        "Manager": i18n.pgettext(locale, "LMS role", "Manager/in"),
+        "Mentor": i18n.pgettext(locale, "LMS role", "Mentor:in"),
+        "Administrator": i18n.pgettext(locale, "LMS role", "Administration"),
+        "Manager": i18n.pgettext(locale, "LMS role", "Manager:in"),
         "Member": i18n.pgettext(locale, "LMS role", "Mitglied"),
-        "Officer": i18n.pgettext(locale, "LMS role", "Funktionsträger/in"),
+        "Officer": i18n.pgettext(locale, "LMS role", "Funktionsträger:in"),
         # institution roles
-        "Student": i18n.pgettext(locale, "LMS role", "Studierende/r"),
+        "Student": i18n.pgettext(locale, "LMS role", "Studierende"),
         "Faculty": i18n.pgettext(locale, "LMS role", "Lehrkörper"),
         "Staff": i18n.pgettext(locale, "LMS role", "Personal"),
         "Guest": i18n.pgettext(locale, "LMS role", "Gast"),
-        "Observer": i18n.pgettext(locale, "LMS role", "Beobachter/in"),
+        "Observer": i18n.pgettext(locale, "LMS role", "Beobachter:in"),
         "Alumni": i18n.pgettext(locale, "LMS role", "Ehemalige"),
-        "ProspectiveStudent": i18n.pgettext(locale, "LMS role", "Studieninteressierte/r"),
+        "ProspectiveStudent": i18n.pgettext(locale, "LMS role", "Studieninteressierte"),
         "Other": i18n.pgettext(locale, "LMS role", "Andere"),
     }
     return names

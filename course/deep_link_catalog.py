@@ -122,7 +122,7 @@ def _forum_target(course: Course, lesson: Lesson) -> LinkTarget:
     return LinkTarget(
         title=i18n.gettext(course.language, "Forum: %(lesson)s", lesson=lesson.title),
         text=i18n.gettext(
-            course.language, "Teilnehmende und Lehrende fragen und antworten zu dieser Lektion."
+            course.language, "Teilnehmende und Tutor:innen fragen und antworten zu dieser Lektion."
         ),
         path=forum_target(lesson.slug),
         kind="forum",

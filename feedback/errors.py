@@ -102,8 +102,8 @@ class DraftChanged(_Fixed):
 class NewVersionArrived(_Fixed):
     fixed = (
         N_(
-            "Inzwischen wurde eine neue Version eingereicht. Bitte sehen Sie sie sich an und "
-            "speichern Sie Ihr Feedback erneut; es gilt dann für die neue Version."
+            "Inzwischen wurde eine neue Fassung eingereicht. Bitte sehen Sie sie sich an und "
+            "speichern Sie Ihr Feedback erneut; es gilt dann für die neue Fassung."
         ),
         "a newer version arrived",
     )
@@ -111,7 +111,7 @@ class NewVersionArrived(_Fixed):
 
 class AlreadyReleased(_Fixed):
     fixed = (
-        N_("Das Feedback zu dieser Version ist bereits freigegeben."),
+        N_("Das Feedback zu dieser Fassung ist bereits freigegeben."),
         "feedback already released",
     )
 

@@ -46,38 +46,38 @@ class Missing(StrEnum):
 
 MISSING_MESSAGES = {
     Missing.SCORE_NOT_GRANTED: N_(
-        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die "
+        "Bewertungen werden nicht an die Bewertungsübersicht des LMS gesendet: Die "
         "Plattform hat Kurswerk das Recht dazu (AGS-Scope „score“) nicht "
         "erteilt. Feedback erreicht die Teilnehmenden weiterhin in Kurswerk und "
         "per E-Mail. Erteilen Sie den Scope in der Tool-Konfiguration des LMS."
     ),
     Missing.NO_GRADE_SERVICE: N_(
-        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Die "
+        "Bewertungen werden nicht an die Bewertungsübersicht des LMS gesendet: Die "
         "Starts aus diesem LMS-Kurs bieten keinen Bewertungsdienst an (kein "
         "AGS). Feedback erreicht die Teilnehmenden weiterhin in Kurswerk und per "
         "E-Mail. Aktivieren Sie im LMS „Bewertungen und Noten“ für das Tool."
     ),
     Missing.SCORE_NOT_OFFERED: N_(
-        "Bewertungen werden nicht an das Bewertungsbuch des LMS gesendet: Dieser "
+        "Bewertungen werden nicht an die Bewertungsübersicht des LMS gesendet: Dieser "
         "LMS-Kurs erlaubt Kurswerk keine Bewertungen (AGS-Scope „score“ fehlt in "
         "den Starts). Feedback erreicht die Teilnehmenden weiterhin in Kurswerk "
         "und per E-Mail."
     ),
     Missing.COLUMNS_NOT_ALLOWED: N_(
-        "Kurswerk darf im Bewertungsbuch keine Spalten anlegen: Bewertungen "
+        "Kurswerk darf in der Bewertungsübersicht keine Spalten anlegen: Bewertungen "
         "erscheinen nur bei Übungen, die als bewertete Aktivität oder per "
         "„Inhalt hinzufügen“ im Kurs stehen. Erteilen Sie den AGS-Scope "
         "„lineitem“, damit jede Übung ihre Spalte erhält."
     ),
     Missing.ROSTER_NOT_GRANTED: N_(
-        "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Plattform hat "
-        "Kurswerk das Recht dazu (NRPS) nicht erteilt. Coaching-Pakete lassen "
+        "Die Teilnehmendenliste des LMS ist nicht verfügbar: Die Plattform hat "
+        "Kurswerk das Recht dazu (NRPS) nicht erteilt. Coachingpakete lassen "
         "sich weiter einzeln, per E-Mail-Adresse oder per CSV vergeben."
     ),
     Missing.NO_ROSTER_SERVICE: N_(
-        "Die Teilnehmerliste des LMS ist nicht verfügbar: Die Starts aus diesem "
+        "Die Teilnehmendenliste des LMS ist nicht verfügbar: Die Starts aus diesem "
         "LMS-Kurs bieten keinen Namens- und Rollendienst (NRPS) an. "
-        "Coaching-Pakete lassen sich weiter einzeln, per E-Mail-Adresse oder per "
+        "Coachingpakete lassen sich weiter einzeln, per E-Mail-Adresse oder per "
         "CSV vergeben."
     ),
 }

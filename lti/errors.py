@@ -267,7 +267,7 @@ class MissingContext(LaunchError):
     name = "missing_context"
     text = N_("Der Start kommt nicht aus einem Kurs.")
     help_text = N_(
-        "Kurswerk braucht den Kurs (Context-Claim), um Inhalte und Abgaben "
+        "Kurswerk braucht den Kurs (Context-Claim), um Inhalte und Einreichungen "
         "zuzuordnen. Starten Sie Kurswerk aus einer Kursaktivität, nicht aus dem "
         "Seitenmenü oder dem Benutzerprofil."
     )

@@ -70,7 +70,7 @@ def review_request(
     for_user = claims[FOR_USER_CLAIM]
     if identity.role is Role.LEARNER and for_user["user_id"] != claims["sub"]:
         raise Forbidden(
-            N_("Sie können nur Ihre eigene Abgabe einsehen."),
+            N_("Sie können nur Ihre eigene Einreichung einsehen."),
             reason="learner asked to review someone else",
         )
     for_user_id = upsert_user(session, platform_id=identity.platform_id, claims=for_user, now=now)

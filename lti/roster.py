@@ -84,8 +84,8 @@ def course_roster(session: Session, client: ServiceClient, *, context_id: int) -
         raise RosterUnavailable(
             N_(
                 "Die LMS-Plattform hat Kurswerk den Zugriff auf die Teilnehmendenliste "
-                "(Names and Role Provisioning Services) nicht gewährt. Ein "
-                "LMS-Administrator kann ihn in der Werkzeugkonfiguration freigeben."
+                "(Names and Role Provisioning Services) nicht gewährt. Die "
+                "LMS-Administration kann ihn in der Werkzeugkonfiguration freigeben."
             ),
             409,
         )

@@ -54,7 +54,7 @@ DIGEST_TASK = "uploads.tutor_digest"
 DIGEST_CHECK_SECONDS = 300.0  # how often the worker asks whether a digest is due
 
 
-UNNAMED_LABEL = N_("Teilnehmer/in ohne Namen (Nr. %(id)s)")
+UNNAMED_LABEL = N_("Teilnehmer:in ohne Namen (Nr. %(id)s)")
 UNTITLED_COURSE = N_("Kurs")
 
 

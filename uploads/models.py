@@ -47,8 +47,10 @@ _STATUS_LABELS = {
     SubmissionStatus.FEEDBACK_RELEASED: N_("Feedback erhalten"),
 }
 _STATUS_HELP = {
-    SubmissionStatus.SUBMITTED: N_("Ihre Datei ist angekommen und wartet auf Ihre Lehrperson."),
-    SubmissionStatus.IN_REVIEW: N_("Ihre Lehrperson arbeitet an Ihrem Feedback."),
+    SubmissionStatus.SUBMITTED: N_(
+        "Ihre Datei ist angekommen und wartet auf Ihre Tutorin oder Ihren Tutor."
+    ),
+    SubmissionStatus.IN_REVIEW: N_("Ihre Tutorin oder Ihr Tutor arbeitet an Ihrem Feedback."),
     SubmissionStatus.FEEDBACK_RELEASED: N_(
         "Ihr Feedback ist freigegeben: Sie finden es bei der Einreichung und in Ihrer E-Mail."
     ),

@@ -58,7 +58,7 @@ DOWNLOAD_CHUNK = 64 * 1024
 # Refusals the note field caused; every other one belongs to the file field.
 _NOTE_CODES = frozenset({"field_too_long"})
 # The refusals of the tutors' mail settings.
-_TUTORS_ONLY = N_("Diese Einstellung gibt es nur für Lehrpersonen dieses Kurses.")
+_TUTORS_ONLY = N_("Diese Einstellung gibt es nur für Tutor:innen dieses Kurses.")
 _NO_SUCH_MODE = N_("Bitte wählen Sie eine der angebotenen Möglichkeiten.")
 
 

@@ -153,7 +153,7 @@ def _require_entitlement(status: CoachingStatus, resubmission: bool, locale: str
     if not status.active:
         raise Forbidden(
             N_(
-                "Einreichen können nur Teilnehmende mit einem Coaching-Paket. Wenden Sie "
+                "Einreichen können nur Teilnehmende mit einem Coachingpaket. Wenden Sie "
                 "sich an Ihre Kursleitung, wenn Sie ein Paket erhalten möchten. Es wurde "
                 "nichts gespeichert."
             ),
@@ -165,11 +165,11 @@ def _require_entitlement(status: CoachingStatus, resubmission: bool, locale: str
         # it is worded here, in the learner's language (the error page's language too).
         exhausted = i18n.ngettext(
             locale,
-            "Ihr Coaching-Paket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
+            "Ihr Coachingpaket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
             "Einreichung, und die haben Sie genutzt. Neue Fassungen bereits eingereichter "
             "Übungen sind weiter möglich. Für weitere Einreichungen wenden Sie sich bitte "
             "an Ihre Kursleitung.",
-            "Ihr Coaching-Paket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
+            "Ihr Coachingpaket ist ausgeschöpft: Es umfasst Feedback auf %(quota)s "
             "Einreichungen, und die haben Sie alle genutzt. Neue Fassungen bereits "
             "eingereichter Übungen sind weiter möglich. Für weitere Einreichungen wenden "
             "Sie sich bitte an Ihre Kursleitung.",

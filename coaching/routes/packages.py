@@ -30,7 +30,7 @@ from kurswerk.core.db import RowId, SessionDep
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.i18n import N_
 
-ADMIN_LINK = CourseHomeLink(N_("Coaching-Verwaltung"), "coaching_admin", frozenset({Role.ADMIN}))
+ADMIN_LINK = CourseHomeLink(N_("Coachingverwaltung"), "coaching_admin", frozenset({Role.ADMIN}))
 """The admins' coaching pages on the course home."""
 
 

@@ -44,7 +44,7 @@ ORIGINS = {  # FaqEntry.origin: where the entry came from, as the FAQ page names
     "file": N_("Aus den Kursdateien"),
     "tool": N_("Im Tool geschrieben"),
     "forum": N_("Aus dem Forum übernommen"),
-    "question": N_("Aus einer Frage an den Dozenten"),
+    "question": N_("Aus einer Frage an die Kursleitung"),
 }
 
 

@@ -48,7 +48,7 @@ LESSON_LINKS = tuple(
         ("questions", N_("Fragen zum Inhalt der Lektion"), "lesson_questions"),
         ("faq", N_("FAQ"), "faq"),
         ("forum", N_("Forum"), "forum_list"),
-        ("ask", N_("Dozenten fragen"), "questions_ask_form"),
+        ("ask", N_("Kursleitung fragen"), "questions_ask_form"),
     )
 )
 

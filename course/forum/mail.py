@@ -49,7 +49,7 @@ def author_text(post: ForumPost, recipient: Person, who: dict[int, str]) -> str:
         return i18n.gettext(locale, "Gelöschte Person")
     text = label.name
     if label.tutor:
-        text = i18n.gettext(locale, "%(name)s (Tutor/in)", name=text)
+        text = i18n.gettext(locale, "%(name)s (Tutor:in)", name=text)
     if label.anonymous:
         text = i18n.gettext(locale, "%(name)s (anonym für Teilnehmende)", name=text)
     return text

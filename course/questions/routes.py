@@ -70,10 +70,10 @@ def questions_list(
     moderator = is_moderator(page.principal)
     if moderator:
         rows = questions_service.inbox(page.session, page.principal, answered=bool(answered))
-        heading = N_("Fragen an den Dozenten")
+        heading = N_("Fragen an die Kursleitung")
     else:
         rows = questions_service.my_questions(page.session, page.principal)
-        heading = N_("Meine Fragen an den Dozenten")
+        heading = N_("Meine Fragen an die Kursleitung")
     return page.show(
         "course/questions_list.html",
         {

@@ -103,7 +103,7 @@ def _queue_labels(locale: str, industries: Industries) -> SimpleNamespace:
         **{
             "status": {s.value: i18n.gettext(locale, name) for s, name in STATUS_NAMES.items()},
             "industry": industries.names_in(locale),
-            "version": i18n.gettext(locale, "Version"),
+            "version": i18n.gettext(locale, "Fassung"),
             # "von <name>": who holds the claim
             "by": i18n.pgettext(locale, "claim held by", "von"),
             "by_you": i18n.gettext(locale, "von Ihnen"),

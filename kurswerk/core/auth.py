@@ -64,9 +64,9 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.LEARNER: N_("Teilnehmende/r"),
-    Role.TUTOR: N_("Tutor/in"),
-    Role.ADMIN: N_("Administrator/in"),
+    Role.LEARNER: N_("Teilnehmer:in"),
+    Role.TUTOR: N_("Tutor:in"),
+    Role.ADMIN: N_("Administrator:in"),
 }
 
 

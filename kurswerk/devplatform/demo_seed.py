@@ -29,7 +29,7 @@ from coaching.models import CoachingGrant, CoachingPackage
 from coaching.packages import PackageInput, create_package, find_package_by_name
 from lti.models import LmsContext, Platform
 
-DEMO_PACKAGE_NAME = "Coaching-Paket Demo"
+DEMO_PACKAGE_NAME = "Coachingpaket Demo"
 DEMO_PACKAGE_DESCRIPTION = "3 schriftliche Feedbacks auf Einreichungen, ein Jahr gültig."
 DEMO_FEEDBACK_QUOTA = 3
 DEMO_VALIDITY = timedelta(days=365)

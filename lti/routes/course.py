@@ -192,7 +192,7 @@ def review_unavailable(
     feedback package does; see ``feedback.review_landing``)."""
     if not principal.at_least(Role.TUTOR) and user_id != principal.user_id:
         raise Forbidden(
-            N_("Sie können nur Ihre eigene Abgabe einsehen."),
+            N_("Sie können nur Ihre eigene Einreichung einsehen."),
             reason="learner asked for another learner",
         )
     name = review.reviewed_name(session, for_user_id=user_id, platform_id=principal.platform_id)
@@ -203,7 +203,7 @@ def review_unavailable(
 
 
 ROSTER_LINK = CourseHomeLink(
-    N_("Teilnehmende laut LMS"), "lti_roster", frozenset({Role.TUTOR, Role.ADMIN})
+    N_("Teilnehmendenliste des LMS"), "lti_roster", frozenset({Role.TUTOR, Role.ADMIN})
 )
 """The roster on the course home, for tutors and admins."""
 

@@ -198,7 +198,10 @@ def _landing(
     if message_launch.message_type == DEEP_LINKING_REQUEST:
         if not identity.role.rank >= Role.TUTOR.rank:
             raise Forbidden(
-                N_("Inhalte in den Kurs einfügen können nur Lehrende und Administratoren."),
+                N_(
+                    "Inhalte in den Kurs einfügen können nur Personen mit der LMS-Rolle "
+                    "Lehrende oder Administration."
+                ),
                 reason="deep linking by a learner",
             )
         launch_id = message_launch.get_launch_id()

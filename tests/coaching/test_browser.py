@@ -213,7 +213,7 @@ def test_the_learners_coaching_page_passes_axe(
     page = open_page(browser, live + person.url(f"/c/{site.course.id}/coaching"))
     text = page.locator("main").inner_text()
     assert ("noch für 3 von 3 Einreichungen" in text) is with_package
-    assert ("Sie haben in diesem Kurs kein Coaching-Paket." in text) is not with_package
+    assert ("Sie haben in diesem Kurs kein Coachingpaket." in text) is not with_package
     assert ("Coaching Plus" in text) is not with_package  # the offers, for those without
     assert_accessible(page, "my coaching")
     page.context.close()
@@ -227,7 +227,7 @@ def test_a_grant_is_made_and_revoked_with_the_keyboard_alone(
     page.keyboard.press("Tab")  # to the package
     assert page.evaluate("document.activeElement.id") == "gm-package"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-    page.locator("#gm-member").select_option(label="Tina Tutor – Tutor/in")
+    page.locator("#gm-member").select_option(label="Tina Tutor – Tutor:in")
     page.locator("#gm-package").select_option(label="Coaching Plus (unbegrenzt)")
     page.locator("#gm-valid_until").focus()
     for _ in range(5):  # a date input has a stop per part (day, month, year)

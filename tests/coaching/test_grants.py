@@ -598,7 +598,7 @@ def test_a_learner_without_a_package_sees_what_the_packages_offer(
     page = get(client, lena, f"/c/{site.course.id}/coaching")
     assert page.status_code == 200
     text = parse(page.text).find("main").clean_text
-    assert "Sie haben in diesem Kurs kein Coaching-Paket." in text
+    assert "Sie haben in diesem Kurs kein Coachingpaket." in text
     assert "Coaching Plus" in text and "Schriftliches Feedback: unbegrenzt" in text
     assert "2 pro Monat" in text and "Eingestellt" not in text
 

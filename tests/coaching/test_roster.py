@@ -357,8 +357,8 @@ def test_ids_outside_this_courses_roster_refuse_everything(
             (
                 "1 der ausgewählten Personen steht nicht (mehr) in der Teilnehmendenliste "
                 "dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie die Auswahl.",
-                "1 of the selected people is not (or no longer) in this course's participant "
-                "list. Nothing was granted; please check the selection.",
+                "1 of the selected people is not (or no longer) in this course's roster. "
+                "Nothing was granted; please check the selection.",
             )
         ]
     assert snapshot(db) == before
@@ -432,5 +432,5 @@ def test_lms_roles_read_in_the_page_language_and_an_unknown_one_as_sent():
         role=Role.TUTOR, lms_status="Active", launched=False, coaching=None,
         held_package_ids=frozenset(),
     )  # fmt: skip
-    assert entry.lms_role_names("de") == ["Lehrende/r", "Grader"]
+    assert entry.lms_role_names("de") == ["Lehrende", "Grader"]
     assert entry.lms_role_names("en") == ["Instructor", "Grader"]

@@ -112,7 +112,7 @@ def test_select_all_is_an_enhancement_and_the_form_works_without_javascript(
 
     page = open_page(browser, url, js=False)
     assert not page.get_by_role("button", name="Alle angezeigten auswählen").is_visible()
-    page.get_by_label("nur Lernende ohne Paket").check()
+    page.get_by_label("nur Teilnehmende ohne Paket").check()
     page.get_by_role("button", name="Liste anzeigen").click()
     page.wait_for_load_state()
     assert page.locator("table tbody tr").count() == 2  # Carla and Lena
@@ -120,6 +120,6 @@ def test_select_all_is_an_enhancement_and_the_form_works_without_javascript(
     page.get_by_role("button", name="Paket an Ausgewählte vergeben").first.click()
     page.wait_for_load_state()
     assert "Fertig: 2 neu vergeben" in page.locator("[role=status]").inner_text()
-    assert page.get_by_label("nur Lernende ohne Paket").is_checked()  # the filter is kept
+    assert page.get_by_label("nur Teilnehmende ohne Paket").is_checked()  # the filter is kept
     assert "Niemand in der Liste passt zu dieser Auswahl." in page.locator("main").inner_text()
     page.context.close()

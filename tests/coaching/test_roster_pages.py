@@ -137,16 +137,16 @@ def test_admins_see_every_page_of_the_roster_with_learners_without_a_package_tic
     rows = {row.find("th").clean_text: row.clean_text for row in root.find("tbody").find_all("tr")}
     assert "ada.admin@example.org" in rows["Ada Admin"]
     # the LMS's roles (Moodle sends LIS names) in the page's language, beside Kurswerk's
-    assert "Tutor/in (Lehrende/r)" in rows["Tom Tutor"]
-    assert "Teilnehmer/in (Lernende/r)" in rows["Lena Lernende"]
+    assert "Tutor:in (Lehrende)" in rows["Tom Tutor"]
+    assert "Teilnehmer:in (Lernende)" in rows["Lena Lernende"]
     assert " ja " in f" {rows['Ada Admin']} " and " nein " in f" {rows['Lena Lernende']} "
     assert "kein Paket" in rows["Lena Lernende"]
     nav = root.find("nav", cls="admin-nav")
     current = nav.find("a", aria_current="page")
-    assert current.clean_text == "Teilnehmende (LMS)"
+    assert current.clean_text == "Teilnehmendenliste (LMS)"
     # the read-only roster page links here for admins
     lms_roster = web.get(f"/c/{ada.context_id}/roster", params={"kt": ada.token})
-    assert "Coaching-Pakete aus dieser Liste vergeben" in lms_roster.text
+    assert "Coachingpakete aus dieser Liste vergeben" in lms_roster.text
     assert f"/c/{ada.context_id}/coaching/roster?kt=" in lms_roster.text
 
 
@@ -177,7 +177,7 @@ def test_tutors_see_the_coaching_status_without_a_form_and_cannot_post(web, sim,
         r.clean_text for r in parse(page.text).find("tbody").find_all("tr") if "Lena" in r.text
     )
     assert "Coaching Basis" in row and "0 genutzt, 3 übrig" in row
-    assert "Pakete vergeben die Administrator/innen." in page.text
+    assert "Pakete vergeben die Administrator:innen." in page.text
     before = snapshot(db)
     refused = tom.post(grant_fields(package, ada.ids(db, "carla")))
     assert refused.status_code == 403
@@ -186,7 +186,7 @@ def test_tutors_see_the_coaching_status_without_a_form_and_cannot_post(web, sim,
     assert lena.post(grant_fields(package, ada.ids(db, "lena"))).status_code == 403
     assert snapshot(db) == before
     lms_roster = web.get(f"/c/{tom.context_id}/roster", params={"kt": tom.token})
-    assert "Coaching-Pakete der Teilnehmenden ansehen" in lms_roster.text
+    assert "Coachingpakete der Teilnehmenden ansehen" in lms_roster.text
 
 
 # --- Granting --------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def test_the_page_speaks_english(web, app, db):
         ada = Staff(web, sim, db, "ada")
         package = package_of(db, ada)
         page = ada.get()
-        assert "Participants and coaching packages" in page.text
+        assert "Roster and coaching packages" in page.text
         assert "Grant the package to the selected" in page.text
         answer = ada.post(grant_fields(package, []))
         assert "Please tick at least one person." in problems(answer.text)

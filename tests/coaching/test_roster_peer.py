@@ -147,4 +147,4 @@ def test_an_admin_grants_from_a_three_page_roster_of_lti1p3platform(client, plat
     nora = launch(client, platform, MEMBERS[2], [LEARNER])
     mine = client.get(f"/c/{course.id}/coaching", params={"kt": nora})
     assert "Coaching Basis" in mine.text
-    assert "Sie haben in diesem Kurs kein Coaching-Paket." not in mine.text
+    assert "Sie haben in diesem Kurs kein Coachingpaket." not in mine.text

@@ -132,7 +132,7 @@ def test_a_forum_target_is_the_path_of_the_lessons_forum_list(
         route = app.url_path_for("forum_list", context=str(person.context_id), slug=slug)
         assert f"/c/{person.context_id}/{forum.path}" == route
         assert forum.title == f"Forum: {lesson.title}"
-        assert forum.text == "Teilnehmende und Lehrende fragen und antworten zu dieser Lektion."
+        assert forum.text == "Teilnehmende und Tutor:innen fragen und antworten zu dieser Lektion."
 
 
 def test_forum_texts_follow_the_courses_language(
@@ -146,9 +146,7 @@ def test_forum_texts_follow_the_courses_language(
     items = CourseDeepLinkCatalog().items(db, person.context_id)
     forum = next(item for item in items if item.kind == "forum")
     assert forum.title.startswith("Forum: ")
-    assert forum.text == (
-        "Participants and teaching staff ask and answer questions about this lesson."
-    )
+    assert forum.text == ("Learners and tutors ask and answer questions about this lesson.")
 
 
 def test_without_a_loaded_course_the_course_start_is_the_one_choice(

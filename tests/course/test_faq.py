@@ -335,7 +335,7 @@ def test_the_lesson_page_links_questions_faq_forum_and_ask_and_none_is_dead(
     links = {
         a.clean_text: a.attrs["href"] for a in page.find("ul", cls="lesson-links").find_all("a")
     }
-    for label in ("Fragen zum Inhalt der Lektion", "FAQ", "Forum", "Dozenten fragen"):
+    for label in ("Fragen zum Inhalt der Lektion", "FAQ", "Forum", "Kursleitung fragen"):
         assert label in links
         assert web.get(links[label]).status_code == 200, label
     assert [k for k, _ in service.lesson_links(people.context_id, "kundenbeziehungen")][:1] == [
@@ -346,7 +346,12 @@ def test_the_lesson_page_links_questions_faq_forum_and_ask_and_none_is_dead(
 def test_the_questions_page_lists_the_places_in_the_lessons_order(web: TestClient, people: People):
     page = parse(get(web, people.anna, lesson_path(people.anna, "/questions")).text)
     steps = [h.clean_text for h in page.find("ol", cls="hub-steps").find_all("h2")]
-    assert steps[:4] == ["Die Lektion noch einmal durcharbeiten", "FAQ", "Forum", "Dozenten fragen"]
+    assert steps[:4] == [
+        "Die Lektion noch einmal durcharbeiten",
+        "FAQ",
+        "Forum",
+        "Kursleitung fragen",
+    ]
     for link in page.find("ol", cls="hub-steps").find_all("a"):
         assert web.get(link.attrs["href"]).status_code == 200, link.attrs["href"]
 

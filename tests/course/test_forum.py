@@ -53,7 +53,7 @@ def test_a_reply_is_shown_and_tutor_posts_are_marked(web: TestClient, people: Pe
     page = parse(get(web, people.ben, thread_path(people, thread_id)).text)
     post = page.find(id=f"post-{reply_id}")
     assert "post--tutor" in post.classes
-    assert "Tutor/in" in post.find("span", cls="badge--tutor").clean_text
+    assert "Tutor:in" in post.find("span", cls="badge--tutor").clean_text
     assert "<strong>Arten</strong>" in get(web, people.ben, thread_path(people, thread_id)).text
     thread = db.get(ForumThread, thread_id)
     assert thread is not None and thread.reply_count == 1 and thread.first_answer_at is not None
@@ -233,7 +233,7 @@ def test_following_a_thread_sends_one_email_per_post_to_followers_only(
     reply_to(web, people.tina, thread_id, "Die Antwort der Tutorin.")
     [mail] = emails_to(db, "anna@example.org", "forum_post")
     assert "Die Antwort der Tutorin." in mail.payload["text"]
-    assert "Tina Tutor (Tutor/in)" in mail.payload["text"]
+    assert "Tina Tutor (Tutor:in)" in mail.payload["text"]
     assert emails_to(db, "ben@example.org") == []
     assert emails_to(db, "tina@example.org", "forum_post") == []  # never about one's own post
 
@@ -352,7 +352,7 @@ def test_ones_own_question_and_post_are_named_in_a_sentence_not_by_a_pronoun(
     assert page.find("p", cls="thread-meta").clean_text.startswith("Von Ihnen gefragt")
     metas = [meta.clean_text for meta in page.find_all("p", cls="post__meta")]
     assert metas and all(meta.startswith("Sie (Tutor:in) ·") for meta in metas)
-    assert "Gefragt von Sie" not in page.clean_text and "Sie Tutor/in" not in page.clean_text
+    assert "Gefragt von Sie" not in page.clean_text and "Sie Tutor:in" not in page.clean_text
     # in English too; someone else's question still says who asked
     english_tutor = make_learner(
         context=db.get(LmsContext, people.context_id), role=Role.TUTOR, locale="en"

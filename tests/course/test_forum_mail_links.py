@@ -1,6 +1,6 @@
-"""The links in the forum's and the lecturer questions' mails (new post, report, digest,
-unanswered alert, question asked, question answered) open their page in a browser that
-never launched Kurswerk, for their reader, and nothing else."""
+"""The links in the mails of the forum and of the questions to the course lead (new post,
+report, digest, unanswered alert, question asked, question answered) open their page in a
+browser that never launched Kurswerk, for their reader, and nothing else."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_the_digest_and_the_unanswered_alert_open_their_threads(
     )
 
 
-def ask_lecturer(web: TestClient, person, subject: str) -> int:
+def ask_course_lead(web: TestClient, person, subject: str) -> int:
     response = post_form(
         web, person, lesson_path(person, "/ask"), {"subject": subject, "body": "Wie genau?"}
     )
@@ -100,7 +100,7 @@ def ask_lecturer(web: TestClient, person, subject: str) -> int:
 def test_question_mails_open_the_question_for_the_tutor_and_the_answer_for_the_asker(
     app: FastAPI, web: TestClient, people: People, db: Session
 ):
-    question_id = ask_lecturer(web, people.anna, "Frage an die Tutorin")
+    question_id = ask_course_lead(web, people.anna, "Frage an die Tutorin")
     question = f"/c/{people.context_id}/questions/{question_id}"
     assert (
         "Frage an die Tutorin"
@@ -116,8 +116,8 @@ def test_question_mails_open_the_question_for_the_tutor_and_the_answer_for_the_a
 def test_the_answer_link_of_one_learner_cannot_open_another_learners_question(
     app: FastAPI, web: TestClient, people: People, db: Session
 ):
-    annas = ask_lecturer(web, people.anna, "Annas Frage")
-    bens = ask_lecturer(web, people.ben, "Bens private Frage")
+    annas = ask_course_lead(web, people.anna, "Annas Frage")
+    bens = ask_course_lead(web, people.ben, "Bens private Frage")
     answer = f"/c/{people.context_id}/questions/{annas}/answer"
     post_form(web, people.tina, answer, {"answer": "Für Anna."})
     [url] = links_in(mail_text(db, "anna@example.org", "question_answered"))

@@ -78,7 +78,7 @@ KINDS: dict[str, Callable[[People, int], tuple[str, dict[str, str], str, type[SQ
     ),
     "lecturer-question": lambda p, n: (
         lesson_path(p.anna, "/ask"),
-        {"subject": "Frage an die Dozentin", "body": "Wie geht das?"},
+        {"subject": "Frage an die Kursleitung", "body": "Wie geht das?"},
         "lecturer_question",
         LecturerQuestion,
     ),

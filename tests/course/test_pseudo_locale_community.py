@@ -1,5 +1,5 @@
 # ruff: noqa: F811 - fixtures are imported by name and then requested as arguments
-"""The community's pages (the forum, the FAQ, questions to the lecturer) speak a language
+"""The community's pages (the forum, the FAQ, questions to the course lead) speak a language
 added only as a catalog (the pseudo-locale): every text on them comes from the catalog,
 apart from data (people's names, the course's content, what people wrote, dates), with
 content of every kind on them: anonymous and tutors' posts, an accepted answer, reports

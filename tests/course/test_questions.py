@@ -1,4 +1,4 @@
-"""Ask the lecturer: a private question, emailed to the tutors, answered in the tool and
+"""Ask the course lead: a private question, emailed to the tutors, answered in the tool and
 by email, seen only by its asker and the tutors, published anonymised as an FAQ entry."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_a_question_is_stored_and_emailed_to_the_tutors_only(
     row = db.get(LecturerQuestion, question_id)
     assert row is not None and row.asker_id == people.anna.principal.user_id
     [mail] = emails_to(db, "tina@example.org", "question_asked")
-    assert mail.payload["subject"] == "Frage an den Dozenten: Frage zu Communitys"
+    assert mail.payload["subject"] == "Frage an die Kursleitung: Frage zu Communitys"
     assert "Anna Andersen" in mail.payload["text"] and "Firma X" in mail.payload["text"]
     assert f"/questions/{question_id}" in mail.payload["text"]
     assert emails_to(db, "ben@example.org") == [] and emails_to(db, "anna@example.org") == []
@@ -80,7 +80,7 @@ def test_each_recipient_reads_the_question_and_the_answer_in_their_own_language(
     question_id = ask(web, people)  # Anna, German
     [english] = emails_to(db, "emma@example.org", "question_asked")
     assert english.payload["locale"] == "en"
-    assert english.payload["subject"] == "Question for the lecturer: Frage zu Communitys"
+    assert english.payload["subject"] == "Question to the course lead: Frage zu Communitys"
     assert english.payload["text"].startswith("Hello Emma English,")
     [german] = emails_to(db, "tina@example.org", "question_asked")
     assert german.payload["locale"] == "de"
@@ -155,7 +155,7 @@ def test_an_empty_question_is_refused_and_the_form_keeps_the_subject(
 def test_the_question_and_answer_mails_render_markdown_as_every_mail_does(
     web: TestClient, people: People, db: Session
 ):
-    """Issue 9 §6: the lecturer's answer keeps "Viele Grüße⏎Tina" on two lines in the tool
+    """Issue 9 §6: the answer keeps "Viele Grüße⏎Tina" on two lines in the tool
     and in the mail; both mails' text parts have no ``**``, keep bullets and blank lines."""
     body = "**Wichtig:** bitte prüfen.\n\n- eins\n- zwei\n\nViele Grüße\nTina"
     text = "Wichtig: bitte prüfen.\n\n– eins\n– zwei\n\nViele Grüße\nTina"

@@ -136,7 +136,7 @@ def test_every_page_names_who_is_signed_in_and_their_role(
     web: TestClient, people: People, db: Session, make_learner
 ):
     page = parse(web.get(people.tina.url(lesson_path(people.tina))).text)
-    assert page.find(cls="session-info__who").clean_text == "Angemeldet als Tina Tutor (Tutor/in)"
+    assert page.find(cls="session-info__who").clean_text == "Angemeldet als Tina Tutor (Tutor:in)"
     context = db.get(LmsContext, people.context_id)
     nameless = make_learner(context=context, name=" ", locale="en")
     nameless_page = parse(web.get(nameless.url(lesson_path(nameless))).text)

@@ -285,9 +285,9 @@ def test_view_submission_in_the_gradebook_opens_the_tools_review_in_the_frame(
     from playwright.sync_api import expect
 
     page.goto(f"{stack.config.issuer}/gradebook?person=tom")
-    page.get_by_role("link", name="Abgabe von Lena ansehen").first.click()
+    page.get_by_role("link", name="Einreichung von Lena ansehen").first.click()
     review = page.frame_locator("#contentframe")
-    expect(review.get_by_role("heading", level=1)).to_have_text("Einsicht in eine Abgabe")
+    expect(review.get_by_role("heading", level=1)).to_have_text("Einsicht in eine Einreichung")
     expect(review.get_by_text("noch nichts eingereicht")).to_be_visible()
     frame = _frame(page, "#contentframe", stack.config.tool_base_url)
     assert "/submission-review/" in frame.url

@@ -154,7 +154,9 @@ def _carla_submits(page: Any, stack: Any, pdf: Path) -> str:
             && (variant.compareDocumentPosition(panel) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
         }"""
     )
-    expect(panel).to_contain_text(f"innerhalb von {stack.settings.feedback_target_days} Werktagen")
+    expect(panel).to_contain_text(
+        f"innerhalb von {stack.settings.feedback_target_days} Arbeitstagen"
+    )
     _accessible(page, stack, "exercise page with the upload form")
 
     panel.get_by_label("Ihre Lösung als PDF-Datei").set_input_files(str(pdf))
@@ -173,7 +175,7 @@ def _carla_submits(page: Any, stack: Any, pdf: Path) -> str:
     )
     expect(_fact(facts, "Status")).to_have_text("eingereicht")
     days = stack.settings.feedback_target_days
-    expect(_fact(facts, "Feedback bis")).to_contain_text(f"innerhalb von {days} Werktagen")
+    expect(_fact(facts, "Feedback bis")).to_contain_text(f"innerhalb von {days} Arbeitstagen")
     expect(_fact(facts, "Worauf soll sich das Feedback konzentrieren?")).to_contain_text(NOTE)
     expect(tool.locator("main")).to_contain_text(f"per E-Mail an {CARLA_EMAIL}")
     _accessible(page, stack, "receipt")

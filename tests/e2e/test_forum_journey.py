@@ -84,10 +84,10 @@ def test_a_question_is_suggested_an_faq_answered_promoted_and_mailed(
     expect(tool.get_by_role("status")).to_contain_text("Sie folgen ihr")
     _no_violations(page, stack, "thread page")
 
-    # The ask-the-lecturer page, for completeness of the accessibility checks.
+    # The ask-the-course-lead page, for completeness of the accessibility checks.
     tool.get_by_role("link", name=LESSON).first.click()
-    tool.get_by_role("link", name="Dozenten fragen").first.click()
-    expect(tool.get_by_role("heading", level=1)).to_have_text("Dozenten fragen")
+    tool.get_by_role("link", name="Kursleitung fragen").first.click()
+    expect(tool.get_by_role("heading", level=1)).to_have_text("Kursleitung fragen")
     _no_violations(page, stack, "ask page")
 
     # Tom, the tutor, in his own browser: answers, then promotes the answer to the FAQ.
@@ -132,6 +132,6 @@ def test_a_question_is_suggested_an_faq_answered_promoted_and_mailed(
         message = mails[0].message
         assert message["Subject"] == f"Neue Antwort im Forum: {QUESTION}"
         text = message.get_body(("plain",)).get_content()
-        assert ANSWER in text and "Tom Tutor (Tutor/in)" in text
+        assert ANSWER in text and "Tom Tutor (Tutor:in)" in text
     finally:
         sink.stop()

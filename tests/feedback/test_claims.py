@@ -122,7 +122,7 @@ def test_an_admin_can_take_over_an_active_claim_with_a_confirmation(
 
     asked = claim(web, world.admin, submission.id)
     assert asked.status_code == 200
-    assert "Als Admin können Sie sie trotzdem übernehmen" in asked.text
+    assert "Als Administrator:in können Sie sie trotzdem übernehmen" in asked.text
     assert claim_row(db, submission.id).tutor_user_id == world.tutor.principal.user_id
     done = claim(web, world.admin, submission.id, takeover_from=world.tutor.principal.user_id)
     assert done.status_code == 303

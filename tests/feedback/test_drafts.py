@@ -205,7 +205,7 @@ def test_release_of_a_preview_older_than_a_resubmission_is_refused(
     resubmit(db, storage, submission)
     response = release(web, world.tutor, submission.id, rev)
     assert response.status_code == 409
-    assert "Inzwischen wurde eine neue Version eingereicht" in text_of(response)
+    assert "Inzwischen wurde eine neue Fassung eingereicht" in text_of(response)
     (draft,) = feedback_rows(db, submission.id)
     assert draft.status == "draft" and outbox(db) == []
 

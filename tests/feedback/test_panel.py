@@ -44,7 +44,7 @@ def test_the_panel_shows_released_feedback_only(app, web, world, make_submission
     db.expire_all()
     html = panel(request_as(app, learner), db, learner.principal, View(submission.id))
     assert html is not None
-    assert "<strong>gut</strong>" in html and "Feedback zu Ihrer Version 1" in html
+    assert "<strong>gut</strong>" in html and "Feedback zu Ihrer Fassung 1" in html
     # Another learner's submission id shows nothing.
     other = world.learner2
     assert panel(request_as(app, other), db, other.principal, View(submission.id)) is None

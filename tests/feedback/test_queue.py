@@ -55,7 +55,7 @@ def test_a_resubmission_is_one_row_showing_its_latest_version(
     page = web.get(path(world.tutor, "/queue"))
     assert ids_in(page.text) == [submission.id]
     (row,) = rows_of(page.text)
-    assert re.search(r"Version\s+2", row)
+    assert re.search(r"Fassung\s+2", row)
 
 
 def test_overdue_submissions_are_marked_in_words_not_colour_alone(web, world, make_submission):
@@ -321,7 +321,7 @@ def test_tutors_are_told_when_feedback_will_not_reach_the_lms_gradebook(web, wor
     """The course's launches carry no grade service (no AGS claim): the queue says so."""
     page = web.get(path(world.tutor, "/queue"))
     assert page.status_code == 200
-    assert "Hinweis zum Bewertungsbuch des LMS" in page.text
+    assert "Hinweis zur Bewertungsübersicht des LMS" in page.text
     assert "bieten keinen Bewertungsdienst an (kein AGS)" in page.text
 
 
@@ -336,4 +336,4 @@ def test_no_gradebook_note_where_grades_reach_the_lms(web, world, db):
     db.commit()
     page = web.get(path(world.tutor, "/queue"))
     assert page.status_code == 200
-    assert "Hinweis zum Bewertungsbuch des LMS" not in page.text
+    assert "Hinweis zur Bewertungsübersicht des LMS" not in page.text

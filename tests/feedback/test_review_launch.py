@@ -197,7 +197,7 @@ def test_a_learner_asking_to_review_someone_else_is_refused(
 
     forged = _peer_review(web, peer, for_user="other-learner", target=EXERCISE_TARGET)
     assert forged.status_code == 403
-    assert "nur Ihre eigene Abgabe" in forged.text
+    assert "nur Ihre eigene Einreichung" in forged.text
     # Nor by naming the other learner on the pages a review lands on.
     web.cookies.clear()
     other_id = other.principal.user_id

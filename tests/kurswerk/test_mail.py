@@ -57,7 +57,7 @@ def test_receipt_renders_subject_text_and_html_in_german():
     assert rendered.subject == "Eingangsbestätigung: Zielgruppe für Ihr Café"
     assert "Hallo Jörg Müller," in rendered.text
     assert "übung-3.pdf" in rendered.text
-    assert "innerhalb von 5 Werktagen" in rendered.text
+    assert "innerhalb von 5 Arbeitstagen" in rendered.text
     # 13:05 UTC in November is 14:05 in Berlin.
     assert "22.11.2026, 14:05 Uhr" in rendered.text
     assert "https://kurswerk.test/c/1/submissions" in rendered.text

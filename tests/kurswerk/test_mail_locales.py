@@ -177,10 +177,10 @@ CONTEXTS: dict[str, list[dict[str, object]]] = {
 # Template words, never in our neutral values. Whole words, case-sensitive.
 GERMAN = (
     "Hallo", "Ihr", "Ihre", "Ihnen", "Sie", "Einreichung", "Einreichungen", "Feedback erhalten",
-    "Übung", "Kurs", "Lektion", "Frage", "Fragen", "Beitrag", "Beiträge", "Werktage",
-    "Werktagen", "Uhr", "Branche", "Fassung", "Datei", "Eingang", "Anhang", "Antwort",
+    "Übung", "Kurs", "Lektion", "Frage", "Fragen", "Beitrag", "Beiträge", "Arbeitstage",
+    "Arbeitstagen", "Uhr", "Branche", "Fassung", "Datei", "Eingang", "Anhang", "Antwort",
     "gestellt", "seit", "und", "für", "Zur", "Diese", "E-Mail", "Tagesübersicht",
-    "Warteschlange", "Benachrichtigungen", "Dozenten", "Betreff", "Grund", "gemeldet",
+    "Warteschlange", "Benachrichtigungen", "Kursleitung", "Betreff", "Grund", "gemeldet",
     "ansehen", "Seite", "Seiten", "„",
 )  # fmt: skip
 ENGLISH = (

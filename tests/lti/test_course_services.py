@@ -122,4 +122,7 @@ def test_admins_see_that_everything_is_available_when_it_is(client, sim, db):
     context_id = context_of(db).id
     _, admin = landing(launch(client, sim, "ada"))
     page = client.get(f"/c/{context_id}/lti/lms-calls", params={"kt": admin})
-    assert "Bewertungen, neue Spalten im Bewertungsbuch und die Teilnehmerliste" in page.text
+    assert (
+        "Bewertungen, neue Spalten in der Bewertungsübersicht und die Teilnehmendenliste"
+        in page.text
+    )

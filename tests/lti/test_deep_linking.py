@@ -377,7 +377,7 @@ def test_another_persons_session_cannot_use_the_picker(client, sim, catalog):
 def test_a_learner_cannot_deep_link(client, forger: Forger, catalog, engine):
     response = _forged_deep_link(client, forger, roles=[LEARNER])
     assert response.status_code == 403
-    assert "Lehrende" in response.text
+    assert "LMS-Rolle Lehrende" in response.text
     assert "kt=" not in response.headers.get("location", "")
 
 

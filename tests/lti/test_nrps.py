@@ -83,7 +83,7 @@ def test_the_roster_page_shows_everyone_to_tutors_in_german_and_english(client, 
     assert page.status_code == 200
     for name in ("Lena Lernende", "Tom Tutor", "Ada Admin"):
         assert name in page.text
-    assert "Teilnehmende laut LMS" in page.text and "Rolle in Kurswerk" in page.text
+    assert "Teilnehmendenliste des LMS" in page.text and "Rolle in Kurswerk" in page.text
 
     switched = client.post(
         "/session/locale",
@@ -92,9 +92,7 @@ def test_the_roster_page_shows_everyone_to_tutors_in_german_and_english(client, 
         follow_redirects=False,
     )
     english = client.get(switched.headers["location"])
-    assert (
-        "Participants according to the LMS" in english.text and "Role in Kurswerk" in english.text
-    )
+    assert "LMS roster" in english.text and "Role in Kurswerk" in english.text
 
 
 def _csrf(html: str) -> str:

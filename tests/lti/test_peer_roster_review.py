@@ -145,7 +145,7 @@ def test_without_a_target_the_review_says_it_is_not_available(
     assert path == f"/c/{context_of(db).id}/lti/review/{user(db, 'learner-1').id}"
     page = client.get(path, params={"kt": token})
     assert page.status_code == 200
-    assert "Abgabe von Lena Lernende" in page.text and "hier nicht verfügbar" in page.text
+    assert "Einreichung von Lena Lernende" in page.text and "hier nicht verfügbar" in page.text
 
 
 def test_a_learner_reviews_only_their_own_submission(client, live_peer, db, app, fill_slot):

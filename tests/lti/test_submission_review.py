@@ -41,7 +41,7 @@ def test_review_lands_on_the_not_available_page_when_no_target_names_one(
     assert path == f"/c/{context.id}/lti/review/{lena.id}"
     page = client.get(path, params={"kt": token})
     assert page.status_code == 200
-    assert "Abgabe von Lena Lernende" in page.text
+    assert "Einreichung von Lena Lernende" in page.text
     assert "nicht verfügbar" in page.text
 
 

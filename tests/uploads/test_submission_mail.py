@@ -81,7 +81,7 @@ def test_the_receipt_arrives_by_email_in_german(web, db, people, deliver, sink, 
     assert "wir haben Ihre Einreichung erhalten." in text
     assert f"Übung:     {EXERCISE_TITLE} (Branche: Medien)" in text
     assert "Datei:     Übung März.pdf" in text
-    assert "innerhalb von 5 Werktagen ein schriftliches Feedback" in text
+    assert "innerhalb von 5 Arbeitstagen ein schriftliches Feedback" in text
     assert f"{settings.base_url}/c/{people.holder.context_id}/submissions" in text
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Eingangsbestätigung" in html and "Übung März.pdf" in html
@@ -172,7 +172,7 @@ def test_a_learner_without_a_name_is_still_named_to_tutors(web, db, people, deli
     upload_pdf(web, anonymous, exercise_id(db))
     deliver()
     (message,) = mails_to(sink, "tina@example.org")
-    assert f"Teilnehmer/in ohne Namen (Nr. {user.id})" in message["Subject"]
+    assert f"Teilnehmer:in ohne Namen (Nr. {user.id})" in message["Subject"]
 
 
 # --- tutors: the daily digest ---------------------------------------------------------------

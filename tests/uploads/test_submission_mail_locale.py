@@ -134,9 +134,9 @@ def test_a_nameless_learner_is_labelled_in_the_tutors_language(web, db, people, 
     upload_pdf(web, nameless, exercise_id(db))
     deliver()
     (english,) = mails_to(sink, "emma@example.org")
-    assert f"(Participant without a name (no. {user.id}))" in english["Subject"]
+    assert f"(Learner without a name (no. {user.id}))" in english["Subject"]
     (german,) = mails_to(sink, "tina@example.org")
-    assert f"(Teilnehmer/in ohne Namen (Nr. {user.id}))" in german["Subject"]
+    assert f"(Teilnehmer:in ohne Namen (Nr. {user.id}))" in german["Subject"]
 
 
 def test_the_daily_digest_goes_to_each_tutor_in_their_own_language(

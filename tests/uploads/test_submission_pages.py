@@ -63,8 +63,8 @@ def test_a_package_holder_sees_the_upload_form_at_the_end_of_the_exercise(web, d
     assert sections[-1].attrs["id"] == "kw-submission"  # after the task for the industry
     panel = sections[-1]
     text = panel.clean_text
-    assert "Ihr Coaching-Paket „Coaching Basis“: noch 3 von 3 Feedbacks frei." in text
-    assert "innerhalb von 5 Werktagen" in text
+    assert "Ihr Coachingpaket „Coaching Basis“: noch 3 von 3 Feedbacks frei." in text
+    assert "innerhalb von 5 Arbeitstagen" in text
     form = upload_form(panel)
     assert form is not None
     assert form.attrs["method"] == "post" and form.attrs["enctype"] == "multipart/form-data"
@@ -136,7 +136,7 @@ def test_a_used_up_package_shows_no_form_for_a_new_submission(web, db, people):
     give_package(db, learner, quota=1, name="Einmal")
     upload_pdf(web, learner, exercise_id(db))
     panel = panel_of(web, learner, slug=OTHER_EXERCISE)
-    assert "Ihr Coaching-Paket ist ausgeschöpft" in panel.clean_text
+    assert "Ihr Coachingpaket ist ausgeschöpft" in panel.clean_text
     assert "Feedback auf 1 Einreichung, und die haben Sie genutzt." in panel.clean_text
     assert upload_form(panel) is None
     assert upload_form(panel_of(web, learner)) is not None  # a new version still
@@ -146,7 +146,7 @@ def test_a_learner_without_a_package_sees_the_offer_and_no_form(web, db, people)
     plain = people.learner()
     panel = panel_of(web, plain)
     text = panel.clean_text
-    assert "Mit einem Coaching-Paket können Sie Ihre Lösung als PDF einreichen" in text
+    assert "Mit einem Coachingpaket können Sie Ihre Lösung als PDF einreichen" in text
     assert "Coaching Basis: Feedback auf 3 Einreichungen, 1 Sprechstunde im Monat" in text
     assert panel.find("strong").clean_text == "Coaching Basis"
     assert "Wenden Sie sich an Ihre Kursleitung" in text
@@ -197,7 +197,7 @@ def test_the_receipt_page_says_what_when_which_exercise_and_the_sla(web, db, peo
     assert facts["Eingegangen am"].endswith("Uhr")
     assert facts["Status"] == "eingereicht"
     assert facts["Feedback bis"].startswith("voraussichtlich ")
-    assert "(innerhalb von 5 Werktagen)" in facts["Feedback bis"]
+    assert "(innerhalb von 5 Arbeitstagen)" in facts["Feedback bis"]
     assert tree.find("h1").clean_text == "Ihre Einreichung ist eingegangen"
 
 

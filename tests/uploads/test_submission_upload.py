@@ -70,7 +70,7 @@ def test_a_package_holder_uploads_a_pdf_and_gets_a_receipt(web, db, people, sett
     assert "Ihre Einreichung ist eingegangen" in page
     assert "Leistungen für die Kundenbeziehung und Social Media" in page
     assert "Medien" in page and "Strategie.pdf" in page and "3 Seiten" in page
-    assert "innerhalb von 5 Werktagen" in page
+    assert "innerhalb von 5 Arbeitstagen" in page
     assert "Eine Eingangsbestätigung geht per E-Mail an lena@example.org." in page
 
 
@@ -289,7 +289,7 @@ def test_a_used_up_quota_refuses_a_new_submission_but_not_a_new_version(web, db,
     assert first.status_code == 303
     other = upload_pdf(web, learner, exercise_id(db, "art-der-kundenbeziehung"))
     assert other.status_code == 403
-    assert "Ihr Coaching-Paket ist ausgeschöpft" in text_of(other.text)
+    assert "Ihr Coachingpaket ist ausgeschöpft" in text_of(other.text)
     assert "Feedback auf 1 Einreichung, und die haben Sie genutzt." in text_of(other.text)
     again = upload_pdf(web, learner, exercise_id(db))  # same exercise and industry: free
     assert again.status_code == 303
