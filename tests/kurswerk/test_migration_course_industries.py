@@ -9,19 +9,14 @@ import json
 import sqlalchemy as sa
 
 from kurswerk.core import migrations
-from kurswerk.core.db import make_engine
-from tests.support.old_schema import insert
+from tests.support.old_schema import at_revision, insert, tables_now
 
 
 def test_loaded_courses_keep_their_industries_and_variants_may_name_others(
     empty_database_url,
 ):
     url = empty_database_url
-    migrations.upgrade(url, "0015")
-    engine = make_engine(url)
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    engine, t = at_revision(url, "0015")
     with engine.begin() as c:
         courses = [insert(c, t["course"], slug=s, title=s) for s in ("k", "l")]
         lesson = insert(c, t["lesson"], course_id=courses[0], slug="l", title="L")
@@ -46,11 +41,9 @@ def test_loaded_courses_keep_their_industries_and_variants_may_name_others(
         ("b2b", "B2B", "B2B"),
     ]
     assert by_course == {courses[0]: expected, courses[1]: expected}
-    meta = sa.MetaData()
-    meta.reflect(engine)
     with engine.begin() as c:
         variant = t["exercise_variant"]
-        insert(c, meta.tables["exercise_variant"], exercise_id=exercise, industry="bergbau")
+        insert(c, tables_now(engine)["exercise_variant"], exercise_id=exercise, industry="bergbau")
         c.execute(sa.delete(variant).where(variant.c.industry == "bergbau"))
 
     migrations.downgrade(url, "0015")

@@ -8,17 +8,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kurswerk.core import migrations
-from kurswerk.core.db import make_engine
-from tests.support.old_schema import NOW, insert
+from tests.support.old_schema import NOW, at_revision, insert
 
 
 def test_earlier_edits_become_overrides_of_the_editors_lms_courses(empty_database_url):
     url = empty_database_url
-    migrations.upgrade(url, "0011")
-    engine = make_engine(url)
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    engine, t = at_revision(url, "0011")
     with engine.begin() as c:
         platform = insert(c, t["platform"])
         mine = insert(c, t["lms_context"], platform_id=platform, lms_context_id="a1")
