@@ -343,7 +343,7 @@ def test_ids_outside_this_courses_roster_refuse_everything(
 ):
     lena = ids(db, site, roster, "s-lena")[0]
     stranger = make_learner(context=other_site.course)  # another platform
-    # a user of this platform who is not in this course's roster
+    # a user of this platform who is not on this course's roster
     neighbour = PlatformUser(platform_id=site.platform.id, sub="s-elsewhere", name="Nachbar")
     db.add(neighbour)
     db.commit()
@@ -357,7 +357,7 @@ def test_ids_outside_this_courses_roster_refuse_everything(
             (
                 "1 der ausgewählten Personen steht nicht (mehr) in der Teilnehmendenliste "
                 "dieses Kurses. Es wurde nichts vergeben; bitte prüfen Sie die Auswahl.",
-                "1 of the selected people is not (or no longer) in this course's roster. "
+                "1 of the selected people is not (or no longer) on this course's roster. "
                 "Nothing was granted; please check the selection.",
             )
         ]
