@@ -16,7 +16,11 @@ The LMS simulator (``localhost``) frames the tool (``127.0.0.1``): two sites.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -74,7 +78,31 @@ def blocking_context(browser, demo_stack, tmp_path) -> Iterator[Any]:
     try:
         yield context
     finally:
-        context.close()
+        # Chromium has been seen to hang while closing a persistent profile (measured
+        # here once in a PostgreSQL run: 20 minutes, no renderer left), and close() has
+        # no timeout: after 30 s the profile's processes are killed, so a stuck browser
+        # ends this fixture instead of the whole run.
+        watchdog = threading.Timer(30, _kill_browser_of, [profile])
+        watchdog.start()
+        try:
+            context.close()
+        finally:
+            watchdog.cancel()
+
+
+def _kill_browser_of(profile: Path) -> None:
+    """Kill the Chromium processes that run ``profile`` (they name it on their command line)."""
+    marker = f"--user-data-dir={profile}".encode()
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            command = (process / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if marker in command:
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.kill(int(process.name), signal.SIGKILL)
 
 
 def _record(context: Any, tool_url: str) -> dict[str, list[Any]]:
