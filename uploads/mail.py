@@ -12,7 +12,7 @@ mail per submission (``each``); one who never launched is written to in the depl
 Admins are not mailed: they are not the course's reviewers.
 
 Each mail is in its reader's language: the learner's receipt in the learner's stored LMS
-locale, each tutor's mail and digest in that tutor's own (``recipient_locale``), whoever
+locale, each tutor's mail and digest in that tutor's own (``mail.recipient_locale``), whoever
 uploaded. The few words we put into a mail's values (a nameless learner's label, a course
 without a title) follow the reader too, through the same catalogs.
 
@@ -58,12 +58,6 @@ UNNAMED_LABEL = N_("Teilnehmer:in ohne Namen (Nr. %(id)s)")
 UNTITLED_COURSE = N_("Kurs")
 
 
-def recipient_locale(user: PlatformUser) -> str:
-    """The language a mail to ``user`` is written in: the one stored for them (chosen in
-    the tool, or their LMS's at their latest launch), else ``KURSWERK_DEFAULT_LOCALE``."""
-    return mail.recipient_locale(user.locale)
-
-
 def person_label(user: PlatformUser, locale: str = DEFAULT_LOCALE) -> str:
     """A person's name for tutors; someone whose LMS withheld the name still has one (in
     the language of the tutor who reads it)."""
@@ -100,7 +94,9 @@ def _url(settings: Settings, path: str, user: PlatformUser, context_id: int, rol
     """``path`` as the mail to ``user`` (``role`` in ``context_id``) links to it: it opens
     for them outside the LMS too (``kurswerk.core.email_links``)."""
     assert user.id is not None
-    reader = LinkReader(user.id, context_id, user.platform_id, role.value, recipient_locale(user))
+    reader = LinkReader(
+        user.id, context_id, user.platform_id, role.value, mail.recipient_locale(user.locale)
+    )
     return EmailLinks(settings).url(path, reader)
 
 
@@ -112,7 +108,7 @@ def enqueue_receipt(
     settings: Settings,
 ) -> None:
     """The learner's receipt (template ``submission_receipt``)."""
-    locale = recipient_locale(learner)
+    locale = mail.recipient_locale(learner.locale)
     _mail_to(
         session,
         learner,
@@ -196,7 +192,7 @@ def enqueue_tutor_notifications(
     for tutor in course_tutors(session, target.context_id):
         if tutor.mode is not TutorMailMode.EACH or tutor.user.id == learner.id:
             continue
-        locale = recipient_locale(tutor.user)
+        locale = mail.recipient_locale(tutor.user.locale)
         _mail_to(
             session,
             tutor.user,
@@ -299,7 +295,7 @@ def send_due_digests(session: Session, now: datetime, *, settings: Settings) -> 
             continue  # another worker took this one
         since = as_utc(last) if last is not None else now - timedelta(days=1)
         assert context.id is not None
-        locale = recipient_locale(tutor)
+        locale = mail.recipient_locale(tutor.locale)
         items = digest_items(session, context.id, since, now, locale=locale)
         if not items:
             continue
