@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import coaching.models
+import coaching.office_hours.models
 import course.models
 import feedback.models
 import kurswerk.core.outbox.models

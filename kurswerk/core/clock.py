@@ -11,11 +11,13 @@ promise to aim for, not a legal deadline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 from babel import Locale, UnknownLocaleError, dates, numbers
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -45,6 +47,22 @@ def local(value: datetime) -> datetime:
 def local_date(value: datetime) -> date:
     """The day a stored time falls on in the course's time zone."""
     return local(value).date()
+
+
+# --- Public holidays -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def is_public_holiday(day: date) -> bool:
+    """Whether ``day`` is a public holiday in the course's region
+    (``KURSWERK_HOLIDAYS_COUNTRY`` / ``KURSWERK_HOLIDAYS_SUBDIVISION``), by the
+    ``holidays`` library's calendar."""
+    settings = get_settings()
+    return day in _holidays(settings.holidays_country, settings.holidays_subdivision, day.year)
 
 
 # --- Working days ----------------------------------------------------------------------

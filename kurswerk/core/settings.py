@@ -7,6 +7,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     # The time zone in which people read dates and times, and in which days (working days,
     # the digest hour) are counted (kurswerk.core.clock).
     course_timezone: str = "Europe/Berlin"
+    # Public holidays of the course's region (kurswerk.core.clock.is_public_holiday, with the
+    # `holidays` library): an ISO country code and, optionally, its subdivision ("BY", "NW").
+    holidays_country: str = "DE"
+    holidays_subdivision: str | None = None
     # Coaching: the promised time to written feedback, in working days (Mon-Fri), shown to
     # learners on upload and used by the tutor queue to mark overdue submissions; the local
     # hour (course time zone) after which tutors who chose a daily digest get it; how long a
@@ -85,6 +90,14 @@ class Settings(BaseSettings):
     forum_posts_per_minute: int = Field(default=5, ge=1, le=1000)
     forum_max_post_chars: int = Field(default=20_000, ge=100, le=200_000)
     forum_unanswered_after_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # Office hours (coaching.office_hours): how long before its start a slot can still be
+    # booked; until how long before its start a learner may cancel and get the hour back;
+    # how far ahead a weekly series is laid out into bookable slots; how long before its
+    # start the reminder goes out.
+    office_hours_min_notice_hours: int = Field(default=24, ge=0, le=24 * 14)
+    office_hours_free_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
+    office_hours_horizon_weeks: int = Field(default=12, ge=1, le=52)
+    office_hours_reminder_hours: int = Field(default=24, ge=1, le=24 * 7)
     log_level: str = "INFO"
 
     @field_validator("base_url")
@@ -114,6 +127,17 @@ class Settings(BaseSettings):
                 f"KURSWERK_COURSE_TIMEZONE must name an IANA time zone, not {value!r}"
             ) from exc
         return value
+
+    @model_validator(mode="after")
+    def _holiday_region_is_known(self) -> Settings:
+        try:
+            holidays.country_holidays(self.holidays_country, subdiv=self.holidays_subdivision)
+        except NotImplementedError as exc:  # the library's answer to an unknown country/region
+            raise ValueError(
+                "KURSWERK_HOLIDAYS_COUNTRY / KURSWERK_HOLIDAYS_SUBDIVISION name no region the "
+                f"holidays calendar knows: {exc}"
+            ) from exc
+        return self
 
     @model_validator(mode="after")
     def _lease_outlasts_one_delivery(self) -> Settings:

@@ -111,3 +111,26 @@ def test_working_days_skip_the_weekend():
     assert clock.add_working_days(date(2026, 11, 28), 5) == date(2026, 12, 4)  # from Saturday
     assert clock.working_days_between(friday, date(2026, 12, 4)) == 5
     assert clock.working_days_between(date(2026, 12, 4), friday) == 0
+
+
+def test_public_holidays_come_from_the_course_region(monkeypatch):
+    monkeypatch.delenv("KURSWERK_HOLIDAYS_SUBDIVISION", raising=False)
+    monkeypatch.setenv("KURSWERK_HOLIDAYS_COUNTRY", "DE")
+    get_settings.cache_clear()
+    try:
+        assert clock.is_public_holiday(date(2026, 12, 25))  # Christmas Day, everywhere in DE
+        assert not clock.is_public_holiday(date(2026, 12, 7))
+        assert not clock.is_public_holiday(date(2026, 1, 6))  # Epiphany: not nationwide
+        monkeypatch.setenv("KURSWERK_HOLIDAYS_SUBDIVISION", "BY")
+        get_settings.cache_clear()
+        assert clock.is_public_holiday(date(2026, 1, 6))  # ... but in Bavaria
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision"), [("XX", None), ("DE", "ZZ")], ids=["country", "subdivision"]
+)
+def test_an_unknown_holiday_region_is_refused(country, subdivision):
+    with pytest.raises(ValidationError, match="KURSWERK_HOLIDAYS_COUNTRY"):
+        Settings(holidays_country=country, holidays_subdivision=subdivision)
