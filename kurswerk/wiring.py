@@ -21,6 +21,7 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
+from coaching.office_hours.reminders import reminder_task as office_hour_reminder_task
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
@@ -76,7 +77,10 @@ def wire() -> None:
     # the shell's core
     fill(LOCALE_CHOICE_STORE, lti_service.remember_chosen_locale)
     fill(LMS_HOME, platform_home)
-    fill(PERIODIC_JOBS, (uploads_service.digest_task, course_service.forum_task))
+    fill(
+        PERIODIC_JOBS,
+        (uploads_service.digest_task, course_service.forum_task, office_hour_reminder_task),
+    )
     fill(
         OUTBOX_HANDLERS,
         {

@@ -2,4 +2,7 @@
 participants book an hour within what their package allows.
 
 * ``coaching.office_hours.models``  the tables (weekly series, slots, bookings)
+* ``coaching.office_hours.notices``  the emails a booking's change sends to learner and tutor
+* ``coaching.office_hours.calendar``  their iCalendar invitation (REQUEST / CANCEL)
+* ``coaching.office_hours.reminders``  the worker's reminder before a booked hour
 """

@@ -22,11 +22,13 @@ the language. Only the HTML part is autoescaped. A value that is already safe HT
 (feedback rendered from Markdown and sanitised) must be passed as ``markupsafe.Markup``;
 a plain ``str`` is escaped.
 
-Attachments (``Attachment``: file name, media type, bytes) are added after the text and
-HTML parts, which makes the message ``multipart/mixed`` around the ``multipart/alternative``
-body. In an outbox row they travel inline, base64 in the JSON payload
-(``attachments_to_payload`` / ``attachments_from_payload``): the row is a snapshot of the
-mail as it was when the change committed, and the worker needs no access to file storage.
+Attachments (``Attachment``: file name, media type, bytes, and the media type's
+parameters where one is needed, as a calendar invitation's ``method=REQUEST``) are added
+after the text and HTML parts, which makes the message ``multipart/mixed`` around the
+``multipart/alternative`` body. In an outbox row they travel inline, base64 in the JSON
+payload (``attachments_to_payload`` / ``attachments_from_payload``): the row is a snapshot
+of the mail as it was when the change committed, and the worker needs no access to file
+storage.
 That makes rows as large as their attachments, so callers keep them small (the feedback
 PDF is attached only up to a few MB and linked otherwise).
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -70,43 +73,57 @@ class RenderedEmail:
     locale: str = DEFAULT_LOCALE  # the language the message was rendered in
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]+")
+"""A media type parameter's name or value that needs no quoting (RFC 2045's token)."""
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message; ``content_type`` is ``maintype/subtype``."""
+    """A file sent with a message; ``content_type`` is ``maintype/subtype``, ``params`` the
+    Content-Type's parameters besides the file name (``(("method", "REQUEST"),)``)."""
 
     filename: str
     content_type: str
     data: bytes
+    params: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         maintype, slash, subtype = self.content_type.partition("/")
         if not (maintype and slash and subtype) or any(c.isspace() for c in self.content_type):
             raise ValueError(f"not a media type: {self.content_type!r}")
+        object.__setattr__(self, "params", tuple((str(k), str(v)) for k, v in self.params))
+        for name, value in self.params:
+            if not (_TOKEN.fullmatch(name) and _TOKEN.fullmatch(value)):
+                raise ValueError(f"not a media type parameter: {name!r}={value!r}")
         # One line, whatever the caller passed: the name goes into a header parameter.
         object.__setattr__(self, "filename", " ".join(self.filename.split()) or "attachment")
 
 
-def attachments_to_payload(attachments: Sequence[Attachment]) -> list[dict[str, str]]:
+def attachments_to_payload(attachments: Sequence[Attachment]) -> list[dict[str, Any]]:
     """JSON-safe form of attachments for an outbox payload."""
-    return [
-        {
+    items = []
+    for item in attachments:
+        entry: dict[str, Any] = {
             "filename": item.filename,
             "content_type": item.content_type,
             "data_base64": base64.b64encode(item.data).decode("ascii"),
         }
-        for item in attachments
-    ]
+        if item.params:
+            entry["params"] = dict(item.params)
+        items.append(entry)
+    return items
 
 
-def attachments_from_payload(items: Sequence[dict[str, str]]) -> list[Attachment]:
+def attachments_from_payload(items: Sequence[dict[str, Any]]) -> list[Attachment]:
     """The inverse of ``attachments_to_payload``; raises ``ValueError`` on a broken item."""
     result = []
     for item in items:
         try:
             data = base64.b64decode(item["data_base64"], validate=True)
-        except (KeyError, TypeError, binascii.Error) as exc:
+            params = tuple((item.get("params") or {}).items())
+        except (KeyError, TypeError, AttributeError, binascii.Error) as exc:
             raise ValueError(f"broken attachment in payload: {exc!r}") from exc
-        result.append(Attachment(str(item["filename"]), str(item["content_type"]), data))
+        result.append(Attachment(str(item["filename"]), str(item["content_type"]), data, params))
     return result
 
 
@@ -196,7 +213,11 @@ def build_message(
         maintype, _, subtype = item.content_type.partition("/")
         # add_attachment turns the message into multipart/mixed around the alternative.
         message.add_attachment(
-            item.data, maintype=maintype, subtype=subtype, filename=item.filename
+            item.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=item.filename,
+            params=dict(item.params) or None,
         )
     return message
 

@@ -128,3 +128,24 @@ def test_a_row_with_a_broken_attachment_fails_permanently_instead_of_retrying(en
         stored = session.exec(select(OutboxMessage)).one()
         assert stored.status == OutboxStatus.FAILED
         assert "message cannot be built" in (stored.last_error or "")
+
+
+ICS = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+
+
+def test_an_attachment_carries_its_media_type_parameters_into_the_message_and_payload():
+    item = mail.Attachment("invite.ics", "text/calendar", ICS, (("method", "REQUEST"),))
+    (attached,) = build([item]).iter_attachments()
+    assert attached.get_content_type() == "text/calendar"
+    assert attached.get_param("method") == "REQUEST"
+    assert attached.get_filename() == "invite.ics"
+    assert mail.attachments_from_payload(mail.attachments_to_payload([item])) == [item]
+    assert mail.attachments_to_payload([item])[0]["params"] == {"method": "REQUEST"}
+
+
+@pytest.mark.parametrize(
+    "params", [(("method", "REQUEST\r\nBcc: x@example.org"),), (("me thod", "REQUEST"),)]
+)
+def test_a_media_type_parameter_is_one_token(params):
+    with pytest.raises(ValueError):
+        mail.Attachment("invite.ics", "text/calendar", ICS, params)

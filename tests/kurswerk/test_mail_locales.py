@@ -37,6 +37,28 @@ SUBMISSION = {
 }
 TUTOR_LINKS = {"queue_url": f"{URL}/queue", "settings_url": f"{URL}/submissions/settings"}
 POST = {"author": "Ben Example", "excerpt": "Looks fine.", "created_at": WHEN, "url": URL}
+OFFICE_HOUR = {
+    "recipient_name": "Anna Example",
+    "course_title": "Strategy 101",
+    "learner_name": "Anna Example",
+    "tutor_name": "Tom Example",
+    "when": "2027-10-25 10:00–10:30",
+    "when_short": "2027-10-25 10:00",
+    "zone": "CEST (Europe/Berlin)",
+    "form": "Video",
+    "details": "https://meet.example.org/42",
+    "topic": "Personas",
+    "file_name": "plan.pdf",
+    "hour_back": True,
+    "free_cancel_hours": 24,
+    "free_cancel_until": "2027-10-24 10:00",
+    "page_url": f"{URL}/office-hours",
+}
+OFFICE_HOUR_VARIANTS = [
+    {"recipient_name": "", "tutor_name": "", "details": "", "topic": "", "file_name": None},
+    {"hour_back": False, "details": "Room 3.14"},
+    {"hour_back": False, "free_cancel_hours": 1},
+]
 
 # Each message with the values its callers pass, in variants that reach every branch.
 CONTEXTS: dict[str, list[dict[str, object]]] = {
@@ -146,6 +168,16 @@ CONTEXTS: dict[str, list[dict[str, object]]] = {
         },
         {"recipient_name": "", "asker_name": ""},
     ],
+    "office_hour_booked_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_booked_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_moved_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_moved_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_learner_cancelled_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_learner_cancelled_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_tutor_cancelled_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_tutor_cancelled_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_reminder_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "office_hour_reminder_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
     "submission_receipt": [
         {**SUBMISSION, "submissions_url": f"{URL}/submissions"},
         {"learner_name": "", "industry": "", "version": 2},
