@@ -80,7 +80,8 @@ def _texts(f: SourceFile, entry: LineMap, key: str, most: int, limit: int) -> li
     result: list[str] = []
     for index, item in enumerate(raw):
         line = raw.line_of(index) if isinstance(raw, LineList) else entry.line_of(key)
-        text = item.strip() if isinstance(item, str) else ""
+        plain = isinstance(item, str | int | float) and not isinstance(item, bool)
+        text = str(item).strip() if plain else ""  # "- 2024" is a name too
         if not text:
             f.problem(line, f"'{key}' entry {index + 1} must be non-empty text")
         elif len(text) > limit:

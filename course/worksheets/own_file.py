@@ -15,7 +15,9 @@ A file is offered only as one of :data:`TYPES`, and only when its bytes are that
 
 Only the archive's directory and the small ``mimetype`` entry are read, so a packed bomb
 is never unpacked. The owner's files are read by ``kurswerk content check|load`` (in
-``course.content.worksheets``); nothing here touches a request.
+``course.content.worksheets``), and the PDF check runs in that process, without the
+isolated workers of the upload: the course files are the operator's, not a learner's.
+Nothing here touches a request.
 """
 
 from __future__ import annotations

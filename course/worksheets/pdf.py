@@ -157,7 +157,7 @@ class _Writer:
             drawn = 0
             while row < len(names):
                 height = max(even, least[row])
-                if drawn and height > free:
+                if drawn and height > free + 1e-6:  # (free / n) * n may round below free
                     break
                 self.body_row(row, widths, lefts, height)
                 free -= height

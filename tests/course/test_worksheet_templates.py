@@ -112,6 +112,12 @@ def test_the_pdf_names_its_fields_in_the_readers_language():
     assert fields["zelle_8_3"] == "Row 8: UserNutzen"  # the owner's column stays German
 
 
+@pytest.mark.parametrize("blank_rows", [0, 2])
+def test_a_table_that_fits_stays_on_the_first_page(blank_rows: int):
+    """Its rows share the page's height: none spills over by a rounding error."""
+    assert page_count(build_pdf(make_sheet(blank_rows=blank_rows))) == 1
+
+
 def test_a_table_taller_than_a_page_goes_on_over_further_pages():
     long = make_sheet(rows=[f"Thema {n}" for n in range(1, 41)], blank_rows=0)
     data = build_pdf(long)
