@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # The FAQ, forum and question tables live in modules of their own; importing this module
@@ -143,8 +143,12 @@ class ExerciseVariant(ContentRow, table=True):
 
 
 class Worksheet(ContentRow, table=True):
-    """A worksheet template ("Arbeitsvorlage") the lesson names. We hold its name and the
-    process step it belongs to (``step_html``), not a file: none has been supplied."""
+    """A worksheet template ("Arbeitsvorlage") the lesson names: the process step it
+    belongs to (where the text names it), that step's items (``step_items``: a list of
+    ``{"role", "label", "text"}``, plain text) and its table as the front matter declares
+    it (``layout``: ``{"columns", "rows", "blank_rows", "fields"}``, see
+    ``course.worksheets.layout``). Its files are built from these when asked for; the
+    owner's own file, if any, is a :class:`WorksheetFile`."""
 
     __tablename__ = "worksheet"
     __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
@@ -155,7 +159,27 @@ class Worksheet(ContentRow, table=True):
     title: str = Field(max_length=300)
     step_anchor: str = Field(default="", max_length=200)
     step_title: str = Field(default="", max_length=300)
-    step_html: str = Field(default="", sa_column=_text())
+    step_items: list[dict[str, str]] = Field(default_factory=list, sa_column=_json())
+    layout: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
+
+
+class WorksheetFile(SQLModel, table=True):
+    """The course owner's own file for a worksheet (``file:`` in the lesson's front matter),
+    checked (``course.worksheets.own_file``) and copied in by ``kurswerk content load``, so
+    serving it needs no access to the course folder. Pure content: replaced when the file
+    changes, deleted when the front matter no longer names one."""
+
+    __tablename__ = "worksheet_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    worksheet_id: int = Field(foreign_key="worksheet.id", unique=True, ondelete="CASCADE")
+    path: str = Field(max_length=300)
+    media_type: str = Field(max_length=100)
+    extension: str = Field(max_length=8)
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    updated_at: datetime = timestamp_now()
 
 
 class Reading(ContentRow, table=True):

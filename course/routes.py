@@ -1,5 +1,6 @@
-"""Course pages: course home, lesson, exercise by industry, worksheet, further reading,
-and the "gelesen" toggle. Thin: authorise (ContextPrincipal), call the service, render."""
+"""Course pages: course home, lesson, exercise by industry, worksheet (and its files),
+further reading, and the "gelesen" toggle. Thin: authorise (ContextPrincipal), call the
+service, render."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
 from course.questions import routes as questions_routes
 from course.views import LessonPage
+from course.worksheets import service as worksheets
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, require_role
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
+from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to, render
@@ -153,8 +156,42 @@ def worksheet(
     slug: str,
     worksheet_slug: str,
 ) -> HTMLResponse:
-    page = service.worksheet_page(session, principal, slug, worksheet_slug)
+    page = worksheets.worksheet_page(session, principal, slug, worksheet_slug)
     return render(request, "course/worksheet.html", {"page": page})
+
+
+@router.get("/lessons/{slug}/worksheets/{worksheet_slug}/template.{fmt}", name="worksheet_template")
+def worksheet_template(
+    principal: ContextPrincipal, session: SessionDep, slug: str, worksheet_slug: str, fmt: str
+) -> Response:
+    """The worksheet's template to fill in, built from the lesson: ``.docx`` or ``.pdf``."""
+    found = worksheets.template_download(session, principal, slug, worksheet_slug, fmt)
+    return _file_response(found)
+
+
+@router.get("/lessons/{slug}/worksheets/{worksheet_slug}/file", name="worksheet_file")
+def worksheet_file(
+    principal: ContextPrincipal, session: SessionDep, slug: str, worksheet_slug: str
+) -> Response:
+    """The course owner's own file for the worksheet, where the course files carry one."""
+    found = worksheets.own_file_download(session, principal, slug, worksheet_slug)
+    return _file_response(found)
+
+
+def _file_response(found: worksheets.Download) -> Response:
+    """A download, never shown inline by us: its type, a safe name, no sniffing."""
+    disposition = content_disposition(
+        "attachment", found.filename, suffix=found.extension, default="arbeitsvorlage"
+    )
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
 
 
 @router.get("/reading/{slug}", name="reading")

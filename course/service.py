@@ -44,7 +44,6 @@ from course.models import (
     LessonProgress,
     LessonReading,
     Reading,
-    Worksheet,
 )
 from course.views import (
     Company,
@@ -55,7 +54,6 @@ from course.views import (
     LinkedHtml,
     ReadingPage,
     VariantView,
-    WorksheetPage,
 )
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
@@ -97,7 +95,6 @@ __all__ = [
     "forum_task",
     "run_forum_periodic",
     "set_lesson_read",
-    "worksheet_page",
 ]
 
 
@@ -301,30 +298,6 @@ def exercise_page(
         task=LinkedHtml.split(exercise.task_html),
         variants=variants,
         selected=selected,
-    )
-
-
-def worksheet_page(
-    session: Session, principal: Principal, lesson_slug: str, worksheet_slug: str
-) -> WorksheetPage:
-    course = active_course(session, principal.context_id)
-    lesson = active_lesson(session, course, lesson_slug)
-    sheet = active_named(
-        session,
-        Worksheet,
-        Worksheet.lesson_id == lesson.id,
-        worksheet_slug,
-        N_("Diese Arbeitsvorlage gibt es nicht (mehr)."),
-    )
-    return WorksheetPage(
-        course_title=course.title,
-        language=course.language,
-        lesson=ItemView(lesson.slug, lesson.title),
-        slug=sheet.slug,
-        title=sheet.title,
-        step_anchor=sheet.step_anchor,
-        step_title=sheet.step_title,
-        step=LinkedHtml.split(sheet.step_html),
     )
 
 

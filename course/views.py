@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from course.content.markdown_rules import INTERNAL_SCHEME
+from course.worksheets.layout import StepText, Table
 from kurswerk.core.paths import path_for
 
 _INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')
@@ -132,6 +133,16 @@ class ExercisePage:
 
 
 @dataclass(frozen=True)
+class DownloadView:
+    """A file the worksheet page offers: ``kind`` is ``own`` (the course owner's file) or
+    a template format (``docx``, ``pdf``); its size in bytes."""
+
+    kind: str
+    extension: str
+    size: int
+
+
+@dataclass(frozen=True)
 class WorksheetPage:
     course_title: str
     language: str
@@ -140,7 +151,10 @@ class WorksheetPage:
     title: str
     step_anchor: str
     step_title: str
-    step: LinkedHtml
+    step: tuple[StepText, ...]
+    """The process step's items, labelled in the reader's language."""
+    table: Table
+    downloads: tuple[DownloadView, ...]
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from course.content.markdown import Block
-from course.content.model import CourseSource, LessonSource, Problem, VariantSource
+from course.content.model import CourseSource, Problem, VariantSource
 from course.content.source import read_tree
+from course.content.worksheets import sync_own_files, worksheet_values
 from course.faq import sync as faq_sync
 from course.models import (
     Author,
@@ -36,6 +36,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
+from course.worksheets.own_file import OwnFile
 from kurswerk.core.clock import utcnow
 
 __all__ = ["ContentError", "LoadReport", "Problem", "check", "load"]
@@ -125,9 +126,16 @@ def _content_version(source: CourseSource) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
+def _row_id(row: ContentRow) -> int:
+    assert row.id is not None
+    return row.id
+
+
 def _canonical(value: object) -> object:
     if isinstance(value, set | frozenset):
         return sorted(value)  # sets iterate in a per-process order: sort for a stable hash
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()  # a worksheet's own file: its hash stands in
     return str(value)
 
 
@@ -368,30 +376,13 @@ class _Loader:
         query = select(Worksheet).join(Lesson).where(Lesson.course_id == course_id)
         stored = {(row.lesson_id, row.slug): row for row in self.session.exec(query)}
         wanted = []
+        files: dict[tuple[int, str], OwnFile | None] = {}
         for lesson in self.source.lessons:
-            lesson_id = lessons[lesson.slug].id
-            assert lesson_id is not None
+            lesson_id = _row_id(lessons[lesson.slug])
             for position, sheet in enumerate(lesson.worksheets):
-                anchor, title, step_html = _where_named(lesson, sheet.slug)
-                values = {
-                    "lesson_id": lesson_id,
-                    "slug": sheet.slug,
-                    "position": position,
-                    "title": sheet.title,
-                    "step_anchor": anchor,
-                    "step_title": title,
-                    "step_html": step_html,
-                }
-                wanted.append(((lesson_id, sheet.slug), values))
-        self._sync("worksheets", Worksheet, stored, wanted)
-
-
-def _where_named(lesson: LessonSource, slug: str) -> tuple[str, str, str]:
-    """Where the text first names the worksheet: (anchor, section title, card HTML)."""
-    ref = next(r for r in lesson.rendered.references if r.kind == "worksheet" and r.target == slug)
-    block: Block | None = next(
-        (b for b in lesson.rendered.blocks if b.element_id == ref.block_id), None
-    )
-    if block is not None and block.kind == "prozessschritt":
-        return block.element_id, block.section_title, block.html
-    return ref.anchor, "", ""
+                key = (lesson_id, sheet.slug)
+                wanted.append((key, worksheet_values(lesson, lesson_id, position, sheet)))
+                files[key] = sheet.file
+        rows = self._sync("worksheets", Worksheet, stored, wanted)
+        own_files = {_row_id(rows[key]): own for key, own in files.items()}
+        sync_own_files(self.session, course_id, own_files, self.now)

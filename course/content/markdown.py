@@ -128,6 +128,9 @@ class Block:
     line: int
     html: str = ""
     """Work step: its body. Process step: the whole card, its heading at level 2."""
+    items: tuple[tuple[str, str, str], ...] = ()
+    """Process step: (role, label as written, plain text) of each item, in order; the
+    roles are ``task``, ``participants``, ``approach``, ``result`` and ``worksheet``."""
 
 
 @dataclass
@@ -230,4 +233,5 @@ def _block(tokens: list[Token], index: int, env: dict[str, Any]) -> Block:
         section_id=meta["section_id"],
         line=meta["line"],
         html=sanitize(fragment),
+        items=tuple(meta.get("items", ())),
     )

@@ -77,6 +77,17 @@ def inline_text(token: Token) -> str:
     )
 
 
+def plain_text(token: Token) -> str:
+    """An inline token's text as a reader sees it: markup dropped, line breaks as spaces."""
+    pieces = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            pieces.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+    return " ".join("".join(pieces).split())
+
+
 def matching_close(tokens: Sequence[Token], open_index: int) -> int:
     depth = 0
     for index in range(open_index, len(tokens)):
@@ -159,7 +170,9 @@ def structure_rule(state: StateCore) -> None:
 
 
 def _process_step_tokens(st: RenderState, opener: Token, inner: list[Token]) -> list[Token]:
-    """``- Label: text`` items -> ``<dl>`` rows; the label text is kept as written."""
+    """``- Label: text`` items -> ``<dl>`` rows; the label text is kept as written. Each
+    item's role, label and plain text go to ``opener.meta["items"]`` (a worksheet built
+    from the step reads its task and result there)."""
     top = [t for t in inner if t.level == opener.level + 1]
     if not top or top[0].type != "bullet_list_open" or top[-1].type != "bullet_list_close":
         st.problem(opener, "a process step holds one list of 'Label: text' items, nothing else")
@@ -190,6 +203,7 @@ def _process_step_tokens(st: RenderState, opener: Token, inner: list[Token]) -> 
                 label = ""
             else:
                 seen.append(role)
+                opener.meta.setdefault("items", []).append((role, label, plain_text(token)))
             term = Token("inline", "", 0, content=label, children=[Token("text", "", 0)])
             assert term.children is not None
             term.children[0].content = label

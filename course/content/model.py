@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from course.content.markdown import Rendered
+from course.worksheets.own_file import OwnFile
 
 COURSE_FILE = "course.yaml"
 
@@ -45,9 +46,18 @@ class IndustrySource:
 
 @dataclass
 class WorksheetSource:
+    """A worksheet a lesson's front matter lists (read by ``course.content.worksheets``):
+    the table its template holds, as declared (empty lists: the defaults of
+    ``course.worksheets.layout``), and the owner's own file if it names one."""
+
     slug: str
     title: str
     line: int
+    columns: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    blank_rows: int | None = None
+    fields: list[str] = field(default_factory=list)
+    file: OwnFile | None = None
 
 
 @dataclass

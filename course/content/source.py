@@ -7,6 +7,7 @@ Layout of one course folder (the guide for authors is ``content/README.md``)::
     <course>/reading/<slug>.md       further reading: front matter + Markdown
     <course>/exercises/<lesson>.yaml exercises of one lesson with their industry variants
     <course>/faq/<lesson>.yaml       FAQ entries of one lesson (see course.faq.source)
+    <course>/<any folder>/<file>     a worksheet's own file, named by its lesson (``file:``)
 
 ``read_tree(path)`` accepts a content root (folders holding ``course.yaml``) or one
 course folder. Nothing here touches the database.
@@ -33,8 +34,8 @@ from course.content.model import (
     ReadingSource,
     VariantSource,
     Where,
-    WorksheetSource,
 )
+from course.content.worksheets import read_worksheets
 from course.content.yaml_lines import LineMap
 from course.faq.source import check_faq, read_faq
 
@@ -208,11 +209,7 @@ def _read_lesson(tree: ContentTree, path: Path) -> LessonSource | None:
     if md is None:
         return None
     f, data, slug = md.f, md.data, md.slug
-    worksheets = []
-    for entry in f.entries(data, "worksheets", {"slug", "title"}, "a worksheet", required=False):
-        worksheets.append(
-            WorksheetSource(f.slug(entry, "slug"), f.text(entry, "title"), entry.line)
-        )
+    worksheets = read_worksheets(f, data, path.parent.parent)
     rendered = md.rendered("lesson", lesson=slug or path.stem)
     reading = f.slug_list(data, "reading")
     return LessonSource(

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from course import lesson_page
 from course.content import load as content
+from course.worksheets import downloads
 from tests.support.people import Learner, MakeLearner, make_learner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,10 +28,13 @@ SEEDS = Path(__file__).parent / "seeds"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """The lesson cache is per process; tests must not see each other's lessons."""
+    """The lesson and worksheet caches are per process; tests must not see each other's
+    lessons or templates."""
     lesson_page.clear_cache()
+    downloads.clear_cache()
     yield
     lesson_page.clear_cache()
+    downloads.clear_cache()
 
 
 @pytest.fixture

@@ -176,3 +176,21 @@ def test_no_request_leaves_the_tool(live: str, browser: Browser, learner: Learne
         page.goto(live + learner.url(path))
     assert hosts == {live.split("/")[2]}
     context.close()
+
+
+def test_a_worksheet_template_is_reached_and_downloaded_with_the_keyboard(
+    live: str, browser: Browser, learner: Learner
+):
+    lesson = f"/c/{learner.context_id}/lessons/kundenbeziehungen"
+    page = open_page(browser, live + learner.url(f"{lesson}/worksheets/handlungsoptionen"))
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").startswith("Als Word-Dokument"):
+            break
+    else:
+        pytest.fail("no Tab stop reaches the download of the Word template")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    with page.expect_download() as started:
+        page.keyboard.press("Enter")
+    assert started.value.suggested_filename.endswith("Handlungsoptionen.docx")
+    page.context.close()

@@ -36,6 +36,17 @@ def test_a_process_step_becomes_a_definition_list_keeping_the_words():
     assert card.find("h4").clean_text == "Prozessschritt: Schritt"
 
 
+def test_a_process_steps_items_are_kept_as_plain_text_for_its_worksheet():
+    step = render(CARD.replace("wir prüfen.", "wir *prüfen*\n  `genau`."), lesson="l").blocks[0]
+    assert step.items == (
+        ("task", "Aufgabe", "wir definieren."),
+        ("participants", "Beteiligte", "Social Media Management"),
+        ("approach", "Vorgehensweise", "wir prüfen genau."),
+        ("result", "Ergebnis", "Überblick."),
+        ("worksheet", "Beispiel einer Arbeitsvorlage", "für die Analyse."),
+    )
+
+
 def test_block_headings_sit_one_level_below_their_section():
     result = render(
         "## A\n\n::: arbeitsschritt x\nTun.\n:::\n\n### B\n\n::: arbeitsschritt y\nTun.\n:::\n"

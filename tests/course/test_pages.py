@@ -367,7 +367,9 @@ def test_every_link_on_the_course_pages_leads_to_a_page_that_exists(
 ):
     seen = crawl(client, learner.url(lesson_url(learner)))
     assert {code for code in seen.values()} == {200}, seen
-    assert len([p for p in seen if "/worksheets/" in p]) == 8
+    worksheets = [p for p in seen if "/worksheets/" in p]
+    templates = [p for p in worksheets if p.endswith(("/template.docx", "/template.pdf"))]
+    assert (len(worksheets), len(templates)) == (8 + 16, 16)  # each page and its two files
     assert len([p for p in seen if "/exercises/" in p]) == 2
     assert any(p.endswith("/reading/interaktion-im-social-web") for p in seen)
     assert f"/c/{learner.context_id}/" in seen

@@ -21,3 +21,14 @@ def test_a_course_page(client, make_learner, loaded: content.LoadReport, pseudo_
     assert f'<html lang="{pseudo_catalogs}">' in page.text
     data = ("Social-Media-Strategie", "Kundenbeziehungen")  # the course's and lesson's titles
     assert unwrapped_text(page.text, data) == []
+
+
+def test_the_worksheet_page(client, make_learner, loaded: content.LoadReport, pseudo_catalogs):
+    """Kurswerk's words on it (labels, downloads, the default table) come from the catalog;
+    the owner's texts are marked as German."""
+    person = make_learner(locale=pseudo_catalogs)
+    path = f"/c/{person.context_id}/lessons/{LESSON}/worksheets/handlungsoptionen"
+    page = client.get(person.url(path))
+    assert page.status_code == 200
+    data = ("Kundenbeziehungen: Handlungsoptionen", "KB")  # the <title>; the sizes' unit
+    assert unwrapped_text(page.text, data) == []

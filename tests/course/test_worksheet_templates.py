@@ -1,0 +1,226 @@
+"""The worksheet template builders (``course.worksheets``): what the fillable PDF and the
+Word document hold, and that a PDF template filled in and saved is accepted by the PDF
+check every submission goes through.
+
+The Word document cannot be filled and saved as PDF here (no word processor on the test
+machine: LibreOffice's ``soffice`` is not installed), so it is checked as a document:
+python-docx opens it and it holds the expected table.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pikepdf
+import pytest
+from docx.enum.section import WD_ORIENT
+
+from course.worksheets.layout import DEFAULT_BLANK_ROWS, Sheet, sheet, table_for
+from course.worksheets.pdf import build_pdf
+from course.worksheets.word import build_docx
+from kurswerk.core.files.errors import PdfRejected
+from kurswerk.core.files.pdf.check import PdfChecker
+
+KINDS = [
+    "Persönliche Unterstützung",
+    "Individuelle persönliche Unterstützung",
+    "Selbstbedienung",
+    "Automatisierte Dienstleistung",
+    "Communitys",
+    "Mitbeteiligung",
+]
+COLUMNS = ["Thema", "Nutzungsformate", "UserNutzen", "Motivation", "Partizipation"]
+STEP = [
+    {"role": "task", "label": "Aufgabe", "text": "Wir fassen die Handlungsoptionen zusammen."},
+    {"role": "participants", "label": "Beteiligte", "text": "Verantwortliche für Social Media"},
+    {"role": "approach", "label": "Vorgehensweise", "text": "Wir fassen die Optionen zusammen."},
+    {"role": "result", "label": "Ergebnis", "text": "Überblick über die Handlungsoptionen."},
+    {"role": "worksheet", "label": "Beispiel einer Arbeitsvorlage", "text": "Handlungsoptionen"},
+]
+
+
+def make_sheet(locale: str = "de", **table: Any) -> Sheet:
+    declared = {"columns": COLUMNS, "rows": KINDS, "blank_rows": 2, "fields": ["Kundenbeziehung"]}
+    return sheet(
+        locale=locale,
+        language="de",
+        course_title="Social-Media-Strategie",
+        lesson_title="Kundenbeziehungen",
+        title="Kundenbeziehungen: Handlungsoptionen",
+        step_title="Überblick Social Media Handlungsoptionen Kundenbeziehungen",
+        step_items=STEP,
+        table=declared | table,
+    )
+
+
+@pytest.fixture(scope="module")
+def checker() -> Iterator[PdfChecker]:
+    """The submission intake's PDF check (isolated workers), as uploads use it."""
+    with PdfChecker(workers=1) as pdf_checker:
+        yield pdf_checker
+
+
+def fields_of(data: bytes) -> dict[str, str]:
+    """Form field name -> tooltip (what a screen reader announces)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {str(f.T): str(f.get("/TU", "")) for f in pdf.Root.AcroForm.Fields}
+
+
+def page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+# --- The table, as declared or by default ------------------------------------------------
+
+
+def test_without_a_declared_table_the_default_is_topic_and_result_in_the_readers_language():
+    german, english = table_for({}, "de"), table_for({}, "en")
+    assert german.columns == ("Thema", "Ergebnis")
+    assert english.columns == ("Topic", "Result")
+    assert german.row_names == ("",) * DEFAULT_BLANK_ROWS
+    assert not german.columns_are_content
+
+
+def test_declared_rows_come_first_and_blank_rows_only_when_declared():
+    assert table_for({"columns": COLUMNS, "rows": KINDS}, "de").row_names == tuple(KINDS)
+    table = table_for({"columns": COLUMNS, "rows": KINDS, "blank_rows": 2}, "de")
+    assert table.row_names == (*KINDS, "", "")
+    assert table.columns_are_content
+
+
+# --- The fillable PDF --------------------------------------------------------------------
+
+
+def test_the_pdf_has_a_field_for_name_date_each_own_field_and_each_cell_to_fill():
+    fields = fields_of(build_pdf(make_sheet()))
+    assert [fields[f"feld_{n}"] for n in (1, 2, 3)] == ["Name", "Datum", "Kundenbeziehung"]
+    cells = {name: tip for name, tip in fields.items() if name.startswith("zelle_")}
+    # 6 named rows (their name printed, 4 cells each) + 2 blank rows (5 cells each)
+    assert len(cells) == 6 * 4 + 2 * 5
+    assert cells["zelle_5_2"] == "Communitys: Nutzungsformate"
+    assert cells["zelle_7_1"] == "Zeile 7: Thema"
+
+
+def test_the_pdf_names_its_fields_in_the_readers_language():
+    fields = fields_of(build_pdf(make_sheet("en")))
+    assert [fields["feld_1"], fields["feld_2"]] == ["Name", "Date"]
+    assert fields["zelle_8_3"] == "Row 8: UserNutzen"  # the owner's column stays German
+
+
+@pytest.mark.parametrize("blank_rows", [0, 2])
+def test_a_table_that_fits_stays_on_the_first_page(blank_rows: int):
+    """Its rows share the page's height: none spills over by a rounding error."""
+    assert page_count(build_pdf(make_sheet(blank_rows=blank_rows))) == 1
+
+
+def test_a_table_taller_than_a_page_goes_on_over_further_pages():
+    long = make_sheet(rows=[f"Thema {n}" for n in range(1, 41)], blank_rows=0)
+    data = build_pdf(long)
+    assert page_count(data) > 1
+    cells = [name for name in fields_of(data) if name.startswith("zelle_")]
+    assert len(cells) == 40 * 4 and "zelle_40_5" in cells
+
+
+def test_the_same_sheet_gives_the_same_pdf_bytes():
+    assert build_pdf(make_sheet()) == build_pdf(make_sheet())
+
+
+def test_the_empty_pdf_template_passes_the_submission_pdf_check(
+    tmp_path: Path, checker: PdfChecker
+):
+    path = tmp_path / "vorlage.pdf"
+    path.write_bytes(build_pdf(make_sheet()))
+    assert checker.check(path).pages == 1
+
+
+@pytest.mark.parametrize("appearances", ["generated", "left to the viewer"])
+def test_a_filled_and_saved_pdf_template_passes_the_submission_pdf_check(
+    tmp_path: Path, checker: PdfChecker, appearances: str
+):
+    """What a learner does: fill every field in a PDF viewer and save. A viewer writes
+    the values and either draws them (appearance streams) or asks the next reader to
+    (``NeedAppearances``); both files must be accepted as the one PDF they hand in."""
+    template = tmp_path / "vorlage.pdf"
+    template.write_bytes(build_pdf(make_sheet()))
+    filled = tmp_path / "ausgefuellt.pdf"
+    with pikepdf.open(template) as pdf:
+        for field in pdf.Root.AcroForm.Fields:
+            field.V = pikepdf.String(f"Eintrag in {field.T}: Kundenbindung über Communitys")
+        if appearances == "generated":
+            pdf.generate_appearance_streams()
+        else:
+            pdf.Root.AcroForm.NeedAppearances = True
+        pdf.save(filled)
+
+    report = checker.check(filled)
+
+    assert report.pages == 1
+    with pikepdf.open(filled) as pdf:
+        values = {str(f.T): str(f.V) for f in pdf.Root.AcroForm.Fields}
+    assert values["feld_1"] == "Eintrag in feld_1: Kundenbindung über Communitys"
+    assert len(values) == 3 + 6 * 4 + 2 * 5
+
+
+def test_the_check_still_refuses_a_filled_template_someone_added_a_script_to(
+    tmp_path: Path, checker: PdfChecker
+):
+    """The template is no way around the check: the same file with JavaScript is refused."""
+    template = tmp_path / "vorlage.pdf"
+    template.write_bytes(build_pdf(make_sheet()))
+    with pikepdf.open(template, allow_overwriting_input=True) as pdf:
+        script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        pdf.Root.AcroForm.Fields[0].AA = pikepdf.Dictionary(K=script)
+        pdf.save(template)
+    with pytest.raises(PdfRejected) as refused:
+        checker.check(template)
+    assert refused.value.code == "active_content"
+
+
+# --- The Word document -------------------------------------------------------------------
+
+
+def open_docx(data: bytes) -> Any:
+    return docx.Document(io.BytesIO(data))
+
+
+def test_the_docx_holds_the_table_with_the_declared_headings_and_row_names():
+    document = open_docx(build_docx(make_sheet()))
+    fields, table = document.tables
+    assert [row.cells[0].text for row in fields.rows] == ["Name", "Datum", "Kundenbeziehung"]
+    assert [cell.text for cell in table.rows[0].cells] == COLUMNS
+    assert [row.cells[0].text for row in table.rows[1:]] == [*KINDS, "", ""]
+    assert all(cell.text == "" for row in table.rows[1:] for cell in row.cells[1:])
+    header = table.rows[0]._tr.trPr
+    assert header is not None and header.xpath("./w:tblHeader")  # repeats on each page
+
+
+def test_the_docx_repeats_the_steps_task_approach_and_result_but_not_who_takes_part():
+    texts = [p.text for p in open_docx(build_docx(make_sheet())).paragraphs]
+    assert "Kundenbeziehungen: Handlungsoptionen" in texts
+    assert "Aufgabe: Wir fassen die Handlungsoptionen zusammen." in texts
+    assert "Vorgehensweise: Wir fassen die Optionen zusammen." in texts
+    assert "Ergebnis: Überblick über die Handlungsoptionen." in texts
+    assert not any("Verantwortliche" in text for text in texts)
+
+
+def test_the_english_docx_has_english_labels_and_marks_the_owners_german_text():
+    document = open_docx(build_docx(make_sheet("en")))
+    task = next(p for p in document.paragraphs if p.text.startswith("Task: "))
+    label, text = task.runs
+    assert label.text == "Task: " and label._r.xpath("./w:rPr/w:lang/@w:val") == ["en"]
+    assert text._r.xpath("./w:rPr/w:lang/@w:val") == ["de"]
+    assert document.core_properties.title == "Kundenbeziehungen: Handlungsoptionen"
+    assert [row.cells[0].text for row in document.tables[0].rows][:2] == ["Name", "Date"]
+
+
+def test_a_wide_table_is_set_in_landscape_a_narrow_one_in_portrait():
+    wide = open_docx(build_docx(make_sheet()))
+    narrow = open_docx(build_docx(make_sheet(columns=["Thema", "Ergebnis"], rows=[])))
+    assert wide.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert narrow.sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert wide.sections[0].page_width > wide.sections[0].page_height
