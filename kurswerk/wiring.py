@@ -21,6 +21,8 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
+from coaching import service as coaching_service
+from coaching.office_hours.routes.availability import OFFER_LINK as OFFICE_HOURS_OFFER_LINK
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
@@ -51,6 +53,7 @@ COURSE_HOME_LINKS = (
     coaching.routes.MINE_LINK,
     FEEDBACK_QUEUE_LINK,
     ROSTER_LINK,
+    OFFICE_HOURS_OFFER_LINK,
     COACHING_ADMIN_LINK,
     LMS_CALLS_LINK,
 )
@@ -76,7 +79,14 @@ def wire() -> None:
     # the shell's core
     fill(LOCALE_CHOICE_STORE, lti_service.remember_chosen_locale)
     fill(LMS_HOME, platform_home)
-    fill(PERIODIC_JOBS, (uploads_service.digest_task, course_service.forum_task))
+    fill(
+        PERIODIC_JOBS,
+        (
+            uploads_service.digest_task,
+            course_service.forum_task,
+            coaching_service.office_hours_layout_task,
+        ),
+    )
     fill(
         OUTBOX_HANDLERS,
         {
