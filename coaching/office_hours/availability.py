@@ -38,6 +38,7 @@ from kurswerk.core.db import lock_row, new_session, upsert
 from kurswerk.core.i18n import N_
 from kurswerk.core.outbox.worker import PeriodicTask
 from kurswerk.core.settings import Settings, get_settings
+from lti.models import PlatformUser
 
 MIN_DURATION = 5  # minutes, as the tables' check constraints allow
 MAX_DURATION = 480
@@ -276,7 +277,10 @@ def _occurrences(
 def _busy(
     session: Session, tutor_user_id: int, since: datetime, until: datetime
 ) -> list[tuple[datetime, datetime]]:
-    """The tutor's slots (in any course) that are not withdrawn and overlap the period."""
+    """The tutor's slots (in any course) that are not withdrawn and overlap the period.
+    The tutor's row is locked first: a second offer of theirs at the same moment (a
+    double click, the daily job) waits, then sees what the first added."""
+    lock_row(session, PlatformUser, tutor_user_id)
     rows = session.exec(
         select(OfficeHourSlot.starts_at, OfficeHourSlot.ends_at).where(
             OfficeHourSlot.tutor_user_id == tutor_user_id,

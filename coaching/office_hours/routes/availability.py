@@ -85,7 +85,7 @@ def _page(
         "when_range": lambda starts, ends: _when_range(starts, ends, locale),
         "clock_range": lambda starts, ends: _clock_range(starts, ends, locale),
         "done": DONE.get(done),
-        "series_added": int(added) if done == "series_added" and added.isdigit() else None,
+        "series_added": int(added) if done == "series_added" and _count(added) else None,
         "form": form,
         "values": values or {},
         "problems": problems or [],
@@ -93,6 +93,10 @@ def _page(
     return render(
         request, "coaching/office_hours/availability.html", context, status_code=status_code
     )
+
+
+def _count(value: str) -> bool:
+    return value.isdigit() and len(value) < 6
 
 
 def _clock_range(starts: datetime, ends: datetime, locale: str) -> str:
