@@ -2,4 +2,9 @@
 participants book an hour within what their package allows.
 
 * ``coaching.office_hours.models``  the tables (weekly series, slots, bookings)
+* ``coaching.office_hours.availability``  tutors offer one-off slots and weekly series (laid
+  out up to the horizon; the worker's daily job lays them out further)
+* ``coaching.office_hours.withdrawal``  withdrawing a slot or ending a series, unless booked
+* ``coaching.office_hours.offered``, ``offer_form``  the tutor's page: what it lists, what
+  its forms send
 """

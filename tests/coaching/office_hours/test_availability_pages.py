@@ -191,6 +191,11 @@ BAD_SLOTS = {
     "duration-no-number": ({"duration": "eine Stunde"}, "duration", "zwischen 5 und 480"),
     "date-in-the-past": ({"day": german(TODAY - timedelta(days=1))}, "day", "Vergangenheit"),
     "no-date": ({"day": "31.02.2027"}, "day", "kein gültiges Datum"),
+    "more-than-a-year-ahead": (
+        {"day": german(TODAY + timedelta(days=400))},
+        "day",
+        "höchstens ein Jahr im Voraus",
+    ),
     "unknown-form": ({"form": "carrier-pigeon"}, "form", "wie die Sprechstunde stattfindet"),
     "time-out-of-range": ({"start": "25:00"}, "start", "keine gültige Uhrzeit"),
     "time-without-minutes": ({"start": "10"}, "start", "im Format HH:MM"),
