@@ -30,6 +30,8 @@ from coaching.grants.grantees import (
     grantee_by_sub,
 )
 from coaching.grants.reading import get_grant, list_grants, open_grants_of
+from coaching.office_hours.availability import layout_task as office_hours_layout_task
+from coaching.office_hours.reminders import reminder_task as office_hours_reminder_task
 from coaching.packages import find_package_by_name, list_packages
 from kurswerk.core.i18n import N_
 from lti.models import LmsContext, Platform
@@ -55,6 +57,8 @@ __all__ = [
     "grant_package",
     "list_grants",
     "list_packages",
+    "office_hours_layout_task",
+    "office_hours_reminder_task",
     "open_grants_of",
     "parse_date",
     "revoke_grant",

@@ -21,7 +21,8 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
-from coaching.office_hours.reminders import reminder_task as office_hour_reminder_task
+from coaching import service as coaching_service
+from coaching.office_hours.routes.availability import OFFER_LINK as OFFICE_HOURS_OFFER_LINK
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
@@ -52,6 +53,7 @@ COURSE_HOME_LINKS = (
     coaching.routes.MINE_LINK,
     FEEDBACK_QUEUE_LINK,
     ROSTER_LINK,
+    OFFICE_HOURS_OFFER_LINK,
     COACHING_ADMIN_LINK,
     LMS_CALLS_LINK,
 )
@@ -79,7 +81,12 @@ def wire() -> None:
     fill(LMS_HOME, platform_home)
     fill(
         PERIODIC_JOBS,
-        (uploads_service.digest_task, course_service.forum_task, office_hour_reminder_task),
+        (
+            uploads_service.digest_task,
+            course_service.forum_task,
+            coaching_service.office_hours_layout_task,
+            coaching_service.office_hours_reminder_task,
+        ),
     )
     fill(
         OUTBOX_HANDLERS,

@@ -25,6 +25,9 @@ from fastapi.responses import Response
 from coaching import audit
 from coaching.common import coaching_offers, coaching_summary
 from coaching.format import Formatter
+from coaching.office_hours.routes import (  # noqa: F401 - each adds its routes to the coaching router
+    availability,
+)
 from coaching.routes import (  # noqa: F401 - each adds its routes to the coaching router
     csv_import,
     grants,
