@@ -31,6 +31,10 @@ from coaching.routes import (  # noqa: F401 - each adds its routes to the coachi
     packages,
     roster,
 )
+from coaching.office_hours.routes import (  # noqa: F401 - each adds its routes too
+    booking as office_hours_booking,
+    sessions as office_hours_sessions,
+)
 from coaching.routes.base import router
 from coaching.routes.common import ADMIN, AdminPrincipal, page
 from kurswerk.core.auth import ContextPrincipal, Role
