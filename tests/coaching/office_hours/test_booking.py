@@ -11,6 +11,9 @@ from sqlmodel import Session
 
 from coaching.office_hours.allowance import month_label
 from coaching.office_hours.models import BookingStatus
+from kurswerk.core.auth import Role
+from tests.uploads import pdfs
+from tests.uploads.submission_fixtures import course_loaded
 from tests.coaching.office_hours.booking_fixtures import (
     MONTH,
     NEXT_MONTH,
@@ -27,7 +30,7 @@ from tests.coaching.office_hours.booking_fixtures import (
     post,
 )
 
-__all__ = ["hours", "make_learner", "notified"]
+__all__ = ["course_loaded", "hours", "make_learner", "notified"]
 
 
 def text_of(html: str) -> str:
@@ -173,3 +176,48 @@ class TestLateCancellation:
         assert "done=cancelled_late" in response.headers["location"]
         [cancelled] = bookings(db)
         assert (cancelled.status, cancelled.spends_hour) == (BookingStatus.CANCELLED, True)
+
+
+def test_a_pdf_added_to_a_booking_is_checked_stored_and_shown_to_whom_it_concerns(
+    client, db: Session, hours: Hours, make_learner
+):
+    slot = hours.slot(at(day(3), 10))
+    data = pdfs.make_pdf(pages=2)
+    response = book(client, hours.lena, slot.id, topic="Mein Entwurf", pdf=data, filename="Entwurf März.pdf")
+    assert response.status_code == 303, text_of(response.text)[-400:]
+    [booking] = bookings(db)
+    assert booking.file_key is not None and booking.file_size == len(data)
+    assert booking.file_name == "Entwurf März.pdf"
+
+    path = f"/c/{hours.context_id}/office-hours/bookings/{booking.id}/file"
+    for person in (hours.lena, hours.tutor):
+        download = get(client, person, path)
+        assert download.status_code == 200
+        assert download.content == data
+        assert download.headers["content-type"] == "application/pdf"
+        assert download.headers["content-disposition"].startswith("attachment;")
+    admin = make_learner(context=hours.course, role=Role.ADMIN, name="Ada Admin")
+    assert get(client, admin, path).status_code == 200
+    lukas = hours.learner()
+    other_tutor = make_learner(context=hours.course, role=Role.TUTOR, name="Tina Tutor")
+    assert get(client, lukas, path).status_code == 404
+    assert get(client, other_tutor, path).status_code == 404
+    page = get(client, hours.lena, office_hours(hours.lena)).text
+    assert "Entwurf März.pdf" in page
+
+
+def test_the_course_home_links_each_role_to_its_office_hours_page(
+    client, hours: Hours, make_learner, course_loaded
+):
+    admin = make_learner(context=hours.course, role=Role.ADMIN, name="Ada Admin")
+    links = [
+        (hours.lena, "Sprechstunden", f"/c/{hours.context_id}/office-hours"),
+        (hours.tutor, "Meine Sprechstundentermine", f"/c/{hours.context_id}/office-hours/sessions"),
+        (admin, "Sprechstunden: alle Buchungen", f"/c/{hours.context_id}/office-hours/bookings"),
+    ]
+    for person, label, path in links:
+        home = get(client, person, f"/c/{hours.context_id}/")
+        assert home.status_code == 200
+        found = re.search(rf'<a href="{re.escape(path)}\?kt=[^"]*">{re.escape(label)}</a>', home.text)
+        assert found, (person.principal.role, label)
+        assert get(client, person, path).status_code == 200
