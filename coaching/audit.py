@@ -52,7 +52,12 @@ def record(
     reads on its own; ``before``/``after`` are JSON-safe snapshots (None: did not exist);
     ``source`` is ``web``, ``csv``, ``cli`` or ``demo`` (``kurswerk demo``'s seed); an
     office-hour booking's entry names it by ``booking_id``."""
-    detail: dict[str, Any] = {"subject": subject, "before": before, "after": after, "source": source}
+    detail: dict[str, Any] = {
+        "subject": subject,
+        "before": before,
+        "after": after,
+        "source": source,
+    }
     if booking_id is not None:
         detail["booking_id"] = booking_id
     entry = CoachingAuditEntry(

@@ -85,10 +85,8 @@ class TooSoon(Problem):
     def text(self, locale: str) -> str:
         return i18n.ngettext(
             locale,
-            "Dieser Termin beginnt zu bald: Buchen lässt er sich bis %(hours)s Stunde vor "
-            "Beginn.",
-            "Dieser Termin beginnt zu bald: Buchen lässt er sich bis %(hours)s Stunden vor "
-            "Beginn.",
+            "Dieser Termin beginnt zu bald: Buchen lässt er sich bis %(hours)s Stunde vor Beginn.",
+            "Dieser Termin beginnt zu bald: Buchen lässt er sich bis %(hours)s Stunden vor Beginn.",
             int(self.params["hours"]),
             hours=self.params["hours"],
         )
@@ -248,7 +246,9 @@ def cancel_by_learner(
     before = snapshot(booking)
     booking.spends_hour = not rules.cancel_gives_hour_back(booking, now)
     mark_cancelled(booking, principal, now)
-    audit_change(session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="learner")
+    audit_change(
+        session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="learner"
+    )
     notices.notify(session, booking, BookingChange.CANCELLED_BY_LEARNER)
     return booking
 

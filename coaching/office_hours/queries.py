@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -119,18 +121,22 @@ _Learner = aliased(PlatformUser)
 _Tutor = aliased(PlatformUser)
 
 
-def _booking_rows(session: Session, *conditions: object) -> list[BookingRow]:
-    rows = session.exec(
-        select(OfficeHourBooking, OfficeHourSlot, _Learner, _Tutor, CoachingPackage.name)
-        .join(OfficeHourSlot, OfficeHourSlot.id == OfficeHourBooking.slot_id)  # type: ignore[arg-type]
-        .join(_Learner, _Learner.id == OfficeHourBooking.user_id)  # type: ignore[arg-type]
-        .join(_Tutor, _Tutor.id == OfficeHourSlot.tutor_user_id)  # type: ignore[arg-type]
-        .join(CoachingGrant, CoachingGrant.id == OfficeHourBooking.grant_id)  # type: ignore[arg-type]
-        .join(CoachingPackage, CoachingPackage.id == CoachingGrant.package_id)  # type: ignore[arg-type]
-        .where(*conditions)  # type: ignore[arg-type]
+def _booking_rows(session: Session, *conditions: Any) -> list[BookingRow]:
+    # five entities: beyond sqlmodel's typed ``select``, so SQLAlchemy's
+    query = (
+        sa_select(OfficeHourBooking, OfficeHourSlot, _Learner, _Tutor, col(CoachingPackage.name))
+        .join(OfficeHourSlot, col(OfficeHourSlot.id) == col(OfficeHourBooking.slot_id))
+        .join(_Learner, col(_Learner.id) == col(OfficeHourBooking.user_id))
+        .join(_Tutor, col(_Tutor.id) == col(OfficeHourSlot.tutor_user_id))
+        .join(CoachingGrant, col(CoachingGrant.id) == col(OfficeHourBooking.grant_id))
+        .join(CoachingPackage, col(CoachingPackage.id) == col(CoachingGrant.package_id))
+        .where(*conditions)
         .order_by(col(OfficeHourBooking.starts_at), col(OfficeHourBooking.id))
-    ).all()
-    return [BookingRow(b, s, learner, tutor, name) for b, s, learner, tutor, name in rows]
+    )
+    return [
+        BookingRow(booking, slot, learner, tutor, name)
+        for booking, slot, learner, tutor, name in session.execute(query).all()
+    ]
 
 
 def learner_bookings(session: Session, *, context_id: int, user_id: int) -> list[BookingRow]:

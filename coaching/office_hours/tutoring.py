@@ -40,7 +40,9 @@ MAX_NOTE = 4000
 
 OUTCOMES = (BookingStatus.HELD, BookingStatus.NO_SHOW)
 NO_SUCH_OUTCOME = N_("Bitte wählen Sie „stattgefunden“ oder „nicht erschienen“.")
-OUTCOME_TOO_EARLY = N_("Ob ein Termin stattgefunden hat, lässt sich erst ab seinem Beginn eintragen.")
+OUTCOME_TOO_EARLY = N_(
+    "Ob ein Termin stattgefunden hat, lässt sich erst ab seinem Beginn eintragen."
+)
 OUTCOME_OF_CANCELLED = N_("Der Termin wurde abgesagt; ein Ergebnis lässt sich nicht eintragen.")
 CHOOSE_SLOT = N_("Bitte wählen Sie einen Termin.")
 MOVE_SAME_SLOT = N_("Die Buchung liegt schon auf diesem Termin. Bitte wählen Sie einen anderen.")
@@ -58,7 +60,9 @@ def cancel_by_tutor(
     before = snapshot(booking)
     booking.spends_hour = False
     mark_cancelled(booking, principal, now)
-    audit_change(session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="tutor")
+    audit_change(
+        session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="tutor"
+    )
     notices.notify(session, booking, BookingChange.CANCELLED_BY_TUTOR)
     return booking
 

@@ -107,7 +107,8 @@ def learner_view(
         if allowance.covers(clock.local_date(row.slot.starts_at))
     ]
     grouped = _by_month_and_day(rows)
-    upcoming, earlier = [], []
+    upcoming: list[MyBooking] = []
+    earlier: list[MyBooking] = []
     for row in learner_bookings(
         session, context_id=principal.context_id, user_id=principal.user_id
     ):
@@ -201,7 +202,9 @@ class OfficeHoursFormat:
         return month_label(month, self.locale)
 
     def minutes(self, slot: OfficeHourSlot) -> int:
-        return int((clock.as_utc(slot.ends_at) - clock.as_utc(slot.starts_at)).total_seconds() // 60)
+        return int(
+            (clock.as_utc(slot.ends_at) - clock.as_utc(slot.starts_at)).total_seconds() // 60
+        )
 
     def form(self, slot: OfficeHourSlot) -> str:
         try:

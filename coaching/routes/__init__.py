@@ -25,15 +25,13 @@ from fastapi.responses import Response
 from coaching import audit
 from coaching.common import coaching_offers, coaching_summary
 from coaching.format import Formatter
+from coaching.office_hours.routes import booking as _office_hours  # noqa: F401 - adds routes
+from coaching.office_hours.routes import sessions as _sessions  # noqa: F401 - adds routes
 from coaching.routes import (  # noqa: F401 - each adds its routes to the coaching router
     csv_import,
     grants,
     packages,
     roster,
-)
-from coaching.office_hours.routes import (  # noqa: F401 - each adds its routes too
-    booking as office_hours_booking,
-    sessions as office_hours_sessions,
 )
 from coaching.routes.base import router
 from coaching.routes.common import ADMIN, AdminPrincipal, page

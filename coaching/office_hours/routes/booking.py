@@ -59,7 +59,9 @@ DONE = {
         "Ihr Termin ist gebucht. Sie erhalten eine Bestätigung mit einer Kalendereinladung "
         "per E-Mail."
     ),
-    "cancelled_free": N_("Der Termin ist abgesagt. Die Sprechstunde steht Ihnen wieder zur Verfügung."),
+    "cancelled_free": N_(
+        "Der Termin ist abgesagt. Die Sprechstunde steht Ihnen wieder zur Verfügung."
+    ),
     "cancelled_late": N_(
         "Der Termin ist abgesagt. Weil die Frist zum kostenlosen Absagen vorbei war, zählt "
         "die Sprechstunde trotzdem."
@@ -113,9 +115,7 @@ def _learner_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     view = views.learner_view(session, principal, now=utcnow(), rules=rules_of(request))
-    summary = coaching_summary(
-        session, user_id=principal.user_id, context_id=principal.context_id
-    )
+    summary = coaching_summary(session, user_id=principal.user_id, context_id=principal.context_id)
     offers = (
         []
         if view.books
@@ -328,7 +328,9 @@ def _file_problem(rejected: UploadRejected) -> Problem:
     return Problem("file", rejected.message, dict(rejected.params))
 
 
-def _check_and_store(received: ReceivedUpload, storage: Storage, settings: Settings) -> booking.StoredPdf:
+def _check_and_store(
+    received: ReceivedUpload, storage: Storage, settings: Settings
+) -> booking.StoredPdf:
     """The PDF check (in the isolated worker) and the virus scan of a submission, then
     the file committed to storage under its hash."""
     check_pdf(received.temp_path)

@@ -104,7 +104,9 @@ class Hours:
     ) -> Learner:
         """Another learner of the course with a grant of a package of ``per_month``."""
         person = self.make(
-            context=self.course, name=name, email=f"{name.split()[0].lower()}@example.org",
+            context=self.course,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
             locale=locale,
         )
         give_hours(
@@ -205,7 +207,9 @@ def book(client: TestClient | httpx.Client, person: Learner, slot_id: int, **for
     """POST the booking form as ``person``."""
     body = book_body(person, **form)
     return client.post(
-        person.url(book_path(person, slot_id)), content=body, headers=HEADERS,
+        person.url(book_path(person, slot_id)),
+        content=body,
+        headers=HEADERS,
         follow_redirects=False,
     )
 

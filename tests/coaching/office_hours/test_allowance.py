@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from coaching.common import CoachingRefused
 from coaching.office_hours.allowance import (
     current_allowance,
     hours_left,
@@ -17,7 +18,6 @@ from coaching.office_hours.allowance import (
     spent_by_month,
 )
 from coaching.office_hours.booking import Rules, book, cancel_by_learner, check_bookable
-from coaching.common import CoachingRefused
 from kurswerk.core.clock import utcnow
 from tests.coaching.office_hours.booking_fixtures import (
     MONTH,
@@ -78,7 +78,9 @@ def test_the_allowance_is_the_current_grants_within_both_validities(db: Session,
     hours.grant.revoked_at = utcnow()
     db.add(hours.grant)
     db.commit()
-    assert current_allowance(db, user_id=lena.user_id, context_id=lena.context_id, today=today) is None
+    assert (
+        current_allowance(db, user_id=lena.user_id, context_id=lena.context_id, today=today) is None
+    )
 
 
 def test_only_what_spends_counts_per_grant_and_month(db: Session, hours: Hours, notified):
@@ -86,11 +88,21 @@ def test_only_what_spends_counts_per_grant_and_month(db: Session, hours: Hours, 
     lena = hours.lena.principal
     first = book(db, lena, hours.slot(at(day(3), 10)).id, topic="", pdf=None, now=now, rules=RULES)
     book(db, lena, hours.slot(at(day(4), 10)).id, topic="", pdf=None, now=now, rules=RULES)
-    book(db, lena, hours.slot(at(day(4, NEXT_MONTH), 10)).id, topic="", pdf=None, now=now, rules=RULES)
+    book(
+        db,
+        lena,
+        hours.slot(at(day(4, NEXT_MONTH), 10)).id,
+        topic="",
+        pdf=None,
+        now=now,
+        rules=RULES,
+    )
     db.commit()
     months = [MONTH.strftime("%Y-%m"), NEXT_MONTH.strftime("%Y-%m"), "2000-01"]
     assert spent_by_month(db, hours.grant.id, months) == dict(zip(months, [2, 1, 0], strict=True))
-    allowance = current_allowance(db, user_id=lena.user_id, context_id=lena.context_id, today=now.date())
+    allowance = current_allowance(
+        db, user_id=lena.user_id, context_id=lena.context_id, today=now.date()
+    )
     assert allowance is not None
     assert hours_left(db, allowance, months[0]) == 0
     assert hours_left(db, allowance, months[1]) == 1
@@ -100,7 +112,9 @@ def test_only_what_spends_counts_per_grant_and_month(db: Session, hours: Hours, 
     assert spent_by_month(db, hours.grant.id, months[:1]) == {months[0]: 1}
     # another learner's bookings are theirs
     lukas = hours.learner()
-    book(db, lukas.principal, hours.slot(at(day(5), 10)).id, topic="", pdf=None, now=now, rules=RULES)
+    book(
+        db, lukas.principal, hours.slot(at(day(5), 10)).id, topic="", pdf=None, now=now, rules=RULES
+    )
     db.commit()
     assert hours_left(db, allowance, months[0]) == 1
 

@@ -12,8 +12,6 @@ from sqlmodel import Session
 from coaching.office_hours.allowance import month_label
 from coaching.office_hours.models import BookingStatus
 from kurswerk.core.auth import Role
-from tests.uploads import pdfs
-from tests.uploads.submission_fixtures import course_loaded
 from tests.coaching.office_hours.booking_fixtures import (
     MONTH,
     NEXT_MONTH,
@@ -29,6 +27,8 @@ from tests.coaching.office_hours.booking_fixtures import (
     notified,
     post,
 )
+from tests.uploads import pdfs
+from tests.uploads.submission_fixtures import course_loaded
 
 __all__ = ["course_loaded", "hours", "make_learner", "notified"]
 
@@ -77,9 +77,7 @@ def test_a_learner_books_a_free_slot_with_a_topic(client, db: Session, hours: Ho
     assert f"{label(MONTH)} noch 1 von 2 frei" in page  # two a month, one booked
 
 
-def test_the_page_lists_free_slots_by_month_and_day_in_the_course_zone(
-    client, hours: Hours
-):
+def test_the_page_lists_free_slots_by_month_and_day_in_the_course_zone(client, hours: Hours):
     hours.slot(at(day(4), 14, 30), minutes=45, form="phone")
     hours.slot(at(day(3), 9))
     hours.slot(at(day(5, NEXT_MONTH), 16))
@@ -140,7 +138,11 @@ def test_cancelling_in_time_gives_the_hour_back(client, db: Session, hours: Hour
     assert entry.detail["booking_id"] == booking.id
     assert entry.detail["subject"]["by"] == "learner"
     assert entry.detail["before"]["spends_hour"] is True
-    assert entry.detail["after"] == {**entry.detail["before"], "status": "cancelled", "spends_hour": False}
+    assert entry.detail["after"] == {
+        **entry.detail["before"],
+        "status": "cancelled",
+        "spends_hour": False,
+    }
 
     page = text_of(get(client, hours.lena, office_hours(hours.lena)).text)
     assert f"{label(MONTH)} noch 2 von 2 frei" in page  # the hour is back
@@ -158,12 +160,11 @@ class TestLateCancellation:
             update={"office_hours_min_notice_hours": 1, "office_hours_free_cancel_hours": 48}
         )
 
-    def test_cancelling_after_the_deadline_spends_the_hour(
-        self, client, db: Session, hours: Hours
-    ):
+    def test_cancelling_after_the_deadline_spends_the_hour(self, client, db: Session, hours: Hours):
         client.app.state.settings = self.settings_for(client.app.state.settings)
-        from kurswerk.core.clock import utcnow
         from datetime import timedelta
+
+        from kurswerk.core.clock import utcnow
 
         slot = hours.slot(utcnow().replace(microsecond=0) + timedelta(hours=30))
         assert book(client, hours.lena, slot.id).status_code == 303
@@ -171,7 +172,9 @@ class TestLateCancellation:
         page = text_of(get(client, hours.lena, office_hours(hours.lena)).text)
         assert "Wenn Sie jetzt absagen, zählt die Sprechstunde trotzdem." in page
 
-        response = post(client, hours.lena, f"{office_hours(hours.lena)}/bookings/{booking.id}/cancel")
+        response = post(
+            client, hours.lena, f"{office_hours(hours.lena)}/bookings/{booking.id}/cancel"
+        )
         assert response.status_code == 303
         assert "done=cancelled_late" in response.headers["location"]
         [cancelled] = bookings(db)
@@ -183,7 +186,9 @@ def test_a_pdf_added_to_a_booking_is_checked_stored_and_shown_to_whom_it_concern
 ):
     slot = hours.slot(at(day(3), 10))
     data = pdfs.make_pdf(pages=2)
-    response = book(client, hours.lena, slot.id, topic="Mein Entwurf", pdf=data, filename="Entwurf März.pdf")
+    response = book(
+        client, hours.lena, slot.id, topic="Mein Entwurf", pdf=data, filename="Entwurf März.pdf"
+    )
     assert response.status_code == 303, text_of(response.text)[-400:]
     [booking] = bookings(db)
     assert booking.file_key is not None and booking.file_size == len(data)
@@ -218,6 +223,8 @@ def test_the_course_home_links_each_role_to_its_office_hours_page(
     for person, label, path in links:
         home = get(client, person, f"/c/{hours.context_id}/")
         assert home.status_code == 200
-        found = re.search(rf'<a href="{re.escape(path)}\?kt=[^"]*">{re.escape(label)}</a>', home.text)
+        found = re.search(
+            rf'<a href="{re.escape(path)}\?kt=[^"]*">{re.escape(label)}</a>', home.text
+        )
         assert found, (person.principal.role, label)
         assert get(client, person, path).status_code == 200

@@ -166,7 +166,12 @@ def test_a_file_that_is_no_pdf_is_refused_and_nothing_is_kept(
 ):
     slot = hours.slot(at(day(3), 10))
     response = book(
-        client, hours.lena, slot.id, topic="Mein Plan", pdf=b"PK\x03\x04 not a pdf", filename="a.pdf"
+        client,
+        hours.lena,
+        slot.id,
+        topic="Mein Plan",
+        pdf=b"PK\x03\x04 not a pdf",
+        filename="a.pdf",
     )
     refused(response, 422, "Die Datei ist kein gültiges PDF.")
     assert "Mein Plan" in response.text  # the topic is kept for the next try
@@ -176,6 +181,7 @@ def test_a_file_that_is_no_pdf_is_refused_and_nothing_is_kept(
 
 def test_a_pdf_with_javascript_is_refused(client, db: Session, hours: Hours, settings):
     slot = hours.slot(at(day(3), 10))
+
     def with_script(pdf: pikepdf.Pdf) -> None:
         pdf.Root.OpenAction = Dictionary(S=Name.JavaScript, JS=String("app.alert(1)"))
 
@@ -205,7 +211,10 @@ def test_someone_elses_booking_cannot_be_cancelled(client, db: Session, hours: H
     path = f"/c/{lukas.context_id}/office-hours/bookings/{booking.id}/cancel"
     refused(post(client, lukas, path), 404, "Diese Buchung gibt es nicht.")
     # nor through another course's URL, nor without the token
-    assert post(client, hours.lena, path.replace(f"/c/{lukas.context_id}/", "/c/999/")).status_code == 403
+    assert (
+        post(client, hours.lena, path.replace(f"/c/{lukas.context_id}/", "/c/999/")).status_code
+        == 403
+    )
     assert client.post(hours.lena.url(path), data={}).status_code == 403
     assert written(db) == before
     assert bookings(db)[0].status == "booked"

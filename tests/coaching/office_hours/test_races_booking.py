@@ -22,12 +22,14 @@ from tests.coaching.office_hours.booking_fixtures import (
     Hours,
     at,
     audit_entries,
-    book as book_page,
     bookings,
     day,
     hours,
     make_learner,
     notified,
+)
+from tests.coaching.office_hours.booking_fixtures import (
+    book as book_page,
 )
 from tests.conftest import TOOL_BASE_URL
 from tests.support.overlap import overlapping_writes, run_at_once

@@ -28,7 +28,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from coaching.models import CoachingGrant
-
 from kurswerk.core.settings import Settings
 from kurswerk.devplatform import demo
 from tests.coaching.office_hours.booking_fixtures import (

@@ -41,7 +41,9 @@ def session_path(hours: Hours, booking_id: int, action: str = "") -> str:
     return f"{path}/{action}" if action else path
 
 
-def booked(client, db: Session, hours: Hours, slot, learner=None, topic="Zielgruppe") -> OfficeHourBooking:
+def booked(
+    client, db: Session, hours: Hours, slot, learner=None, topic="Zielgruppe"
+) -> OfficeHourBooking:
     assert book(client, learner or hours.lena, slot.id, topic=topic).status_code == 303
     return bookings(db)[-1]
 
@@ -73,11 +75,15 @@ def test_the_sessions_page_shows_upcoming_past_and_cancelled(client, db: Session
     assert page.status_code == 200
     text = text_of(page.text)
     assert text.index("Anstehende Termine") < text.index("Meine Frage")
-    assert text.index("Vergangene Termine") < text.index("Rückblick") < text.index("Abgesagte Termine")
+    assert (
+        text.index("Vergangene Termine") < text.index("Rückblick") < text.index("Abgesagte Termine")
+    )
     for booking in (upcoming, cancelled, past):
         assert session_path(hours, booking.id) in page.text
     # a learner is not a tutor
-    assert get(client, hours.lena, f"/c/{hours.context_id}/office-hours/sessions").status_code == 403
+    assert (
+        get(client, hours.lena, f"/c/{hours.context_id}/office-hours/sessions").status_code == 403
+    )
 
 
 def test_notes_private_stay_with_the_tutor_shared_reach_the_learner(
@@ -88,7 +94,10 @@ def test_notes_private_stay_with_the_tutor_shared_reach_the_learner(
         client,
         hours.tutor,
         session_path(hours, booking.id, "notes"),
-        {"note_private": "Wirkt unsicher bei Zielgruppen", "note_shared": "Bitte Persona mitbringen"},
+        {
+            "note_private": "Wirkt unsicher bei Zielgruppen",
+            "note_shared": "Bitte Persona mitbringen",
+        },
     )
     assert response.status_code == 303 and "done=notes_saved" in response.headers["location"]
     [saved] = bookings(db)
@@ -103,10 +112,15 @@ def test_notes_private_stay_with_the_tutor_shared_reach_the_learner(
         client,
         hours.tutor,
         session_path(hours, booking.id, "notes"),
-        {"note_private": "Wirkt unsicher bei Zielgruppen", "note_shared": "Bitte Persona mitbringen"},
+        {
+            "note_private": "Wirkt unsicher bei Zielgruppen",
+            "note_shared": "Bitte Persona mitbringen",
+        },
     )
     assert "done=unchanged" in again.headers["location"]
-    too_long = post(client, hours.tutor, session_path(hours, booking.id, "notes"), {"note_private": "x" * 4001})
+    too_long = post(
+        client, hours.tutor, session_path(hours, booking.id, "notes"), {"note_private": "x" * 4001}
+    )
     assert too_long.status_code == 400
     assert "Die Notiz ist zu lang" in text_of(too_long.text)
     assert bookings(db)[0].note_private == "Wirkt unsicher bei Zielgruppen"
@@ -115,22 +129,32 @@ def test_notes_private_stay_with_the_tutor_shared_reach_the_learner(
 def test_held_and_no_show_are_recorded_from_the_start_on(client, db: Session, hours: Hours):
     future = booked(client, db, hours, hours.slot(at(day(3), 10)))
     before = written(db)
-    early = post(client, hours.tutor, session_path(hours, future.id, "outcome"), {"outcome": "held"})
+    early = post(
+        client, hours.tutor, session_path(hours, future.id, "outcome"), {"outcome": "held"}
+    )
     assert early.status_code == 409
     assert "erst ab seinem Beginn" in text_of(early.text)
     assert written(db) == before
 
     past = past_booking(db, hours)
-    assert "Hat der Termin stattgefunden?" in text_of(get(client, hours.tutor, session_path(hours, past.id)).text)
-    bad = post(client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "cancelled"})
+    assert "Hat der Termin stattgefunden?" in text_of(
+        get(client, hours.tutor, session_path(hours, past.id)).text
+    )
+    bad = post(
+        client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "cancelled"}
+    )
     assert bad.status_code == 400
-    response = post(client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "no_show"})
+    response = post(
+        client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "no_show"}
+    )
     assert response.status_code == 303 and "done=outcome_saved" in response.headers["location"]
     db.expire_all()
     recorded = db.get(OfficeHourBooking, past.id)
     assert (recorded.status, recorded.spends_hour) == (BookingStatus.NO_SHOW, True)
     assert recorded.outcome_by_user_id == hours.tutor.principal.user_id
-    corrected = post(client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "held"})
+    corrected = post(
+        client, hours.tutor, session_path(hours, past.id, "outcome"), {"outcome": "held"}
+    )
     assert corrected.status_code == 303
     entries = [e for e in audit_entries(db) if e.action == "office_hour_outcome"]
     assert [(e.detail["before"]["status"], e.detail["after"]["status"]) for e in entries] == [
@@ -168,12 +192,18 @@ def test_a_tutor_moves_a_booking_to_another_free_slot_of_theirs(
     target = hours.slot(at(day(5, NEXT_MONTH), 15), minutes=60)
     page = get(client, hours.tutor, session_path(hours, booking.id))
     assert f'<option value="{target.id}">' in page.text
-    response = post(client, hours.tutor, session_path(hours, booking.id, "move"), {"slot": str(target.id)})
+    response = post(
+        client, hours.tutor, session_path(hours, booking.id, "move"), {"slot": str(target.id)}
+    )
     assert response.status_code == 303 and "done=moved" in response.headers["location"]
     [moved] = bookings(db)
     assert moved.id == booking.id and moved.uid == uid
     assert moved.slot_id == target.id
-    assert (moved.sequence, moved.status, moved.month) == (1, "booked", NEXT_MONTH.strftime("%Y-%m"))
+    assert (moved.sequence, moved.status, moved.month) == (
+        1,
+        "booked",
+        NEXT_MONTH.strftime("%Y-%m"),
+    )
     assert moved.ends_at - moved.starts_at == timedelta(minutes=60)
     assert notified[-1] == (booking.id, "moved", 1)
     entry = audit_entries(db)[-1]
@@ -204,7 +234,9 @@ def test_moves_to_a_slot_not_free_or_not_theirs_are_refused(client, db: Session,
         ("99999999999", 400, "Bitte wählen Sie einen Termin."),
     ]
     for slot, status, words in cases:
-        response = post(client, hours.tutor, session_path(hours, booking.id, "move"), {"slot": slot})
+        response = post(
+            client, hours.tutor, session_path(hours, booking.id, "move"), {"slot": slot}
+        )
         assert response.status_code == status, (slot, response.status_code)
         assert words in text_of(response.text), slot
     assert written(db) == before
@@ -223,7 +255,10 @@ def test_another_tutor_finds_no_booking_of_someone_elses_slot(client, db: Sessio
         ("move", {"slot": str(free.id)}),
         ("outcome", {"outcome": "held"}),
     ]:
-        assert post(client, other_tutor, session_path(hours, booking.id, action), form).status_code == 404
+        assert (
+            post(client, other_tutor, session_path(hours, booking.id, action), form).status_code
+            == 404
+        )
     # a learner cannot use the tutor's forms either
     assert post(client, hours.lena, session_path(hours, booking.id, "cancel")).status_code == 403
     assert written(db) == before
