@@ -228,3 +228,5 @@ def test_the_course_home_links_each_role_to_its_office_hours_page(
         )
         assert found, (person.principal.role, label)
         assert get(client, person, path).status_code == 200
+        others = [other_path for other, _, other_path in links if other is not person]
+        assert not any(f'href="{other_path}?' in home.text for other_path in others)

@@ -256,3 +256,16 @@ def test_the_admins_pages_are_for_admins_only(client, hours: Hours, role):
     base = f"/c/{hours.context_id}/office-hours/bookings"
     assert get(client, person, base).status_code == 403
     assert get(client, person, base + "/export").status_code == 403
+
+
+def test_ids_beyond_the_database_range_are_refused_not_an_error(client, hours: Hours):
+    huge = "99999999999999999999"
+    base = f"/c/{hours.context_id}/office-hours"
+    for person, path in [
+        (hours.lena, f"{base}/book/{huge}"),
+        (hours.lena, f"{base}/bookings/{huge}/file"),
+        (hours.tutor, f"{base}/sessions/{huge}"),
+    ]:
+        response = get(client, person, path)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+    assert post(client, hours.lena, f"{base}/bookings/{huge}/cancel").status_code == 400
