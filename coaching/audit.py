@@ -27,6 +27,11 @@ class AuditAction(enum.StrEnum):
     GRANTED = "granted"
     REVOKED = "revoked"
     EXTENDED = "extended"
+    # office hours (coaching.office_hours.booking): ``detail["booking_id"]`` names the booking
+    BOOKED = "office_hour_booked"
+    BOOKING_CANCELLED = "office_hour_cancelled"
+    BOOKING_MOVED = "office_hour_moved"
+    BOOKING_OUTCOME = "office_hour_outcome"
 
 
 def record(
@@ -41,10 +46,20 @@ def record(
     source: str,
     package_id: int | None = None,
     grant_id: int | None = None,
+    booking_id: int | None = None,
 ) -> CoachingAuditEntry:
     """Add one entry. ``subject`` names what changed (package, course, person) so the entry
     reads on its own; ``before``/``after`` are JSON-safe snapshots (None: did not exist);
-    ``source`` is ``web``, ``csv``, ``cli`` or ``demo`` (``kurswerk demo``'s seed)."""
+    ``source`` is ``web``, ``csv``, ``cli`` or ``demo`` (``kurswerk demo``'s seed); an
+    office-hour booking's entry names it by ``booking_id``."""
+    detail: dict[str, Any] = {
+        "subject": subject,
+        "before": before,
+        "after": after,
+        "source": source,
+    }
+    if booking_id is not None:
+        detail["booking_id"] = booking_id
     entry = CoachingAuditEntry(
         platform_id=platform_id,
         package_id=package_id,
@@ -52,7 +67,7 @@ def record(
         actor_user_id=actor.user_id,
         actor_label=actor.label,
         action=action.value,
-        detail={"subject": subject, "before": before, "after": after, "source": source},
+        detail=detail,
     )
     session.add(entry)
     return entry

@@ -12,6 +12,7 @@ from coaching.audit import AuditAction
 from coaching.common import GrantState
 from coaching.csv_import.csv_file import RowAction
 from coaching.models import CoachingAuditEntry
+from coaching.office_hours.models import BookingStatus
 from kurswerk.core import clock, date_input, i18n
 from kurswerk.core.i18n import N_
 
@@ -25,6 +26,10 @@ ACTIONS: dict[str, str] = {
     AuditAction.GRANTED: N_("Vergeben"),
     AuditAction.REVOKED: N_("Widerrufen"),
     AuditAction.EXTENDED: N_("Enddatum geändert"),
+    AuditAction.BOOKED: N_("Sprechstunde gebucht"),
+    AuditAction.BOOKING_CANCELLED: N_("Sprechstunde abgesagt"),
+    AuditAction.BOOKING_MOVED: N_("Sprechstunde verschoben"),
+    AuditAction.BOOKING_OUTCOME: N_("Ergebnis der Sprechstunde eingetragen"),
 }
 """An audit entry's action (``CoachingAuditEntry.action``, stored) in words."""
 
@@ -46,8 +51,12 @@ FIELDS = {
     "valid_until": N_("Gültig bis"),
     "archived": N_("Archiviert"),
     "revoked": N_("Widerrufen"),
+    "status": N_("Status"),
+    "starts_at": N_("Beginn"),
+    "spends_hour": N_("Zählt als Sprechstunde"),
 }
-"""The fields of the audit log's snapshots of packages and grants (stored) in words."""
+"""The fields of the audit log's snapshots of packages, grants and office-hour bookings
+(stored) in words."""
 
 GRANT_STATES = {
     GrantState.ACTIVE: N_("Aktiv"),
@@ -65,6 +74,8 @@ IMPORT_ACTIONS = {
 }
 """What the CSV import does with a row, in words."""
 
+
+BOOKING_STATES = frozenset(status.value for status in BookingStatus)
 
 SYSTEM_ACTORS = {"demo": N_("Kurswerk (Demo-Daten)")}
 """Changes Kurswerk made by itself (``Actor.system``), by the name it stores."""
@@ -177,5 +188,9 @@ class Formatter:
             return self._("ja") if value else self._("nein")
         if field.startswith("valid_"):
             return self.day(value)
+        if field == "starts_at" and isinstance(value, str):
+            return self.moment(datetime.fromisoformat(value))
+        if field == "status" and value in BOOKING_STATES:
+            return self._(BookingStatus(value).label)
         text = str(value)
         return text if len(text) <= 120 else text[:119] + "…"

@@ -23,6 +23,9 @@ import lti.routes
 import uploads.routes
 from coaching import service as coaching_service
 from coaching.office_hours.routes.availability import OFFER_LINK as OFFICE_HOURS_OFFER_LINK
+from coaching.office_hours.routes.booking import OFFICE_HOURS_LINK
+from coaching.office_hours.routes.sessions import BOOKINGS_LINK as OFFICE_HOURS_BOOKINGS_LINK
+from coaching.office_hours.routes.sessions import SESSIONS_LINK as OFFICE_HOURS_SESSIONS_LINK
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
@@ -51,10 +54,13 @@ TEMPLATE_FOLDERS: tuple[Path, ...] = tuple(room.TEMPLATES for room in ROOMS)
 COURSE_HOME_LINKS = (
     uploads.routes.SUBMISSIONS_LINK,
     coaching.routes.MINE_LINK,
+    OFFICE_HOURS_LINK,
     FEEDBACK_QUEUE_LINK,
+    OFFICE_HOURS_SESSIONS_LINK,
     ROSTER_LINK,
     OFFICE_HOURS_OFFER_LINK,
     COACHING_ADMIN_LINK,
+    OFFICE_HOURS_BOOKINGS_LINK,
     LMS_CALLS_LINK,
 )
 """The pages of other rooms the course home links to, in this order."""

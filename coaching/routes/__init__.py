@@ -27,6 +27,8 @@ from coaching.common import coaching_offers, coaching_summary
 from coaching.format import Formatter
 from coaching.office_hours.routes import (  # noqa: F401 - each adds its routes to the coaching router
     availability,
+    booking,
+    sessions,
 )
 from coaching.routes import (  # noqa: F401 - each adds its routes to the coaching router
     csv_import,

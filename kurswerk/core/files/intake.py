@@ -5,11 +5,11 @@ there comes too late (coaching issue; FIELD-NOTES "Uploads and PDFs"). Here the 
 parsed chunk by chunk with python-multipart's streaming parser, straight from the ASGI
 ``request.stream()``:
 
-* exactly one file part (field ``file``) plus a few small text fields, each with its own
-  byte cap; the CSRF token is one of them and must come *before* the file
-  (``kurswerk.core.csrf.CsrfGate``): the file part is refused before a byte of it is kept when
-  no valid token came first (or in the header); a cap on the number of parts, on
-  headers per part and on each header line;
+* exactly one file part (field ``file``; :func:`receive_form` also takes none) plus a few
+  small text fields, each with its own byte cap; the CSRF token is one of them and must
+  come *before* the file (``kurswerk.core.csrf.CsrfGate``): the file part is refused before
+  a byte of it is kept when no valid token came first (or in the header); a cap on the
+  number of parts, on headers per part and on each header line;
 * the file's bytes are counted as they arrive: one byte past the limit and reading stops
   (``too_large``), also without a ``Content-Length`` (chunked bodies); a declared
   ``Content-Length`` above the body cap is refused before a byte is read;
@@ -135,6 +135,50 @@ async def receive_upload(
     (``request.headers``; lower-case names); return the received file or raise
     :class:`UploadRejected` (``Forbidden`` for a missing CSRF token) having left nothing
     behind."""
+    intake = await _read(stream, headers, storage, limits, csrf)
+    try:
+        return intake.finish()
+    except BaseException:
+        intake.discard()
+        raise
+
+
+@dataclass
+class ReceivedForm:
+    """A form whose file is optional: its text fields, and the file if one was chosen."""
+
+    fields: dict[str, str]
+    file: ReceivedUpload | None
+
+
+async def receive_form(
+    stream: AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    storage: Storage,
+    limits: IntakeLimits,
+    *,
+    csrf: CsrfGate,
+) -> ReceivedForm:
+    """:func:`receive_upload` for a form whose file field may be left empty (a browser
+    then sends the part with an empty file name and no bytes, or no part at all). The
+    CSRF token is checked before the file as there, and at the end when no file came."""
+    intake = await _read(stream, headers, storage, limits, csrf)
+    try:
+        return intake.finish_form()
+    except BaseException:
+        intake.discard()
+        raise
+
+
+async def _read(
+    stream: AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    storage: Storage,
+    limits: IntakeLimits,
+    csrf: CsrfGate,
+) -> _Intake:
+    """The whole body, parsed: what it held, the file in a temp file (not yet checked for
+    completeness: ``finish``)."""
     boundary = multipart_boundary(headers.get("content-type"))
     declared = headers.get("content-length")
     if declared is not None:
@@ -150,10 +194,10 @@ async def receive_upload(
             if received > limits.max_body_bytes:
                 raise _too_large(limits, f"body over {limits.max_body_bytes} bytes")
             intake.feed(chunk)
-        return intake.finish()
     except BaseException:
         intake.discard()
         raise
+    return intake
 
 
 def _too_large(limits: IntakeLimits, reason: str) -> UploadRejected:
@@ -219,6 +263,14 @@ class _Intake:
             display_name=display_name(self.file_name or ""),
             fields=self.fields,
         )
+
+    def finish_form(self) -> ReceivedForm:
+        if self.ended and (self.temp is None or (self.file_size == 0 and not self.file_name)):
+            if self.temp is None:  # no file part: nothing has checked the token yet
+                self.csrf.before_file(self.fields)
+            self.discard()
+            return ReceivedForm(fields=self.fields, file=None)
+        return ReceivedForm(fields=self.fields, file=self.finish())
 
     def discard(self) -> None:
         if self.temp is not None:

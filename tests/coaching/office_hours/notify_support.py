@@ -12,56 +12,23 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
 from sqlmodel import Session, select
-from starlette.routing import Route, Router
 
 from coaching.models import CoachingGrant, CoachingPackage
 from coaching.office_hours import notices
 from coaching.office_hours.models import BookingStatus, OfficeHourBooking, OfficeHourSlot
-from kurswerk.core import clock, paths
+from kurswerk.core import clock
 from kurswerk.core.auth import Role
 from kurswerk.core.outbox.queue import OutboxMessage
 from kurswerk.core.settings import get_settings
-from kurswerk.wiring import route_table
 from lti.models import LmsContext, Membership, Platform, PlatformUser
 
 _numbers = itertools.count(1)
-
-PAGES = {
-    notices.LEARNER_PAGE: "/c/{context}/office-hours",
-    notices.TUTOR_PAGE: "/c/{context}/office-hours/sessions",
-}
-"""The pages the emails link to, and where they live (``coaching.office_hours`` routes)."""
-
-
-@pytest.fixture(autouse=True)
-def office_hour_pages() -> Iterator[None]:
-    """The route table as the app has it, plus a stand-in for each page the emails link
-    to that is not mounted yet (the pages come with the booking rules)."""
-    table = route_table()
-    names = {getattr(route, "name", None) for route in table.routes}
-    missing = [
-        Route(path, _stand_in, name=name) for name, path in PAGES.items() if name not in names
-    ]
-    if not missing:
-        yield
-        return
-    extended = Router(routes=[*table.routes, *missing])
-    paths.use_route_table(lambda: extended)
-    try:
-        yield
-    finally:
-        paths.use_route_table(route_table)
-
-
-def _stand_in() -> None:  # pragma: no cover - never requested
-    raise AssertionError("a stand-in route is only ever named")
 
 
 @dataclass

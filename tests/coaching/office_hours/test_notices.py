@@ -23,7 +23,6 @@ from tests.coaching.office_hours.notify_support import (  # noqa: F401 - fixture
     invitation_of,
     mail_to,
     mails,
-    office_hour_pages,
     world,
 )
 from tests.support.smtp import SmtpSink

@@ -18,7 +18,6 @@ from kurswerk.core.outbox import worker as outbox_worker
 from tests.coaching.office_hours.notify_support import (  # noqa: F401 - fixtures
     mail_to,
     mails,
-    office_hour_pages,
     world,
 )
 
