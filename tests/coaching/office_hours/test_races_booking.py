@@ -152,7 +152,8 @@ def test_a_slot_withdrawn_after_the_booking_read_it_is_not_booked(
     slot = hours.slot(at(day(3), 10))
     assert slot.id is not None
     with new_session(engine) as session:
-        assert session.get(OfficeHourSlot, slot.id) is not None  # what the page had read
+        seen = session.get(OfficeHourSlot, slot.id)  # what the page had read (held: the
+        assert seen is not None  # session's identity map keeps only what is referenced)
         with new_session(engine) as tutor:
             assert withdraw_slot(
                 tutor,
