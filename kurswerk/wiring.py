@@ -24,7 +24,7 @@ import uploads.routes
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.faq.routes import LESSON_LINKS
+from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
 from course.service import bind_named_course
 from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
@@ -56,6 +56,14 @@ COURSE_HOME_LINKS = (
 )
 """The pages of other rooms the course home links to, in this order."""
 
+
+def _office_hours_not_here(context_id: int, lesson_slug: str) -> str | None:
+    """The office hour's page is not built yet: the rung shows as text."""
+    return None
+
+
+HELP_RUNGS = {**HELP_RUNG_PAGES, "sprechstunde": _office_hours_not_here}
+"""Where each rung of the help ladder leads (``course.help_rungs``)."""
 
 T = TypeVar("T")
 
@@ -92,6 +100,8 @@ def wire() -> None:
     # course
     fill(course_service.LESSON_LINKS, LESSON_LINKS)
     fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))
+    fill(course_service.LESSON_END_PANELS, ())
+    fill(course_service.HELP_RUNGS, HELP_RUNGS)
     fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
     # coaching
     fill(SUBMISSION_COUNTER, count_submissions)

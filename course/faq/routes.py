@@ -1,8 +1,10 @@
 """The FAQ of a lesson over HTTP, and the page "Fragen zum Inhalt der Lektion" that
 leads a learner through the places for questions in the order the lesson gives: re-read
-the lesson, the FAQ, the forum, then the lecturer. Gives the lesson page's links
-(``LESSON_LINKS``, for the slot ``course.service.LESSON_LINKS``): each points at a page
-that exists for every lesson, so none is dead.
+the lesson, the FAQ, the forum, then the lecturer, and the office hour for package
+holders. Gives the lesson page's links (``LESSON_LINKS``, for the slot
+``course.service.LESSON_LINKS``): each points at a page that exists for every lesson, so
+none is dead; and the help ladder's rungs among these pages (``HELP_RUNG_PAGES``, for the
+slot ``course.help_rungs.HELP_RUNGS``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
+from course.help_rungs import RungPath, help_rung_path
 from course.http import CoursePage, Page, Text
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -52,6 +55,14 @@ LESSON_LINKS = tuple(
     )
 )
 
+HELP_RUNG_PAGES: dict[str, RungPath] = {
+    "faq": _lesson_page("faq"),
+    "forum": _lesson_page("forum_list"),
+    "kursleitung": _lesson_page("questions_ask_form"),
+}
+"""The rungs of the help ladder that are the lesson's community pages, for the slot
+``course.help_rungs.HELP_RUNGS`` (the office hour is coaching's)."""
+
 
 @router.get("/lessons/{slug}/questions", name="lesson_questions")
 def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
@@ -73,6 +84,7 @@ def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
             "lesson": LessonRef(lesson.slug, lesson.title, course.language),
             "faq_count": faq_count,
             "thread_count": thread_count,
+            "office_hours": help_rung_path("sprechstunde", principal.context_id, lesson.slug),
         },
     )
 
