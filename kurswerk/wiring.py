@@ -100,7 +100,7 @@ def wire() -> None:
     # course
     fill(course_service.LESSON_LINKS, LESSON_LINKS)
     fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))
-    fill(course_service.LESSON_END_PANELS, ())
+    fill(course_service.LESSON_END_PANELS, (uploads.routes.lesson_end.lesson_end_panel,))
     fill(course_service.HELP_RUNGS, HELP_RUNGS)
     fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
     # coaching
