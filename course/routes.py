@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -105,7 +104,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
     yet) runs in the threadpool with a session that commits.
     """
     engine = request.app.state.engine
-    end: list[Markup] = []
+    end: list[lesson_end.EndPanel] = []
     with lesson_page.read_connection(engine) as connection:
         page = lesson_page.cached_lesson_page(connection, engine, principal, slug)
         if page is not None:
@@ -120,7 +119,7 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
 
 def _lesson_page_in_transaction(
     request: Request, engine: Engine, principal: Principal, slug: str
-) -> tuple[LessonPage, list[Markup]]:
+) -> tuple[LessonPage, list[lesson_end.EndPanel]]:
     with new_session(engine) as session:
         page = lesson_page.lesson_page(session, principal, slug)
         end = lesson_end.lesson_end_panels(request, session.connection(), principal, page.view)

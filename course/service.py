@@ -38,7 +38,7 @@ from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import rebuild_search_index
 from course.help_rungs import HELP_RUNGS, RungPath, help_rung_path
 from course.industries import Industries, context_industries, course_industries, name_in
-from course.lesson_end import LESSON_END_PANELS, LessonEndPanel, lesson_end_panels
+from course.lesson_end import LESSON_END_PANELS, EndPanel, LessonEndPanel, lesson_end_panels
 from course.models import (
     Exercise,
     ExerciseVariant,
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COURSE_HOME_LINKS",
     "EXERCISE_PANELS",
+    "EndPanel",
     "HELP_RUNGS",
     "LESSON_END_PANELS",
     "LESSON_LINKS",

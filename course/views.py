@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -27,6 +28,13 @@ _INTERNAL_LINK = re.compile(
     + r'|href="' + re.escape(INTERNAL_SCHEME) + r'(?P<path>[^"]*)"',
     re.DOTALL,
 )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _course_start(context_id: int) -> str:
+    """``/c/{context}/``, what internal paths are relative to (a route's path takes a walk
+    through the route table; the lesson page asks for it on every view)."""
+    return path_for("course_home", context=context_id)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class LinkedHtml:
                 path = help_rung_path(part.rung, context_id, part.lesson)
                 out.append(f'<a href="{escape(link(path))}">{part.text}</a>' if path else part.text)
             elif index % 2:
-                course_start = course_start or path_for("course_home", context=context_id)
+                course_start = course_start or _course_start(context_id)
                 out.append(f'href="{escape(link(course_start + part))}"')
             else:
                 out.append(part)

@@ -17,14 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import BindParameter, Connection, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from coaching.models import CoachingGrant, CoachingPackage
-from coaching.service import CoachingStatus
 from course import service as course_service
 from course.service import LessonView
 from kurswerk.core.auth import Principal
@@ -32,6 +30,7 @@ from kurswerk.core.errors import AppError
 from kurswerk.core.i18n import N_
 from lti.models import PlatformUser
 from uploads.models import Submission
+from uploads.panels import PackageView
 from uploads.submissions import (
     NOTE_FIELD,
     Preflight,
@@ -64,8 +63,27 @@ NO_INDUSTRY = N_("Bitte wählen Sie eine der Branchen, in denen es diese Übung 
 
 @dataclass(frozen=True)
 class LessonEndState:
-    status: CoachingStatus
-    offers: tuple[CoachingPackage, ...]  # the platform's packages today, for non-holders
+    """The learner's coaching today, as ``coaching.service.CoachingStatus`` says it, and
+    the platform's packages for someone who holds none."""
+
+    package: PackageView | None  # the package the learner holds today
+    submissions_used: int
+    offers: tuple[PackageView, ...]
+
+    @property
+    def active(self) -> bool:
+        return self.package is not None
+
+    @property
+    def feedback_remaining(self) -> int | None:
+        """Submissions still covered; None means unlimited (or no package at all)."""
+        if self.package is None or self.package.feedback_quota is None:
+            return None
+        return max(0, self.package.feedback_quota - self.submissions_used)
+
+    def may_submit_new(self) -> bool:
+        remaining = self.feedback_remaining
+        return self.active and (remaining is None or remaining > 0)
 
 
 _PACKAGE = CoachingPackage.__table__  # type: ignore[attr-defined]
@@ -86,9 +104,11 @@ _SUBMISSIONS_USED = (
 _TODAY: BindParameter[date] = bindparam("today")
 _STATE = (
     sa_select(
-        *_PACKAGE.columns,
+        _PACKAGE.c.name,
+        _PACKAGE.c.feedback_quota,
+        _PACKAGE.c.office_hours_per_month,
+        _PACKAGE.c.description,
         col(CoachingGrant.id).label("grant_id"),
-        col(CoachingGrant.user_id).label("grant_user_id"),
         _SUBMISSIONS_USED.label("submissions_used"),
     )
     .select_from(_PACKAGE)
@@ -124,7 +144,8 @@ def lesson_end_state(connection: Connection, principal: Principal, today: date) 
 
     The rule is ``coaching.entitlements.coaching_status``'s (tests compare both): a grant
     counts while neither it nor its package is revoked, archived or outside its dates;
-    of several, an unlimited package, then the largest quota."""
+    of several, an unlimited package, then the largest quota. Nothing is written (an email
+    grant is bound by the next entitlement check, the upload's)."""
     rows = connection.execute(
         _STATE,
         {
@@ -134,29 +155,12 @@ def lesson_end_state(connection: Connection, principal: Principal, today: date) 
             "today": today,
         },
     ).all()
-    packages = [(CoachingPackage(**_package_values(row)), row) for row in rows]
-    granted = [(package, row) for package, row in packages if row.grant_id is not None]
-    if not granted:
-        return LessonEndState(
-            CoachingStatus(grant=None, package=None), tuple(p for p, _ in packages)
-        )
-    package, row = max(
-        granted, key=lambda pair: (pair[0].feedback_quota is None, pair[0].feedback_quota or 0)
-    )
-    grant = CoachingGrant(
-        id=row.grant_id,
-        package_id=row.id,
-        context_id=principal.context_id,
-        user_id=row.grant_user_id,
-    )
-    return LessonEndState(
-        CoachingStatus(grant=grant, package=package, submissions_used=row.submissions_used),
-        (),
-    )
-
-
-def _package_values(row: Any) -> dict[str, Any]:
-    return {column.name: row._mapping[column] for column in _PACKAGE.columns}
+    offers = [PackageView(*row[:4]) for row in rows]
+    held = [package for package, row in zip(offers, rows, strict=True) if row.grant_id is not None]
+    if not held:
+        return LessonEndState(None, 0, tuple(offers))
+    package = max(held, key=lambda p: (p.feedback_quota is None, p.feedback_quota or 0))
+    return LessonEndState(package, int(rows[0].submissions_used), ())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query
@@ -39,6 +40,10 @@ Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
 
 def _lesson_page(route: str) -> Callable[[int, str], str]:
+    """The path of a lesson's page ``route``; remembered, for the lesson page asks for
+    its links on every view (and a path takes a walk through the route table)."""
+
+    @lru_cache(maxsize=4096)
     def path(context_id: int, slug: str) -> str:
         return path_for(route, context=context_id, slug=slug)
 

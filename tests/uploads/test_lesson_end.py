@@ -508,6 +508,7 @@ def _package(db, person: Learner, name: str, **values):
 GRANTS = {
     "none": [],
     "valid": [({"feedback_quota": 3}, {})],
+    "used up": [({"feedback_quota": 1}, {})],
     "revoked": [({"feedback_quota": 3}, {"revoked_at": "now"})],
     "grant ended": [({"feedback_quota": 3}, {"valid_until": date(2020, 1, 31)})],
     "grant not begun": [({"feedback_quota": 3}, {"valid_from": date(2999, 1, 1)})],
@@ -544,12 +545,12 @@ def test_the_panels_query_agrees_with_coachings_rule(db, people, case):
     rule = coaching_status(
         db, user_id=person.principal.user_id, context_id=person.context_id, today=today
     )
-    seen = state.status
-    assert (seen.active, seen.package and seen.package.name, seen.feedback_remaining) == (
+    assert (state.active, state.package and state.package.name, state.feedback_remaining) == (
         rule.active,
         rule.package and rule.package.name,
         rule.feedback_remaining,
     )
+    assert state.may_submit_new() == rule.may_submit_new()
     if not rule.active:  # the offer: the platform's packages today, as the exercise page's
         from uploads.panels import packages_on_offer
 

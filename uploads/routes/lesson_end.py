@@ -16,17 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from course import service as course_service
-from course.service import LessonView
+from course.service import EndPanel, LessonView
 from kurswerk.core.auth import ContextPrincipal, Principal, Role
 from kurswerk.core.body_limit import streams_own_body
 from kurswerk.core.clock import utcnow
@@ -35,34 +35,48 @@ from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.errors import AppError, render_app_error
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
-from kurswerk.core.paths import request_path
+from kurswerk.core.i18n import N_
+from kurswerk.core.paths import path_for
 from kurswerk.core.templating import redirect_to
 from uploads import lesson_end
 from uploads import submissions as submissions_mod
-from uploads.routes.base import NOTE_CODES, Body, fragment, page, receipt_path, router, tools
+from uploads.routes.base import NOTE_CODES, Body, page, receipt_path, router, tools
 
 FORM_ROUTE = "lesson_submission_create"
 
 
 def lesson_end_panel(
     request: Request, connection: Connection, principal: Principal, view: LessonView
-) -> Markup | None:
+) -> EndPanel | None:
     """Learners: the form (package holders) or what a package offers, after one query.
     Tutors and admins: where learners hand in, and the way to the feedback queue. A
     lesson without exercises: nothing."""
     if not view.exercise_choices:
         return None
     if principal.role is not Role.LEARNER:
-        return fragment(request, "uploads/lesson_end_staff.html", {})
+        links = [(N_("Feedback-Warteschlange"), _path("feedback_queue", principal.context_id))]
+        if principal.role is Role.TUTOR:
+            links.append((SETTINGS_LINK, _path("submission_settings", principal.context_id)))
+        return EndPanel("uploads/lesson_end_staff.html", {"links": links})
     state = lesson_end.lesson_end_state(connection, principal, utcnow().date())
-    return fragment(
-        request,
-        "uploads/lesson_end.html",
-        _form_context(request, principal, view, state, submissions_mod.new_idempotency_key()),
-    )
+    key = submissions_mod.new_idempotency_key()
+    return EndPanel("uploads/lesson_end.html", _form_values(request, principal, view, state, key))
 
 
-def _form_context(
+SETTINGS_LINK = N_("E-Mails über neue Einreichungen einstellen")
+
+
+@lru_cache(maxsize=4096)
+def _path(route: str, context_id: int, slug: str | None = None) -> str:
+    """A route's path (the same for every request: the lesson page is the hot path, and
+    a route's path takes a walk through the route table)."""
+    params: dict[str, object] = {"context": context_id}
+    if slug is not None:
+        params["slug"] = slug
+    return path_for(route, **params)
+
+
+def _form_values(
     request: Request,
     principal: Principal,
     view: LessonView,
@@ -73,7 +87,8 @@ def _form_context(
     return {
         "state": state,
         "form": lesson_end.lesson_form(view, principal.locale, fields),
-        "action": request_path(request, FORM_ROUTE, context=principal.context_id, slug=view.slug),
+        "action": _path(FORM_ROUTE, principal.context_id, view.slug),
+        "submissions": _path("submission_list", principal.context_id),
         "key": key,
         "limit_mb": tools(request).limits.max_file_mb,
         "target_days": request.app.state.settings.feedback_target_days,
@@ -202,10 +217,10 @@ def _form_with_error(
     with new_session(engine) as session:
         view = course_service.lesson_view(session, principal, slug)
         state = lesson_end.lesson_end_state(session.connection(), principal, utcnow().date())
-    context = _form_context(request, principal, view, state, key, fields)
+    values = _form_values(request, principal, view, state, key, fields)
     return page(
         request,
         "uploads/lesson_form.html",
-        {**context, "view": view, "error": refused, "error_field": field},
+        {"panel": EndPanel("", values), "view": view, "error": refused, "error_field": field},
         status=refused.status_code,
     )
