@@ -212,6 +212,21 @@ def test_a_lesson_with_one_exercise_has_it_chosen_already(web, db, make_learner,
     assert form.industries == (("gesundheit", "Gesundheitswesen"), ("media", "Verlage"))
 
 
+def test_a_lesson_without_exercises_ends_without_the_upload(web, db, make_learner, tmp_path):
+    from course.content import load as content
+    from tests.course.conftest import mini_course
+
+    content.load(db, mini_course(tmp_path, "## Teil\n\nNur Text, keine Übung.\n"))
+    db.commit()
+    person = make_learner()
+    give_package(db, person)
+    response = web.get(person.url(f"/c/{person.context_id}/lessons/eins"))
+    assert response.status_code == 200
+    assert end_of(parse(response.text)) is None
+    tutor = make_learner(role=Role.TUTOR)
+    assert end_of(parse(web.get(tutor.url(f"/c/{tutor.context_id}/lessons/eins")).text)) is None
+
+
 def test_a_learner_without_a_package_sees_the_offer_and_no_form(web, db, people):
     panel = end_of(lesson_page(web, people.learner()))
     text = panel.clean_text
@@ -371,6 +386,18 @@ def test_a_file_that_is_not_a_pdf_shows_the_form_again_keeping_choice_and_note(
     assert page.find("input", type="file").attrs["aria-invalid"] == "true"
     assert kept(page) == (OTHER_EXERCISE, "retail", NOTE)
     assert page.find("h1").clean_text == "Übung einreichen"
+    assert stored(db, storage_root(settings)) == NOTHING
+
+
+def test_in_english_a_refused_file_shows_the_form_again_in_english(web, db, people, settings):
+    reader = people.learner(locale="en")
+    give_package(db, reader)
+    page = shown_again(post_form(web, reader, data=b"%!PS-Adobe-3.0 not a pdf"), 422)
+    assert page.find("html").attrs["lang"] == "en"
+    assert page.find("h1").clean_text == "Hand in an exercise"
+    summary = page.find("div", cls="error-summary").clean_text
+    assert "The file is not a valid PDF." in summary
+    assert kept(page) == (EXERCISE, "media", NOTE)
     assert stored(db, storage_root(settings)) == NOTHING
 
 
