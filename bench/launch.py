@@ -98,7 +98,9 @@ def floor_app():  # type: ignore[no-untyped-def]
     from kurswerk.core.db import make_engine, new_session
     from kurswerk.core.settings import get_settings
     from kurswerk.core.templating import render
+    from kurswerk.wiring import route_table, wire
 
+    wire()  # the lesson page reads the slots the composition root fills
     settings = get_settings()
     principal = Principal(
         user_id=int(os.environ["BENCH_USER_ID"]),
@@ -118,14 +120,12 @@ def floor_app():  # type: ignore[no-untyped-def]
         request.state.principal = principal
         return render(request, "course/lesson.html", {"page": page, "links": links})
 
-    async def set_locale(request):  # type: ignore[no-untyped-def]  # only for url_for
-        raise NotImplementedError
-
     app = Starlette(
         routes=[
             Route("/lesson", lesson),
-            Route("/session/locale", set_locale, methods=["POST"], name="set_locale"),
             Mount("/static", StaticFiles(directory=ROOT / "kurswerk" / "static"), name="static"),
+            # only for url_for: the page names the app's routes; the load hits /lesson only
+            *route_table().routes,
         ]
     )
     app.state.session_codec = SessionCodec(settings)

@@ -4,7 +4,9 @@ The principal comes from the signed token (no query). The rendered lesson is cac
 memory under the course's ``content_version`` (a hash the loader writes), so a content
 load invalidates it. A warm request makes one indexed read that answers "which course,
 which lesson, which version, read or not" (``cached_lesson_page``); anything else goes
-through ``lesson_page`` with a session, in a thread.
+through ``lesson_page`` with a session, in a thread. The cached view is the same for
+every reader: what differs per reader (links for their LMS course, the panels at the end
+of the page) is added when the page is rendered.
 """
 
 from __future__ import annotations
@@ -19,18 +21,27 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from course.binding import COURSE_ARCHIVED, NO_SUCH_LESSON, active_in_order, course_for_context
+from course.industries import course_industries
 from course.models import (
     Author,
     Course,
     CourseBinding,
     Exercise,
+    ExerciseVariant,
     Lesson,
     LessonProgress,
     LessonReading,
     Reading,
     Worksheet,
 )
-from course.views import AuthorView, ItemView, LessonPage, LessonView, LinkedHtml
+from course.views import (
+    AuthorView,
+    ExerciseChoice,
+    ItemView,
+    LessonPage,
+    LessonView,
+    LinkedHtml,
+)
 from kurswerk.core.auth import Principal
 from kurswerk.core.errors import NotFound
 
@@ -113,13 +124,21 @@ def _checked(row: Sequence[Any], slug: str) -> tuple[tuple[int, str, int], bool]
     return (int(course_id), str(version), int(lesson_id)), read_at is not None
 
 
-def cached_lesson_page(engine: Engine, principal: Principal, slug: str) -> LessonPage | None:
-    """The warm path: one indexed read, no session, no write. None when the LMS course is
-    not bound yet or the lesson is not cached for the current content version: then call
-    ``lesson_page`` (which may write) in a thread with a session."""
+def read_connection(engine: Engine) -> Connection:
+    """A connection for the warm path's reads (a context manager): on PostgreSQL in
+    autocommit, so a lone SELECT needs no BEGIN and ROLLBACK round trips."""
+    return _probe_for(engine).reader.connect()
+
+
+def cached_lesson_page(
+    connection: Connection, engine: Engine, principal: Principal, slug: str
+) -> LessonPage | None:
+    """The warm path: one indexed read on ``connection`` (from :func:`read_connection`
+    for ``engine``), no session, no write. None when the LMS course is not bound yet or
+    the lesson is not cached for the current content version: then call ``lesson_page``
+    (which may write) in a thread with a session."""
     probe = _probe_for(engine)
-    with probe.reader.connect() as connection:
-        row = connection.exec_driver_sql(probe.sql, probe.params(principal, slug)).first()
+    row = connection.exec_driver_sql(probe.sql, probe.params(principal, slug)).first()
     if row is None:
         return None
     key, read = _checked(row, slug)
@@ -165,6 +184,7 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
     lesson = session.get(Lesson, lesson_id)
     assert course is not None and lesson is not None
     exercises = active_in_order(session, Exercise, Exercise.lesson_id == lesson_id)
+    variants = _industries_by_exercise(session, [_id(e.id) for e in exercises])
     worksheets = active_in_order(session, Worksheet, Worksheet.lesson_id == lesson_id)
     readings = session.exec(
         select(Reading)
@@ -187,4 +207,30 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
         exercises=tuple(ItemView(e.slug, e.title) for e in exercises),
         worksheets=tuple(ItemView(w.slug, w.title, w.step_title) for w in worksheets),
         readings=tuple(ItemView(r.slug, r.title, str(r.reading_minutes)) for r in readings),
+        exercise_choices=tuple(
+            ExerciseChoice(_id(e.id), e.slug, e.title, tuple(variants.get(_id(e.id), ())))
+            for e in exercises
+        ),
+        industries=course_industries(session, course_id),
     )
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value
+
+
+def _industries_by_exercise(session: Session, exercise_ids: list[int]) -> dict[int, list[str]]:
+    """The active industry variants of each exercise, in their order (one query)."""
+    rows = session.exec(
+        select(ExerciseVariant.exercise_id, ExerciseVariant.industry)
+        .where(
+            col(ExerciseVariant.exercise_id).in_(exercise_ids),
+            col(ExerciseVariant.archived_at).is_(None),
+        )
+        .order_by(col(ExerciseVariant.exercise_id), col(ExerciseVariant.position))
+    ).all()
+    found: dict[int, list[str]] = {}
+    for exercise_id, industry in rows:
+        found.setdefault(exercise_id, []).append(industry)
+    return found

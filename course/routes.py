@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import binding, lesson_page, service
+from course import binding, lesson_end, lesson_page, service
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
@@ -101,23 +101,33 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
     """The hot path, ``async`` by exception to "DB routes are def" (measured: the thread
     hops of a ``def`` route and ``SessionDep`` cost more CPU than the page's one query).
 
-    The warm path makes one indexed read inline (no session, no write); everything else
-    (first visit of an LMS course, a lesson not cached yet) runs in the threadpool with a
-    session that commits.
+    The warm path makes one indexed read inline (no session, no write), and the panels at
+    the end of the page (``course.lesson_end``) read what they need for this reader on the
+    same connection; everything else (first visit of an LMS course, a lesson not cached
+    yet) runs in the threadpool with a session that commits.
     """
     engine = request.app.state.engine
-    page = lesson_page.cached_lesson_page(engine, principal, slug)
+    end: list[lesson_end.EndPanel] = []
+    with lesson_page.read_connection(engine) as connection:
+        page = lesson_page.cached_lesson_page(connection, engine, principal, slug)
+        if page is not None:
+            end = lesson_end.lesson_end_panels(request, connection, principal, page.view)
     if page is None:
-        page = await run_in_threadpool(_lesson_page_in_transaction, engine, principal, slug)
+        page, end = await run_in_threadpool(
+            _lesson_page_in_transaction, request, engine, principal, slug
+        )
     links = service.lesson_links(principal.context_id, slug)
-    return render(request, "course/lesson.html", {"page": page, "links": links})
+    return render(request, "course/lesson.html", {"page": page, "links": links, "end": end})
 
 
-def _lesson_page_in_transaction(engine: Engine, principal: Principal, slug: str) -> LessonPage:
+def _lesson_page_in_transaction(
+    request: Request, engine: Engine, principal: Principal, slug: str
+) -> tuple[LessonPage, list[lesson_end.EndPanel]]:
     with new_session(engine) as session:
         page = lesson_page.lesson_page(session, principal, slug)
+        end = lesson_end.lesson_end_panels(request, session.connection(), principal, page.view)
         session.commit()
-    return page
+    return page, end
 
 
 @router.post("/lessons/{slug}/read", name="lesson_read", dependencies=[CsrfChecked])

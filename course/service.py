@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
+from course import lesson_page
 from course.binding import (
     active_course,
     active_in_order,
@@ -35,8 +36,9 @@ from course.exercise_names import (
 from course.forum.periodic import forum_task
 from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import rebuild_search_index
+from course.help_rungs import HELP_RUNGS, RungPath, help_rung_path
 from course.industries import Industries, context_industries, course_industries, name_in
-from course.lesson_page import author_view
+from course.lesson_end import LESSON_END_PANELS, EndPanel, LessonEndPanel, lesson_end_panels
 from course.models import (
     Exercise,
     ExerciseVariant,
@@ -48,9 +50,11 @@ from course.models import (
 from course.views import (
     Company,
     CourseHome,
+    ExerciseChoice,
     ExercisePage,
     ItemView,
     LessonSummary,
+    LessonView,
     LinkedHtml,
     ReadingPage,
     VariantView,
@@ -68,12 +72,19 @@ if TYPE_CHECKING:
 __all__ = [
     "COURSE_HOME_LINKS",
     "EXERCISE_PANELS",
+    "EndPanel",
+    "HELP_RUNGS",
+    "LESSON_END_PANELS",
     "LESSON_LINKS",
+    "ExerciseChoice",
     "ExercisePage",
     "ExerciseRef",
     "ExercisePanel",
     "Industries",
+    "LessonEndPanel",
     "LessonLink",
+    "LessonView",
+    "RungPath",
     "bind_named_course",
     "rebuild_search_index",
     "context_industries",
@@ -89,6 +100,9 @@ __all__ = [
     "exercise_of_target",
     "find_exercise",
     "forum_target",
+    "help_rung_path",
+    "lesson_end_panels",
+    "lesson_view",
     "name_in",
     "lesson_links",
     "reading_page",
@@ -167,6 +181,15 @@ def exercise_panels(
         if html:
             shown.append(html)
     return shown
+
+
+# --- The lesson for other rooms' pages ----------------------------------------------
+
+
+def lesson_view(session: Session, principal: Principal, slug: str) -> LessonView:
+    """The lesson as its page shows it (cached; binds the LMS course on its first visit),
+    for a page of another room that repeats a part of it (the upload refused)."""
+    return lesson_page.lesson_page(session, principal, slug).view
 
 
 # --- Links to other rooms' pages on the course home ----------------------------------
@@ -322,7 +345,7 @@ def reading_page(session: Session, principal: Principal, slug: str) -> ReadingPa
         slug=reading.slug,
         title=reading.title,
         credit_label=reading.credit_label,
-        author=author_view(session, reading.author_id),
+        author=lesson_page.author_view(session, reading.author_id),
         reading_minutes=reading.reading_minutes,
         body=LinkedHtml.split(reading.body_html),
         lessons=tuple(ItemView(s, t) for s, t in lessons),

@@ -10,33 +10,78 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from course.content.markdown_rules import INTERNAL_SCHEME
+from course.content.links import HELP_PATH, INTERNAL_SCHEME
+from course.help_rungs import help_rung_path
+from course.industries import Industries
 from course.worksheets.layout import StepText, Table
 from kurswerk.core.paths import path_for
 
-_INTERNAL_HREF = re.compile(r'href="' + re.escape(INTERNAL_SCHEME) + r'([^"]*)"')
+_INTERNAL_LINK = re.compile(
+    # a rung of the help ladder: the whole link, so that it can show as plain text
+    r'<a href="' + re.escape(INTERNAL_SCHEME + HELP_PATH)
+    + r'(?P<rung>[a-z]+)/(?P<lesson>[a-z0-9-]+)"[^>]*>(?P<text>.*?)</a>'
+    # a page of the course: its href
+    + r'|href="' + re.escape(INTERNAL_SCHEME) + r'(?P<path>[^"]*)"',
+    re.DOTALL,
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _course_start(context_id: int) -> str:
+    """``/c/{context}/``, what internal paths are relative to (a route's path takes a walk
+    through the route table; the lesson page asks for it on every view)."""
+    return path_for("course_home", context=context_id)
+
+
+@dataclass(frozen=True)
+class HelpLink:
+    """A rung of the help ladder in stored HTML (``kurswerk:hilfe/<rung>/<lesson>``)."""
+
+    rung: str
+    lesson: str
+    text: str
+    """The link's content: HTML, sanitised with nh3 at load time."""
 
 
 @dataclass(frozen=True)
 class LinkedHtml:
     """Stored HTML with its internal links cut out (``parts``: even items are HTML, odd
-    items internal paths); a template shows it with ``.html(link, context_id)``."""
+    items an internal path or a :class:`HelpLink`); a template shows it with
+    ``.html(link, context_id)``, which resolves them for the reader's LMS course, so the
+    same value serves every reader (the lesson page caches it)."""
 
-    parts: tuple[str, ...]
+    parts: tuple[str | HelpLink, ...]
 
     @classmethod
     def split(cls, html: str) -> LinkedHtml:
-        return cls(tuple(_INTERNAL_HREF.split(html)))
+        parts: list[str | HelpLink] = []
+        position = 0
+        for match in _INTERNAL_LINK.finditer(html):
+            parts.append(html[position : match.start()])
+            if match["path"] is not None:
+                parts.append(match["path"])
+            else:
+                parts.append(HelpLink(match["rung"], match["lesson"], match["text"]))
+            position = match.end()
+        parts.append(html[position:])
+        return cls(tuple(parts))
 
     def html(self, link: Callable[..., str], context_id: int) -> Markup:
-        out = []
+        """The HTML with real URLs (through the template's ``link``, which adds the page
+        token); a help rung without a page in this LMS course shows as its text."""
+        out: list[str] = []
+        course_start = ""
         for index, part in enumerate(self.parts):
-            if index % 2:
-                course_start = path_for("course_home", context=context_id)
+            if isinstance(part, HelpLink):
+                path = help_rung_path(part.rung, context_id, part.lesson)
+                out.append(f'<a href="{escape(link(path))}">{part.text}</a>' if path else part.text)
+            elif index % 2:
+                course_start = course_start or _course_start(context_id)
                 out.append(f'href="{escape(link(course_start + part))}"')
             else:
                 out.append(part)
@@ -60,6 +105,17 @@ class ItemView:
 
 
 @dataclass(frozen=True)
+class ExerciseChoice:
+    """An exercise of a lesson as a choice of the upload at the end of the lesson page."""
+
+    id: int
+    slug: str
+    title: str
+    industries: tuple[str, ...]
+    """The industries it has a task in, in the course's order."""
+
+
+@dataclass(frozen=True)
 class LessonView:
     course_id: int
     course_title: str
@@ -75,6 +131,9 @@ class LessonView:
     exercises: tuple[ItemView, ...]
     worksheets: tuple[ItemView, ...]
     readings: tuple[ItemView, ...]
+    exercise_choices: tuple[ExerciseChoice, ...] = ()
+    industries: Industries = field(default_factory=Industries)
+    """The course's industries (their names in each language)."""
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,14 @@ import uploads.routes
 from coaching import service as coaching_service
 from coaching.office_hours.routes.availability import OFFER_LINK as OFFICE_HOURS_OFFER_LINK
 from coaching.office_hours.routes.booking import OFFICE_HOURS_LINK
+from coaching.office_hours.routes.booking import help_rung_path as office_hours_help_rung
 from coaching.office_hours.routes.sessions import BOOKINGS_LINK as OFFICE_HOURS_BOOKINGS_LINK
 from coaching.office_hours.routes.sessions import SESSIONS_LINK as OFFICE_HOURS_SESSIONS_LINK
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
-from course.faq.routes import LESSON_LINKS
+from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
+from course.help_rungs import RungPath
 from course.service import bind_named_course
 from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
@@ -65,6 +67,9 @@ COURSE_HOME_LINKS = (
 )
 """The pages of other rooms the course home links to, in this order."""
 
+
+HELP_RUNGS: dict[str, RungPath] = {**HELP_RUNG_PAGES, "sprechstunde": office_hours_help_rung}
+"""Where each rung of the help ladder leads (``course.help_rungs``)."""
 
 T = TypeVar("T")
 
@@ -109,6 +114,8 @@ def wire() -> None:
     # course
     fill(course_service.LESSON_LINKS, LESSON_LINKS)
     fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))
+    fill(course_service.LESSON_END_PANELS, (uploads.routes.lesson_end.lesson_end_panel,))
+    fill(course_service.HELP_RUNGS, HELP_RUNGS)
     fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
     # coaching
     fill(SUBMISSION_COUNTER, count_submissions)

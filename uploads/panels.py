@@ -1,7 +1,8 @@
 """What the submission parts of other pages show, and a slot for later features.
 
 * :func:`upload_state`: what the exercise page's upload panel shows a learner - the
-  form (with the remaining quota) to package holders, the offer to everyone else.
+  form (with the remaining quota) to package holders, the offer to everyone else
+  (:class:`PackageView`, as the end of the lesson page shows it too).
 * ``SUBMISSION_PANELS``: the slot through which the feedback feature adds released
   feedback to the learner's submission page; ``fn(request, session, principal, view)``
   returns safe HTML or None (the composition root fills it).
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -23,6 +25,7 @@ from coaching.service import CoachingStatus, coaching_status
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.extensions import Slot, extensions
+from kurswerk.core.usertext import render_markdown
 from uploads.models import Submission
 from uploads.queries import SubmissionView, learner_submission
 
@@ -46,10 +49,40 @@ def submission_panels(
     return shown
 
 
+@dataclass(frozen=True, slots=True)
+class PackageView:
+    """A coaching package as the upload panels show it (what the offer lists, what the
+    quota line names)."""
+
+    name: str
+    feedback_quota: int | None  # None: unlimited
+    office_hours_per_month: int
+    description: str  # Markdown an admin wrote
+
+    @property
+    def description_html(self) -> Markup:
+        return _description_html(self.description)
+
+    @classmethod
+    def of(cls, package: CoachingPackage) -> PackageView:
+        return cls(
+            package.name,
+            package.feedback_quota,
+            package.office_hours_per_month,
+            package.description,
+        )
+
+
+@lru_cache(maxsize=256)
+def _description_html(text: str) -> Markup:
+    """A package's description rendered once per text (the offer is on the hot path)."""
+    return render_markdown(text)
+
+
 @dataclass(frozen=True)
 class UploadState:
     status: CoachingStatus
-    offers: tuple[CoachingPackage, ...]  # packages of this platform, for non-holders
+    offers: tuple[PackageView, ...]  # packages of this platform, for non-holders
     existing: SubmissionView | None  # the learner's submission for this exercise+industry
 
     @property
@@ -92,7 +125,8 @@ def upload_state(
         session, user_id=principal.user_id, context_id=principal.context_id, today=today
     )
     if not status.active:
-        return UploadState(status, packages_on_offer(session, principal.platform_id, today), None)
+        offers = packages_on_offer(session, principal.platform_id, today)
+        return UploadState(status, tuple(PackageView.of(p) for p in offers), None)
     existing = None
     if industry is not None:
         submission_id = session.exec(

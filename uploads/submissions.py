@@ -7,7 +7,9 @@ while the body streams in:
    idempotency key (a key already used answers with its first result), the exercise of
    this course in a valid industry, and the coaching entitlement - a *new* submission
    needs remaining quota, a *resubmission* (same exercise and industry) is a new version
-   and free. A learner without a package is refused here, before a byte is stored.
+   and free. A learner without a package is refused here, before a byte is stored. (The
+   form at the end of the lesson page names exercise and industry in fields before the
+   file: there step 1 runs when the file begins, and the reader waits for it.)
 2. :func:`submit` (async): the body is streamed to a temp file with the size limit
    (``kurswerk.core.files.intake``), the CSRF token is checked if it did not come in the query, the
    file is checked as one plain PDF in the isolated checker (``kurswerk.core.files.pdf.check``),
@@ -52,7 +54,7 @@ from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import AppError, Forbidden
 from kurswerk.core.files.errors import UploadRejected
-from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload
+from kurswerk.core.files.intake import BeforeFile, IntakeLimits, ReceivedUpload, receive_upload
 from kurswerk.core.files.pdf.check import PdfChecker, PdfReport
 from kurswerk.core.files.scan import ClamdScanner, ensure_clean
 from kurswerk.core.files.storage import Storage
@@ -100,7 +102,8 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _check_key(key: str) -> None:
+def check_key(key: str) -> None:
+    """Refuse a form without a well-formed idempotency key (before its body is read)."""
     if not _KEY.fullmatch(key):
         raise AppError(
             N_(
@@ -149,6 +152,11 @@ def existing_submission(
     ).first()
 
 
+class QuotaUsed(Forbidden):
+    """A new submission refused because the package's feedback quota is used up (a new
+    version of an existing submission is still taken)."""
+
+
 def _require_entitlement(status: CoachingStatus, resubmission: bool, locale: str) -> None:
     if not status.active:
         raise Forbidden(
@@ -176,7 +184,7 @@ def _require_entitlement(status: CoachingStatus, resubmission: bool, locale: str
             quota,
             quota=quota,
         )
-        raise Forbidden(exhausted, reason="quota used up")
+        raise QuotaUsed(exhausted, reason="quota used up")
 
 
 def preflight(
@@ -191,7 +199,7 @@ def preflight(
     """Step 1: what the request may do before its body is read. Returns the first result
     when the key was used already; raises NotFound / Forbidden / AppError otherwise.
     May bind email grants (``coaching_status``): the caller commits."""
-    _check_key(idempotency_key)
+    check_key(idempotency_key)
     replay = replayed_result(session, principal, idempotency_key)
     if replay is not None:
         return replay
@@ -247,7 +255,46 @@ async def submit(
     (not committed). ``csrf`` checks the token (header, or the form's field before the
     file) before a byte of the file is kept. Raises ``UploadRejected`` (or Forbidden)
     having left no file behind."""
-    received = await receive_upload(stream, headers, tools.storage, tools.limits, csrf=csrf)
+    received = await receive(stream, headers, tools, csrf=csrf)
+    return await keep(
+        session, principal, checked, received, idempotency_key=idempotency_key, tools=tools, now=now
+    )
+
+
+async def receive(
+    stream: AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    tools: SubmitTools,
+    *,
+    csrf: CsrfGate,
+    limits: IntakeLimits | None = None,
+    before_file: BeforeFile | None = None,
+) -> ReceivedUpload:
+    """Step 2a: the body streamed into a temp file (``kurswerk.core.files.intake``), with
+    the app's limits or ``limits``. A form that names its exercise in fields before the
+    file gives ``before_file``, which runs step 1 when the file begins."""
+    return await receive_upload(
+        stream,
+        headers,
+        tools.storage,
+        limits or tools.limits,
+        csrf=csrf,
+        before_file=before_file,
+    )
+
+
+async def keep(
+    session: Session,
+    principal: Principal,
+    checked: Preflight,
+    received: ReceivedUpload,
+    *,
+    idempotency_key: str,
+    tools: SubmitTools,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Steps 2b and 3: the received file checked and stored, then recorded in ``session``
+    (not committed); the temp file is gone afterwards, whatever happened."""
     try:
         note = clean_note(received.fields.get(NOTE_FIELD, ""))
         stored = await anyio.to_thread.run_sync(_check_and_store, received, tools)

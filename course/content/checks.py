@@ -3,6 +3,7 @@ resolve, slugs that must be unique."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from course.content.files import SourceFile
@@ -17,10 +18,15 @@ from course.content.model import (
     Where,
 )
 
+PAGE_ANCHORS = frozenset({"kw-exercises", "kw-upload"})
+"""Anchors the lesson page has when the lesson has exercises: the list of its exercises
+("Aufgaben") and the upload at the end of the page."""
+
 
 def check_course(tree: ContentTree, course: CourseSource) -> None:
     """References between the files of one course, and duplicate slugs."""
     authors = {a.slug for a in course.authors}
+    declared = {industry.slug for industry in course.industries}
     lessons = {lesson.slug: lesson for lesson in course.lessons}
     readings = {r.slug for r in course.readings}
     _duplicates(tree, "author", [(a.slug, a.where) for a in course.authors])
@@ -33,13 +39,19 @@ def check_course(tree: ContentTree, course: CourseSource) -> None:
                 f.problem(lesson.lines[f"reading:{slug}"], f"reading '{slug}' does not exist")
         sheets = [(w.slug, Where(lesson.path, w.line)) for w in lesson.worksheets]
         _duplicates(tree, "worksheet", sheets)
+        variants = {
+            e.slug: {v.industry for v in e.variants}
+            for e in course.exercises
+            if e.lesson == lesson.slug
+        }
         targets = {
             "worksheet": {w.slug for w in lesson.worksheets},
-            "exercise": {e.slug for e in course.exercises if e.lesson == lesson.slug},
+            "exercise": set(variants),
             "lesson": set(lessons),
             "reading": readings,
         }
-        _check_references(f, lesson.rendered, targets)
+        _check_references(f, lesson.rendered, targets, PAGE_ANCHORS if variants else set())
+        _check_industries(f, lesson.rendered, variants, declared)
         named = {r.target for r in lesson.rendered.references if r.kind == "worksheet"}
         for sheet in lesson.worksheets:
             if sheet.slug and sheet.slug not in named:
@@ -80,13 +92,42 @@ def named_lesson(
     return lesson
 
 
-def _check_references(f: SourceFile, rendered: Rendered, targets: dict[str, set[str]]) -> None:
+def _check_references(
+    f: SourceFile,
+    rendered: Rendered,
+    targets: dict[str, set[str]],
+    page_anchors: Collection[str] = (),
+) -> None:
     for ref in rendered.references:
         if ref.kind == "fragment":
-            if ref.target not in rendered.ids:
+            if ref.target not in rendered.ids and ref.target not in page_anchors:
                 f.problem(ref.line, f"link to '#{ref.target}': no heading or block has that id")
+        elif ref.kind == "help":
+            continue  # a rung of the help ladder: checked when the text was read
         elif ref.target not in targets[ref.kind]:
             f.problem(ref.line, f"link to {ref.kind} '{ref.target}': it does not exist")
+
+
+def _check_industries(
+    f: SourceFile, rendered: Rendered, variants: dict[str, set[str]], declared: set[str]
+) -> None:
+    """``uebung:<slug>?branche=<industry>``: the course declares the industry and the
+    exercise has a task in it (a link to a missing exercise is reported already)."""
+    for ref in rendered.references:
+        if ref.kind != "exercise" or not ref.industry or ref.target not in variants:
+            continue
+        if ref.industry not in declared:
+            f.problem(
+                ref.line,
+                f"link to industry '{ref.industry}': it is not declared under 'industries:' "
+                f"in {COURSE_FILE}",
+            )
+        elif ref.industry not in variants[ref.target]:
+            f.problem(
+                ref.line,
+                f"link to exercise '{ref.target}' in industry '{ref.industry}': the exercise "
+                "has no task in that industry",
+            )
 
 
 def _duplicates(tree: ContentTree, what: str, items: list[tuple[str, Where]]) -> None:

@@ -15,10 +15,12 @@ What authors write (the full guide is ``content/README.md``)::
     :::
 
 Links may point to ``#anchor`` (on the same page), ``vorlage:<slug>`` (a worksheet of
-this lesson), ``uebung:<slug>`` (an exercise of this lesson), ``lektion:<slug>``,
-``lektuere:<slug>`` (further reading), or ``http(s)://`` / ``mailto:``. Internal targets
-are written as ``kurswerk:<path>`` in the stored HTML; pages turn them into real URLs
-(with the context and the page token) when they show them. Raw HTML in Markdown is not
+this lesson), ``uebung:<slug>`` (an exercise of this lesson; ``uebung:<slug>?branche=<industry>``
+with that industry chosen), ``lektion:<slug>``, ``lektuere:<slug>`` (further reading),
+``hilfe:<rung>`` (a rung of the help ladder: ``faq``, ``forum``, ``kursleitung``,
+``sprechstunde``), or ``http(s)://`` / ``mailto:``. Internal targets are written as
+``kurswerk:<path>`` in the stored HTML; pages turn them into real URLs (with the context
+and the page token) when they show them (``course.content.links``). Raw HTML in Markdown is not
 interpreted (it shows as text), and the result passes nh3 anyway: defence in depth.
 """
 
@@ -36,13 +38,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
+from course.content.links import INTERNAL_SCHEME, links_rule
 from course.content.markdown_rules import (
-    INTERNAL_SCHEME,
     SLUG_PATTERN,
     Reference,
     RenderState,
     inline_text,
-    links_rule,
     matching_close,
     parts_rule,
     render_block,

@@ -1,7 +1,7 @@
 """The syntax rules of course Markdown, as markdown-it core rules (see ``course.content.markdown``
 for what authors write): headings in order, the ``::: arbeitsschritt`` and
-``::: prozessschritt`` blocks, process-step items as a definition list, link targets,
-and the ``##`` parts wrapped in labelled sections.
+``::: prozessschritt`` blocks, process-step items as a definition list, and the ``##``
+parts wrapped in labelled sections (link targets: ``course.content.links``).
 
 Each rule records problems with file lines in the render state (``env["kw"]``).
 """
@@ -18,14 +18,6 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-INTERNAL_SCHEME = "kurswerk:"
-EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
-REFERENCE_SCHEMES = {
-    "vorlage": "worksheet",
-    "uebung": "exercise",
-    "lektion": "lesson",
-    "lektuere": "reading",
-}
 BLOCK_KINDS = ("arbeitsschritt", "prozessschritt")
 BLOCK_TITLES = {"arbeitsschritt": "Arbeitsschritt", "prozessschritt": "Prozessschritt"}
 # Longest first: "Beispiel einer Arbeitsvorlage" must win over "Arbeitsvorlage".
@@ -48,12 +40,14 @@ _REQUIRED_ROLES |= {"approach": "Vorgehensweise", "result": "Ergebnis"}
 class Reference:
     """A link to something else in the course, checked after all files are read."""
 
-    kind: str  # worksheet | exercise | lesson | reading | fragment
+    kind: str  # worksheet | exercise | lesson | reading | fragment | help
     target: str
     line: int
     anchor: str = ""
     """Where it stands: the enclosing block's id, else the section heading's id."""
     block_id: str = ""
+    industry: str = ""
+    """An exercise link's chosen industry (``?branche=``), else empty."""
 
 
 @dataclass
@@ -239,74 +233,6 @@ def _split_label(inline: Token) -> tuple[str | None, str]:
                 inline.children = children[1:]
             return label, role
     return None, ""
-
-
-def links_rule(state: StateCore) -> None:
-    """Classify every link: internal references are recorded and rewritten, external
-    links open in a new window (the LMS iframe may not be allowed to show them)."""
-    st: RenderState = state.env["kw"]
-    block_id, anchor = "", ""
-    for token in state.tokens:
-        if token.type == "heading_open":
-            anchor = str(token.attrGet("id") or "")
-        elif token.type == "container_block_open" and token.meta.get("kind"):
-            block_id = token.meta["element_id"]
-        elif token.type == "container_block_close":
-            block_id = ""
-        if token.type != "inline":
-            continue
-        for child in token.children or ():
-            if child.type == "image":
-                st.problem(token, "images are not supported in course text")
-            if child.type != "link_open":
-                continue
-            href = str(child.attrGet("href") or "")
-            _classify_link(st, token, child, href, block_id or anchor, block_id)
-
-
-def _classify_link(
-    st: RenderState, where: Token, link: Token, href: str, anchor: str, block_id: str
-) -> None:
-    line = st.line(where)
-    if href.startswith("#"):
-        st.references.append(Reference("fragment", href[1:], line, anchor, block_id))
-        return
-    if href.startswith(EXTERNAL_SCHEMES):
-        if href.startswith(("http://", "https://")):
-            link.attrSet("target", "_blank")
-        return
-    scheme, _, target = href.partition(":")
-    kind = REFERENCE_SCHEMES.get(scheme)
-    if kind is None or not _:
-        st.problems.append(
-            (
-                line,
-                f"link target '{href}' is not allowed: use http(s)://, mailto:, #anchor, "
-                + ", ".join(f"{s}:<slug>" for s in REFERENCE_SCHEMES),
-            )
-        )
-        link.attrSet("href", "#")
-        return
-    if not SLUG_PATTERN.match(target):
-        st.problems.append((line, f"'{href}': '{target}' is not a slug (a-z, 0-9, -)"))
-        link.attrSet("href", "#")
-        return
-    if kind in ("worksheet", "exercise") and st.lesson is None:
-        st.problems.append((line, f"'{scheme}:' links work only inside a lesson"))
-        link.attrSet("href", "#")
-        return
-    st.references.append(Reference(kind, target, line, anchor, block_id))
-    link.attrSet("href", INTERNAL_SCHEME + internal_path(kind, target, st.lesson))
-
-
-def internal_path(kind: str, target: str, lesson: str | None) -> str:
-    """The path (below ``/c/{context}/``) of an internal reference."""
-    if kind == "lesson":
-        return f"lessons/{target}"
-    if kind == "reading":
-        return f"reading/{target}"
-    folder = "worksheets" if kind == "worksheet" else "exercises"
-    return f"lessons/{lesson}/{folder}/{target}"
 
 
 def parts_rule(state: StateCore) -> None:

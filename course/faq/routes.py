@@ -1,14 +1,17 @@
 """The FAQ of a lesson over HTTP, and the page "Fragen zum Inhalt der Lektion" that
 leads a learner through the places for questions in the order the lesson gives: re-read
-the lesson, the FAQ, the forum, then the lecturer. Gives the lesson page's links
-(``LESSON_LINKS``, for the slot ``course.service.LESSON_LINKS``): each points at a page
-that exists for every lesson, so none is dead.
+the lesson, the FAQ, the forum, then the lecturer, and the office hour for package
+holders. Gives the lesson page's links (``LESSON_LINKS``, for the slot
+``course.service.LESSON_LINKS``): each points at a page that exists for every lesson, so
+none is dead; and the help ladder's rungs among these pages (``HELP_RUNG_PAGES``, for the
+slot ``course.help_rungs.HELP_RUNGS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query
@@ -24,6 +27,7 @@ from course.forum import access as forum_access
 from course.forum.models import ForumThread, row_id
 from course.forum.rules import InputError, require_moderator
 from course.forum.views import LessonRef
+from course.help_rungs import RungPath, help_rung_path
 from course.http import CoursePage, Page, Text
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import RowId
@@ -36,6 +40,10 @@ Position = Annotated[str, Form(max_length=12, pattern="^[0-9]*$")]
 
 
 def _lesson_page(route: str) -> Callable[[int, str], str]:
+    """The path of a lesson's page ``route``; remembered, for the lesson page asks for
+    its links on every view (and a path takes a walk through the route table)."""
+
+    @lru_cache(maxsize=4096)
     def path(context_id: int, slug: str) -> str:
         return path_for(route, context=context_id, slug=slug)
 
@@ -51,6 +59,14 @@ LESSON_LINKS = tuple(
         ("ask", N_("Kursleitung fragen"), "questions_ask_form"),
     )
 )
+
+HELP_RUNG_PAGES: dict[str, RungPath] = {
+    "faq": _lesson_page("faq"),
+    "forum": _lesson_page("forum_list"),
+    "kursleitung": _lesson_page("questions_ask_form"),
+}
+"""The rungs of the help ladder that are the lesson's community pages, for the slot
+``course.help_rungs.HELP_RUNGS`` (the office hour is coaching's)."""
 
 
 @router.get("/lessons/{slug}/questions", name="lesson_questions")
@@ -73,6 +89,7 @@ def lesson_questions(page: CoursePage, slug: str) -> HTMLResponse:
             "lesson": LessonRef(lesson.slug, lesson.title, course.language),
             "faq_count": faq_count,
             "thread_count": thread_count,
+            "office_hours": help_rung_path("sprechstunde", principal.context_id, lesson.slug),
         },
     )
 

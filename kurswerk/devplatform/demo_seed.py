@@ -10,8 +10,11 @@ It is idempotent: the demo prepares on every start, and a second start finds the
 (by platform and name, as ``kurswerk coaching`` names packages) and the grant (by course,
 package and email) and changes nothing, so the log gets no second entry. A grant an admin
 has revoked or changed counts as found: a restart does not undo an admin's change. The
-grant is by email, so it is resolved to the learner's user at her first launch
-(``coaching.entitlements.resolve_email_grants``).
+grant is by email, so it holds before she ever launched: the end of the lesson page shows
+her the upload form from her first visit (``uploads.lesson_end`` reads an email grant not
+yet bound to her), and the first entitlement check binds it to her user
+(``coaching.entitlements.resolve_email_grants``). ``tests/e2e/test_lesson_end_upload.py``
+walks her through that upload in the demo.
 """
 
 from __future__ import annotations

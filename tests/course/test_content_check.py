@@ -200,6 +200,52 @@ def _foreign_link_scheme(root: Path) -> tuple[str, str, str]:
     return LESSON, "[Datei](ftp:", "link target 'ftp://example.org/x' is not allowed"
 
 
+def _unknown_help_rung(root: Path) -> tuple[str, str, str]:
+    edit(root / LESSON, "(hilfe:forum)", "(hilfe:telefon)")
+    return LESSON, "(hilfe:telefon)", "there is no help rung 'telefon'"
+
+
+def _help_rung_outside_a_lesson(root: Path) -> tuple[str, str, str]:
+    text = (root / READING).read_text(encoding="utf-8")
+    (root / READING).write_text(text + "\nFragen? Die [FAQ](hilfe:faq).\n", encoding="utf-8")
+    return READING, "(hilfe:faq)", "'hilfe:' links work only inside a lesson"
+
+
+def _industry_link_to_an_unknown_exercise(root: Path) -> tuple[str, str, str]:
+    edit(root / LESSON, "(uebung:leistungen-pruefen?branche=b2b)", "(uebung:fehlt?branche=b2b)")
+    return LESSON, "(uebung:fehlt?branche=b2b)", "link to exercise 'fehlt': it does not exist"
+
+
+def _industry_link_to_an_undeclared_industry(root: Path) -> tuple[str, str, str]:
+    edit(root / LESSON, "?branche=retail)", "?branche=bergbau)")
+    return LESSON, "?branche=bergbau)", "link to industry 'bergbau': it is not declared"
+
+
+def _industry_link_without_a_task(root: Path) -> tuple[str, str, str]:
+    """An industry ``course.yaml`` declares but the exercise has no task in."""
+    edit(
+        root / COURSE_YAML,
+        "industries:\n",
+        "industries:\n  energie:\n    de: Energie\n    en: Energy\n",
+    )
+    edit(root / LESSON, "?branche=fmcg)", "?branche=energie)")
+    return (
+        LESSON,
+        "?branche=energie)",
+        "link to exercise 'leistungen-pruefen' in industry 'energie': the exercise has no task",
+    )
+
+
+def _query_on_a_worksheet_link(root: Path) -> tuple[str, str, str]:
+    edit(root / LESSON, "(vorlage:eignung-motivation)", "(vorlage:eignung-motivation?branche=b2b)")
+    return LESSON, "?branche=b2b)", "only an exercise link takes a query"
+
+
+def _page_anchor_of_a_lesson_without_exercises(root: Path) -> tuple[str, str, str]:
+    (root / EXERCISES).unlink()
+    return LESSON, "(#kw-upload)", "link to '#kw-upload': no heading or block has that id"
+
+
 BREAKAGES: list[Breakage] = [
     _missing_title,
     _unknown_industry,
@@ -225,6 +271,13 @@ BREAKAGES: list[Breakage] = [
     _skipped_heading_level,
     _image_in_text,
     _foreign_link_scheme,
+    _unknown_help_rung,
+    _help_rung_outside_a_lesson,
+    _industry_link_to_an_unknown_exercise,
+    _industry_link_to_an_undeclared_industry,
+    _industry_link_without_a_task,
+    _query_on_a_worksheet_link,
+    _page_anchor_of_a_lesson_without_exercises,
 ]
 
 

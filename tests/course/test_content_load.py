@@ -143,6 +143,18 @@ def test_a_lesson_removed_from_the_files_is_archived_and_its_progress_kept(
     assert restored.id == archived.id and restored.archived_at is None
 
 
+def unlink_industry(root: Path, industry: str) -> None:
+    """The lesson's industry suggestion keeps its words but no longer links the exercise
+    in ``industry`` (``content check`` refuses a link to a task that is gone)."""
+    text = (root / LESSON).read_text(encoding="utf-8")
+    link = f"](uebung:leistungen-pruefen?branche={industry})"
+    start = text.index(link)
+    opening = text.rindex("[", 0, start)
+    (root / LESSON).write_text(
+        text[:opening] + text[opening + 1 : start] + text[start + len(link) :], encoding="utf-8"
+    )
+
+
 def test_removed_exercises_and_variants_are_archived_not_deleted(db: Session, content_copy: Path):
     content.load(db, content_copy)
     db.commit()
@@ -154,6 +166,7 @@ def test_removed_exercises_and_variants_are_archived_not_deleted(db: Session, co
     (content_copy / EXERCISES).write_text(
         head[:b2b_start] + head[exercises_start:], encoding="utf-8"
     )
+    unlink_industry(content_copy, "b2b")  # the lesson's suggestion linked its task
 
     report = content.load(db, content_copy)
     db.commit()
@@ -296,6 +309,7 @@ def test_a_renamed_industry_is_updated_and_a_removed_one_archived(db: Session, c
     text = (content_copy / EXERCISES).read_text(encoding="utf-8")
     head, _, rest = text.partition("  b2b:")
     (content_copy / EXERCISES).write_text(head + rest[rest.index("exercises:") :], encoding="utf-8")
+    unlink_industry(content_copy, "b2b")  # and from the lesson's suggestion linking its task
 
     report = content.load(db, content_copy)
     db.commit()

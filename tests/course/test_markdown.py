@@ -66,6 +66,31 @@ def test_worksheet_links_become_internal_paths_and_are_recorded():
     )
 
 
+def test_help_rungs_and_chosen_industries_become_internal_links_and_are_recorded():
+    result = render(
+        "## Übungen\n\n- die [FAQ](hilfe:faq)\n- [Medien](uebung:x?branche=media)\n",
+        lesson="kundenbeziehungen",
+    )
+    assert result.problems == []
+    assert 'href="kurswerk:hilfe/faq/kundenbeziehungen"' in result.html
+    assert 'href="kurswerk:lessons/kundenbeziehungen/exercises/x?industry=media"' in result.html
+    assert [(r.kind, r.target, r.industry, r.anchor) for r in result.references] == [
+        ("help", "faq", "", "uebungen"),
+        ("exercise", "x", "media", "uebungen"),
+    ]
+
+
+def test_a_malformed_rung_or_industry_link_is_a_problem_and_leads_nowhere():
+    result = render(
+        "[a](hilfe:) [b](uebung:x?branche=) [c](uebung:x?farbe=rot) [d](uebung:x?branche=Groß)",
+        lesson="l",
+        first_line=10,
+    )
+    assert [line for line, _ in result.problems] == [10, 10, 10, 10]
+    assert "there is no help rung ''" in result.problems[0][1]
+    assert result.html.count('href="#"') == 4 and result.references == []
+
+
 def test_external_links_open_a_new_window_and_get_rel():
     html = render("[x](https://example.org)").html
     assert 'target="_blank"' in html and 'rel="noopener noreferrer"' in html

@@ -78,8 +78,11 @@ def page_queries(statements: list[str]) -> list[str]:
 
 
 def test_a_warm_lesson_page_costs_exactly_one_query(
-    client: TestClient, learner: Learner, statements: list[str]
+    client: TestClient, learner: Learner, statements: list[str], fill_slot
 ):
+    """The course's own part; the panels at the end of the page add theirs (the upload's
+    one query: tests/uploads/test_lesson_end.py)."""
+    fill_slot(service.LESSON_END_PANELS, ())
     url = learner.url(f"/c/{learner.context_id}/lessons/kundenbeziehungen")
     assert client.get(url).status_code == 200  # binds the course, fills the cache
     statements.clear()

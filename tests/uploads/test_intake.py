@@ -20,7 +20,8 @@ from starlette.routing import Route
 from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.files.errors import UploadRejected
-from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, display_name, receive_upload
+from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_upload
+from kurswerk.core.files.names import display_name
 from kurswerk.core.files.storage import LocalStorage, TempFile
 from kurswerk.core.settings import Settings
 
@@ -163,6 +164,76 @@ def test_a_file_that_contains_the_boundary_prefix_is_kept_intact(storage):
     tricky = b"%PDF-1.7\r\n--" + BOUNDARY[:-1] + b"\r\n--\r\n" + b"x" * 10
     received = receive(storage, body(file_part(tricky)), chunk=3)
     assert received.temp_path.read_bytes() == tricky
+
+
+# -- a check when the file begins (the lesson page's form names its exercise first) ---------
+
+CHOICE_LIMITS = IntakeLimits(
+    max_file_bytes=1024 * 1024, text_fields={"note": 8 * 1024, "exercise": 200}
+)
+
+
+class Check:
+    """``before_file``: records the fields and what the storage held when it ran."""
+
+    def __init__(self, storage: LocalStorage, refuse: Exception | None = None) -> None:
+        self.storage, self.refuse = storage, refuse
+        self.calls: list[tuple[dict[str, str], list[str]]] = []
+
+    async def __call__(self, fields) -> None:
+        self.calls.append((dict(fields), temp_files(self.storage)))
+        if self.refuse is not None:
+            raise self.refuse
+
+
+def checked_receive(storage, data: bytes, check: Check, *, chunk: int = 65536, declared=None):
+    headers = {"content-type": CONTENT_TYPE, "content-length": str(declared or len(data))}
+    stream = FakeStream(chunked(data, chunk))
+    return asyncio.run(
+        receive_upload(
+            stream.__aiter__(), headers, storage, CHOICE_LIMITS, csrf=CSRF_PASSED, before_file=check
+        )
+    )
+
+
+CHOSEN = (part("exercise", b"leistungen-pruefen"), part("note", "Grüße".encode()))
+
+
+@pytest.mark.parametrize("chunk", [1, 1000, 65536, 10**7])
+def test_the_check_sees_the_fields_before_the_file_and_no_byte_of_it_is_kept_before(storage, chunk):
+    check = Check(storage)
+    received = checked_receive(storage, body(*CHOSEN, file_part()), check, chunk=chunk)
+    assert check.calls == [({"exercise": "leistungen-pruefen", "note": "Grüße"}, [])]
+    assert received.temp_path.read_bytes() == PDF_BYTES  # the held bytes came first
+    assert received.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+
+
+def test_a_refusing_check_leaves_nothing_behind(storage):
+    check = Check(storage, refuse=UploadRejected("unexpected_field"))
+    with pytest.raises(UploadRejected):
+        checked_receive(storage, body(*CHOSEN, file_part()), check)
+    assert len(check.calls) == 1 and temp_files(storage) == []
+
+
+@pytest.mark.parametrize("declared", [None, 10 * 1024 * 1024], ids=["in the body", "declared"])
+def test_a_file_over_the_limit_is_refused_after_the_check_has_seen_the_fields(storage, declared):
+    check = Check(storage)
+    big = b"%PDF-1.7\n" + b"\0" * (2 * CHOICE_LIMITS.max_file_bytes)
+    with pytest.raises(UploadRejected) as caught:
+        checked_receive(storage, body(*CHOSEN, file_part(big)), check, declared=declared)
+    assert caught.value.code == "too_large"
+    assert [fields for fields, _ in check.calls] == [
+        {"exercise": "leistungen-pruefen", "note": "Grüße"}
+    ]
+    assert temp_files(storage) == []
+
+
+def test_with_a_check_two_files_are_still_refused(storage):
+    check = Check(storage)
+    with pytest.raises(UploadRejected) as caught:
+        checked_receive(storage, body(*CHOSEN, file_part(), file_part()), check, chunk=10**7)
+    assert caught.value.code == "multiple_files"
+    assert temp_files(storage) == []
 
 
 # -- too large -------------------------------------------------------------------------------

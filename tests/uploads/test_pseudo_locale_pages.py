@@ -100,3 +100,38 @@ def test_the_tutors_mail_settings(web, people, pseudo_catalogs):
     page = web.get(tutor.url(f"/c/{tutor.context_id}/submissions/settings?saved=1"))
     assert page.status_code == 200
     _speaks(_main(page.text))
+
+
+# --- the end of the lesson page -------------------------------------------------------------
+
+LESSON_DATA = (
+    "Leistungen für die Kundenbeziehung und Social Media",
+    "Art der Kundenbeziehung und Leistungspotenzial von Social Media",
+    "Medien",
+    "FMCG (Markenunternehmen)",
+    "Handel (Filialisten)",
+    "B2B",
+)
+
+
+def _lesson_end(web, person) -> str:
+    page = web.get(person.url(f"/c/{person.context_id}/lessons/{LESSON}"))
+    assert page.status_code == 200
+    start = page.text.index('<section class="lesson-box submission-panel" id="kw-upload"')
+    return page.text[start : page.text.index("</section>", start) + len("</section>")]
+
+
+def test_the_end_of_the_lesson_with_the_form_the_offer_and_for_tutors(
+    web, db, learner, people, pseudo_catalogs
+):
+    _speaks(_lesson_end(web, learner), LESSON_DATA)
+    _speaks(_lesson_end(web, people.learner(locale=pseudo_catalogs)), LESSON_DATA)
+    _speaks(_lesson_end(web, people.tutor(locale=pseudo_catalogs)), LESSON_DATA)
+
+
+def test_the_lesson_form_with_a_refused_file(web, db, learner):
+    from tests.uploads.test_lesson_end import post_form
+
+    page = post_form(web, learner, data=b"not a pdf at all", note="Meine Notiz")
+    assert page.status_code == 422
+    _speaks(_main(page.text), (*LESSON_DATA, "Kundenbeziehungen", "Meine Notiz"))

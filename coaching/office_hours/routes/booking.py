@@ -14,7 +14,7 @@ every rule checked again under the learner's grant lock (``booking.book``).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from fastapi import Request
@@ -42,7 +42,7 @@ from kurswerk.core.files.scan import ensure_clean, scanner_from_settings
 from kurswerk.core.files.storage import Storage, storage_from_settings
 from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
-from kurswerk.core.paths import request_path
+from kurswerk.core.paths import path_for, request_path
 from kurswerk.core.settings import Settings
 from kurswerk.core.templating import redirect_to, render
 from kurswerk.core.usertext import render_markdown
@@ -50,6 +50,15 @@ from lti.models import PlatformUser
 
 OFFICE_HOURS_LINK = CourseHomeLink(N_("Sprechstunden"), "office_hours", frozenset({Role.LEARNER}))
 """The learner's office hours on the course home."""
+
+
+@lru_cache(maxsize=4096)
+def help_rung_path(context_id: int, lesson_slug: str) -> str:
+    """The help ladder's rung "Dozentensprechstunde" (``course.help_rungs.HELP_RUNGS``,
+    rung ``sprechstunde``): this LMS course's office hours, for every lesson. Remembered:
+    the lesson page asks on every view."""
+    return path_for("office_hours", context=context_id)
+
 
 BOOK_PATH = "/c/{context}/office-hours/book/{slot_id}"
 DOWNLOAD_CHUNK = 64 * 1024

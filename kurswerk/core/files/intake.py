@@ -16,7 +16,14 @@ parsed chunk by chunk with python-multipart's streaming parser, straight from th
 * the whole body is capped too (file limit + text caps + room for part headers);
 * the file is written to a temp file in the storage's temp folder while it is hashed
   (SHA-256): memory stays flat whatever the size;
-* on any refusal or error (also a client that goes away) the temp file is deleted.
+* on any refusal or error (also a client that goes away) the temp file is deleted;
+* a form that names what the file is for in fields before it (the lesson page's upload:
+  exercise and industry) is checked when the file begins (``before_file``): the reader
+  waits for the check and keeps no byte of the file until it passes (what of the file
+  already arrived in that network chunk waits in memory, up to the limit). The check
+  sees the fields before any refusal of the file itself: a file over the limit (also one
+  a ``Content-Length`` declares) is refused after it, so a form shown again keeps what
+  was written before the file.
 
 The writes are small (one network chunk each) and go to the page cache, so they are done
 directly on the event loop; the temp file starts handing them to the disk as they arrive
@@ -26,15 +33,15 @@ purpose: moved to a thread beside it (tried and measured with ``bench/uploads.py
 upload cost ~10 % more CPU and was received no faster, also with cores to spare - the
 thread has to win the GIL back after each piece while the loop runs Python.
 
-The file name the browser sends is kept only as display text (:func:`display_name`); it
+The file name the browser sends is kept only as display text
+(``kurswerk.core.files.names.display_name``); it
 is never used as a path - objects are stored under their content hash.
 """
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,15 +50,18 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.files.errors import UploadRejected
+from kurswerk.core.files.names import display_name
 from kurswerk.core.files.storage import Storage, TempFile
 from kurswerk.core.settings import Settings
 
-MAX_DISPLAY_NAME = 120
-FALLBACK_DISPLAY_NAME = "dokument.pdf"
 _BOUNDARY_CHARS = frozenset(
     b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? "
 )
 _IDENTITY_ENCODINGS = {"", "binary", "7bit", "8bit"}
+
+BeforeFile = Callable[[Mapping[str, str]], Awaitable[None]]
+"""``check(fields)``: awaited once, with the text fields read so far, when the file part
+begins (after the CSRF check); it refuses by raising."""
 
 
 @dataclass(frozen=True)
@@ -92,23 +102,6 @@ class ReceivedUpload:
     fields: dict[str, str]
 
 
-def display_name(raw: str) -> str:
-    """The browser's file name made safe to show: last path segment only, Unicode NFKC,
-    no control/format characters (bidi overrides, zero-width), white-space collapsed,
-    no leading/trailing dots, at most ``MAX_DISPLAY_NAME`` characters (extension kept)."""
-    name = unicodedata.normalize("NFKC", raw)
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = " ".join(name.split()).strip(" .")
-    if len(name) > MAX_DISPLAY_NAME:
-        stem, dot, extension = name.rpartition(".")
-        if dot and 0 < len(extension) <= 10:
-            name = f"{stem[: MAX_DISPLAY_NAME - len(extension) - 2]}….{extension}"
-        else:
-            name = name[: MAX_DISPLAY_NAME - 1] + "…"
-    return name or FALLBACK_DISPLAY_NAME
-
-
 def multipart_boundary(content_type: str | None) -> bytes:
     """The boundary of a ``multipart/form-data`` body, or ``bad_content_type``."""
     media_type, options = parse_options_header(content_type or "")
@@ -130,12 +123,13 @@ async def receive_upload(
     limits: IntakeLimits,
     *,
     csrf: CsrfGate,
+    before_file: BeforeFile | None = None,
 ) -> ReceivedUpload:
     """Read the request body from ``stream`` (``request.stream()``) with its ``headers``
     (``request.headers``; lower-case names); return the received file or raise
-    :class:`UploadRejected` (``Forbidden`` for a missing CSRF token) having left nothing
-    behind."""
-    intake = await _read(stream, headers, storage, limits, csrf)
+    :class:`UploadRejected` (``Forbidden`` for a missing CSRF token; whatever
+    ``before_file`` raises) having left nothing behind."""
+    intake = await _read(stream, headers, storage, limits, csrf, before_file)
     try:
         return intake.finish()
     except BaseException:
@@ -162,7 +156,7 @@ async def receive_form(
     """:func:`receive_upload` for a form whose file field may be left empty (a browser
     then sends the part with an empty file name and no bytes, or no part at all). The
     CSRF token is checked before the file as there, and at the end when no file came."""
-    intake = await _read(stream, headers, storage, limits, csrf)
+    intake = await _read(stream, headers, storage, limits, csrf, None)
     try:
         return intake.finish_form()
     except BaseException:
@@ -176,17 +170,20 @@ async def _read(
     storage: Storage,
     limits: IntakeLimits,
     csrf: CsrfGate,
+    before_file: BeforeFile | None,
 ) -> _Intake:
     """The whole body, parsed: what it held, the file in a temp file (not yet checked for
     completeness: ``finish``)."""
     boundary = multipart_boundary(headers.get("content-type"))
+    intake = _Intake(boundary, storage, limits, csrf, hold_file=before_file is not None)
     declared = headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise UploadRejected("malformed", reason="bad content-length")
         if int(declared) > limits.max_body_bytes:
-            raise _too_large(limits, f"content-length {declared}")
-    intake = _Intake(boundary, storage, limits, csrf)
+            if before_file is None:
+                raise _too_large(limits, f"content-length {declared}")
+            intake.too_large = f"content-length {declared}"  # refused when the file begins
     try:
         received = 0
         async for chunk in stream:
@@ -194,6 +191,9 @@ async def _read(
             if received > limits.max_body_bytes:
                 raise _too_large(limits, f"body over {limits.max_body_bytes} bytes")
             intake.feed(chunk)
+            if intake.held is not None and before_file is not None:  # the file began
+                await before_file(dict(intake.fields))
+                intake.release()
     except BaseException:
         intake.discard()
         raise
@@ -208,11 +208,20 @@ class _Intake:
     """The parser's callbacks and what they collect for one request."""
 
     def __init__(
-        self, boundary: bytes, storage: Storage, limits: IntakeLimits, csrf: CsrfGate
+        self,
+        boundary: bytes,
+        storage: Storage,
+        limits: IntakeLimits,
+        csrf: CsrfGate,
+        *,
+        hold_file: bool = False,
     ) -> None:
         self.storage = storage
         self.limits = limits
         self.csrf = csrf
+        self.hold_file = hold_file
+        self.held: bytearray | None = None  # the file's first bytes while its check waits
+        self.too_large: str | None = None  # why the held file is over the limit
         self.parser = MultipartParser(
             boundary,
             {
@@ -231,6 +240,7 @@ class _Intake:
         self.parts = 0
         self.ended = False
         self.temp: TempFile | None = None
+        self.file_begun = False
         self.hash = hashlib.sha256()
         self.file_size = 0
         self.file_name: str | None = None
@@ -249,6 +259,8 @@ class _Intake:
             raise UploadRejected("malformed", reason=str(exc)) from exc
 
     def finish(self) -> ReceivedUpload:
+        if self.too_large is not None:
+            raise _too_large(self.limits, self.too_large)
         if not self.ended:
             raise UploadRejected("malformed", reason="body ended before the closing boundary")
         if self.temp is None or (self.file_size == 0 and not self.file_name):
@@ -272,7 +284,18 @@ class _Intake:
             return ReceivedForm(fields=self.fields, file=None)
         return ReceivedForm(fields=self.fields, file=self.finish())
 
+    def release(self) -> None:
+        """The file's check passed: refuse it if it is over the limit, else keep its bytes
+        from now on, the held ones first."""
+        assert self.held is not None
+        if self.too_large is not None:
+            raise _too_large(self.limits, self.too_large)
+        self.temp = self.storage.put_temp()
+        self.temp.write(memoryview(self.held))
+        self.held = None
+
     def discard(self) -> None:
+        self.held = None
         if self.temp is not None:
             self.temp.file.close()
             self.storage.delete_temp(self.temp.path)
@@ -321,25 +344,37 @@ class _Intake:
             raise UploadRejected("unexpected_field", reason=f"field {field_name[:40]!r}")
 
     def _begin_file(self, field_name: str, raw_name: bytes) -> None:
-        if self.temp is not None:
+        if self.file_begun:
             raise UploadRejected("multiple_files")
         if field_name != self.limits.file_field:
             raise UploadRejected("unexpected_field", reason=f"file in {field_name[:40]!r}")
         self.csrf.before_file(self.fields)
+        self.file_begun = True
         # Browsers send the name as UTF-8 bytes; the parser handed them over as latin-1.
         self.file_name = raw_name.decode("utf-8", errors="replace")
-        self.temp = self.storage.put_temp()
+        if self.hold_file:
+            self.held = bytearray()  # until ``before_file`` has passed (``release``)
+        else:
+            self.temp = self.storage.put_temp()
         self.kind = "file"
 
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.kind == "file":
-            assert self.temp is not None
             self.file_size += end - start
             if self.file_size > self.limits.max_file_bytes:
-                raise _too_large(self.limits, f"file over {self.limits.max_file_bytes} bytes")
+                reason = f"file over {self.limits.max_file_bytes} bytes"
+                if self.held is None:
+                    raise _too_large(self.limits, reason)
+                self.too_large = reason  # refused once its check has seen the fields
+            if self.too_large is not None:
+                return  # held: nothing more of it is kept
             view = memoryview(data)[start:end]
             self.hash.update(view)
-            self.temp.write(view)
+            if self.held is not None:
+                self.held += view
+            else:
+                assert self.temp is not None
+                self.temp.write(view)
         elif self.kind is not None:
             if len(self.text) + end - start > self.limits.text_fields[self.kind]:
                 raise UploadRejected("field_too_long", reason=f"field {self.kind}")

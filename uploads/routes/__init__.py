@@ -1,6 +1,7 @@
 """Routes of submitting (coaching issue §2): the upload panel on the exercise page, the
 upload itself, the learner's receipt, list, detail and downloads, and the tutors' choice
-of how to hear of new submissions. Thin: authorise, call the use-case modules, render.
+of how to hear of new submissions (the upload at the end of the lesson page:
+``uploads.routes.lesson_end``). Thin: authorise, call the use-case modules, render.
 
 ``POST /c/{context}/exercises/{exercise_id}/submissions`` (DESIGN.md §2 step 3) takes
 ``industry`` and ``idempotency_key`` in its query string, so both are checked before the
@@ -12,12 +13,10 @@ in the threadpool.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
@@ -31,88 +30,41 @@ from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.errors import UploadRejected
-from kurswerk.core.files.intake import IntakeLimits
-from kurswerk.core.files.pdf.check import default_checker
-from kurswerk.core.files.scan import scanner_from_settings
-from kurswerk.core.files.storage import storage_from_settings
 from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
-from kurswerk.core.settings import Settings
-from kurswerk.core.templating import (
-    environment,
-    page_context,
-    redirect_to,
-    render,
-)
-from kurswerk.core.usertext import render_markdown
+from kurswerk.core.templating import redirect_to
 from uploads import mail, queries
 from uploads import panels as panels_mod
 from uploads import submissions as submissions_mod
-from uploads.format import Formats, note_html
+from uploads.format import Formats
 from uploads.models import SubmissionStatus, TutorMailMode
+from uploads.routes import lesson_end  # noqa: F401 - adds its routes to the uploads router
+from uploads.routes.base import (
+    NOTE_CODES,
+    TEMPLATES,
+    Body,
+    fragment,
+    page,
+    receipt_path,
+    router,
+    submit_tools,
+    tools,
+)
 
-router = APIRouter()
+__all__ = ["TEMPLATES", "router", "submit_tools"]
+"""The app factory and the composition root take these from here."""
 
 DOWNLOAD_CHUNK = 64 * 1024
-# Refusals the note field caused; every other one belongs to the file field.
-_NOTE_CODES = frozenset({"field_too_long"})
 # The refusals of the tutors' mail settings.
 _TUTORS_ONLY = N_("Diese Einstellung gibt es nur für Tutor:innen dieses Kurses.")
 _NO_SUCH_MODE = N_("Bitte wählen Sie eine der angebotenen Möglichkeiten.")
 
 
-TEMPLATES = Path(__file__).parent / "templates"
-
 SUBMISSIONS_LINK = CourseHomeLink(
     N_("Meine Einreichungen"), "submission_list", frozenset({Role.LEARNER})
 )
 """A learner's submissions on the course home."""
-
-
-def submit_tools(settings: Settings) -> submissions_mod.SubmitTools:
-    """An app's upload tools (the app factory keeps them on ``app.state.submit_tools``),
-    the PDF checker warmed up now, not on the first upload."""
-    checker = default_checker()
-    checker.warm_up()
-    return submissions_mod.SubmitTools(
-        storage=storage_from_settings(settings),
-        checker=checker,
-        scanner=scanner_from_settings(settings),
-        limits=IntakeLimits.from_settings(settings),
-        settings=settings,
-    )
-
-
-def _tools(request: Request) -> submissions_mod.SubmitTools:
-    tools: submissions_mod.SubmitTools = request.app.state.submit_tools
-    return tools
-
-
-_HELPERS = {"render_markdown": render_markdown, "note_html": note_html}
-
-
-def _fragment(request: Request, name: str, context: dict[str, Any]) -> Markup:
-    html = environment.get_template(name).render({**page_context(request), **_HELPERS, **context})
-    return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    principal = getattr(request.state, "principal", None)
-    formats = Formats(principal.locale if principal else "de")
-    return render(request, name, {"fmt": formats, **_HELPERS, **context}, status_code=status)
-
-
-def _receipt_path(
-    request: Request, context_id: int, result: submissions_mod.SubmissionResult
-) -> str:
-    return request_path(
-        request,
-        "submission_receipt",
-        context=context_id,
-        submission_id=result.submission_id,
-        number=result.version,
-    )
 
 
 # --- the panel on the exercise page -----------------------------------------------------
@@ -130,11 +82,11 @@ def exercise_panel(
     if principal.role is Role.ADMIN:
         return None
     if principal.role is Role.TUTOR:
-        return _fragment(request, "uploads/panel_tutor.html", {})
+        return fragment(request, "uploads/panel_tutor.html", {})
     chosen = industry if industry else (None if page.variants else "")
     state = panels_mod.upload_state(session, principal, page.exercise_id, chosen)
     settings = request.app.state.settings
-    return _fragment(
+    return fragment(
         request,
         "uploads/panel.html",
         {
@@ -147,7 +99,7 @@ def exercise_panel(
                 exercise_id=page.exercise_id,
             ),
             "key": submissions_mod.new_idempotency_key(),
-            "limit_mb": _tools(request).limits.max_file_mb,
+            "limit_mb": tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
             "fmt": Formats(principal.locale),
         },
@@ -168,23 +120,6 @@ def _preflight_committed(
     return checked
 
 
-class _Body:
-    """The request body as the intake reads it, remembering whether it was read to the end.
-
-    A refusal sent before the whole body arrived carries ``Connection: close``: the server
-    then hangs up instead of reading (and discarding) the rest of, say, a 2 GB upload.
-    """
-
-    def __init__(self, request: Request) -> None:
-        self._stream = request.stream()
-        self.finished = False
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-        self.finished = True
-
-
 @router.post("/c/{context}/exercises/{exercise_id}/submissions", name="submission_create")
 @streams_own_body
 async def create_submission(
@@ -196,7 +131,7 @@ async def create_submission(
     industry: str = "",
     idempotency_key: str = "",
 ) -> Response:
-    body = _Body(request)
+    body = Body(request)
     response: Response
     try:
         response = await _submit(
@@ -213,7 +148,7 @@ async def _submit(
     request: Request,
     principal: Principal,
     session: Session,
-    body: _Body,
+    body: Body,
     exercise_id: RowId,
     industry: str,
     idempotency_key: str,
@@ -228,9 +163,7 @@ async def _submit(
         idempotency_key,
     )
     if isinstance(checked, submissions_mod.SubmissionResult):
-        return redirect_to(
-            request, principal, _receipt_path(request, principal.context_id, checked)
-        )
+        return redirect_to(request, principal, receipt_path(request, principal.context_id, checked))
     try:
         result = await submissions_mod.submit(
             session,
@@ -239,12 +172,12 @@ async def _submit(
             body.chunks(),
             request.headers,
             idempotency_key=idempotency_key,
-            tools=_tools(request),
+            tools=tools(request),
             csrf=csrf,
         )
     except UploadRejected as rejected:
         return _form_with_error(request, checked, idempotency_key, rejected)
-    return redirect_to(request, principal, _receipt_path(request, principal.context_id, result))
+    return redirect_to(request, principal, receipt_path(request, principal.context_id, result))
 
 
 def _form_with_error(
@@ -252,7 +185,7 @@ def _form_with_error(
 ) -> HTMLResponse:
     """The form again, with an error summary that links to the field at fault."""
     settings = request.app.state.settings
-    return _page(
+    return page(
         request,
         "uploads/form.html",
         {
@@ -260,10 +193,10 @@ def _form_with_error(
             "status": checked.status,
             "resubmission": checked.resubmission,
             "error": rejected,
-            "error_field": "note" if rejected.code in _NOTE_CODES else "file",
+            "error_field": "note" if rejected.code in NOTE_CODES else "file",
             "action": checked.target.submit_path,
             "key": key,
-            "limit_mb": _tools(request).limits.max_file_mb,
+            "limit_mb": tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
         },
         status=rejected.status_code,
@@ -279,7 +212,7 @@ def submission_list(
 ) -> HTMLResponse:
     submissions = queries.learner_submissions(session, principal)
     context = {"submissions": submissions, "statuses": list(SubmissionStatus)}
-    return _page(request, "uploads/list.html", context)
+    return page(request, "uploads/list.html", context)
 
 
 @router.get("/c/{context}/submissions/settings", name="submission_settings")
@@ -288,7 +221,7 @@ def tutor_settings(
 ) -> HTMLResponse:
     _require_tutor(principal)
     mode = mail.tutor_mail_mode(session, principal.user_id, principal.context_id)
-    return _page(
+    return page(
         request,
         "uploads/settings.html",
         {
@@ -334,7 +267,7 @@ def submission_detail(
     panels = panels_mod.submission_panels(request, session, principal, view)
     settings = request.app.state.settings
     due = queries.feedback_due_date(view.submitted_at, settings.feedback_target_days)
-    return _page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
+    return page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
 
 
 @router.get("/c/{context}/submissions/{submission_id}/versions/{number}", name="submission_receipt")
@@ -350,7 +283,7 @@ def submission_receipt(
     if version is None:
         raise AppError(queries.SUBMISSION_NOT_FOUND, 404, reason=f"no version {number}")
     settings = request.app.state.settings
-    return _page(
+    return page(
         request,
         "uploads/receipt.html",
         {
@@ -375,7 +308,7 @@ def submission_file(
 ) -> StreamingResponse:
     """The learner's own PDF, as a download (never shown inline by us)."""
     found = queries.learner_version_file(session, principal, submission_id, number)
-    handle = _tools(request).storage.open(found.file_key)
+    handle = tools(request).storage.open(found.file_key)
 
     def chunks() -> Any:
         with handle:

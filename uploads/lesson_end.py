@@ -1,0 +1,228 @@
+"""The upload at the end of the lesson page (issue #12 §3): what the owner's lesson
+promises ("Teilnehmer reichen Ihre Übungen als 1 pdf Dokument über die Uploadfunktion am
+Ende der Webseite ein").
+
+* :func:`lesson_end_state`: what the panel shows a learner - the form (with what is left
+  of the package) or the offer - read with **one** query, because the lesson page is the
+  hot path: the learner's grants in this LMS course (an email grant not yet bound to them
+  counts too, as ``coaching_status`` would bind it), the platform's packages on offer
+  today and the learner's submissions so far, in one statement on the page's connection.
+* :func:`lesson_preflight`: step 1 of an upload from that form (``uploads.submissions``):
+  the exercise and industry the form names must be a choice the lesson offers, then the
+  same preflight as the exercise page's upload (key, exercise of this course, entitlement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import BindParameter, Connection, and_, bindparam, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from coaching.models import CoachingGrant, CoachingPackage
+from course import service as course_service
+from course.service import LessonView
+from kurswerk.core.auth import Principal
+from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
+from lti.models import PlatformUser
+from uploads.models import Submission
+from uploads.panels import PackageView
+from uploads.submissions import (
+    NOTE_FIELD,
+    Preflight,
+    SubmissionResult,
+    preflight,
+    replayed_result,
+)
+
+EXERCISE_FIELD = "exercise"
+INDUSTRY_FIELD = "industry"
+CHOICE_FIELD_BYTES = {EXERCISE_FIELD: 200, INDUSTRY_FIELD: 64}
+"""The form's fields before the file, with their caps in bytes (slugs)."""
+
+
+class ChoiceRefused(AppError):
+    """The form named an exercise or industry the lesson does not offer; ``field`` is the
+    one at fault."""
+
+    def __init__(self, field: str, message: str, *, reason: str) -> None:
+        super().__init__(message, 400, reason=reason)
+        self.field = field
+
+
+NO_EXERCISE = N_("Bitte wählen Sie eine der Übungen dieser Lektion.")
+NO_INDUSTRY = N_("Bitte wählen Sie eine der Branchen, in denen es diese Übung gibt.")
+
+
+# --- what the panel shows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonEndState:
+    """The learner's coaching today, as ``coaching.service.CoachingStatus`` says it, and
+    the platform's packages for someone who holds none."""
+
+    package: PackageView | None  # the package the learner holds today
+    submissions_used: int
+    offers: tuple[PackageView, ...]
+
+    @property
+    def active(self) -> bool:
+        return self.package is not None
+
+    @property
+    def feedback_remaining(self) -> int | None:
+        """Submissions still covered; None means unlimited (or no package at all)."""
+        if self.package is None or self.package.feedback_quota is None:
+            return None
+        return max(0, self.package.feedback_quota - self.submissions_used)
+
+    def may_submit_new(self) -> bool:
+        remaining = self.feedback_remaining
+        return self.active and (remaining is None or remaining > 0)
+
+
+_PACKAGE = CoachingPackage.__table__  # type: ignore[attr-defined]
+_USER_EMAIL = (
+    sa_select(func.lower(func.trim(col(PlatformUser.email))))
+    .where(col(PlatformUser.id) == bindparam("user_id"))
+    .scalar_subquery()
+)
+_SUBMISSIONS_USED = (
+    sa_select(func.count())
+    .select_from(Submission)
+    .where(
+        col(Submission.context_id) == bindparam("context_id"),
+        col(Submission.user_id) == bindparam("user_id"),
+    )
+    .scalar_subquery()
+)
+_TODAY: BindParameter[date] = bindparam("today")
+_STATE = (
+    sa_select(
+        _PACKAGE.c.name,
+        _PACKAGE.c.feedback_quota,
+        _PACKAGE.c.office_hours_per_month,
+        _PACKAGE.c.description,
+        col(CoachingGrant.id).label("grant_id"),
+        _SUBMISSIONS_USED.label("submissions_used"),
+    )
+    .select_from(_PACKAGE)
+    .outerjoin(
+        CoachingGrant,
+        and_(
+            col(CoachingGrant.package_id) == _PACKAGE.c.id,
+            col(CoachingGrant.context_id) == bindparam("context_id"),
+            col(CoachingGrant.revoked_at).is_(None),
+            or_(col(CoachingGrant.valid_from).is_(None), col(CoachingGrant.valid_from) <= _TODAY),
+            or_(col(CoachingGrant.valid_until).is_(None), col(CoachingGrant.valid_until) >= _TODAY),
+            or_(
+                col(CoachingGrant.user_id) == bindparam("user_id"),
+                and_(col(CoachingGrant.user_id).is_(None), col(CoachingGrant.email) == _USER_EMAIL),
+            ),
+        ),
+    )
+    .where(
+        _PACKAGE.c.platform_id == bindparam("platform_id"),
+        _PACKAGE.c.archived_at.is_(None),
+        or_(_PACKAGE.c.valid_from.is_(None), _PACKAGE.c.valid_from <= _TODAY),
+        or_(_PACKAGE.c.valid_until.is_(None), _PACKAGE.c.valid_until >= _TODAY),
+    )
+    .order_by(_PACKAGE.c.name, col(CoachingGrant.id))
+)
+"""The platform's packages valid today (what ``uploads.panels.packages_on_offer`` offers),
+each with the learner's valid grant of it in this LMS course, if any, and the count of the
+learner's submissions there (what ``coaching_status`` counts as spent)."""
+
+
+def lesson_end_state(connection: Connection, principal: Principal, today: date) -> LessonEndState:
+    """The learner's coaching as the end of the lesson page needs it, in one query.
+
+    The rule is ``coaching.entitlements.coaching_status``'s (tests compare both): a grant
+    counts while neither it nor its package is revoked, archived or outside its dates;
+    of several, an unlimited package, then the largest quota. Nothing is written (an email
+    grant is bound by the next entitlement check, the upload's)."""
+    rows = connection.execute(
+        _STATE,
+        {
+            "user_id": principal.user_id,
+            "context_id": principal.context_id,
+            "platform_id": principal.platform_id,
+            "today": today,
+        },
+    ).all()
+    offers = [PackageView(*row[:4]) for row in rows]
+    held = [package for package, row in zip(offers, rows, strict=True) if row.grant_id is not None]
+    if not held:
+        return LessonEndState(None, 0, tuple(offers))
+    package = max(held, key=lambda p: (p.feedback_quota is None, p.feedback_quota or 0))
+    return LessonEndState(package, int(rows[0].submissions_used), ())
+
+
+@dataclass(frozen=True)
+class LessonForm:
+    """The form's choices and what the learner chose or wrote (after a refusal)."""
+
+    language: str  # the course's: the exercises' titles are written in it
+    exercises: tuple[tuple[str, str], ...]  # (slug, title) of the lesson's exercises
+    industries: tuple[tuple[str, str], ...]
+    """(slug, name in the reader's language) of the industries the exercises have tasks
+    in, in the course's order."""
+    exercise: str = ""
+    industry: str = ""
+    note: str = ""
+
+
+def lesson_form(
+    view: LessonView, locale: str, fields: Mapping[str, str] | None = None
+) -> LessonForm:
+    """The form for ``view``'s exercises; its only exercise is chosen already."""
+    fields = fields or {}
+    choices = view.exercise_choices
+    offered = {industry for choice in choices for industry in choice.industries}
+    exercise = fields.get(EXERCISE_FIELD, "")
+    if not exercise and len(choices) == 1:
+        exercise = choices[0].slug
+    return LessonForm(
+        language=view.language,
+        exercises=tuple((choice.slug, choice.title) for choice in choices),
+        industries=tuple(
+            (slug, view.industries.name(slug, locale))
+            for slug in view.industries.every
+            if slug in offered
+        ),
+        exercise=exercise,
+        industry=fields.get(INDUSTRY_FIELD, ""),
+        note=fields.get(NOTE_FIELD, ""),
+    )
+
+
+# --- an upload from the form ---------------------------------------------------------------
+
+
+def lesson_preflight(
+    session: Session,
+    principal: Principal,
+    lesson_slug: str,
+    exercise_slug: str,
+    industry: str,
+    idempotency_key: str,
+) -> Preflight | SubmissionResult:
+    """Step 1 for the lesson's form: a key used already answers with its first result;
+    else the exercise must be one of the lesson's and the industry one of its tasks
+    (:class:`ChoiceRefused`), then :func:`uploads.submissions.preflight`. May bind the LMS
+    course and email grants: the caller commits."""
+    replay = replayed_result(session, principal, idempotency_key)
+    if replay is not None:
+        return replay
+    view = course_service.lesson_view(session, principal, lesson_slug)
+    choice = next((c for c in view.exercise_choices if c.slug == exercise_slug), None)
+    if choice is None:
+        raise ChoiceRefused(EXERCISE_FIELD, NO_EXERCISE, reason=f"exercise {exercise_slug[:40]!r}")
+    if (choice.industries or industry) and industry not in choice.industries:
+        raise ChoiceRefused(INDUSTRY_FIELD, NO_INDUSTRY, reason=f"industry {industry[:20]!r}")
+    return preflight(session, principal, choice.id, industry, idempotency_key)
