@@ -272,9 +272,16 @@ def test_only_a_kept_invitation_can_be_downloaded(store, outbox_page):
 
 def test_the_invitation_is_kept_across_a_restart(tmp_path):
     path = tmp_path / "mails.jsonl"
+    # a mail kept by an earlier demo, before attachments were kept
+    path.write_text(
+        '{"id": 1, "received_at": "2026-11-22T13:05:00+00:00", "mail_from": "a@b", '
+        '"to": ["c@d"], "subject": "Früher", "text": "x", "html": null}\n',
+        encoding="utf-8",
+    )
     MailStore(path=path).add(mail_with_files(), mail_from="a@b", to=("c@d",))
-    (again,) = MailStore(path=path).newest_first()
+    again, earlier = MailStore(path=path).newest_first()
     assert [(a.filename, a.text) for a in again.attachments] == [
         ("invite.ics", INVITE),
         ("Feedback.pdf", None),
     ]
+    assert (earlier.subject, earlier.attachments) == ("Früher", ())
