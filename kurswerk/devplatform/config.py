@@ -110,6 +110,7 @@ PEOPLE: tuple[Person, ...] = (
 )
 
 COACHING_PERSON = "carla"  # the demo person who holds the coaching package
+OFFICE_HOURS_TUTOR = "tom"  # the demo person who offers office hours (Carla can book them)
 
 
 @dataclass(frozen=True, slots=True)

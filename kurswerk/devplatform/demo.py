@@ -15,8 +15,10 @@ same cross-site cookie rules as inside Moodle.
    ``load_content()``        -> ``course.content.load.check`` + ``course.content.load.load``
    ``register_simulator()``  -> ``lti.service.add_platform`` (skipped when registered)
    ``grant_demo_coaching()`` -> ``kurswerk.devplatform.demo_seed.seed_demo_coaching`` (the coaching
-                             learner's package, granted by email through coaching
-                             administration, so the audit log shows it; idempotent)
+                             learner's package, with office hours, granted by email through
+                             coaching administration, so the audit log shows it; idempotent)
+   ``offer_demo_office_hours()`` -> ``...demo_seed.seed_demo_office_hours`` (the tutor's
+                             weekly office hours, published as a tutor would; idempotent)
    ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
                              simulator's "Postausgang (Demo)" page lists; the tool's
                              ``KURSWERK_SMTP_URL`` points at it unless the user set one
@@ -29,8 +31,9 @@ same cross-site cookie rules as inside Moodle.
                              simulator's gradebook) and the periodic jobs
 7. ``serve()``               both uvicorn servers in one asyncio loop; Ctrl-C stops both
 
-Only ``load_content``, ``register_simulator``, ``grant_demo_coaching`` and the workers
-call into the domains (``course``, ``lti``, ``uploads``); everything else is the shell's.
+Only ``load_content``, ``register_simulator``, ``grant_demo_coaching``,
+``offer_demo_office_hours`` and the workers call into the domains (``course``, ``lti``,
+``coaching``, ``uploads``); everything else is the shell's.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from coaching.common import CoachingRefused, describe
+from coaching.office_hours.availability import weekday_name
 from kurswerk.app import create_app
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine, new_session
@@ -58,8 +62,13 @@ from kurswerk.core.log_redaction import uvicorn_log_config
 from kurswerk.core.outbox.worker import BackgroundWorker
 from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform.app import create_simulator
-from kurswerk.devplatform.config import COACHING_PERSON, SimulatorConfig
-from kurswerk.devplatform.demo_seed import DemoCourse, seed_demo_coaching
+from kurswerk.devplatform.config import COACHING_PERSON, OFFICE_HOURS_TUTOR, SimulatorConfig
+from kurswerk.devplatform.demo_seed import (
+    DemoCourse,
+    DemoTutor,
+    seed_demo_coaching,
+    seed_demo_office_hours,
+)
 from kurswerk.devplatform.mailcatcher import MailCatcher, MailStore
 from kurswerk.devplatform.persist import MAILS_FILE
 from kurswerk.wiring import wire
@@ -167,19 +176,8 @@ def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
     person = simulator.person(COACHING_PERSON)
     if person is None:  # a simulator configured without her
         return
-    course = simulator.course
     try:
-        seed_demo_coaching(
-            session,
-            DemoCourse(
-                issuer=simulator.issuer,
-                client_id=simulator.client_id,
-                lms_context_id=course.context_id,
-                title=course.title,
-                label=course.label,
-            ),
-            email=person.email,
-        )
+        seed_demo_coaching(session, DemoCourse.of(simulator), email=person.email)
     except CoachingRefused as refused:
         reasons = "; ".join(describe(problem, "en") for problem in refused.problems)
         raise DemoRefused(
@@ -187,8 +185,32 @@ def grant_demo_coaching(session: Session, simulator: SimulatorConfig) -> None:
         ) from refused
 
 
+def offer_demo_office_hours(
+    session: Session, simulator: SimulatorConfig, settings: Settings
+) -> list[str]:
+    """The demo's tutor offers his weekly office hours in the demo course (published
+    through the office-hours rules, laid out up to the horizon), or finds them offered.
+    Returns a line for the banner for each weekday that could not be offered (a slot he
+    added himself at that time): the demo starts anyway. Needs the coaching room."""
+    person = simulator.person(OFFICE_HOURS_TUTOR)
+    if person is None:  # a simulator configured without him
+        return []
+    offered = seed_demo_office_hours(
+        session,
+        DemoCourse.of(simulator),
+        DemoTutor.of(person),
+        horizon_weeks=settings.office_hours_horizon_weeks,
+    )
+    return [
+        f"Office hours on {weekday_name(weekday, 'en')}s not offered for {person.name}: "
+        + "; ".join(describe(problem, "en") for problem in refused.problems)
+        for weekday, refused in offered.refused.items()
+    ]
+
+
 def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> str:
-    """Migrate, load the content and register the simulator; returns the load report."""
+    """Migrate, load the content, register the simulator and seed the demo's coaching
+    and office hours; returns the load report (and what could not be offered)."""
     migrations.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
@@ -196,10 +218,11 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
             report = load_content(session, content)
             register_simulator(session, simulator)
             grant_demo_coaching(session, simulator)
+            notes = offer_demo_office_hours(session, simulator, settings)
             session.commit()
     finally:
         engine.dispose()
-    return report
+    return "\n".join([report, *notes])
 
 
 def start_mail_catcher(store: MailStore) -> MailCatcher | None:

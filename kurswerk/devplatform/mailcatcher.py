@@ -7,6 +7,10 @@ simulator's pages read from it. It holds the newest ``limit`` mails only (a demo
 running for days should not grow without bound); with a ``path`` (the demo's data
 folder) it keeps them across restarts as JSON lines. Nothing here renders mail HTML: the
 pages show it in a sandboxed frame (see ``templates/devplatform/mail.html``).
+
+Of a mail's attachments it keeps the name, the type and the size, and the text of a
+calendar invitation (``text/calendar``, an office hour's ``.ics``): the mail's page offers
+it for download, so a calendar can import it. Other files (a feedback PDF) are not kept.
 """
 
 from __future__ import annotations
@@ -33,6 +37,21 @@ from kurswerk.devplatform.persist import plain, read_json_lines, write_atomicall
 LOOPBACK = "127.0.0.1"
 
 
+CALENDAR = "text/calendar"
+
+
+@dataclass(frozen=True)
+class CaughtAttachment:
+    filename: str
+    content_type: str  # as the mail says it, with its parameters: ``text/calendar; method=...``
+    size: int  # bytes
+    text: str | None = None  # the content of a calendar invitation; None for other files
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.text is not None
+
+
 @dataclass(frozen=True)
 class CaughtMail:
     id: int
@@ -42,6 +61,11 @@ class CaughtMail:
     subject: str
     text: str | None
     html: str | None
+    attachments: tuple[CaughtAttachment, ...] = ()
+
+    def attachment(self, number: int) -> CaughtAttachment | None:
+        """The ``number``-th attachment (from 1), if there is one."""
+        return self.attachments[number - 1] if 0 < number <= len(self.attachments) else None
 
 
 def _part(message: EmailMessage, subtype: str) -> str | None:
@@ -50,6 +74,26 @@ def _part(message: EmailMessage, subtype: str) -> str | None:
         return None
     content = body.get_content()
     return content if isinstance(content, str) else None
+
+
+def _attachments(message: EmailMessage) -> tuple[CaughtAttachment, ...]:
+    found = []
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True)
+        size = len(payload) if isinstance(payload, bytes) else 0
+        text = None
+        if part.get_content_type() == CALENDAR:
+            content = part.get_content()
+            text = content if isinstance(content, str) else None
+        found.append(
+            CaughtAttachment(
+                filename=part.get_filename() or "",
+                content_type=" ".join(str(part.get("Content-Type", "")).split()),
+                size=size,
+                text=text,
+            )
+        )
+    return tuple(found)
 
 
 class MailStore:
@@ -71,6 +115,9 @@ class MailStore:
                         **row,
                         "received_at": datetime.fromisoformat(row["received_at"]),
                         "to": tuple(row["to"]),
+                        "attachments": tuple(
+                            CaughtAttachment(**item) for item in row.get("attachments", ())
+                        ),
                     }
                 )
             except (KeyError, TypeError, ValueError):
@@ -92,6 +139,7 @@ class MailStore:
                 subject=str(parsed.get("Subject", "")),
                 text=_part(parsed, "plain"),
                 html=_part(parsed, "html"),
+                attachments=_attachments(parsed),
             )
             self._next_id += 1
             self._mails.append(mail)

@@ -202,3 +202,86 @@ def test_without_a_catcher_the_page_says_where_mail_goes():
         page = client.get("/mails")
     assert page.status_code == 200
     assert "KURSWERK_SMTP_URL" in page.text
+
+
+INVITE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REQUEST\r\n"
+    "BEGIN:VEVENT\r\nUID:booking-1@kurswerk.test\r\nSEQUENCE:0\r\n"
+    "DTSTART:20270223T090000Z\r\nDTEND:20270223T093000Z\r\nSUMMARY:Sprechstunde\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def mail_with_files() -> bytes:
+    message = EmailMessage()
+    message["From"] = "kurswerk@localhost"
+    message["To"] = "carla.coaching@example.org"
+    message["Subject"] = "Sprechstunde gebucht"
+    message.set_content("Ihr Termin ist gebucht.")
+    message.add_attachment(
+        INVITE.encode(),
+        maintype="text",
+        subtype="calendar",
+        filename="invite.ics",
+        params={"method": "REQUEST", "charset": "utf-8"},
+    )
+    message.add_attachment(
+        b"%PDF-1.7 ...", maintype="application", subtype="pdf", filename="Feedback.pdf"
+    )
+    return bytes(message)
+
+
+def test_a_calendar_invitation_is_kept_listed_and_offered_for_download(store, outbox_page):
+    caught = store.add(mail_with_files(), mail_from="a@b", to=("carla.coaching@example.org",))
+    invite, pdf = caught.attachments
+    assert (invite.filename, invite.size, invite.text) == ("invite.ics", len(INVITE), INVITE)
+    assert invite.content_type.startswith("text/calendar") and "REQUEST" in invite.content_type
+    assert (pdf.filename, pdf.content_type, pdf.size, pdf.text) == (
+        "Feedback.pdf",
+        "application/pdf",
+        12,
+        None,  # other files are named, not kept
+    )
+
+    page = parse(outbox_page.get(f"/mails/{caught.id}").text)
+    items = [item.clean_text for item in page.find_all("li")]
+    assert any(i.startswith("invite.ics (text/calendar") and "UID:booking-1" in i for i in items)
+    assert any(i.startswith("Feedback.pdf (application/pdf, 12 Bytes)") for i in items)
+    links = [a.attrs.get("href") for a in page.find_all("a")]
+    assert f"/mails/{caught.id}/attachments/1" in links
+    assert f"/mails/{caught.id}/attachments/2" not in links
+
+    download = outbox_page.get(f"/mails/{caught.id}/attachments/1")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert download.headers["content-disposition"].startswith('attachment; filename="invite.ics"')
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.text == INVITE
+
+
+def test_only_a_kept_invitation_can_be_downloaded(store, outbox_page):
+    caught = store.add(mail_with_files(), mail_from="a@b", to=("c@d",))
+    for path in (
+        f"/mails/{caught.id}/attachments/2",  # the PDF: named only
+        f"/mails/{caught.id}/attachments/3",
+        f"/mails/{caught.id}/attachments/0",
+        f"/mails/{caught.id + 1}/attachments/1",
+    ):
+        assert outbox_page.get(path).status_code == 404, path
+
+
+def test_the_invitation_is_kept_across_a_restart(tmp_path):
+    path = tmp_path / "mails.jsonl"
+    # a mail kept by an earlier demo, before attachments were kept
+    path.write_text(
+        '{"id": 1, "received_at": "2026-11-22T13:05:00+00:00", "mail_from": "a@b", '
+        '"to": ["c@d"], "subject": "Früher", "text": "x", "html": null}\n',
+        encoding="utf-8",
+    )
+    MailStore(path=path).add(mail_with_files(), mail_from="a@b", to=("c@d",))
+    again, earlier = MailStore(path=path).newest_first()
+    assert [(a.filename, a.text) for a in again.attachments] == [
+        ("invite.ics", INVITE),
+        ("Feedback.pdf", None),
+    ]
+    assert (earlier.subject, earlier.attachments) == ("Früher", ())

@@ -1,6 +1,6 @@
-"""The simulator's "Postausgang (Demo)" in Chromium: the list and a mail have no WCAG 2.1
-A/AA violations, and a mail's HTML (with a script in it) is shown in a sandboxed frame
-where the script does not run."""
+"""The simulator's "Postausgang (Demo)" in Chromium: the list and a mail (with a calendar
+invitation attached) have no WCAG 2.1 A/AA violations, and a mail's HTML (with a script
+in it) is shown in a sandboxed frame where the script does not run."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def outbox() -> Iterator[tuple[str, MailStore]]:
     message["Subject"] = "Feedback zu Ihrer Einreichung"
     message.set_content("Hallo Carla,\n\nIhr Feedback ist da.")
     message.add_alternative(HTML, subtype="html")
+    message.add_attachment(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+        maintype="text",
+        subtype="calendar",
+        filename="invite.ics",
+        params={"method": "REQUEST"},
+    )
     store.add(bytes(message), mail_from="kurswerk@localhost", to=("carla.coaching@example.org",))
     sock = demo.bind_loopback(0)
     config = SimulatorConfig.local(simulator_port=demo.port_of(sock), tool_port=9)
@@ -59,6 +66,7 @@ def test_the_outbox_and_a_mail_are_accessible_and_the_mail_cannot_script(page, o
 
     page.get_by_role("link", name="Feedback zu Ihrer Einreichung").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Feedback zu Ihrer Einreichung"
+    assert page.get_by_role("link", name="invite.ics").is_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
 
