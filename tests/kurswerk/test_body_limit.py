@@ -164,6 +164,8 @@ def test_the_routes_that_stream_their_own_bodies_are_the_uploads(app):
     assert marked == [
         ("/c/{context}/admin/coaching/import/preview", ["POST"]),
         ("/c/{context}/exercises/{exercise_id}/submissions", ["POST"]),
+        ("/c/{context}/lessons/{slug}/submissions", ["POST"]),
+        ("/c/{context}/office-hours/book/{slot_id}", ["POST"]),
         ("/c/{context}/review/{submission_id}/feedback/attachment", ["POST"]),
     ]
 
