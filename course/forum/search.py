@@ -47,6 +47,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 from sqlalchemy import (
@@ -274,23 +275,38 @@ def search(
         return [], 0
     needed = len(terms) if min_match is None else max(1, min(min_match, len(terms)))
     parts = compound_parts(session, kind, terms, scopes)
-    # Per query term: the documents holding it (whole or as a part) and their score;
-    # then per document: how many query terms it holds, and the sum of their scores.
-    per_term = union_all(
-        *(_holding(kind, term, parts.get(term, []), scopes, lesson_id, exclude) for term in terms)
-    ).subquery()
-    matched = func.count().label("matched")
-    score = func.sum(per_term.c.score).label("score")
-    query = (
-        select(per_term.c.doc_id, matched, score)
-        .group_by(per_term.c.doc_id)
-        .having(func.count() >= needed)
-    )
+    where = _Where(kind, scopes, lesson_id, exclude)
+    count: ColumnElement[int]
+    if not parts:  # whole stems only: one row per (document, stem), one per term matched
+        doc_id, count = _c.doc_id, func.count()
+        matched, score = count.label("matched"), (func.sum(_c.weight) * WHOLE_FACTOR).label("score")
+        query = where.per_document(select(doc_id, matched, score), terms)
+    elif len(terms) == 1:
+        doc_id, count, term = _c.doc_id, literal(1), terms[0]
+        matched, score = count.label("matched"), _score(term).label("score")
+        query = where.per_document(select(doc_id, matched, score), [term, *parts[term]])
+    else:
+        # Per query term, the documents holding it whole or as a part, with their score;
+        # then per document, how many query terms it holds (one stored stem may hold two:
+        # "kundenbezieh" for "Kunden Beziehung") and the sum of their scores.
+        per_term = union_all(
+            *(
+                where.per_document(
+                    select(_c.doc_id, _score(term).label("score")), [term, *parts.get(term, [])]
+                )
+                for term in terms
+            )
+        ).subquery()
+        doc_id, count = per_term.c.doc_id, func.count()
+        matched, score = count.label("matched"), func.sum(per_term.c.score).label("score")
+        query = select(doc_id, matched, score).group_by(doc_id)
+    if needed > 1:
+        query = query.having(count >= needed)
     # One pass: the page and, through a window over the groups, the number of all hits.
     total_hits = func.count().over().label("total")
     page = session.execute(
         query.add_columns(total_hits)
-        .order_by(matched.desc(), score.desc(), per_term.c.doc_id.desc())
+        .order_by(matched.desc(), score.desc(), doc_id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
@@ -305,29 +321,29 @@ def search(
     return [Hit(int(row.doc_id), int(row.matched), int(row.score)) for row in page], total
 
 
-def _holding(
-    kind: str,
-    term: str,
-    parts: Sequence[str],
-    scopes: Sequence[int],
-    lesson_id: int | None,
-    exclude: Sequence[int],
-) -> Select[tuple[int, int]]:
-    """The documents holding ``term`` or one of the longer stems ``parts``, one row each
-    with its score (whole-stem weight ``WHOLE_FACTOR`` times, part weight once)."""
-    if parts:
-        factor: ColumnElement[int] = case((_c.term == term, WHOLE_FACTOR), else_=1)
-        stored = _c.term.in_([term, *parts])
-    else:
-        factor, stored = literal(WHOLE_FACTOR), _c.term == term
-    query = select(_c.doc_id, func.sum(_c.weight * factor).label("score")).where(
-        _c.kind == kind, _c.scope.in_(list(scopes)), stored
-    )
-    if lesson_id is not None:
-        query = query.where(_c.lesson_id == lesson_id)
-    if exclude:
-        query = query.where(_c.doc_id.not_in(list(exclude)))
-    return query.group_by(_c.doc_id)
+@dataclass(frozen=True)
+class _Where:
+    kind: str
+    scopes: Sequence[int]
+    lesson_id: int | None
+    exclude: Sequence[int]
+
+    def per_document(self, query: Select[Any], stems: Sequence[str]) -> Select[Any]:
+        """``query`` over the index rows of ``stems``, grouped by document."""
+        query = query.where(
+            _c.kind == self.kind, _c.scope.in_(list(self.scopes)), _c.term.in_(list(stems))
+        )
+        if self.lesson_id is not None:
+            query = query.where(_c.lesson_id == self.lesson_id)
+        if self.exclude:
+            query = query.where(_c.doc_id.not_in(list(self.exclude)))
+        return query.group_by(_c.doc_id)
+
+
+def _score(term: str) -> ColumnElement[int]:
+    """A document's score for one query term: its weight for the stem itself counts
+    ``WHOLE_FACTOR`` times, its weight for each longer stem holding the term once."""
+    return func.sum(_c.weight * case((_c.term == term, WHOLE_FACTOR), else_=1))
 
 
 CANDIDATES = 30
