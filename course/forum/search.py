@@ -28,14 +28,19 @@ with the same weight a thread saying "Community" comes before one saying
 "Brandcommunity", and a title part match (weight ``TITLE_WEIGHT``) still before a single
 whole-stem mention in a body.
 
-Why substrings and not a decompounding library (``compound-split``, ``charsplit``,
-``german-nouns``): they split by a German dictionary or corpus statistics, so the
-loanwords of this course ("Brandcommunity", "Usernutzen") are split wrongly or not at
-all; the few on PyPI are unmaintained; and splitting on write would fix today's rules in
-the index. Substrings need no word list and find a part wherever it sits, at the price of
-a few chance matches ("acht" in "macht"), which rank below whole words. Matching is the
-same on both databases: the index only narrows the candidates, and Python checks each
-one's substring (``part in term``) before it counts.
+Why substrings and not a decompounding library (``compound-split``, ``german-nouns``,
+``split-words``, ``charsplit-fst``): they split by a German dictionary or by corpus
+statistics, which know little of the loanwords this course is full of ("Brandcommunity",
+"Usernutzen"); most have had no release for years; and splitting on write would freeze
+today's splitter into the index. Substrings need no word list and find a part wherever it
+sits, at the price of a few chance matches ("acht" in "macht"), which rank below whole
+words. Matching is the same on both databases: the index only narrows the candidates,
+and Python checks each one (``part in term``) before it counts.
+
+The price: a word with parts reads the index rows of every stem holding it, so a word
+found in many compounds costs as many lookups (``bench/forum.py`` measures such words).
+The vocabulary keeps the stems of documents that went (they match nothing);
+``kurswerk content reindex`` drops them.
 """
 
 from __future__ import annotations
