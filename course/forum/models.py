@@ -203,3 +203,24 @@ class SearchTerm(SQLModel, table=True):
     scope: int = 0
     lesson_id: int = 0
     weight: int = 1
+
+
+class SearchVocab(SQLModel, table=True):
+    """The distinct stems of the search index per kind and scope: what a query word can
+    be found *inside* of ("communiti" in "brandcommuniti", see ``course.forum.search``).
+
+    Written beside ``SearchTerm`` (a stem enters on the first document that holds it and
+    stays when the document goes: an entry no document holds any more matches nothing).
+    Each database keeps a substring index beside it, made by migration 0018 under the one
+    name ``search_vocab_trigram``: on PostgreSQL a ``pg_trgm`` GIN index on ``term``, on
+    SQLite an FTS5 table with the trigram tokenizer over this table (``id`` is its rowid,
+    kept in step by triggers). Neither can be said in the models, so neither is here.
+    """
+
+    __tablename__ = "search_vocab"
+    __table_args__ = (UniqueConstraint("kind", "scope", "term"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)
+    scope: int = 0
+    term: str = Field(max_length=64)

@@ -10,6 +10,15 @@ from sqlmodel import SQLModel
 from kurswerk.core import migrations
 from kurswerk.core.db import make_engine
 
+BESIDE_THE_MODELS = "search_vocab_trigram"
+"""The substring index of the search vocabulary (migration 0018), which the models cannot
+describe: a ``pg_trgm`` GIN index on PostgreSQL, an FTS5 table and its shadow tables
+(``search_vocab_trigram_data``, ...) on SQLite. Everything else must agree."""
+
+
+def _compared(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (name or "").startswith(BESIDE_THE_MODELS)
+
 
 def test_migrations_run_down_to_base_and_up_again(empty_database_url):
     url = empty_database_url
@@ -26,5 +35,6 @@ def test_migrations_run_down_to_base_and_up_again(empty_database_url):
 def test_models_and_migrations_agree(engine):
     """A model changed without a migration shows up here as a diff."""
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": _compared})
+        diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
