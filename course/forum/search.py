@@ -93,7 +93,7 @@ _table = SearchTerm.__table__  # type: ignore[attr-defined]
 _c = _table.c
 _vocab = SearchVocab.__table__  # type: ignore[attr-defined]
 _trigram = table("search_vocab_trigram", column("rowid"), column("term"))
-"""SQLite's FTS5 trigram index over ``search_vocab`` (migration 0018)."""
+"""SQLite's FTS5 trigram index over ``search_vocab`` (migration 0019)."""
 
 _STOPWORDS_TEXT = """
     aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei

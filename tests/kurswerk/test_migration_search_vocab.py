@@ -1,4 +1,4 @@
-"""Migration 0018: the search vocabulary is filled from the index rows already written,
+"""Migration 0019: the search vocabulary is filled from the index rows already written,
 so search finds compound parts right after the upgrade; its substring index (pg_trgm on
 PostgreSQL, FTS5 trigram on SQLite) follows later writes and deletes; downgrading drops
 both."""
@@ -38,7 +38,7 @@ def test_existing_index_rows_fill_the_vocabulary_and_parts_are_found(empty_datab
             ],
         )
 
-    migrations.upgrade(url, "0018")
+    migrations.upgrade(url, "0019")
 
     assert _substring_index(engine)
     with new_session(engine) as session:

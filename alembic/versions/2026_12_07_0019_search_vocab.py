@@ -8,8 +8,8 @@ the right to: see README, "Deploying"); on SQLite an FTS5 table with the trigram
 from the index rows already written, so search finds compound parts right after the
 upgrade. Downgrading drops both; the extension stays (other objects may use it).
 
-Revision ID: 0018
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 06:00:00.000000
 """
 
@@ -21,8 +21,8 @@ import sqlmodel
 
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0016"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
