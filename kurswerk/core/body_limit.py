@@ -15,15 +15,15 @@ error page (413, in the user's language; a fragment for HTMX), sent with
 ``Connection: close`` so that the server hangs up instead of reading the rest.
 
 Routes that stream and cap their bodies themselves (the multipart uploads, up to
-``KURSWERK_MAX_UPLOAD_MB``) mark their endpoint with :func:`streams_own_body`; their
-requests pass untouched. :class:`MarkedRoutes` reads the marked routes' paths from the
-app's route table and matches a request against them as the router will (path template
-and method), so no URL is guessed or written twice.
+``KURSWERK_MAX_UPLOAD_MB``) mark their endpoint with :func:`streams_own_body` and read it
+through :class:`StreamedBody`; their requests pass untouched. :class:`MarkedRoutes` reads
+the marked routes' paths from the app's route table and matches a request against them
+as the router will (path template and method), so no URL is guessed or written twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 import fastapi.routing
@@ -47,6 +47,31 @@ def streams_own_body(endpoint: Endpoint) -> Endpoint:
     the app-wide form cap lets its requests through. Put it below ``@router.post``."""
     setattr(endpoint, _MARK, True)
     return endpoint
+
+
+class StreamedBody:
+    """The body of a route that streams its own (:func:`streams_own_body`), as the intake
+    reads it, remembering whether it was read to the end.
+
+    A refusal sent before the whole body arrived carries ``Connection: close``
+    (:meth:`close_unless_read`): the server then hangs up instead of reading (and
+    discarding) the rest of, say, a 2 GB upload.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self._stream = request.stream()
+        self.finished = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+        self.finished = True
+
+    def close_unless_read(self, response: Any) -> Any:
+        """``response``, with ``Connection: close`` unless the body was read to the end."""
+        if not self.finished:
+            response.headers["Connection"] = "close"
+        return response
 
 
 class MarkedRoutes:

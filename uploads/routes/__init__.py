@@ -13,7 +13,7 @@ in the threadpool.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import Form, Request
@@ -24,11 +24,12 @@ from sqlmodel import Session
 
 from course.service import ExercisePage
 from kurswerk.core.auth import ContextPrincipal, Principal, Role
-from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden, render_app_error
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.files.download import pdf_download
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
@@ -43,7 +44,6 @@ from uploads.routes import lesson_end  # noqa: F401 - adds its routes to the upl
 from uploads.routes.base import (
     NOTE_CODES,
     TEMPLATES,
-    Body,
     fragment,
     page,
     receipt_path,
@@ -55,7 +55,6 @@ from uploads.routes.base import (
 __all__ = ["TEMPLATES", "router", "submit_tools"]
 """The app factory and the composition root take these from here."""
 
-DOWNLOAD_CHUNK = 64 * 1024
 # The refusals of the tutors' mail settings.
 _TUTORS_ONLY = N_("Diese Einstellung gibt es nur für Tutor:innen dieses Kurses.")
 _NO_SUCH_MODE = N_("Bitte wählen Sie eine der angebotenen Möglichkeiten.")
@@ -131,7 +130,7 @@ async def create_submission(
     industry: str = "",
     idempotency_key: str = "",
 ) -> Response:
-    body = Body(request)
+    body = StreamedBody(request)
     response: Response
     try:
         response = await _submit(
@@ -139,16 +138,14 @@ async def create_submission(
         )
     except AppError as error:  # refused before or instead of the form: the error page
         response = render_app_error(request, error)
-    if not body.finished:
-        response.headers["Connection"] = "close"
-    return response
+    return body.close_unless_read(response)
 
 
 async def _submit(
     request: Request,
     principal: Principal,
     session: Session,
-    body: Body,
+    body: StreamedBody,
     exercise_id: RowId,
     industry: str,
     idempotency_key: str,
@@ -308,20 +305,9 @@ def submission_file(
 ) -> StreamingResponse:
     """The learner's own PDF, as a download (never shown inline by us)."""
     found = queries.learner_version_file(session, principal, submission_id, number)
-    handle = tools(request).storage.open(found.file_key)
-
-    def chunks() -> Any:
-        with handle:
-            while chunk := handle.read(DOWNLOAD_CHUNK):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition("attachment", found.display_name),
-            "Content-Length": str(found.size),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-        },
+    return pdf_download(
+        tools(request).storage,
+        found.file_key,
+        disposition=content_disposition("attachment", found.display_name),
+        size=found.size,
     )

@@ -4,7 +4,6 @@ reads it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -74,20 +73,3 @@ def receipt_path(
         submission_id=result.submission_id,
         number=result.version,
     )
-
-
-class Body:
-    """The request body as the intake reads it, remembering whether it was read to the end.
-
-    A refusal sent before the whole body arrived carries ``Connection: close``: the server
-    then hangs up instead of reading (and discarding) the rest of, say, a 2 GB upload.
-    """
-
-    def __init__(self, request: Request) -> None:
-        self._stream = request.stream()
-        self.finished = False
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-        self.finished = True

@@ -28,7 +28,7 @@ from sqlmodel import Session
 from course import service as course_service
 from course.service import EndPanel, LessonView
 from kurswerk.core.auth import ContextPrincipal, Principal, Role
-from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import StreamedCsrf
 from kurswerk.core.db import SessionDep, new_session
@@ -40,7 +40,7 @@ from kurswerk.core.paths import path_for
 from kurswerk.core.templating import redirect_to
 from uploads import lesson_end
 from uploads import submissions as submissions_mod
-from uploads.routes.base import NOTE_CODES, Body, page, receipt_path, router, tools
+from uploads.routes.base import NOTE_CODES, page, receipt_path, router, tools
 
 FORM_ROUTE = "lesson_submission_create"
 
@@ -153,23 +153,21 @@ async def create_lesson_submission(
     csrf: StreamedCsrf,
     idempotency_key: str = "",
 ) -> Response:
-    body = Body(request)
+    body = StreamedBody(request)
     response: Response
     try:
         submissions_mod.check_key(idempotency_key)
         response = await _submit(request, principal, session, body, slug, idempotency_key, csrf)
     except AppError as error:  # refused before or instead of the form: the error page
         response = render_app_error(request, error)
-    if not body.finished:
-        response.headers["Connection"] = "close"
-    return response
+    return body.close_unless_read(response)
 
 
 async def _submit(
     request: Request,
     principal: Principal,
     session: Session,
-    body: Body,
+    body: StreamedBody,
     slug: str,
     key: str,
     csrf: StreamedCsrf,

@@ -13,7 +13,6 @@ every rule checked again under the learner's grant lock (``booking.book``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from functools import lru_cache, partial
 from typing import Any
 
@@ -29,12 +28,13 @@ from coaching.office_hours import booking, queries, views
 from coaching.office_hours.models import OfficeHourSlot
 from coaching.routes.base import router
 from kurswerk.core.auth import ContextPrincipal, Principal, Role
-from kurswerk.core.body_limit import streams_own_body
+from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import NotFound
 from kurswerk.core.extensions import CourseHomeLink
+from kurswerk.core.files.download import pdf_download
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits, ReceivedUpload, receive_form
 from kurswerk.core.files.pdf.check import check_pdf
@@ -61,7 +61,6 @@ def help_rung_path(context_id: int, lesson_slug: str) -> str:
 
 
 BOOK_PATH = "/c/{context}/office-hours/book/{slot_id}"
-DOWNLOAD_CHUNK = 64 * 1024
 
 DONE = {
     "booked": N_(
@@ -223,20 +222,6 @@ def slot_page(
     return _slot_page(request, principal, session, slot_id)
 
 
-class _Body:
-    """The request body as the intake reads it, remembering whether it was read to the
-    end: a refusal before that closes the connection instead of reading the rest."""
-
-    def __init__(self, request: Request) -> None:
-        self._stream = request.stream()
-        self.finished = False
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-        self.finished = True
-
-
 @router.post(BOOK_PATH, name="office_hours_book")
 @streams_own_body
 async def book_slot(
@@ -246,11 +231,9 @@ async def book_slot(
     slot_id: RowId,
     csrf: StreamedCsrf,
 ) -> Response:
-    body = _Body(request)
+    body = StreamedBody(request)
     response = await _book(request, principal, session, slot_id, body, csrf)
-    if not body.finished:
-        response.headers["Connection"] = "close"
-    return response
+    return body.close_unless_read(response)
 
 
 def _preflight(engine: Engine, principal: Principal, slot_id: int, rules: booking.Rules) -> None:
@@ -266,7 +249,7 @@ async def _book(
     principal: Principal,
     session: Session,
     slot_id: int,
-    body: _Body,
+    body: StreamedBody,
     csrf: CsrfGate,
 ) -> Response:
     settings: Settings = request.app.state.settings
@@ -366,23 +349,11 @@ def booking_file(
     )
     if not allowed or found.file_key is None:
         raise NotFound(queries.BOOKING_NOT_FOUND, reason=f"booking {booking_id}: no file for them")
-    storage = storage_from_settings(request.app.state.settings)
-    handle = storage.open(found.file_key)
-
-    def chunks() -> Any:
-        with handle:
-            while chunk := handle.read(DOWNLOAD_CHUNK):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition(
-                "attachment", found.file_name or "", suffix=".pdf", default="dokument"
-            ),
-            "Content-Length": str(found.file_size or 0),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-        },
+    return pdf_download(
+        storage_from_settings(request.app.state.settings),
+        found.file_key,
+        disposition=content_disposition(
+            "attachment", found.file_name or "", suffix=".pdf", default="dokument"
+        ),
+        size=found.file_size or 0,
     )
