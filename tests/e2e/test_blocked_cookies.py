@@ -20,8 +20,9 @@ import contextlib
 import json
 import os
 import signal
+import sys
+import tempfile
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -62,32 +63,65 @@ def _cookie_blocking_profile(folder: Path, tool: str, lms: str) -> Path:
     return folder
 
 
+HANG_SECONDS = 90
+"""Far longer than a test here takes (a few seconds, ~20 on a loaded machine)."""
+
+
+class BrowserHung(RuntimeError):
+    """Chromium stopped answering with a persistent profile (see :func:`blocking_run`)."""
+
+
 @pytest.fixture
-def blocking_context(browser, demo_stack, tmp_path) -> Iterator[Any]:
-    profile = _cookie_blocking_profile(
-        tmp_path / "profile", demo_stack.tool_url, demo_stack.simulator_url
-    )
-    context = browser.browser_type.launch_persistent_context(
-        str(profile),
-        executable_path=CHROMIUM,
-        args=CHROMIUM_ARGS,
-        headless=True,
-        locale="de-DE",
-    )
-    context.set_default_timeout(15_000)
-    try:
-        yield context
-    finally:
-        # Chromium has been seen to hang while closing a persistent profile (measured
-        # here once in a PostgreSQL run: 20 minutes, no renderer left), and close() has
-        # no timeout: after 30 s the profile's processes are killed, so a stuck browser
-        # ends this fixture instead of the whole run.
-        watchdog = threading.Timer(30, _kill_browser_of, [profile])
-        watchdog.start()
-        try:
-            context.close()
-        finally:
-            watchdog.cancel()
+def blocking_run(browser, demo_stack, tmp_path) -> Any:
+    """``blocking_run(test)`` runs ``test(context)`` in a Chromium with a cookie-blocking
+    profile.
+
+    Chromium has been seen to stop answering with such a persistent profile: once while
+    closing it (20 minutes, no renderer left), once in the middle of a launch (a call
+    that never returned). Playwright's calls on a context have no timeout of their own,
+    so a watchdog kills the profile's processes after ``HANG_SECONDS``: the pending call
+    then fails. A run that the watchdog ended, and only such a run, is repeated once with
+    a fresh profile; a failed assertion fails at once, and a second hang fails the test."""
+
+    def run(test: Any) -> None:
+        for attempt in (1, 2):
+            profile = _cookie_blocking_profile(
+                Path(tempfile.mkdtemp(prefix="profile-", dir=tmp_path)),
+                demo_stack.tool_url,
+                demo_stack.simulator_url,
+            )
+            hung = threading.Event()
+
+            def kill(profile: Path = profile, hung: threading.Event = hung) -> None:
+                hung.set()
+                _kill_browser_of(profile)
+
+            watchdog = threading.Timer(HANG_SECONDS, kill)
+            watchdog.start()
+            try:
+                context = browser.browser_type.launch_persistent_context(
+                    str(profile),
+                    executable_path=CHROMIUM,
+                    args=CHROMIUM_ARGS,
+                    headless=True,
+                    locale="de-DE",
+                )
+                context.set_default_timeout(15_000)
+                try:
+                    test(context)
+                    return
+                finally:
+                    with contextlib.suppress(Exception):  # a killed browser may not close
+                        context.close()
+            except Exception as error:
+                if not hung.is_set():
+                    raise
+                if attempt == 2:
+                    raise BrowserHung(f"Chromium hung twice (> {HANG_SECONDS} s)") from error
+            finally:
+                watchdog.cancel()
+
+    return run
 
 
 def _kill_browser_of(profile: Path) -> None:
@@ -149,8 +183,12 @@ def test_with_cookies_the_launch_ends_in_the_frame_with_a_session_cookie(
 
 @pytest.mark.parametrize("launch_style", ["moodle"])
 def test_blocked_cookies_in_moodle_new_window_starts_a_fresh_launch(
-    blocking_context, demo_stack, launch_style
+    blocking_run, demo_stack, launch_style
 ):
+    blocking_run(lambda context: _moodle_new_window(context, demo_stack))
+
+
+def _moodle_new_window(blocking_context: Any, demo_stack: Any) -> None:
     page = blocking_context.pages[0]  # the window the profile opened with
     seen = _record(blocking_context, demo_stack.tool_url)
     tool = _open_course_page(page, demo_stack)
@@ -175,8 +213,12 @@ def test_blocked_cookies_in_moodle_new_window_starts_a_fresh_launch(
 
 @pytest.mark.parametrize("launch_style", ["canvas"])
 def test_blocked_cookies_in_canvas_launch_in_the_frame_through_platform_storage(
-    blocking_context, demo_stack, launch_style
+    blocking_run, demo_stack, launch_style
 ):
+    blocking_run(lambda context: _canvas_platform_storage(context, demo_stack))
+
+
+def _canvas_platform_storage(blocking_context: Any, demo_stack: Any) -> None:
     page = blocking_context.pages[0]  # the window the profile opened with
     seen = _record(blocking_context, demo_stack.tool_url)
     tool = _open_course_page(page, demo_stack)
@@ -187,3 +229,24 @@ def test_blocked_cookies_in_canvas_launch_in_the_frame_through_platform_storage(
     assert blocking_context.cookies(demo_stack.tool_url) == []  # no tool cookie at all
     assert all(SESSION_COOKIE not in cookie for cookie in seen["course_cookies"])
     assert len(page.context.pages) == 1  # no new window
+
+
+def test_a_browser_that_stops_answering_is_killed_and_the_run_repeated_once(
+    blocking_run, monkeypatch
+):
+    """The watchdog itself: a call that never returns (a promise that never settles) ends
+    when the profile's browser is killed, and the run is repeated once with a fresh
+    profile; hanging again fails the test with :class:`BrowserHung` instead of hanging."""
+    monkeypatch.setattr(sys.modules[__name__], "HANG_SECONDS", 3)
+    attempts: list[int] = []
+
+    def hangs_the_first_time(context: Any) -> None:
+        attempts.append(len(context.pages))
+        if len(attempts) == 1:
+            context.pages[0].evaluate("new Promise(() => {})")
+
+    blocking_run(hangs_the_first_time)
+    assert len(attempts) == 2
+
+    with pytest.raises(BrowserHung):
+        blocking_run(lambda context: context.pages[0].evaluate("new Promise(() => {})"))
