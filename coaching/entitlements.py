@@ -24,8 +24,34 @@ from kurswerk.core.extensions import SUBMISSION_COUNTER, extensions
 from lti.models import PlatformUser
 
 
+class SubmissionAllowance:
+    """The quota rule, for every view of a learner's package: ``feedback_quota`` counts
+    submissions (None: unlimited), ``submissions_used`` of them are spent. A class using it
+    says whether the learner holds a package (``active``) and which quota it has."""
+
+    submissions_used: int
+
+    @property
+    def active(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def feedback_quota(self) -> int | None:
+        raise NotImplementedError
+
+    @property
+    def feedback_remaining(self) -> int | None:
+        """Submissions still covered; None means unlimited (or no package at all)."""
+        quota = self.feedback_quota
+        return None if quota is None else max(0, quota - self.submissions_used)
+
+    def may_submit_new(self) -> bool:
+        remaining = self.feedback_remaining
+        return self.active and (remaining is None or remaining > 0)
+
+
 @dataclass(frozen=True)
-class CoachingStatus:
+class CoachingStatus(SubmissionAllowance):
     grant: CoachingGrant | None
     package: CoachingPackage | None
     submissions_used: int = 0
@@ -35,15 +61,8 @@ class CoachingStatus:
         return self.grant is not None and self.package is not None
 
     @property
-    def feedback_remaining(self) -> int | None:
-        """Submissions still covered; None means unlimited (or no package at all)."""
-        if self.package is None or self.package.feedback_quota is None:
-            return None
-        return max(0, self.package.feedback_quota - self.submissions_used)
-
-    def may_submit_new(self) -> bool:
-        remaining = self.feedback_remaining
-        return self.active and (remaining is None or remaining > 0)
+    def feedback_quota(self) -> int | None:
+        return self.package.feedback_quota if self.package else None
 
 
 def normalise_email(value: str | None) -> str | None:

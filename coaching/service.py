@@ -20,7 +20,7 @@ from coaching.common import (
     parse_date,
     refuse,
 )
-from coaching.entitlements import CoachingStatus, coaching_status
+from coaching.entitlements import CoachingStatus, SubmissionAllowance, coaching_status
 from coaching.grants.changes import UNTIL_IN_PAST, extend_grant, grant_package, revoke_grant
 from coaching.grants.grantees import (
     BAD_EMAIL,
@@ -46,6 +46,7 @@ __all__ = [
     "Actor",
     "CoachingRefused",
     "CoachingStatus",
+    "SubmissionAllowance",
     "coaching_status",
     "describe",
     "extend_grant",

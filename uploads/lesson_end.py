@@ -23,6 +23,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from coaching.models import CoachingGrant, CoachingPackage
+from coaching.service import SubmissionAllowance
 from course import service as course_service
 from course.service import LessonView
 from kurswerk.core.auth import Principal
@@ -62,7 +63,7 @@ NO_INDUSTRY = N_("Bitte wählen Sie eine der Branchen, in denen es diese Übung 
 
 
 @dataclass(frozen=True)
-class LessonEndState:
+class LessonEndState(SubmissionAllowance):
     """The learner's coaching today, as ``coaching.service.CoachingStatus`` says it, and
     the platform's packages for someone who holds none."""
 
@@ -75,15 +76,8 @@ class LessonEndState:
         return self.package is not None
 
     @property
-    def feedback_remaining(self) -> int | None:
-        """Submissions still covered; None means unlimited (or no package at all)."""
-        if self.package is None or self.package.feedback_quota is None:
-            return None
-        return max(0, self.package.feedback_quota - self.submissions_used)
-
-    def may_submit_new(self) -> bool:
-        remaining = self.feedback_remaining
-        return self.active and (remaining is None or remaining > 0)
+    def feedback_quota(self) -> int | None:
+        return self.package.feedback_quota if self.package else None
 
 
 _PACKAGE = CoachingPackage.__table__  # type: ignore[attr-defined]
