@@ -63,6 +63,11 @@ def _cookie_blocking_profile(folder: Path, tool: str, lms: str) -> Path:
     return folder
 
 
+LAUNCH_SECONDS = 20
+"""How long a launch through the platform's storage may take to reach the course: two
+postMessage round trips and two requests, which took over 5 s (the assertions' default)
+once in a loaded run."""
+
 HANG_SECONDS = 90
 """Far longer than a test here takes (a few seconds, ~20 on a loaded machine)."""
 
@@ -222,7 +227,9 @@ def _canvas_platform_storage(blocking_context: Any, demo_stack: Any) -> None:
     page = blocking_context.pages[0]  # the window the profile opened with
     seen = _record(blocking_context, demo_stack.tool_url)
     tool = _open_course_page(page, demo_stack)
-    expect(tool.get_by_role("heading", level=1)).to_contain_text(COURSE_TITLE)
+    expect(tool.get_by_role("heading", level=1)).to_contain_text(
+        COURSE_TITLE, timeout=LAUNCH_SECONDS * 1000
+    )
     assert urlsplit(_frame_url(page)).path.startswith("/c/")
     assert urlsplit(page.url).hostname == "localhost"  # still inside the LMS page
     assert seen["launches"] == [200, 303]  # read back from storage, then launched
