@@ -38,7 +38,11 @@
       template.innerHTML = html;
       region.replaceChildren(template.content);
       region.setAttribute("data-state", "loaded");
-    }).catch(function () { /* keep the form usable; the button still works */ });
+    }).catch(function (error) {
+      // Keep the form usable (the button still works); a failed request (not one replaced
+      // by a newer one) is tried again on the next keystroke instead of being remembered.
+      if (!error || error.name !== "AbortError") { last = ""; }
+    });
   }
 
   function schedule() {
