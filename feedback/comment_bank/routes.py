@@ -181,7 +181,9 @@ def bank_page(
 def create(bank: BankRequest, form: FormData) -> Response:
     data = SnippetInput.of_form(form)
     try:
-        snippet = snippets.create_snippet(bank.session, bank.scope, bank.principal, data)
+        snippet = snippets.create_snippet(
+            bank.session, bank.scope, data, author_id=bank.principal.user_id
+        )
     except SnippetRefused as error:
         return bank.refused(error, exercise_id=_chosen(bank, data.exercise), new=data)
     return bank.back(snippet.exercise_id, done="created", anchor=f"kw-snippet-{snippet.id}")

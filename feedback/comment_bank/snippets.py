@@ -26,7 +26,6 @@ from sqlmodel import Session, select
 from feedback.comment_bank.models import CommentSnippet
 from feedback.comment_bank.scope import BankScope, not_found
 from feedback.drafts import normalise_text
-from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import MAX_ROW_ID
 from kurswerk.core.errors import AppError
@@ -153,9 +152,9 @@ def get_snippet(session: Session, scope: BankScope, snippet_id: int) -> CommentS
 def create_snippet(
     session: Session,
     scope: BankScope,
-    principal: Principal,
     data: SnippetInput,
     *,
+    author_id: int | None,
     now: datetime | None = None,
 ) -> CommentSnippet:
     values = _checked(scope, data)
@@ -179,7 +178,7 @@ def create_snippet(
     snippet = CommentSnippet(
         context_id=scope.context_id,
         course_id=scope.course_id,
-        created_by_user_id=principal.user_id,
+        created_by_user_id=author_id,
         created_at=now,
         updated_at=now,
         **values,

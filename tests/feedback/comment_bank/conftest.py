@@ -49,7 +49,7 @@ def make_snippet(db: Session) -> MakeSnippet:
             exercise=str(exercise_id(db, exercise)) if exercise else "",
             industry=industry,
         )
-        snippet = create_snippet(db, scope, person.principal, data)
+        snippet = create_snippet(db, scope, data, author_id=person.principal.user_id)
         snippet.use_count = uses
         db.add(snippet)
         db.commit()
