@@ -169,7 +169,9 @@ def render_review(
             "max_upload_mb": settings_of(request).max_upload_mb,
             "comment_bank": (
                 comment_bank_views.review_bank(
-                    session, principal, submission_id,
+                    session,
+                    principal,
+                    submission_id,
                     draft_text=page.draft.body_markdown if page.draft else None,
                     learner_locale=page.facts.learner_locale,
                 )  # fmt: skip
