@@ -12,8 +12,10 @@
 //
 // Other editors on the page (the annotation notes) call
 //   window.KurswerkCommentBank.attach(textarea[, {url, csrf}])
-// and get the same; without options, a textarea without the attributes takes those of
-// the page's feedback text. The translated parts come from <template id="kw-comment-bank-ui">
+// and get the same (null where the page has no comment bank); without options, a
+// textarea without the attributes takes those of the page's feedback text. A script that
+// may run before this module waits for the document event "kurswerk:comment-bank-ready".
+// The translated parts come from <template id="kw-comment-bank-ui">
 // (feedback/templates/feedback/comment_bank/_review.html); without it nothing is attached.
 // A file, not an inline script: the CSP allows only 'self' scripts. Without JavaScript
 // the review page links to the bank page, whose snippets can be copied.
@@ -297,3 +299,5 @@ export function attach(textarea, options) {
 
 window.KurswerkCommentBank = { attach };
 document.querySelectorAll("textarea[data-comment-bank]").forEach((textarea) => attach(textarea));
+// For editors whose script ran first (modules run in order, but a classic script may not wait).
+document.dispatchEvent(new CustomEvent("kurswerk:comment-bank-ready"));
