@@ -12,4 +12,6 @@ routes and pages use the use-case modules directly:
 * ``pages``    - what the review page and the learner's feedback page show; the PDFs
 * ``access``   - who may see which submission (404 for everything else)
 * ``workdays`` - the feedback target in working days
+* ``comment_bank/`` - the tutors' shared snippets, inserted with the keyboard, and each
+  exercise's feedback template that pre-fills a new draft
 """

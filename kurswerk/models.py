@@ -5,6 +5,7 @@ from __future__ import annotations
 import coaching.models
 import coaching.office_hours.models
 import course.models
+import feedback.comment_bank.models
 import feedback.models
 import kurswerk.core.outbox.models
 import kurswerk.core.session_revocation

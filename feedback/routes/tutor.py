@@ -25,6 +25,7 @@ from feedback import access, claims, drafts, errors, views
 from feedback import claims as claims_mod
 from feedback import errors as errors_mod
 from feedback import release as feedback_release
+from feedback.comment_bank import views as comment_bank_views
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
@@ -166,6 +167,17 @@ def render_review(
             "text": text,
             "confirm": confirm,
             "max_upload_mb": settings_of(request).max_upload_mb,
+            "comment_bank": (
+                comment_bank_views.review_bank(
+                    session,
+                    principal,
+                    submission_id,
+                    draft_text=page.draft.body_markdown if page.draft else None,
+                    learner_locale=page.facts.learner_locale,
+                )  # fmt: skip
+                if page.editing and not page.closed
+                else None
+            ),
             **HELPERS,
         },
         status_code=status_code,

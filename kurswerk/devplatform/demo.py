@@ -19,6 +19,8 @@ same cross-site cookie rules as inside Moodle.
                              coaching administration, so the audit log shows it; idempotent)
    ``offer_demo_office_hours()`` -> ``...demo_seed.seed_demo_office_hours`` (the tutor's
                              weekly office hours, published as a tutor would; idempotent)
+   ``seed_demo_comment_bank`` -> ``...demo_comment_bank`` (the tutors' snippets for the
+                             course's exercises, once, while the bank is empty)
    ``start_mail_catcher()``  before 3.: a local SMTP server on loopback whose mails the
                              simulator's "Postausgang (Demo)" page lists; the tool's
                              ``KURSWERK_SMTP_URL`` points at it unless the user set one
@@ -63,6 +65,7 @@ from kurswerk.core.outbox.worker import BackgroundWorker
 from kurswerk.core.settings import Settings, get_settings
 from kurswerk.devplatform.app import create_simulator
 from kurswerk.devplatform.config import COACHING_PERSON, OFFICE_HOURS_TUTOR, SimulatorConfig
+from kurswerk.devplatform.demo_comment_bank import seed_demo_comment_bank
 from kurswerk.devplatform.demo_seed import (
     DemoCourse,
     DemoTutor,
@@ -219,6 +222,7 @@ def prepare(settings: Settings, simulator: SimulatorConfig, content: Path) -> st
             register_simulator(session, simulator)
             grant_demo_coaching(session, simulator)
             notes = offer_demo_office_hours(session, simulator, settings)
+            seed_demo_comment_bank(session, DemoCourse.of(simulator))
             session.commit()
     finally:
         engine.dispose()
