@@ -39,6 +39,7 @@ from coaching.office_hours.allowance import (
     month_label,
     month_of,
 )
+from coaching.office_hours.availability import IN_PAST
 from coaching.office_hours.models import BookingStatus, OfficeHourBooking, OfficeHourSlot
 from coaching.office_hours.notices import BookingChange
 from coaching.office_hours.queries import learner_booking, live_booking
@@ -59,7 +60,6 @@ NO_OFFICE_HOURS = N_(
 )
 SLOT_NOT_FOUND = N_("Diesen Termin gibt es nicht.")
 SLOT_WITHDRAWN = N_("Dieser Termin wurde zurückgezogen und kann nicht gebucht werden.")
-SLOT_PAST = N_("Dieser Termin liegt in der Vergangenheit.")
 SLOT_TAKEN = N_(
     "Diesen Termin hat gerade jemand anderes gebucht. Bitte wählen Sie einen anderen Termin."
 )
@@ -171,7 +171,7 @@ def check_bookable(
         raise refuse("slot", SLOT_WITHDRAWN, status=409)
     starts = as_utc(slot.starts_at)
     if starts <= now:
-        raise refuse("slot", SLOT_PAST, status=400)
+        raise refuse("slot", IN_PAST, status=400)
     if starts < now + rules.min_notice:
         hours = int(rules.min_notice.total_seconds() // 3600)
         raise CoachingRefused([TooSoon("slot", TOO_SOON, {"hours": hours})], status=409)

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from coaching.common import CoachingRefused, Problem
 from coaching.office_hours.availability import TimeProblem
+from coaching.office_hours.booking import SLOT_NOT_FOUND
 from coaching.office_hours.models import (
     BookingStatus,
     OfficeHourBooking,
@@ -43,7 +44,6 @@ SERIES_BOOKED = N_(
     "Termine zuerst ab oder verlegen Sie sie; dann können Sie die Serie beenden."
 )
 SLOT_OVER = N_("Dieser Termin hat schon begonnen oder ist vorbei.")
-NO_SLOT = N_("Diesen Termin gibt es nicht.")
 NO_SERIES = N_("Diese wöchentliche Sprechstunde gibt es nicht.")
 
 
@@ -87,7 +87,7 @@ def withdraw_slot(
     """Withdraw one of the tutor's future slots; False when it was withdrawn already.
     Refused (409, nothing written) once it has begun or while it has a live booking."""
     owner = (context_id, tutor_user_id)
-    slot = _own_locked(session, OfficeHourSlot, slot_id, owner, NO_SLOT)
+    slot = _own_locked(session, OfficeHourSlot, slot_id, owner, SLOT_NOT_FOUND)
     if slot.withdrawn_at is not None:
         return False
     if clock.as_utc(slot.starts_at) <= now:
