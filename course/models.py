@@ -109,17 +109,23 @@ class Lesson(ContentRow, table=True):
     created_at: datetime = timestamp_now()
 
 
-class Exercise(ContentRow, table=True):
+class LessonItem(ContentRow):
+    """What an exercise and a worksheet of a lesson have: the lesson, a slug unique in it
+    (each table says so in its ``__table_args__``), the place in the lesson and a title."""
+
+    lesson_id: int = Field(foreign_key="lesson.id", index=True)
+    slug: str = Field(max_length=100)
+    position: int = 0
+    title: str = Field(max_length=300)
+
+
+class Exercise(LessonItem, table=True):
     """An exercise of a lesson; its task is the lesson's ``::: arbeitsschritt`` block
     named by ``work_step`` (kept as rendered HTML in ``task_html``)."""
 
     __tablename__ = "exercise"
     __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
 
-    lesson_id: int = Field(foreign_key="lesson.id", index=True)
-    slug: str = Field(max_length=100)
-    position: int = 0
-    title: str = Field(max_length=300)
     work_step: str = Field(default="", max_length=120)
     task_html: str = Field(default="", sa_column=_text())
     created_at: datetime = timestamp_now()
@@ -142,7 +148,7 @@ class ExerciseVariant(ContentRow, table=True):
     task_html: str = Field(default="", sa_column=_text())
 
 
-class Worksheet(ContentRow, table=True):
+class Worksheet(LessonItem, table=True):
     """A worksheet template ("Arbeitsvorlage") the lesson names: the process step it
     belongs to (where the text names it), that step's items (``step_items``: a list of
     ``{"role", "label", "text"}``, plain text) and its table as the front matter declares
@@ -153,10 +159,6 @@ class Worksheet(ContentRow, table=True):
     __tablename__ = "worksheet"
     __table_args__ = (UniqueConstraint("lesson_id", "slug"),)
 
-    lesson_id: int = Field(foreign_key="lesson.id", index=True)
-    slug: str = Field(max_length=100)
-    position: int = 0
-    title: str = Field(max_length=300)
     step_anchor: str = Field(default="", max_length=200)
     step_title: str = Field(default="", max_length=300)
     step_items: list[dict[str, str]] = Field(default_factory=list, sa_column=_json())

@@ -9,7 +9,6 @@ display text.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -22,39 +21,27 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from kurswerk.core.db import timestamp_now, timestamp_or_none
-from kurswerk.core.i18n import N_
+from kurswerk.core.i18n import N_, LabelledChoice
 
 
-class SubmissionStatus(enum.StrEnum):
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    FEEDBACK_RELEASED = "feedback_released"
+class SubmissionStatus(LabelledChoice):
+    """``label``: the state's name for the learner; ``hint``: what it means for them."""
 
-    @property
-    def label(self) -> str:
-        """The state's name for the learner (a message id: translate it where shown)."""
-        return _STATUS_LABELS[self]
-
-    @property
-    def help(self) -> str:
-        """What the state means for the learner (a message id)."""
-        return _STATUS_HELP[self]
-
-
-_STATUS_LABELS = {
-    SubmissionStatus.SUBMITTED: N_("eingereicht"),
-    SubmissionStatus.IN_REVIEW: N_("in Bearbeitung"),
-    SubmissionStatus.FEEDBACK_RELEASED: N_("Feedback erhalten"),
-}
-_STATUS_HELP = {
-    SubmissionStatus.SUBMITTED: N_(
-        "Ihre Datei ist angekommen und wartet auf Ihre Tutorin oder Ihren Tutor."
-    ),
-    SubmissionStatus.IN_REVIEW: N_("Ihre Tutorin oder Ihr Tutor arbeitet an Ihrem Feedback."),
-    SubmissionStatus.FEEDBACK_RELEASED: N_(
-        "Ihr Feedback ist freigegeben: Sie finden es bei der Einreichung und in Ihrer E-Mail."
-    ),
-}
+    SUBMITTED = (
+        "submitted",
+        N_("eingereicht"),
+        N_("Ihre Datei ist angekommen und wartet auf Ihre Tutorin oder Ihren Tutor."),
+    )
+    IN_REVIEW = (
+        "in_review",
+        N_("in Bearbeitung"),
+        N_("Ihre Tutorin oder Ihr Tutor arbeitet an Ihrem Feedback."),
+    )
+    FEEDBACK_RELEASED = (
+        "feedback_released",
+        N_("Feedback erhalten"),
+        N_("Ihr Feedback ist freigegeben: Sie finden es bei der Einreichung und in Ihrer E-Mail."),
+    )
 
 
 class Submission(SQLModel, table=True):
@@ -99,32 +86,23 @@ class SubmissionVersion(SQLModel, table=True):
     created_at: datetime = timestamp_now()
 
 
-class TutorMailMode(enum.StrEnum):
-    EACH = "each"  # one email per new submission
-    DAILY = "daily"  # one digest a day
+class TutorMailMode(LabelledChoice):
+    """``label``: the choice's name for the tutor; ``hint``: what it means (``%(hour)s``:
+    the digest's hour)."""
 
-    @property
-    def label(self) -> str:
-        """The choice's name for the tutor (a message id: translate it where shown)."""
-        return _MAIL_MODE_LABELS[self]
-
-    @property
-    def hint(self) -> str:
-        """What the choice means (a message id; ``%(hour)s``: the digest's hour)."""
-        return _MAIL_MODE_HINTS[self]
-
-
-_MAIL_MODE_LABELS = {
-    TutorMailMode.EACH: N_("Eine E-Mail je Einreichung"),
-    TutorMailMode.DAILY: N_("Eine Tagesübersicht"),
-}
-_MAIL_MODE_HINTS = {
-    TutorMailMode.EACH: N_("Sie erhalten sofort eine E-Mail, wenn jemand einreicht."),
-    TutorMailMode.DAILY: N_(
-        "Sie erhalten einmal am Tag (ab %(hour)s Uhr) eine E-Mail mit allen neuen "
-        "Einreichungen – nur an Tagen, an denen es welche gibt."
-    ),
-}
+    EACH = (  # one email per new submission
+        "each",
+        N_("Eine E-Mail je Einreichung"),
+        N_("Sie erhalten sofort eine E-Mail, wenn jemand einreicht."),
+    )
+    DAILY = (  # one digest a day
+        "daily",
+        N_("Eine Tagesübersicht"),
+        N_(
+            "Sie erhalten einmal am Tag (ab %(hour)s Uhr) eine E-Mail mit allen neuen "
+            "Einreichungen – nur an Tagen, an denen es welche gibt."
+        ),
+    )
 
 
 class TutorMailPreference(SQLModel, table=True):

@@ -76,19 +76,16 @@ def _view(
     industries: course_service.Industries,
     versions: tuple[VersionView, ...] = (),
 ) -> SubmissionView:
-    assert submission.id is not None and exercise.id is not None
+    assert submission.id is not None
     return SubmissionView(
         id=submission.id,
-        target=SubmissionTarget(
+        target=SubmissionTarget.of(
+            exercise,
+            lesson,
             context_id=submission.context_id,
             course_title=course_title,
-            exercise_id=exercise.id,
-            exercise_slug=exercise.slug,
-            exercise_title=exercise.title,
-            lesson_slug=lesson.slug,
-            lesson_title=lesson.title,
             industry=submission.industry,
-            industry_names=industries.names_of(submission.industry),
+            industries=industries,
         ),
         status=SubmissionStatus(submission.status),
         latest_version=submission.latest_version,

@@ -35,6 +35,32 @@ class SubmissionTarget:
     industry_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     """The industry's name in each language, as its course declares it."""
 
+    @classmethod
+    def of(
+        cls,
+        exercise: Exercise,
+        lesson: Lesson,
+        *,
+        context_id: int,
+        course_title: str,
+        industry: str,
+        industries: course_service.Industries,
+    ) -> SubmissionTarget:
+        """The target ``exercise`` (of ``lesson``) in ``industry``, named from the
+        course's ``industries``."""
+        assert exercise.id is not None
+        return cls(
+            context_id=context_id,
+            course_title=course_title,
+            exercise_id=exercise.id,
+            exercise_slug=exercise.slug,
+            exercise_title=exercise.title,
+            lesson_slug=lesson.slug,
+            lesson_title=lesson.title,
+            industry=industry,
+            industry_names=industries.names_of(industry),
+        )
+
     def industry_name(self, locale: str) -> str:
         return course_service.name_in(self.industry_names, self.industry, locale)
 
@@ -90,17 +116,13 @@ def find_target(
             ),
             reason=f"industry {industry[:20]!r}",
         )
-    assert exercise.id is not None
-    return SubmissionTarget(
+    return SubmissionTarget.of(
+        exercise,
+        lesson,
         context_id=context_id,
         course_title=course_title_for(session, context_id, course.title),
-        exercise_id=exercise.id,
-        exercise_slug=exercise.slug,
-        exercise_title=exercise.title,
-        lesson_slug=lesson.slug,
-        lesson_title=lesson.title,
         industry=industry,
-        industry_names=course_service.course_industries(session, course.id).names_of(industry),
+        industries=course_service.course_industries(session, course.id),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -39,6 +39,7 @@ from coaching.office_hours.allowance import (
     month_label,
     month_of,
 )
+from coaching.office_hours.availability import IN_PAST
 from coaching.office_hours.models import BookingStatus, OfficeHourBooking, OfficeHourSlot
 from coaching.office_hours.notices import BookingChange
 from coaching.office_hours.queries import learner_booking, live_booking
@@ -59,7 +60,6 @@ NO_OFFICE_HOURS = N_(
 )
 SLOT_NOT_FOUND = N_("Diesen Termin gibt es nicht.")
 SLOT_WITHDRAWN = N_("Dieser Termin wurde zurückgezogen und kann nicht gebucht werden.")
-SLOT_PAST = N_("Dieser Termin liegt in der Vergangenheit.")
 SLOT_TAKEN = N_(
     "Diesen Termin hat gerade jemand anderes gebucht. Bitte wählen Sie einen anderen Termin."
 )
@@ -171,7 +171,7 @@ def check_bookable(
         raise refuse("slot", SLOT_WITHDRAWN, status=409)
     starts = as_utc(slot.starts_at)
     if starts <= now:
-        raise refuse("slot", SLOT_PAST, status=400)
+        raise refuse("slot", IN_PAST, status=400)
     if starts < now + rules.min_notice:
         hours = int(rules.min_notice.total_seconds() // 3600)
         raise CoachingRefused([TooSoon("slot", TOO_SOON, {"hours": hours})], status=409)
@@ -248,13 +248,8 @@ def cancel_by_learner(
     """The learner cancels their booking before it begins: in time, the hour comes back
     (``spends_hour`` false); after the deadline it stays spent."""
     booking = live_for_change(session, learner_booking(session, principal, booking_id), now)
-    before = snapshot(booking)
-    booking.spends_hour = not rules.cancel_gives_hour_back(booking, now)
-    mark_cancelled(booking, principal, now)
-    audit_change(
-        session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="learner"
-    )
-    notices.notify(session, booking, BookingChange.CANCELLED_BY_LEARNER)
+    spends_hour = not rules.cancel_gives_hour_back(booking, now)
+    cancel(session, principal, booking, now=now, spends_hour=spends_hour, by="learner")
     return booking
 
 
@@ -273,12 +268,30 @@ def live_for_change(
     return booking
 
 
-def mark_cancelled(booking: OfficeHourBooking, principal: Principal, now: datetime) -> None:
+def cancel(
+    session: Session,
+    principal: Principal,
+    booking: OfficeHourBooking,
+    *,
+    now: datetime,
+    spends_hour: bool,
+    by: Literal["learner", "tutor"],
+) -> None:
+    """Cancel the live ``booking`` for ``principal`` (the learner or the slot's tutor,
+    ``by``): audited, and both told (``notices``). ``spends_hour``: whether the hour stays
+    spent."""
+    before = snapshot(booking)
+    booking.spends_hour = spends_hour
     booking.status = BookingStatus.CANCELLED.value
     booking.cancelled_at = now
     booking.cancelled_by_user_id = principal.user_id
     booking.sequence += 1  # the calendar's CANCEL is a revision of the event
     booking.updated_at = now
+    audit_change(session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by=by)
+    change = (
+        BookingChange.CANCELLED_BY_LEARNER if by == "learner" else BookingChange.CANCELLED_BY_TUTOR
+    )
+    notices.notify(session, booking, change)
 
 
 # --- The audit log ----------------------------------------------------------------------

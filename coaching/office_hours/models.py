@@ -21,7 +21,6 @@ gives it back; cancelled late spends.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime, time
 
@@ -29,48 +28,26 @@ from sqlalchemy import CheckConstraint, Column, Date, DateTime, Index, Text, Tim
 from sqlmodel import Field, SQLModel
 
 from kurswerk.core.db import timestamp_now, timestamp_or_none
-from kurswerk.core.i18n import N_
+from kurswerk.core.i18n import N_, LabelledChoice
 
 
-class MeetingForm(enum.StrEnum):
+class MeetingForm(LabelledChoice):
     """How the office hour takes place; ``details`` says where (the link, the number, the
-    room)."""
+    room). ``label``: the form's name."""
 
-    VIDEO = "video"
-    PHONE = "phone"
-    ON_SITE = "on_site"
-
-    @property
-    def label(self) -> str:
-        """The form's name (a message id: translate it where shown)."""
-        return _FORM_LABELS[self]
+    VIDEO = "video", N_("Videogespräch")
+    PHONE = "phone", N_("Telefon")
+    ON_SITE = "on_site", N_("Vor Ort")
 
 
-_FORM_LABELS = {
-    MeetingForm.VIDEO: N_("Videogespräch"),
-    MeetingForm.PHONE: N_("Telefon"),
-    MeetingForm.ON_SITE: N_("Vor Ort"),
-}
+class BookingStatus(LabelledChoice):
+    """``label``: the state's name."""
 
+    BOOKED = "booked", N_("gebucht")
+    CANCELLED = "cancelled", N_("abgesagt")
+    HELD = "held", N_("stattgefunden")
+    NO_SHOW = "no_show", N_("nicht erschienen")
 
-class BookingStatus(enum.StrEnum):
-    BOOKED = "booked"
-    CANCELLED = "cancelled"
-    HELD = "held"
-    NO_SHOW = "no_show"
-
-    @property
-    def label(self) -> str:
-        """The state's name (a message id: translate it where shown)."""
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    BookingStatus.BOOKED: N_("gebucht"),
-    BookingStatus.CANCELLED: N_("abgesagt"),
-    BookingStatus.HELD: N_("stattgefunden"),
-    BookingStatus.NO_SHOW: N_("nicht erschienen"),
-}
 
 _FORMS_SQL = "form IN ('video', 'phone', 'on_site')"
 

@@ -23,8 +23,8 @@ from coaching.office_hours.booking import (
     SLOT_NOT_FOUND,
     SLOT_WITHDRAWN,
     audit_change,
+    cancel,
     live_for_change,
-    mark_cancelled,
     snapshot,
     write_or_taken,
 )
@@ -57,13 +57,7 @@ def cancel_by_tutor(
     """The tutor cancels a booking of their slot before it begins: the hour goes back to
     the learner, who is told."""
     booking = live_for_change(session, tutor_booking(session, principal, booking_id), now)
-    before = snapshot(booking)
-    booking.spends_hour = False
-    mark_cancelled(booking, principal, now)
-    audit_change(
-        session, principal, AuditAction.BOOKING_CANCELLED, booking, before=before, by="tutor"
-    )
-    notices.notify(session, booking, BookingChange.CANCELLED_BY_TUTOR)
+    cancel(session, principal, booking, now=now, spends_hour=False, by="tutor")
     return booking
 
 

@@ -15,12 +15,14 @@ another tutor's id is "not found". Nothing here commits.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from coaching.common import CoachingRefused, Problem
 from coaching.office_hours.availability import TimeProblem
+from coaching.office_hours.booking import SLOT_NOT_FOUND
 from coaching.office_hours.models import (
     BookingStatus,
     OfficeHourBooking,
@@ -42,28 +44,23 @@ SERIES_BOOKED = N_(
     "Termine zuerst ab oder verlegen Sie sie; dann können Sie die Serie beenden."
 )
 SLOT_OVER = N_("Dieser Termin hat schon begonnen oder ist vorbei.")
-NO_SLOT = N_("Diesen Termin gibt es nicht.")
 NO_SERIES = N_("Diese wöchentliche Sprechstunde gibt es nicht.")
 
 
-def own_slot(
-    session: Session, *, context_id: int, tutor_user_id: int, slot_id: int
-) -> OfficeHourSlot:
-    """The tutor's slot in this course, or 404 (also for another course's or tutor's)."""
-    slot = session.get(OfficeHourSlot, slot_id)
-    if slot is None or (slot.context_id, slot.tutor_user_id) != (context_id, tutor_user_id):
-        raise NotFound(NO_SLOT, reason=f"office hour slot {slot_id}")
-    return slot
+_Offered = TypeVar("_Offered", OfficeHourSlot, OfficeHourSeries)
 
 
-def own_series(
-    session: Session, *, context_id: int, tutor_user_id: int, series_id: int
-) -> OfficeHourSeries:
-    """The tutor's series in this course, or 404 (also for another course's or tutor's)."""
-    series = session.get(OfficeHourSeries, series_id)
-    if series is None or (series.context_id, series.tutor_user_id) != (context_id, tutor_user_id):
-        raise NotFound(NO_SERIES, reason=f"office hour series {series_id}")
-    return series
+def _own_locked(
+    session: Session, table: type[_Offered], row_id: int, owner: tuple[int, int], missing: str
+) -> _Offered:
+    """The slot or series of ``owner`` (course id, tutor's user id), locked and read again
+    under the lock; 404 with ``missing`` (also for another course's or tutor's)."""
+    row = session.get(table, row_id)
+    if row is None or (row.context_id, row.tutor_user_id) != owner:
+        raise NotFound(missing, reason=f"{table.__tablename__} {row_id}")
+    lock_row(session, table, row_id)
+    session.refresh(row)
+    return row
 
 
 def _live_bookings(
@@ -89,9 +86,8 @@ def withdraw_slot(
 ) -> bool:
     """Withdraw one of the tutor's future slots; False when it was withdrawn already.
     Refused (409, nothing written) once it has begun or while it has a live booking."""
-    slot = own_slot(session, context_id=context_id, tutor_user_id=tutor_user_id, slot_id=slot_id)
-    lock_row(session, OfficeHourSlot, slot_id)
-    session.refresh(slot)
+    owner = (context_id, tutor_user_id)
+    slot = _own_locked(session, OfficeHourSlot, slot_id, owner, SLOT_NOT_FOUND)
     if slot.withdrawn_at is not None:
         return False
     if clock.as_utc(slot.starts_at) <= now:
@@ -113,11 +109,9 @@ def withdraw_series(
     """End one of the tutor's weekly series: it is laid out no more and its future slots
     are withdrawn; how many (None when it had ended already). Refused (409, nothing
     written) while one of them has a live booking."""
-    series = own_series(
-        session, context_id=context_id, tutor_user_id=tutor_user_id, series_id=series_id
-    )
-    lock_row(session, OfficeHourSeries, series_id)  # the daily layout waits for it
-    session.refresh(series)
+    owner = (context_id, tutor_user_id)
+    # The daily layout waits for the series' lock.
+    series = _own_locked(session, OfficeHourSeries, series_id, owner, NO_SERIES)
     if series.withdrawn_at is not None:
         return None
     future = [

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from course.faq.index import reindex_entry
+from course.faq.index import add_entry, reindex_entry
 from course.faq.models import FaqEntry
 from course.faq.reading import get_entry
 from course.forum.access import POST_NOT_FOUND, get_post, lesson_for
@@ -73,10 +73,7 @@ def create_entry(
         created_at=now,
         updated_at=now,
     )
-    session.add(entry)
-    session.flush()
-    reindex_entry(session, entry)
-    return entry
+    return add_entry(session, entry)
 
 
 def _entry_to_change(session: Session, principal: Principal, entry_id: int) -> FaqEntry:

@@ -26,6 +26,14 @@ def reindex_entry(session: Session, entry: FaqEntry) -> None:
     )
 
 
+def add_entry(session: Session, entry: FaqEntry) -> FaqEntry:
+    """Write the new ``entry`` and make it findable (the index needs its id: flushed)."""
+    session.add(entry)
+    session.flush()
+    reindex_entry(session, entry)
+    return entry
+
+
 def reindex_all_faq(session: Session) -> int:
     entries = session.exec(select(FaqEntry)).all()
     for entry in entries:

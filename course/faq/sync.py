@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from course.content.model import FaqSource
-from course.faq.index import reindex_entry
+from course.faq.index import add_entry, reindex_entry
 from course.faq.models import FaqEntry
 from course.faq.source import section_title
 from course.forum.models import row_id
@@ -55,7 +55,7 @@ def sync_from_content(
             "quote_section": section,
         }
         if row is None:
-            row = FaqEntry(
+            entry = FaqEntry(
                 lesson_id=row_id(lesson.id),
                 origin="file",
                 source_key=source.key,
@@ -63,9 +63,7 @@ def sync_from_content(
                 updated_at=now,
                 **values,
             )
-            session.add(row)
-            session.flush()
-            reindex_entry(session, row)
+            add_entry(session, entry)
             report.count("faq", "created")
             continue
         _report_kept(report, f"faq {source.lesson}/{source.key}", overrides.get(row_id(row.id)))

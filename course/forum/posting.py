@@ -131,9 +131,9 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
-    post = _add_post(session, principal, thread, new.text, anonymous, now, is_question=True)
-    session.flush()
-    _published(session, principal, thread, post, links=links, now=now)
+    _publish_post(
+        session, principal, thread, new.text, anonymous, now, links=links, is_question=True
+    )
     return thread
 
 
@@ -155,17 +155,14 @@ def reply(
     text = clean_text(body, field="body", limit=limits.max_post_chars)
     check_flood(session, principal, limits, now)
     anonymous = anonymous and not is_moderator(principal)
-    post = _add_post(session, principal, thread, text, anonymous, now)
     thread.last_post_at = now
     thread.reply_count += 1
     if thread.first_answer_at is None and thread.author_id != principal.user_id:
         thread.first_answer_at = now
-    session.flush()
-    _published(session, principal, thread, post, links=links, now=now)
-    return post
+    return _publish_post(session, principal, thread, text, anonymous, now, links=links)
 
 
-def _add_post(
+def _publish_post(
     session: Session,
     principal: Principal,
     thread: ForumThread,
@@ -173,9 +170,12 @@ def _add_post(
     anonymous: bool,
     now: datetime,
     *,
+    links: EmailLinks,
     is_question: bool = False,
 ) -> ForumPost:
-    """Write the principal's post in ``thread`` and make it the thread's latest."""
+    """Write the principal's post (question or reply) in ``thread`` as the thread's latest.
+    It is found by search, counts as seen by its author, makes them follow the thread, and
+    is sent to the thread's followers."""
     post = ForumPost(
         thread_id=row_id(thread.id),
         author_id=principal.user_id,
@@ -188,25 +188,13 @@ def _add_post(
     session.add(post)
     session.flush()
     thread.last_post_id = row_id(post.id)
-    return post
-
-
-def _published(
-    session: Session,
-    principal: Principal,
-    thread: ForumThread,
-    post: ForumPost,
-    *,
-    links: EmailLinks,
-    now: datetime,
-) -> None:
-    """A new post (question or reply) is found by search, counts as seen by its author,
-    makes them follow the thread, and is sent to the thread's followers."""
+    session.flush()
     thread_id = row_id(thread.id)
     reindex_thread(session, thread)
     record_read(session, principal.user_id, thread_id, row_id(post.id), now)
     forum_following.subscribe(session, principal, forum_following.thread_target(thread_id), now)
     forum_mail.notify_post(session, post, thread, links=links, now=now)
+    return post
 
 
 def post_for_edit(

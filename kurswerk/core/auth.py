@@ -26,7 +26,6 @@ in either form (``kurswerk.core.session_revocation``).
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import hmac
 import secrets
@@ -39,7 +38,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from kurswerk.core import i18n
 from kurswerk.core.email_links import EMAIL_LINK_QUERY, EmailLinkRefused, EmailLinks
 from kurswerk.core.errors import FORBIDDEN, NO_SESSION, AppError, Forbidden, Unauthenticated
-from kurswerk.core.i18n import N_
+from kurswerk.core.i18n import N_, LabelledChoice
 from kurswerk.core.session_revocation import is_revoked
 from kurswerk.core.settings import Settings
 
@@ -48,26 +47,16 @@ SESSION_HEADER = "X-Kurswerk-Session"
 SESSION_QUERY = "kt"
 
 
-class Role(enum.StrEnum):
-    LEARNER = "learner"
-    TUTOR = "tutor"
-    ADMIN = "admin"
+class Role(LabelledChoice):
+    """``label``: the role's name for people."""
+
+    LEARNER = "learner", N_("Teilnehmer:in")
+    TUTOR = "tutor", N_("Tutor:in")
+    ADMIN = "admin", N_("Administrator:in")
 
     @property
     def rank(self) -> int:
         return {"learner": 0, "tutor": 1, "admin": 2}[self.value]
-
-    @property
-    def label(self) -> str:
-        """The role's name for people (a message id: translate it where it is shown)."""
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.LEARNER: N_("Teilnehmer:in"),
-    Role.TUTOR: N_("Tutor:in"),
-    Role.ADMIN: N_("Administrator:in"),
-}
 
 
 @dataclass(frozen=True, slots=True)

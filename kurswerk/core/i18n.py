@@ -18,11 +18,12 @@ autoescape like Jinja's newstyle gettext).
 
 from __future__ import annotations
 
+import enum
 import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self, overload
 
 from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
@@ -115,6 +116,36 @@ def _translations(locale: str) -> NullTranslations:
 def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
     """Marks ``msgid`` for the catalog; it is translated where it is shown."""
     return msgid
+
+
+class LabelledChoice(enum.StrEnum):
+    """A choice whose members carry their text for people beside their stored value.
+
+    ``VIDEO = "video", N_("Videogespräch")`` gives a member whose value is ``"video"`` and
+    whose ``label`` is that message id; an optional third item is its ``hint`` (what the
+    choice means; ``""`` where none is given). Both are translated where they are shown.
+    The texts stand next to the member they name, instead of in a table beside the enum.
+    """
+
+    _value_: str
+    label: str
+    hint: str
+
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # the lookup: ``Role("tutor")``
+
+    @overload
+    def __new__(cls, value: str, label: str, hint: str = "") -> Self: ...
+
+    def __new__(cls, value: str, label: str = "", hint: str = "") -> Self:
+        # Runs once per member as the class is made (a lookup never gets here).
+        if not label:
+            raise TypeError(f"{cls.__name__} member {value!r} needs a label")
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.hint = hint
+        return member
 
 
 def gettext(locale: str, msgid: str, /, **params: Any) -> str:

@@ -27,7 +27,7 @@ from kurswerk.core.auth import ContextPrincipal, Principal, Role
 from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
-from kurswerk.core.errors import AppError, Forbidden, render_app_error
+from kurswerk.core.errors import AppError, Forbidden
 from kurswerk.core.extensions import CourseHomeLink
 from kurswerk.core.files.download import pdf_download
 from kurswerk.core.files.errors import UploadRejected
@@ -44,6 +44,7 @@ from uploads.routes import lesson_end  # noqa: F401 - adds its routes to the upl
 from uploads.routes.base import (
     NOTE_CODES,
     TEMPLATES,
+    answer_upload,
     fragment,
     page,
     receipt_path,
@@ -131,14 +132,11 @@ async def create_submission(
     idempotency_key: str = "",
 ) -> Response:
     body = StreamedBody(request)
-    response: Response
-    try:
-        response = await _submit(
-            request, principal, session, body, exercise_id, industry, idempotency_key, csrf
-        )
-    except AppError as error:  # refused before or instead of the form: the error page
-        response = render_app_error(request, error)
-    return body.close_unless_read(response)
+    return await answer_upload(
+        request,
+        body,
+        _submit(request, principal, session, body, exercise_id, industry, idempotency_key, csrf),
+    )
 
 
 async def _submit(

@@ -1,16 +1,18 @@
 """What the submission routes share: the uploads router, the app's upload tools, how a
-page or a panel of another room's page is rendered, and the request body as the intake
-reads it."""
+page or a panel of another room's page is rendered, and how an upload route answers."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from kurswerk.core.body_limit import StreamedBody
+from kurswerk.core.errors import AppError, render_app_error
 from kurswerk.core.files.intake import IntakeLimits
 from kurswerk.core.files.pdf.check import default_checker
 from kurswerk.core.files.scan import scanner_from_settings
@@ -73,3 +75,17 @@ def receipt_path(
         submission_id=result.submission_id,
         number=result.version,
     )
+
+
+async def answer_upload(
+    request: Request, body: StreamedBody, answer: Awaitable[Response]
+) -> Response:
+    """What a submission route answers: ``answer``, or the error page where the request is
+    refused before or instead of the form (an :class:`AppError`); either with
+    ``Connection: close`` unless the body was read to the end."""
+    response: Response
+    try:
+        response = await answer
+    except AppError as error:
+        response = render_app_error(request, error)
+    return body.close_unless_read(response)

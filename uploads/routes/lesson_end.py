@@ -32,7 +32,7 @@ from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import StreamedCsrf
 from kurswerk.core.db import SessionDep, new_session
-from kurswerk.core.errors import AppError, render_app_error
+from kurswerk.core.errors import AppError
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import IntakeLimits
 from kurswerk.core.i18n import N_
@@ -40,7 +40,7 @@ from kurswerk.core.paths import path_for
 from kurswerk.core.templating import redirect_to
 from uploads import lesson_end
 from uploads import submissions as submissions_mod
-from uploads.routes.base import NOTE_CODES, page, receipt_path, router, tools
+from uploads.routes.base import NOTE_CODES, answer_upload, page, receipt_path, router, tools
 
 FORM_ROUTE = "lesson_submission_create"
 
@@ -154,13 +154,9 @@ async def create_lesson_submission(
     idempotency_key: str = "",
 ) -> Response:
     body = StreamedBody(request)
-    response: Response
-    try:
-        submissions_mod.check_key(idempotency_key)
-        response = await _submit(request, principal, session, body, slug, idempotency_key, csrf)
-    except AppError as error:  # refused before or instead of the form: the error page
-        response = render_app_error(request, error)
-    return body.close_unless_read(response)
+    return await answer_upload(
+        request, body, _submit(request, principal, session, body, slug, idempotency_key, csrf)
+    )
 
 
 async def _submit(
@@ -172,6 +168,7 @@ async def _submit(
     key: str,
     csrf: StreamedCsrf,
 ) -> Response:
+    submissions_mod.check_key(key)
     engine = request.app.state.engine
     choice = _Choice(engine, principal, slug, key)
     try:
