@@ -223,7 +223,8 @@ def test_an_empty_draft_cannot_be_released(web, world, make_submission, db):
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, "   ")
     page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
-    assert "Feedback freigeben" not in page.text
+    assert "Feedback freigeben …" not in page.text  # no way to the confirmation
+    assert f"/review/{submission.id}/release" not in page.text
     rev = drafts.revision_of(feedback_rows(db, submission.id)[0])
     response = release(web, world.tutor, submission.id, rev)
     assert response.status_code == 422
