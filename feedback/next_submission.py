@@ -18,10 +18,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from feedback import claims
+from feedback.queue import BAD_FILTER
 from feedback.queue_sql import course_outline, queue_query
 from feedback.queue_values import ClaimFilter, QueueFilters, StatusFilter
 from feedback.workdays import overdue_before
 from kurswerk.core.auth import Principal
+from kurswerk.core.errors import AppError
 from uploads.models import SubmissionStatus
 
 CANDIDATES = 5  # read at a time; more are read only after losing all of them
@@ -50,13 +52,14 @@ def take_next(
     now: datetime,
 ) -> int | None:
     """Claim the oldest unclaimed open submission the filters allow; its id, or None when
-    there is none (left). Never commits: the request's session does, or rolls back."""
+    there is none (left). An industry the course does not have is a bad filter (400), as
+    on the queue. Never commits: the request's session does, or rolls back."""
     wanted = _open_only(filters)
     if wanted is None:
         return None
     outline = course_outline(session, principal.context_id)
     if wanted.industry is not None and wanted.industry not in outline.industries.every:
-        return None
+        raise AppError(BAD_FILTER, 400, reason=f"{wanted.industry!r}")
     before = overdue_before(now, target_days) if wanted.overdue else None
     for _ in range(MAX_ROUNDS):
         query = queue_query(
