@@ -158,7 +158,8 @@ def test_without_a_grade_service_or_an_address_the_page_says_what_does_not_happe
     save(web, world.tutor, submission.id, "Kurz und gut.")
     text = text_of(confirmation(web, world.tutor, submission.id))
     assert "keine E-Mail-Adresse bekannt" in text and "nur im Tool" in text
-    assert "Nichts geht an die Bewertungsübersicht" in text and "kein AGS" in text
+    assert "Bewertungen werden nicht an die Bewertungsübersicht des LMS gesendet" in text
+    assert "kein AGS" in text and "1 von 1 Punkt" not in text
     assert "Kein PDF: Nora Nomail erhält nur den Text." in text
 
 
