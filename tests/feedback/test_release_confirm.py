@@ -172,7 +172,7 @@ def test_a_draft_changed_after_the_confirmation_is_not_released(web, world, draf
         data={"csrf_token": world.tutor.csrf, "revision": shown_revision},
     )
     assert response.status_code == 409
-    assert "Der Entwurf wurde seit der Vorschau geändert" in text_of(response)
+    assert "Der Entwurf wurde geändert, nachdem Sie die Freigabe geprüft haben" in text_of(response)
     assert [f.status for f in feedback_rows(db, drafted.id)] == ["draft"]
     assert outbox(db) == [] and status_of(db, drafted.id) == "in_review"
     # A fresh confirmation shows the new text and its own revision.
