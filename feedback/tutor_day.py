@@ -9,9 +9,8 @@ queue (issue 13, "The tutor's day").
 - **questions** to the lecturer without an answer, and forum **reports** not dealt with
   (``course.service``).
 
-Three queries, whatever the numbers: one over the course's open submissions (the range
-``ix_submission_queue (context_id, status, ...)``, each joined to its claim by the unique
-``submission_id``), one for the questions, one for the reports.
+Three queries, whatever the numbers: one for the submissions (``submission_counts``), one
+for the questions, one for the reports.
 """
 
 from __future__ import annotations
@@ -43,31 +42,40 @@ class TutorDay:
     reports: int
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """How many rows meet ``condition`` (0 when none)."""
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _open_in(context_id: int) -> ColumnElement[bool]:
+    return and_(
+        _s.c.context_id == context_id,
+        _s.c.status.in_([status.value for status in OPEN_STATUSES]),
+    )
 
 
 def submission_counts(
     session: Session, context_id: int, user_id: int, *, before: datetime
 ) -> tuple[int, int, int]:
     """(waiting, overdue, mine) of the LMS course's open submissions, in one query;
-    ``before``: the moment before which a submission is overdue."""
+    ``before``: the moment before which a submission is overdue.
+
+    Counted where it is cheap: open and overdue submissions as ranges of the covering
+    index ``ix_submission_queue (context_id, status, submitted_at)``, read without the
+    table; the claims (the tutors' work in hand: few) in one pass over ``review_claim``,
+    each joined to its submission. Waiting is the open ones less the claimed ones.
+    """
+    count = func.count()
     row = session.execute(
         select(
-            _count(_claims.c.id.is_(None)).label("waiting"),
-            _count(_s.c.submitted_at < before).label("overdue"),
-            _count(_claims.c.tutor_user_id == user_id).label("mine"),
+            select(count).select_from(_s).where(_open_in(context_id)).scalar_subquery(),
+            select(count)
+            .select_from(_s)
+            .where(_open_in(context_id), _s.c.submitted_at < before)
+            .scalar_subquery(),
+            count,  # the claims on open submissions of the course
+            func.coalesce(func.sum(case((_claims.c.tutor_user_id == user_id, 1), else_=0)), 0),
         )
-        .select_from(_s.outerjoin(_claims, _claims.c.submission_id == _s.c.id))
-        .where(
-            and_(
-                _s.c.context_id == context_id,
-                _s.c.status.in_([status.value for status in OPEN_STATUSES]),
-            )
-        )
+        .select_from(_claims.join(_s, _s.c.id == _claims.c.submission_id))
+        .where(_open_in(context_id))
     ).one()
-    return int(row.waiting), int(row.overdue), int(row.mine)
+    open_count, overdue, claimed_count, mine = (int(value) for value in row)
+    return open_count - claimed_count, overdue, mine
 
 
 def tutor_day(
