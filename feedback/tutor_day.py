@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Table, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -42,10 +42,10 @@ class TutorDay:
     reports: int
 
 
-def _open_in(context_id: int) -> ColumnElement[bool]:
+def _open_in(table: Table, context_id: int) -> ColumnElement[bool]:
     return and_(
-        _s.c.context_id == context_id,
-        _s.c.status.in_([status.value for status in OPEN_STATUSES]),
+        table.c.context_id == context_id,
+        table.c.status.in_([status.value for status in OPEN_STATUSES]),
     )
 
 
@@ -61,18 +61,19 @@ def submission_counts(
     each joined to its submission. Waiting is the open ones less the claimed ones.
     """
     count = func.count()
+    listed = _s.alias("listed")  # the ranges, apart from the claims' submissions
     row = session.execute(
         select(
-            select(count).select_from(_s).where(_open_in(context_id)).scalar_subquery(),
+            select(count).select_from(listed).where(_open_in(listed, context_id)).scalar_subquery(),
             select(count)
-            .select_from(_s)
-            .where(_open_in(context_id), _s.c.submitted_at < before)
+            .select_from(listed)
+            .where(_open_in(listed, context_id), listed.c.submitted_at < before)
             .scalar_subquery(),
             count,  # the claims on open submissions of the course
             func.coalesce(func.sum(case((_claims.c.tutor_user_id == user_id, 1), else_=0)), 0),
         )
         .select_from(_claims.join(_s, _s.c.id == _claims.c.submission_id))
-        .where(_open_in(context_id))
+        .where(_open_in(_s, context_id))
     ).one()
     open_count, overdue, claimed_count, mine = (int(value) for value in row)
     return open_count - claimed_count, overdue, mine
