@@ -62,7 +62,13 @@ def course_home(request: Request, principal: ContextPrincipal, session: SessionD
             raise
         return _choice_page(request, session)
     return render(
-        request, "course/home.html", {"home": home, "staff_links": staff_links(request, principal)}
+        request,
+        "course/home.html",
+        {
+            "home": home,
+            "panels": service.course_home_panels(request, session, principal),
+            "staff_links": staff_links(request, principal),
+        },
     )
 
 

@@ -33,10 +33,12 @@ from course.exercise_names import (
     exercise_of_resource_id,
     exercise_of_target,
 )
+from course.forum.moderation import open_report_count
 from course.forum.periodic import forum_task
 from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import rebuild_search_index
 from course.help_rungs import HELP_RUNGS, RungPath, help_rung_path
+from course.home_panels import COURSE_HOME_PANELS, CourseHomePanel, HomePanel, course_home_panels
 from course.industries import Industries, context_industries, course_industries, name_in
 from course.lesson_end import LESSON_END_PANELS, EndPanel, LessonEndPanel, lesson_end_panels
 from course.models import (
@@ -47,6 +49,7 @@ from course.models import (
     LessonReading,
     Reading,
 )
+from course.questions.service import open_question_count
 from course.views import (
     Company,
     CourseHome,
@@ -71,6 +74,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COURSE_HOME_LINKS",
+    "COURSE_HOME_PANELS",
+    "CourseHomePanel",
+    "HomePanel",
     "EXERCISE_PANELS",
     "EndPanel",
     "HELP_RUNGS",
@@ -92,6 +98,7 @@ __all__ = [
     "course_for_context",
     "course_home",
     "course_home_links",
+    "course_home_panels",
     "exercise_page",
     "exercise_panels",
     "exercise_by_id",
@@ -104,6 +111,8 @@ __all__ = [
     "lesson_end_panels",
     "lesson_view",
     "name_in",
+    "open_question_count",
+    "open_report_count",
     "lesson_links",
     "reading_page",
     "forum_task",

@@ -92,10 +92,11 @@ class FeedbackEmpty(_Fixed):
 class DraftChanged(_Fixed):
     fixed = (
         N_(
-            "Der Entwurf wurde seit der Vorschau geändert, zum Beispiel in einem anderen Tab. "
-            "Bitte prüfen Sie die Vorschau erneut und geben Sie dann frei."
+            "Der Entwurf wurde geändert, nachdem Sie die Freigabe geprüft haben, zum Beispiel "
+            "in einem anderen Tab. Es wurde nichts freigegeben. Bitte prüfen Sie die Freigabe "
+            "erneut."
         ),
-        "draft changed since preview",
+        "draft changed since the release confirmation",
     )
 
 

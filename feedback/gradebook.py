@@ -62,6 +62,14 @@ def feedback_summary(markdown: str, *, has_attachment: bool, locale: str) -> str
     return text
 
 
+def gradebook_comment(feedback: Feedback, *, locale: str) -> str:
+    """The comment the gradebook gets for this feedback, in the learner's ``locale`` (the
+    release sends it; the release confirmation shows it beforehand)."""
+    return feedback_summary(
+        feedback.body_markdown, has_attachment=bool(feedback.attachment_key), locale=locale
+    )
+
+
 def grade_released(
     session: Session,
     submission: Submission,
@@ -78,9 +86,7 @@ def grade_released(
         context_id=submission.context_id,
         user_id=submission.user_id,
         line_item=uploads.submission_line_item(session, submission),
-        comment=feedback_summary(
-            feedback.body_markdown, has_attachment=bool(feedback.attachment_key), locale=locale
-        ),
+        comment=gradebook_comment(feedback, locale=locale),
         key=grade_key(feedback.id),
         resource_link_id=None,
         now=now,

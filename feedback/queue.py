@@ -27,6 +27,7 @@ from feedback.claims import display_name
 from feedback.queue_sql import MAX_BRANCHES, course_outline, queue_query
 from feedback.queue_values import (
     BadCursor,
+    ClaimFilter,
     Cursor,
     ExerciseOption,
     LessonOption,
@@ -34,7 +35,7 @@ from feedback.queue_values import (
     QueueFilters,
     StatusFilter,
 )
-from feedback.workdays import Age, age_of
+from feedback.workdays import Age, age_of, overdue_before
 from kurswerk.core.clock import as_utc
 from kurswerk.core.errors import AppError
 from kurswerk.core.i18n import N_
@@ -87,7 +88,14 @@ def queue_page(
     outline = course_outline(session, context_id)
     if filters.industry is not None and filters.industry not in outline.industries.every:
         raise AppError(BAD_FILTER, 400, reason=f"{filters.industry!r}")
-    query = queue_query(context_id, filters, outline, page_size + 1)
+    query = queue_query(
+        context_id,
+        filters,
+        outline,
+        page_size + 1,
+        user_id=user_id,
+        overdue_before=overdue_before(now, target_days) if filters.overdue else None,
+    )
     rows: list[Any] = list(session.execute(*query).all()) if query is not None else []
     more = len(rows) > page_size
     rows = rows[:page_size]
@@ -133,6 +141,7 @@ __all__ = [
     "MAX_BRANCHES",
     "PAGE_SIZE",
     "BadCursor",
+    "ClaimFilter",
     "Cursor",
     "ExerciseOption",
     "LessonOption",

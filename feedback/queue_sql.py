@@ -12,22 +12,33 @@ Every branch of the page's query is one ordered index range that stops after a p
   many. Past :data:`MAX_BRANCHES` it falls back to one branch per status that filters
   while it reads.
 
+Who works on it (``claim``: nobody, or the tutor looking) and "overdue" (submitted
+before a moment, ``feedback.workdays.overdue_before``) narrow every branch: the first is
+an index lookup per row read, the second the range's upper end.
+
 The branches are merged ``UNION ALL`` and limited, then joined to what a row shows.
 Statements are built once per shape of filters (``lru_cache``) with bound values.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, or_, select, union_all
 from sqlmodel import Session
 
 from course import service as course_service
 from course.models import CourseBinding, Exercise, Lesson
 from feedback.models import ReviewClaim
-from feedback.queue_values import ExerciseOption, LessonOption, Outline, QueueFilters
+from feedback.queue_values import (
+    ClaimFilter,
+    ExerciseOption,
+    LessonOption,
+    Outline,
+    QueueFilters,
+)
 from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionStatus
 
@@ -104,13 +115,16 @@ def _branch(
     exercise: str | None = None,
     industry: str | None = None,
     exercise_list: bool = False,
+    claim: ClaimFilter | None = None,
+    before: bool = False,
     after: bool,
     limit: int,
 ) -> Any:
     """One ordered index range: a status (and an exercise and an industry), oldest first.
 
     ``exercise``/``industry`` name the bound parameters of an exact match;
-    ``exercise_list`` filters by the expanding parameter ``exercise_ids`` instead.
+    ``exercise_list`` filters by the expanding parameter ``exercise_ids`` instead;
+    ``claim`` by the claim (``me``: the tutor), ``before`` by ``submitted_at < before_at``.
     """
     query = select(_s.c.id, _s.c.submitted_at).where(
         _s.c.context_id == bindparam("context_id"), _s.c.status == status.value
@@ -121,6 +135,16 @@ def _branch(
         query = query.where(_s.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)))
     if industry is not None:
         query = query.where(_s.c.industry == bindparam(industry))
+    if claim is not None:
+        claimed = exists().where(_claims.c.submission_id == _s.c.id)
+        if claim == ClaimFilter.MINE:
+            query = query.where(claimed.where(_claims.c.tutor_user_id == bindparam("me")))
+        else:
+            query = query.where(~claimed)
+    if before:
+        query = query.where(
+            _s.c.submitted_at < bindparam("before_at", type_=_s.c.submitted_at.type)
+        )
     if after:
         at = bindparam("after_at", type_=_s.c.submitted_at.type)
         # The range on submitted_at is what the index uses; the OR settles ties by id.
@@ -172,6 +196,7 @@ def _statement(
     statuses: tuple[SubmissionStatus, ...],
     exercises: int,
     industries: int,
+    narrow: tuple[ClaimFilter | None, bool],
     after: bool,
     limit: int,
 ) -> Any:
@@ -180,11 +205,21 @@ def _statement(
     ``exercises``/``industries``: how many of each the branches enumerate (0: not
     filtered). Unfiltered, a branch per status uses ``ix_submission_queue``; filtered, a
     branch per (status, exercise, industry) uses ``ix_submission_queue_filter``.
+    ``narrow``: the claim filter and whether "overdue" applies.
     """
     exercise_names: list[str | None] = [f"exercise_{n}" for n in range(exercises)] or [None]
     industry_names: list[str | None] = [f"industry_{n}" for n in range(industries)] or [None]
+    claim, before = narrow
     branches = [
-        _branch(status, exercise=exercise, industry=industry, after=after, limit=limit)
+        _branch(
+            status,
+            exercise=exercise,
+            industry=industry,
+            claim=claim,
+            before=before,
+            after=after,
+            limit=limit,
+        )
         for status in statuses
         for exercise in exercise_names
         for industry in industry_names
@@ -197,15 +232,19 @@ def _filtered_scan(
     statuses: tuple[SubmissionStatus, ...],
     by_exercise: bool,
     by_industry: bool,
+    narrow: tuple[ClaimFilter | None, bool],
     after: bool,
     limit: int,
 ) -> Any:
     """The fallback for very many branches: per status one range, filtered while read."""
+    claim, before = narrow
     branches = [
         _branch(
             status,
             exercise_list=by_exercise,
             industry="industry" if by_industry else None,
+            claim=claim,
+            before=before,
             after=after,
             limit=limit,
         )
@@ -215,7 +254,13 @@ def _filtered_scan(
 
 
 def queue_query(
-    context_id: int, filters: QueueFilters, outline: Outline, limit: int
+    context_id: int,
+    filters: QueueFilters,
+    outline: Outline,
+    limit: int,
+    *,
+    user_id: int | None = None,
+    overdue_before: datetime | None = None,
 ) -> tuple[Any, dict[str, Any]] | None:
     """The page's one query and its parameters; None when the filters match nothing.
 
@@ -224,6 +269,9 @@ def queue_query(
     prefix of the filter index and stops after ``limit`` rows, however few match. Past
     :data:`MAX_BRANCHES` (a course with very many exercises) it falls back to one branch
     per status that filters while it reads.
+
+    ``user_id`` is the tutor of the claim filter "mine"; ``overdue_before`` the moment
+    the filter "overdue" lists the submissions before (``feedback.workdays``).
     """
     exercise_ids = _exercise_ids(outline, filters)
     params: dict[str, Any] = {"context_id": context_id}
@@ -231,9 +279,20 @@ def queue_query(
     if filters.after is not None:
         params["after_at"] = filters.after.submitted_at
         params["after_id"] = filters.after.submission_id
-    statuses = filters.status.statuses
+    if filters.claim == ClaimFilter.MINE:
+        if user_id is None:
+            raise ValueError("the claim filter 'mine' needs the tutor's user_id")
+        params["me"] = user_id
+    if filters.overdue:
+        if overdue_before is None:
+            raise ValueError("the filter 'overdue' needs the moment overdue_before")
+        params["before_at"] = overdue_before
+    narrow = (filters.claim, filters.overdue)
+    statuses = filters.statuses
+    if not statuses:
+        return None
     if exercise_ids is None and filters.industry is None:
-        return _statement(statuses, 0, 0, after, limit), params
+        return _statement(statuses, 0, 0, narrow, after, limit), params
     exercises = list(outline.exercise_ids) if exercise_ids is None else exercise_ids
     industries = list(outline.industries.every) if filters.industry is None else [filters.industry]
     if not exercises:
@@ -244,7 +303,7 @@ def queue_query(
         if filters.industry is not None:
             params["industry"] = filters.industry
         by_exercise, by_industry = exercise_ids is not None, filters.industry is not None
-        return _filtered_scan(statuses, by_exercise, by_industry, after, limit), params
+        return _filtered_scan(statuses, by_exercise, by_industry, narrow, after, limit), params
     params.update({f"exercise_{n}": ident for n, ident in enumerate(exercises)})
     params.update({f"industry_{n}": name for n, name in enumerate(industries)})
-    return _statement(statuses, len(exercises), len(industries), after, limit), params
+    return _statement(statuses, len(exercises), len(industries), narrow, after, limit), params

@@ -46,6 +46,24 @@ STATUS_FILTER_LABELS = {
 }
 
 
+class ClaimFilter(enum.StrEnum):
+    """Who works on a submission: nobody has claimed it, or the tutor looking."""
+
+    FREE = "free"
+    MINE = "mine"
+
+    @property
+    def label(self) -> str:
+        """The choice's name in the filter (a message id)."""
+        return CLAIM_FILTER_LABELS[self]
+
+
+CLAIM_FILTER_LABELS = {
+    ClaimFilter.FREE: N_("Von niemandem übernommen"),
+    ClaimFilter.MINE: N_("Von mir übernommen"),
+}
+
+
 class BadCursor(ValueError):
     pass
 
@@ -81,6 +99,17 @@ class QueueFilters:
     exercise: int | None = None  # exercise id
     industry: str | None = None
     after: Cursor | None = None
+    claim: ClaimFilter | None = None
+    overdue: bool = False  # only submissions past the feedback target (open ones)
+
+    @property
+    def statuses(self) -> tuple[SubmissionStatus, ...]:
+        """The statuses to list: released feedback has no target, so "overdue" keeps the
+        open ones of the status filter."""
+        statuses = self.status.statuses
+        if self.overdue:
+            statuses = tuple(s for s in statuses if s != SubmissionStatus.FEEDBACK_RELEASED)
+        return statuses
 
     def query(self, **changes: Any) -> dict[str, str]:
         """The filters as URL parameters (without defaults), e.g. for the next page."""
@@ -90,6 +119,8 @@ class QueueFilters:
             "exercise": str(self.exercise) if self.exercise is not None else None,
             "industry": self.industry,
             "after": self.after.encode() if self.after else None,
+            "claim": self.claim.value if self.claim else None,
+            "overdue": "1" if self.overdue else None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -210,20 +211,43 @@ def _enqueue_learner_email(
         template=EMAIL_TEMPLATE,
         locale=locale,
         key=outbox_key(feedback.id),
-        context={
-            "learner_name": facts.learner_name if facts.learner_has_name else "",
-            "course_title": facts.course_title,
-            "exercise_title": facts.exercise_title,
-            "industry": facts.industry_name(locale),
-            "tutor_name": principal.name,
-            "released_at": now,
-            "feedback_text": markdown_text(feedback.body_markdown),
-            "feedback_html": render_markdown(feedback.body_markdown),
-            "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
-            "attachment_url": attachment_url,
-            "feedback_url": links.url(
+        context=learner_email_context(
+            principal,
+            feedback,
+            facts,
+            locale,
+            now=now,
+            attachment_url=attachment_url,
+            feedback_url=links.url(
                 feedback_page_path(facts.context_id, facts.submission_id), reader
             ),
-        },
+        ),
         attachments=attachments,
     )
+
+
+def learner_email_context(
+    principal: Principal,
+    feedback: Feedback,
+    facts: SubmissionFacts,
+    locale: str,
+    *,
+    now: datetime,
+    attachment_url: str | None,
+    feedback_url: str,
+) -> dict[str, Any]:
+    """What the learner's email (``email/feedback_released/``) is written from: the
+    release's, and the release confirmation's, which shows its subject beforehand."""
+    return {
+        "learner_name": facts.learner_name if facts.learner_has_name else "",
+        "course_title": facts.course_title,
+        "exercise_title": facts.exercise_title,
+        "industry": facts.industry_name(locale),
+        "tutor_name": principal.name,
+        "released_at": now,
+        "feedback_text": markdown_text(feedback.body_markdown),
+        "feedback_html": render_markdown(feedback.body_markdown),
+        "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
+        "attachment_url": attachment_url,
+        "feedback_url": feedback_url,
+    }

@@ -58,3 +58,20 @@ def _by_date(
     due_on = add_working_days(submitted_on, target_days)
     due_end = datetime.combine(due_on + timedelta(days=1), time(0), zone)
     return due_on, due_end, working_days_between(submitted_on, today)
+
+
+def overdue_before(now: datetime, target_days: int) -> datetime:
+    """The moment (UTC) before which a submission is overdue at ``now``: ``age_of(t, now,
+    target_days).overdue`` holds exactly for ``t`` earlier than it. For counting and
+    filtering in SQL (``submitted_at < overdue_before(...)``) by the same rule as a row.
+
+    Overdue means the target's last working day, ``add_working_days(d, n)``, is before
+    today; that date only grows with the submission day ``d``, so the overdue days are
+    every day up to the latest one whose last working day is before today.
+    """
+    zone = course_timezone()
+    today = local_date(now)
+    day = today
+    while add_working_days(day, target_days) >= today:
+        day -= timedelta(days=1)
+    return as_utc(datetime.combine(day + timedelta(days=1), time(0), zone))

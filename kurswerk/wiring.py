@@ -36,6 +36,7 @@ from course.service import bind_named_course
 from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
+from feedback.routes.queue import tutor_day_panel
 from kurswerk.core import i18n, paths
 from kurswerk.core.extensions import COURSE_BINDER, SUBMISSION_COUNTER, Slot, extensions
 from kurswerk.core.lms_home import LMS_HOME
@@ -117,6 +118,7 @@ def wire() -> None:
     fill(course_service.LESSON_END_PANELS, (uploads.routes.lesson_end.lesson_end_panel,))
     fill(course_service.HELP_RUNGS, HELP_RUNGS)
     fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
+    fill(course_service.COURSE_HOME_PANELS, (tutor_day_panel,))
     # coaching
     fill(SUBMISSION_COUNTER, count_submissions)
     # uploads: released feedback on the learner's submission page

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import distinct, func
 from sqlmodel import Session, col, select
 
 from course.forum import mail as forum_mail
@@ -217,6 +218,18 @@ def reports(session: Session, principal: Principal, *, resolved: bool = False) -
         )
         for report, post, thread, lesson in rows
     ]
+
+
+def open_report_count(session: Session, context_id: int) -> int:
+    """How many posts of the LMS course have a report the tutors have not dealt with yet
+    (a post two people reported counts once; one query on
+    ``ix_forum_report_context_id_resolved_at``)."""
+    count = session.exec(
+        select(func.count(distinct(col(ForumReport.post_id)))).where(
+            ForumReport.context_id == context_id, col(ForumReport.resolved_at).is_(None)
+        )
+    ).one()
+    return int(count)
 
 
 RESOLUTIONS = {  # stored value: (the tutor's button, what became of the report)

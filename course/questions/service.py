@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from course.faq import editing as faq_editing
@@ -151,6 +152,20 @@ def inbox(session: Session, principal: Principal, *, answered: bool) -> list[Que
             col(LecturerQuestion.created_at)
         )
     return _views(session, list(session.exec(query.limit(200)).all()), moderator=True)
+
+
+def open_question_count(session: Session, context_id: int) -> int:
+    """How many of the LMS course's questions still wait for an answer (the inbox's open
+    ones; one query on ``ix_lecturer_question_context_id_created_at``)."""
+    count = session.exec(
+        select(func.count())
+        .select_from(LecturerQuestion)
+        .where(
+            LecturerQuestion.context_id == context_id,
+            col(LecturerQuestion.answered_at).is_(None),
+        )
+    ).one()
+    return int(count)
 
 
 def ask(

@@ -10,11 +10,13 @@ from feedback.comment_bank import routes as comment_bank_views
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
 from feedback.routes import queue as queue_views
+from feedback.routes import release as release_views
 from feedback.routes import tutor as views
 
 router = APIRouter()
 router.include_router(queue_views.router)
 router.include_router(views.router)
+router.include_router(release_views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)
 router.include_router(comment_bank_views.router)

@@ -47,12 +47,17 @@ def save(web: TestClient, person: Learner, sid: int, body: str, action: str = "s
     )
 
 
+def confirmation(web: TestClient, person: Learner, sid: int) -> Response:
+    """The release confirmation page (``feedback_release_confirm``)."""
+    return web.get(path(person, f"/review/{sid}/release"))
+
+
 def revision(web: TestClient, person: Learner, sid: int) -> str:
-    """The draft revision the preview shows (what the release form sends)."""
-    page = web.get(path(person, f"/review/{sid}?preview=1"))
+    """The draft revision the release confirmation shows (what its form sends)."""
+    page = confirmation(web, person, sid)
     assert page.status_code == 200, page.text
     found = re.search(r'name="revision" value="([0-9a-f]+)"', page.text)
-    assert found, "no release form in the preview"
+    assert found, "no release form on the confirmation page"
     return found.group(1)
 
 

@@ -79,7 +79,9 @@ def test_the_review_flow_works_without_javascript(
     assert "PDF angehängt." in page.content()
 
     page.get_by_role("button", name="Vorschau anzeigen").click()
-    page.get_by_role("button", name="Feedback freigeben").click()
+    page.get_by_role("link", name="Feedback freigeben …").click()
+    assert "Anmerkungen.pdf" in page.locator("main").inner_text()  # the confirmation
+    page.get_by_role("button", name="Feedback jetzt freigeben").click()
     assert "Feedback freigegeben." in page.content()
 
     learner = world.learner
@@ -112,6 +114,8 @@ def test_feedback_pages_pass_axe_wcag_21_aa(
         "queue": tutor.url(f"{base}/queue"),
         "queue, all": tutor.url(f"{base}/queue?status=all"),
         "review with preview": tutor.url(f"{base}/review/{late.id}?preview=1&done=saved"),
+        "release confirmation": tutor.url(f"{base}/review/{late.id}/release"),
+        "course home with the tutor's day": tutor.url(f"{base}/"),
         "review, held by another (admin view)": admin.url(f"{base}/review/{late.id}"),
         "learner, waiting": learner.url(f"{base}/feedback/{late.id}"),
     }

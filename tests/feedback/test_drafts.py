@@ -66,15 +66,17 @@ def test_a_saved_draft_is_shown_again_in_the_editor(web, world, make_submission)
     assert "Entwurf zuletzt gespeichert" in page.text
 
 
-def test_preview_shows_the_rendered_feedback_and_the_release_form(web, world, make_submission):
+def test_preview_shows_the_rendered_feedback_and_the_way_to_release(web, world, make_submission):
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     response = save(web, world.tutor, submission.id, "Sehr **gut**.", action="preview")
     assert "preview=1" in response.headers["location"]
     page = web.get(response.headers["location"])
     assert "<p>Sehr <strong>gut</strong>.</p>" in page.text
-    assert "Feedback freigeben" in page.text
-    assert "erhält Lena Lernende das Feedback im Tool und per E-Mail" in page.text
+    assert "Feedback freigeben …" in page.text
+    assert "was Lena Lernende erhält" in page.text
+    # Nothing is released from the review page itself: only the confirmation posts.
+    assert 'name="revision"' not in page.text
 
 
 @pytest.mark.parametrize(
@@ -95,7 +97,7 @@ def test_hostile_markdown_is_sanitised_in_the_preview(web, world, make_submissio
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, HOSTILE)
     page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
-    preview = page.text.split('id="kw-preview"')[1]
+    preview = page.text.split('id="kw-preview"')[1].split("</section>")[0]  # the preview only
     assert_sanitised(preview)
     assert "<strong>Gute Arbeit</strong>" in preview
     assert 'href="https://example.org/a?b=1"' in preview

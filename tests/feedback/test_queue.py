@@ -287,8 +287,9 @@ def test_the_list_is_one_query_however_many_rows(web, world, make_submission, ap
         make_submission(world.learner2, exercise=exercise)
     many = page_statements()
     # the session's logout check, the filter choices (lessons and exercises; the course's
-    # industries), the page and the LMS course's services
-    assert few == many == 5
+    # industries), the page, the LMS course's services and the tutor's day (submissions,
+    # questions, reports: feedback.tutor_day)
+    assert few == many == 8
     assert len(ids_in(web.get(path(world.tutor, "/queue") + "&status=all").text)) == 10
 
 

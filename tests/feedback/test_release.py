@@ -213,7 +213,7 @@ def test_a_draft_changed_since_the_preview_is_not_released(web, world, make_subm
     save(web, world.tutor, submission.id, "Version B, in einem anderen Tab")
     response = release(web, world.tutor, submission.id, rev)
     assert response.status_code == 409
-    assert "seit der Vorschau geändert" in text_of(response)
+    assert "nachdem Sie die Freigabe geprüft haben" in text_of(response)
     assert [f.status for f in feedback_rows(db, submission.id)] == ["draft"]
     assert outbox(db) == [] and status_of(db, submission.id) == "in_review"
 
@@ -223,7 +223,8 @@ def test_an_empty_draft_cannot_be_released(web, world, make_submission, db):
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, "   ")
     page = web.get(path(world.tutor, f"/review/{submission.id}?preview=1"))
-    assert "Feedback freigeben" not in page.text
+    assert "Feedback freigeben …" not in page.text  # no way to the confirmation
+    assert f"/review/{submission.id}/release" not in page.text
     rev = drafts.revision_of(feedback_rows(db, submission.id)[0])
     response = release(web, world.tutor, submission.id, rev)
     assert response.status_code == 422

@@ -1,0 +1,92 @@
+"""The release confirmation (issue 13, "Release that cannot surprise"): exactly what the
+learner will receive when the tutor releases the saved draft, before it goes.
+
+Nothing is worked out twice: the text is the draft's sanitised HTML as the learner's page
+renders it (``FeedbackView.body_html``), the email's subject is rendered from the
+release's own template and values (``feedback.release.learner_email_context``), in the
+learner's language, and the gradebook comment is ``feedback.gradebook.gradebook_comment``,
+which the release sends. The confirmation carries the draft's revision
+(``feedback.drafts.revision_of``): a draft changed after this page (another tab) is not
+released (``feedback.release.release`` refuses it).
+
+Only the tutor who holds the claim gets the page; anyone else gets the review page's
+refusal, as a release of theirs would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from feedback.drafts import current_draft
+from feedback.errors import AlreadyReleased, FeedbackEmpty, NotClaimed
+from feedback.gradebook import gradebook_comment
+from feedback.release import EMAIL_ATTACHMENT_MAX_BYTES, EMAIL_TEMPLATE, learner_email_context
+from feedback.views import FeedbackView, ReviewPage, review_page
+from kurswerk.core import mail
+from kurswerk.core.auth import Principal
+from kurswerk.core.files.storage import Storage
+from lti import service as lti_service
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    page: ReviewPage
+    draft: FeedbackView
+    learner_locale: str
+    """The language of the email and the gradebook comment (the learner's, not ours)."""
+    email_to: str | None
+    """The address the email goes to; None: there is none the tool can send to."""
+    email_subject: str
+    attachment_by_email: bool
+    """The feedback PDF travels attached to the email (else the email links it)."""
+    gradebook_comment: str
+    gradebook_missing: str | None
+    """Why nothing reaches the LMS gradebook (a message id); None: score and comment do."""
+
+
+def _fits_email(storage: Storage, key: str) -> bool:
+    with storage.open(key) as handle:
+        return len(handle.read(EMAIL_ATTACHMENT_MAX_BYTES + 1)) <= EMAIL_ATTACHMENT_MAX_BYTES
+
+
+def release_preview(
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    *,
+    storage: Storage,
+    target_days: int,
+    now: datetime,
+) -> ReleasePreview:
+    """What releasing the saved draft would send; refuses (``EditRefused``) when there is
+    nothing the principal may release: no claim of theirs, no text, released already."""
+    page = review_page(session, principal, submission_id, target_days=target_days, now=now)
+    if page.closed:
+        raise AlreadyReleased()
+    if not page.editing:
+        claim = page.claim
+        raise NotClaimed(claim.holder_name if claim is not None and not claim.mine else None)
+    draft = current_draft(session, submission_id)
+    if draft is None or page.draft is None or not draft.body_markdown.strip():
+        raise FeedbackEmpty()
+    facts = page.facts
+    locale = mail.recipient_locale(facts.learner_locale)
+    email = learner_email_context(
+        principal, draft, facts, locale, now=now, attachment_url=None, feedback_url=""
+    )
+    address = facts.learner_email
+    missing = lti_service.course_services(session, principal.context_id).grades
+    return ReleasePreview(
+        page=page,
+        draft=page.draft,
+        learner_locale=locale,
+        email_to=address if address and mail.is_valid_address(address) else None,
+        email_subject=mail.render(EMAIL_TEMPLATE, email, locale).subject,
+        attachment_by_email=bool(draft.attachment_key)
+        and _fits_email(storage, draft.attachment_key or ""),
+        gradebook_comment=gradebook_comment(draft, locale=locale),
+        gradebook_missing=missing.message if missing is not None else None,
+    )
