@@ -62,12 +62,12 @@ def feedback_summary(markdown: str, *, has_attachment: bool, locale: str) -> str
     return text
 
 
-def gradebook_comment(feedback: Feedback, *, locale: str) -> str:
+def gradebook_comment(feedback: Feedback, *, locale: str, annotated: bool = False) -> str:
     """The comment the gradebook gets for this feedback, in the learner's ``locale`` (the
-    release sends it; the release confirmation shows it beforehand)."""
-    return feedback_summary(
-        feedback.body_markdown, has_attachment=bool(feedback.attachment_key), locale=locale
-    )
+    release sends it; the release confirmation shows it beforehand, where ``annotated``
+    says the release will write the annotated PDF that a released one has as its key)."""
+    has_pdf = bool(feedback.attachment_key or feedback.annotated_key or annotated)
+    return feedback_summary(feedback.body_markdown, has_attachment=has_pdf, locale=locale)
 
 
 def grade_released(

@@ -25,6 +25,7 @@ from feedback.errors import AlreadyReleased, FeedbackEmpty, NotClaimed
 from feedback.gradebook import gradebook_comment
 from feedback.release import EMAIL_ATTACHMENT_MAX_BYTES, EMAIL_TEMPLATE, learner_email_context
 from feedback.views import FeedbackView, ReviewPage, review_page
+from feedback.workbench.annotations import annotation_count
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal
 from kurswerk.core.files.storage import Storage
@@ -45,6 +46,8 @@ class ReleasePreview:
     gradebook_comment: str
     gradebook_missing: str | None
     """Why nothing reaches the LMS gradebook (a message id); None: score and comment do."""
+    annotations: int
+    """How many annotations the release writes into the annotated PDF (0: none is made)."""
 
 
 def _fits_email(storage: Storage, key: str) -> bool:
@@ -75,8 +78,9 @@ def release_preview(
     facts = page.facts
     locale = mail.recipient_locale(facts.learner_locale)
     email = learner_email_context(
-        principal, draft, facts, locale, now=now, attachment_url=None, feedback_url=""
+        principal, draft, facts, locale, now=now, files={}, feedback_url=""
     )
+    annotations = annotation_count(session, draft.submission_version_id)
     address = facts.learner_email
     missing = lti_service.course_services(session, principal.context_id).grades
     return ReleasePreview(
@@ -87,6 +91,7 @@ def release_preview(
         email_subject=mail.render(EMAIL_TEMPLATE, email, locale).subject,
         attachment_by_email=bool(draft.attachment_key)
         and _fits_email(storage, draft.attachment_key or ""),
-        gradebook_comment=gradebook_comment(draft, locale=locale),
+        gradebook_comment=gradebook_comment(draft, locale=locale, annotated=annotations > 0),
+        annotations=annotations,
         gradebook_missing=missing.message if missing is not None else None,
     )

@@ -7,7 +7,7 @@ text case-folded, which search matches in SQL (``feedback/comment_bank/search.py
 ``feedback_template`` holds an LMS course's own template of an exercise (one at most).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 08:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

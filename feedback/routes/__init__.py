@@ -12,6 +12,7 @@ from feedback.routes import learner as learner_views
 from feedback.routes import queue as queue_views
 from feedback.routes import release as release_views
 from feedback.routes import tutor as views
+from feedback.workbench import routes as workbench_views
 
 router = APIRouter()
 router.include_router(queue_views.router)
@@ -20,6 +21,8 @@ router.include_router(release_views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)
 router.include_router(comment_bank_views.router)
+
+router.include_router(workbench_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

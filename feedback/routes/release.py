@@ -9,36 +9,17 @@ text, released already) is the review page's, with its message and status.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
-from starlette.routing import NoMatchFound
 
 from feedback.errors import EditRefused
 from feedback.formatting import HELPERS
 from feedback.release_preview import release_preview
 from feedback.routes.tutor import StaffReview, settings_of, storage_of
-from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
-from kurswerk.core.paths import request_path
 from kurswerk.core.templating import render
 
 router = APIRouter(prefix="/c/{context}")
-
-ANNOTATED_PREVIEW = "feedback_annotated_preview"
-"""The route that writes the annotated PDF of the current annotations for a preview (the
-annotation server's); linked only where the app has it."""
-
-
-def annotated_preview_path(
-    request: Request, principal: Principal, submission_id: int
-) -> str | None:
-    """The annotated PDF's preview, or None when this app has no such route."""
-    try:
-        return request_path(
-            request, ANNOTATED_PREVIEW, context=principal.context_id, submission_id=submission_id
-        )
-    except NoMatchFound:
-        return None
 
 
 @router.get("/review/{submission_id}/release", name="feedback_release_confirm")
@@ -60,9 +41,6 @@ def release_confirm(review: StaffReview) -> HTMLResponse:
         "feedback/release_confirm.html",
         {
             "preview": preview,
-            "annotated_pdf": annotated_preview_path(
-                request, review.principal, review.submission_id
-            ),
             **HELPERS,
         },
     )

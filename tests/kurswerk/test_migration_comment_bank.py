@@ -13,7 +13,7 @@ from tests.support.old_schema import at_revision, insert, tables_now
 
 def test_the_bank_arrives_holds_its_rows_and_leaves(empty_database_url):
     url = empty_database_url
-    engine, t = at_revision(url, "0019")
+    engine, t = at_revision(url, "0020")
     with engine.begin() as c:
         platform = insert(c, t["platform"], issuer="https://lms.example", client_id="c")
         context = insert(c, t["lms_context"], platform_id=platform, lms_context_id="k1")
@@ -41,7 +41,7 @@ def test_the_bank_arrives_holds_its_rows_and_leaves(empty_database_url):
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as c:
         c.execute(sa.text("UPDATE comment_snippet SET use_count = -1"))
 
-    migrations.downgrade(url, "0019")
+    migrations.downgrade(url, "0020")
 
     names = set(sa.inspect(engine).get_table_names())
     assert not {"comment_snippet", "feedback_template"} & names
