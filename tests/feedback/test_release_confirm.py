@@ -10,9 +10,6 @@ import html
 import re
 
 import pytest
-from fastapi import FastAPI
-from fastapi.responses import Response
-from starlette.routing import NoMatchFound
 
 from lti.ags import AGS_SCOPES
 from lti.models import ContextServices, PlatformUser
@@ -217,27 +214,13 @@ def test_cancel_returns_to_the_editor(web, world, drafted):
     assert back.status_code == 200 and 'id="kw-editor"' in back.text
 
 
-def test_the_annotated_pdf_is_linked_only_where_the_app_has_its_route(
-    app: FastAPI, web, world, drafted
-):
-    """Alone, this branch has no annotation server: no link. With it (or a stand-in of its
-    route), the page links its preview of the annotated PDF."""
-    try:
-        app.url_path_for("feedback_annotated_preview", context="1", submission_id="1")
-    except NoMatchFound:
-        assert "mit Ihren Anmerkungen" not in confirmation(web, world.tutor, drafted.id).text
-
-        def annotated(context: str, submission_id: int) -> Response:  # a stand-in
-            return Response(b"%PDF-", media_type="application/pdf")
-
-        app.add_api_route(
-            "/c/{context}/review/{submission_id}/annotated.pdf",
-            annotated,
-            name="feedback_annotated_preview",
-        )
+def test_without_annotations_no_annotated_pdf_is_announced(web, world, drafted):
+    """The preview of an annotated PDF is linked only when the release would write one
+    (``tests/feedback/workbench/test_release.py`` shows the page with annotations)."""
     page = confirmation(web, world.tutor, drafted.id)
-    assert "Das PDF mit Ihren Anmerkungen (Vorschau)" in page.text
-    assert f"/review/{drafted.id}/annotated.pdf?" in page.text
+    assert page.status_code == 200
+    assert "mit Ihren" not in page.text and "mit Ihrer Anmerkung" not in page.text
+    assert "/annotated.pdf" not in page.text
 
 
 def test_the_learner_without_a_name_is_named_as_the_tool_does(web, world, make_submission, db):

@@ -22,6 +22,7 @@ from tests.feedback.conftest import pdf_bytes, resubmit
 from tests.feedback.helpers import (
     attach,
     claim_row,
+    confirmation,
     feedback_rows,
     lms_calls,
     mails,
@@ -31,6 +32,7 @@ from tests.feedback.helpers import (
     status_of,
     text_of,
 )
+from tests.feedback.test_release_confirm import offer_grades
 from tests.feedback.workbench.conftest import pdf_of
 from tests.feedback.workbench.helpers import freetext, highlight, ink, note, put_set
 from tests.support.mail_links import link_to, open_in_plain_browser
@@ -258,3 +260,17 @@ def test_the_gradebook_comment_says_the_feedback_has_a_pdf(web, world, annotated
         "Siehe Anmerkungen im PDF.\n\n"
         "Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk."
     )
+
+
+def test_the_confirmation_counts_the_annotations_links_their_preview_and_names_the_pdf(
+    web, world, annotated_draft, db
+):
+    """Before release the tutor sees what the release will write: the annotated PDF
+    (counted, its preview linked) and the gradebook comment that names the PDF."""
+    submission, _ = annotated_draft
+    offer_grades(db, world)
+    page = confirmation(web, world.tutor, submission.id)
+    assert page.status_code == 200
+    assert "Das eingereichte PDF mit Ihren 4 Anmerkungen" in page.text
+    assert f"/review/{submission.id}/annotated.pdf?" in page.text
+    assert "Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk." in page.text
