@@ -14,7 +14,8 @@ INSTALLED = ROOT / "node_modules" / "pdfjs-dist"
 LOADED = ("LICENSE", "build/pdf.min.mjs", "build/pdf.worker.min.mjs")
 """What the viewer imports (``kurswerk/static/workbench/``) and the licence beside it."""
 FOLDERS = ("cmaps", "standard_fonts")
-"""Fetched by PDF.js itself for PDFs that need them: every file of the package's folder."""
+"""Fetched by PDF.js itself for PDFs that need them: every file of the package's folder
+(and the annotation layer's icons of notes, ``web/images/annotation-*.svg``)."""
 
 
 def _files(folder: Path) -> set[str]:
@@ -44,3 +45,5 @@ def test_the_viewer_finds_everything_it_loads():
     assert set(LOADED) <= vendored
     for folder in FOLDERS:
         assert _files(INSTALLED / folder) == _files(VENDORED / folder), folder
+    icons = {p.name for p in (INSTALLED / "web" / "images").glob("annotation-*.svg")}
+    assert icons and {p.name for p in (VENDORED / "web" / "images").iterdir()} == icons
