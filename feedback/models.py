@@ -49,6 +49,10 @@ class Feedback(SQLModel, table=True):
     body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     attachment_key: str | None = Field(default=None, max_length=200)
     attachment_name: str | None = Field(default=None, max_length=255)
+    # The learner's PDF with the tutor's annotations, written at release when the version
+    # has any (feedback.workbench.release_pdf); beside a PDF the tutor attached, if any.
+    annotated_key: str | None = Field(default=None, max_length=200)
+    annotated_name: str | None = Field(default=None, max_length=255)
     status: str = Field(default=FeedbackStatus.DRAFT.value, max_length=16)
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()

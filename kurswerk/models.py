@@ -6,6 +6,7 @@ import coaching.models
 import coaching.office_hours.models
 import course.models
 import feedback.models
+import feedback.workbench.models
 import kurswerk.core.outbox.models
 import kurswerk.core.session_revocation
 import lti.models

@@ -10,12 +10,14 @@ from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
 from feedback.routes import queue as queue_views
 from feedback.routes import tutor as views
+from feedback.workbench import routes as workbench_views
 
 router = APIRouter()
 router.include_router(queue_views.router)
 router.include_router(views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)
+router.include_router(workbench_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
