@@ -141,6 +141,10 @@ export class PageView {
         hasJSActions: false,
       });
     }
+    // PDF.js names its note icons through its own translations, which we do not load.
+    for (const image of div.querySelectorAll("img:not([alt])")) {
+      image.alt = this.viewer.text("kind_note");
+    }
     const old = this.div.querySelector(".annotationLayer");
     if (old) { old.replaceWith(div); } else { this.overlay.before(div); }
   }

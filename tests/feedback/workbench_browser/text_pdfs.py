@@ -40,9 +40,11 @@ def text_pdf(pages: int = 3, lines: tuple[str, ...] = LINES) -> bytes:
     )
     for number in range(1, pages + 1):
         shown = [f"Seite {number}", *lines]
-        ops = b"BT /F1 14 Tf 20 TL 72 760 Td " + b" ".join(
-            b"(%s) Tj T*" % _escaped(line) for line in shown
-        ) + b" ET"
+        ops = (
+            b"BT /F1 14 Tf 20 TL 72 760 Td "
+            + b" ".join(b"(%s) Tj T*" % _escaped(line) for line in shown)
+            + b" ET"
+        )
         page = Dictionary(
             Type=Name.Page,
             MediaBox=[0, 0, 595, 842],
@@ -50,6 +52,25 @@ def text_pdf(pages: int = 3, lines: tuple[str, ...] = LINES) -> bytes:
             Resources=Dictionary(Font=Dictionary(F1=font)),
         )
         pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def with_note(data: bytes, text: str, author: str) -> bytes:
+    """``data`` with a note (a /Text annotation) on its first page, as a PDF viewer or
+    the workbench's release writes one."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    note = Dictionary(
+        Type=Name.Annot,
+        Subtype=Name.Text,
+        Rect=[300, 600, 320, 620],
+        Contents=pikepdf.String(text),
+        T=pikepdf.String(author),
+        C=[1, 0.83, 0],
+        Name=Name.Comment,
+    )
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
