@@ -1,0 +1,167 @@
+"""The tutor's workbench inside the LMS iframe, end to end in Chromium on the demo stack.
+
+Carla (who holds the demo's coaching package) has launched the tool once; her submission
+of a PDF with real text lines is stored as an upload leaves it. Tom, the tutor, launches
+from the LMS simulator in his own browser, opens the submission from the queue and claims
+it: the PDF shows inline beside the feedback editor (PDF.js from our own static files,
+fetched with the page token the iframe's links carry), its first page drawn and its text
+in the text layer. He highlights a sentence and pins a note with the keyboard, reloads,
+and both are still there. The review page with the workbench has no WCAG 2.1 A/AA
+violations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from course.models import Exercise
+from kurswerk.core.clock import utcnow
+from kurswerk.core.db import new_session
+from kurswerk.core.files.storage import storage_from_settings
+from lti.models import LmsContext, PlatformUser
+from tests.e2e.axe import axe_violations, describe
+from tests.feedback.workbench_browser.pages import select_text
+from tests.feedback.workbench_browser.text_pdfs import LINES, text_pdf, use_pdf
+from uploads.models import Submission, SubmissionStatus, SubmissionVersion
+
+pytestmark = pytest.mark.e2e
+
+COURSE_TITLE = "Social-Media-Strategie"
+CARLA_NAME = "Carla Coaching"
+CARLA_SUB = "2004"
+NOTE = "Zielgruppe genauer beschreiben"
+TIMEOUT_MS = 60_000  # generous: two cores shared with other work
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=None)
+
+
+@pytest.fixture
+def tutor_page(browser: Any) -> Iterator[Any]:
+    """Tom's own browser (context), wide enough for the two columns."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _launch(page: Any, stack: Any, person: str) -> Any:
+    page.goto(f"{stack.simulator_url}/?person={person}")
+    tool = page.frame_locator("#contentframe")
+    expect(tool.get_by_role("heading", level=1)).to_contain_text(COURSE_TITLE)
+    return tool
+
+
+def _frame(page: Any, stack: Any) -> Any:
+    handle = page.locator("#contentframe").element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None and frame.url.startswith(stack.tool_url), frame and frame.url
+    return frame
+
+
+def _carla_has_submitted(page: Any, stack: Any, engine: Any) -> None:
+    """Carla launches once (the LMS makes her known to the tool); her submission is then
+    stored as the upload route leaves one: a version whose PDF is in the storage."""
+    _launch(page, stack, "carla")
+    storage = storage_from_settings(stack.settings)
+    with new_session(engine) as db:
+        carla = db.exec(select(PlatformUser).where(PlatformUser.sub == CARLA_SUB)).one()
+        context = db.exec(
+            select(LmsContext).where(LmsContext.lms_context_id == stack.simulator.course.context_id)
+        ).one()
+        submission = Submission(
+            context_id=context.id,
+            user_id=carla.id,
+            exercise_id=db.exec(select(Exercise.id)).first(),
+            industry="media",
+            status=SubmissionStatus.SUBMITTED.value,
+            latest_version=1,
+            submitted_at=utcnow(),
+        )
+        db.add(submission)
+        db.flush()
+        db.add(
+            SubmissionVersion(
+                submission_id=submission.id,
+                number=1,
+                file_key="",
+                sha256="",
+                size=0,
+                pages=1,
+                display_name="Carlas Lösung.pdf",
+                idempotency_key="e2e-workbench-1",
+                created_at=utcnow(),
+            )
+        )
+        db.commit()
+        use_pdf(db, storage, submission, text_pdf(pages=3))
+
+
+def _tom_opens_the_submission(tutor_page: Any, stack: Any) -> Any:
+    tool = _launch(tutor_page, stack, "tom")
+    tool.get_by_role("link", name="Feedback-Warteschlange").click()
+    row = tool.locator("table.queue tbody tr").filter(has_text=CARLA_NAME)
+    row.get_by_role("link", name=re.compile(f"Einreichung von {CARLA_NAME}")).click()
+    expect(tool.get_by_role("heading", level=1)).to_contain_text("Einreichung:")
+    tool.get_by_role("button", name="Einreichung übernehmen").click()
+    expect(tool.get_by_role("status").first).to_contain_text(
+        "Sie haben die Einreichung übernommen."
+    )
+    return tool
+
+
+def _the_pdf_is_inline(tool: Any) -> None:
+    first = tool.locator("#kw-viewer .pdf-page[data-page='1']")
+    expect(first.locator("canvas")).to_be_visible()
+    expect(first.locator(".textLayer")).to_contain_text(LINES[0])
+    expect(tool.locator("#kw-viewer[data-annotations='loaded']")).to_be_attached()
+
+
+def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
+    page, tutor_page, demo_stack, engine
+):
+    stack = demo_stack
+    _carla_has_submitted(page, stack, engine)
+    tool = _tom_opens_the_submission(tutor_page, stack)
+    _the_pdf_is_inline(tool)
+
+    # A sentence highlighted: selected in the text layer, then "Markieren".
+    select_text(_frame(tutor_page, stack), 1, LINES[0])
+    tool.get_by_role("button", name="Markieren").click()
+    expect(tool.get_by_role("button", name=f"Markierung: {LINES[0]}", exact=True)).to_be_visible()
+
+    # A note pinned with the keyboard alone: the note tool (T), Enter in the PDF.
+    tool.get_by_role("region", name=re.compile("^PDF: ")).focus()
+    tutor_page.keyboard.press("t")
+    expect(tool.get_by_role("button", name="Notiz", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    tutor_page.keyboard.press("Enter")
+    expect(tool.get_by_role("textbox", name="Text der Notiz")).to_be_focused()
+    tutor_page.keyboard.type(NOTE)
+    tutor_page.keyboard.press("Control+Enter")
+    expect(tool.get_by_role("status").filter(has_text="Gespeichert")).to_have_text(
+        re.compile(r"^Gespeichert \d\d:\d\d$")
+    )
+    violations = axe_violations(_frame(tutor_page, stack))
+    assert violations == [], describe(violations)
+
+    frame = _frame(tutor_page, stack)
+    frame.goto(frame.url)  # he reloads the page (the frame's URL carries his page token)
+    _the_pdf_is_inline(tool)
+    expect(tool.locator("[data-annotation-items] li")).to_have_text(
+        [re.compile(f"Markierung: {LINES[0]}"), re.compile(f"Notiz: {NOTE}")]
+    )
+    expect(tool.get_by_role("button", name=f"Notiz: {NOTE}", exact=True)).to_be_visible()
