@@ -112,7 +112,8 @@ def test_the_learner_reads_the_feedback_pdf_inline_with_its_notes(
     )
     expect(page.locator("#kw-feedback-pdf[data-ready]")).to_be_attached()
     expect(page.locator(".pdf-page[data-page='1'] .textLayer")).to_contain_text(LINES[0])
-    expect(page.locator(".pdf-page[data-page='1'] .annotationLayer .textAnnotation")).to_have_count(1)
+    first = page.locator(".pdf-page[data-page='1']")
+    expect(first.locator(".annotationLayer .textAnnotation")).to_have_count(1)
     notes = page.get_by_role("region", name="Anmerkungen im PDF")
     expect(notes.locator("li")).to_have_text(
         [re.compile("Seite 1 · Notiz von Tilda Tutorin.*Quelle ergänzen", re.S)]
