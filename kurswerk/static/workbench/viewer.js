@@ -205,10 +205,12 @@ export class PdfViewer {
       "zoom-out": () => this.zoomBy(-1),
       fit: () => this.setZoom(0),
     };
-    this.root.querySelector("[data-viewer-bar]").addEventListener("click", (event) => {
+    const bar = this.root.querySelector("[data-viewer-bar]");
+    bar.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action]");
       if (button && actions[button.dataset.action]) { actions[button.dataset.action](); }
     });
+    bar.addEventListener("keydown", (event) => moveAlong(bar, event));
     this.root.querySelector("[data-page-form]").addEventListener("submit", (event) => {
       event.preventDefault();
       this.goTo(Number(this.pageInput.value), true);
@@ -242,6 +244,17 @@ export class PdfViewer {
     this.say(this.text("failed"));
     if (window.console) { console.error(error); }
   }
+}
+
+// ArrowLeft/ArrowRight on a toolbar's button: to the previous/next button (wrapping).
+export function moveAlong(bar, event) {
+  if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") { return; }
+  const buttons = Array.from(bar.querySelectorAll("button:not(:disabled):not([hidden])"));
+  const index = buttons.indexOf(document.activeElement);
+  if (index < 0) { return; }
+  event.preventDefault();
+  const step = event.key === "ArrowRight" ? 1 : -1;
+  buttons[(index + step + buttons.length) % buttons.length].focus();
 }
 
 // What PDF.js's annotation layer asks of a viewer for the links in a PDF: web links

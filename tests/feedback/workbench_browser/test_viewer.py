@@ -123,3 +123,18 @@ def test_the_learner_reads_the_feedback_pdf_inline_with_its_notes(
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_arrow_keys_move_along_a_toolbar(live, browser, world, submission, web):
+    claim(web, world.tutor, submission.id)
+    page = open_page(browser, live + review_url(world.tutor, submission))
+    viewer_ready(page)
+    page.get_by_role("button", name="Vorherige Seite").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("button", name="Nächste Seite")).to_be_focused()
+    tools = page.get_by_role("toolbar", name="Werkzeuge für Anmerkungen")
+    tools.get_by_role("button", name="Auswählen").focus()
+    page.keyboard.press("ArrowLeft")  # wraps to the last enabled button
+    expect(tools.get_by_role("button", name="Freihand")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(tools.get_by_role("button", name="Freihand")).to_have_attribute("aria-pressed", "true")

@@ -9,6 +9,7 @@ import { closeEditor, openEditor } from "./editor.js";
 import { selectedText } from "./selection.js";
 import { Pointer } from "./tools.js";
 import { Store, newId } from "./store.js";
+import { moveAlong } from "../viewer.js";
 
 const TOOL_KEYS = { v: "select", h: "highlight", t: "note", f: "freetext", d: "ink" };
 const TEXT_BOX = [0.3, 0.06]; // a text box placed by a click: fractions of the page
@@ -71,7 +72,7 @@ export class Workbench {
       if (button.dataset.tool) { this.choose(button.dataset.tool); }
       if (button.dataset.command) { this.command(button.dataset.command); }
     });
-    this.toolbar.addEventListener("keydown", (event) => this.arrows(event));
+    this.toolbar.addEventListener("keydown", (event) => moveAlong(this.toolbar, event));
     this.root.addEventListener("keydown", (event) => this.keys(event));
     this.root.addEventListener("focusin", (event) => this.focused(event));
     this.viewer.container.addEventListener("click", (event) => this.clicked(event));
@@ -312,15 +313,5 @@ export class Workbench {
     const top = Math.max(0, (this.viewer.container.scrollTop - view.div.offsetTop) / view.div.offsetHeight);
     const fy = Math.min(0.9, top + 0.05);
     if (this.tool === "note") { this.newNote(view, 0.08, fy); } else { this.newFreetext(view, 0.08, fy, null); }
-  }
-
-  arrows(event) {
-    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") { return; }
-    const buttons = Array.from(this.toolbar.querySelectorAll("button:not(:disabled)"));
-    const index = buttons.indexOf(document.activeElement);
-    if (index < 0) { return; }
-    event.preventDefault();
-    const next = buttons[(index + (event.key === "ArrowRight" ? 1 : -1) + buttons.length) % buttons.length];
-    next.focus();
   }
 }
