@@ -15,6 +15,14 @@ The feedback PDF travels **attached to the email** - that is what a learner expe
 to its page in the tool instead (mail servers refuse large messages, and the outbox row
 carries the file). The mail always links the feedback page in the tool as well.
 
+When the released version has annotations (the workbench), the learner's PDF with them
+written in is made, checked and stored in the same transaction
+(``feedback.workbench.annotated``) and becomes the feedback's PDF
+(``feedback_attachment_file``). A PDF the tutor attached as well stays: the learner gets
+both, the annotated one first. The size rule holds for the message: both are attached
+while they fit into :data:`EMAIL_ATTACHMENT_MAX_BYTES` together (the annotated one
+taken first); one that does not fit is linked instead.
+
 Idempotent: the outbox rows' keys are ``feedback_released:<feedback id>`` (email) and
 ``grade-released:<feedback id>`` (gradebook), the draft turns
 released with a conditional ``UPDATE ... WHERE status = 'draft'``, and a repeated request
@@ -31,12 +39,13 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from feedback.access import submission_for_staff
-from feedback.claims import OPEN_STATUSES, current_claim, end_claim, hold_claim
+from feedback.claims import OPEN_STATUSES, current_claim, display_name, end_claim, hold_claim
 from feedback.drafts import current_draft, revision_of
 from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotClaimed
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
+from feedback.workbench.annotated import release_annotations
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
@@ -71,6 +80,12 @@ def feedback_page_path(context_id: int, submission_id: int) -> str:
 def feedback_attachment_path(context_id: int, submission_id: int, version: int) -> str:
     return path_for(
         "feedback_attachment_file", context=context_id, submission_id=submission_id, number=version
+    )
+
+
+def feedback_tutor_pdf_path(context_id: int, submission_id: int, version: int) -> str:
+    return path_for(
+        "feedback_tutor_pdf", context=context_id, submission_id=submission_id, number=version
     )
 
 
@@ -151,8 +166,17 @@ def release(
     ):
         raise NewVersionArrived()  # the caller rolls back: the draft stays a draft
     end_claim(session, submission_id)
-    feedback = _reloaded(session, draft.id)
     facts = submission_facts(session, submission_id)
+    release_annotations(
+        session,
+        storage,
+        draft.id,
+        version,
+        author=display_name(principal.name, principal.user_id),
+        locale=mail.recipient_locale(facts.learner_locale),
+        when=now,
+    )
+    feedback = _reloaded(session, draft.id)
     _enqueue_learner_email(
         session,
         principal,
@@ -185,24 +209,14 @@ def _enqueue_learner_email(
     now: datetime,
 ) -> None:
     assert feedback.id is not None
-    attachments: list[mail.Attachment] = []
-    attachment_url = None
     locale = mail.recipient_locale(facts.learner_locale)
     # The learner's links; the course (hence its platform) is the releasing tutor's.
     reader = LinkReader(
         facts.learner_id, facts.context_id, principal.platform_id, Role.LEARNER.value, locale
     )
-    if feedback.attachment_key:
-        name = feedback.attachment_name or "Feedback.pdf"
-        with storage.open(feedback.attachment_key) as handle:
-            data = handle.read(EMAIL_ATTACHMENT_MAX_BYTES + 1)
-        if len(data) <= EMAIL_ATTACHMENT_MAX_BYTES:
-            attachments.append(mail.Attachment(name, "application/pdf", data))
-        else:
-            attachment_url = links.url(
-                feedback_attachment_path(facts.context_id, facts.submission_id, version_number),
-                reader,
-            )
+    attachments, files = _email_files(
+        feedback, facts, version_number, storage=storage, links=links, reader=reader
+    )
     enqueue_email(
         session,
         to=facts.learner_email,
@@ -219,11 +233,50 @@ def _enqueue_learner_email(
             "released_at": now,
             "feedback_text": markdown_text(feedback.body_markdown),
             "feedback_html": render_markdown(feedback.body_markdown),
-            "attachment_name": feedback.attachment_name if feedback.attachment_key else None,
-            "attachment_url": attachment_url,
+            **files,
             "feedback_url": links.url(
                 feedback_page_path(facts.context_id, facts.submission_id), reader
             ),
         },
         attachments=attachments,
     )
+
+
+def _email_files(
+    feedback: Feedback,
+    facts: SubmissionFacts,
+    version_number: int,
+    *,
+    storage: Storage,
+    links: EmailLinks,
+    reader: LinkReader,
+) -> tuple[list[mail.Attachment], dict[str, str | None]]:
+    """The feedback's PDFs for the mail: the attachments, and the template's names and
+    links (``annotated_*``: the annotated PDF, ``attachment_*``: the tutor's own)."""
+    context_id, submission_id = facts.context_id, facts.submission_id
+    files: list[tuple[str, str, str, str]] = []  # kind, key, name, path
+    if feedback.annotated_key:
+        name = feedback.annotated_name or "Feedback.pdf"
+        path = feedback_attachment_path(context_id, submission_id, version_number)
+        files.append(("annotated", feedback.annotated_key, name, path))
+    if feedback.attachment_key:
+        name = feedback.attachment_name or "Feedback.pdf"
+        path = (feedback_tutor_pdf_path if feedback.annotated_key else feedback_attachment_path)(
+            context_id, submission_id, version_number
+        )
+        files.append(("attachment", feedback.attachment_key, name, path))
+    names: dict[str, str | None] = dict.fromkeys(
+        ("annotated_name", "annotated_url", "attachment_name", "attachment_url")
+    )
+    attachments: list[mail.Attachment] = []
+    budget = EMAIL_ATTACHMENT_MAX_BYTES
+    for kind, key, name, path in files:
+        names[f"{kind}_name"] = name
+        with storage.open(key) as handle:
+            data = handle.read(budget + 1)
+        if len(data) <= budget:
+            attachments.append(mail.Attachment(name, "application/pdf", data))
+            budget -= len(data)
+        else:
+            names[f"{kind}_url"] = links.url(path, reader)
+    return attachments, names

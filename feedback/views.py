@@ -56,6 +56,7 @@ class FeedbackView:
     updated_at: datetime
     released_at: datetime | None
     revision: str
+    annotated_name: str | None = None  # the learner's PDF with the annotations (released)
 
     @property
     def body_html(self) -> Markup:
@@ -136,6 +137,7 @@ def _feedback(
                 updated_at=as_utc(feedback.updated_at),
                 released_at=as_utc(feedback.released_at) if feedback.released_at else None,
                 revision=revision_of(feedback),
+                annotated_name=feedback.annotated_name if feedback.annotated_key else None,
             )
         )
     views.sort(key=lambda view: (view.version, view.id), reverse=True)
@@ -201,7 +203,28 @@ def submission_pdf(
 def feedback_pdf(
     session: Session, principal: Principal, submission_id: int, number: int
 ) -> StoredPdf:
-    """The feedback PDF of a version: staff see drafts' too, the learner released only."""
+    """The feedback's PDF of a version: the learner's PDF with the tutor's annotations
+    when the release wrote one, else the PDF the tutor attached. Staff see drafts' too,
+    the learner released only."""
+    row = _feedback_of_version(session, principal, submission_id, number)
+    if row is not None and row.annotated_key:
+        return StoredPdf(row.annotated_key, row.annotated_name or "Feedback.pdf")
+    if row is None or not row.attachment_key:
+        raise not_found(f"no feedback attachment for submission {submission_id} v{number}")
+    return StoredPdf(row.attachment_key, row.attachment_name or "Feedback.pdf")
+
+
+def tutor_pdf(session: Session, principal: Principal, submission_id: int, number: int) -> StoredPdf:
+    """The PDF the tutor attached, also when an annotated PDF is the feedback's PDF."""
+    row = _feedback_of_version(session, principal, submission_id, number)
+    if row is None or not row.attachment_key:
+        raise not_found(f"no tutor's PDF for submission {submission_id} v{number}")
+    return StoredPdf(row.attachment_key, row.attachment_name or "Feedback.pdf")
+
+
+def _feedback_of_version(
+    session: Session, principal: Principal, submission_id: int, number: int
+) -> Feedback | None:
     submission_for_viewer(session, principal, submission_id)
     version = uploads.get_version(session, submission_id, number)
     row = None
@@ -210,9 +233,7 @@ def feedback_pdf(
         if not is_staff(principal):
             query = query.where(Feedback.status == FeedbackStatus.RELEASED.value)
         row = session.exec(query).first()
-    if row is None or not row.attachment_key:
-        raise not_found(f"no feedback attachment for submission {submission_id} v{number}")
-    return StoredPdf(row.attachment_key, row.attachment_name or "Feedback.pdf")
+    return row
 
 
 __all__ = [
@@ -226,4 +247,5 @@ __all__ = [
     "released_feedback",
     "review_page",
     "submission_pdf",
+    "tutor_pdf",
 ]

@@ -84,8 +84,16 @@ def learner_feedback(
     "/feedback/{submission_id}/versions/{number}/attachment", name="feedback_attachment_file"
 )
 def attachment_file(pdf: AskedPdf) -> Response:
-    """The feedback PDF: the learner once released; staff also while it is a draft."""
+    """The feedback's PDF (the learner's with the tutor's annotations if the release
+    wrote one, else the tutor's): the learner once released; staff also while it is a
+    draft."""
     return pdf.send(views.feedback_pdf)
+
+
+@router.get("/feedback/{submission_id}/versions/{number}/tutor-pdf", name="feedback_tutor_pdf")
+def tutor_pdf_file(pdf: AskedPdf) -> Response:
+    """The PDF the tutor attached, when the feedback's PDF is the annotated one."""
+    return pdf.send(views.tutor_pdf)
 
 
 @router.get("/submission-review/{user_id}", name="feedback_review_missing", response_model=None)

@@ -14,13 +14,16 @@ threadpool in a transaction of its own, committed only when the save is accepted
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from feedback.http import PDF_CSP, pdf_disposition
 from feedback.routes.tutor import Id, StaffPrincipal, claim_ttl, storage_of
+from feedback.workbench import annotated
 from feedback.workbench import annotations as annotation_sets
 from feedback.workbench.document import MAX_BODY_BYTES, InvalidDocument, parse_save
 from feedback.workbench.errors import AnnotationsInvalid, AnnotationsTooLarge
@@ -30,6 +33,7 @@ from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.errors import AppError, error_code
+from kurswerk.core.files.download import pdf_stream
 from kurswerk.core.i18n import N_
 
 log = logging.getLogger("feedback.workbench")
@@ -126,3 +130,25 @@ def _save(
         )
         session.commit()
     return saved
+
+
+@router.get("/review/{submission_id}/annotated.pdf", name="feedback_annotated_preview")
+def feedback_annotated_preview(
+    request: Request, principal: StaffPrincipal, session: SessionDep, submission_id: Id
+) -> Response:
+    """The latest version's PDF with the current set written in, made now and not stored
+    (what the learner would get on release), inline."""
+    storage = storage_of(request)
+    made = annotated.preview(session, principal, submission_id, storage)
+    handle = open(made.path, "rb")  # noqa: SIM115 - closed by the response once sent
+    storage.delete_temp(made.path)  # the open handle keeps the file until then
+    return pdf_stream(
+        handle,
+        disposition=pdf_disposition("inline", made.filename),
+        size=os.fstat(handle.fileno()).st_size,
+        headers={
+            "Content-Security-Policy": PDF_CSP,
+            "Cross-Origin-Resource-Policy": "same-origin",
+            **NO_STORE,
+        },
+    )

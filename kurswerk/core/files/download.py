@@ -1,10 +1,12 @@
-"""A stored PDF as a download: streamed from storage in chunks (memory stays flat), always
-as an attachment that a browser neither sniffs nor runs (``nosniff``, a sandboxing CSP):
-a learner's file is never shown inline by us."""
+"""A stored PDF as a download: streamed from storage in chunks (memory stays flat), as an
+attachment that a browser neither sniffs nor runs (``nosniff``, a sandboxing CSP): a
+learner's file is not shown inline by these routes. (The feedback pages that do show
+one inline - ``feedback.http``, the workbench's preview - send their own CSP.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import BinaryIO
 
 from fastapi.responses import StreamingResponse
 
@@ -16,7 +18,20 @@ DOWNLOAD_CHUNK = 64 * 1024
 def pdf_download(storage: Storage, key: str, *, disposition: str, size: int) -> StreamingResponse:
     """The PDF stored under ``key`` (``size`` bytes); ``disposition`` is its
     ``Content-Disposition`` (``kurswerk.core.http.content_disposition("attachment", …)``)."""
-    handle = storage.open(key)
+    return pdf_stream(storage.open(key), disposition=disposition, size=size)
+
+
+def pdf_stream(
+    handle: BinaryIO,
+    *,
+    disposition: str,
+    size: int,
+    headers: Mapping[str, str] | None = None,
+) -> StreamingResponse:
+    """An open PDF file (``size`` bytes) sent in chunks and closed once sent: a stored
+    object, or a file made for this one response (unlinked already, it goes with the
+    handle). ``headers`` add to or replace the defaults (a PDF shown inline needs its
+    own ``Content-Security-Policy``)."""
 
     def chunks() -> Iterator[bytes]:
         with handle:
@@ -31,5 +46,6 @@ def pdf_download(storage: Storage, key: str, *, disposition: str, size: int) -> 
             "Content-Length": str(size),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",
+            **(headers or {}),
         },
     )
