@@ -6,8 +6,10 @@ from the LMS simulator in his own browser, opens the submission from the queue a
 it: the PDF shows inline beside the feedback editor (PDF.js from our own static files,
 fetched with the page token the iframe's links carry), its first page drawn and its text
 in the text layer. He highlights a sentence and pins a note with the keyboard, reloads,
-and both are still there. The review page with the workbench has no WCAG 2.1 A/AA
-violations.
+and both are still there. He writes his feedback and releases it: Carla's feedback page
+shows the annotated PDF (written on release) inline with the same viewer, the note where
+it was pinned and listed with its text and author. The review page with the workbench and
+Carla's feedback page have no WCAG 2.1 A/AA violations.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -71,7 +74,7 @@ def _frame(page: Any, stack: Any) -> Any:
     return frame
 
 
-def _carla_has_submitted(page: Any, stack: Any, engine: Any) -> None:
+def _carla_has_submitted(page: Any, stack: Any, engine: Any) -> int:
     """Carla launches once (the LMS makes her known to the tool); her submission is then
     stored as the upload route leaves one: a version whose PDF is in the storage."""
     _launch(page, stack, "carla")
@@ -107,6 +110,8 @@ def _carla_has_submitted(page: Any, stack: Any, engine: Any) -> None:
         )
         db.commit()
         use_pdf(db, storage, submission, text_pdf(pages=3))
+        assert submission.id is not None
+        return submission.id
 
 
 def _tom_opens_the_submission(tutor_page: Any, stack: Any) -> Any:
@@ -133,7 +138,7 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
     page, tutor_page, demo_stack, engine
 ):
     stack = demo_stack
-    _carla_has_submitted(page, stack, engine)
+    submission_id = _carla_has_submitted(page, stack, engine)
     tool = _tom_opens_the_submission(tutor_page, stack)
     _the_pdf_is_inline(tool)
 
@@ -165,3 +170,35 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
         [re.compile(f"Markierung: {LINES[0]}"), re.compile(f"Notiz: {NOTE}")]
     )
     expect(tool.get_by_role("button", name=f"Notiz: {NOTE}", exact=True)).to_be_visible()
+
+    _tom_releases(tool)
+    _carla_reads_the_annotated_pdf(page, stack, submission_id)
+
+
+def _tom_releases(tool: Any) -> None:
+    tool.get_by_label("Ihr Feedback").fill("Klar gegliedert. Die Anmerkungen stehen im PDF.")
+    tool.get_by_role("button", name="Vorschau anzeigen").click()
+    tool.locator("#kw-preview").get_by_role("button", name="Feedback freigeben").click()
+    expect(tool.get_by_role("status").first).to_contain_text("Feedback freigegeben.")
+
+
+def _carla_reads_the_annotated_pdf(page: Any, stack: Any, submission_id: int) -> None:
+    """Carla opens her feedback page in the LMS frame (as the feedback mail links it),
+    the frame scrolled into her view: Chromium draws nothing in a cross-site frame that
+    is out of view, and the simulator's page has the frame below a 720 px window's fold."""
+    page.locator("#contentframe").scroll_into_view_if_needed()
+    frame = _frame(page, stack)
+    here = urlsplit(frame.url)
+    context_path = here.path.split("/")[:3]  # ["", "c", "<context>"]
+    frame.goto(f"{stack.tool_url}{'/'.join(context_path)}/feedback/{submission_id}?{here.query}")
+    tool = page.frame_locator("#contentframe")
+    viewer = tool.locator("#kw-feedback-pdf")
+    expect(viewer).to_have_attribute("data-ready", "true")
+    first = viewer.locator(".pdf-page[data-page='1']")
+    expect(first.locator(".textLayer")).to_contain_text(LINES[0])
+    expect(first.locator(".annotationLayer .textAnnotation")).to_have_count(1)
+    notes = tool.get_by_role("region", name="Anmerkungen im PDF")
+    expect(notes.locator("li").filter(has_text="Notiz")).to_contain_text(NOTE)
+    expect(notes.locator("li").filter(has_text="Markierung")).to_have_count(1)
+    violations = axe_violations(_frame(page, stack))
+    assert violations == [], describe(violations)
