@@ -29,7 +29,7 @@ from kurswerk.core.db import new_session
 from kurswerk.core.files.storage import storage_from_settings
 from lti.models import LmsContext, PlatformUser
 from tests.e2e.axe import axe_violations, describe
-from tests.feedback.workbench_browser.pages import select_text
+from tests.feedback.workbench_browser.pages import SHOTS, select_text
 from tests.feedback.workbench_browser.text_pdfs import LINES, text_pdf, use_pdf
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 
@@ -162,6 +162,7 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
     )
     violations = axe_violations(_frame(tutor_page, stack))
     assert violations == [], describe(violations)
+    tutor_page.screenshot(path=str(SHOTS / "journey-tutor.png"))
 
     frame = _frame(tutor_page, stack)
     frame.goto(frame.url)  # he reloads the page (the frame's URL carries his page token)
@@ -200,5 +201,6 @@ def _carla_reads_the_annotated_pdf(page: Any, stack: Any, submission_id: int) ->
     notes = tool.get_by_role("region", name="Anmerkungen im PDF")
     expect(notes.locator("li").filter(has_text="Notiz")).to_contain_text(NOTE)
     expect(notes.locator("li").filter(has_text="Markierung")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "journey-learner.png"))
     violations = axe_violations(_frame(page, stack))
     assert violations == [], describe(violations)
