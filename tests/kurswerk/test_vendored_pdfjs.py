@@ -47,3 +47,22 @@ def test_the_viewer_finds_everything_it_loads():
         assert _files(INSTALLED / folder) == _files(VENDORED / folder), folder
     icons = {p.name for p in (INSTALLED / "web" / "images").glob("annotation-*.svg")}
     assert icons and {p.name for p in (VENDORED / "web" / "images").iterdir()} == icons
+
+
+def test_pdfjs_is_served_as_a_javascript_module_under_our_csp(client):
+    """Module scripts and module workers load only with a JavaScript type (we send
+    ``nosniff``); the page's CSP lets them (and nothing else) run: ``script-src 'self'``,
+    which ``worker-src`` falls back to, and no ``'unsafe-eval'`` (PDF.js runs with
+    ``isEvalSupported: false``)."""
+    for name in LOADED[1:]:
+        response = client.get(f"/static/vendor/pdfjs/{name}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] in {
+            "text/javascript",
+            "application/javascript",
+        }
+        assert response.headers["x-content-type-options"] == "nosniff"
+    policy = [part.strip() for part in response.headers["content-security-policy"].split(";")]
+    assert "script-src 'self'" in policy
+    assert not any(part.startswith(("worker-src", "child-src")) for part in policy)
+    assert "unsafe-eval" not in response.headers["content-security-policy"]
