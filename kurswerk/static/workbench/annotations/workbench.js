@@ -265,7 +265,11 @@ export class Workbench {
 
   clicked(event) {
     const element = event.target.closest("[data-annotation]");
-    if (!element || event.target.closest(".kw-editor")) { return; }
+    if (event.target.closest(".kw-editor")) { return; }
+    if (!element) {
+      if (this.tool === "select") { this.select(null); }
+      return;
+    }
     const id = element.dataset.annotation;
     const item = this.store.get(id);
     this.select(id);
