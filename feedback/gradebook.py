@@ -79,7 +79,9 @@ def grade_released(
         user_id=submission.user_id,
         line_item=uploads.submission_line_item(session, submission),
         comment=feedback_summary(
-            feedback.body_markdown, has_attachment=bool(feedback.attachment_key), locale=locale
+            feedback.body_markdown,
+            has_attachment=bool(feedback.attachment_key or feedback.annotated_key),
+            locale=locale,
         ),
         key=grade_key(feedback.id),
         resource_link_id=None,

@@ -104,11 +104,7 @@ async def feedback_annotations_save(
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise AppError(NOT_JSON, 415, reason=f"content-type {content_type[:60]!r}")
         raw = await read_capped(request, body, MAX_BODY_BYTES)
-        try:
-            document = parse_save(raw)
-        except InvalidDocument as exc:
-            raise AnnotationsInvalid(exc.problems) from None
-        saved = await run_in_threadpool(_save, request, principal, submission_id, document)
+        saved = await run_in_threadpool(_save, request, principal, submission_id, raw)
     except AppError as error:
         return body.close_unless_read(json_refusal(request, principal, error))
     return JSONResponse(
@@ -117,8 +113,13 @@ async def feedback_annotations_save(
 
 
 def _save(
-    request: Request, principal: Principal, submission_id: int, document: Any
+    request: Request, principal: Principal, submission_id: int, raw: bytes
 ) -> annotation_sets.Saved:
+    """Check the set's shape (no database), then save it in a transaction of its own."""
+    try:
+        document = parse_save(raw)
+    except InvalidDocument as exc:
+        raise AnnotationsInvalid(exc.problems) from None
     with new_session(request.app.state.engine) as session:
         saved = annotation_sets.save(
             session,

@@ -23,6 +23,7 @@ from tests.feedback.helpers import (
     attach,
     claim_row,
     feedback_rows,
+    lms_calls,
     mails,
     path,
     release,
@@ -247,3 +248,13 @@ def test_released_annotations_stay_with_their_version_after_a_resubmission(
     assert fresh == {"revision": 0, "version": 2, "pages": 1, "annotations": []}
     learner_pdf = web.get(path(world.learner, f"/feedback/{submission.id}/versions/1/attachment"))
     assert len(read_annotations(io.BytesIO(learner_pdf.content))) == 4
+
+
+def test_the_gradebook_comment_says_the_feedback_has_a_pdf(web, world, annotated_draft, db):
+    submission, _ = annotated_draft
+    assert release(web, world.tutor, submission.id).status_code == 303
+    (score,) = lms_calls(db)
+    assert score.payload["score"]["comment"] == (
+        "Siehe Anmerkungen im PDF.\n\n"
+        "Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk."
+    )
