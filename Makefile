@@ -94,3 +94,21 @@ test-sqlite:
 
 test-postgres:
 	KURSWERK_TEST_DATABASE=$(PG_URL) $(BIN)/pytest
+
+# Mozilla PDF.js, served as our own static files (the workbench's viewer; see the README,
+# "The PDF viewer (PDF.js)"): copies what the viewer loads from node_modules/pdfjs-dist
+# (the version package.json names, installed by `npm ci`) into kurswerk/static/vendor/pdfjs/:
+# the library, its worker, character maps, standard fonts, image decoders and the icons
+# of the PDF's own notes (PDF.js's annotation layer).
+# tests/kurswerk/test_vendored_pdfjs.py checks the copies are byte-identical.
+PDFJS_SRC   := node_modules/pdfjs-dist
+PDFJS_DEST  := kurswerk/static/vendor/pdfjs
+PDFJS_FILES := LICENSE build/pdf.min.mjs build/pdf.worker.min.mjs cmaps standard_fonts \
+               wasm/openjpeg.wasm wasm/openjpeg_nowasm_fallback.js wasm/LICENSE_OPENJPEG \
+               wasm/LICENSE_PDFJS_OPENJPEG wasm/jbig2.wasm wasm/jbig2_nowasm_fallback.js \
+               wasm/LICENSE_JBIG2 wasm/LICENSE_PDFJS_JBIG2
+.PHONY: vendor-pdfjs
+vendor-pdfjs:
+	rm -rf $(PDFJS_DEST) && mkdir -p $(PDFJS_DEST)/build $(PDFJS_DEST)/wasm $(PDFJS_DEST)/web/images
+	for f in $(PDFJS_FILES); do cp -R $(PDFJS_SRC)/$$f $(PDFJS_DEST)/$$f; done
+	cp $(PDFJS_SRC)/web/images/annotation-*.svg $(PDFJS_DEST)/web/images/

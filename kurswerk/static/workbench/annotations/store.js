@@ -1,0 +1,99 @@
+// The annotation set being edited: the list, the server revision it is based on, and
+// the history for undo/redo. Every change is a command that knows its inverse; each
+// change counts up ``seq`` (the autosave compares it with what it last saved).
+
+export class Store {
+  constructor() {
+    this.items = [];
+    this.revision = 0;
+    this.seq = 0;
+    this.done = [];
+    this.undone = [];
+    this.listeners = new Set();
+  }
+
+  on(listener) { this.listeners.add(listener); }
+
+  emit(change) {
+    for (const listener of this.listeners) { listener(change); }
+  }
+
+  get(id) { return this.items.find((item) => item.id === id) || null; }
+
+  onPage(number) { return this.items.filter((item) => item.page === number); }
+
+  list() { return this.items.map((item) => ({ ...item })); }
+
+  // The set as the server has it (first load, or after a conflict): no history to undo.
+  replaceAll(items, revision) {
+    this.items = items.map((item) => ({ ...item }));
+    this.revision = revision;
+    this.done = [];
+    this.undone = [];
+    this.emit({ kind: "reset" });
+  }
+
+  add(item) { this.apply({ kind: "add", item: { ...item } }); }
+
+  remove(id) {
+    const index = this.items.findIndex((item) => item.id === id);
+    if (index >= 0) { this.apply({ kind: "remove", item: this.items[index], index }); }
+  }
+
+  update(id, changes) {
+    const item = this.get(id);
+    if (!item) { return; }
+    const before = {};
+    for (const key of Object.keys(changes)) { before[key] = item[key]; }
+    if (Object.keys(changes).every((key) => changes[key] === item[key])) { return; }
+    this.apply({ kind: "update", id, before, after: { ...changes } });
+  }
+
+  apply(command, fromHistory = false) {
+    this.run(command);
+    this.done.push(command);
+    if (!fromHistory) { this.undone = []; }
+  }
+
+  run(command) {
+    if (command.kind === "add") {
+      this.items.splice(command.index ?? this.items.length, 0, command.item);
+      this.emit({ kind: "add", item: command.item });
+    } else if (command.kind === "remove") {
+      this.items = this.items.filter((item) => item.id !== command.item.id);
+      this.emit({ kind: "remove", item: command.item });
+    } else if (command.kind === "update") {
+      const item = this.get(command.id);
+      Object.assign(item, command.after);
+      this.emit({ kind: "update", item });
+    }
+    this.seq += 1;
+  }
+
+  inverse(command) {
+    if (command.kind === "add") { return { kind: "remove", item: command.item }; }
+    if (command.kind === "remove") { return { kind: "add", item: command.item, index: command.index }; }
+    return { kind: "update", id: command.id, before: command.after, after: command.before };
+  }
+
+  undo() {
+    const command = this.done.pop();
+    if (!command) { return null; }
+    this.run(this.inverse(command));
+    this.undone.push(command);
+    return command;
+  }
+
+  redo() {
+    const command = this.undone.pop();
+    if (!command) { return null; }
+    this.apply(command, true);
+    return command;
+  }
+}
+
+export function newId() {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

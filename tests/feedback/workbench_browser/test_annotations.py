@@ -1,0 +1,151 @@
+"""The tutor's annotations in a real Chromium, against the workbench's API: highlighting
+a sentence and pinning a note survive a reload; undo/redo with the keyboard; freehand
+with the pointer; a text box placed with the keyboard alone; deleting from the list;
+two tabs saving on the same revision (the second is told and sees the first one's set);
+others (a tutor without the claim) see the annotations read-only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.feedback.helpers import claim
+from tests.feedback.workbench_browser.pages import open_page, review_url, select_text, viewer_ready
+from tests.feedback.workbench_browser.text_pdfs import LINES
+
+pytestmark = pytest.mark.e2e
+
+
+def workbench(browser, live, world, submission, web) -> Page:
+    """The review page of a tutor who holds the claim, its annotations loaded."""
+    claim(web, world.tutor, submission.id)
+    page = open_page(browser, live + review_url(world.tutor, submission))
+    viewer_ready(page)
+    expect(page.locator("#kw-viewer[data-annotations='loaded']")).to_be_attached()
+    expect(page.locator(".pdf-page[data-page='1'] .textLayer")).to_contain_text(LINES[0])
+    return page
+
+
+def saved(page: Page) -> None:
+    expect(page.get_by_role("status").filter(has_text="Gespeichert")).to_have_text(
+        re.compile(r"^Gespeichert \d\d:\d\d$")
+    )
+
+
+def highlight(page: Page, text: str) -> None:
+    select_text(page, 1, text)
+    page.get_by_role("button", name="Markieren").click()
+
+
+def test_a_highlight_and_a_note_survive_a_reload(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    highlight(page, LINES[0])
+    expect(page.locator(".kw-annot--highlight")).to_have_count(1)
+    page.get_by_role("button", name="Notiz", exact=True).click()
+    page.locator(".pdf-page[data-page='1']").click(position={"x": 400, "y": 300})
+    page.get_by_role("textbox", name="Text der Notiz").fill("Zielgruppe genauer fassen")
+    page.get_by_role("button", name="Fertig").click()
+    saved(page)
+
+    page.reload()
+    viewer_ready(page)
+    listed = page.locator("[data-annotation-items] li")
+    expect(listed).to_have_text(
+        [re.compile(f"Markierung: {LINES[0]}"), re.compile("Notiz: Zielgruppe genauer fassen")]
+    )
+    expect(page.get_by_role("button", name=f"Markierung: {LINES[0]}", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Notiz: Zielgruppe genauer fassen", exact=True)
+    ).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_undo_and_redo_with_the_keyboard(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    highlight(page, LINES[1])
+    mark = page.locator(".kw-annot--highlight")
+    expect(mark).to_have_count(1)
+    page.get_by_role("region", name=re.compile("^PDF: ")).focus()
+    page.keyboard.press("Control+z")
+    expect(mark).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(mark).to_have_count(1)
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+y")
+    expect(mark).to_have_count(1)
+    saved(page)
+    page.reload()
+    expect(page.locator(".kw-annot--highlight")).to_have_count(1)
+
+
+def test_a_freehand_stroke_is_drawn_with_the_pointer(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    page.get_by_role("button", name="Freihand").click()
+    sheet = page.locator(".pdf-page[data-page='1']")
+    sheet.scroll_into_view_if_needed()
+    box = sheet.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 100, box["y"] + 150)
+    page.mouse.down()
+    for step in range(1, 20):
+        page.mouse.move(box["x"] + 100 + step * 10, box["y"] + 150 + (step % 4) * 6)
+    page.mouse.up()
+    expect(page.locator(".kw-annot--ink polyline")).to_have_count(1)
+    saved(page)
+
+
+def test_a_text_box_is_placed_with_the_keyboard_alone(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    page.get_by_role("region", name=re.compile("^PDF: ")).focus()
+    page.keyboard.press("f")
+    expect(page.get_by_role("button", name="Textfeld")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Enter")
+    editor = page.get_by_role("textbox", name="Text des Textfelds")
+    expect(editor).to_be_focused()
+    page.keyboard.type("Hier fehlt die Quelle.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".kw-annot--freetext")).to_have_text("Hier fehlt die Quelle.")
+    saved(page)
+
+
+def test_an_annotation_is_deleted_from_the_list(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    highlight(page, LINES[0])
+    highlight(page, LINES[2])
+    items = page.locator("[data-annotation-items] li")
+    expect(items).to_have_count(2)
+    page.get_by_role("button", name=f"Markierung: {LINES[0]} auf Seite 1 löschen").click()
+    expect(items).to_have_count(1)
+    expect(page.locator(".kw-annot--highlight")).to_have_count(1)
+    expect(items.first.get_by_role("button", name=re.compile("zeigen$"))).to_be_focused()
+    saved(page)
+
+
+def test_two_tabs_saving_on_one_revision_the_second_is_told(live, browser, world, submission, web):
+    first = workbench(browser, live, world, submission, web)
+    second = open_page(browser, live + review_url(world.tutor, submission))
+    viewer_ready(second)
+    expect(second.locator("#kw-viewer[data-annotations='loaded']")).to_be_attached()
+    highlight(first, LINES[0])
+    saved(first)
+    highlight(second, LINES[3])
+    expect(second.get_by_role("status").filter(has_text="anderswo gespeichert")).to_be_visible()
+    expect(second.locator("[data-annotation-items] li")).to_have_text(
+        [re.compile(f"Markierung: {LINES[0]}")]
+    )
+
+
+def test_a_tutor_without_the_claim_sees_the_annotations_read_only(
+    live, browser, world, submission, web
+):
+    page = workbench(browser, live, world, submission, web)
+    highlight(page, LINES[0])
+    saved(page)
+    other = world.tutor2
+    look = open_page(browser, live + review_url(other, submission))
+    viewer_ready(look)
+    expect(look.get_by_role("button", name=f"Markierung: {LINES[0]}", exact=True)).to_be_visible()
+    expect(look.get_by_role("toolbar", name="Werkzeuge für Anmerkungen")).to_have_count(0)
+    expect(look.get_by_role("button", name=re.compile("löschen$"))).to_have_count(0)
