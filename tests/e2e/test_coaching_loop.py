@@ -240,7 +240,9 @@ def _tom_reviews(tutor_page: Any, stack: Any, exercise: str, pdf_bytes: bytes) -
     expect(tool.locator("blockquote.learner-note")).to_have_text(NOTE)
     _accessible(tutor_page, stack, "review page, unclaimed")
     tool.get_by_role("button", name="Einreichung übernehmen").click()
-    expect(tool.get_by_role("status")).to_contain_text("Sie haben die Einreichung übernommen.")
+    expect(
+        tool.get_by_role("status").filter(has_text="Sie haben die Einreichung übernommen.")
+    ).to_be_visible()
 
     _tom_opens_the_pdf(tutor_page, tool, pdf_bytes)
 
@@ -252,8 +254,13 @@ def _tom_reviews(tutor_page: Any, stack: Any, exercise: str, pdf_bytes: bytes) -
     expect(preview.locator("li")).to_have_count(2)
     _accessible(tutor_page, stack, "review page with the preview")
 
-    preview.get_by_role("button", name="Feedback freigeben").click()
-    expect(tool.get_by_role("status")).to_contain_text("Feedback freigegeben.")
+    # The release goes through its confirmation, which shows what Carla will receive.
+    tool.get_by_role("link", name="Feedback freigeben …").click()
+    expect(tool.get_by_role("heading", level=1)).to_have_text("Freigabe prüfen")
+    expect(tool.locator("main")).to_contain_text("Kundenbeziehungen")
+    _accessible(tutor_page, stack, "release confirmation")
+    tool.get_by_role("button", name="Feedback jetzt freigeben").click()
+    expect(tool.get_by_role("status").filter(has_text="Feedback freigegeben.")).to_be_visible()
     _accessible(tutor_page, stack, "review page, released")
 
 

@@ -178,9 +178,11 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
 
 def _tom_releases(tool: Any) -> None:
     tool.get_by_label("Ihr Feedback").fill("Klar gegliedert. Die Anmerkungen stehen im PDF.")
-    tool.get_by_role("button", name="Vorschau anzeigen").click()
-    tool.locator("#kw-preview").get_by_role("button", name="Feedback freigeben").click()
-    expect(tool.get_by_role("status").first).to_contain_text("Feedback freigegeben.")
+    tool.get_by_role("button", name="Entwurf speichern").click()
+    tool.get_by_role("link", name="Feedback freigeben …").click()
+    expect(tool.locator("main")).to_contain_text("Das eingereichte PDF mit Ihren 2 Anmerkungen")
+    tool.get_by_role("button", name="Feedback jetzt freigeben").click()
+    expect(tool.get_by_role("status").filter(has_text="Feedback freigegeben.")).to_be_visible()
 
 
 def _carla_reads_the_annotated_pdf(page: Any, stack: Any, submission_id: int) -> None:
