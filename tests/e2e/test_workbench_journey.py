@@ -40,6 +40,10 @@ CARLA_NAME = "Carla Coaching"
 CARLA_SUB = "2004"
 NOTE = "Zielgruppe genauer beschreiben"
 TIMEOUT_MS = 60_000  # generous: two cores shared with other work
+MAIL_TIMEOUT_S = 120.0
+CARLA_EMAIL = "carla.coaching@example.org"
+SNIPPET_TITLE = "Medien: Bindung vor Reichweite"  # the demo bank's snippet for media
+SNIPPET_TEXT = "zählt für die Kundenbeziehung die Bindung der"
 
 
 @pytest.fixture(autouse=True)
@@ -135,9 +139,9 @@ def _the_pdf_is_inline(tool: Any) -> None:
 
 
 def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
-    page, tutor_page, demo_stack, engine
+    page, tutor_page, demo_loop, engine
 ):
-    stack = demo_stack
+    stack = demo_loop
     submission_id = _carla_has_submitted(page, stack, engine)
     tool = _tom_opens_the_submission(tutor_page, stack)
     _the_pdf_is_inline(tool)
@@ -164,6 +168,21 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
     assert violations == [], describe(violations)
     tutor_page.screenshot(path=str(SHOTS / "journey-tutor.png"))
 
+    # A snippet of the comment bank, inserted with the keyboard into the feedback text
+    # (which starts with the exercise's feedback template), and the draft saved.
+    editor = tool.get_by_label("Ihr Feedback")
+    expect(editor).to_have_value(re.compile("Was gut funktioniert"))
+    editor.focus()
+    tutor_page.keyboard.press("Control+End")
+    tutor_page.keyboard.type("\n//Bindung")
+    # The list filters as he types: the snippet whose title holds the word comes first.
+    snippets = tool.locator("[data-part=listbox]").get_by_role("option")
+    expect(snippets.first).to_contain_text(SNIPPET_TITLE)
+    tutor_page.keyboard.press("Enter")
+    expect(editor).to_have_value(re.compile(re.escape(SNIPPET_TEXT)))
+    tool.get_by_role("button", name="Entwurf speichern").click()
+    expect(tool.get_by_role("status").filter(has_text="gespeichert")).to_be_visible()
+
     frame = _frame(tutor_page, stack)
     frame.goto(frame.url)  # he reloads the page (the frame's URL carries his page token)
     _the_pdf_is_inline(tool)
@@ -171,15 +190,19 @@ def test_a_tutor_annotates_the_pdf_inline_and_finds_it_after_a_reload(
         [re.compile(f"Markierung: {LINES[0]}"), re.compile(f"Notiz: {NOTE}")]
     )
     expect(tool.get_by_role("button", name=f"Notiz: {NOTE}", exact=True)).to_be_visible()
+    expect(tool.get_by_label("Ihr Feedback")).to_have_value(re.compile(re.escape(SNIPPET_TEXT)))
 
     _tom_releases(tool)
     _carla_reads_the_annotated_pdf(page, stack, submission_id)
+    _the_mail_carries_the_annotated_pdf(stack)
+    _the_gradebook_has_the_comment(page, stack)
 
 
 def _tom_releases(tool: Any) -> None:
-    tool.get_by_label("Ihr Feedback").fill("Klar gegliedert. Die Anmerkungen stehen im PDF.")
-    tool.get_by_role("button", name="Entwurf speichern").click()
+    """Through the confirmation, which shows the text and announces the annotated PDF."""
     tool.get_by_role("link", name="Feedback freigeben …").click()
+    expect(tool.get_by_role("heading", level=1)).to_have_text("Freigabe prüfen")
+    expect(tool.locator("main")).to_contain_text(SNIPPET_TEXT)
     expect(tool.locator("main")).to_contain_text("Das eingereichte PDF mit Ihren 2 Anmerkungen")
     tool.get_by_role("button", name="Feedback jetzt freigeben").click()
     expect(tool.get_by_role("status").filter(has_text="Feedback freigegeben.")).to_be_visible()
@@ -206,3 +229,28 @@ def _carla_reads_the_annotated_pdf(page: Any, stack: Any, submission_id: int) ->
     page.screenshot(path=str(SHOTS / "journey-learner.png"))
     violations = axe_violations(_frame(page, stack))
     assert violations == [], describe(violations)
+
+
+def _the_mail_carries_the_annotated_pdf(stack: Any) -> None:
+    """The demo's worker delivers Carla's feedback mail with the annotated PDF attached."""
+    arrived = stack.mails.wait_for_mail(
+        lambda m: CARLA_EMAIL in m.to and m.subject.startswith("Ihr Feedback ist da:"),
+        timeout=MAIL_TIMEOUT_S,
+    )
+    assert arrived is not None, [(m.to, m.subject) for m in stack.mails.newest_first()]
+    assert arrived.text is not None and SNIPPET_TEXT in arrived.text.replace("\r\n", "\n")
+    pdfs = [a for a in arrived.attachments if a.content_type.startswith("application/pdf")]
+    assert [a.filename for a in pdfs] == ["Carlas Lösung – mit Anmerkungen.pdf"], pdfs
+    assert pdfs[0].size > 0
+
+
+def _the_gradebook_has_the_comment(page: Any, stack: Any) -> None:
+    """The LMS's gradebook (the simulator's) got the score with the feedback as comment."""
+    book = page.context.new_page()
+    try:
+        book.goto(f"{stack.simulator_url}/gradebook?person=tom")
+        row = book.locator("tr").filter(has_text=CARLA_NAME)
+        expect(row.locator(".lms-comment")).to_contain_text(SNIPPET_TEXT)
+        expect(row.locator(".lms-comment")).to_contain_text("mit PDF-Anhang")
+    finally:
+        book.close()
