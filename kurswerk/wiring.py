@@ -33,6 +33,7 @@ from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
 from course.help_rungs import RungPath
 from course.service import bind_named_course
+from feedback.promises.desk import PromiseDesk
 from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
@@ -121,6 +122,8 @@ def wire() -> None:
     fill(SUBMISSION_COUNTER, count_submissions)
     # uploads: released feedback on the learner's submission page
     fill(uploads_service.SUBMISSION_PANELS, (feedback_panel,))
+    # uploads: the promised feedback date of a new version (feedback.promises)
+    fill(uploads_service.PROMISE_DESK, PromiseDesk())
     fill(COURSE_BINDER, bind_named_course)
 
 
