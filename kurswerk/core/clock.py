@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from babel import Locale, UnknownLocaleError, dates, numbers
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
 
 from kurswerk.core.settings import get_settings
@@ -210,6 +210,8 @@ def file_size(size: int, locale: str = "de") -> str:
 def _in_page_locale(function: Callable[..., str], **options: bool) -> Callable[[Context, Any], str]:
     @pass_context
     def in_locale(context: Context, value: Any) -> str:
+        if isinstance(value, Undefined):  # a missing value is the template's error, named
+            value._fail_with_undefined_error()
         return function(value, str(context.get("locale") or "de"), **options)
 
     return in_locale

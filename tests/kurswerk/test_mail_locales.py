@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from markupsafe import Markup
@@ -179,7 +179,11 @@ CONTEXTS: dict[str, list[dict[str, object]]] = {
     "office_hour_reminder_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
     "office_hour_reminder_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
     "submission_receipt": [
-        {**SUBMISSION, "submissions_url": f"{URL}/submissions"},
+        {
+            **{k: v for k, v in SUBMISSION.items() if k != "feedback_target_days"},
+            "promised_on": date(2026, 11, 27),
+            "submissions_url": f"{URL}/submissions",
+        },
         {"learner_name": "", "industry": "", "version": 2},
     ],
     "submissions_digest": [
