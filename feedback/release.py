@@ -37,6 +37,7 @@ from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotC
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
+from feedback.promises.outcome import settle as settle_promise
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal, Role
 from kurswerk.core.clock import utcnow
@@ -151,6 +152,12 @@ def release(
     ):
         raise NewVersionArrived()  # the caller rolls back: the draft stays a draft
     end_claim(session, submission_id)
+    settle_promise(
+        session,
+        submission_version_id=draft.submission_version_id,
+        released_at=now,
+        tutor_user_id=principal.user_id,
+    )
     feedback = _reloaded(session, draft.id)
     facts = submission_facts(session, submission_id)
     _enqueue_learner_email(
