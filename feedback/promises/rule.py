@@ -27,7 +27,7 @@ course's time zone): :func:`day_end`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from kurswerk.core.clock import add_working_days, course_timezone
 
@@ -55,6 +55,6 @@ def promised_day(submitted_on: date, target_days: int, waiting: int, weekly_capa
 
 
 def day_end(day: date) -> datetime:
-    """The end of ``day`` in the course's time zone (the next midnight there), as an aware
-    datetime: feedback released before it keeps a promise for ``day``."""
-    return datetime.combine(day + timedelta(days=1), time(0), course_timezone())
+    """The end of ``day`` in the course's time zone (the next midnight there), in UTC as
+    every stored time: feedback released before it keeps a promise for ``day``."""
+    return datetime.combine(day + timedelta(days=1), time(0), course_timezone()).astimezone(UTC)
