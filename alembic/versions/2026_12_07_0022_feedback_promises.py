@@ -230,6 +230,15 @@ def _versions(connection: sa.Connection) -> Iterator[list[Any]]:
                 "LEFT JOIN feedback f ON f.submission_version_id = v.id "
                 "AND f.status = 'released' "
                 "WHERE v.id > :last ORDER BY v.id LIMIT :chunk"
+            ).columns(  # typed: SQLite hands back text otherwise
+                sa.column("id", sa.Integer()),
+                sa.column("submission_id", sa.Integer()),
+                sa.column("number", sa.Integer()),
+                sa.column("created_at", sa.DateTime(timezone=True)),
+                sa.column("context_id", sa.Integer()),
+                sa.column("latest_version", sa.Integer()),
+                sa.column("released_at", sa.DateTime(timezone=True)),
+                sa.column("tutor_user_id", sa.Integer()),
             ),
             {"last": last, "chunk": CHUNK},
         ).all()

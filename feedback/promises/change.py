@@ -179,7 +179,7 @@ def announce_new_date(
         shown = date_input.input_text(day, principal.locale)
         raise ChangeRefused(SAME_DATE, field="new_date", reason="same date", day=shown)
     old = promise.due_on
-    session.execute(
+    updated = session.execute(
         update(_p)
         .where(_p.c.id == promise.id, _p.c.revision == promise.revision)
         .values(
@@ -190,6 +190,8 @@ def announce_new_date(
             updated_at=now,
         )
     )
+    if updated.rowcount != 1:  # type: ignore[attr-defined]  # cannot happen under the lock
+        raise ChangeRefused(SETTLED, field=None, status=409, reason="promise changed meanwhile")
     event = PromiseEvent(
         promise_id=promise.id,
         kind=PromiseEventKind.CHANGED.value,
