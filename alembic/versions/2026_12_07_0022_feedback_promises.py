@@ -83,6 +83,11 @@ def upgrade() -> None:
             batch_op.f("ix_feedback_promise_tally_context_id"), ["context_id"], unique=False
         )
         batch_op.create_index(
+            "ix_feedback_promise_tally_report",
+            ["month", "context_id", "tutor_user_id", "turnaround_days", "kept", "missed", "moved"],
+            unique=False,
+        )
+        batch_op.create_index(
             batch_op.f("ix_feedback_promise_tally_tutor_user_id"), ["tutor_user_id"], unique=False
         )
 
@@ -355,6 +360,7 @@ def downgrade() -> None:
 
     op.drop_table("tutor_capacity")
     with op.batch_alter_table("feedback_promise_tally", schema=None) as batch_op:
+        batch_op.drop_index("ix_feedback_promise_tally_report")
         batch_op.drop_index(batch_op.f("ix_feedback_promise_tally_tutor_user_id"))
         batch_op.drop_index(batch_op.f("ix_feedback_promise_tally_context_id"))
 
