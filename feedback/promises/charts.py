@@ -72,11 +72,12 @@ def _short(text: str) -> str:
 
 
 def _scale_top(series: Sequence[Series], fixed: float | None) -> float:
+    """The value at the chart's end: ``fixed``, else the largest value rounded up to a
+    multiple of 4, so that the four steps of the value axis are whole numbers."""
     if fixed is not None:
         return fixed
     top = max((v for s in series for v in s.values if v is not None), default=0.0)
-    step = 5.0 if top > 10 else 1.0
-    return max(step, -(-top // step) * step)
+    return max(4.0, -(-top // 4) * 4)
 
 
 def column_chart(

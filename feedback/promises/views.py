@@ -196,19 +196,23 @@ class Section:
 
 
 _PATTERNS = {
-    "percent": numbers.parse_pattern("#,##0 %"),
     "days": numbers.parse_pattern("#,##0.#"),
     "count": numbers.parse_pattern("#,##0"),
 }
-"""Each kind's number pattern, parsed once (a report writes about a thousand numbers)."""
+"""Each kind's number pattern, parsed once (a report writes about a thousand numbers);
+percentages take the language's own (``87 %``, ``87%``)."""
+
+
+def _number(kind: str, value: float, locale: str) -> str:
+    where = _where(locale)
+    pattern = where.percent_formats[None] if kind == "percent" else _PATTERNS[kind]
+    return str(pattern.apply(value, where))
 
 
 def value_text(measure: Measure, figures: Figures, locale: str) -> str:
     """A measure's value as the page writes it ("–" for none)."""
     value = measure.value(figures)
-    if value is None:
-        return "–"
-    return str(_PATTERNS[measure.kind].apply(value, _where(locale)))
+    return "–" if value is None else _number(measure.kind, value, locale)
 
 
 @lru_cache(maxsize=16)
@@ -218,7 +222,14 @@ def _where(locale: str) -> Locale:
 
 def month_text(key: str, locale: str) -> str:
     """``Dez. 2026`` / ``Dec 2026`` for a month's first day (ISO)."""
-    return dates.format_skeleton("yMMM", date.fromisoformat(key), locale=format_locale(locale))
+    return dates.format_skeleton("yMMM", date.fromisoformat(key), locale=_where(locale))
+
+
+def month_axis_text(key: str, locale: str, *, with_year: bool) -> str:
+    """A chart's month under its bar: ``Dez`` (``Jan 26`` for January and the first)."""
+    day = date.fromisoformat(key)
+    pattern = "LLL yy" if with_year or day.month == 1 else "LLL"
+    return dates.format_date(day, pattern, locale=_where(locale))
 
 
 def _series(name: str, rows: tuple[Figures, ...], measure: Measure, locale: str) -> Series:
@@ -230,7 +241,7 @@ def _series(name: str, rows: tuple[Figures, ...], measure: Measure, locale: str)
 
 
 def _percent_ticks(locale: str) -> list[str]:
-    return [str(_PATTERNS["percent"].apply(n / 4, _where(locale))) for n in range(5)]
+    return [_number("percent", n / 4, locale) for n in range(5)]
 
 
 def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
@@ -240,7 +251,9 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
         Figures(f.key, month_text(f.key, locale), f.kept, f.missed, f.moved, f.histogram)
         for f in report.by_month
     )
-    month_names = [f.label for f in months]
+    month_names = [
+        month_axis_text(f.key, locale, with_year=not n) for n, f in enumerate(report.by_month)
+    ]
     courses = [f.label for f in report.by_course]
     tutors = [f.label for f in report.by_tutor]
     return (
