@@ -47,6 +47,7 @@ from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotC
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
+from feedback.promises.outcome import settle as settle_promise
 from feedback.workbench.annotated import release_annotations
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal, Role
@@ -170,6 +171,12 @@ def release(
     ):
         raise NewVersionArrived()  # the caller rolls back: the draft stays a draft
     end_claim(session, submission_id)
+    settle_promise(
+        session,
+        submission_version_id=draft.submission_version_id,
+        released_at=now,
+        tutor_user_id=principal.user_id,
+    )
     facts = submission_facts(session, submission_id)
     release_annotations(
         session,

@@ -3,7 +3,9 @@
 The rule, in the course's time zone (``kurswerk.core.clock``): a submission made on day
 *d* is due by the end of the *n*-th working day after *d*. Submitted on Monday with a
 target of 5, it is due by the end of the next Monday; submitted on Saturday, by the end of
-Friday. Its age is the number of working days since *d* up to today.
+Friday. Its age is the number of working days since *d* up to today. Working days are
+the clock's: Monday to Friday without the region's public holidays (the learner's
+promised date, ``feedback.promises``, counts the same way).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kurswerk.core.clock import (
     local_date,
     working_days_between,
 )
+from kurswerk.core.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,11 @@ class Age:
 def age_of(submitted_at: datetime, now: datetime, target_days: int) -> Age:
     submitted_on = local_date(submitted_at)
     today = local_date(now)
-    due_on, due_end, working_days = _by_date(submitted_on, today, target_days, course_timezone())
+    settings = get_settings()
+    region = (settings.holidays_country, settings.holidays_subdivision)
+    due_on, due_end, working_days = _by_date(
+        submitted_on, today, target_days, course_timezone(), region
+    )
     return Age(
         submitted_on=submitted_on,
         due_on=due_on,
@@ -52,9 +59,14 @@ def age_of(submitted_at: datetime, now: datetime, target_days: int) -> Age:
 
 @lru_cache(maxsize=4096)
 def _by_date(
-    submitted_on: date, today: date, target_days: int, zone: ZoneInfo
+    submitted_on: date,
+    today: date,
+    target_days: int,
+    zone: ZoneInfo,
+    region: tuple[str, str | None],
 ) -> tuple[date, datetime, int]:
-    """The date arithmetic of ``age_of`` (a queue page repeats the same few dates)."""
+    """The date arithmetic of ``age_of`` (a queue page repeats the same few dates); the
+    holiday region is part of the key, so a changed setting is not answered from before."""
     due_on = add_working_days(submitted_on, target_days)
     due_end = datetime.combine(due_on + timedelta(days=1), time(0), zone)
     return due_on, due_end, working_days_between(submitted_on, today)

@@ -7,6 +7,7 @@ import coaching.office_hours.models
 import course.models
 import feedback.comment_bank.models
 import feedback.models
+import feedback.promises.models
 import feedback.workbench.models
 import kurswerk.core.outbox.models
 import kurswerk.core.session_revocation

@@ -33,6 +33,10 @@ from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
 from course.help_rungs import RungPath
 from course.service import bind_named_course
+from feedback.promises.desk import PromiseDesk
+from feedback.promises.routes import CAPACITY_LINK as PROMISE_CAPACITY_LINK
+from feedback.promises.routes import REPORT_LINK as PROMISE_REPORT_LINK
+from feedback.promises.warnings import warning_task as promise_warning_task
 from feedback.review_landing import review_target as feedback_review_target
 from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
@@ -65,6 +69,8 @@ COURSE_HOME_LINKS = (
     COACHING_ADMIN_LINK,
     OFFICE_HOURS_BOOKINGS_LINK,
     LMS_CALLS_LINK,
+    PROMISE_CAPACITY_LINK,
+    PROMISE_REPORT_LINK,
 )
 """The pages of other rooms the course home links to, in this order."""
 
@@ -98,6 +104,7 @@ def wire() -> None:
             course_service.forum_task,
             coaching_service.office_hours_layout_task,
             coaching_service.office_hours_reminder_task,
+            promise_warning_task,
         ),
     )
     fill(
@@ -123,6 +130,8 @@ def wire() -> None:
     fill(SUBMISSION_COUNTER, count_submissions)
     # uploads: released feedback on the learner's submission page
     fill(uploads_service.SUBMISSION_PANELS, (feedback_panel,))
+    # uploads: the promised feedback date of a new version (feedback.promises)
+    fill(uploads_service.PROMISE_DESK, PromiseDesk())
     fill(COURSE_BINDER, bind_named_course)
 
 

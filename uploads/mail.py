@@ -26,7 +26,7 @@ since then and is sent only when there is something in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, update
@@ -106,8 +106,11 @@ def enqueue_receipt(
     target: SubmissionTarget,
     version: SubmissionVersion,
     settings: Settings,
+    *,
+    promised_on: date,
 ) -> None:
-    """The learner's receipt (template ``submission_receipt``)."""
+    """The learner's receipt (template ``submission_receipt``), with the feedback date
+    promised for this version."""
     locale = mail.recipient_locale(learner.locale)
     _mail_to(
         session,
@@ -122,7 +125,7 @@ def enqueue_receipt(
             "file_name": version.display_name,
             "version": version.number,
             "submitted_at": version.created_at,
-            "feedback_target_days": settings.feedback_target_days,
+            "promised_on": promised_on,
             "submissions_url": _url(
                 settings,
                 path_for("submission_list", context=target.context_id),

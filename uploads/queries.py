@@ -1,5 +1,6 @@
 """What a learner sees of their own submissions: the list, one submission with all its
-versions, a version's file; and when feedback is due.
+versions, a version's file (when feedback is due is stored with each version:
+``uploads.promised``).
 
 Every lookup is scoped to the asking learner *and* their LMS course: someone else's id
 is "not found" (404), never "forbidden", so ids do not reveal that a submission exists.
@@ -8,7 +9,7 @@ is "not found" (404), never "forbidden", so ids do not reveal that a submission 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -16,7 +17,6 @@ from sqlmodel import Session, col, func, select
 from course import service as course_service
 from course.models import Exercise, Lesson
 from kurswerk.core.auth import Principal
-from kurswerk.core.clock import add_working_days, local_date
 from kurswerk.core.errors import NotFound
 from kurswerk.core.i18n import N_
 from lti.models import PlatformUser
@@ -25,11 +25,6 @@ from uploads.targets import SubmissionTarget, course_title_for
 
 SUBMISSION_NOT_FOUND = N_("Diese Einreichung gibt es nicht.")
 """The refusal of a submission (or version) that is not the learner's or does not exist."""
-
-
-def feedback_due_date(submitted_at: datetime, target_days: int) -> date:
-    """The last day (in the course's time zone) by which feedback is promised."""
-    return add_working_days(local_date(submitted_at), target_days)
 
 
 @dataclass(frozen=True)

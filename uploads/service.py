@@ -9,6 +9,10 @@ learner's submission page (``register_submission_panel``); the worker wiring reg
 tutors' digest (``register_jobs``). The file building blocks a feedback attachment needs
 (intake, PDF check, virus scan, storage) are the shell's: ``kurswerk.core.files``.
 
+The promised feedback date that the submission pages show and the upload stores comes
+from feedback's promise desk through the slot ``PROMISE_DESK`` (``uploads.promised``),
+whose types are named here for feedback to implement.
+
 Nothing here commits.
 """
 
@@ -24,6 +28,7 @@ from uploads.gradebook import submission_line_item
 from uploads.mail import digest_task
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 from uploads.panels import SUBMISSION_PANELS
+from uploads.promised import PROMISE_DESK, PromisedDate, PromiseDesk
 
 __all__ = [
     "get_submission",
@@ -32,6 +37,9 @@ __all__ = [
     "list_versions",
     "digest_task",
     "SUBMISSION_PANELS",
+    "PROMISE_DESK",
+    "PromiseDesk",
+    "PromisedDate",
     "set_submission_status",
     "submission_line_item",
 ]

@@ -18,9 +18,10 @@ while the body streams in:
    file and stores nothing.
 3. :func:`record_submission` (in the caller's transaction): the entitlement again, under
    a lock on the learner's grant row, so two uploads at once cannot both spend the last
-   quota or both create the first version; then ``Submission`` + ``SubmissionVersion``
-   and the outbox rows (learner receipt, tutors' notifications, the LMS gradebook's
-   "submitted" score) in the same transaction.
+   quota or both create the first version; then ``Submission`` + ``SubmissionVersion``,
+   the promised feedback date (``uploads.promised``: feedback's promise desk records it)
+   and the outbox rows (learner receipt with that date, tutors' notifications, the LMS
+   gradebook's "submitted" score) in the same transaction.
 
 Idempotency: the form carries a random key; it is unique in ``submission_version``. A
 second POST with the same key (double-click, retried request) creates nothing and
@@ -53,6 +54,7 @@ from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfGate
 from kurswerk.core.db import lock_row
 from kurswerk.core.errors import AppError, Forbidden
+from kurswerk.core.extensions import extensions
 from kurswerk.core.files.errors import UploadRejected
 from kurswerk.core.files.intake import BeforeFile, IntakeLimits, ReceivedUpload, receive_upload
 from kurswerk.core.files.pdf.check import PdfChecker, PdfReport
@@ -64,6 +66,7 @@ from lti.models import PlatformUser
 from uploads.gradebook import grade_submitted
 from uploads.mail import enqueue_receipt, enqueue_tutor_notifications
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
+from uploads.promised import PROMISE_DESK
 from uploads.targets import SubmissionTarget, find_target
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -381,9 +384,12 @@ def record_submission(
     session.add(version)
     session.flush()
     assert version.id is not None
+    promised_on = extensions.get(PROMISE_DESK).record(
+        session, submission, version, target_days=settings.feedback_target_days, now=now
+    )
     learner = session.get(PlatformUser, principal.user_id)
     assert learner is not None
-    enqueue_receipt(session, learner, target, version, settings)
+    enqueue_receipt(session, learner, target, version, settings, promised_on=promised_on)
     enqueue_tutor_notifications(session, learner, target, version, settings)
     grade_submitted(session, submission, version)
     return SubmissionResult(submission.id, version.id, version.number, created=True)

@@ -29,6 +29,8 @@ from feedback.comment_bank import views as comment_bank_views
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
+from feedback.promises import views as promise_views
+from feedback.promises.change import ChangeRefused
 from kurswerk.core import i18n
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, email_links, require_role
 from kurswerk.core.clock import utcnow
@@ -137,6 +139,7 @@ def render_review(
     error: AppError | None = None,
     text: str | None = None,
     confirm: claims.ClaimState | None = None,
+    promise_form: promise_views.PromiseForm | None = None,
 ) -> HTMLResponse:
     page = views.review_page(
         session,
@@ -150,6 +153,8 @@ def render_review(
         error_field = "kw-feedback-body"
     elif isinstance(error, AttachmentRefused):
         error_field = "kw-attachment-file"
+    elif isinstance(error, ChangeRefused) and error.field:
+        error_field = f"kw-promise-{error.field.replace('_', '-')}"
     return render(
         request,
         "feedback/review_submission.html",
@@ -167,6 +172,14 @@ def render_review(
             "text": text,
             "confirm": confirm,
             "max_upload_mb": settings_of(request).max_upload_mb,
+            "promise": promise_views.review_block(
+                session,
+                submission_id,
+                now=utcnow(),
+                warning_hours=settings_of(request).promise_warning_hours,
+                form=promise_form,
+                done=done,
+            ),
             "comment_bank": (
                 comment_bank_views.review_bank(
                     session,

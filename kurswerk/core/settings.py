@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     office_hours_free_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
     office_hours_horizon_weeks: int = Field(default=12, ge=1, le=52)
     office_hours_reminder_hours: int = Field(default=24, ge=1, le=24 * 7)
+    # Feedback promises (feedback.promises): how many hours before a promised feedback date
+    # ends, with nothing released, the course's tutors and admins are warned.
+    promise_warning_hours: int = Field(default=24, ge=1, le=24 * 14)
     log_level: str = "INFO"
 
     @field_validator("base_url")

@@ -232,15 +232,18 @@ def test_a_deep_linked_lesson_forum_has_no_column_and_a_launch_opens_its_thread_
 
 # --- the course home links each role to its pages in the other rooms ---------------------
 
-ALL_PAGES = ("submissions", "coaching", "queue", "roster", "admin/coaching", "lti/lms-calls")
+ALL_PAGES = (
+    "submissions", "coaching", "queue", "roster", "admin/coaching", "lti/lms-calls",
+    "promises/capacity", "admin/promises",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
         (Role.LEARNER, ["submissions", "coaching"]),
-        (Role.TUTOR, ["queue", "roster"]),
-        (Role.ADMIN, ["queue", "roster", "admin/coaching", "lti/lms-calls"]),
+        (Role.TUTOR, ["queue", "roster", "promises/capacity"]),
+        (Role.ADMIN, ["queue", "roster", "admin/coaching", "lti/lms-calls", "admin/promises"]),
     ],
 )
 def test_the_course_home_links_each_role_to_its_pages_only(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 
 import pytest
@@ -31,7 +31,7 @@ def receipt() -> dict[str, object]:
         "file_name": "lösung.pdf",
         "version": 1,
         "submitted_at": datetime(2026, 11, 22, 13, 5, tzinfo=UTC),
-        "feedback_target_days": 5,
+        "promised_on": date(2026, 11, 27),
         "submissions_url": "http://127.0.0.1:8000/c/1/submissions",
     }
 

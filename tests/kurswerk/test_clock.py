@@ -113,6 +113,27 @@ def test_working_days_skip_the_weekend():
     assert clock.working_days_between(date(2026, 12, 4), friday) == 0
 
 
+def test_working_days_skip_the_regions_public_holidays(monkeypatch):
+    monkeypatch.setenv("KURSWERK_HOLIDAYS_COUNTRY", "DE")
+    monkeypatch.setenv("KURSWERK_HOLIDAYS_SUBDIVISION", "NW")
+    get_settings.cache_clear()
+    try:
+        assert not clock.is_working_day(date(2026, 12, 25))  # Christmas Day, a Friday
+        assert not clock.is_working_day(date(2026, 6, 4))  # Corpus Christi in NRW
+        assert not clock.is_working_day(date(2026, 12, 5))  # a Saturday
+        assert clock.is_working_day(date(2026, 12, 24))  # Christmas Eve: no public holiday
+        assert clock.add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 28)
+        assert clock.working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5  # not 1 Jan
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_promised_day_reads_with_its_weekday_and_without_a_year():
+    day = date(2026, 12, 10)
+    assert clock.weekday_day_month(day) == "Donnerstag, 10. Dezember"
+    assert clock.weekday_day_month(day, "en") == "Thursday, 10 December"
+
+
 def test_public_holidays_come_from_the_course_region(monkeypatch):
     monkeypatch.delenv("KURSWERK_HOLIDAYS_SUBDIVISION", raising=False)
     monkeypatch.setenv("KURSWERK_HOLIDAYS_COUNTRY", "DE")

@@ -4,7 +4,7 @@ message we build, SMTP over plain/TLS/STARTTLS."""
 from __future__ import annotations
 
 import smtplib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from jinja2 import TemplateNotFound, UndefinedError
@@ -26,7 +26,7 @@ def receipt_context(**overrides):
         "file_name": "übung-3.pdf",
         "version": 1,
         "submitted_at": datetime(2026, 11, 22, 13, 5, tzinfo=UTC),
-        "feedback_target_days": 5,
+        "promised_on": date(2026, 11, 27),
         "submissions_url": "https://kurswerk.test/c/1/submissions",
     }
     return {**values, **overrides}
@@ -57,7 +57,7 @@ def test_receipt_renders_subject_text_and_html_in_german():
     assert rendered.subject == "Eingangsbestätigung: Zielgruppe für Ihr Café"
     assert "Hallo Jörg Müller," in rendered.text
     assert "übung-3.pdf" in rendered.text
-    assert "innerhalb von 5 Arbeitstagen" in rendered.text
+    assert "Feedback bis Freitag, 27. November\n" in rendered.text
     # 13:05 UTC in November is 14:05 in Berlin.
     assert "22.11.2026, 14:05 Uhr" in rendered.text
     assert "https://kurswerk.test/c/1/submissions" in rendered.text
@@ -127,7 +127,7 @@ def test_feedback_attachment_is_linked_when_given():
 
 def test_a_missing_variable_is_an_error_at_render_time():
     context = receipt_context()
-    del context["feedback_target_days"]
+    del context["promised_on"]
     with pytest.raises(UndefinedError):
         mail.render("submission_receipt", context)
 

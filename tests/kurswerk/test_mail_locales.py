@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from markupsafe import Markup
@@ -178,8 +178,40 @@ CONTEXTS: dict[str, list[dict[str, object]]] = {
     "office_hour_tutor_cancelled_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
     "office_hour_reminder_to_learner": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
     "office_hour_reminder_to_tutor": [OFFICE_HOUR, *OFFICE_HOUR_VARIANTS],
+    "promise_changed": [
+        {
+            "learner_name": "Anna Example",
+            "course_title": "Strategy 101",
+            "exercise_title": "Target group",
+            "industry": "Media",
+            "old_date": date(2026, 12, 10),
+            "new_date": date(2026, 12, 15),
+            "reason": "Flu.",
+            "submission_url": f"{URL}/submissions/7",
+        },
+        {"learner_name": "", "industry": ""},
+    ],
+    "promise_warning": [
+        {
+            "recipient_name": "Tom Example",
+            "course_title": "Strategy 101",
+            "learner_name": "Anna Example",
+            "exercise_title": "Target group",
+            "industry": "Media",
+            "submitted_at": WHEN,
+            "due_on": date(2026, 12, 10),
+            "overdue": False,
+            "holder_name": "Tom Example",
+            "review_url": f"{URL}/review/7",
+        },
+        {"overdue": True, "holder_name": "", "recipient_name": "", "industry": ""},
+    ],
     "submission_receipt": [
-        {**SUBMISSION, "submissions_url": f"{URL}/submissions"},
+        {
+            **{k: v for k, v in SUBMISSION.items() if k != "feedback_target_days"},
+            "promised_on": date(2026, 11, 27),
+            "submissions_url": f"{URL}/submissions",
+        },
         {"learner_name": "", "industry": "", "version": 2},
     ],
     "submissions_digest": [

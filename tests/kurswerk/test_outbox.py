@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -61,7 +61,7 @@ def receipt(**overrides):
         "file_name": "übung.pdf",
         "version": 1,
         "submitted_at": datetime(2026, 11, 22, 13, 5, tzinfo=UTC),
-        "feedback_target_days": 5,
+        "promised_on": date(2026, 11, 27),
         "submissions_url": "https://kurswerk.test/c/1/submissions",
     }
     return {**values, **overrides}

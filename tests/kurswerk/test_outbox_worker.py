@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ CONTEXT = {
     "file_name": "plan.pdf",
     "version": 1,
     "submitted_at": datetime(2026, 11, 22, 9, 0, tzinfo=UTC),
-    "feedback_target_days": 5,
+    "promised_on": date(2026, 11, 27),
     "submissions_url": "https://kurswerk.test/c/1/submissions",
 }
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from kurswerk.core import clock
 from kurswerk.core.auth import Role
 from kurswerk.core.outbox.queue import OutboxMessage
 from tests.course.html_tools import Element, parse
@@ -132,7 +133,8 @@ def test_a_package_holder_finds_the_form_as_the_last_section_of_the_lesson(web, 
     assert panel.find("h2").clean_text == "Übung einreichen"
     assert panel.attrs["aria-labelledby"] == panel.find("h2").attrs["id"]
     assert "Ihr Coachingpaket „Coaching Basis“: noch 3 von 3 Feedbacks frei." in panel.clean_text
-    assert "innerhalb von 5 Arbeitstagen" in panel.clean_text
+    promised = clock.add_working_days(clock.local_date(clock.utcnow()), 5)  # no capacity stated
+    assert f"Feedback bis {clock.weekday_day_month(promised)}" in panel.clean_text
     form = form_of(panel)
     assert form.attrs["method"] == "post" and form.attrs["enctype"] == "multipart/form-data"
     action = form.attrs["action"]
@@ -294,9 +296,10 @@ def test_tutors_and_admins_see_where_learners_hand_in_and_the_queue_not_a_form(w
         assert web.get(person.url(paths[0])).status_code == 200
 
 
-def test_the_warm_lesson_page_reads_with_one_query_for_the_panel(web, db, people, app):
-    """The hot path: besides the session's check, the lesson's probe and the panel's one
-    statement."""
+def test_the_warm_lesson_page_reads_with_two_queries_for_the_panel(web, db, people, app):
+    """The hot path: besides the session's check, the lesson's probe, the panel's one
+    statement for the learner's coaching and one for the promised feedback date (the
+    queue's length and the tutors' capacity, feedback's tables: ``uploads.promised``)."""
     lesson_page(web, people.holder)  # the lesson cached, the LMS course bound
     statements: list[str] = []
 
@@ -311,8 +314,9 @@ def test_the_warm_lesson_page_reads_with_one_query_for_the_panel(web, db, people
         event.remove(engine, "before_cursor_execute", count)
     assert form_of(panel) is not None
     page_reads = [s for s in statements if "revoked_session" not in s]  # the session's check
-    assert len(page_reads) == 2, page_reads
+    assert len(page_reads) == 3, page_reads
     assert "lesson_progress" in page_reads[0] and "coaching_package" in page_reads[1]
+    assert "tutor_capacity" in page_reads[2]
 
 
 # --- uploading from the end of the lesson ---------------------------------------------------

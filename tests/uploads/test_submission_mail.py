@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from kurswerk.core import clock
 from kurswerk.core.auth import Role
 from kurswerk.core.outbox import worker as outbox_worker
 from kurswerk.core.outbox.queue import OutboxMessage, OutboxStatus
@@ -81,7 +82,10 @@ def test_the_receipt_arrives_by_email_in_german(web, db, people, deliver, sink, 
     assert "wir haben Ihre Einreichung erhalten." in text
     assert f"Übung:     {EXERCISE_TITLE} (Branche: Medien)" in text
     assert "Datei:     Übung März.pdf" in text
-    assert "innerhalb von 5 Arbeitstagen ein schriftliches Feedback" in text
+    # No tutor stated a weekly capacity: the promised date is the target's, 5 working days.
+    promised = clock.add_working_days(clock.local_date(clock.utcnow()), 5)
+    assert f"Feedback bis {clock.weekday_day_month(promised)}\n" in text
+    assert "Bis dahin gibt Ihnen Ihre Tutorin oder Ihr Tutor ein schriftliches Feedback." in text
     assert f"{settings.base_url}/c/{people.holder.context_id}/submissions" in text
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Eingangsbestätigung" in html and "Übung März.pdf" in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from kurswerk.core import clock
 from lti.models import PlatformUser
 from tests.support.people import make_learner  # noqa: F401 - fixture
 from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
@@ -77,7 +78,8 @@ def test_an_english_learner_gets_an_english_receipt_and_the_german_tutor_a_germa
     assert receipt["Subject"] == f"Submission received: {EXERCISE_TITLE}"
     text = text_part(receipt)
     assert text.startswith("Hello Eve Example,")
-    assert "within 5 working days" in text
+    promised = clock.add_working_days(clock.local_date(clock.utcnow()), 5)  # no capacity stated
+    assert f"Feedback by {clock.weekday_day_month(promised, 'en')}\n" in text
     assert '<html lang="en">' in html_part(receipt)
     (notice,) = mails_to(sink, "tina@example.org")
     assert notice["Subject"] == f"Neue Einreichung: {EXERCISE_TITLE} (Eve Example)"

@@ -13,6 +13,7 @@ in the threadpool.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import anyio.to_thread
@@ -25,6 +26,7 @@ from sqlmodel import Session
 from course.service import ExercisePage
 from kurswerk.core.auth import ContextPrincipal, Principal, Role
 from kurswerk.core.body_limit import StreamedBody, streams_own_body
+from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked, CsrfGate, StreamedCsrf
 from kurswerk.core.db import RowId, SessionDep, new_session
 from kurswerk.core.errors import AppError, Forbidden
@@ -35,7 +37,7 @@ from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
 from kurswerk.core.paths import request_path
 from kurswerk.core.templating import redirect_to
-from uploads import mail, queries
+from uploads import mail, promised, queries
 from uploads import panels as panels_mod
 from uploads import submissions as submissions_mod
 from uploads.format import Formats
@@ -101,9 +103,16 @@ def exercise_panel(
             "key": submissions_mod.new_idempotency_key(),
             "limit_mb": tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
+            "due": _quote(request, session, principal.context_id),
             "fmt": Formats(principal.locale),
         },
     )
+
+
+def _quote(request: Request, db: Session, context_id: int) -> date:
+    """The feedback date a submission made now would be promised."""
+    target_days = request.app.state.settings.feedback_target_days
+    return promised.quote(db, context_id, target_days, utcnow())
 
 
 # --- uploading --------------------------------------------------------------------------
@@ -171,12 +180,19 @@ async def _submit(
             csrf=csrf,
         )
     except UploadRejected as rejected:
-        return _form_with_error(request, checked, idempotency_key, rejected)
+        session.rollback()  # nothing of a refused upload stays
+        return await anyio.to_thread.run_sync(
+            _form_with_error, request, session, checked, idempotency_key, rejected
+        )
     return redirect_to(request, principal, receipt_path(request, principal.context_id, result))
 
 
 def _form_with_error(
-    request: Request, checked: submissions_mod.Preflight, key: str, rejected: UploadRejected
+    request: Request,
+    session: Session,
+    checked: submissions_mod.Preflight,
+    key: str,
+    rejected: UploadRejected,
 ) -> HTMLResponse:
     """The form again, with an error summary that links to the field at fault."""
     settings = request.app.state.settings
@@ -193,6 +209,7 @@ def _form_with_error(
             "key": key,
             "limit_mb": tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
+            "due": _quote(request, session, checked.target.context_id),
         },
         status=rejected.status_code,
     )
@@ -206,7 +223,11 @@ def submission_list(
     request: Request, principal: ContextPrincipal, session: SessionDep
 ) -> HTMLResponse:
     submissions = queries.learner_submissions(session, principal)
-    context = {"submissions": submissions, "statuses": list(SubmissionStatus)}
+    context = {
+        "submissions": submissions,
+        "statuses": list(SubmissionStatus),
+        "promised": promised.promised_dates(session, [s.id for s in submissions]),
+    }
     return page(request, "uploads/list.html", context)
 
 
@@ -260,9 +281,12 @@ def submission_detail(
 ) -> HTMLResponse:
     view = queries.learner_submission(session, principal, submission_id)
     panels = panels_mod.submission_panels(request, session, principal, view)
-    settings = request.app.state.settings
-    due = queries.feedback_due_date(view.submitted_at, settings.feedback_target_days)
-    return page(request, "uploads/detail.html", {"view": view, "panels": panels, "due": due})
+    dates = promised.promised_dates(session, [view.id])
+    return page(
+        request,
+        "uploads/detail.html",
+        {"view": view, "panels": panels, "promise": dates.get((view.id, view.latest_version))},
+    )
 
 
 @router.get("/c/{context}/submissions/{submission_id}/versions/{number}", name="submission_receipt")
@@ -277,7 +301,7 @@ def submission_receipt(
     version = next((v for v in view.versions if v.number == number), None)
     if version is None:
         raise AppError(queries.SUBMISSION_NOT_FOUND, 404, reason=f"no version {number}")
-    settings = request.app.state.settings
+    dates = promised.promised_dates(session, [view.id])
     return page(
         request,
         "uploads/receipt.html",
@@ -285,8 +309,7 @@ def submission_receipt(
             "view": view,
             "version": version,
             "email": queries.learner_email(session, principal),
-            "due": queries.feedback_due_date(version.created_at, settings.feedback_target_days),
-            "target_days": settings.feedback_target_days,
+            "promise": dates.get((view.id, version.number)),
         },
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 
 import anyio.to_thread
@@ -38,7 +39,7 @@ from kurswerk.core.files.intake import IntakeLimits
 from kurswerk.core.i18n import N_
 from kurswerk.core.paths import path_for
 from kurswerk.core.templating import redirect_to
-from uploads import lesson_end
+from uploads import lesson_end, promised
 from uploads import submissions as submissions_mod
 from uploads.routes.base import NOTE_CODES, answer_upload, page, receipt_path, router, tools
 
@@ -60,7 +61,16 @@ def lesson_end_panel(
         return EndPanel("uploads/lesson_end_staff.html", {"links": links})
     state = lesson_end.lesson_end_state(connection, principal, utcnow().date())
     key = submissions_mod.new_idempotency_key()
-    return EndPanel("uploads/lesson_end.html", _form_values(request, principal, view, state, key))
+    due = _quote(request, connection, principal) if state.active else None
+    return EndPanel(
+        "uploads/lesson_end.html", _form_values(request, principal, view, state, key, due)
+    )
+
+
+def _quote(request: Request, db: Connection | Session, principal: Principal) -> date:
+    """The feedback date a submission made now would be promised."""
+    target_days = request.app.state.settings.feedback_target_days
+    return promised.quote(db, principal.context_id, target_days, utcnow())
 
 
 SETTINGS_LINK = N_("E-Mails über neue Einreichungen einstellen")
@@ -82,6 +92,7 @@ def _form_values(
     view: LessonView,
     state: lesson_end.LessonEndState,
     key: str,
+    due: date | None,
     fields: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     return {
@@ -92,6 +103,7 @@ def _form_values(
         "key": key,
         "limit_mb": tools(request).limits.max_file_mb,
         "target_days": request.app.state.settings.feedback_target_days,
+        "due": due,
     }
 
 
@@ -212,7 +224,8 @@ def _form_with_error(
     with new_session(engine) as session:
         view = course_service.lesson_view(session, principal, slug)
         state = lesson_end.lesson_end_state(session.connection(), principal, utcnow().date())
-    values = _form_values(request, principal, view, state, key, fields)
+        due = _quote(request, session, principal)
+    values = _form_values(request, principal, view, state, key, due, fields)
     return page(
         request,
         "uploads/lesson_form.html",

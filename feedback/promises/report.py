@@ -1,0 +1,263 @@
+"""The admins' report of promises kept (issue 14, "Admins see the promise kept"): for the
+LMS courses of the admin's platform (or one of them), over the last :data:`MONTHS`
+months, the settled promises per LMS course, tutor and month (count, on time, turnaround
+median and 90th percentile in working days: ``figures``), and the open promises at risk:
+ending within ``KURSWERK_PROMISE_WARNING_HOURS`` or ended, with nothing released.
+
+Settled promises are read from ``feedback_promise_tally`` (counts per LMS course, tutor,
+month and turnaround, written at each release): three grouped queries over at most a
+few thousand rows, however many promises there were. Open ones come from
+``feedback_promise`` through its ``(context_id, state, due_at)`` index: one grouped count
+per LMS course and the :data:`AT_RISK_LIMIT` most urgent, oldest date first. A month is a
+calendar month in the course's time zone, counted by the day of release.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from course.models import Exercise
+from feedback.claims import display_name
+from feedback.models import ReviewClaim
+from feedback.promises.figures import Figures, combined
+from feedback.promises.models import FeedbackPromise, PromiseState, PromiseTally
+from kurswerk.core.clock import as_utc, local_date
+from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
+from lti.models import LmsContext, PlatformUser
+from uploads.models import Submission
+
+MONTHS = 12
+AT_RISK_LIMIT = 50
+NO_SUCH_COURSE = N_("Diesen LMS-Kurs gibt es auf Ihrer Plattform nicht.")
+
+_t = PromiseTally.__table__  # type: ignore[attr-defined]
+_p = FeedbackPromise.__table__  # type: ignore[attr-defined]
+_c = LmsContext.__table__  # type: ignore[attr-defined]
+_u = PlatformUser.__table__  # type: ignore[attr-defined]
+_s = Submission.__table__  # type: ignore[attr-defined]
+_e = Exercise.__table__  # type: ignore[attr-defined]
+_claims = ReviewClaim.__table__  # type: ignore[attr-defined]
+_holder = PlatformUser.__table__.alias("holder")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """An open promise at risk."""
+
+    submission_id: int
+    context_id: int
+    course_title: str
+    learner_name: str
+    exercise_title: str
+    due_on: date
+    overdue: bool
+    holder_name: str  # who claimed it ("" : nobody)
+
+
+@dataclass(frozen=True)
+class Report:
+    courses: tuple[tuple[int, str], ...]  # the platform's LMS courses (id, title)
+    course_id: int | None  # the one chosen, or None: all
+    since: date  # the first day of the first month
+    total: Figures
+    by_course: tuple[Figures, ...]
+    by_tutor: tuple[Figures, ...]
+    by_month: tuple[Figures, ...]  # oldest first, every month of the span
+    at_risk: tuple[RiskRow, ...]
+    warning_hours: int
+
+
+def month_starts(today: date, months: int = MONTHS) -> list[date]:
+    """The first days of the last ``months`` months, oldest first, this month last."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _histograms(rows: Any) -> dict[Any, tuple[int, int, int, list[tuple[int, int]]]]:
+    """Grouped tally rows (key, turnaround, kept, missed, moved) by key."""
+    groups: dict[Any, list[Any]] = defaultdict(lambda: [0, 0, 0, []])
+    for key, days, kept, missed, moved in rows:
+        group = groups[key]
+        group[0] += int(kept)
+        group[1] += int(missed)
+        group[2] += int(moved)
+        group[3].append((int(days), int(kept) + int(missed)))
+    return {key: (g[0], g[1], g[2], sorted(g[3])) for key, g in groups.items()}
+
+
+def _tally(session: Session, column: Any, scope: Any, since: date) -> Any:
+    return session.execute(
+        select(
+            column,
+            _t.c.turnaround_days,
+            func.sum(_t.c.kept),
+            func.sum(_t.c.missed),
+            func.sum(_t.c.moved),
+        )
+        .where(_t.c.month >= since, scope)
+        .group_by(column, _t.c.turnaround_days)
+    ).all()
+
+
+def _figures(key: Any, label: str, found: tuple[int, int, int, list[tuple[int, int]]]) -> Figures:
+    kept, missed, moved, histogram = found
+    return Figures(str(key), label, kept, missed, moved, tuple(histogram))
+
+
+def build_report(
+    session: Session,
+    *,
+    platform_id: int,
+    course_id: int | None,
+    now: datetime,
+    warning_hours: int,
+) -> Report:
+    """The report for the admin's platform (``course_id``: one of its LMS courses)."""
+    courses = tuple(
+        (int(row.id), row.title or row.lms_context_id)
+        for row in session.execute(
+            select(_c.c.id, _c.c.title, _c.c.lms_context_id)
+            .where(_c.c.platform_id == platform_id)
+            .order_by(_c.c.title, _c.c.id)
+        ).all()
+    )
+    titles = dict(courses)
+    if course_id is not None and course_id not in titles:
+        raise AppError(NO_SUCH_COURSE, 400, reason=f"course {course_id} not on the platform")
+    chosen = [course_id] if course_id is not None else list(titles)
+    now = as_utc(now)
+    months = month_starts(local_date(now))
+    since = months[0]
+    in_scope = _t.c.context_id.in_(chosen)
+
+    per_course = _histograms(_tally(session, _t.c.context_id, in_scope, since))
+    per_tutor = _histograms(_tally(session, _t.c.tutor_user_id, in_scope, since))
+    per_month = _histograms(_tally(session, _t.c.month, in_scope, since))
+    opened = _open_counts(session, chosen, now, warning_hours)
+    empty: tuple[int, int, int, list[tuple[int, int]]] = (0, 0, 0, [])
+
+    by_course = tuple(
+        _with_open(_figures(cid, titles[cid], per_course.get(cid, empty)), opened.get(cid))
+        for cid in chosen
+        if cid in per_course or cid in opened
+    )
+    names = _names(session, list(per_tutor))
+    by_tutor = tuple(
+        sorted(
+            (_figures(uid, names.get(uid, f"#{uid}"), found) for uid, found in per_tutor.items()),
+            key=lambda f: f.label.casefold(),
+        )
+    )
+    by_month = tuple(
+        _figures(start.isoformat(), start.isoformat(), per_month.get(start, empty))
+        for start in months
+    )
+    return Report(
+        courses=courses,
+        course_id=course_id,
+        since=since,
+        total=combined("all", "", by_course),
+        by_course=by_course,
+        by_tutor=by_tutor,
+        by_month=by_month,
+        at_risk=_at_risk(session, chosen, titles, now, warning_hours),
+        warning_hours=warning_hours,
+    )
+
+
+def _with_open(figures: Figures, counts: tuple[int, int, int] | None) -> Figures:
+    opened, at_risk, overdue = counts or (0, 0, 0)
+    return Figures(
+        figures.key, figures.label, figures.kept, figures.missed, figures.moved,
+        figures.histogram, opened, at_risk, overdue,
+    )  # fmt: skip
+
+
+def _open_counts(
+    session: Session, chosen: list[int], now: datetime, warning_hours: int
+) -> dict[int, tuple[int, int, int]]:
+    """Open promises per LMS course: all, at risk (ending within the window), overdue."""
+    until = now + timedelta(hours=warning_hours)
+    rows = session.execute(
+        select(
+            _p.c.context_id,
+            func.count(),
+            func.sum(case((_p.c.due_at <= until, 1), else_=0)),
+            func.sum(case((_p.c.due_at <= now, 1), else_=0)),
+        )
+        .where(_p.c.context_id.in_(chosen), _p.c.state == PromiseState.OPEN.value)
+        .group_by(_p.c.context_id)
+    ).all()
+    return {int(cid): (int(n), int(risk or 0), int(late or 0)) for cid, n, risk, late in rows}
+
+
+def _names(session: Session, user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = session.execute(select(_u.c.id, _u.c.name).where(_u.c.id.in_(user_ids))).all()
+    return {int(uid): display_name(name, uid) for uid, name in rows}
+
+
+def _at_risk(
+    session: Session,
+    chosen: list[int],
+    titles: dict[int, str],
+    now: datetime,
+    warning_hours: int,
+) -> tuple[RiskRow, ...]:
+    """The most urgent open promises: ending within the window or ended, oldest first."""
+    until = now + timedelta(hours=warning_hours)
+    learner = _u.alias("learner")
+    rows = session.execute(
+        select(
+            _p.c.submission_id,
+            _p.c.context_id,
+            _p.c.due_on,
+            _p.c.due_at,
+            learner.c.id.label("learner_id"),
+            learner.c.name.label("learner_name"),
+            _e.c.title.label("exercise_title"),
+            _holder.c.id.label("holder_id"),
+            _holder.c.name.label("holder_name"),
+        )
+        .select_from(
+            _p.join(_s, _s.c.id == _p.c.submission_id)
+            .join(learner, learner.c.id == _s.c.user_id)
+            .join(_e, _e.c.id == _s.c.exercise_id)
+            .outerjoin(_claims, _claims.c.submission_id == _p.c.submission_id)
+            .outerjoin(_holder, _holder.c.id == _claims.c.tutor_user_id)
+        )
+        .where(
+            and_(
+                _p.c.state == PromiseState.OPEN.value,
+                _p.c.due_at <= until,
+                _p.c.context_id.in_(chosen),
+            )
+        )
+        .order_by(_p.c.due_at, _p.c.id)
+        .limit(AT_RISK_LIMIT)
+    ).all()
+    return tuple(
+        RiskRow(
+            submission_id=row.submission_id,
+            context_id=row.context_id,
+            course_title=titles.get(row.context_id, ""),
+            learner_name=display_name(row.learner_name, row.learner_id),
+            exercise_title=row.exercise_title,
+            due_on=row.due_on,
+            overdue=as_utc(row.due_at) <= now,
+            holder_name=display_name(row.holder_name, row.holder_id) if row.holder_id else "",
+        )
+        for row in rows
+    )

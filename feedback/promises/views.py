@@ -1,0 +1,317 @@
+"""What the promise's pages show, as plain values: the block on a submission's review page
+(``_promise_block.html``: the date in force, how it came about, its history, the form for
+a new date) and the tutors' capacity page. The admins' report has its own view-model
+(``report``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from babel import Locale, dates, numbers
+from sqlalchemy import select
+from sqlmodel import Session, col
+from sqlmodel import select as sqlmodel_select
+
+from feedback.claims import display_name
+from feedback.promises.change import MAX_REASON_CHARS, ChangeRefused
+from feedback.promises.charts import Chart, Series, bar_chart, column_chart
+from feedback.promises.figures import OPEN_MEASURES, SETTLED_MEASURES, Figures, Measure
+from feedback.promises.load import QueueLoad, queue_load
+from feedback.promises.models import FeedbackPromise, PromiseEvent, PromiseEventKind, PromiseState
+from feedback.promises.report import Report
+from feedback.promises.rule import promised_day
+from kurswerk.core.clock import as_utc, format_locale, local_date
+from kurswerk.core.errors import AppError
+from kurswerk.core.i18n import N_
+from lti.models import PlatformUser
+
+_p = FeedbackPromise.__table__  # type: ignore[attr-defined]
+_e = PromiseEvent.__table__  # type: ignore[attr-defined]
+_u = PlatformUser.__table__  # type: ignore[attr-defined]
+
+CHANGED = "promise_changed"
+CHANGED_OVERTAKEN = "promise_changed_overtaken"
+"""The ``?done=`` values after a new date (the second: someone changed it first)."""
+
+
+@dataclass(frozen=True)
+class PromiseForm:
+    """The form for a new date as typed, and its refusal (shown again)."""
+
+    new_date: str = ""
+    reason: str = ""
+    error: ChangeRefused | None = None
+
+    def invalid(self, name: str) -> bool:
+        return self.error is not None and self.error.field == name
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    kind: PromiseEventKind
+    at: datetime
+    actor_name: str  # "" : Kurswerk itself
+    old_date: date | None
+    new_date: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PromiseBlock:
+    """The review page's block (``promise`` is None for a submission without one)."""
+
+    promise: FeedbackPromise | None
+    history: tuple[HistoryEntry, ...] = ()
+    form: PromiseForm = field(default_factory=PromiseForm)
+    done: str = ""
+    now: datetime | None = None
+    warning_hours: int = 24
+    max_reason_chars: int = MAX_REASON_CHARS
+
+    @property
+    def open(self) -> bool:
+        return self.promise is not None and self.promise.state == PromiseState.OPEN
+
+    @property
+    def state(self) -> PromiseState | None:
+        return PromiseState(self.promise.state) if self.promise else None
+
+    @property
+    def overdue(self) -> bool:
+        return self.open and self._ends_in() <= timedelta(0)
+
+    @property
+    def at_risk(self) -> bool:
+        """Open and ending within the warning window (or already ended)."""
+        return self.open and self._ends_in() <= timedelta(hours=self.warning_hours)
+
+    def _ends_in(self) -> timedelta:
+        assert self.promise is not None and self.now is not None
+        return as_utc(self.promise.due_at) - as_utc(self.now)
+
+
+def review_block(
+    session: Session,
+    submission_id: int,
+    *,
+    now: datetime,
+    warning_hours: int,
+    form: PromiseForm | None = None,
+    done: str = "",
+) -> PromiseBlock:
+    """The block for the submission's latest promise (the submission is the caller's to
+    show: the review page checked it)."""
+    promise = session.exec(
+        sqlmodel_select(FeedbackPromise)
+        .where(FeedbackPromise.submission_id == submission_id)
+        .order_by(col(FeedbackPromise.id).desc())
+        .limit(1)
+    ).first()
+    if promise is None:
+        return PromiseBlock(None)
+    rows = session.execute(
+        select(_e, _u.c.name.label("actor_name"))
+        .outerjoin(_u, _u.c.id == _e.c.actor_user_id)
+        .where(_e.c.promise_id == promise.id)
+        .order_by(_e.c.id)
+    ).all()
+    history = tuple(
+        HistoryEntry(
+            kind=PromiseEventKind(row.kind),
+            at=as_utc(row.at),
+            actor_name=(
+                display_name(row.actor_name, row.actor_user_id) if row.actor_user_id else ""
+            ),
+            old_date=row.old_date,
+            new_date=row.new_date,
+            reason=row.reason,
+        )
+        for row in rows
+    )
+    return PromiseBlock(
+        promise=promise,
+        history=history,
+        form=form or PromiseForm(),
+        done=done if done in (CHANGED, CHANGED_OVERTAKEN) else "",
+        now=now,
+        warning_hours=warning_hours,
+    )
+
+
+@dataclass(frozen=True)
+class CapacityPage:
+    """The tutors' page: what this tutor states, the course's total and queue, and the
+    date a submission made now would get."""
+
+    stated: int | None
+    load: QueueLoad
+    target_days: int
+    quote: date
+    value: str = ""  # as typed, after a refusal
+    error: AppError | None = None
+
+
+def capacity_page(
+    session: Session,
+    *,
+    context_id: int,
+    stated: int | None,
+    target_days: int,
+    now: datetime,
+) -> CapacityPage:
+    load = queue_load(session, context_id)
+    quote = promised_day(local_date(now), target_days, load.waiting, load.weekly_capacity)
+    return CapacityPage(stated=stated, load=load, target_days=target_days, quote=quote)
+
+
+# --- the admins' report ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section's figures as a table: one row per group, one column per measure."""
+
+    caption: str  # a message id
+    head: str  # the first column's heading (a message id)
+    rows: tuple[Figures, ...]
+    measures: tuple[Measure, ...]
+    total: Figures | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the report: its charts and the table of their figures.
+
+    The read receipt, follow-up questions and ratings (issue 14, still to come) join as
+    measures of these tables (``figures.SETTLED_MEASURES``) and charts here, or as
+    sections of their own in :func:`report_sections`."""
+
+    id: str
+    title: str  # a message id
+    intro: str  # a message id
+    charts: tuple[Chart, ...]
+    table: Table
+
+
+_PATTERNS = {
+    "days": numbers.parse_pattern("#,##0.#"),
+    "count": numbers.parse_pattern("#,##0"),
+}
+"""Each kind's number pattern, parsed once (a report writes about a thousand numbers);
+percentages take the language's own (``87 %``, ``87%``)."""
+
+
+def _number(kind: str, value: float, locale: str) -> str:
+    where = _where(locale)
+    pattern = where.percent_formats[None] if kind == "percent" else _PATTERNS[kind]
+    return str(pattern.apply(value, where))
+
+
+def value_text(measure: Measure, figures: Figures, locale: str) -> str:
+    """A measure's value as the page writes it ("–" for none)."""
+    value = measure.value(figures)
+    return "–" if value is None else _number(measure.kind, value, locale)
+
+
+@lru_cache(maxsize=16)
+def _where(locale: str) -> Locale:
+    return format_locale(locale)
+
+
+def month_text(key: str, locale: str) -> str:
+    """``Dez. 2026`` / ``Dec 2026`` for a month's first day (ISO)."""
+    return dates.format_skeleton("yMMM", date.fromisoformat(key), locale=_where(locale))
+
+
+def month_axis_text(key: str, locale: str, *, with_year: bool) -> str:
+    """A chart's month under its bar: ``Dez`` (``Jan 26`` for January and the first)."""
+    day = date.fromisoformat(key)
+    pattern = "LLL yy" if with_year or day.month == 1 else "LLL"
+    return dates.format_date(day, pattern, locale=_where(locale))
+
+
+def _series(name: str, rows: tuple[Figures, ...], measure: Measure, locale: str) -> Series:
+    values = tuple(measure.value(f) for f in rows)
+    shown = tuple(
+        None if v is None else (v * 100 if measure.kind == "percent" else float(v)) for v in values
+    )
+    return Series(name, shown, tuple(value_text(measure, f, locale) for f in rows))
+
+
+def _percent_ticks(locale: str) -> list[str]:
+    return [_number("percent", n / 4, locale) for n in range(5)]
+
+
+def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
+    rate, median, p90 = SETTLED_MEASURES[3], SETTLED_MEASURES[4], SETTLED_MEASURES[5]
+    at_risk, overdue = OPEN_MEASURES[1], OPEN_MEASURES[2]
+    months = tuple(
+        Figures(f.key, month_text(f.key, locale), f.kept, f.missed, f.moved, f.histogram)
+        for f in report.by_month
+    )
+    month_names = [
+        month_axis_text(f.key, locale, with_year=not n) for n, f in enumerate(report.by_month)
+    ]
+    courses = [f.label for f in report.by_course]
+    tutors = [f.label for f in report.by_tutor]
+    return (
+        Section(
+            "kw-report-months",
+            N_("Je Monat"),
+            N_("Nach dem Monat, in dem das Feedback freigegeben wurde."),
+            (
+                column_chart(
+                    "kw-chart-month-rate", N_("Pünktlichkeit je Monat"),
+                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    month_names, [_series(rate.label, months, rate, locale)],
+                    top=100, tick_texts=_percent_ticks(locale),
+                ),
+                column_chart(
+                    "kw-chart-month-turnaround", N_("Dauer bis zum Feedback je Monat"),
+                    N_("Arbeitstage vom Einreichen bis zur Freigabe: Median und 90. Perzentil."),
+                    month_names,
+                    [_series(median.label, months, median, locale),
+                     _series(p90.label, months, p90, locale)],
+                ),
+            ),
+            Table(N_("Zusagen je Monat"), N_("Monat"), months, SETTLED_MEASURES, report.total),
+        ),
+        Section(
+            "kw-report-courses",
+            N_("Je LMS-Kurs"),
+            N_("Freigegebene Feedbacks und offene Zusagen der LMS-Kurse."),
+            (
+                bar_chart(
+                    "kw-chart-course-rate", N_("Pünktlichkeit je LMS-Kurs"),
+                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    courses, [_series(rate.label, report.by_course, rate, locale)], top=100,
+                ),
+                bar_chart(
+                    "kw-chart-course-risk", N_("Gefährdete Zusagen je LMS-Kurs"),
+                    N_("Offene Zusagen, deren Tag bald endet oder schon vorbei ist."),
+                    courses,
+                    [_series(at_risk.label, report.by_course, at_risk, locale),
+                     _series(overdue.label, report.by_course, overdue, locale)],
+                ),
+            ),
+            Table(
+                N_("Zusagen je LMS-Kurs"), N_("LMS-Kurs"), report.by_course,
+                SETTLED_MEASURES + OPEN_MEASURES, report.total,
+            ),
+        ),
+        Section(
+            "kw-report-tutors",
+            N_("Je Tutor:in"),
+            N_("Nach der Person, die das Feedback freigegeben hat."),
+            (
+                bar_chart(
+                    "kw-chart-tutor-rate", N_("Pünktlichkeit je Tutor:in"),
+                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    tutors, [_series(rate.label, report.by_tutor, rate, locale)], top=100,
+                ),
+            ),
+            Table(N_("Zusagen je Tutor:in"), N_("Tutor:in"), report.by_tutor, SETTLED_MEASURES),
+        ),
+    )  # fmt: skip
