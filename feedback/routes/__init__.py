@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from feedback.comment_bank import routes as comment_bank_views
+from feedback.dialogue import routes as dialogue_views
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
 from feedback.routes import queue as queue_views
@@ -23,6 +24,7 @@ router.include_router(learner_views.router)
 router.include_router(comment_bank_views.router)
 
 router.include_router(workbench_views.router)
+router.include_router(dialogue_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
