@@ -157,9 +157,7 @@ def test_a_draft_cannot_be_asked_about(web, world, make_submission, db):
     assert questions(db) == []
 
 
-def test_when_the_author_is_gone_the_question_goes_to_the_courses_tutors(
-    web, world, released, db
-):
+def test_when_the_author_is_gone_the_question_goes_to_the_courses_tutors(web, world, released, db):
     author = world.tutor.principal.user_id
     db.execute(
         update(Membership)
@@ -195,9 +193,14 @@ def test_two_questions_at_once_one_wins(engine, world, released, db):
             barrier.wait()
             try:
                 followups.ask(
-                    session, world.learner.principal, released.fid, text,
-                    followup_days=14, answer_days=2, links=links,
-                )  # fmt: skip
+                    session,
+                    world.learner.principal,
+                    released.fid,
+                    text,
+                    followup_days=14,
+                    answer_days=2,
+                    links=links,
+                )
                 session.commit()
                 results.append("asked")
             except followups.errors.DialogueRefused as refused:

@@ -45,7 +45,11 @@ def test_the_learners_first_opening_is_recorded_once(web, world, released, db):
     assert reads(db) == []
     open_page(web, world.learner, released)
     (first,) = reads(db)
-    assert (first.feedback_id, first.submission_id, first.version) == (released.fid, released.sid, 1)
+    assert (first.feedback_id, first.submission_id, first.version) == (
+        released.fid,
+        released.sid,
+        1,
+    )
     assert first.learner_user_id == world.learner.principal.user_id
     assert first.via == ReadVia.TOOL
     open_page(web, world.learner, released)  # again, later: the first time stays
