@@ -102,7 +102,7 @@ def month_starts(since: date, until: date) -> list[date]:
     """The first days of the months from ``since``'s up to (without) ``until``'s, at
     most :data:`MAX_MONTHS`."""
     first, end = since.replace(day=1), until.replace(day=1)
-    months = []
+    months: list[date] = []
     while first < end and len(months) < MAX_MONTHS:
         months.append(first)
         first = _next_month(first)
@@ -254,8 +254,9 @@ def roll_up(figures: Sequence[Figures], *, by: Collection[Grain]) -> list[Figure
     """The rows summed to the grain ``by`` (e.g. ``{"month"}``: one row per month, over
     every course and tutor; ``()``: one row for all). The dimensions not in ``by`` are
     ``None`` in the result. Ordered by the kept dimensions."""
-    kept = [_KEYS[grain] for grain in ("context", "tutor", "month") if grain in by]
-    dropped = {name: None for name in _KEYS.values() if name not in kept}
+    grains: tuple[Grain, ...] = ("context", "tutor", "month")
+    kept = [_KEYS[grain] for grain in grains if grain in by]
+    dropped: dict[str, Any] = {name: None for name in _KEYS.values() if name not in kept}
     sums: dict[tuple[Any, ...], Figures] = {}
     for row in figures:
         key = tuple(getattr(row, name) for name in kept)

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlmodel import Session
 
 from feedback.access import is_staff
@@ -102,7 +102,7 @@ def receipts_of(session: Session, feedback_ids: Collection[int]) -> dict[int, Re
     return {row.feedback_id: Receipt(as_utc(row.read_at), ReadVia(row.via)) for row in rows}
 
 
-def unread_latest() -> object:
+def unread_latest() -> ColumnElement[bool]:
     """The condition "the submission's latest version's feedback is not read" over
     ``submission`` (the tutor queue's filter, ``feedback.queue_sql``): one lookup on
     ``ix_feedback_read_version`` per submission."""
