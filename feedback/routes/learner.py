@@ -113,9 +113,12 @@ def learner_feedback(
     response = render_learner(request, session, principal, submission_id, done=done)
     # The learner's first opening - here or through the feedback email's link - is the
     # read receipt (staff looking record nothing).
-    via = ReadVia.EMAIL_LINK if opened_from_email_link(request) else ReadVia.TOOL
-    receipts.record_reads(session, principal, submission_id, via=via)
+    receipts.record_reads(session, principal, submission_id, via=_read_via(request))
     return response
+
+
+def _read_via(request: Request) -> ReadVia:
+    return ReadVia.EMAIL_LINK if opened_from_email_link(request) else ReadVia.TOOL
 
 
 @router.get(
@@ -172,7 +175,7 @@ def feedback_panel(
         return None
     if not page.released:
         return None
-    receipts.record_reads(session, principal, view.id, via=ReadVia.TOOL)  # read here too
+    receipts.record_reads(session, principal, view.id, via=_read_via(request))  # read here too
     context = {**page_context(request), "page": page, **HELPERS}
     html = environment.get_template("feedback/review_panel.html").render(context)
     return Markup(html)  # noqa: S704 - autoescaped template, feedback sanitised
