@@ -17,6 +17,14 @@ sums, never averaged twice. One grouped query each, no query per row.
 The month of a moment is found in SQL by comparing it with the months' first moments
 (UTC, computed here in the course's time zone), which reads the same on SQLite and
 PostgreSQL and needs no time-zone support in the database.
+
+Cost (``bench/dialogue.py``: 100,000 submissions in one LMS course, 74,000 released
+feedback, 12 months): each call reads every released feedback of the months asked with
+its submission (for the LMS course), so ``read_figures`` takes some 45-55 ms on
+PostgreSQL and 120-180 ms on SQLite, ``rating_figures`` 35-65 ms, ``followup_figures``
+under 15 ms. A report page over that much history should ask for the months it shows,
+per LMS course where it can (``context_ids``), and may keep the figures of months that
+are over (only late reads and changed ratings still move them).
 """
 
 from __future__ import annotations

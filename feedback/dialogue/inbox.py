@@ -66,6 +66,19 @@ def open_questions(
     session: Session, principal: Principal, *, now: datetime, limit: int = LIMIT
 ) -> OpenQuestions:
     everyone = principal.at_least(Role.ADMIN)
+    # The page of questions first (an ordered, limited index range), then what they show:
+    # joined before the limit, PostgreSQL would hash-join every submission of the course.
+    page = (
+        select(_q.c.id, _q.c.asked_at)
+        .where(_q.c.context_id == principal.context_id, _q.c.answered_at.is_(None))
+        .order_by(_q.c.asked_at, _q.c.id)
+        .limit(limit + 1)
+    )
+    if not everyone:
+        page = page.where(
+            or_(_q.c.tutor_user_id == principal.user_id, _q.c.tutor_user_id.is_(None))
+        )
+    ids = page.subquery("page")
     query = (
         select(
             _q.c.feedback_id,
@@ -80,21 +93,16 @@ def open_questions(
             _v.c.number,
         )
         .select_from(
-            _q.join(_f, _f.c.id == _q.c.feedback_id)
+            ids.join(_q, _q.c.id == ids.c.id)
+            .join(_f, _f.c.id == _q.c.feedback_id)
             .join(_v, _v.c.id == _f.c.submission_version_id)
             .join(_s, _s.c.id == _q.c.submission_id)
             .join(_e, _e.c.id == _s.c.exercise_id)
             .join(_learner, _learner.c.id == _q.c.learner_user_id)
             .outerjoin(_tutor, _tutor.c.id == _q.c.tutor_user_id)
         )
-        .where(_q.c.context_id == principal.context_id, _q.c.answered_at.is_(None))
-        .order_by(_q.c.asked_at, _q.c.id)
-        .limit(limit + 1)
+        .order_by(ids.c.asked_at, ids.c.id)
     )
-    if not everyone:
-        query = query.where(
-            or_(_q.c.tutor_user_id == principal.user_id, _q.c.tutor_user_id.is_(None))
-        )
     rows = session.execute(query).all()
     now = as_utc(now)
     return OpenQuestions(
