@@ -4,8 +4,9 @@ answer time").
 
 A tutor sees the questions about their own feedback and those that went to all of the
 course's tutors (their author gone); an admin sees every open question of the LMS course.
-One query on ``ix_feedback_question_queue`` (the course's unanswered questions in the
-order asked), at most a page of them.
+The oldest :data:`LIMIT` are listed (each row's dates cost the page's time), with how
+many are open and overdue in all: two queries on ``ix_feedback_question_queue`` (the
+course's unanswered questions in the order asked).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlmodel import Session
 
 from course.models import Exercise
@@ -26,7 +27,7 @@ from kurswerk.core.clock import as_utc
 from lti.models import PlatformUser
 from uploads.models import Submission, SubmissionVersion
 
-LIMIT = 50
+LIMIT = 10
 
 _q = FollowUpQuestion.__table__  # type: ignore[attr-defined]
 _f = Feedback.__table__  # type: ignore[attr-defined]
@@ -53,32 +54,33 @@ class OpenQuestion:
 
 @dataclass(frozen=True)
 class OpenQuestions:
-    rows: tuple[OpenQuestion, ...]
-    more: bool  # more than these are open
+    rows: tuple[OpenQuestion, ...]  # the oldest open ones
+    total: int  # how many are open
+    overdue: int  # how many of them are past their promised day
     everyone: bool  # an admin's view: every open question of the LMS course
 
     @property
-    def overdue(self) -> int:
-        return sum(1 for row in self.rows if row.overdue)
+    def more(self) -> bool:
+        return self.total > len(self.rows)
 
 
 def open_questions(
     session: Session, principal: Principal, *, now: datetime, limit: int = LIMIT
 ) -> OpenQuestions:
     everyone = principal.at_least(Role.ADMIN)
+    now = as_utc(now)
+    open_here = [_q.c.context_id == principal.context_id, _q.c.answered_at.is_(None)]
+    if not everyone:
+        open_here.append(or_(_q.c.tutor_user_id == principal.user_id, _q.c.tutor_user_id.is_(None)))
+    total, overdue = session.execute(
+        select(func.count(), func.sum(case((_q.c.answer_due_at <= now, 1), else_=0))).where(
+            *open_here
+        )
+    ).one()
     # The page of questions first (an ordered, limited index range), then what they show:
     # joined before the limit, PostgreSQL would hash-join every submission of the course.
-    page = (
-        select(_q.c.id, _q.c.asked_at)
-        .where(_q.c.context_id == principal.context_id, _q.c.answered_at.is_(None))
-        .order_by(_q.c.asked_at, _q.c.id)
-        .limit(limit + 1)
-    )
-    if not everyone:
-        page = page.where(
-            or_(_q.c.tutor_user_id == principal.user_id, _q.c.tutor_user_id.is_(None))
-        )
-    ids = page.subquery("page")
+    page = select(_q.c.id, _q.c.asked_at).where(*open_here)
+    ids = page.order_by(_q.c.asked_at, _q.c.id).limit(limit).subquery("page")
     query = (
         select(
             _q.c.feedback_id,
@@ -103,8 +105,7 @@ def open_questions(
         )
         .order_by(ids.c.asked_at, ids.c.id)
     )
-    rows = session.execute(query).all()
-    now = as_utc(now)
+    rows = session.execute(query).all() if total else []
     return OpenQuestions(
         rows=tuple(
             OpenQuestion(
@@ -123,8 +124,9 @@ def open_questions(
                 ),
                 mine=row.tutor_user_id == principal.user_id,
             )
-            for row in rows[:limit]
+            for row in rows
         ),
-        more=len(rows) > limit,
+        total=total,
+        overdue=int(overdue or 0),
         everyone=everyone,
     )

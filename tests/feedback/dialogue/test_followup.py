@@ -314,3 +314,18 @@ def test_question_and_answer_need_the_csrf_token(web, world, released, db, token
     ask(web, world.learner, released.fid, QUESTION)
     assert answer(web, world.tutor, released.fid, "Antwort", csrf=token).status_code == 403
     assert questions(db)[0].answered_at is None and answer_mails(db) == []
+
+
+def test_the_open_questions_list_the_oldest_and_count_all(web, world, release_feedback, db):
+    from feedback.dialogue import inbox
+
+    first = release_feedback()
+    second = release_feedback(world.learner2, exercise="art-der-kundenbeziehung")
+    ask(web, world.learner2, second.fid, "Später gefragt")
+    ask(web, world.learner, first.fid, "Noch später gefragt")
+    listed = inbox.open_questions(db, world.admin.principal, now=utcnow(), limit=1)
+    assert [row.feedback_id for row in listed.rows] == [second.fid]  # the oldest
+    assert (listed.total, listed.overdue, listed.more) == (2, 0, True)
+    later = inbox.open_questions(db, world.admin.principal, now=utcnow() + timedelta(days=9))
+    assert (later.total, later.overdue, later.more) == (2, 2, False)
+    assert len(later.rows) == 2 and all(row.overdue for row in later.rows)
