@@ -33,9 +33,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def test_the_learner_asks_the_follow_up_question_and_sees_it_listed(
-    live, browser, world, released
-):
+def test_the_learner_asks_the_follow_up_question_and_sees_it_listed(live, browser, world, released):
     learner = world.learner
     context = browser.new_context(locale="de-DE", viewport={"width": 900, "height": 1000})
     context.set_default_timeout(15_000)
