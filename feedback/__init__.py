@@ -14,4 +14,6 @@ routes and pages use the use-case modules directly:
 * ``workdays`` - the feedback target in working days
 * ``comment_bank/`` - the tutors' shared snippets, inserted with the keyboard, and each
   exercise's feedback template that pre-fills a new draft
+* ``dialogue/`` - after the release: the read receipt, the learner's one follow-up
+  question and its answer, the rating, a resubmission's history
 """

@@ -14,7 +14,9 @@ Every branch of the page's query is one ordered index range that stops after a p
 
 Who works on it (``claim``: nobody, or the tutor looking) and "overdue" (submitted
 before a moment, ``feedback.workdays.overdue_before``) narrow every branch: the first is
-an index lookup per row read, the second the range's upper end.
+an index lookup per row read, the second the range's upper end. "Unread" (released
+feedback its learner has not opened, ``feedback.dialogue.receipts``) is an index lookup
+per row read, like the claim.
 
 The branches are merged ``UNION ALL`` and limited, then joined to what a row shows.
 Statements are built once per shape of filters (``lru_cache``) with bound values.
@@ -31,6 +33,7 @@ from sqlmodel import Session
 
 from course import service as course_service
 from course.models import CourseBinding, Exercise, Lesson
+from feedback.dialogue.receipts import unread_latest
 from feedback.models import ReviewClaim
 from feedback.queue_values import (
     ClaimFilter,
@@ -117,6 +120,7 @@ def _branch(
     exercise_list: bool = False,
     claim: ClaimFilter | None = None,
     before: bool = False,
+    unread: bool = False,
     after: bool,
     limit: int,
 ) -> Any:
@@ -124,7 +128,8 @@ def _branch(
 
     ``exercise``/``industry`` name the bound parameters of an exact match;
     ``exercise_list`` filters by the expanding parameter ``exercise_ids`` instead;
-    ``claim`` by the claim (``me``: the tutor), ``before`` by ``submitted_at < before_at``.
+    ``claim`` by the claim (``me``: the tutor), ``before`` by ``submitted_at < before_at``,
+    ``unread`` by the latest version's feedback having no read receipt.
     """
     query = select(_s.c.id, _s.c.submitted_at).where(
         _s.c.context_id == bindparam("context_id"), _s.c.status == status.value
@@ -145,6 +150,8 @@ def _branch(
         query = query.where(
             _s.c.submitted_at < bindparam("before_at", type_=_s.c.submitted_at.type)
         )
+    if unread:
+        query = query.where(unread_latest())
     if after:
         at = bindparam("after_at", type_=_s.c.submitted_at.type)
         # The range on submitted_at is what the index uses; the OR settles ties by id.
@@ -196,7 +203,7 @@ def _statement(
     statuses: tuple[SubmissionStatus, ...],
     exercises: int,
     industries: int,
-    narrow: tuple[ClaimFilter | None, bool],
+    narrow: tuple[ClaimFilter | None, bool, bool],
     after: bool,
     limit: int,
 ) -> Any:
@@ -205,11 +212,11 @@ def _statement(
     ``exercises``/``industries``: how many of each the branches enumerate (0: not
     filtered). Unfiltered, a branch per status uses ``ix_submission_queue``; filtered, a
     branch per (status, exercise, industry) uses ``ix_submission_queue_filter``.
-    ``narrow``: the claim filter and whether "overdue" applies.
+    ``narrow``: the claim filter and whether "overdue" and "unread" apply.
     """
     exercise_names: list[str | None] = [f"exercise_{n}" for n in range(exercises)] or [None]
     industry_names: list[str | None] = [f"industry_{n}" for n in range(industries)] or [None]
-    claim, before = narrow
+    claim, before, unread = narrow
     branches = [
         _branch(
             status,
@@ -217,6 +224,7 @@ def _statement(
             industry=industry,
             claim=claim,
             before=before,
+            unread=unread,
             after=after,
             limit=limit,
         )
@@ -232,12 +240,12 @@ def _filtered_scan(
     statuses: tuple[SubmissionStatus, ...],
     by_exercise: bool,
     by_industry: bool,
-    narrow: tuple[ClaimFilter | None, bool],
+    narrow: tuple[ClaimFilter | None, bool, bool],
     after: bool,
     limit: int,
 ) -> Any:
     """The fallback for very many branches: per status one range, filtered while read."""
-    claim, before = narrow
+    claim, before, unread = narrow
     branches = [
         _branch(
             status,
@@ -245,6 +253,7 @@ def _filtered_scan(
             industry="industry" if by_industry else None,
             claim=claim,
             before=before,
+            unread=unread,
             after=after,
             limit=limit,
         )
@@ -287,7 +296,7 @@ def queue_query(
         if overdue_before is None:
             raise ValueError("the filter 'overdue' needs the moment overdue_before")
         params["before_at"] = overdue_before
-    narrow = (filters.claim, filters.overdue)
+    narrow = (filters.claim, filters.overdue, filters.unread)
     statuses = filters.statuses
     if not statuses:
         return None

@@ -19,6 +19,7 @@ class StatusFilter(enum.StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     RELEASED = "feedback_released"
+    UNREAD = "unread"  # released, and the learner has not opened the feedback yet
     ALL = "all"
 
     @property
@@ -28,6 +29,7 @@ class StatusFilter(enum.StrEnum):
             StatusFilter.SUBMITTED: (SubmissionStatus.SUBMITTED,),
             StatusFilter.IN_REVIEW: (SubmissionStatus.IN_REVIEW,),
             StatusFilter.RELEASED: (SubmissionStatus.FEEDBACK_RELEASED,),
+            StatusFilter.UNREAD: (SubmissionStatus.FEEDBACK_RELEASED,),
             StatusFilter.ALL: tuple(SubmissionStatus),
         }[self]
 
@@ -42,6 +44,7 @@ STATUS_FILTER_LABELS = {
     StatusFilter.SUBMITTED: N_("Eingereicht"),
     StatusFilter.IN_REVIEW: N_("In Bearbeitung"),
     StatusFilter.RELEASED: N_("Feedback freigegeben"),
+    StatusFilter.UNREAD: N_("Feedback freigegeben, noch nicht gelesen"),
     StatusFilter.ALL: N_("Alle"),
 }
 
@@ -101,6 +104,11 @@ class QueueFilters:
     after: Cursor | None = None
     claim: ClaimFilter | None = None
     overdue: bool = False  # only submissions past the feedback target (open ones)
+
+    @property
+    def unread(self) -> bool:
+        """Only released feedback its learner has not opened yet."""
+        return self.status == StatusFilter.UNREAD
 
     @property
     def statuses(self) -> tuple[SubmissionStatus, ...]:

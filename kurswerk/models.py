@@ -6,6 +6,7 @@ import coaching.models
 import coaching.office_hours.models
 import course.models
 import feedback.comment_bank.models
+import feedback.dialogue.models
 import feedback.models
 import feedback.promises.models
 import feedback.workbench.models

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from feedback.comment_bank import routes as comment_bank_views
+from feedback.dialogue import routes as dialogue_views
 from feedback.promises import routes as promise_pages
 from feedback.routes import attachments as attachment_views
 from feedback.routes import learner as learner_views
@@ -27,6 +28,7 @@ router.include_router(promise_views.router)
 router.include_router(promise_pages.router)
 
 router.include_router(workbench_views.router)
+router.include_router(dialogue_views.router)
 
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

@@ -17,11 +17,15 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from feedback import review_landing, views
+from feedback.dialogue import receipts
+from feedback.dialogue import views as dialogue_views
+from feedback.dialogue.models import ReadVia
 from feedback.errors import not_found
 from feedback.formatting import HELPERS
 from feedback.http import pdf_response
-from feedback.routes.tutor import Disposition, Id, storage_of
-from kurswerk.core.auth import ContextPrincipal, Principal
+from feedback.routes.tutor import Disposition, Id, settings_of, storage_of
+from kurswerk.core.auth import ContextPrincipal, Principal, opened_from_email_link
+from kurswerk.core.clock import utcnow
 from kurswerk.core.db import MAX_ROW_ID, SessionDep
 from kurswerk.core.errors import NotFound
 from kurswerk.core.paths import request_path
@@ -72,12 +76,49 @@ def submission_file(pdf: AskedPdf) -> Response:
     return pdf.send(views.submission_pdf)
 
 
+def render_learner(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    *,
+    status_code: int = 200,
+    done: str = "",
+    refusal: dialogue_views.Refusal | None = None,
+) -> HTMLResponse:
+    """The feedback page with every version and its feedback, and the dialogue about each
+    (``feedback.dialogue``): a question or rating refused is shown beside its form."""
+    page = views.learner_feedback_page(session, principal, submission_id)
+    dialogue = dialogue_views.dialogue_page(
+        session,
+        principal,
+        page.released,
+        followup_days=settings_of(request).followup_days,
+        now=utcnow(),
+        refusal=refusal,
+        done=done,
+    )
+    context = {"page": page, "dialogue": dialogue, **HELPERS}
+    return render(request, "feedback/review_learner.html", context, status_code=status_code)
+
+
 @router.get("/feedback/{submission_id}", name="feedback_learner")
 def learner_feedback(
-    request: Request, principal: ContextPrincipal, session: SessionDep, submission_id: Id
+    request: Request,
+    principal: ContextPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    done: str = "",
 ) -> HTMLResponse:
-    page = views.learner_feedback_page(session, principal, submission_id)
-    return render(request, "feedback/review_learner.html", {"page": page, **HELPERS})
+    response = render_learner(request, session, principal, submission_id, done=done)
+    # The learner's first opening - here or through the feedback email's link - is the
+    # read receipt (staff looking record nothing).
+    receipts.record_reads(session, principal, submission_id, via=_read_via(request))
+    return response
+
+
+def _read_via(request: Request) -> ReadVia:
+    return ReadVia.EMAIL_LINK if opened_from_email_link(request) else ReadVia.TOOL
 
 
 @router.get(
@@ -134,6 +175,7 @@ def feedback_panel(
         return None
     if not page.released:
         return None
+    receipts.record_reads(session, principal, view.id, via=_read_via(request))  # read here too
     context = {**page_context(request), "page": page, **HELPERS}
     html = environment.get_template("feedback/review_panel.html").render(context)
     return Markup(html)  # noqa: S704 - autoescaped template, feedback sanitised

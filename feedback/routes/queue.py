@@ -18,6 +18,7 @@ from course.service import HomePanel, Industries
 from feedback import access, tutor_day
 from feedback import next_submission as next_module
 from feedback import queue as feedback_queue
+from feedback.dialogue import inbox
 from feedback.formatting import HELPERS, STATUS_NAMES
 from feedback.routes.tutor import (
     FORM_POST,
@@ -131,6 +132,8 @@ def queue(
             "claims": list(feedback_queue.ClaimFilter),
             "labels": _queue_labels(principal.locale, page.industries),
             "counts": tutor_day.tutor_day(session, principal, target_days=target_days, now=now),
+            # Follow-up questions to answer, each with its promised day (feedback.dialogue).
+            "followups": inbox.open_questions(session, principal, now=now),
             "done": _queue_done(principal.locale, done),
             **HELPERS,
         },

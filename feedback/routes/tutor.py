@@ -26,6 +26,7 @@ from feedback import claims as claims_mod
 from feedback import errors as errors_mod
 from feedback import release as feedback_release
 from feedback.comment_bank import views as comment_bank_views
+from feedback.dialogue import views as dialogue_views
 from feedback.errors import AttachmentRefused, not_found
 from feedback.formatting import HELPERS
 from feedback.http import read_form
@@ -63,6 +64,10 @@ DONE = {
     ),
     "already_released": N_(
         "Dieses Feedback war bereits freigegeben; es wurde nichts erneut versendet."
+    ),
+    "answered": N_(
+        "Ihre Antwort ist gespeichert; die E-Mail an die Teilnehmerin oder den "
+        "Teilnehmer ist unterwegs."
     ),
 }
 """The confirmation for each outcome a redirect names (``?done=``), as message ids; the
@@ -140,13 +145,15 @@ def render_review(
     text: str | None = None,
     confirm: claims.ClaimState | None = None,
     promise_form: promise_views.PromiseForm | None = None,
+    dialogue_refusal: dialogue_views.Refusal | None = None,
 ) -> HTMLResponse:
+    now = utcnow()
     page = views.review_page(
         session,
         principal,
         submission_id,
         target_days=settings_of(request).feedback_target_days,
-        now=utcnow(),
+        now=now,
     )
     error_field = None
     if isinstance(error, errors.FeedbackTooLong | errors.FeedbackEmpty):
@@ -155,6 +162,8 @@ def render_review(
         error_field = "kw-attachment-file"
     elif isinstance(error, ChangeRefused) and error.field:
         error_field = f"kw-promise-{error.field.replace('_', '-')}"
+    elif dialogue_refusal is not None:
+        error_field = dialogue_refusal.field_id
     return render(
         request,
         "feedback/review_submission.html",
@@ -175,10 +184,19 @@ def render_review(
             "promise": promise_views.review_block(
                 session,
                 submission_id,
-                now=utcnow(),
+                now=now,
                 warning_hours=settings_of(request).promise_warning_hours,
                 form=promise_form,
                 done=done,
+            ),
+            # The read receipt and the follow-up question of each released feedback.
+            "dialogue": dialogue_views.dialogue_page(
+                session,
+                principal,
+                page.released,
+                refusal=dialogue_refusal,
+                now=now,
+                followup_days=settings_of(request).followup_days,
             ),
             "comment_bank": (
                 comment_bank_views.review_bank(

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     feedback_target_days: int = Field(default=5, ge=1, le=60)
     digest_hour: int = Field(default=18, ge=0, le=23)
     review_claim_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    # The dialogue after feedback (feedback.dialogue): for how many days after its release
+    # a learner may ask their one follow-up question about a feedback, and within how many
+    # working days its answer is promised.
+    followup_days: int = Field(default=14, ge=1, le=365)
+    followup_answer_days: int = Field(default=2, ge=1, le=60)
     session_ttl_minutes: int = Field(default=480, ge=5)
     page_token_ttl_minutes: int = Field(default=120, ge=5)
     # How long a link in an email opens its one page for its reader (kurswerk.core.email_links).

@@ -287,9 +287,10 @@ def test_the_list_is_one_query_however_many_rows(web, world, make_submission, ap
         make_submission(world.learner2, exercise=exercise)
     many = page_statements()
     # the session's logout check, the filter choices (lessons and exercises; the course's
-    # industries), the page, the LMS course's services and the tutor's day (submissions,
-    # questions, reports: feedback.tutor_day)
-    assert few == many == 8
+    # industries), the page, the LMS course's services, the tutor's day (submissions,
+    # questions, reports: feedback.tutor_day) and the open follow-up questions
+    # (feedback.dialogue.inbox)
+    assert few == many == 9
     assert len(ids_in(web.get(path(world.tutor, "/queue") + "&status=all").text)) == 10
 
 
@@ -314,6 +315,7 @@ def test_status_filter_values_are_the_documented_ones():
         "submitted",
         "in_review",
         "feedback_released",
+        "unread",
         "all",
     ]
 

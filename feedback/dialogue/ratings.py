@@ -1,0 +1,101 @@
+"""Was it helpful? The learner's rating of a released feedback (issue 14).
+
+A score on a short scale, :data:`SCALE` (1 "gar nicht hilfreich" to 5 "sehr hilfreich",
+each a word beside its number), and an optional comment of up to
+:data:`COMMENT_MAX_CHARS` characters (plain text, shown escaped). One rating per
+feedback, by its learner only (anyone else: 404), and changeable: rating again replaces
+score and comment (``INSERT ... ON CONFLICT (feedback_id) DO UPDATE``, so two at once
+leave one row, the later one's). A score outside the scale or a comment too long is
+refused with nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from feedback.dialogue.errors import NO_SCORE, DialogueRefused, too_long
+from feedback.dialogue.models import FeedbackRating
+from feedback.dialogue.scope import learners_feedback
+from feedback.drafts import normalise_text
+from kurswerk.core.auth import Principal
+from kurswerk.core.clock import as_utc, utcnow
+from kurswerk.core.db import inserted_values, upsert
+from kurswerk.core.i18n import N_
+
+COMMENT_MAX_CHARS = 1_000
+
+SCALE: tuple[tuple[int, str], ...] = (
+    (1, N_("gar nicht hilfreich")),
+    (2, N_("wenig hilfreich")),
+    (3, N_("teils hilfreich")),
+    (4, N_("hilfreich")),
+    (5, N_("sehr hilfreich")),
+)
+"""The scale's scores and their words (message ids), lowest first."""
+SCORES = tuple(score for score, _ in SCALE)
+
+_ratings = FeedbackRating.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Rating:
+    score: int
+    comment: str
+    updated_at: datetime
+
+
+def parse_score(value: str) -> int:
+    if value.strip() not in {str(score) for score in SCORES}:
+        raise DialogueRefused(NO_SCORE, 422, field="score", reason=f"score {value[:8]!r}")
+    return int(value)
+
+
+def rate(
+    session: Session,
+    principal: Principal,
+    feedback_id: int,
+    *,
+    score: str,
+    comment: str,
+    now: datetime | None = None,
+) -> Rating:
+    """The learner's rating of their feedback ``feedback_id``, new or changed (flushed,
+    not committed)."""
+    now = now or utcnow()
+    feedback = learners_feedback(session, principal, feedback_id)
+    value = parse_score(score)
+    text = normalise_text(comment).strip()
+    if len(text) > COMMENT_MAX_CHARS:
+        raise too_long(len(text), COMMENT_MAX_CHARS, "comment")
+    statement = upsert(session, _ratings).values(
+        feedback_id=feedback.id,
+        learner_user_id=principal.user_id,
+        score=value,
+        comment=text,
+        created_at=now,
+        updated_at=now,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["feedback_id"],
+            set_=inserted_values(statement, "score", "comment", "updated_at"),
+        )
+    )
+    return Rating(value, text, now)
+
+
+def ratings_of(session: Session, feedback_ids: Collection[int]) -> dict[int, Rating]:
+    """The learner's ratings of these feedbacks (none: not rated)."""
+    if not feedback_ids:
+        return {}
+    rows = session.execute(
+        select(
+            _ratings.c.feedback_id, _ratings.c.score, _ratings.c.comment, _ratings.c.updated_at
+        ).where(_ratings.c.feedback_id.in_(list(feedback_ids)))
+    ).all()
+    return {row.feedback_id: Rating(row.score, row.comment, as_utc(row.updated_at)) for row in rows}
