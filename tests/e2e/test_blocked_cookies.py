@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -145,10 +146,15 @@ def _kill_browser_of(profile: Path) -> None:
 
 
 def _record(context: Any, tool_url: str) -> dict[str, list[Any]]:
-    """The tool's launch answers and the Cookie header of every course page request."""
-    seen: dict[str, list[Any]] = {"launches": [], "course_cookies": []}
+    """The tool's launch answers, the Cookie header of every course page request, and
+    every document answer with its time (``hops``: where a stalled launch stopped)."""
+    seen: dict[str, list[Any]] = {"launches": [], "course_cookies": [], "hops": []}
+    started = time.monotonic()
 
     def on_response(response: Any) -> None:
+        if response.request.resource_type == "document":
+            hop = f"{time.monotonic() - started:5.1f} s {response.status} {response.url}"
+            seen["hops"].append(hop)
         if response.url == tool_url + "/lti/launch":
             seen["launches"].append(response.status)
 
@@ -227,9 +233,13 @@ def _canvas_platform_storage(blocking_context: Any, demo_stack: Any) -> None:
     page = blocking_context.pages[0]  # the window the profile opened with
     seen = _record(blocking_context, demo_stack.tool_url)
     tool = _open_course_page(page, demo_stack)
-    expect(tool.get_by_role("heading", level=1)).to_contain_text(
-        COURSE_TITLE, timeout=LAUNCH_SECONDS * 1000
-    )
+    try:
+        expect(tool.get_by_role("heading", level=1)).to_contain_text(
+            COURSE_TITLE, timeout=LAUNCH_SECONDS * 1000
+        )
+    except AssertionError as error:
+        hops = "\n".join(seen["hops"])
+        raise AssertionError(f"{error}\nthe documents answered, in order:\n{hops}") from None
     assert urlsplit(_frame_url(page)).path.startswith("/c/")
     assert urlsplit(page.url).hostname == "localhost"  # still inside the LMS page
     assert seen["launches"] == [200, 303]  # read back from storage, then launched
