@@ -32,7 +32,7 @@ the learner gets one email and the gradebook one score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -303,14 +303,32 @@ def _email_files(
         files.append(("attachment", feedback.attachment_key, name, path))
     names: dict[str, str | None] = dict.fromkeys(EMAIL_FILE_NAMES)
     attachments: list[mail.Attachment] = []
-    budget = EMAIL_ATTACHMENT_MAX_BYTES
-    for kind, key, name, path in files:
+    contents = [read_up_to_email_limit(storage, key) for _, key, _, _ in files]
+    attach = fits_into_email([len(data) for data in contents])
+    for (kind, _, name, path), data, attached in zip(files, contents, attach, strict=True):
         names[f"{kind}_name"] = name
-        with storage.open(key) as handle:
-            data = handle.read(budget + 1)
-        if len(data) <= budget:
+        if attached:
             attachments.append(mail.Attachment(name, "application/pdf", data))
-            budget -= len(data)
         else:
             names[f"{kind}_url"] = links.url(path, reader)
     return attachments, names
+
+
+def read_up_to_email_limit(storage: Storage, key: str) -> bytes:
+    """The stored file, or its first ``EMAIL_ATTACHMENT_MAX_BYTES + 1`` bytes: enough to
+    know that it does not fit."""
+    with storage.open(key) as handle:
+        return bytes(handle.read(EMAIL_ATTACHMENT_MAX_BYTES + 1))
+
+
+def fits_into_email(sizes: Sequence[int]) -> list[bool]:
+    """Which of the feedback's PDFs (annotated first, then the tutor's) the email carries
+    attached: each in turn while together they fit into :data:`EMAIL_ATTACHMENT_MAX_BYTES`;
+    the others are linked. The release and its confirmation both ask this."""
+    budget = EMAIL_ATTACHMENT_MAX_BYTES
+    fits: list[bool] = []
+    for size in sizes:
+        fits.append(size <= budget)
+        if fits[-1]:
+            budget -= size
+    return fits

@@ -23,8 +23,14 @@ from sqlmodel import Session
 from feedback.drafts import current_draft
 from feedback.errors import AlreadyReleased, FeedbackEmpty, NotClaimed
 from feedback.gradebook import gradebook_comment
-from feedback.release import EMAIL_ATTACHMENT_MAX_BYTES, EMAIL_TEMPLATE, learner_email_context
+from feedback.release import (
+    EMAIL_TEMPLATE,
+    fits_into_email,
+    learner_email_context,
+    read_up_to_email_limit,
+)
 from feedback.views import FeedbackView, ReviewPage, review_page
+from feedback.workbench.annotated import preview as annotated_preview
 from feedback.workbench.annotations import annotation_count
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal
@@ -42,7 +48,9 @@ class ReleasePreview:
     """The address the email goes to; None: there is none the tool can send to."""
     email_subject: str
     attachment_by_email: bool
-    """The feedback PDF travels attached to the email (else the email links it)."""
+    """The tutor's feedback PDF travels attached to the email (else the email links it)."""
+    annotated_by_email: bool
+    """The PDF with the annotations travels attached (else the email links it)."""
     gradebook_comment: str
     gradebook_missing: str | None
     """Why nothing reaches the LMS gradebook (a message id); None: score and comment do."""
@@ -50,9 +58,27 @@ class ReleasePreview:
     """How many annotations the release writes into the annotated PDF (0: none is made)."""
 
 
-def _fits_email(storage: Storage, key: str) -> bool:
-    with storage.open(key) as handle:
-        return len(handle.read(EMAIL_ATTACHMENT_MAX_BYTES + 1)) <= EMAIL_ATTACHMENT_MAX_BYTES
+def _email_sizes(
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    storage: Storage,
+    *,
+    annotations: int,
+    attachment_key: str | None,
+) -> list[int]:
+    """The sizes of the PDFs the email would carry, in the release's order: the annotated
+    one (written now as the release will write it, then thrown away), the tutor's."""
+    sizes: list[int] = []
+    if annotations:
+        made = annotated_preview(session, principal, submission_id, storage)
+        try:
+            sizes.append(made.path.stat().st_size)
+        finally:
+            storage.delete_temp(made.path)
+    if attachment_key:
+        sizes.append(len(read_up_to_email_limit(storage, attachment_key)))
+    return sizes
 
 
 def release_preview(
@@ -81,6 +107,17 @@ def release_preview(
         principal, draft, facts, locale, now=now, files={}, feedback_url=""
     )
     annotations = annotation_count(session, draft.submission_version_id)
+    attached = fits_into_email(
+        _email_sizes(
+            session,
+            principal,
+            submission_id,
+            storage,
+            annotations=annotations,
+            attachment_key=draft.attachment_key,
+        )
+    )
+    annotated_attached = attached.pop(0) if annotations else False
     address = facts.learner_email
     missing = lti_service.course_services(session, principal.context_id).grades
     return ReleasePreview(
@@ -89,8 +126,8 @@ def release_preview(
         learner_locale=locale,
         email_to=address if address and mail.is_valid_address(address) else None,
         email_subject=mail.render(EMAIL_TEMPLATE, email, locale).subject,
-        attachment_by_email=bool(draft.attachment_key)
-        and _fits_email(storage, draft.attachment_key or ""),
+        attachment_by_email=bool(draft.attachment_key) and attached[0],
+        annotated_by_email=annotated_attached,
         gradebook_comment=gradebook_comment(draft, locale=locale, annotated=annotations > 0),
         annotations=annotations,
         gradebook_missing=missing.message if missing is not None else None,

@@ -176,6 +176,11 @@ def test_what_does_not_fit_the_mail_beside_the_annotated_pdf_is_linked(
     # Room for either PDF, not for both: the annotated one (a few KB) goes first.
     budget = len(upload) + 1000
     monkeypatch.setattr(release_module, "EMAIL_ATTACHMENT_MAX_BYTES", budget)
+    # The confirmation says so beforehand, by the release's own rule.
+    told = text_of(confirmation(web, world.tutor, submission.id))
+    assert "Die Kopie wird der E-Mail angehängt." in told
+    assert "Zusammen mit dem PDF mit Anmerkungen ist es größer als 5 MB" in told
+    assert not any(storage.temp_dir.iterdir())  # the measured copy is gone again
     assert release(web, world.tutor, submission.id).status_code == 303
     (feedback,) = feedback_rows(db, submission.id)
     annotated_size = storage.path_for(feedback.annotated_key).stat().st_size
