@@ -18,7 +18,7 @@ from feedback.queue_values import QueueFilters
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
 from tests.feedback.conftest import exercise_id
-from tests.feedback.helpers import claim, claim_row, path, status_of, text_of
+from tests.feedback.helpers import claim, claim_row, path, save, status_of, text_of
 from uploads.models import SubmissionStatus
 
 TTL = timedelta(hours=2)
@@ -257,3 +257,43 @@ def test_the_only_submission_goes_to_one_of_two_tutors_pressing_at_once(
     assert sorted("done=none_left" in where for where in locations) == [False, True]
     assert sum(f"/review/{only.id}?" in where for where in locations) == 1
     assert claim_row(db, only.id) is not None
+
+
+def test_a_double_click_opens_one_submission_not_two(app, world, make_submission, db):
+    """One tutor's two presses released together (a double-click sends both): both open
+    the same submission, and only that one is claimed."""
+    made = [
+        make_submission(world.learner, submitted_at=ago(3)),
+        make_submission(world.learner2, submitted_at=ago(2)),
+    ]
+    barrier = threading.Barrier(2)
+    opened_ids: list[int] = []
+
+    def press() -> None:
+        with TestClient(app, base_url="https://kurswerk.test") as own:
+            own.follow_redirects = False
+            barrier.wait()
+            opened_ids.append(opened(press_next(own, world.tutor)))
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert opened_ids == [made[0].id, made[0].id]
+    assert claim_row(db, made[1].id) is None
+
+
+def test_a_later_press_takes_the_next_one(web, world, make_submission, db, monkeypatch):
+    """Beyond the repeat window, or once the tutor has written on the first, "next"
+    means the next submission."""
+    made = [
+        make_submission(world.learner, submitted_at=ago(3)),
+        make_submission(world.learner2, submitted_at=ago(2)),
+        make_submission(world.learner, industry="b2b", submitted_at=ago(1)),
+    ]
+    assert opened(press_next(web, world.tutor)) == made[0].id
+    assert save(web, world.tutor, made[0].id, "Erste Gedanken.").status_code == 303
+    assert opened(press_next(web, world.tutor)) == made[1].id  # written on: next one
+    monkeypatch.setattr(next_submission, "REPEAT_WINDOW", timedelta(0))
+    assert opened(press_next(web, world.tutor)) == made[2].id  # window over: next one
