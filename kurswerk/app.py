@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette_compress import CompressMiddleware
 
 import coaching.routes
 import course.routes
@@ -41,6 +42,9 @@ from lti.routes import course as lti_course_pages
 from lti.runtime import LtiRuntime
 
 log = logging.getLogger("kurswerk")
+
+COMPRESS_MIN_BYTES = 1024
+"""Smaller bodies go out as they are: the compressed form would save next to nothing."""
 
 DOMAIN_ROUTERS = (
     course.routes.router,
@@ -75,6 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         SecurityHeadersMiddleware,
         frame_ancestors=lambda: app.state.lti.frame_ancestors(),
     )
+    # Outermost: compresses what the app sends (pages, CSS, JS, JSON over 1 KB) with
+    # Brotli or gzip as the browser accepts, adding "Vary: Accept-Encoding"; the library's
+    # list of text types leaves PDFs, images and other compressed files alone.
+    app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_BYTES, zstd=False)
     app.mount(
         "/static",
         StaticFiles(directory=Path(__file__).parent / "static"),
