@@ -8,7 +8,6 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette_compress import CompressMiddleware
 
@@ -37,6 +36,7 @@ from kurswerk.core.i18n import N_
 from kurswerk.core.log_redaction import redact_root_handlers
 from kurswerk.core.security import SecurityHeadersMiddleware
 from kurswerk.core.settings import Settings, get_settings
+from kurswerk.core.static_files import VersionedStaticFiles
 from kurswerk.wiring import wire
 from lti.routes import course as lti_course_pages
 from lti.runtime import LtiRuntime
@@ -85,13 +85,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_BYTES, zstd=False)
     app.mount(
         "/static",
-        StaticFiles(directory=Path(__file__).parent / "static"),
+        VersionedStaticFiles(directory=Path(__file__).parent / "static"),
         name="static",
     )
     app.include_router(shell_routes.router)
     app.include_router(lti.routes.router)
     app.include_router(lti_course_pages.router)  # the LTI pages inside a course
-    app.mount("/lti/static", StaticFiles(directory=lti.routes.STATIC_FOLDER), name="lti_static")
+    app.mount(
+        "/lti/static", VersionedStaticFiles(directory=lti.routes.STATIC_FOLDER), name="lti_static"
+    )
     for router in DOMAIN_ROUTERS:
         app.include_router(router)
 

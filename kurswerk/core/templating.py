@@ -30,6 +30,7 @@ from kurswerk.core.auth import (
 from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.paths import request_path
+from kurswerk.core.static_files import versioned_url_for
 
 _SHELL_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _loaders: list[FileSystemLoader] = [FileSystemLoader(_SHELL_TEMPLATES)]
@@ -123,7 +124,7 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         ),
         "csrf_token": csrf,
         "csrf_field": CSRF_FIELD,
-        "url_for": request.url_for,
+        "url_for": versioned_url_for(request),  # static files with their version
         "path_for": partial(request_path, request),
         # Looked up only by the pages that show it (a database read).
         "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
