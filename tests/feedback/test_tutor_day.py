@@ -118,7 +118,7 @@ def busy(web, world: World, make_submission, make_learner, db):
     return {"free_old": free_old, "free_new": free_new, "tildas": tildas, "theos": theos}
 
 
-OLDEST = "Tage wartet die älteste, von niemandem übernommene Einreichung"
+OLDEST = "Tage wartet die älteste noch freie Einreichung"
 
 EXPECTED_TILDA = {
     "Einreichungen warten, von niemandem übernommen": 2,
@@ -216,7 +216,7 @@ def test_the_oldest_waiting_is_said_in_hours_within_its_first_day_and_absent_wit
     assert OLDEST not in counts_in(web.get(path(world.tutor, "/")).text)
     make_submission(world.learner, submitted_at=utcnow() - timedelta(hours=5, minutes=10))
     shown = counts_in(web.get(path(world.tutor, "/")).text)
-    assert shown["Stunden wartet die älteste, von niemandem übernommene Einreichung"] == 5
+    assert shown["Stunden wartet die älteste noch freie Einreichung"] == 5
 
 
 def test_in_english_the_oldest_waiting_is_named_in_english(
@@ -225,7 +225,7 @@ def test_in_english_the_oldest_waiting_is_named_in_english(
     make_submission(world.learner, submitted_at=utcnow() - timedelta(days=3, hours=2))
     tutor = make_learner(context=world.context, role=Role.TUTOR, locale="en")
     english = counts_in(web.get(path(tutor, "/")).text)
-    label = "days the oldest submission nobody has claimed has been waiting"
+    label = "days the oldest unclaimed submission has waited"
     assert english.get(label) == 3, english
 
 

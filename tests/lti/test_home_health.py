@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from kurswerk.core.auth import Role
+from kurswerk.core.clock import course_timezone, utcnow
 from tests.feedback.conftest import World, course, web, world  # noqa: F401 - fixtures
 from tests.support.homes import card, figures, home_of, lms_call
 from tests.support.people import make_learner  # noqa: F401 - fixture
@@ -36,7 +37,9 @@ def test_an_admin_sees_refused_and_retrying_calls_of_this_course(web, db, world:
         "2 ⚠ Bewertungen vom LMS abgelehnt",
         "1 Bewertung wartet auf einen neuen Versuch",
     ]
-    assert "die älteste seit" in health.clean_text  # the retrying one, six days old
+    oldest = (utcnow() - timedelta(days=6)).astimezone(course_timezone())
+    assert f"stammt vom {oldest:%d.%m.%Y}" in health.clean_text  # the retrying one
+    assert "1 weitere wartet auf den ersten Versuch" in health.clean_text
     assert health.find("li", cls="dash-card--alert")
     [link] = [a for a in health.find_all("a")]
     assert urlsplit(link.attrs["href"] or "").path == f"/c/{world.context.id}/lti/lms-calls"
