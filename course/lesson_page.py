@@ -3,7 +3,8 @@
 The principal comes from the signed token (no query). The rendered lesson is cached in
 memory under the course's ``content_version`` (a hash the loader writes), so a content
 load invalidates it. A warm request makes one indexed read that answers "which course,
-which lesson, which version, read or not" (``cached_lesson_page``); anything else goes
+which lesson, which version, read or not, is the reader's position (``course.progress``)
+there already" (``cached_lesson_page``); anything else goes
 through ``lesson_page`` with a session, in a thread. The cached view is the same for
 every reader: what differs per reader (links for their LMS course, the panels at the end
 of the page) is added when the page is rendered.
@@ -34,6 +35,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
+from course.progress.models import ReadingPosition
 from course.views import (
     AuthorView,
     ExerciseChoice,
@@ -53,6 +55,7 @@ _LESSON_PROBE = (
         col(Lesson.id),
         col(Lesson.archived_at),
         col(LessonProgress.read_at),
+        col(ReadingPosition.lesson_id),
     )
     .select_from(CourseBinding)
     .join(Course, col(Course.id) == col(CourseBinding.course_id))
@@ -65,6 +68,13 @@ _LESSON_PROBE = (
             col(LessonProgress.lesson_id) == col(Lesson.id),
             col(LessonProgress.user_id) == bindparam("user_id"),
             col(LessonProgress.context_id) == col(CourseBinding.context_id),
+        ),
+    )
+    .outerjoin(
+        ReadingPosition,
+        and_(
+            col(ReadingPosition.user_id) == bindparam("user_id"),
+            col(ReadingPosition.context_id) == col(CourseBinding.context_id),
         ),
     )
     .where(col(CourseBinding.context_id) == bindparam("context_id"))
@@ -114,14 +124,15 @@ def _probe(connection: Connection, principal: Principal, slug: str) -> Sequence[
     return connection.execute(_LESSON_PROBE, params).first()
 
 
-def _checked(row: Sequence[Any], slug: str) -> tuple[tuple[int, str, int], bool]:
-    """(cache key, read?) of a probe row; NotFound for archived or unknown lessons."""
-    course_id, version, course_archived, lesson_id, lesson_archived, read_at = row
+def _checked(row: Sequence[Any], slug: str) -> tuple[tuple[int, str, int], bool, bool]:
+    """(cache key, read?, the reader's position already in it?) of a probe row; NotFound
+    for archived or unknown lessons."""
+    course_id, version, course_archived, lesson_id, lesson_archived, read_at, at = row
     if course_archived is not None:
         raise NotFound(COURSE_ARCHIVED, reason=f"course {course_id} is archived")
     if lesson_id is None or lesson_archived is not None:
         raise NotFound(NO_SUCH_LESSON, reason=f"no lesson {slug!r}")
-    return (int(course_id), str(version), int(lesson_id)), read_at is not None
+    return (int(course_id), str(version), int(lesson_id)), read_at is not None, at == lesson_id
 
 
 def read_connection(engine: Engine) -> Connection:
@@ -141,9 +152,9 @@ def cached_lesson_page(
     row = connection.exec_driver_sql(probe.sql, probe.params(principal, slug)).first()
     if row is None:
         return None
-    key, read = _checked(row, slug)
+    key, read, at_position = _checked(row, slug)
     view = _views.get(key)
-    return LessonPage(view=view, read=read) if view is not None else None
+    return LessonPage(view=view, read=read, at_position=at_position) if view is not None else None
 
 
 def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage:
@@ -155,7 +166,7 @@ def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage
         course_for_context(session, principal.context_id)
         row = _probe(connection, principal, slug)
         assert row is not None
-    key, read = _checked(row, slug)
+    key, read, at_position = _checked(row, slug)
     course_id, version, lesson_id = key
     view = _views.get(key)
     if view is None:
@@ -164,7 +175,7 @@ def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage
             for stale in [k for k in _views if k[0] == course_id and k[1] != version]:
                 del _views[stale]
             _views[key] = view
-    return LessonPage(view=view, read=read)
+    return LessonPage(view=view, read=read, at_position=at_position)
 
 
 def clear_cache() -> None:

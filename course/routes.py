@@ -18,10 +18,13 @@ from course import binding, lesson_end, lesson_page, service
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
+from course.progress import position
+from course.progress import routes as progress_routes
 from course.questions import routes as questions_routes
 from course.views import LessonPage
 from course.worksheets import service as worksheets
 from kurswerk.core.auth import ContextPrincipal, Principal, Role, require_role
+from kurswerk.core.clock import utcnow
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep, new_session
 from kurswerk.core.http import content_disposition
@@ -122,6 +125,8 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
         page, end = await run_in_threadpool(
             _lesson_page_in_transaction, request, engine, principal, slug
         )
+    elif not page.at_position:  # another lesson than the reader's last: it becomes theirs
+        await run_in_threadpool(_record_lesson, engine, principal, page.view.lesson_id)
     links = service.lesson_links(principal.context_id, slug)
     return render(request, "course/lesson.html", {"page": page, "links": links, "end": end})
 
@@ -132,8 +137,16 @@ def _lesson_page_in_transaction(
     with new_session(engine) as session:
         page = lesson_page.lesson_page(session, principal, slug)
         end = lesson_end.lesson_end_panels(request, session.connection(), principal, page.view)
+        if not page.at_position:
+            position.record_lesson(session, principal, page.view.lesson_id, utcnow())
         session.commit()
     return page, end
+
+
+def _record_lesson(engine: Engine, principal: Principal, lesson_id: int) -> None:
+    with new_session(engine) as session:
+        position.record_lesson(session, principal, lesson_id, utcnow())
+        session.commit()
 
 
 @router.post("/lessons/{slug}/read", name="lesson_read", dependencies=[CsrfChecked])
@@ -221,3 +234,4 @@ def reading(
 router.include_router(faq_routes.router)
 router.include_router(forum_routes.router)
 router.include_router(questions_routes.router)
+router.include_router(progress_routes.router)

@@ -38,7 +38,13 @@ from course.forum.periodic import forum_task
 from course.forum.periodic import run_periodic as run_forum_periodic
 from course.forum.search_rebuild import rebuild_search_index
 from course.help_rungs import HELP_RUNGS, RungPath, help_rung_path
-from course.home_panels import COURSE_HOME_PANELS, CourseHomePanel, HomePanel, course_home_panels
+from course.home_panels import (
+    COURSE_HOME_PANELS,
+    CourseHomePanel,
+    HomePanel,
+    course_home_panels,
+    templated,
+)
 from course.industries import Industries, context_industries, course_industries, name_in
 from course.lesson_end import LESSON_END_PANELS, EndPanel, LessonEndPanel, lesson_end_panels
 from course.models import (
@@ -99,6 +105,7 @@ __all__ = [
     "course_home",
     "course_home_links",
     "course_home_panels",
+    "templated",
     "exercise_page",
     "exercise_panels",
     "exercise_by_id",

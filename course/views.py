@@ -140,6 +140,9 @@ class LessonView:
 class LessonPage:
     view: LessonView
     read: bool
+    at_position: bool = True
+    """Whether the reader's position (``course.progress``) is this lesson already; if
+    not, the page view records it."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import coaching.models
 import coaching.office_hours.models
 import course.models
+import course.progress.models
 import feedback.comment_bank.models
 import feedback.dialogue.models
 import feedback.models

@@ -21,6 +21,7 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
+from coaching import home_panels as coaching_home
 from coaching import service as coaching_service
 from coaching.office_hours.routes.availability import OFFER_LINK as OFFICE_HOURS_OFFER_LINK
 from coaching.office_hours.routes.booking import OFFICE_HOURS_LINK
@@ -32,6 +33,8 @@ from course import service as course_service
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
 from course.help_rungs import RungPath
+from course.progress import home as progress_home
+from course.progress import position as reading_position
 from course.service import bind_named_course
 from feedback.promises.desk import PromiseDesk
 from feedback.promises.routes import CAPACITY_LINK as PROMISE_CAPACITY_LINK
@@ -47,9 +50,11 @@ from kurswerk.core.lms_home import LMS_HOME
 from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
 from kurswerk.core.outbox.worker import OUTBOX_HANDLERS, PERIODIC_JOBS
 from kurswerk.core.templating import add_template_folder
+from lti import home_panel as lti_home
 from lti import service as lti_service
 from lti.registrations import platform_home
 from lti.routes.course import LMS_CALLS_LINK, ROSTER_LINK
+from uploads import home_panel as uploads_home
 from uploads import service as uploads_service
 from uploads.queries import count_submissions
 
@@ -73,6 +78,18 @@ COURSE_HOME_LINKS = (
     PROMISE_REPORT_LINK,
 )
 """The pages of other rooms the course home links to, in this order."""
+
+
+COURSE_HOME_PANELS = (
+    progress_home.progress_panel,  # learners: where they left off, their progress
+    coaching_home.package_panel,  # learners: what is left of their package
+    coaching_home.office_hour_panel,  # learners: their next office hour
+    uploads_home.submissions_panel,  # learners: their submissions, promised dates
+    tutor_day_panel,  # tutors and admins: what waits
+    coaching_home.packages_use_panel,  # admins: the packages' use
+    course_service.templated(lti_home.TEMPLATE, lti_home.health_values),  # admins: the LMS
+)
+"""The course home's panels, in this order (each shows only for its roles)."""
 
 
 HELP_RUNGS: dict[str, RungPath] = {**HELP_RUNG_PAGES, "sprechstunde": office_hours_help_rung}
@@ -122,10 +139,13 @@ def wire() -> None:
     # course
     fill(course_service.LESSON_LINKS, LESSON_LINKS)
     fill(course_service.EXERCISE_PANELS, (uploads.routes.exercise_panel,))
-    fill(course_service.LESSON_END_PANELS, (uploads.routes.lesson_end.lesson_end_panel,))
+    fill(
+        course_service.LESSON_END_PANELS,
+        (uploads.routes.lesson_end.lesson_end_panel, reading_position.position_panel),
+    )
     fill(course_service.HELP_RUNGS, HELP_RUNGS)
     fill(course_service.COURSE_HOME_LINKS, COURSE_HOME_LINKS)
-    fill(course_service.COURSE_HOME_PANELS, (tutor_day_panel,))
+    fill(course_service.COURSE_HOME_PANELS, COURSE_HOME_PANELS)
     # coaching
     fill(SUBMISSION_COUNTER, count_submissions)
     # uploads: released feedback on the learner's submission page

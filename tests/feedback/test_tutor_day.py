@@ -1,5 +1,6 @@
 """The tutor's day (issue 13): the counts on the course home and above the queue - waiting,
-overdue, claimed by me, questions to the course lead, reported posts - right per role and
+overdue, claimed by me, questions to the course lead, reported posts, and how long the
+oldest unclaimed submission waits (issue 15) - right per role and
 per LMS course, a few queries however many rows, each linking to the list it counts; and
 the queue's filters those links use (claim, overdue)."""
 
@@ -17,6 +18,7 @@ from course.questions.models import LecturerQuestion
 from feedback import tutor_day
 from feedback.queue_values import ClaimFilter, QueueFilters
 from feedback.workdays import age_of, overdue_before
+from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
 from lti.models import LmsContext
 from tests.feedback.conftest import World
@@ -102,7 +104,8 @@ def busy(web, world: World, make_submission, make_learner, db):
     )
     assert claim(web, world.tutor, tildas.id).status_code == 303
     assert claim(web, world.tutor2, theos.id).status_code == 303
-    make_submission(world.other_learner, submitted_at=utcnow() - LONG_AGO)
+    # older than anything here: the oldest waiting of this course must not be it
+    make_submission(world.other_learner, submitted_at=utcnow() - LONG_AGO - timedelta(days=3))
 
     ask(db, world.learner)
     ask(db, world.learner2)
@@ -115,8 +118,13 @@ def busy(web, world: World, make_submission, make_learner, db):
     return {"free_old": free_old, "free_new": free_new, "tildas": tildas, "theos": theos}
 
 
+OLDEST = "Tage wartet die älteste noch freie Einreichung"
+
 EXPECTED_TILDA = {
     "Einreichungen warten, von niemandem übernommen": 2,
+    # free_old's 14 days: Tilda's claimed one (15 days) and the other course's (17) waits
+    # for nobody here
+    OLDEST: 14,
     "Einreichungen überfällig": 2,
     "Einreichung von Ihnen übernommen": 1,
     "Fragen an die Kursleitung ohne Antwort": 2,
@@ -149,6 +157,7 @@ def test_another_courses_work_is_not_counted(web, world, busy):
     other = counts_in(web.get(path(world.other_tutor, "/")).text)
     assert other == {
         "Einreichung wartet, von niemandem übernommen": 1,
+        OLDEST: 17,
         "Einreichung überfällig": 1,
         "Einreichungen von Ihnen übernommen": 0,
         "Frage an die Kursleitung ohne Antwort": 1,
@@ -191,6 +200,7 @@ def test_each_count_links_to_the_list_it_counts(web, world, busy):
             busy["free_old"].id,
             busy["free_new"].id,
         ],
+        OLDEST: [busy["free_old"].id, busy["free_new"].id],
         "Einreichungen überfällig": [busy["tildas"].id, busy["free_old"].id],
         "Einreichung von Ihnen übernommen": [busy["tildas"].id],
     }
@@ -198,6 +208,25 @@ def test_each_count_links_to_the_list_it_counts(web, world, busy):
     assert "/forum/reports" in links["gemeldeter Beitrag im Forum"]
     questions = web.get(links["Fragen an die Kursleitung ohne Antwort"])
     assert questions.status_code == 200 and questions.text.count("Eine Frage") == 2
+
+
+def test_the_oldest_waiting_is_said_in_hours_within_its_first_day_and_absent_without_any(
+    web, world, make_submission, db
+):
+    assert OLDEST not in counts_in(web.get(path(world.tutor, "/")).text)
+    make_submission(world.learner, submitted_at=utcnow() - timedelta(hours=5, minutes=10))
+    shown = counts_in(web.get(path(world.tutor, "/")).text)
+    assert shown["Stunden wartet die älteste noch freie Einreichung"] == 5
+
+
+def test_in_english_the_oldest_waiting_is_named_in_english(
+    web, world, make_submission, make_learner
+):
+    make_submission(world.learner, submitted_at=utcnow() - timedelta(days=3, hours=2))
+    tutor = make_learner(context=world.context, role=Role.TUTOR, locale="en")
+    english = counts_in(web.get(path(tutor, "/")).text)
+    label = "days the oldest unclaimed submission has waited"
+    assert english.get(label) == 3, english
 
 
 def test_the_counts_are_three_queries_however_many_submissions(world, make_submission, db, engine):
