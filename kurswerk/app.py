@@ -17,6 +17,7 @@ import feedback.routes
 import lti.routes
 import uploads.routes
 from kurswerk.core import routes as shell_routes
+from kurswerk.core.access_log import AccessLogMiddleware
 from kurswerk.core.auth import SessionCodec
 from kurswerk.core.body_limit import BodyLimitMiddleware, MarkedRoutes
 from kurswerk.core.db import make_engine
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Brotli or gzip as the browser accepts, adding "Vary: Accept-Encoding"; the library's
     # list of text types leaves PDFs, images and other compressed files alone.
     app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_BYTES, zstd=False)
+    app.add_middleware(AccessLogMiddleware)  # the status and the bytes as they are sent
     app.mount(
         "/static",
         VersionedStaticFiles(directory=Path(__file__).parent / "static"),

@@ -34,7 +34,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips="*" if args.trust_proxy else None,
         log_level=settings.log_level.lower(),
-        log_config=uvicorn_log_config(),  # no token in the access log
+        # No token in any log line; one line per request from Kurswerk's own access log
+        # (kurswerk.core.access_log: no query string), so uvicorn's is off.
+        log_config=uvicorn_log_config(settings.log_level),
+        access_log=False,
     )
     return 0
 

@@ -60,10 +60,23 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's default logging configuration, every logger and handler filtered."""
+def uvicorn_log_config(access_level: str = "INFO") -> dict[str, Any]:
+    """uvicorn's default logging configuration, every logger and handler filtered, with
+    Kurswerk's own access log (``kurswerk.core.access_log``: one JSON line per request,
+    no query string) on standard output at ``access_level``."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"redact_secrets": {"()": f"{__name__}.RedactSecrets"}}
+    config["formatters"]["kurswerk_access"] = {"format": "%(asctime)s %(message)s"}
+    config["handlers"]["kurswerk_access"] = {
+        "formatter": "kurswerk_access",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"]["kurswerk.access"] = {
+        "handlers": ["kurswerk_access"],
+        "level": access_level.upper(),
+        "propagate": False,
+    }
     for section in ("handlers", "loggers"):
         for entry in config[section].values():
             entry["filters"] = ["redact_secrets"]

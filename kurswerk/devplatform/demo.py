@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -376,6 +377,8 @@ def run(port: int = 8000, simulator_port: int = 8001, launch_style: str = "plain
             settings, simulator, mail_store if catcher is not None else None, data_dir
         )
         apps = [(tool_app, tool_socket), (simulator_app, simulator_socket)]
+        # The demo's console shows its banner and what goes wrong, not a line per request.
+        logging.getLogger("kurswerk.access").setLevel(logging.WARNING)
         print(_banner(settings, simulator, report, catcher), flush=True)
         worker = start_worker(settings)
         try:

@@ -4,6 +4,8 @@ demo's servers are started, asked with tokens in their URLs, and their log is re
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -90,7 +92,34 @@ def test_kurswerk_serve_writes_no_token_to_its_access_log(tmp_path):
     finally:
         server.terminate()
         rest, _ = server.communicate(timeout=60)
-    _assert_redacted("".join(lines) + rest)
+    log = "".join(lines) + rest
+    for secret in SECRETS.values():
+        assert secret not in log
+    assert 'HTTP/1.1"' not in log, log  # uvicorn's own access log is off: one line each
+    requests = [
+        json.loads(line[line.index("{") :]) for line in log.splitlines() if '{"method"' in line
+    ]
+    assert {(r["method"], r["path"], r["status"]) for r in requests} >= {("GET", "/health", 200)}
+    assert len(requests) == 3 and not any("?" in r["path"] for r in requests), requests
+
+
+def test_one_line_per_request_without_its_query_string(client, caplog):
+    caplog.set_level(logging.INFO, logger="kurswerk.access")
+    client.get("/health", params={"kt": SECRETS["kt"]})
+    client.get("/this-does-not-exist?kt=x")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kurswerk.access"]
+    assert [(r["method"], r["path"], r["status"]) for r in lines] == [
+        ("GET", "/health", 200),
+        ("GET", "/this-does-not-exist", 404),
+    ]
+    assert all(r["bytes"] > 0 and r["ms"] >= 0 for r in lines)
+    assert SECRETS["kt"] not in caplog.text
+
+
+def test_an_operator_silences_it_by_raising_the_level(client, caplog):
+    caplog.set_level(logging.WARNING, logger="kurswerk.access")
+    client.get("/health")
+    assert [r for r in caplog.records if r.name == "kurswerk.access"] == []
 
 
 def test_the_demo_servers_write_no_token_to_their_access_log(app, capsys):
