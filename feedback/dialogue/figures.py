@@ -22,9 +22,10 @@ Cost (``bench/dialogue.py``: 100,000 submissions in one LMS course, 74,000 relea
 feedback, 12 months): each call reads every released feedback of the months asked with
 its submission (for the LMS course), so ``read_figures`` takes some 45-55 ms on
 PostgreSQL and 120-180 ms on SQLite, ``rating_figures`` 35-65 ms, ``followup_figures``
-under 15 ms. A report page over that much history should ask for the months it shows,
-per LMS course where it can (``context_ids``), and may keep the figures of months that
-are over (only late reads and changed ratings still move them).
+under 15 ms. The admins' report therefore reads the same rows from the tally
+(``feedback.dialogue.tallied``, kept by ``feedback.dialogue.tally`` at each write);
+these functions are the definition it is tested against, and the migration that made
+the tally (0024) fills it the same way.
 """
 
 from __future__ import annotations
@@ -130,6 +131,12 @@ def _month_of(column: Any, bounds: Sequence[datetime]) -> tuple[Any, Any]:
     whens = [(column < bound, n) for n, bound in enumerate(bounds[1:-1])]
     index = case(*whens, else_=len(bounds) - 2) if whens else literal(0)
     return index.label("month"), and_(column >= bounds[0], column < bounds[-1])
+
+
+def month_of_column(column: Any, months: Sequence[date]) -> tuple[Any, Any]:
+    """The index in ``months`` of the month a moment falls in (a CASE), and the WHERE
+    keeping the moments inside the months."""
+    return _month_of(column, _bounds(months))
 
 
 def _scoped(query: Any, context_ids: Collection[int] | None) -> Any:
