@@ -147,7 +147,7 @@ def test_the_report_is_accessible_in_both_languages(
     )
     page = open_page(browser, live + admin.url(f"/c/{admin.context_id}/admin/promises"))
     assert page.locator("h1").inner_text() == heading
-    assert page.locator("svg[role=img]").count() == 5
+    assert page.locator("svg[role=img]").count() == 7
     assert_accessible(page, f"report ({locale})")
 
 
