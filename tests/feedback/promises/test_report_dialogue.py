@@ -28,9 +28,9 @@ def after(db, world, release_feedback):
     """Tilda's feedback for Lars: read, asked about and answered, rated 5. Theo's for
     Lea: not read, asked about (open), rated 2 and then 4. Olga's, on another platform:
     read, rated 1 (in no report of this platform)."""
-    tilda = release_feedback(world.learner)
-    theo = release_feedback(world.learner2, tutor=world.tutor2)
-    olga = release_feedback(world.other_learner, tutor=world.other_tutor)
+    tilda = release_feedback(world.learner, industry="retail")  # beside the promises' dataset
+    theo = release_feedback(world.learner2, tutor=world.tutor2, industry="retail")
+    olga = release_feedback(world.other_learner, tutor=world.other_tutor, industry="retail")
     for person, item in ((world.learner, tilda), (world.other_learner, olga)):
         receipts.record_reads(db, person.principal, item.sid, via=ReadVia.TOOL)
     for person, item in ((world.learner, tilda), (world.learner2, theo)):
