@@ -31,7 +31,7 @@ the tally (0024) fills it the same way.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from typing import Any, Literal, TypeVar
 
@@ -268,26 +268,35 @@ _KEYS: dict[Grain, str] = {"context": "context_id", "tutor": "tutor_user_id", "m
 def roll_up(figures: Sequence[Figures], *, by: Collection[Grain]) -> list[Figures]:
     """The rows summed to the grain ``by`` (e.g. ``{"month"}``: one row per month, over
     every course and tutor; ``()``: one row for all). The dimensions not in ``by`` are
-    ``None`` in the result. Ordered by the kept dimensions."""
+    ``None`` in the result. Ordered by the kept dimensions.
+
+    One pass adding plain values (a ``RatingSummary`` adds score by score), one row made
+    per group: the admins' report rolls up some thousand rows per page."""
+    if not figures:
+        return []
     grains: tuple[Grain, ...] = ("context", "tutor", "month")
     kept = [_KEYS[grain] for grain in grains if grain in by]
-    dropped: dict[str, Any] = {name: None for name in _KEYS.values() if name not in kept}
-    sums: dict[tuple[Any, ...], Figures] = {}
+    kind = type(figures[0])
+    counted = [field.name for field in fields(kind) if field.name not in _KEYS.values()]
+    sums: dict[tuple[Any, ...], list[Any]] = {}
     for row in figures:
         key = tuple(getattr(row, name) for name in kept)
-        row = replace(row, **dropped)
-        sums[key] = _add(sums[key], row) if key in sums else row
-    return [sums[key] for key in sorted(sums, key=_sortable)]
-
-
-def _add(a: Figures, b: Figures) -> Figures:
-    """Two rows' counts added (a ``RatingSummary`` adds score by score)."""
-    counted = {
-        field.name: getattr(a, field.name) + getattr(b, field.name)
-        for field in fields(a)
-        if field.name not in _KEYS.values()
-    }
-    return replace(a, **counted)
+        values = [getattr(row, name) for name in counted]
+        found = sums.get(key)
+        if found is None:
+            sums[key] = values
+        else:
+            for n, value in enumerate(values):
+                found[n] = found[n] + value
+    dropped: dict[str, Any] = {name: None for name in _KEYS.values() if name not in kept}
+    return [
+        kind(
+            **dropped,
+            **dict(zip(kept, key, strict=True)),
+            **dict(zip(counted, sums[key], strict=True)),
+        )
+        for key in sorted(sums, key=_sortable)
+    ]
 
 
 def _sortable(key: tuple[Any, ...]) -> tuple[Any, ...]:

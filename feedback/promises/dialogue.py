@@ -3,9 +3,9 @@
 course, tutor and month, as the measures of :data:`DIALOGUE_MEASURES` in each group's
 ``Figures.extra``.
 
-Read from the dialogue's tally (``feedback.dialogue.tallied``: one query over a few
-hundred counts, one over the open questions) and summed to each grain with
-``feedback.dialogue.figures.roll_up``, so every rate is computed from sums. Feedback,
+Read from the dialogue's tally (``feedback.dialogue.tallied.summed``: per grain one
+grouped query over a few hundred counts, and one over the open questions), so every
+rate is computed from sums. Feedback,
 its readings and ratings count in the month it was *released*; questions in the month
 they were *asked*. "Helpful" is a rating of 4 or 5 on the scale of 1 to 5.
 """
@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from feedback.dialogue.figures import FollowUpFigures, Grain, RatingFigures, ReadFigures, roll_up
-from feedback.dialogue.tallied import dialogue_figures
+from feedback.dialogue.figures import Grain
+from feedback.dialogue.tallied import Sums, summed
 from feedback.promises.figures import Figures, Measure
 from kurswerk.core.i18n import N_
 
@@ -53,31 +53,27 @@ DIALOGUE_MEASURES: tuple[Measure, ...] = (
 """What the report's second table of each part shows (and the CSV)."""
 
 
-def extra_of(
-    read: ReadFigures | None, followup: FollowUpFigures | None, rating: RatingFigures | None
-) -> Extra:
+def extra_of(sums: Sums | None) -> Extra:
     """One group's measures (counts 0 and rates None where nothing happened)."""
-    released = read.released if read else 0
-    asked = followup.asked if followup else 0
-    summary = rating.summary if rating else None
-    count = summary.count if summary else 0
-    helpful = sum(summary.distribution[s - 1] for s in HELPFUL_SCORES) if summary else 0
+    sums = sums or Sums()
+    read, followup, summary = sums.reads, sums.followups, sums.summary
+    helpful = sum(summary.distribution[s - 1] for s in HELPFUL_SCORES)
     return {
-        "released_feedback": released,
-        "read": read.read if read else 0,
-        "read_rate": read.read_rate if read else None,
-        "questions": asked,
-        "questions_answered": followup.answered if followup else 0,
-        "answers_on_time_rate": followup.on_time_rate if followup else None,
-        "questions_open": followup.open if followup else 0,
-        "questions_overdue": followup.open_overdue if followup else 0,
-        "ratings": count,
-        "rating_average": summary.average if summary else None,
-        "helpful_rate": helpful / count if count else None,
+        "released_feedback": sums.released,
+        "read": sums.read,
+        "read_rate": read.read_rate,
+        "questions": sums.asked,
+        "questions_answered": sums.answered,
+        "answers_on_time_rate": followup.on_time_rate,
+        "questions_open": sums.open,
+        "questions_overdue": sums.open_overdue,
+        "ratings": summary.count,
+        "rating_average": summary.average,
+        "helpful_rate": helpful / summary.count if summary.count else None,
     }
 
 
-EMPTY: Extra = extra_of(None, None, None)
+EMPTY: Extra = extra_of(None)
 
 
 @dataclass(frozen=True)
@@ -91,14 +87,6 @@ class DialogueGroups:
     total: Extra
 
 
-def _grouped(found: Any, by: Grain, attribute: str) -> dict[Any, Extra]:
-    parts: dict[Any, list[Any]] = {}
-    for n, rows in enumerate((found.reads, found.followups, found.ratings)):
-        for row in roll_up(rows, by={by}):
-            parts.setdefault(getattr(row, attribute), [None, None, None])[n] = row
-    return {key: extra_of(*part) for key, part in parts.items()}
-
-
 def dialogue_groups(
     session: Session,
     *,
@@ -108,13 +96,21 @@ def dialogue_groups(
     now: datetime,
 ) -> DialogueGroups:
     """The measures of the months from ``since``'s up to (without) ``until``'s."""
-    found = dialogue_figures(session, since=since, until=until, now=now, context_ids=context_ids)
-    read = next(iter(roll_up(found.reads, by=())), None)
-    asked = next(iter(roll_up(found.followups, by=())), None)
-    rated = next(iter(roll_up(found.ratings, by=())), None)
+    found = summed(
+        session,
+        grains=("context", "tutor", "month", None),
+        since=since,
+        until=until,
+        now=now,
+        context_ids=context_ids,
+    )
+
+    def per(by: Grain) -> dict[Any, Extra]:
+        return {key: extra_of(sums) for key, sums in found[by].items()}
+
     return DialogueGroups(
-        by_course=_grouped(found, "context", "context_id"),
-        by_tutor=_grouped(found, "tutor", "tutor_user_id"),
-        by_month=_grouped(found, "month", "month"),
-        total=extra_of(read, asked, rated),
+        by_course=per("context"),
+        by_tutor=per("tutor"),
+        by_month=per("month"),
+        total=extra_of(found[None].get(None)),
     )

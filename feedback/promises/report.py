@@ -12,9 +12,9 @@ per LMS course and the :data:`AT_RISK_LIMIT` most urgent, oldest date first. A m
 calendar month in the course's time zone, counted by the day of release.
 
 What happened after the feedback - read rate, follow-up questions, ratings - joins each
-group as ``Figures.extra`` (``feedback.promises.dialogue``: two queries, one over the
-dialogue's tally, one over the open questions); a group with only such figures (a tutor
-whose feedback had no promise) is shown too.
+group as ``Figures.extra`` (``feedback.promises.dialogue``: a grouped read of the
+dialogue's tally per grain, and one over the open questions); a group with only such
+figures (a tutor whose feedback had no promise) is shown too.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ writes at once lose no count."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlmodel import select
@@ -101,6 +103,37 @@ def test_the_tally_gives_the_figures_of_the_rows(world, release_feedback, db, mo
     assert everything.summary.distribution == (1, 0, 1, 0, 2)  # 5, 3, 1 (was 4), 5
     (asked,) = figures.roll_up(found.followups, by=())
     assert (asked.asked, asked.answered, asked.answered_on_time, asked.open) == (3, 2, 1, 1)
+
+
+def _dimension(attribute, row):
+    return getattr(row, attribute) if attribute else None
+
+
+def test_the_sums_per_grain_are_the_roll_up_of_the_rows(world, release_feedback, db, monkeypatch):
+    now = _mix(world, release_feedback, db, monkeypatch)
+    since, until = date(2026, 1, 1), date(now.year + 1, 1, 1)
+    grains = ("context", "tutor", "month", None)
+    summed = tallied.summed(db, grains=grains, since=since, until=until, now=now)
+    kw = {"since": since, "until": until}
+    reads, asked = figures.read_figures(db, **kw), figures.followup_figures(db, now=now, **kw)
+    rated = figures.rating_figures(db, **kw)
+    for by in grains:
+        attribute = {"context": "context_id", "tutor": "tutor_user_id", "month": "month"}.get(
+            by or ""
+        )
+        grain = {by} if by else set()
+        key = partial(_dimension, attribute)
+        got = summed[by]
+        for row in figures.roll_up(reads, by=grain):
+            assert (got[key(row)].released, got[key(row)].read) == (row.released, row.read)
+        for row in figures.roll_up(asked, by=grain):
+            assert got[key(row)].followups == replace(row, context_id=None, tutor_user_id=None,
+                                                      month=None)  # fmt: skip
+        for row in figures.roll_up(rated, by=grain):
+            assert got[key(row)].summary == row.summary
+        assert set(got) == {key(row) for row in figures.roll_up(reads, by=grain)} | {
+            key(row) for row in figures.roll_up(asked, by=grain)
+        } | {key(row) for row in figures.roll_up(rated, by=grain)}
 
 
 def test_the_report_months_span_only_what_is_asked(world, release_feedback, db, monkeypatch):
