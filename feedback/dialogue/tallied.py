@@ -85,7 +85,7 @@ def dialogue_figures(
         answered,
         on_time,
         *scores,
-    ) in session.execute(query).tuples():
+    ) in session.execute(query):
         key = (context_id, tutor_id, month)
         if released:
             reads.append(ReadFigures(context_id, tutor_id, month, released, read))
@@ -214,7 +214,7 @@ def _summed(
         found[0] += unanswered
         found[1] += overdue
     result: dict[Any, Sums] = {}
-    for row in session.execute(query).tuples():
+    for row in session.execute(query):
         key: Any = row[0] if by else None
         counts = row[1:] if by else row
         if counts[0] is None:  # no tally rows at all (one group over nothing)
