@@ -15,14 +15,19 @@ each other) who each state a weekly capacity, 12,500 learners; each submission o
 version with its promise, made over the last 365 days. 90 % are released and settled
 (kept or missed against their date, turnaround 1 to 15 working days, mostly 2 to 7,
 counted in the tally by course, tutor and month as a release does), 10 % are open (the
-most recent, some of them past their date). Then ``ANALYZE`` (PostgreSQL: ``VACUUM
+most recent, some of them past their date). Each released one has its feedback row
+(by the tutor who settled it), 60 % of them read, 5 % with a follow-up question, 30 %
+rated (``bench/dialogue.py``'s mix); the database is filled at migration 0023 and then
+migrated to the head, so 0024 fills the dialogue's tally (its time is printed). Then
+``ANALYZE`` (PostgreSQL: ``VACUUM
 ANALYZE``, as autovacuum would have left it).
 
 What it measures, server time inside the process (an ASGI wrapper; no network, no client
 cost) after a warm-up, p50 and p99 over ``--requests`` requests each:
 
 * the admins' report ``GET /c/{context}/admin/promises`` for all LMS courses, for the
-  big one, and its CSV;
+  big one, and its CSV - the whole page: the promises and what followed the feedback
+  (read rate, follow-up questions, ratings, from the dialogue's tally);
 * the promised date: ``PromiseDesk.quote`` for the big course (the statement and the
   rule, as the forms run it), and the lesson page whose upload form shows the date.
 
@@ -52,6 +57,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
 import kurswerk.models  # noqa: F401 - every table in the metadata
+from bench.dialogue import Released, add_feedback, migrate_to_head
 from bench.queue import ServerTimer, load_average, percentile, prepare_database
 from coaching.models import CoachingGrant, CoachingPackage
 from course.content import load as content
@@ -295,6 +301,26 @@ def _insert_chunk(engine, rows, tutor_ids, rng, tally) -> None:  # type: ignore[
         connection.execute(insert(promises), values)
 
 
+def _released(engine: Engine) -> list[Released]:
+    """Every settled promise's version, released by its tutor when it was settled."""
+    p, s = FeedbackPromise.__table__, Submission.__table__  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                p.c.submission_id,
+                s.c.user_id,
+                p.c.submission_version_id,
+                p.c.context_id,
+                p.c.released_by_user_id,
+                p.c.settled_at,
+            )  # fmt: skip
+            .join(s, s.c.id == p.c.submission_id)
+            .where(p.c.state.in_(("kept", "missed")))
+            .order_by(p.c.id)
+        ).all()
+    return [Released(*row) for row in rows]
+
+
 def _timed(label: str, samples: list[float]) -> None:
     p50, p99 = statistics.median(samples), percentile(samples, 99)
     print(
@@ -308,9 +334,14 @@ def measure(requests: int) -> None:
     try:
         print(f"database: {make_url(url).get_backend_name()} ({make_url(url).database})")
         started = time.perf_counter()
-        migrations.upgrade(url)
+        migrations.upgrade(url, "0023")
         engine = make_engine(url)
         ids = fill(engine)
+        dialogue = add_feedback(engine, _released(engine), random.Random(5))
+        print(f"migration 0024 (the dialogue's tally filled): {migrate_to_head(url):.1f} s")
+        with engine.connect() as connection:
+            analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(analyze))
         with engine.connect() as connection:
             counts = dict(
                 connection.execute(
@@ -320,7 +351,7 @@ def measure(requests: int) -> None:
         print(
             f"filled in {time.perf_counter() - started:.1f} s: {sum(counts.values()):,} "
             f"submissions with promises {dict(sorted(counts.items()))}, 50 tutors, "
-            f"{ids['tally_rows']:,} tally rows"
+            f"{ids['tally_rows']:,} tally rows; after the feedback: {dialogue}"
         )
         big = ids["contexts"][0]  # type: ignore[index]
         desk = PromiseDesk()

@@ -42,6 +42,7 @@ from sqlmodel import Session, select
 
 from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, display_name, end_claim, hold_claim
+from feedback.dialogue.tally import count_release
 from feedback.drafts import current_draft, revision_of
 from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotClaimed
 from feedback.facts import SubmissionFacts, submission_facts
@@ -176,6 +177,9 @@ def release(
         submission_version_id=draft.submission_version_id,
         released_at=now,
         tutor_user_id=principal.user_id,
+    )
+    count_release(  # for the admins' report (feedback.dialogue.tally)
+        session, context_id=submission.context_id, tutor_user_id=principal.user_id, released_at=now
     )
     facts = submission_facts(session, submission_id)
     release_annotations(

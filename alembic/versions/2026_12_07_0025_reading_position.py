@@ -17,8 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0025"
-# TODO(merge): re-chain to "0024" once that revision lands; "0023" only while it is absent.
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

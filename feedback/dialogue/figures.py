@@ -22,15 +22,16 @@ Cost (``bench/dialogue.py``: 100,000 submissions in one LMS course, 74,000 relea
 feedback, 12 months): each call reads every released feedback of the months asked with
 its submission (for the LMS course), so ``read_figures`` takes some 45-55 ms on
 PostgreSQL and 120-180 ms on SQLite, ``rating_figures`` 35-65 ms, ``followup_figures``
-under 15 ms. A report page over that much history should ask for the months it shows,
-per LMS course where it can (``context_ids``), and may keep the figures of months that
-are over (only late reads and changed ratings still move them).
+under 15 ms. The admins' report therefore reads the same rows from the tally
+(``feedback.dialogue.tallied``, kept by ``feedback.dialogue.tally`` at each write);
+these functions are the definition it is tested against, and the migration that made
+the tally (0024) fills it the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from typing import Any, Literal, TypeVar
 
@@ -130,6 +131,12 @@ def _month_of(column: Any, bounds: Sequence[datetime]) -> tuple[Any, Any]:
     whens = [(column < bound, n) for n, bound in enumerate(bounds[1:-1])]
     index = case(*whens, else_=len(bounds) - 2) if whens else literal(0)
     return index.label("month"), and_(column >= bounds[0], column < bounds[-1])
+
+
+def month_of_column(column: Any, months: Sequence[date]) -> tuple[Any, Any]:
+    """The index in ``months`` of the month a moment falls in (a CASE), and the WHERE
+    keeping the moments inside the months."""
+    return _month_of(column, _bounds(months))
 
 
 def _scoped(query: Any, context_ids: Collection[int] | None) -> Any:
@@ -261,26 +268,35 @@ _KEYS: dict[Grain, str] = {"context": "context_id", "tutor": "tutor_user_id", "m
 def roll_up(figures: Sequence[Figures], *, by: Collection[Grain]) -> list[Figures]:
     """The rows summed to the grain ``by`` (e.g. ``{"month"}``: one row per month, over
     every course and tutor; ``()``: one row for all). The dimensions not in ``by`` are
-    ``None`` in the result. Ordered by the kept dimensions."""
+    ``None`` in the result. Ordered by the kept dimensions.
+
+    One pass adding plain values (a ``RatingSummary`` adds score by score), one row made
+    per group: the admins' report rolls up some thousand rows per page."""
+    if not figures:
+        return []
     grains: tuple[Grain, ...] = ("context", "tutor", "month")
     kept = [_KEYS[grain] for grain in grains if grain in by]
-    dropped: dict[str, Any] = {name: None for name in _KEYS.values() if name not in kept}
-    sums: dict[tuple[Any, ...], Figures] = {}
+    kind = type(figures[0])
+    counted = [field.name for field in fields(kind) if field.name not in _KEYS.values()]
+    sums: dict[tuple[Any, ...], list[Any]] = {}
     for row in figures:
         key = tuple(getattr(row, name) for name in kept)
-        row = replace(row, **dropped)
-        sums[key] = _add(sums[key], row) if key in sums else row
-    return [sums[key] for key in sorted(sums, key=_sortable)]
-
-
-def _add(a: Figures, b: Figures) -> Figures:
-    """Two rows' counts added (a ``RatingSummary`` adds score by score)."""
-    counted = {
-        field.name: getattr(a, field.name) + getattr(b, field.name)
-        for field in fields(a)
-        if field.name not in _KEYS.values()
-    }
-    return replace(a, **counted)
+        values = [getattr(row, name) for name in counted]
+        found = sums.get(key)
+        if found is None:
+            sums[key] = values
+        else:
+            for n, value in enumerate(values):
+                found[n] = found[n] + value
+    dropped: dict[str, Any] = {name: None for name in _KEYS.values() if name not in kept}
+    return [
+        kind(
+            **dropped,
+            **dict(zip(kept, key, strict=True)),
+            **dict(zip(counted, sums[key], strict=True)),
+        )
+        for key in sorted(sums, key=_sortable)
+    ]
 
 
 def _sortable(key: tuple[Any, ...]) -> tuple[Any, ...]:

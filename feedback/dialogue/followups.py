@@ -19,7 +19,8 @@ Refused, with nothing written: a second question (409), a question after the win
 feedback or another course's (404), an answer by a learner (404), a second answer (409).
 Two questions at once: the unique ``feedback_id`` lets one in (``ON CONFLICT DO
 NOTHING``); two answers at once: a conditional ``UPDATE ... WHERE answered_at IS NULL``
-lets one in. The loser is refused like a second one.
+lets one in. The loser is refused like a second one. The winner's question and answer
+are counted for the admins' report (``tally``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from feedback.dialogue import errors, mails
+from feedback.dialogue import errors, mails, tally
 from feedback.dialogue.deadlines import answer_due, ask_until
 from feedback.dialogue.models import FollowUpQuestion
 from feedback.dialogue.recipients import addressees
 from feedback.dialogue.scope import learners_feedback, staff_feedback
 from feedback.drafts import normalise_text
 from kurswerk.core.auth import Principal
-from kurswerk.core.clock import utcnow
+from kurswerk.core.clock import as_utc, utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.email_links import EmailLinks
 
@@ -106,6 +107,9 @@ def ask(
         raise errors.DialogueRefused(errors.ALREADY_ASKED, 409, reason="asked concurrently")
     question = session.get(FollowUpQuestion, inserted.id)
     assert question is not None
+    tally.count_question(
+        session, context_id=feedback.context_id, tutor_user_id=feedback.tutor_user_id, asked_at=now
+    )
     mails.question_asked(session, principal, question, feedback, to, links=links)
     return question
 
@@ -137,5 +141,12 @@ def answer(
     if written.rowcount != 1:  # type: ignore[attr-defined]
         raise errors.DialogueRefused(errors.ALREADY_ANSWERED, 409, reason="answered concurrently")
     session.refresh(question)
+    tally.count_answer(
+        session,
+        context_id=question.context_id,
+        tutor_user_id=feedback.tutor_user_id,
+        asked_at=as_utc(question.asked_at),
+        on_time=as_utc(now) < as_utc(question.answer_due_at),
+    )
     mails.question_answered(session, principal, question, feedback, links=links)
     return question

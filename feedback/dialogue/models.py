@@ -4,14 +4,17 @@ their one follow-up question about it (and its answer), and how helpful they fou
 Each row belongs to one released feedback (``feedback_id``, unique): a second read, a
 second question or a second rating of the same feedback meets the unique constraint, so
 two requests at once cannot both write one (the writers use ``INSERT ... ON CONFLICT``).
+
+``feedback_dialogue_tally`` counts them for the admins' report per LMS course, tutor and
+month (``feedback.dialogue.tally``), written in the transaction of each write it counts.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, Text
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kurswerk.core.db import timestamp_column, timestamp_now, timestamp_or_none
@@ -99,3 +102,48 @@ class FeedbackRating(SQLModel, table=True):
     comment: str = Field(default="", sa_column=_text())
     created_at: datetime = timestamp_now()
     updated_at: datetime = timestamp_now()
+
+
+TALLY_COUNTS = (
+    "released", "read", "asked", "answered", "answered_on_time",
+    "rated_1", "rated_2", "rated_3", "rated_4", "rated_5",
+)  # fmt: skip
+"""The tally's counters (``rated_<n>``: ratings with score n, ``ratings.SCORES``)."""
+
+
+class DialogueTally(SQLModel, table=True):
+    """What happened after the feedback of one LMS course released by one tutor, in one
+    month (the course's time zone; ``month`` is its first day):
+
+    * ``released``, ``read``, ``rated_1`` to ``rated_5``: feedback *released* in the month,
+      how much of it its learner has opened, how it is rated now (a changed rating moves
+      from one score to the other);
+    * ``asked``, ``answered``, ``answered_on_time``: follow-up questions *asked* in the
+      month about that tutor's feedback, how many are answered, how many of those before
+      their promised day ended.
+
+    Written by the use cases in the transaction of the write they count, by one upsert
+    that adds to the counts (``feedback.dialogue.tally``), so the admins' report reads a
+    few hundred rows instead of every feedback. Open questions are read from
+    ``feedback_question`` itself (whether one is overdue depends on the moment asked)."""
+
+    __tablename__ = "feedback_dialogue_tally"
+    __table_args__ = (
+        UniqueConstraint("month", "context_id", "tutor_user_id"),
+        CheckConstraint(" AND ".join(f"{name} >= 0" for name in TALLY_COUNTS), name="counts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    context_id: int = Field(foreign_key="lms_context.id", index=True, ondelete="CASCADE")
+    tutor_user_id: int = Field(foreign_key="lti_user.id", index=True, ondelete="CASCADE")
+    month: date
+    released: int = 0
+    read: int = 0
+    asked: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    rated_1: int = 0
+    rated_2: int = 0
+    rated_3: int = 0
+    rated_4: int = 0
+    rated_5: int = 0

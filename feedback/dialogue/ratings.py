@@ -4,9 +4,16 @@ A score on a short scale, :data:`SCALE` (1 "gar nicht hilfreich" to 5 "sehr hilf
 each a word beside its number), and an optional comment of up to
 :data:`COMMENT_MAX_CHARS` characters (plain text, shown escaped). One rating per
 feedback, by its learner only (anyone else: 404), and changeable: rating again replaces
-score and comment (``INSERT ... ON CONFLICT (feedback_id) DO UPDATE``, so two at once
-leave one row, the later one's). A score outside the scale or a comment too long is
-refused with nothing written.
+score and comment. A score outside the scale or a comment too long is refused with
+nothing written.
+
+Each rating is counted for the admins' report by its score (``tally.count_rating``), in
+the same transaction; a change moves the count from the old score to the new. So that
+two ratings at once count right, the first is an ``INSERT ... ON CONFLICT (feedback_id)
+DO NOTHING``: whoever inserts counts a new rating; anyone else reads the stored score
+with a row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writer holds the
+database since the insert) and changes it, counting the move. Two at once leave one
+row, the later one's, and its score counted once.
 """
 
 from __future__ import annotations
@@ -15,16 +22,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
+from feedback.dialogue import tally
 from feedback.dialogue.errors import NO_SCORE, DialogueRefused, too_long
 from feedback.dialogue.models import FeedbackRating
 from feedback.dialogue.scope import learners_feedback
 from feedback.drafts import normalise_text
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import as_utc, utcnow
-from kurswerk.core.db import inserted_values, upsert
+from kurswerk.core.db import upsert
 from kurswerk.core.i18n import N_
 
 COMMENT_MAX_CHARS = 1_000
@@ -72,19 +80,35 @@ def rate(
     text = normalise_text(comment).strip()
     if len(text) > COMMENT_MAX_CHARS:
         raise too_long(len(text), COMMENT_MAX_CHARS, "comment")
-    statement = upsert(session, _ratings).values(
-        feedback_id=feedback.id,
-        learner_user_id=principal.user_id,
-        score=value,
-        comment=text,
-        created_at=now,
-        updated_at=now,
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["feedback_id"],
-            set_=inserted_values(statement, "score", "comment", "updated_at"),
+    inserted = session.execute(
+        upsert(session, _ratings)
+        .values(
+            feedback_id=feedback.id,
+            learner_user_id=principal.user_id,
+            score=value,
+            comment=text,
+            created_at=now,
+            updated_at=now,
         )
+        .on_conflict_do_nothing(index_elements=["feedback_id"])
+        .returning(_ratings.c.id)
+    ).first()
+    old_score = None
+    if inserted is None:  # rated before (or at the same moment): a change
+        mine = _ratings.c.feedback_id == feedback.id
+        old_score = session.execute(
+            select(_ratings.c.score).where(mine).with_for_update()
+        ).scalar_one()
+        session.execute(
+            update(_ratings).where(mine).values(score=value, comment=text, updated_at=now)
+        )
+    tally.count_rating(
+        session,
+        context_id=feedback.context_id,
+        tutor_user_id=feedback.tutor_user_id,
+        released_at=feedback.released_at,
+        score=value,
+        old_score=old_score,
     )
     return Rating(value, text, now)
 

@@ -9,7 +9,9 @@ same page record nothing.
 Once per feedback: the first opening's time stays. Each feedback not yet read is inserted
 with ``ON CONFLICT (feedback_id) DO NOTHING``, so two openings at once (two tabs, the page
 and the mail) write one row and neither fails. An opening when every feedback shown has
-its receipt writes nothing (one read, no write).
+its receipt writes nothing (one read, no write). Each first reading this request wrote
+is counted for the admins' report (``tally.count_reads``) in the same transaction; one a
+concurrent opening wrote is that opening's to count.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlmodel import Session
 
 from feedback.access import is_staff
+from feedback.dialogue import tally
 from feedback.dialogue.models import FeedbackRead, ReadVia
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core.auth import Principal
@@ -56,7 +59,7 @@ def record_reads(
     if is_staff(principal):
         return 0
     unread = session.execute(
-        select(_f.c.id, _v.c.number)
+        select(_f.c.id, _v.c.number, _f.c.tutor_user_id, _f.c.released_at)
         .select_from(
             _f.join(_s, _s.c.id == _f.c.submission_id)
             .join(_v, _v.c.id == _f.c.submission_version_id)
@@ -87,7 +90,13 @@ def record_reads(
         ]
     )
     statement = statement.on_conflict_do_nothing(index_elements=["feedback_id"])
-    return len(session.execute(statement.returning(_reads.c.id)).all())
+    written = set(session.execute(statement.returning(_reads.c.feedback_id)).scalars())
+    tally.count_reads(
+        session,
+        context_id=principal.context_id,
+        released=[(row.tutor_user_id, row.released_at) for row in unread if row.id in written],
+    )
+    return len(written)
 
 
 def receipts_of(session: Session, feedback_ids: Collection[int]) -> dict[int, Receipt]:

@@ -1,7 +1,8 @@
 """The admins' report as CSV (Python's ``csv`` module): one row per group - every LMS
 course, tutor and month of the report, then the total - with the same measures as the
-page's tables, in a form spreadsheets and scripts read alike: English column keys,
-numbers with a decimal point, the on-time rate in percent, dates in ISO 8601.
+page's tables (the promises kept, what happened after the feedback, the open promises
+now), in a form spreadsheets and scripts read alike: English column keys, numbers with a
+decimal point, rates in percent, the mean rating with two decimals, dates in ISO 8601.
 
 A cell that a spreadsheet would take for a formula (a name beginning with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
+from feedback.promises.dialogue import DIALOGUE_MEASURES
 from feedback.promises.figures import OPEN_MEASURES, SETTLED_MEASURES, Figures, Measure
 from feedback.promises.report import Report
 
@@ -31,15 +33,17 @@ def _number(measure: Measure, figures: Figures) -> str:
         return f"{value * 100:.1f}"
     if measure.kind == "days":
         return f"{value:g}"
+    if measure.kind == "score":
+        return f"{value:.2f}"
     return str(value)
 
 
 def report_csv(report: Report) -> str:
     """The report as CSV text (UTF-8 when encoded; the caller adds no BOM)."""
-    measures = SETTLED_MEASURES + OPEN_MEASURES
+    measures = SETTLED_MEASURES + DIALOGUE_MEASURES + OPEN_MEASURES
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = [*COLUMNS, *(m.key for m in SETTLED_MEASURES)]
+    header = [*COLUMNS, *(m.key for m in SETTLED_MEASURES + DIALOGUE_MEASURES)]
     header += [f"{m.key}_now" for m in OPEN_MEASURES]
     writer.writerow(header)
     groups = (

@@ -36,8 +36,8 @@ class Figures:
     at_risk: int | None = None  # of those, ending within the warning window or ended
     overdue: int | None = None  # of those, ended
     extra: dict[str, float | None] = field(default_factory=dict, compare=False)
-    """Room for later measures of the same group (read rate, follow-up questions,
-    ratings: issue 14), by measure key."""
+    """What happened after the group's feedback (read rate, follow-up questions,
+    ratings), by measure key (``feedback.promises.dialogue.DIALOGUE_MEASURES``)."""
 
     @property
     def settled(self) -> int:
@@ -95,7 +95,7 @@ class Measure:
 
     key: str  # the CSV column
     label: str  # a message id
-    kind: str  # "count", "percent" (0 to 1) or "days"
+    kind: str  # "count", "percent" (0 to 1), "days" or "score" (a rating's mean, 1 to 5)
     value: Callable[[Figures], float | int | None]
 
 
@@ -107,11 +107,9 @@ SETTLED_MEASURES: tuple[Measure, ...] = (
     Measure("turnaround_median", N_("Dauer (Median)"), "days", lambda f: f.median),
     Measure("turnaround_p90", N_("Dauer (90. Perzentil)"), "days", lambda f: f.p90),
     Measure("moved", N_("Mit neuem Datum"), "count", lambda f: f.moved),
-    # Issue 14, still to come: the read rate ("gelesen"), follow-up questions and ratings
-    # of the same feedback. Each is a Measure here whose value reads ``f.extra[key]``,
-    # filled by its own query in ``report`` (and a chart in ``report_sections``).
 )
-"""What the tables per LMS course, tutor and month show of settled promises."""
+"""What the tables per LMS course, tutor and month show of settled promises (what
+happened after the feedback: ``feedback.promises.dialogue.DIALOGUE_MEASURES``)."""
 
 OPEN_MEASURES: tuple[Measure, ...] = (
     Measure("open", N_("Offen"), "count", lambda f: f.open),

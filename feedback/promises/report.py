@@ -10,12 +10,17 @@ few thousand rows, however many promises there were. Open ones come from
 ``feedback_promise`` through its ``(context_id, state, due_at)`` index: one grouped count
 per LMS course and the :data:`AT_RISK_LIMIT` most urgent, oldest date first. A month is a
 calendar month in the course's time zone, counted by the day of release.
+
+What happened after the feedback - read rate, follow-up questions, ratings - joins each
+group as ``Figures.extra`` (``feedback.promises.dialogue``: a grouped read of the
+dialogue's tally per grain, and one over the open questions); a group with only such
+figures (a tutor whose feedback had no promise) is shown too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +30,7 @@ from sqlmodel import Session
 from course.models import Exercise
 from feedback.claims import display_name
 from feedback.models import ReviewClaim
+from feedback.promises.dialogue import EMPTY, dialogue_groups
 from feedback.promises.figures import Figures, combined
 from feedback.promises.models import FeedbackPromise, PromiseState, PromiseTally
 from kurswerk.core.clock import as_utc, local_date
@@ -72,6 +78,10 @@ class Report:
     by_month: tuple[Figures, ...]  # oldest first, every month of the span
     at_risk: tuple[RiskRow, ...]
     warning_hours: int
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def month_starts(today: date, months: int = MONTHS) -> list[date]:
@@ -145,29 +155,45 @@ def build_report(
     per_tutor = _histograms(_tally(session, _t.c.tutor_user_id, in_scope, since))
     per_month = _histograms(_tally(session, _t.c.month, in_scope, since))
     opened = _open_counts(session, chosen, now, warning_hours)
+    after = dialogue_groups(
+        session, context_ids=chosen, since=since, until=_next_month(months[-1]), now=now
+    )
     empty: tuple[int, int, int, list[tuple[int, int]]] = (0, 0, 0, [])
 
     by_course = tuple(
-        _with_open(_figures(cid, titles[cid], per_course.get(cid, empty)), opened.get(cid))
+        replace(
+            _with_open(_figures(cid, titles[cid], per_course.get(cid, empty)), opened.get(cid)),
+            extra=after.by_course.get(cid, EMPTY),
+        )
         for cid in chosen
-        if cid in per_course or cid in opened
+        if cid in per_course or cid in opened or cid in after.by_course
     )
-    names = _names(session, list(per_tutor))
+    tutor_ids = sorted(set(per_tutor) | set(after.by_tutor))
+    names = _names(session, tutor_ids)
     by_tutor = tuple(
         sorted(
-            (_figures(uid, names.get(uid, f"#{uid}"), found) for uid, found in per_tutor.items()),
+            (
+                replace(
+                    _figures(uid, names.get(uid, f"#{uid}"), per_tutor.get(uid, empty)),
+                    extra=after.by_tutor.get(uid, EMPTY),
+                )
+                for uid in tutor_ids
+            ),
             key=lambda f: f.label.casefold(),
         )
     )
     by_month = tuple(
-        _figures(start.isoformat(), start.isoformat(), per_month.get(start, empty))
+        replace(
+            _figures(start.isoformat(), start.isoformat(), per_month.get(start, empty)),
+            extra=after.by_month.get(start, EMPTY),
+        )
         for start in months
     )
     return Report(
         courses=courses,
         course_id=course_id,
         since=since,
-        total=combined("all", "", by_course),
+        total=replace(combined("all", "", by_course), extra=after.total),
         by_course=by_course,
         by_tutor=by_tutor,
         by_month=by_month,

@@ -141,6 +141,7 @@ def report_page(request: Request, principal: AdminPrincipal, session: SessionDep
             "report": found,
             "sections": views.report_sections(found, principal.locale),
             "value_text": views.value_text,
+            "measure": views.MEASURES,
             "limit": report.AT_RISK_LIMIT,
         },
     )

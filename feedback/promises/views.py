@@ -5,9 +5,10 @@ a new date) and the tutors' capacity page. The admins' report has its own view-m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale, dates, numbers
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlmodel import select as sqlmodel_select
 from feedback.claims import display_name
 from feedback.promises.change import MAX_REASON_CHARS, ChangeRefused
 from feedback.promises.charts import Chart, Series, bar_chart, column_chart
+from feedback.promises.dialogue import DIALOGUE_MEASURES
 from feedback.promises.figures import OPEN_MEASURES, SETTLED_MEASURES, Figures, Measure
 from feedback.promises.load import QueueLoad, queue_load
 from feedback.promises.models import FeedbackPromise, PromiseEvent, PromiseEventKind, PromiseState
@@ -173,6 +175,7 @@ def capacity_page(
 class Table:
     """A section's figures as a table: one row per group, one column per measure."""
 
+    id: str
     caption: str  # a message id
     head: str  # the first column's heading (a message id)
     rows: tuple[Figures, ...]
@@ -182,22 +185,21 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the report: its charts and the table of their figures.
-
-    The read receipt, follow-up questions and ratings (issue 14, still to come) join as
-    measures of these tables (``figures.SETTLED_MEASURES``) and charts here, or as
-    sections of their own in :func:`report_sections`."""
+    """One part of the report (per month, LMS course, tutor): its charts, and the tables
+    of their figures - the promises kept, then what happened after the feedback (read,
+    asked, rated: ``dialogue.DIALOGUE_MEASURES``)."""
 
     id: str
     title: str  # a message id
     intro: str  # a message id
     charts: tuple[Chart, ...]
-    table: Table
+    tables: tuple[Table, ...]
 
 
 _PATTERNS = {
     "days": numbers.parse_pattern("#,##0.#"),
     "count": numbers.parse_pattern("#,##0"),
+    "score": numbers.parse_pattern("#,##0.0"),
 }
 """Each kind's number pattern, parsed once (a report writes about a thousand numbers);
 percentages take the language's own (``87 %``, ``87%``)."""
@@ -244,27 +246,61 @@ def _percent_ticks(locale: str) -> list[str]:
     return [_number("percent", n / 4, locale) for n in range(5)]
 
 
+_DIALOGUE = {m.key: m for m in DIALOGUE_MEASURES}
+MEASURES = {m.key: m for m in SETTLED_MEASURES + OPEN_MEASURES + DIALOGUE_MEASURES}
+"""Every measure by key (the report's summary names them)."""
+READ_TEXT = N_("Anteil der freigegebenen Feedbacks, die die Teilnehmenden geöffnet haben.")
+QUESTIONS_TEXT = N_("Rückfragen zum Feedback: gestellt und davon beantwortet.")
+HELPFUL_TEXT = N_("Anteil der Bewertungen mit 4 oder 5 von 5 („hilfreich“, „sehr hilfreich“).")
+ON_TIME_TEXT = N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden.")
+
+
+def _after(
+    draw: Any,
+    ids: str,
+    titles: tuple[str, str, str],
+    names: list[str],
+    rows: tuple[Figures, ...],
+    locale: str,
+    *,
+    questions: bool = True,
+) -> tuple[Chart, ...]:
+    """The charts of what happened after the feedback: read rate, questions (asked and
+    answered), helpful ratings; ``draw`` is ``column_chart`` or ``bar_chart``."""
+    ticks = {"tick_texts": _percent_ticks(locale)} if draw is column_chart else {}
+
+    def one(key: str, title: str, text: str, *keys: str, **kw: Any) -> Chart:
+        series = [_series(_DIALOGUE[k].label, rows, _DIALOGUE[k], locale) for k in keys]
+        return draw(f"{ids}-{key}", title, text, names, series, **kw)
+
+    charts = [one("read", titles[0], READ_TEXT, "read_rate", top=100, **ticks)]
+    if questions:
+        charts.append(
+            one("questions", titles[1], QUESTIONS_TEXT, "questions", "questions_answered")
+        )
+    charts.append(one("helpful", titles[2], HELPFUL_TEXT, "helpful_rate", top=100, **ticks))
+    return tuple(charts)
+
+
 def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
     rate, median, p90 = SETTLED_MEASURES[3], SETTLED_MEASURES[4], SETTLED_MEASURES[5]
     at_risk, overdue = OPEN_MEASURES[1], OPEN_MEASURES[2]
-    months = tuple(
-        Figures(f.key, month_text(f.key, locale), f.kept, f.missed, f.moved, f.histogram)
-        for f in report.by_month
-    )
+    months = tuple(replace(f, label=month_text(f.key, locale)) for f in report.by_month)
     month_names = [
         month_axis_text(f.key, locale, with_year=not n) for n, f in enumerate(report.by_month)
     ]
     courses = [f.label for f in report.by_course]
     tutors = [f.label for f in report.by_tutor]
+    total = report.total
     return (
         Section(
             "kw-report-months",
             N_("Je Monat"),
-            N_("Nach dem Monat, in dem das Feedback freigegeben wurde."),
+            N_("Nach dem Monat, in dem das Feedback freigegeben wurde; Rückfragen nach dem "
+               "Monat, in dem sie gestellt wurden."),
             (
                 column_chart(
-                    "kw-chart-month-rate", N_("Pünktlichkeit je Monat"),
-                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    "kw-chart-month-rate", N_("Pünktlichkeit je Monat"), ON_TIME_TEXT,
                     month_names, [_series(rate.label, months, rate, locale)],
                     top=100, tick_texts=_percent_ticks(locale),
                 ),
@@ -275,17 +311,28 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
                     [_series(median.label, months, median, locale),
                      _series(p90.label, months, p90, locale)],
                 ),
+                *_after(
+                    column_chart, "kw-chart-month",
+                    (N_("Gelesen je Monat"), N_("Rückfragen je Monat"),
+                     N_("Als hilfreich bewertet je Monat")),
+                    month_names, months, locale,
+                ),
             ),
-            Table(N_("Zusagen je Monat"), N_("Monat"), months, SETTLED_MEASURES, report.total),
+            (
+                Table("kw-report-months-promises", N_("Zusagen je Monat"), N_("Monat"), months,
+                      SETTLED_MEASURES, total),
+                Table("kw-report-months-after", N_("Nach dem Feedback je Monat"), N_("Monat"),
+                      months, DIALOGUE_MEASURES, total),
+            ),
         ),
         Section(
             "kw-report-courses",
             N_("Je LMS-Kurs"),
-            N_("Freigegebene Feedbacks und offene Zusagen der LMS-Kurse."),
+            N_("Freigegebene Feedbacks, offene Zusagen und was nach dem Feedback geschah, je "
+               "LMS-Kurs."),
             (
                 bar_chart(
-                    "kw-chart-course-rate", N_("Pünktlichkeit je LMS-Kurs"),
-                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    "kw-chart-course-rate", N_("Pünktlichkeit je LMS-Kurs"), ON_TIME_TEXT,
                     courses, [_series(rate.label, report.by_course, rate, locale)], top=100,
                 ),
                 bar_chart(
@@ -295,10 +342,18 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
                     [_series(at_risk.label, report.by_course, at_risk, locale),
                      _series(overdue.label, report.by_course, overdue, locale)],
                 ),
+                *_after(
+                    bar_chart, "kw-chart-course",
+                    (N_("Gelesen je LMS-Kurs"), N_("Rückfragen je LMS-Kurs"),
+                     N_("Als hilfreich bewertet je LMS-Kurs")),
+                    courses, report.by_course, locale,
+                ),
             ),
-            Table(
-                N_("Zusagen je LMS-Kurs"), N_("LMS-Kurs"), report.by_course,
-                SETTLED_MEASURES + OPEN_MEASURES, report.total,
+            (
+                Table("kw-report-courses-promises", N_("Zusagen je LMS-Kurs"), N_("LMS-Kurs"),
+                      report.by_course, SETTLED_MEASURES + OPEN_MEASURES, total),
+                Table("kw-report-courses-after", N_("Nach dem Feedback je LMS-Kurs"),
+                      N_("LMS-Kurs"), report.by_course, DIALOGUE_MEASURES, total),
             ),
         ),
         Section(
@@ -307,11 +362,20 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
             N_("Nach der Person, die das Feedback freigegeben hat."),
             (
                 bar_chart(
-                    "kw-chart-tutor-rate", N_("Pünktlichkeit je Tutor:in"),
-                    N_("Anteil der Feedbacks, die bis zum zugesagten Tag freigegeben wurden."),
+                    "kw-chart-tutor-rate", N_("Pünktlichkeit je Tutor:in"), ON_TIME_TEXT,
                     tutors, [_series(rate.label, report.by_tutor, rate, locale)], top=100,
                 ),
+                *_after(
+                    bar_chart, "kw-chart-tutor",
+                    (N_("Gelesen je Tutor:in"), "", N_("Als hilfreich bewertet je Tutor:in")),
+                    tutors, report.by_tutor, locale, questions=False,
+                ),
             ),
-            Table(N_("Zusagen je Tutor:in"), N_("Tutor:in"), report.by_tutor, SETTLED_MEASURES),
+            (
+                Table("kw-report-tutors-promises", N_("Zusagen je Tutor:in"), N_("Tutor:in"),
+                      report.by_tutor, SETTLED_MEASURES),
+                Table("kw-report-tutors-after", N_("Nach dem Feedback je Tutor:in"),
+                      N_("Tutor:in"), report.by_tutor, DIALOGUE_MEASURES),
+            ),
         ),
     )  # fmt: skip

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from kurswerk.core import migrations
 from tests.support.old_schema import at_revision, insert, tables_now
 
-BEFORE = "0023"  # re-chained to "0024" at merge (see the revision's down_revision)
+BEFORE = "0024"
 
 
 def test_the_reading_position_arrives_holds_one_row_per_person_and_course_and_leaves(

@@ -16,8 +16,10 @@ from kurswerk.core import clock
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.servers import served
+from tests.feedback.dialogue.conftest import release_feedback  # noqa: F401 - fixture
 from tests.feedback.promises.dates import today, typed, working_day_after
 from tests.feedback.promises.test_report import dataset  # noqa: F401 - fixture
+from tests.feedback.promises.test_report_dialogue import after  # noqa: F401 - fixture
 from tests.uploads.submission_fixtures import give_package
 
 pytestmark = pytest.mark.e2e
@@ -147,7 +149,7 @@ def test_the_report_is_accessible_in_both_languages(
     )
     page = open_page(browser, live + admin.url(f"/c/{admin.context_id}/admin/promises"))
     assert page.locator("h1").inner_text() == heading
-    assert page.locator("svg[role=img]").count() == 5
+    assert page.locator("svg[role=img]").count() == 7
     assert_accessible(page, f"report ({locale})")
 
 
@@ -156,3 +158,26 @@ def test_the_report_fits_lms_iframe_widths(live, browser, world, dataset, width)
     url = live + world.admin.url(f"/c/{world.admin.context_id}/admin/promises")
     page = open_page(browser, url, width=width)
     assert no_sideways_scrolling(page) <= 0
+
+
+@pytest.mark.parametrize(("locale", "width"), [("de", 375), ("en", 1280)])
+def test_the_report_with_what_followed_the_feedback_is_accessible(
+    live, browser, world, dataset, after, make_learner, locale, width
+):
+    """Promises and the dialogue after feedback together: every chart drawn, both tables
+    of each part in a scrolling region reached with the keyboard, no sideways scrolling
+    of the page."""
+    admin = (
+        world.admin
+        if locale == "de"
+        else make_learner(
+            context=world.context, role=world.admin.principal.role, locale="en", name="Eve Admin"
+        )
+    )
+    url = live + admin.url(f"/c/{admin.context_id}/admin/promises")
+    page = open_page(browser, url, width=width, locale=f"{locale}-DE")
+    assert page.locator("svg[role=img]").count() == 13
+    regions = page.locator("#kw-report-tutors .table-scroll[role=region][tabindex='0']")
+    assert regions.count() == 2
+    assert no_sideways_scrolling(page) <= 0
+    assert_accessible(page, f"report with the dialogue ({locale}, {width} px)")

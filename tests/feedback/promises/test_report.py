@@ -140,8 +140,11 @@ def test_the_page_shows_charts_with_their_tables(web, db, world, dataset):
     page = web.get(path(world.admin, "/admin/promises"))
     assert page.status_code == 200
     html = page.text
-    assert html.count('role="img"') == 5  # month rate, month turnaround, course x2, tutor
-    assert html.count("<svg") == 5 and html.count("<table") >= 4
+    assert html.count('<figure class="chart"') == 13  # 5 of promises, 8 after the feedback
+    # Drawn: month rate, month turnaround, course x2, tutor, and the questions per month
+    # and course (none: 0); read and rated ones have nothing to show (no feedback rows).
+    assert html.count('role="img"') == 7
+    assert html.count("<svg") == 7 and html.count("<table") >= 7
     assert '<title id="kw-chart-month-rate-title">Pünktlichkeit je Monat</title>' in html
     assert "Theo Tutor" in html and "Tilda Tutorin" in html
     assert "Lars Lernender" in html  # at risk
