@@ -13,6 +13,12 @@
 // equal to the last one sent is not sent again; the ResizeObserver reports at most once per
 // rendered frame. The height measured is the document's own (the root element's box), not
 // the viewport's, so the frame growing to it does not make it grow again.
+//
+// A page whose height follows the viewport's (vh units, as the PDF viewer's) would chase
+// the frame forever: each taller frame makes the page taller. When the page grows (or
+// shrinks) with the frame twice in a row by at least half as much, this stops asking and
+// marks the page (data-kw-frame-fit="stopped"); the page then scrolls inside the frame. A
+// later change of the page itself, with the frame unchanged, asks again.
 (function () {
   "use strict";
   if (window.parent === window) {
@@ -32,6 +38,9 @@
   var target = parentOrigin();
   var root = document.documentElement;
   var lastSent = -1;
+  var lastHeight = -1;
+  var lastView = -1;
+  var chases = 0;
 
   function pageHeight() {
     var height = root.getBoundingClientRect().height;
@@ -40,8 +49,28 @@
     return Math.ceil(height + scrollbar);
   }
 
+  // Whether the page's height followed the frame's since the last measurement.
+  function followedTheFrame(height, view) {
+    var grewView = view - lastView;
+    var grewPage = height - lastHeight;
+    return lastView >= 0 && grewView * grewPage > 0 && 2 * Math.abs(grewPage) >= Math.abs(grewView);
+  }
+
   function send() {
     var height = pageHeight();
+    var view = window.innerHeight;
+    if (view !== lastView) {
+      chases = followedTheFrame(height, view) ? chases + 1 : 0;
+    } else if (height !== lastHeight) {
+      chases = 0;
+    }
+    lastHeight = height;
+    lastView = view;
+    if (chases >= 2) {
+      root.setAttribute("data-kw-frame-fit", "stopped");
+      return;
+    }
+    root.removeAttribute("data-kw-frame-fit");
     if (height <= 0 || height === lastSent) {
       return;
     }

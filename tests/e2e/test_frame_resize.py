@@ -4,6 +4,7 @@
 
 * a long lesson in the simulator's frame ends with the frame as tall as the page (no
   scroll bar inside the frame), and the frame follows the page when it grows and shrinks;
+* a page whose height follows the frame's (vh units) stops asking after two steps;
 * the simulator ignores the message from any window but the tool frame's own and any
   origin but the tool's;
 * a lesson opened in a window of its own (the "new window" launch) sends nothing.
@@ -85,6 +86,28 @@ def test_the_frame_fits_a_long_lesson_and_follows_it_when_it_grows_and_shrinks(p
     # One message per real change, not a storm: load, growth, shrink (and a few for
     # fonts or layout settling), far from one per frame painted.
     assert int(page.locator("#contentframe").get_attribute("data-resized") or 0) <= 10
+
+
+def test_a_page_whose_height_follows_the_frame_stops_asking(page, demo_stack):
+    """A block of the viewport's height (as the PDF viewer's) grows with every taller
+    frame: the page must not chase the frame up to the LMS's limit."""
+    frame = _open_lesson_in_frame(page, demo_stack)
+    frame.wait_for_function(FITS, polling=100)
+    resized = int(page.locator("#contentframe").get_attribute("data-resized") or 0)
+    frame.evaluate(
+        """() => {
+          const block = document.createElement("div");
+          block.style.height = "100vh";
+          document.querySelector("main").append(block);
+        }"""
+    )
+    frame.wait_for_function(
+        "() => document.documentElement.dataset.kwFrameFit === 'stopped'", polling=100
+    )
+    # The growth itself, then at most two steps after the frame before it stopped.
+    after = int(page.locator("#contentframe").get_attribute("data-resized") or 0)
+    assert after - resized <= 3, (resized, after)
+    assert page.evaluate(FRAME_HEIGHT) < 100_000  # not up to the simulator's limit
 
 
 def test_the_simulator_ignores_frame_resize_from_another_window_or_origin(page, demo_stack):
