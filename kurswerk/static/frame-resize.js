@@ -18,7 +18,9 @@
 // the frame forever: each taller frame makes the page taller. When the page grows (or
 // shrinks) with the frame twice in a row by at least half as much, this stops asking and
 // marks the page (data-kw-frame-fit="stopped"); the page then scrolls inside the frame. A
-// later change of the page itself, with the frame unchanged, asks again.
+// later change of the page itself, with the frame unchanged, asks again. A page built
+// around the viewport says so beforehand with data-kw-frame-fit="off" on any element (the
+// PDF viewer does): it never asks, and keeps the frame the LMS gave it.
 (function () {
   "use strict";
   if (window.parent === window) {
@@ -57,6 +59,9 @@
   }
 
   function send() {
+    if (document.querySelector("[data-kw-frame-fit='off']")) {
+      return;
+    }
     var height = pageHeight();
     var view = window.innerHeight;
     if (view !== lastView) {

@@ -4,7 +4,8 @@
 
 * a long lesson in the simulator's frame ends with the frame as tall as the page (no
   scroll bar inside the frame), and the frame follows the page when it grows and shrinks;
-* a page whose height follows the frame's (vh units) stops asking after two steps;
+* a page whose height follows the frame's (vh units) stops asking after two steps, and a
+  page marked as built around the viewport (``data-kw-frame-fit="off"``) never asks;
 * the simulator ignores the message from any window but the tool frame's own and any
   origin but the tool's;
 * a lesson opened in a window of its own (the "new window" launch) sends nothing.
@@ -28,6 +29,7 @@ GROWTH = 3000  # px of content added to the page
 
 FITS = "() => document.documentElement.scrollHeight <= document.documentElement.clientHeight + 1"
 FRAME_HEIGHT = "() => document.getElementById('contentframe').clientHeight"
+TWO_FRAMES = "() => new Promise((go) => requestAnimationFrame(() => requestAnimationFrame(go)))"
 
 RECORD_MESSAGES = """
 window.__kwMessages = [];
@@ -110,6 +112,21 @@ def test_a_page_whose_height_follows_the_frame_stops_asking(page, demo_stack):
     assert page.evaluate(FRAME_HEIGHT) < 100_000  # not up to the simulator's limit
 
 
+def test_a_page_marked_as_built_around_the_viewport_keeps_the_frame(page, demo_stack):
+    """``data-kw-frame-fit="off"`` (the PDF viewer's): the page grows, nothing is asked."""
+    frame = _open_lesson_in_frame(page, demo_stack)
+    frame.wait_for_function(FITS, polling=100)
+    page.evaluate(RECORD_MESSAGES)
+    before = page.evaluate(FRAME_HEIGHT)
+    frame.evaluate("() => document.querySelector('main').setAttribute('data-kw-frame-fit', 'off')")
+    _grow(frame, GROWTH)
+    frame.evaluate(TWO_FRAMES)  # the ResizeObserver has reported by then
+    frame.evaluate("() => { parent.postMessage('done', '*'); }")
+    page.wait_for_function("() => window.__kwMessages.some((m) => m.data === 'done')", polling=50)
+    assert page.evaluate("() => window.__kwMessages.map((m) => m.data)") == ["done"]
+    assert page.evaluate(FRAME_HEIGHT) == before
+
+
 def test_the_simulator_ignores_frame_resize_from_another_window_or_origin(page, demo_stack):
     frame = _open_lesson_in_frame(page, demo_stack)
     frame.wait_for_function(FITS, polling=100)
@@ -153,8 +170,7 @@ def test_a_lesson_in_a_window_of_its_own_sends_nothing(page, demo_stack):
     own.wait_for_load_state("load")
 
     _grow(own, GROWTH)  # would make the script ask again, were it framed
-    two_frames = "() => new Promise((go) => requestAnimationFrame(() => requestAnimationFrame(go)))"
-    own.evaluate(two_frames)  # the ResizeObserver has reported by then
+    own.evaluate(TWO_FRAMES)  # the ResizeObserver has reported by then
     own.evaluate("() => { postMessage('done', '*'); }")
     own.wait_for_function("() => window.__kwMessages.some((m) => m.data === 'done')", polling=50)
     assert own.evaluate("() => window.__kwMessages.map((m) => m.data)") == ["done"]
