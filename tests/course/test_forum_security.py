@@ -71,7 +71,9 @@ def snapshot(db: Session) -> dict[str, Any]:
 PAGE_FORBIDDEN = {"script", "svg", "math", "iframe", "object", "embed", "img", "style", "base"}
 """Elements no forum page has of its own (pages do have forms, inputs, buttons, meta)."""
 
-OWN_SCRIPT = re.compile(r'<script src="[^"<>]*/static/frame-resize\.js(?:\?v=[0-9a-f]{12})?" defer></script>')
+OWN_SCRIPT = re.compile(
+    r'<script src="[^"<>]*/static/frame-resize\.js(?:\?v=[0-9a-f]{12})?" defer></script>'
+)
 """The one script every page loads (``base.html``: the LMS frame fits the page)."""
 
 
