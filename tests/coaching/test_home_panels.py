@@ -53,7 +53,7 @@ def test_without_a_package_the_card_says_what_one_offers(web, db, world: World):
     page = home_of(web, world.learner)
     offer = card(page, "kw-package-title")
     assert offer is not None and figures(offer) == []
-    assert "Mit einem Coaching-Paket erhalten Sie schriftliches Feedback" in offer.clean_text
+    assert "Mit einem Coachingpaket erhalten Sie schriftliches Feedback" in offer.clean_text
 
 
 def test_an_expired_or_other_courses_package_is_not_the_learners(

@@ -110,8 +110,16 @@ def test_the_lesson_cache_follows_a_content_load(
 
 
 def test_the_course_home_costs_a_fixed_number_of_queries(
-    db: Session, tmp_path: Path, client: TestClient, make_learner: MakeLearner, statements
+    db: Session,
+    tmp_path: Path,
+    client: TestClient,
+    make_learner: MakeLearner,
+    statements,
+    fill_slot,
 ):
+    """The course's own part; the rooms' panels add theirs (each role's whole home:
+    tests/course/test_home_statements.py)."""
+    fill_slot(service.COURSE_HOME_PANELS, ())
     lessons = "\n".join(f"  - l{n}" for n in range(6))
     root = mini_course(tmp_path, "Text.\n")
     course_dir = root / "mini"
