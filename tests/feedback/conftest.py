@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ import pikepdf
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 from sqlmodel import Session, select
 
 from course.content import load as content
@@ -31,6 +32,8 @@ from kurswerk.core.files.storage import LocalStorage, storage_from_settings
 from kurswerk.core.settings import Settings
 from lti.models import LmsContext
 from tests.course.conftest import CONTENT
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.servers import served
 from tests.support.people import Learner, MakeLearner, make_learner
 from uploads.models import Submission, SubmissionStatus, SubmissionVersion
 
@@ -198,3 +201,19 @@ def app_settings(app: FastAPI) -> Settings:
 
 
 __all__ = ["Learner", "MakeLearner", "make_learner"]
+
+
+# The browser tests of the feedback rooms: the app served on a loopback port, and one
+# Chromium per test module.
+@pytest.fixture
+def live(app: FastAPI) -> Iterator[str]:
+    with served(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -6,38 +6,20 @@ feedback page, in German and English, and no sideways scrolling at LMS iframe wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from feedback.drafts import FEEDBACK_MAX_CHARS
 from kurswerk.core.auth import Role
 from kurswerk.core.clock import utcnow
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 from tests.feedback.helpers import claim, release, save
 from uploads.models import SubmissionStatus
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Browser, url: str, *, js: bool = True, width: int = 900) -> Page:

@@ -5,32 +5,12 @@ axe-clean (WCAG 2.1 AA) and releases with Tab and Enter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 from tests.feedback.helpers import claim, feedback_rows, mails, save
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_confirmation_then_the_release_with_the_keyboard(

@@ -5,32 +5,13 @@ is announced and counted; the page with the list open passes axe (WCAG 2.1 AA)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 from tests.feedback.helpers import claim, path
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_keyboard_insertion_puts_the_snippet_at_the_caret(

@@ -4,33 +4,13 @@ has no WCAG 2.1 A/AA violations before and after."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 
 pytestmark = pytest.mark.e2e
 
 QUESTION = "Reicht eine Quelle je Kanal, oder brauche ich mehrere?"
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_learner_asks_the_follow_up_question_and_sees_it_listed(live, browser, world, released):

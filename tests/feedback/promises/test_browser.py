@@ -6,16 +6,11 @@ in German and English, and no sideways scrolling at LMS iframe widths."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kurswerk.core import clock
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 from tests.feedback.dialogue.conftest import release_feedback  # noqa: F401 - fixture
 from tests.feedback.promises.dates import today, typed, working_day_after
 from tests.feedback.promises.test_report import dataset  # noqa: F401 - fixture
@@ -23,20 +18,6 @@ from tests.feedback.promises.test_report_dialogue import after  # noqa: F401 - f
 from tests.uploads.submission_fixtures import give_package
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(

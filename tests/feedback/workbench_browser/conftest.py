@@ -3,29 +3,9 @@ for the module, and a submission whose PDF has real text lines (``text_pdfs``)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import served
 from tests.feedback.workbench_browser.text_pdfs import text_pdf, use_pdf
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with served(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
