@@ -3,14 +3,19 @@ Word document hold, and that every worksheet's PDF template of the real course, 
 worksheet page serves it, filled in and saved is accepted by the PDF check every
 submission goes through.
 
-The Word document cannot be filled and saved as PDF here (no word processor on the test
-machine: LibreOffice's ``soffice`` is not installed), so it is checked as a document:
-python-docx opens it and it holds the expected table.
+The Word document is checked as a document (python-docx opens it and it holds the expected
+table) and, for every worksheet of the real course, filled in and turned into a PDF the way
+a learner does it, by a word processor: LibreOffice Writer, headless (Debian's
+``libreoffice-writer-nogui``, which ``make setup-test`` installs). Microsoft Word's or
+another program's PDF export is not run here; what a learner makes with it goes through the
+same check when they upload it.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -275,3 +280,78 @@ def test_a_wide_table_is_set_in_landscape_a_narrow_one_in_portrait():
     assert wide.sections[0].orientation == WD_ORIENT.LANDSCAPE
     assert narrow.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert wide.sections[0].page_width > wide.sections[0].page_height
+
+
+SOFFICE = shutil.which("soffice")
+"""LibreOffice, the word processor the test runs (``make setup-test`` installs it)."""
+FILLED = "Kundenbindung über Communitys – 100 €"
+
+
+def fill_docx(data: bytes) -> Any:
+    """What a learner does in a word processor: a text in every empty cell of every table
+    (the fields under Name and Datum and the table's cells to fill)."""
+    document = open_docx(data)
+    filled = 0
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if not cell.text:
+                    cell.text = FILLED
+                    filled += 1
+    assert filled > 2, "no cells to fill"
+    return document
+
+
+def test_every_served_docx_filled_and_exported_as_pdf_by_libreoffice_passes_the_pdf_check(
+    client: TestClient,
+    make_learner: MakeLearner,
+    loaded: LoadReport,
+    checker: PdfChecker,
+    tmp_path: Path,
+):
+    """Every worksheet's Word template as the page serves it, in German and English, filled
+    in and exported as PDF by LibreOffice Writer: the PDF passes the submission check. One
+    LibreOffice run converts them all (it takes seconds to start)."""
+    assert SOFFICE, "LibreOffice is missing: `make setup-test` installs libreoffice-writer-nogui"
+    sources, titles = tmp_path / "docx", {}
+    sources.mkdir()
+    for locale in ("de", "en"):
+        reader = make_learner(locale=locale)
+        for lesson, worksheet in (param.values for param in WORKSHEETS):
+            path = f"/c/{reader.context_id}/lessons/{lesson}/worksheets/{worksheet}"
+            response = client.get(reader.url(path + "/template.docx"))
+            assert response.status_code == 200, (worksheet, locale)
+            document = fill_docx(response.content)
+            name = f"{worksheet}-{locale}"
+            document.save(sources / f"{name}.docx")
+            titles[name] = document.core_properties.title
+    exported = tmp_path / "pdf"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(exported),
+            *sorted(str(p) for p in sources.iterdir()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+    refused = {}
+    for name, title in titles.items():
+        pdf_path = exported / f"{name}.pdf"
+        try:
+            report = checker.check(pdf_path)
+        except PdfRejected as rejected:
+            refused[name] = rejected.code
+            continue
+        assert report.pages >= 1, name
+        with pikepdf.open(pdf_path) as pdf:
+            assert str(pdf.docinfo["/Title"]) == title, name  # the template, as filled in
+    assert refused == {}
