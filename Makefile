@@ -30,14 +30,19 @@ setup-test: $(BIN)/python system-packages postgres
 	$(MAKE) --no-print-directory messages-compile
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright drives it by
-# executable_path) and clamd for the virus-scan tests (with a local signature file).
-SYSTEM_PACKAGES := chromium clamav-daemon
+# executable_path), clamd for the virus-scan tests (with a local signature file) and
+# LibreOffice Writer without its GUI (about 90 MB, without the recommended extras) to turn
+# the filled Word worksheet templates into PDFs as a learner's word processor does.
+SYSTEM_PACKAGES := chromium clamav-daemon libreoffice-writer-nogui
 system-packages:
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	@missing=""; lean=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  [ -x /usr/sbin/clamd ] || missing="$$missing clamav-daemon"; \
-	  if [ -n "$$missing" ]; then \
-	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	    else echo "Missing Debian packages:$$missing (install them, e.g. with sudo apt-get install)" >&2; exit 1; fi; \
+	  command -v soffice >/dev/null 2>&1 || lean="libreoffice-writer-nogui"; \
+	  if [ -n "$$missing$$lean" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	      { [ -z "$$missing" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } && \
+	      { [ -z "$$lean" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$lean >/dev/null; }; \
+	    else echo "Missing Debian packages:$$missing $$lean (install them, e.g. with sudo apt-get install)" >&2; exit 1; fi; \
 	  fi
 
 # PostgreSQL on 127.0.0.1:5432 (trust auth); start the local cluster if it is down.

@@ -298,3 +298,29 @@ def test_a_date_in_another_pattern_is_refused_naming_the_pages_pattern(
         "Das ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ, zum Beispiel 31.12.2026."
     ]
     assert count(db, CoachingPackage) == 0
+
+
+def _office_hours_hint(response) -> str:
+    return page(response).find(id="pkg-office_hours_per_month-hint").clean_text
+
+
+def test_the_office_hours_field_says_what_holders_can_book_not_that_booking_comes_later(
+    client, db: Session, site: Site, make_learner
+):
+    german = get(client, site.admin, site.base + "/packages/new")
+    assert _office_hours_hint(german) == (
+        "So viele Sprechstunden können Teilnehmende mit diesem Paket je Monat bei den "
+        "Tutor:innen des Kurses buchen; jede zählt für den Monat, in dem sie stattfindet. "
+        "0, wenn keine Sprechstunden dazugehören."
+    )
+    assert "folgt" not in german.text
+    english_admin = make_learner(
+        context=site.course, role=Role.ADMIN, name="Eve Admin", locale="en"
+    )
+    english = get(client, english_admin, site.base + "/packages/new")
+    assert _office_hours_hint(english) == (
+        "How many office hours a month learners with this package can book with the "
+        "course's tutors; each counts for the month in which it takes place. "
+        "0 if no office hours are included."
+    )
+    assert "later" not in english.text

@@ -1,5 +1,6 @@
-"""The course pages in a real Chromium: WCAG 2.1 AA (axe-core), keyboard use, LMS iframe
-widths, and the forms working without JavaScript."""
+"""The course pages in a real Chromium: WCAG 2.1 AA (axe-core), also the lesson with the
+upload form at its end for a package holder; keyboard use, LMS iframe widths, and the forms
+working without JavaScript."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlmodel import Session
 
 from tests.course.conftest import REPO, Learner, MakeLearner
+from tests.uploads.submission_fixtures import give_package
 
 pytestmark = pytest.mark.e2e
 
@@ -110,6 +113,34 @@ def test_course_pages_pass_axe_wcag_21_aa(
             page = open_page(browser, live + learner.url(path))
         assert axe_violations(page) == [], path
         page.context.close()
+
+
+def test_the_lesson_with_the_upload_form_passes_axe_in_english_clean_and_with_a_refused_file(
+    live: str, browser: Browser, db: Session, make_learner: MakeLearner, loaded
+):
+    holder = make_learner(locale="en")
+    give_package(db, holder)
+    lesson = f"/c/{holder.context_id}/lessons/kundenbeziehungen"
+    page = open_page(browser, live + holder.url(lesson))
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("#kw-upload form #kw-file").is_visible()
+    assert axe_violations(page) == [], "the lesson with the upload form (en)"
+
+    page.select_option("#kw-exercise", "art-der-kundenbeziehung")
+    page.select_option("#kw-industry", "retail")
+    renamed_zip = {"name": "Notes.pdf", "mimeType": "application/pdf", "buffer": b"PK\x03\x04"}
+    page.set_input_files("#kw-file", files=[renamed_zip])
+    with page.expect_navigation():
+        page.locator("#kw-upload button[type=submit]").click()
+    # refused: the form again, the error at the file field
+    assert page.get_attribute("#kw-file", "aria-invalid") == "true"
+    assert page.inner_text("#kw-file-error").endswith(
+        "The file is not a valid PDF. Please "
+        "upload your work as a PDF file – a renamed file (such as .docx or .png renamed to "
+        ".pdf) is not enough."
+    )
+    assert axe_violations(page) == [], "the lesson's form with a refused file (en)"
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [600, 1280])

@@ -1,15 +1,21 @@
 """The worksheet template builders (``course.worksheets``): what the fillable PDF and the
-Word document hold, and that a PDF template filled in and saved is accepted by the PDF
-check every submission goes through.
+Word document hold, and that every worksheet's PDF template of the real course, as the
+worksheet page serves it, filled in and saved is accepted by the PDF check every
+submission goes through.
 
-The Word document cannot be filled and saved as PDF here (no word processor on the test
-machine: LibreOffice's ``soffice`` is not installed), so it is checked as a document:
-python-docx opens it and it holds the expected table.
+The Word document is checked as a document (python-docx opens it and it holds the expected
+table) and, for every worksheet of the real course, filled in and turned into a PDF the way
+a learner does it, by a word processor: LibreOffice Writer, headless (Debian's
+``libreoffice-writer-nogui``, which ``make setup-test`` installs). Microsoft Word's or
+another program's PDF export is not run here; what a learner makes with it goes through the
+same check when they upload it.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,12 +24,18 @@ import docx
 import pikepdf
 import pytest
 from docx.enum.section import WD_ORIENT
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from course.content.load import LoadReport
+from course.content.source import read_tree
+from course.models import Lesson, Worksheet
 from course.worksheets.layout import DEFAULT_BLANK_ROWS, Sheet, sheet, table_for
 from course.worksheets.pdf import build_pdf
 from course.worksheets.word import build_docx
 from kurswerk.core.files.errors import PdfRejected
 from kurswerk.core.files.pdf.check import PdfChecker
+from tests.course.conftest import CONTENT, MakeLearner
 
 KINDS = [
     "Persönliche Unterstützung",
@@ -138,32 +150,76 @@ def test_the_empty_pdf_template_passes_the_submission_pdf_check(
     assert checker.check(path).pages == 1
 
 
-@pytest.mark.parametrize("appearances", ["generated", "left to the viewer"])
-def test_a_filled_and_saved_pdf_template_passes_the_submission_pdf_check(
-    tmp_path: Path, checker: PdfChecker, appearances: str
+WORKSHEETS = [
+    pytest.param(lesson.slug, worksheet.slug, id=worksheet.slug)
+    for course in read_tree(CONTENT).courses
+    for lesson in course.lessons
+    for worksheet in lesson.worksheets
+]
+"""Every worksheet of the real course content, read from its files at collection."""
+
+
+def test_the_fill_and_save_check_covers_every_worksheet_the_course_loads(
+    db: Session, loaded: LoadReport
 ):
-    """What a learner does: fill every field in a PDF viewer and save. A viewer writes
-    the values and either draws them (appearance streams) or asks the next reader to
-    (``NeedAppearances``); both files must be accepted as the one PDF they hand in."""
-    template = tmp_path / "vorlage.pdf"
-    template.write_bytes(build_pdf(make_sheet()))
-    filled = tmp_path / "ausgefuellt.pdf"
+    in_database = {
+        (lesson, worksheet)
+        for lesson, worksheet in db.exec(
+            select(Lesson.slug, Worksheet.slug).join(Lesson, Worksheet.lesson_id == Lesson.id)
+        ).all()
+    }
+    assert in_database and in_database == {tuple(param.values) for param in WORKSHEETS}
+
+
+def fill_and_save(template: Path, filled: Path, *, appearances: str) -> int:
+    """What a learner does in a PDF viewer: a text in every field, then save. A viewer
+    writes the values and either draws them (appearance streams) or asks the next reader
+    to (``NeedAppearances``). Returns the number of fields filled."""
     with pikepdf.open(template) as pdf:
-        for field in pdf.Root.AcroForm.Fields:
-            field.V = pikepdf.String(f"Eintrag in {field.T}: Kundenbindung über Communitys")
+        fields = list(pdf.Root.AcroForm.Fields)
+        for field in fields:
+            assert str(field.FT) == "/Tx" and "/Kids" not in field, field.T
+            field.V = pikepdf.String(f"{field.T}: Kundenbindung über Communitys – 100 €")
         if appearances == "generated":
             pdf.generate_appearance_streams()
         else:
             pdf.Root.AcroForm.NeedAppearances = True
         pdf.save(filled)
+    return len(fields)
 
-    report = checker.check(filled)
 
-    assert report.pages == 1
-    with pikepdf.open(filled) as pdf:
-        values = {str(f.T): str(f.V) for f in pdf.Root.AcroForm.Fields}
-    assert values["feld_1"] == "Eintrag in feld_1: Kundenbindung über Communitys"
-    assert len(values) == 3 + 6 * 4 + 2 * 5
+@pytest.mark.parametrize(("lesson", "worksheet"), WORKSHEETS)
+def test_every_served_pdf_template_filled_and_saved_passes_the_submission_pdf_check(
+    client: TestClient,
+    make_learner: MakeLearner,
+    loaded: LoadReport,
+    checker: PdfChecker,
+    tmp_path: Path,
+    lesson: str,
+    worksheet: str,
+):
+    """The fillable PDF as the worksheet page serves it, in both languages, filled in
+    every field and saved either way a viewer saves: the one PDF a learner hands in."""
+    for locale in ("de", "en"):
+        reader = make_learner(locale=locale)
+        path = f"/c/{reader.context_id}/lessons/{lesson}/worksheets/{worksheet}/template.pdf"
+        response = client.get(reader.url(path))
+        assert response.status_code == 200, (locale, response.status_code)
+        template = tmp_path / f"vorlage-{locale}.pdf"
+        template.write_bytes(response.content)
+        for appearances in ("generated", "left to the viewer"):
+            filled = tmp_path / f"ausgefuellt-{locale}-{appearances}.pdf"
+            count = fill_and_save(template, filled, appearances=appearances)
+
+            report = checker.check(filled)
+
+            assert report.pages == page_count(response.content), (locale, appearances)
+            with pikepdf.open(filled) as pdf:
+                values = [str(f.V) for f in pdf.Root.AcroForm.Fields]
+            assert len(values) == count > 2  # name, date and the table's cells
+            assert all(
+                value.endswith(": Kundenbindung über Communitys – 100 €") for value in values
+            )
 
 
 def test_the_check_still_refuses_a_filled_template_someone_added_a_script_to(
@@ -224,3 +280,78 @@ def test_a_wide_table_is_set_in_landscape_a_narrow_one_in_portrait():
     assert wide.sections[0].orientation == WD_ORIENT.LANDSCAPE
     assert narrow.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert wide.sections[0].page_width > wide.sections[0].page_height
+
+
+SOFFICE = shutil.which("soffice")
+"""LibreOffice, the word processor the test runs (``make setup-test`` installs it)."""
+FILLED = "Kundenbindung über Communitys – 100 €"
+
+
+def fill_docx(data: bytes) -> Any:
+    """What a learner does in a word processor: a text in every empty cell of every table
+    (the fields under Name and Datum and the table's cells to fill)."""
+    document = open_docx(data)
+    filled = 0
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if not cell.text:
+                    cell.text = FILLED
+                    filled += 1
+    assert filled > 2, "no cells to fill"
+    return document
+
+
+def test_every_served_docx_filled_and_exported_as_pdf_by_libreoffice_passes_the_pdf_check(
+    client: TestClient,
+    make_learner: MakeLearner,
+    loaded: LoadReport,
+    checker: PdfChecker,
+    tmp_path: Path,
+):
+    """Every worksheet's Word template as the page serves it, in German and English, filled
+    in and exported as PDF by LibreOffice Writer: the PDF passes the submission check. One
+    LibreOffice run converts them all (it takes seconds to start)."""
+    assert SOFFICE, "LibreOffice is missing: `make setup-test` installs libreoffice-writer-nogui"
+    sources, titles = tmp_path / "docx", {}
+    sources.mkdir()
+    for locale in ("de", "en"):
+        reader = make_learner(locale=locale)
+        for lesson, worksheet in (param.values for param in WORKSHEETS):
+            path = f"/c/{reader.context_id}/lessons/{lesson}/worksheets/{worksheet}"
+            response = client.get(reader.url(path + "/template.docx"))
+            assert response.status_code == 200, (worksheet, locale)
+            document = fill_docx(response.content)
+            name = f"{worksheet}-{locale}"
+            document.save(sources / f"{name}.docx")
+            titles[name] = document.core_properties.title
+    exported = tmp_path / "pdf"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(exported),
+            *sorted(str(p) for p in sources.iterdir()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+    refused = {}
+    for name, title in titles.items():
+        pdf_path = exported / f"{name}.pdf"
+        try:
+            report = checker.check(pdf_path)
+        except PdfRejected as rejected:
+            refused[name] = rejected.code
+            continue
+        assert report.pages >= 1, name
+        with pikepdf.open(pdf_path) as pdf:
+            assert str(pdf.docinfo["/Title"]) == title, name  # the template, as filled in
+    assert refused == {}
