@@ -33,6 +33,7 @@ from feedback.release import (
     read_up_to_email_limit,
 )
 from feedback.views import FeedbackView, ReviewPage, review_page
+from feedback.workbench.annotated import annotated_name
 from feedback.workbench.annotated import preview as annotated_preview
 from feedback.workbench.annotations import set_state
 from kurswerk.core import mail
@@ -61,6 +62,8 @@ class ReleasePreview:
     """How many annotations the release writes into the annotated PDF (0: none is made)."""
     annotations_revision: int
     """The revision of the set shown (0: none saved): the release form sends it back."""
+    annotated_name: str | None
+    """The annotated PDF's file name as the learner gets it (None: none is made)."""
 
 
 def _email_sizes(
@@ -141,5 +144,6 @@ def release_preview(
         gradebook_comment=gradebook_comment(draft, locale=locale, annotated=annotations > 0),
         annotations=annotations,
         annotations_revision=annotation_set.revision,
+        annotated_name=annotated_name(page.latest.display_name, locale) if annotations else None,
         gradebook_missing=missing.message if missing is not None else None,
     )
