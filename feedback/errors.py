@@ -100,6 +100,17 @@ class DraftChanged(_Fixed):
     )
 
 
+class AnnotationsChanged(_Fixed):
+    fixed = (
+        N_(
+            "Die Anmerkungen im PDF wurden geändert, nachdem Sie die Freigabe geprüft haben, "
+            "zum Beispiel in einem anderen Tab. Es wurde nichts freigegeben. Bitte prüfen Sie "
+            "die Freigabe erneut."
+        ),
+        "annotations changed since the release confirmation",
+    )
+
+
 class NewVersionArrived(_Fixed):
     fixed = (
         N_(

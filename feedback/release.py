@@ -15,9 +15,13 @@ The feedback PDF travels **attached to the email** - that is what a learner expe
 to its page in the tool instead (mail servers refuse large messages, and the outbox row
 carries the file). The mail always links the feedback page in the tool as well.
 
-When the released version has annotations (the workbench), the learner's PDF with them
-written in is made, checked and stored in the same transaction
-(``feedback.workbench.annotated``) and becomes the feedback's PDF
+The release is of what the tutor confirmed: the draft's text and PDF at the revision
+the confirmation showed (``drafts.revision_of``), and the annotation set at the revision
+it showed (``annotations_revision``); either changed since (another tab, an autosave
+that landed late) refuses the release, nothing written. When the released version has
+annotations (the workbench), the learner's PDF with them written in is made, checked
+and stored in the same transaction (``feedback.workbench.annotated``) and becomes the
+feedback's PDF
 (``feedback_attachment_file``). A PDF the tutor attached as well stays: the learner gets
 both, the annotated one first. The size rule holds for the message: both are attached
 while they fit into :data:`EMAIL_ATTACHMENT_MAX_BYTES` together (the annotated one
@@ -44,7 +48,13 @@ from feedback.access import submission_for_staff
 from feedback.claims import OPEN_STATUSES, current_claim, display_name, end_claim, hold_claim
 from feedback.dialogue.tally import count_release
 from feedback.drafts import current_draft, revision_of
-from feedback.errors import DraftChanged, FeedbackEmpty, NewVersionArrived, NotClaimed
+from feedback.errors import (
+    AnnotationsChanged,
+    DraftChanged,
+    FeedbackEmpty,
+    NewVersionArrived,
+    NotClaimed,
+)
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.gradebook import grade_released
 from feedback.models import Feedback, FeedbackStatus
@@ -120,12 +130,15 @@ def release(
     submission_id: int,
     *,
     revision: str,
+    annotations_revision: int | None,
     storage: Storage,
     links: EmailLinks,
     ttl: timedelta,
     now: datetime | None = None,
 ) -> ReleaseResult:
-    """Release the draft the tutor previewed (``revision``, see ``drafts.revision_of``)."""
+    """Release the draft the tutor confirmed (``revision``, see ``drafts.revision_of``)
+    with the annotation set the confirmation showed (``annotations_revision``, 0: none
+    saved; None: not named, refused as changed)."""
     now = now or utcnow()
     submission = submission_for_staff(session, principal, submission_id)
     draft = current_draft(session, submission_id)
@@ -137,6 +150,8 @@ def release(
     assert draft.id is not None
     if revision != revision_of(draft):
         raise DraftChanged()
+    if annotations_revision is None:  # a form that was not the confirmation's
+        raise AnnotationsChanged()
     if not draft.body_markdown.strip():
         raise FeedbackEmpty()
     if not hold_claim(session, principal, submission_id, ttl=ttl, now=now):
@@ -187,6 +202,7 @@ def release(
         storage,
         draft.id,
         version,
+        revision=annotations_revision,
         author=display_name(principal.name, principal.user_id),
         locale=mail.recipient_locale(facts.learner_locale),
         when=now,

@@ -6,8 +6,11 @@ renders it (``FeedbackView.body_html``), the email's subject is rendered from th
 release's own template and values (``feedback.release.learner_email_context``), in the
 learner's language, and the gradebook comment is ``feedback.gradebook.gradebook_comment``,
 which the release sends. The confirmation carries the draft's revision
-(``feedback.drafts.revision_of``): a draft changed after this page (another tab) is not
-released (``feedback.release.release`` refuses it).
+(``feedback.drafts.revision_of``) and the annotation set's (``annotations_revision``):
+a draft or a set changed after this page (another tab, an autosave landing late) is not
+released (``feedback.release.release`` refuses it). The annotated PDF it shows is the
+preview of that set's revision (``feedback.workbench.annotated.preview``), which refuses
+once the set has moved on.
 
 Only the tutor who holds the claim gets the page; anyone else gets the review page's
 refusal, as a release of theirs would.
@@ -30,8 +33,9 @@ from feedback.release import (
     read_up_to_email_limit,
 )
 from feedback.views import FeedbackView, ReviewPage, review_page
+from feedback.workbench.annotated import annotated_name
 from feedback.workbench.annotated import preview as annotated_preview
-from feedback.workbench.annotations import annotation_count
+from feedback.workbench.annotations import set_state
 from kurswerk.core import mail
 from kurswerk.core.auth import Principal
 from kurswerk.core.files.storage import Storage
@@ -56,6 +60,10 @@ class ReleasePreview:
     """Why nothing reaches the LMS gradebook (a message id); None: score and comment do."""
     annotations: int
     """How many annotations the release writes into the annotated PDF (0: none is made)."""
+    annotations_revision: int
+    """The revision of the set shown (0: none saved): the release form sends it back."""
+    annotated_name: str | None
+    """The annotated PDF's file name as the learner gets it (None: none is made)."""
 
 
 def _email_sizes(
@@ -65,13 +73,16 @@ def _email_sizes(
     storage: Storage,
     *,
     annotations: int,
+    annotations_revision: int,
     attachment_key: str | None,
 ) -> list[int]:
     """The sizes of the PDFs the email would carry, in the release's order: the annotated
     one (written now as the release will write it, then thrown away), the tutor's."""
     sizes: list[int] = []
     if annotations:
-        made = annotated_preview(session, principal, submission_id, storage)
+        made = annotated_preview(
+            session, principal, submission_id, storage, revision=annotations_revision
+        )
         try:
             sizes.append(made.path.stat().st_size)
         finally:
@@ -106,7 +117,8 @@ def release_preview(
     email = learner_email_context(
         principal, draft, facts, locale, now=now, files={}, feedback_url=""
     )
-    annotations = annotation_count(session, draft.submission_version_id)
+    annotation_set = set_state(session, draft.submission_version_id)
+    annotations = annotation_set.count
     attached = fits_into_email(
         _email_sizes(
             session,
@@ -114,6 +126,7 @@ def release_preview(
             submission_id,
             storage,
             annotations=annotations,
+            annotations_revision=annotation_set.revision,
             attachment_key=draft.attachment_key,
         )
     )
@@ -130,5 +143,7 @@ def release_preview(
         annotated_by_email=annotated_attached,
         gradebook_comment=gradebook_comment(draft, locale=locale, annotated=annotations > 0),
         annotations=annotations,
+        annotations_revision=annotation_set.revision,
+        annotated_name=annotated_name(page.latest.display_name, locale) if annotations else None,
         gradebook_missing=missing.message if missing is not None else None,
     )

@@ -132,6 +132,13 @@ def bounded_id(value: str | None) -> int | None:
     return int(value)
 
 
+def revision_number(value: str | None) -> int | None:
+    """A revision a form sends back (0 and up), or None."""
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    return int(value) if int(value) <= MAX_ID else None
+
+
 def render_review(
     request: Request,
     session: Session,
@@ -345,6 +352,7 @@ def release(review: StaffReview, form: FormData) -> Response:
             review.principal,
             review.submission_id,
             revision=form.get("revision", ""),
+            annotations_revision=revision_number(form.get("annotations_revision")),
             storage=storage_of(review.request),
             links=email_links(review.request),
             ttl=review.ttl,

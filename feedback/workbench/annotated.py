@@ -2,13 +2,20 @@
 stored, made the feedback's PDF) and for the preview before it (written, not stored).
 
 At release (``feedback.release.release``, in its transaction, after the feedback turned
-released): if the released version's set has annotations, the writer
+released): the set must still be at the revision the release confirmation showed (its
+form sends it), else nothing is released (:class:`~feedback.errors.AnnotationsChanged`,
+the caller rolls back): what the learner gets is what the tutor confirmed, not what
+another tab saved since. If that set has annotations, the writer
 (``feedback.workbench.writer``) copies the version's stored PDF with the annotations
 into a temp file of the storage, our PDF check (``kurswerk.core.files.pdf.check``, in
 its isolated worker, as for uploads) checks the copy, and the storage commits it under
 its hash; the feedback row gets its key and name (``annotated_key``,
 ``annotated_name``). A PDF the tutor attached stays beside it: the learner gets both.
 The learner's own file is only read, never written.
+
+The preview (:func:`preview`) writes the same copy for the tutor's eyes; given the
+confirmed revision it refuses a set that has moved on, so the confirmation never shows
+one set and releases another.
 
 Failure leaves nothing half-done: a write or check that fails raises
 :class:`~feedback.workbench.errors.AnnotatedPdfFailed` (the caller rolls the release
@@ -31,6 +38,7 @@ from sqlmodel import Session
 
 from feedback.access import submission_for_staff
 from feedback.claims import display_name
+from feedback.errors import AnnotationsChanged
 from feedback.models import Feedback
 from feedback.workbench.annotations import latest_version, stored_set
 from feedback.workbench.document import load
@@ -88,21 +96,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def confirmed_annotations(session: Session, version_id: int, revision: int) -> list[Any]:
+    """The version's annotations if its set is still at ``revision`` (0: none saved),
+    else :class:`AnnotationsChanged`; one read, so the PDF is written from exactly the set
+    compared. The release reads it after renewing its claim: a save of the set renews the
+    same claim row first (``hold_claim``'s ``UPDATE`` locks it; SQLite has one writer),
+    so another tab's save either committed before and is seen here, or waits and then
+    finds the claim ended."""
+    stored = stored_set(session, version_id)
+    if (stored.revision if stored is not None else 0) != revision:
+        raise AnnotationsChanged()
+    return load(stored.annotations) if stored is not None else []
+
+
 def release_annotations(
     session: Session,
     storage: Storage,
     feedback_id: int,
     version: SubmissionVersion,
     *,
+    revision: int,
     author: str,
     locale: str,
     when: datetime,
 ) -> str | None:
     """Write, check and store the annotated PDF of ``version`` for the released feedback
-    ``feedback_id``; its storage key, or None when the version has no annotations."""
+    ``feedback_id`` from its set at ``revision`` (the confirmed one; another refuses the
+    release); its storage key, or None when that set has no annotations."""
     assert version.id is not None
-    stored = stored_set(session, version.id)
-    annotations = load(stored.annotations) if stored is not None else []
+    annotations = confirmed_annotations(session, version.id, revision)
     if not annotations:
         return None
     path = write_to_temp(storage, version, annotations, author=author, when=when)
@@ -129,14 +151,23 @@ class Preview:
 
 
 def preview(
-    session: Session, principal: Principal, submission_id: int, storage: Storage
+    session: Session,
+    principal: Principal,
+    submission_id: int,
+    storage: Storage,
+    *,
+    revision: int | None = None,
 ) -> Preview:
     """The latest version's PDF with the current set, as the release would write it (not
-    checked, not stored); for the course's staff."""
+    checked, not stored); for the course's staff. With ``revision`` (the confirmed one)
+    a set that is no longer at it is refused (:class:`AnnotationsChanged`) before
+    anything is written."""
     submission = submission_for_staff(session, principal, submission_id)
     version = latest_version(session, submission)
     assert version.id is not None
     stored = stored_set(session, version.id)
+    if revision is not None and revision != (stored.revision if stored is not None else 0):
+        raise AnnotationsChanged()
     annotations = load(stored.annotations) if stored is not None else []
     author = display_name(principal.name, principal.user_id)
     path = write_to_temp(storage, version, annotations, author=author, when=utcnow())

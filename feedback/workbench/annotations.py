@@ -84,10 +84,20 @@ def stored_set(session: Session, version_id: int) -> AnnotationSet | None:
     return AnnotationSet.model_validate(row._mapping) if row is not None else None
 
 
-def annotation_count(session: Session, version_id: int | None) -> int:
-    """How many annotations the version's set holds (what a release would write)."""
+@dataclass(frozen=True)
+class SetState:
+    """Where a version's set stands: its revision (0: nothing saved) and how many
+    annotations it holds (what a release would write)."""
+
+    revision: int
+    count: int
+
+
+def set_state(session: Session, version_id: int | None) -> SetState:
     stored = stored_set(session, version_id) if version_id is not None else None
-    return len(stored_json(stored.annotations)) if stored is not None else 0
+    if stored is None:
+        return SetState(revision=0, count=0)
+    return SetState(revision=stored.revision, count=len(stored_json(stored.annotations)))
 
 
 def load(session: Session, principal: Principal, submission_id: int) -> AnnotationSetView:

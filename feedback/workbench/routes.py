@@ -1,6 +1,7 @@
 """The workbench's annotation API (the contract in ``/work/notes/annotations-format.md``):
 the set as JSON (GET), saving it (PUT), and the PDF with the annotations written in
-(GET, for the release confirmation). Staff of the course only; everyone else gets 404.
+(GET, for the release confirmation; with ``?revision=`` only that revision of the set,
+else 409). Staff of the course only; everyone else gets 404.
 
 The routes answer in JSON, refusals too: ``{"error": <code>, "message": <text in the
 tutor's language>, "status": <status>}`` plus ``revision`` (the current one) on a 409
@@ -15,9 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -31,7 +32,7 @@ from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.csrf import CsrfChecked
-from kurswerk.core.db import SessionDep, new_session
+from kurswerk.core.db import MAX_ROW_ID, SessionDep, new_session
 from kurswerk.core.errors import AppError, error_code
 from kurswerk.core.files.download import pdf_stream
 from kurswerk.core.i18n import N_
@@ -135,12 +136,17 @@ def _save(
 
 @router.get("/review/{submission_id}/annotated.pdf", name="feedback_annotated_preview")
 def feedback_annotated_preview(
-    request: Request, principal: StaffPrincipal, session: SessionDep, submission_id: Id
+    request: Request,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    submission_id: Id,
+    revision: Annotated[int | None, Query(ge=0, le=MAX_ROW_ID)] = None,
 ) -> Response:
     """The latest version's PDF with the current set written in, made now and not stored
-    (what the learner would get on release), inline."""
+    (what the learner would get on release), inline. With ``revision`` (the release
+    confirmation's): that revision of the set, or a 409 page if it has moved on."""
     storage = storage_of(request)
-    made = annotated.preview(session, principal, submission_id, storage)
+    made = annotated.preview(session, principal, submission_id, storage, revision=revision)
     handle = open(made.path, "rb")  # noqa: SIM115 - closed by the response once sent
     storage.delete_temp(made.path)  # the open handle keeps the file until then
     return pdf_stream(

@@ -52,21 +52,45 @@ def confirmation(web: TestClient, person: Learner, sid: int) -> Response:
     return web.get(path(person, f"/review/{sid}/release"))
 
 
-def revision(web: TestClient, person: Learner, sid: int) -> str:
-    """The draft revision the release confirmation shows (what its form sends)."""
+def confirmed(page_html: str) -> tuple[str, int]:
+    """What a confirmation page's release form sends back: the draft's revision and the
+    annotation set's."""
+    draft = re.search(r'name="revision" value="([0-9a-f]+)"', page_html)
+    annotations = re.search(r'name="annotations_revision" value="([0-9]+)"', page_html)
+    assert draft and annotations, "no release form on the confirmation page"
+    return draft.group(1), int(annotations.group(1))
+
+
+def revisions(web: TestClient, person: Learner, sid: int) -> tuple[str, int]:
+    """The revisions the release confirmation shows now (what its form sends)."""
     page = confirmation(web, person, sid)
     assert page.status_code == 200, page.text
-    found = re.search(r'name="revision" value="([0-9a-f]+)"', page.text)
-    assert found, "no release form on the confirmation page"
-    return found.group(1)
+    return confirmed(page.text)
 
 
-def release(web: TestClient, person: Learner, sid: int, rev: str | None = None) -> Response:
-    rev = rev if rev is not None else revision(web, person, sid)
+def revision(web: TestClient, person: Learner, sid: int) -> str:
+    """The draft revision the release confirmation shows (what its form sends)."""
+    return revisions(web, person, sid)[0]
+
+
+def release(
+    web: TestClient,
+    person: Learner,
+    sid: int,
+    rev: str | None = None,
+    annotations: int | None = None,
+) -> Response:
+    """Release as the confirmation's form does: with the revisions it shows now, or the
+    ones given (``annotations`` given alone: the draft's as shown now; ``rev`` alone: no
+    annotation set saved, revision 0)."""
+    if rev is None:
+        rev, shown = revisions(web, person, sid)
+        annotations = shown if annotations is None else annotations
     return web.post(
         path(person, f"/review/{sid}/release"),
-        data={"csrf_token": person.csrf, "revision": rev},
-    )
+        data={"csrf_token": person.csrf, "revision": rev,
+              "annotations_revision": str(annotations or 0)},
+    )  # fmt: skip
 
 
 def write_and_release(web: TestClient, tutor: Learner, sid: int, body: str) -> Response:

@@ -187,6 +187,7 @@ def test_two_release_requests_at_once_send_one_email(engine, world, make_submiss
                         world.tutor.principal,
                         submission.id,
                         revision=rev,
+                        annotations_revision=0,
                         storage=None,  # no attachment: storage is not touched
                         links=EmailLinks(Settings(base_url="https://kurswerk.test")),
                         ttl=ttl,
@@ -249,7 +250,7 @@ def test_release_without_the_right_csrf_token_changes_nothing(
     submission = make_submission(world.learner)
     claim(web, world.tutor, submission.id)
     save(web, world.tutor, submission.id, FEEDBACK)
-    data = {"revision": revision(web, world.tutor, submission.id)}
+    data = {"revision": revision(web, world.tutor, submission.id), "annotations_revision": "0"}
     if token is not None:
         data["csrf_token"] = token
     response = web.post(path(world.tutor, f"/review/{submission.id}/release"), data=data)

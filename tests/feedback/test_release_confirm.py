@@ -17,6 +17,7 @@ from tests.feedback.helpers import (
     attach,
     claim,
     confirmation,
+    confirmed,
     feedback_rows,
     lms_calls,
     mails,
@@ -45,9 +46,7 @@ def shown(page_html: str, element_id: str) -> str:
 
 
 def revision_on(page_html: str) -> str:
-    found = re.search(r'name="revision" value="([0-9a-f]+)"', page_html)
-    assert found
-    return found.group(1)
+    return confirmed(page_html)[0]
 
 
 def offer_grades(db, world) -> None:
@@ -110,10 +109,7 @@ def test_the_confirmation_shows_what_the_learner_receives_and_the_release_sends_
     assert "1 von 1 Punkt" in text and "vollständig bewertet" in text
     assert "nicht rückgängig" in text
 
-    response = web.post(
-        path(world.tutor, f"/review/{drafted.id}/release"),
-        data={"csrf_token": world.tutor.csrf, "revision": revision_on(page.text)},
-    )
+    response = release(web, world.tutor, drafted.id, *confirmed(page.text))
     assert response.status_code == 303 and "done=released" in response.headers["location"]
     (mail,) = mails(db)
     assert mail.payload["subject"] == subject
@@ -164,10 +160,7 @@ def test_a_draft_changed_after_the_confirmation_is_not_released(web, world, draf
     page = confirmation(web, world.tutor, drafted.id)
     shown_revision = revision_on(page.text)
     save(web, world.tutor, drafted.id, "Ganz anders, in einem anderen Tab")
-    response = web.post(
-        path(world.tutor, f"/review/{drafted.id}/release"),
-        data={"csrf_token": world.tutor.csrf, "revision": shown_revision},
-    )
+    response = release(web, world.tutor, drafted.id, shown_revision)
     assert response.status_code == 409
     assert "Der Entwurf wurde geändert, nachdem Sie die Freigabe geprüft haben" in text_of(response)
     assert [f.status for f in feedback_rows(db, drafted.id)] == ["draft"]

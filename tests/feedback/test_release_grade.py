@@ -124,6 +124,7 @@ def test_the_score_row_is_part_of_the_release_transaction(engine, world, make_su
                 world.tutor.principal,
                 submission.id,
                 revision=revision,
+                annotations_revision=0,
                 storage=None,  # type: ignore[arg-type] - no attachment: storage is not touched
                 links=EmailLinks(Settings(base_url="https://kurswerk.test")),
                 ttl=TTL,

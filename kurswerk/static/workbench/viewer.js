@@ -241,7 +241,7 @@ export class PdfViewer {
 
   failed(error) {
     this.root.dataset.failed = "true";
-    this.say(this.text("failed"));
+    this.say(this.text("open_failed"));
     if (window.console) { console.error(error); }
   }
 }

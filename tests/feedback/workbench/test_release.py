@@ -268,15 +268,18 @@ def test_the_gradebook_comment_says_the_feedback_has_a_pdf(web, world, annotated
     )
 
 
-def test_the_confirmation_counts_the_annotations_links_their_preview_and_names_the_pdf(
+def test_the_confirmation_counts_the_annotations_names_and_links_their_pdf(
     web, world, annotated_draft, db
 ):
     """Before release the tutor sees what the release will write: the annotated PDF
-    (counted, its preview linked) and the gradebook comment that names the PDF."""
+    (counted, named as the learner gets it, its preview linked) and the gradebook comment
+    that names the PDF."""
     submission, _ = annotated_draft
     offer_grades(db, world)
     page = confirmation(web, world.tutor, submission.id)
     assert page.status_code == 200
-    assert "Das eingereichte PDF mit Ihren 4 Anmerkungen" in page.text
+    assert "Das eingereichte PDF mit Ihren 4 Anmerkungen, „Lösung v1 – mit Anmerkungen.pdf“" in (
+        text_of(page)
+    )
     assert f"/review/{submission.id}/annotated.pdf?" in page.text
     assert "Das vollständige Feedback mit PDF-Anhang finden Sie in Kurswerk." in page.text

@@ -138,3 +138,19 @@ def test_the_arrow_keys_move_along_a_toolbar(live, browser, world, submission, w
     expect(tools.get_by_role("button", name="Freihand")).to_be_focused()
     page.keyboard.press("Enter")
     expect(tools.get_by_role("button", name="Freihand")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_pdf_that_cannot_be_opened_is_said_so_with_the_way_to_the_links(
+    live, browser, world, submission
+):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.route("**/versions/1/file?*", lambda route: route.fulfill(status=503, body="weg"))
+    page.goto(live + review_url(world.tutor, submission))
+    expect(page.locator("#kw-viewer[data-failed]")).to_be_attached()
+    expect(page.locator("#kw-viewer [data-viewer-status]")).to_have_text(
+        "Das PDF lässt sich hier nicht anzeigen. Öffnen Sie es über „Im Browser lesen“ oder "
+        "laden Sie es herunter."
+    )
+    context.close()
