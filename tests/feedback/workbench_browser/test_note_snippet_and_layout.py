@@ -1,7 +1,7 @@
 """Two promises of the workbench in Chromium (issue 13): a comment-bank snippet goes into
 a note on the PDF with the keyboard, as into the written feedback; and the PDF sits
 beside the feedback from about 1000 px wide, with the feedback below it on narrower
-screens."""
+screens; and a sentence selected by dragging the mouse is highlighted."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.feedback.comment_bank.conftest import make_snippet  # noqa: F401 - a fixture
 from tests.feedback.helpers import claim
 from tests.feedback.workbench_browser.pages import open_page, review_url, viewer_ready
+from tests.feedback.workbench_browser.text_pdfs import LINES
 
 pytestmark = pytest.mark.e2e
 
@@ -73,4 +74,30 @@ def test_the_pdf_is_beside_the_feedback_from_1000_px_and_above_it_below(
     else:
         assert side["y"] >= document["y"] + document["height"]  # the feedback below
         assert side["x"] == pytest.approx(document["x"], abs=1)
+    page.context.close()
+
+
+def test_a_sentence_selected_by_dragging_the_mouse_is_highlighted(
+    live, browser, world, submission, web
+):
+    claim(web, world.tutor, submission.id)
+    page = open_page(browser, live + review_url(world.tutor, submission))
+    viewer_ready(page)
+    expect(page.locator("#kw-viewer[data-annotations='loaded']")).to_be_attached()
+    line = page.locator(".pdf-page[data-page='1'] .textLayer span", has_text=LINES[0]).first
+    line.scroll_into_view_if_needed()
+    box = line.bounding_box()
+    assert box is not None
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 1, middle)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, middle, steps=5)
+    page.mouse.move(box["x"] + box["width"] - 1, middle, steps=5)
+    page.mouse.up()
+    assert LINES[0][:20] in page.evaluate("() => String(window.getSelection())")
+    page.get_by_role("button", name="Markieren").click()
+    expect(page.locator(".kw-annot--highlight")).to_have_count(1)
+    expect(page.locator("[data-annotation-items] li")).to_have_text(
+        [re.compile(f"Markierung: {re.escape(LINES[0][:20])}")]
+    )
     page.context.close()
