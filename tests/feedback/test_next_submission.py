@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -15,10 +16,13 @@ from sqlmodel import select
 from feedback import next_submission
 from feedback.models import ReviewClaim
 from feedback.queue_values import QueueFilters
+from kurswerk.core.auth import Role, SessionCodec
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import new_session
+from lti.models import LmsContext, Membership
 from tests.feedback.conftest import exercise_id
 from tests.feedback.helpers import claim, claim_row, path, save, status_of, text_of
+from tests.support.people import Learner
 from uploads.models import SubmissionStatus
 
 TTL = timedelta(hours=2)
@@ -297,3 +301,39 @@ def test_a_later_press_takes_the_next_one(web, world, make_submission, db, monke
     assert opened(press_next(web, world.tutor)) == made[1].id  # written on: next one
     monkeypatch.setattr(next_submission, "REPEAT_WINDOW", timedelta(0))
     assert opened(press_next(web, world.tutor)) == made[2].id  # window over: next one
+
+
+def test_a_press_in_another_lms_course_takes_that_courses_submission(
+    app, web, world, make_learner, make_submission, db
+):
+    """The repeat window belongs to one LMS course: the same tutor pressing "next" in a
+    second course of the platform within seconds gets that course's submission, not the
+    one just opened in the first."""
+    first = make_submission(world.learner, submitted_at=ago(3))
+    assert opened(press_next(web, world.tutor)) == first.id
+
+    home = db.get(LmsContext, world.tutor.context_id)
+    second_course = LmsContext(
+        platform_id=home.platform_id, lms_context_id="second-course", title="Zweiter Kurs"
+    )
+    db.add(second_course)
+    db.commit()
+    learner_there = make_learner(context=second_course)
+    waiting_there = make_submission(learner_there, submitted_at=ago(1))
+    db.add(
+        Membership(
+            user_id=world.tutor.principal.user_id,
+            context_id=second_course.id,
+            role=Role.TUTOR.value,
+        )
+    )
+    db.commit()
+    codec: SessionCodec = app.state.session_codec
+    principal = replace(
+        world.tutor.principal, context_id=second_course.id, sid=SessionCodec.new_sid()
+    )
+    tutor_there = Learner(principal, codec.issue(principal), codec.csrf_token(principal))
+
+    assert opened(press_next(web, tutor_there)) == waiting_there.id
+    assert claim_row(db, waiting_there.id).tutor_user_id == world.tutor.principal.user_id
+    assert claim_row(db, first.id).tutor_user_id == world.tutor.principal.user_id
