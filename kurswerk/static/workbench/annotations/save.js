@@ -107,7 +107,8 @@ export class Autosave {
   }
 }
 
-function clock(iso) {
+// The time of a save (``iso``, else now) as hours and minutes in the page's language.
+export function clock(iso) {
   const when = iso ? new Date(iso) : new Date();
   const lang = document.documentElement.lang || "de";
   return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(when);
