@@ -9,6 +9,14 @@ has replaced. Feedback already released for a version stays as it was.
 Every change needs the tutor's claim (:func:`feedback.claims.hold_claim`, which also
 renews it) and is checked before anything is written: a text over
 :data:`FEEDBACK_MAX_CHARS` or a refused PDF leaves the draft exactly as it was.
+
+Two tabs (or a tutor who took the claim over) saving the text: the form carries the
+:func:`text_revision` of the text it was opened with, and a save is refused
+(:class:`~feedback.errors.DraftConflict`, with the text saved since) when it would replace
+a saved text the tutor has not seen. The check runs after ``hold_claim``: its ``UPDATE``
+of the claim row makes a second save of the same submission wait for the first one's
+commit (the row's lock on PostgreSQL, the database's write lock on SQLite), so the draft
+read after it is the latest one.
 """
 
 from __future__ import annotations
@@ -23,7 +31,13 @@ from sqlmodel import Session, select
 
 from feedback.access import submission_for_staff
 from feedback.claims import current_claim, hold_claim
-from feedback.errors import AlreadyReleased, FeedbackTooLong, NotClaimed, not_found
+from feedback.errors import (
+    AlreadyReleased,
+    DraftConflict,
+    FeedbackTooLong,
+    NotClaimed,
+    not_found,
+)
 from feedback.models import Feedback, FeedbackStatus
 from kurswerk.core.auth import Principal
 from kurswerk.core.clock import utcnow
@@ -61,6 +75,14 @@ def revision_of(feedback: Feedback) -> str:
     ):
         digest.update(part.encode("utf-8") + b"\x00")
     return digest.hexdigest()[:20]
+
+
+def text_revision(text: str) -> str:
+    """The revision of a draft's text, as the draft form carries it: "" for no text (there
+    is nothing a save could lose), otherwise a digest of the text."""
+    if not text:
+        return ""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def current_draft(session: Session, submission_id: int) -> Feedback | None:
@@ -136,17 +158,35 @@ def save_draft(
     submission_id: int,
     text: str,
     *,
+    based_on: str | None = None,
     ttl: timedelta,
     now: datetime | None = None,
 ) -> Feedback:
-    """Save the tutor's Markdown as the draft (its sanitised HTML alongside, for preview)."""
+    """Save the tutor's Markdown as the draft (its sanitised HTML alongside, for preview).
+
+    ``based_on`` is the :func:`text_revision` the tutor's text was written on (``None``:
+    no check, for callers that are not the form; the form always sends it). The save is
+    refused when the saved text has another revision, is not empty and is not ``text``
+    itself: it would be lost.
+    """
     now = now or utcnow()
     submission = submission_for_staff(session, principal, submission_id)
     text = normalise_text(text)
     check_length(text)
     _guard(session, principal, submission_id, ttl)
+    if based_on is not None:
+        _check_based_on(session, submission_id, text, based_on)
     values = {"body_markdown": text, "body_html": str(render_markdown(text))}
     return _write_draft(session, principal, submission, values, now)
+
+
+def _check_based_on(session: Session, submission_id: int, text: str, based_on: str) -> None:
+    session.expire_all()  # read after the claim's lock: what a save before ours committed
+    draft = current_draft(session, submission_id)
+    saved = draft.body_markdown if draft is not None else ""
+    current = text_revision(saved)
+    if current not in ("", based_on) and saved != text:
+        raise DraftConflict(saved_text=saved, revision=current, based_on=based_on)
 
 
 def set_attachment(

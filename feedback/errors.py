@@ -7,7 +7,7 @@ with the message and the tutor's unsaved text), not with the error page.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kurswerk.core.errors import AppError, NotFound
 from kurswerk.core.i18n import N_
@@ -109,6 +109,27 @@ class AnnotationsChanged(_Fixed):
         ),
         "annotations changed since the release confirmation",
     )
+
+
+class DraftConflict(EditRefused):
+    """Another text was saved since the one the tutor's text was written on (another tab,
+    or the tutor before a takeover). Carries the saved text, to show beside the tutor's."""
+
+    def __init__(self, *, saved_text: str, revision: str, based_on: str) -> None:
+        super().__init__(
+            N_(
+                "Inzwischen wurde ein anderer Text gespeichert, in einem anderen Tab oder von "
+                "einer anderen Person. Ihr Text wurde nicht gespeichert; er steht weiter im "
+                "Eingabefeld, der zuletzt gespeicherte darunter. Bitte führen Sie beide "
+                "zusammen und speichern Sie dann."
+            ),
+            reason=f"draft text based on {based_on or 'nothing'!r}, saved one is {revision!r}",
+        )
+        self.saved_text = saved_text
+        self.revision = revision
+
+    def json_fields(self) -> dict[str, Any]:
+        return {"revision": self.revision, "text": self.saved_text}
 
 
 class NewVersionArrived(_Fixed):

@@ -1,17 +1,23 @@
-"""HTTP helpers of the feedback pages: the form body and PDF responses."""
+"""HTTP helpers of the feedback pages: the form body, refusals in JSON and PDF responses."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 
-from kurswerk.core.errors import AppError
+from kurswerk.core import i18n
+from kurswerk.core.auth import Principal
+from kurswerk.core.errors import AppError, error_code
 from kurswerk.core.http import content_disposition
 from kurswerk.core.i18n import N_
+
+log = logging.getLogger("feedback.http")
+NO_STORE = {"Cache-Control": "no-store"}
 
 MAX_FORM_FIELDS = 20
 BAD_FORM = N_(
@@ -50,6 +56,32 @@ async def read_form(request: Request) -> dict[str, str]:
     except ValueError as exc:
         raise AppError(BAD_FORM, 400, reason=str(exc)) from exc
     return dict(pairs)
+
+
+def json_refusal(request: Request, principal: Principal, error: AppError) -> JSONResponse:
+    """A refusal as a script reads it: ``{"error": <code>, "message": <text in the
+    user's language>, "status": <status>}`` and the error's own ``json_fields()``."""
+    log.warning(
+        "request refused: %s %s -> %s (%s)",
+        request.method,
+        request.url.path,
+        error.status_code,
+        error.reason,
+    )
+    body: dict[str, Any] = {
+        "error": error_code(error.status_code),
+        "message": i18n.gettext(principal.locale, error.message, **error.params),
+        "status": error.status_code,
+    }
+    fields = getattr(error, "json_fields", None)
+    if fields is not None:
+        body.update(fields())
+    return JSONResponse(body, status_code=error.status_code, headers=NO_STORE)
+
+
+def wants_json(request: Request) -> bool:
+    """A script's request (``Accept: application/json``), not a form sent by the browser."""
+    return "application/json" in request.headers.get("accept", "")
 
 
 def pdf_disposition(kind: Literal["inline", "attachment"], name: str) -> str:

@@ -19,7 +19,7 @@ from sqlmodel import select as sqlmodel_select
 
 from feedback.access import is_staff, submission_for_staff, submission_for_viewer
 from feedback.claims import ClaimState, current_claim, display_name
-from feedback.drafts import FEEDBACK_MAX_CHARS, revision_of
+from feedback.drafts import FEEDBACK_MAX_CHARS, revision_of, text_revision
 from feedback.errors import not_found
 from feedback.facts import SubmissionFacts, submission_facts
 from feedback.models import Feedback, FeedbackStatus
@@ -61,6 +61,11 @@ class FeedbackView:
     @property
     def body_html(self) -> Markup:
         return render_markdown(self.body_markdown)
+
+    @property
+    def text_revision(self) -> str:
+        """What the draft form carries: the text it was opened with (``drafts.text_revision``)."""
+        return text_revision(self.body_markdown)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from feedback.comment_bank import routes as comment_bank_views
 from feedback.dialogue import routes as dialogue_views
 from feedback.promises import routes as promise_pages
 from feedback.routes import attachments as attachment_views
+from feedback.routes import draft as draft_views
 from feedback.routes import learner as learner_views
 from feedback.routes import promise as promise_views
 from feedback.routes import queue as queue_views
@@ -20,6 +21,7 @@ from feedback.workbench import routes as workbench_views
 router = APIRouter()
 router.include_router(queue_views.router)
 router.include_router(views.router)
+router.include_router(draft_views.router)
 router.include_router(release_views.router)
 router.include_router(attachment_views.router)
 router.include_router(learner_views.router)

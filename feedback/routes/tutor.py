@@ -7,7 +7,7 @@ Thin: parse, authorise (``ContextPrincipal``: the URL's course is the session's;
 routes answer 404 to learners, like every id that is not the caller's to see), call the
 use-case modules (``feedback.queue``, ``feedback.claims``, ...), render. Every POST checks
 CSRF; a refused change re-renders the page with the message and the tutor's text after
-rolling back anything flushed.
+rolling back anything flushed. The feedback text's save is ``feedback.routes.draft``'s.
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ def render_review(
     preview: bool = False,
     error: AppError | None = None,
     text: str | None = None,
+    draft_revision: str | None = None,
     confirm: claims.ClaimState | None = None,
     promise_form: promise_views.PromiseForm | None = None,
     dialogue_refusal: dialogue_views.Refusal | None = None,
@@ -165,6 +166,8 @@ def render_review(
     error_field = None
     if isinstance(error, errors.FeedbackTooLong | errors.FeedbackEmpty):
         error_field = "kw-feedback-body"
+    elif isinstance(error, errors.DraftConflict):
+        error_field = "kw-feedback-saved"
     elif isinstance(error, AttachmentRefused):
         error_field = "kw-attachment-file"
     elif isinstance(error, ChangeRefused) and error.field:
@@ -186,6 +189,7 @@ def render_review(
             "preview": preview and page.draft is not None,
             "error": error,
             "text": text,
+            "draft_revision": draft_revision,
             "confirm": confirm,
             "max_upload_mb": settings_of(request).max_upload_mb,
             "promise": promise_views.review_block(
@@ -328,20 +332,6 @@ def unclaim(review: StaffReview, form: FormData) -> Response:
     if not claims_mod.unclaim(review.session, review.principal, review.submission_id):
         return review.refused(errors_mod.NotClaimed(None))
     return review.back(done="unclaimed")
-
-
-@router.post("/review/{submission_id}/feedback", name="feedback_save", dependencies=FORM_POST)
-def save(review: StaffReview, form: FormData) -> Response:
-    text = form.get("body", "")
-    try:
-        drafts.save_draft(
-            review.session, review.principal, review.submission_id, text, ttl=review.ttl
-        )
-    except errors_mod.EditRefused as exc:
-        return review.refused(exc, text=text)
-    if form.get("action") == "preview":
-        return review.back("kw-preview", preview="1")
-    return review.back("kw-editor", done="saved")
 
 
 @router.post("/review/{submission_id}/release", name="feedback_release", dependencies=FORM_POST)

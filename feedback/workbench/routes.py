@@ -14,53 +14,29 @@ threadpool in a transaction of its own, committed only when the save is accepted
 
 from __future__ import annotations
 
-import logging
 import os
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from feedback.http import PDF_CSP, pdf_disposition
+from feedback.http import NO_STORE, PDF_CSP, json_refusal, pdf_disposition
 from feedback.routes.tutor import Id, StaffPrincipal, claim_ttl, storage_of
 from feedback.workbench import annotated
 from feedback.workbench import annotations as annotation_sets
 from feedback.workbench.document import MAX_BODY_BYTES, InvalidDocument, parse_save
 from feedback.workbench.errors import AnnotationsInvalid, AnnotationsTooLarge
-from kurswerk.core import i18n
 from kurswerk.core.auth import Principal
 from kurswerk.core.body_limit import StreamedBody, streams_own_body
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import MAX_ROW_ID, SessionDep, new_session
-from kurswerk.core.errors import AppError, error_code
+from kurswerk.core.errors import AppError
 from kurswerk.core.files.download import pdf_stream
 from kurswerk.core.i18n import N_
 
-log = logging.getLogger("feedback.workbench")
 router = APIRouter(prefix="/c/{context}")
-NO_STORE = {"Cache-Control": "no-store"}
 NOT_JSON = N_("Die Anmerkungen müssen als JSON gesendet werden (Content-Type: application/json).")
-
-
-def json_refusal(request: Request, principal: Principal, error: AppError) -> JSONResponse:
-    """A refusal as the client reads it (see the module's docstring)."""
-    log.warning(
-        "request refused: %s %s -> %s (%s)",
-        request.method,
-        request.url.path,
-        error.status_code,
-        error.reason,
-    )
-    body: dict[str, Any] = {
-        "error": error_code(error.status_code),
-        "message": i18n.gettext(principal.locale, error.message, **error.params),
-        "status": error.status_code,
-    }
-    fields = getattr(error, "json_fields", None)
-    if fields is not None:
-        body.update(fields())
-    return JSONResponse(body, status_code=error.status_code, headers=NO_STORE)
 
 
 @router.get("/review/{submission_id}/annotations", name="feedback_annotations")

@@ -40,11 +40,28 @@ def claim(web: TestClient, person: Learner, sid: int, **form: Any) -> Response:
     return web.post(path(person, f"/review/{sid}/claim"), data={"csrf_token": person.csrf, **form})
 
 
-def save(web: TestClient, person: Learner, sid: int, body: str, action: str = "save") -> Response:
-    return web.post(
-        path(person, f"/review/{sid}/feedback"),
-        data={"csrf_token": person.csrf, "body": body, "action": action},
-    )
+def draft_revision(web: TestClient, person: Learner, sid: int) -> str | None:
+    """The draft revision the review page's form carries (None: the page has no form)."""
+    page = web.get(path(person, f"/review/{sid}"))
+    found = re.search(r'name="draft_revision" value="([0-9a-f]*)"', page.text)
+    return found.group(1) if found else None
+
+
+def save(
+    web: TestClient,
+    person: Learner,
+    sid: int,
+    body: str,
+    action: str = "save",
+    based_on: str | None = None,
+) -> Response:
+    """The review page's form sent with ``body``: opened just now (its revision read from
+    the page), unless ``based_on`` names the revision of an older one."""
+    based_on = based_on if based_on is not None else draft_revision(web, person, sid)
+    form = {"csrf_token": person.csrf, "body": body, "action": action}
+    if based_on is not None:
+        form["draft_revision"] = based_on
+    return web.post(path(person, f"/review/{sid}/feedback"), data=form)
 
 
 def confirmation(web: TestClient, person: Learner, sid: int) -> Response:

@@ -1,12 +1,14 @@
 """The tutor's annotations in a real Chromium, against the workbench's API: highlighting
 a sentence and pinning a note survive a reload; undo/redo with the keyboard; freehand
 with the pointer; a text box placed with the keyboard alone; deleting from the list;
-two tabs saving on the same revision (the second is told and sees the first one's set);
-others (a tutor without the claim) see the annotations read-only."""
+two tabs saving on the same revision (the second keeps its change on top of the first
+one's set, and says so; the merge's rule); others (a tutor without the claim) see the
+annotations read-only."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -123,18 +125,55 @@ def test_an_annotation_is_deleted_from_the_list(live, browser, world, submission
     saved(page)
 
 
-def test_two_tabs_saving_on_one_revision_the_second_is_told(live, browser, world, submission, web):
+def pin_note(page: Page, text: str) -> None:
+    page.get_by_role("button", name="Notiz", exact=True).click()
+    page.locator(".pdf-page[data-page='1']").click(position={"x": 400, "y": 300})
+    page.get_by_role("textbox", name="Text der Notiz").fill(text)
+    page.get_by_role("button", name="Fertig").click()
+
+
+def test_two_tabs_saving_on_one_revision_both_changes_are_kept(
+    live, browser, world, submission, web
+):
     first = workbench(browser, live, world, submission, web)
     second = open_page(browser, live + review_url(world.tutor, submission))
     viewer_ready(second)
     expect(second.locator("#kw-viewer[data-annotations='loaded']")).to_be_attached()
     highlight(first, LINES[0])
     saved(first)
-    highlight(second, LINES[3])
-    expect(second.get_by_role("status").filter(has_text="anderswo gespeichert")).to_be_visible()
-    expect(second.locator("[data-annotation-items] li")).to_have_text(
-        [re.compile(f"Markierung: {LINES[0]}")]
-    )
+    pin_note(second, "Quelle fehlt")  # based on the revision before the first tab's save
+    expect(second.get_by_role("status").filter(has_text="zusammengeführt")).to_have_text(
+        re.compile(r"Ihre Änderungen sind erhalten und mit diesem Stand zusammengeführt\. "
+                   r"Gespeichert \d\d:\d\d$")
+    )  # fmt: skip
+    both = [re.compile(f"Markierung: {LINES[0]}"), re.compile("Notiz: Quelle fehlt")]
+    expect(second.locator("[data-annotation-items] li")).to_have_text(both)
+    first.reload()
+    viewer_ready(first)
+    expect(first.locator("[data-annotation-items] li")).to_have_text(both)
+
+
+# A tab's set when it saved last (base), its set now (local), and the server's set now.
+MERGE = """async (url) => {
+  const { mergeSets } = await import(url);
+  const item = (id, text) => ({ id, type: "note", page: 1, at: [10, 10], text, color: "#ffd400" });
+  const base = [item("a", "A"), item("b", "B"), item("c", "C")];
+  const local = [item("a", "A hier"), item("c", "C"), item("d", "D hier")];
+  const server = [item("a", "A dort"), item("b", "B"), item("c", "C dort"), item("e", "E dort")];
+  return mergeSets(base, local, server).map((i) => `${i.id}:${i.text}`);
+}"""
+
+
+def test_a_merge_keeps_both_sides_changes_and_applies_this_tabs_deletions(
+    live, browser, world, submission, web
+):
+    page = workbench(browser, live, world, submission, web)
+    main = page.locator("script[src*='workbench/main.js']").get_attribute("src")
+    assert main is not None
+    store = urljoin(page.url, urlsplit(main).path.replace("main.js", "annotations/store.js"))
+    # a: changed on both sides, this tab's change wins; b: deleted here; c: changed there;
+    # d: added here (last); e: added there.
+    assert page.evaluate(MERGE, store) == ["a:A hier", "c:C dort", "e:E dort", "d:D hier"]
 
 
 def test_a_tutor_without_the_claim_sees_the_annotations_read_only(

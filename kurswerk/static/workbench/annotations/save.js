@@ -1,7 +1,9 @@
 // Saving the set as the tutor works: a PUT a moment after the last change, at once when
 // the page loses the focus or is hidden; the status says where it stands (a polite live
 // region). A save based on a revision that is no longer the server's (another tab or
-// tutor saved in between) is refused with 409: the set is loaded again and the tutor told.
+// tutor saved in between) is refused with 409: ``onConflict`` merges this tab's changes
+// into the server's set and saves again (Workbench.conflict), ``notice`` then heads the
+// status until the next change.
 const DELAY_MS = 1200;
 const RETRY_MS = 15000;
 const KEEPALIVE_LIMIT = 60000; // bytes a keepalive request may carry (browsers allow 64 KiB)
@@ -19,6 +21,7 @@ export class Autosave {
     this.timer = 0;
     this.saving = null;
     this.stopped = false;
+    this.notice = "";
     retry.addEventListener("click", () => this.flush());
     window.addEventListener("blur", () => this.flush());
     document.addEventListener("visibilitychange", () => {
@@ -32,12 +35,9 @@ export class Autosave {
 
   get dirty() { return !this.stopped && this.store.seq !== this.savedSeq; }
 
-  synced() {
-    this.savedSeq = this.store.seq;
-  }
-
   changed() {
     if (this.stopped) { return; }
+    this.notice = "";
     this.show(this.labels.unsaved, "pending");
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), DELAY_MS);
@@ -55,7 +55,8 @@ export class Autosave {
     if (this.saving) { this.again = true; return; }
     const seq = this.store.seq;
     const base = this.store.revision;
-    const body = JSON.stringify({ revision: base, annotations: this.store.list() });
+    const items = this.store.list();
+    const body = JSON.stringify({ revision: base, annotations: items });
     this.show(this.labels.saving, "saving");
     this.saving = fetch(this.config.save, {
       method: "PUT",
@@ -75,9 +76,10 @@ export class Autosave {
       this.saving = null;
     }
     if (response && response.ok) {
-      this.store.revision = answer.revision;
+      this.store.synced(items, answer.revision);
       this.savedSeq = seq;
-      this.show(this.labels.saved.replace("{time}", clock(answer.saved_at)), "saved");
+      const saved = this.labels.saved.replace("{time}", clock(answer.saved_at));
+      this.show(this.notice ? `${this.notice} ${saved}` : saved, "saved");
     } else if (response && response.status === 409 && Number.isInteger(answer.revision) && answer.revision !== base) {
       await this.onConflict();
       return;
@@ -107,7 +109,8 @@ export class Autosave {
   }
 }
 
-function clock(iso) {
+// The time of a save (``iso``, else now) as hours and minutes in the page's language.
+export function clock(iso) {
   const when = iso ? new Date(iso) : new Date();
   const lang = document.documentElement.lang || "de";
   return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(when);

@@ -1,11 +1,13 @@
-// The annotation set being edited: the list, the server revision it is based on, and
-// the history for undo/redo. Every change is a command that knows its inverse; each
-// change counts up ``seq`` (the autosave compares it with what it last saved).
+// The annotation set being edited: the list, the server revision it is based on (and
+// ``base``, the set as the server had it then), and the history for undo/redo. Every
+// change is a command that knows its inverse; each change counts up ``seq`` (the
+// autosave compares it with what it last saved).
 
 export class Store {
   constructor() {
     this.items = [];
     this.revision = 0;
+    this.base = [];
     this.seq = 0;
     this.done = [];
     this.undone = [];
@@ -24,12 +26,30 @@ export class Store {
 
   list() { return this.items.map((item) => ({ ...item })); }
 
-  // The set as the server has it (first load, or after a conflict): no history to undo.
+  // The set as the server has it (the first load): no history to undo.
   replaceAll(items, revision) {
     this.items = items.map((item) => ({ ...item }));
-    this.revision = revision;
+    this.synced(items, revision);
     this.done = [];
     this.undone = [];
+    this.emit({ kind: "reset" });
+  }
+
+  // The server holds ``items`` as ``revision`` now (loaded, or saved by us).
+  synced(items, revision) {
+    this.base = items.map((item) => ({ ...item }));
+    this.revision = revision;
+  }
+
+  // After a conflict: the server's set (``items``, ``revision``: another tab or tutor
+  // saved it) with this tab's changes since ``base`` applied on top (mergeSets). The
+  // result is a change to save; the history starts anew.
+  rebase(items, revision) {
+    this.items = mergeSets(this.base, this.items, items);
+    this.synced(items, revision);
+    this.done = [];
+    this.undone = [];
+    this.seq += 1;
     this.emit({ kind: "reset" });
   }
 
@@ -90,6 +110,27 @@ export class Store {
     this.apply(command, true);
     return command;
   }
+}
+
+// Three-way merge by id, deterministic: the server's set, less what this tab deleted
+// (in ``base``, not in ``local``), with what this tab added or changed (in ``local``, not
+// in ``base`` as it is there) in place of the server's item of that id or, if new,
+// appended in this tab's order. An item both sides changed keeps this tab's version.
+export function mergeSets(base, local, server) {
+  const before = new Map(base.map((item) => [item.id, JSON.stringify(item)]));
+  const kept = new Set(local.map((item) => item.id));
+  const deleted = new Set(base.map((item) => item.id).filter((id) => !kept.has(id)));
+  const mine = new Map(
+    local.filter((item) => before.get(item.id) !== JSON.stringify(item)).map((item) => [item.id, item]),
+  );
+  const merged = [];
+  for (const item of server) {
+    if (deleted.has(item.id)) { continue; }
+    merged.push({ ...(mine.get(item.id) || item) });
+    mine.delete(item.id);
+  }
+  for (const item of mine.values()) { merged.push({ ...item }); }
+  return merged;
 }
 
 export function newId() {

@@ -39,17 +39,25 @@ export class Workbench {
   }
 
   async load() {
-    try {
-      const response = await fetch(this.config.url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) { throw new Error(`annotations: ${response.status}`); }
-      const set = await response.json();
-      this.store.replaceAll(set.annotations || [], set.revision || 0);
-      this.root.dataset.annotations = "loaded";
-      return true;
-    } catch (error) {
+    const set = await this.fetchSet();
+    if (!set) {
       this.viewer.say(this.labels.load_failed);
       this.editable = false;
       return false;
+    }
+    this.store.replaceAll(set.annotations || [], set.revision || 0);
+    this.root.dataset.annotations = "loaded";
+    return true;
+  }
+
+  // The set as the server has it now, or null.
+  async fetchSet() {
+    try {
+      const response = await fetch(this.config.url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) { throw new Error(`annotations: ${response.status}`); }
+      return await response.json();
+    } catch (error) {
+      return null;
     }
   }
 
@@ -87,12 +95,20 @@ export class Workbench {
     this.list.render();
   }
 
+  // Another tab or tutor saved the set since this tab's revision: nothing of this tab's
+  // is dropped. Its changes go on top of the server's set (Store.rebase), the status
+  // says so, and the merged set is saved with the server's revision.
   async conflict() {
-    closeEditor();
-    await this.load();
-    this.saver.synced();
-    this.saver.show(this.labels.conflict, "error");
-    this.saver.retryButton.hidden = true;
+    const set = await this.fetchSet();
+    if (!set) {
+      this.saver.show(this.labels.failed, "error");
+      return;
+    }
+    this.store.rebase(set.annotations || [], set.revision || 0);
+    if (this.selected && !this.store.get(this.selected)) { this.selected = null; }
+    this.buttons();
+    this.saver.notice = this.labels.conflict;
+    await this.saver.flush();
   }
 
   // --- store -> pages, list, buttons, autosave -------------------------------------
