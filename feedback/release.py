@@ -160,6 +160,13 @@ def release(
             return ReleaseResult(again, newly_released=False)
         state = current_claim(session, submission_id, principal, now)
         raise NotClaimed(state.holder_name if state and not state.mine else None)
+    # A draft save renews the same claim first, so from here on none can land; one that
+    # landed between the first read and the claim is seen now, and refused like any other.
+    draft = _reloaded(session, draft.id)
+    if revision != revision_of(draft) or draft.status != FeedbackStatus.DRAFT:
+        if draft.status == FeedbackStatus.RELEASED:
+            return ReleaseResult(draft, newly_released=False)
+        raise DraftChanged()
     version = uploads.get_version(session, submission_id, submission.latest_version)
     if version is None or draft.submission_version_id != version.id:
         raise NewVersionArrived()

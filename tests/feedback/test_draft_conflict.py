@@ -11,16 +11,20 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from feedback import drafts
+from feedback import release as release_module
 from feedback.claims import claim as claim_service
 from feedback.drafts import FEEDBACK_MAX_CHARS, text_revision
 from feedback.errors import DraftConflict
+from feedback.models import Feedback
 from kurswerk.core.db import new_session
 from tests.feedback.helpers import (
     claim,
     draft_revision,
     feedback_rows,
+    mails,
     path,
     release,
     revision,
@@ -183,3 +187,34 @@ def test_two_saves_at_once_on_the_same_revision_one_wins(engine, world, make_sub
     assert lost.status_code == 409 and lost.saved_text == winner
     (draft,) = feedback_rows(db, submission.id)
     assert draft.body_markdown == winner
+
+
+def test_a_save_landing_between_the_release_read_and_its_claim_is_refused(
+    web, world, make_submission, db, engine, monkeypatch
+):
+    """The release reads the draft, then takes the claim; a save by another tab that
+    commits in between must not be released with the confirmed text's rendering: the
+    release sees it after taking the claim, refuses, and writes nothing."""
+    submission = make_submission(world.learner)
+    assert claim(web, world.tutor, submission.id).status_code == 303
+    assert save(web, world.tutor, submission.id, "Bestätigter Text.").status_code == 303
+    confirmed_revision = revision(web, world.tutor, submission.id)
+    real_hold = release_module.hold_claim
+
+    def another_tab_saves_first(session, *args, **kwargs):
+        with new_session(engine) as other:
+            [draft] = other.exec(select(Feedback).where(Feedback.submission_id == submission.id))
+            draft.body_markdown = "Text aus dem anderen Tab."
+            other.add(draft)
+            other.commit()
+        return real_hold(session, *args, **kwargs)
+
+    monkeypatch.setattr(release_module, "hold_claim", another_tab_saves_first)
+    response = release(web, world.tutor, submission.id, rev=confirmed_revision)
+
+    assert response.status_code == 409
+    db.expire_all()
+    [draft] = feedback_rows(db, submission.id)
+    assert draft.status == "draft" and draft.released_at is None
+    assert draft.body_markdown == "Text aus dem anderen Tab."
+    assert mails(db) == []
