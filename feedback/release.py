@@ -148,6 +148,7 @@ def release(
             return ReleaseResult(done, newly_released=False)
         raise FeedbackEmpty()
     assert draft.id is not None
+    draft_id = draft.id
     if revision != revision_of(draft):
         raise DraftChanged()
     if annotations_revision is None:  # a form that was not the confirmation's
@@ -155,14 +156,14 @@ def release(
     if not draft.body_markdown.strip():
         raise FeedbackEmpty()
     if not hold_claim(session, principal, submission_id, ttl=ttl, now=now):
-        again = _reloaded(session, draft.id)
+        again = _reloaded(session, draft_id)
         if again.status == FeedbackStatus.RELEASED:  # a concurrent request released it
             return ReleaseResult(again, newly_released=False)
         state = current_claim(session, submission_id, principal, now)
         raise NotClaimed(state.holder_name if state and not state.mine else None)
     # A draft save renews the same claim first, so from here on none can land; one that
     # landed between the first read and the claim is seen now, and refused like any other.
-    draft = _reloaded(session, draft.id)
+    draft = _reloaded(session, draft_id)
     if revision != revision_of(draft) or draft.status != FeedbackStatus.DRAFT:
         if draft.status == FeedbackStatus.RELEASED:
             return ReleaseResult(draft, newly_released=False)
@@ -184,7 +185,7 @@ def release(
         )
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        return ReleaseResult(_reloaded(session, draft.id), newly_released=False)
+        return ReleaseResult(_reloaded(session, draft_id), newly_released=False)
     if not uploads.set_submission_status(
         session,
         submission_id,
@@ -207,14 +208,14 @@ def release(
     release_annotations(
         session,
         storage,
-        draft.id,
+        draft_id,
         version,
         revision=annotations_revision,
         author=display_name(principal.name, principal.user_id),
         locale=mail.recipient_locale(facts.learner_locale),
         when=now,
     )
-    feedback = _reloaded(session, draft.id)
+    feedback = _reloaded(session, draft_id)
     _enqueue_learner_email(
         session,
         principal,
