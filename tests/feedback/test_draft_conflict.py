@@ -218,3 +218,40 @@ def test_a_save_landing_between_the_release_read_and_its_claim_is_refused(
     assert draft.status == "draft" and draft.released_at is None
     assert draft.body_markdown == "Text aus dem anderen Tab."
     assert mails(db) == []
+
+
+def test_the_old_holders_tab_after_a_takeover_writes_nothing_over_the_new_holders_text(
+    web, world, make_submission, db
+):
+    """A claim handed over keeps the draft; the tab the first tutor still has open (its
+    autosave included) can replace neither the text the new holder took over nor what
+    the new holder saved since."""
+    submission = make_submission(world.learner)
+    claim(web, world.tutor, submission.id)
+    save(web, world.tutor, submission.id, "Entwurf von Tilda")
+    tilda_tab = draft_revision(web, world.tutor, submission.id)
+    taken = claim(web, world.admin, submission.id, takeover_from=world.tutor.principal.user_id)
+    assert taken.status_code == 303
+    assert draft_revision(web, world.admin, submission.id) == tilda_tab
+
+    def tilda_autosaves(body: str):
+        form = {"csrf_token": world.tutor.csrf, "body": body, "action": "save"}
+        return web.post(
+            path(world.tutor, f"/review/{submission.id}/feedback"),
+            data={**form, "draft_revision": tilda_tab},
+            headers=JSON,
+        )
+
+    on_the_taken_text = tilda_autosaves("Tilda schreibt weiter")
+    assert on_the_taken_text.status_code == 409
+    refusal = on_the_taken_text.json()
+    assert "Ada Admin" in refusal["message"] and "text" not in refusal  # no merge offered
+    assert drafts.current_draft(db, submission.id).body_markdown == "Entwurf von Tilda"
+
+    assert save(web, world.admin, submission.id, "Adas Fassung").status_code == 303
+    late_form = save(web, world.tutor, submission.id, "Tilda schreibt weiter", based_on=tilda_tab)
+    assert late_form.status_code == 409
+    assert "Tilda schreibt weiter" in late_form.text  # offered for copying, not lost
+    assert tilda_autosaves("Tilda schreibt noch weiter").status_code == 409
+    db.expire_all()
+    assert drafts.current_draft(db, submission.id).body_markdown == "Adas Fassung"
