@@ -1,41 +1,27 @@
-"""``kurswerk``: the command line of DESIGN.md §3 (demo, serve, migrate, worker, platform,
-keys, content, coaching)."""
+"""``kurswerk``: the command line (the commands are in ``kurswerk.cli.commands``).
 
-# The docstring is the description `kurswerk --help` prints. Each command group lives in a
-# module of its own and adds its parsers here: kurswerk.cli.run (demo, serve, migrate,
-# worker), kurswerk.cli.platform, kurswerk.cli.keys, kurswerk.cli.content and
-# kurswerk.cli.coaching.
+This module imports nothing of the app, and must stay so: the ``kurswerk`` script imports
+it as its main module, and every process started with ``spawn`` (uvicorn's workers under
+``kurswerk serve --workers N``, the isolated PDF-check workers of
+``kurswerk.core.files.isolation``) imports the main module again before it does anything
+else. With the whole app behind this import, each such process paid the app's import
+twice or three times, and under load a worker could not answer uvicorn's first health
+check in time and was killed and restarted without end (seen in the real-Moodle lab).
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
-
-from kurswerk.cli import coaching as cli_coaching
-from kurswerk.cli import content as cli_content
-from kurswerk.cli import keys as cli_keys
-from kurswerk.cli import platform as cli_platform
-from kurswerk.cli import run as cli_run
-from kurswerk.wiring import wire
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kurswerk", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    cli_run.add_parsers(commands)  # demo, serve, migrate, worker
-    cli_platform.add_parsers(commands)
-    cli_keys.add_parsers(commands)
-    cli_content.add_parsers(commands)
-    cli_coaching.add_parsers(commands)
-    return parser
+    from kurswerk.cli.commands import build_parser as build
+
+    return build()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    wire()
-    return int(args.func(args))
+    from kurswerk.cli.commands import main as run
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return run(argv)

@@ -18,6 +18,13 @@ def _cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+WORKER_STARTUP_SECONDS = 60
+"""How long ``kurswerk serve`` gives a worker process to answer uvicorn's health check and,
+on a reload, to finish its startup (uvicorn's default is 5 s). A worker imports the app,
+builds it and starts its PDF-check workers; on a busy 2-core host that took over 8 s, and
+uvicorn killed each worker before it was ready and started the next, without end."""
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -38,6 +45,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # (kurswerk.core.access_log: no query string), so uvicorn's is off.
         log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )
     return 0
 

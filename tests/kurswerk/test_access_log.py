@@ -71,8 +71,9 @@ def test_kurswerk_serve_writes_no_token_to_its_access_log(tmp_path):
         "KURSWERK_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "KURSWERK_LOG_LEVEL": "INFO",
     }
+    script = Path(sys.executable).with_name("kurswerk")  # as deployments start it
     server = subprocess.Popen(
-        [sys.executable, "-m", "kurswerk.cli", "serve", "--port", str(port), "--workers", "2"],
+        [str(script), "serve", "--port", str(port), "--workers", "2"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
