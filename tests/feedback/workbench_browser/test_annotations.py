@@ -188,3 +188,43 @@ def test_a_tutor_without_the_claim_sees_the_annotations_read_only(
     expect(look.get_by_role("button", name=f"Markierung: {LINES[0]}", exact=True)).to_be_visible()
     expect(look.get_by_role("toolbar", name="Werkzeuge für Anmerkungen")).to_have_count(0)
     expect(look.get_by_role("button", name=re.compile("löschen$"))).to_have_count(0)
+
+
+# This tab adds "d", changes "a", changes "c" and takes that back; meanwhile the other
+# side deleted "c" and added "e". After the merge the history is still this tab's: redo
+# of "c" changed finds no "c" (nothing happens, no error), and undo takes back this tab's
+# own changes, newest first.
+HISTORY = """async (url) => {
+  const { Store } = await import(url);
+  const item = (id, text) => ({ id, type: "note", page: 1, at: [10, 10], text, color: "#ffd400" });
+  const store = new Store();
+  store.replaceAll([item("a", "A"), item("c", "C")], 1);
+  store.add(item("d", "D hier"));
+  store.update("a", { text: "A hier" });
+  store.update("c", { text: "C hier" });
+  store.undo();
+  store.rebase([item("a", "A"), item("e", "E dort")], 2);
+  const texts = () => store.list().map((i) => `${i.id}:${i.text}`).join(" ");
+  const seen = [texts()];
+  store.redo();
+  seen.push(texts());
+  for (let step = 0; step < 3; step += 1) {
+    store.undo();
+    seen.push(texts());
+  }
+  return seen;
+}"""
+
+
+def test_undo_after_a_merge_takes_back_this_tabs_own_changes(live, browser, world, submission, web):
+    page = workbench(browser, live, world, submission, web)
+    main = page.locator("script[src*='workbench/main.js']").get_attribute("src")
+    assert main is not None
+    store = urljoin(page.url, urlsplit(main).path.replace("main.js", "annotations/store.js"))
+    assert page.evaluate(HISTORY, store) == [
+        "a:A hier e:E dort d:D hier",  # merged
+        "a:A hier e:E dort d:D hier",  # redo "c" changed: "c" is gone there
+        "a:A hier e:E dort d:D hier",  # undo of that redo: still nothing to do
+        "a:A e:E dort d:D hier",  # undo "a" changed
+        "a:A e:E dort",  # undo "d" added
+    ]

@@ -43,12 +43,12 @@ export class Store {
 
   // After a conflict: the server's set (``items``, ``revision``: another tab or tutor
   // saved it) with this tab's changes since ``base`` applied on top (mergeSets). The
-  // result is a change to save; the history starts anew.
+  // result is a change to save. The history stays: its commands name items by id, so
+  // undo still takes back this tab's own changes; one whose item the other side deleted
+  // meanwhile does nothing (``run``).
   rebase(items, revision) {
     this.items = mergeSets(this.base, this.items, items);
     this.synced(items, revision);
-    this.done = [];
-    this.undone = [];
     this.seq += 1;
     this.emit({ kind: "reset" });
   }
@@ -77,6 +77,7 @@ export class Store {
 
   run(command) {
     if (command.kind === "add") {
+      if (this.get(command.item.id)) { return; } // there already (merged from elsewhere)
       this.items.splice(command.index ?? this.items.length, 0, command.item);
       this.emit({ kind: "add", item: command.item });
     } else if (command.kind === "remove") {
@@ -84,6 +85,7 @@ export class Store {
       this.emit({ kind: "remove", item: command.item });
     } else if (command.kind === "update") {
       const item = this.get(command.id);
+      if (!item) { return; } // deleted by the other side of a merge
       Object.assign(item, command.after);
       this.emit({ kind: "update", item });
     }
