@@ -78,12 +78,9 @@ def test_the_viewers_modules_are_preloaded_at_the_urls_their_imports_resolve_to(
 ):
     _, html = review_page(web, world, make_submission)
     main = unescape(main_script(html).group(1))
-    wanted = []
-    base = main
-    for module in ("main.js", "viewer.js"):  # main.js imports viewer.js, viewer.js page.js
-        (specifier,) = relative_imports(module)
-        base = urljoin(base, specifier)
-        wanted.append(base)
+    worker_start, viewer = (urljoin(main, name) for name in relative_imports("main.js"))
+    (page,) = (urljoin(viewer, name) for name in relative_imports("viewer.js"))
+    wanted = [viewer, page]
     assert [urlsplit(url).path for url in wanted] == [
         "/static/workbench/viewer.js",
         "/static/workbench/page.js",
@@ -108,3 +105,25 @@ def test_the_viewer_knows_the_pdfs_length_to_read_it_by_ranges(web, world, make_
     assert config["length"] == version.size
     whole = web.get(config["src"])
     assert len(whole.content) == version.size
+
+
+def test_the_head_starts_pdfjss_worker_through_the_module_the_viewer_imports(
+    web, world, make_submission
+):
+    _, html = review_page(web, world, make_submission)
+    head = head_of(html)
+    main = unescape(main_script(html).group(1))
+    starter = urljoin(main, relative_imports("main.js")[0])
+    assert urlsplit(starter).path == "/static/workbench/pdf-worker.js"
+    found = re.search(r'<script type="module" src="([^"]+)" async></script>', head)
+    assert found and unescape(found.group(1)) == starter  # one module instance, one worker
+    assert web.get(starter).status_code == 200
+    meta = re.search(r'<meta name="kw-pdf-worker" content="([^"]+)">', head)
+    assert meta
+    worker = unescape(meta.group(1))
+    assert worker == viewer_config(html)["pdfjs"]["worker"]
+    file = STATIC / "vendor" / "pdfjs" / "build" / "pdf.worker.min.mjs"
+    assert parse_qs(urlsplit(worker).query)["v"] == [file_version(file)]
+    response = web.get(worker)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == IMMUTABLE

@@ -4,16 +4,15 @@
 //
 // The first page comes first: this module runs as soon as it is loaded (``async``, at
 // the end of the body, so the viewers are parsed), not once every other script has run.
-// It starts PDF.js's worker (its parser, the larger half of PDF.js) at once, so the
-// worker loads and compiles on its own thread while the library loads on this one,
-// rather than once the library has loaded and asked for it; one worker serves every
-// viewer of the page. The PDF starts loading before the page's layout is ready. The
-// page's head preloads the library and this module's imports (``viewer_head``).
+// PDF.js's worker (its parser, the larger half of PDF.js) is already started by the
+// page's head (pdf-worker.js), so it loads and compiles on its own thread while the
+// library loads on this one, rather than once the library has loaded and asked for it.
+// The PDF starts loading before the page's layout is ready. The page's head preloads the
+// library and this module's imports (``viewer_head``).
 // Performance marks ("kw-viewer:…") let bench/workbench_viewer.py tell where the time
 // goes.
+import { pdfWorker } from "./pdf-worker.js";
 import { PdfViewer } from "./viewer.js";
-
-let worker = null;
 
 // The page parsed and its stylesheets loaded (what the viewer's layout needs): this
 // module runs as soon as it is loaded (``async``), the PDF loading meanwhile.
@@ -31,26 +30,12 @@ async function parsed() {
   })));
 }
 
-// The page's one PDF.js worker, and a promise that rejects if it cannot start (its
-// script fails to load): PDF.js itself would wait for its answer for ever.
-function startWorker(config) {
-  if (!worker) {
-    const thread = new Worker(config.pdfjs.worker, { type: "module" });
-    const broken = new Promise((resolve, reject) => {
-      thread.addEventListener("error", reject, { once: true });
-    });
-    broken.catch(() => {}); // only the opening waits for it
-    worker = { thread, broken };
-  }
-  return worker;
-}
-
 async function start(root) {
   const config = JSON.parse(root.querySelector("script[data-viewer-config]").textContent);
   performance.mark("kw-viewer:start");
   let viewer = null;
   try {
-    const { thread, broken } = startWorker(config);
+    const { thread, broken } = pdfWorker(config.pdfjs.worker);
     const pdfjs = await import(config.pdfjs.module);
     performance.mark("kw-viewer:library");
     pdfjs.GlobalWorkerOptions.workerSrc = config.pdfjs.worker;
