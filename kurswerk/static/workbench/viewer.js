@@ -8,6 +8,10 @@ const CSS_UNITS = 96 / 72; // 100 % zoom: one PDF point is 1/72 in, one CSS pixe
 const ZOOMS = [0.25, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4];
 const NEAR = "150% 0px"; // rendered: the viewport and one and a half of it above and below
 const MAX_RENDERED = 12; // never more canvases than this, however small the zoom
+// The PDF is read in parts of this size (PDF.js's default: 64 KiB). Twice that reads the
+// header and, in most PDFs, the first page's objects in one request: one round trip less
+// before the first page.
+const RANGE_CHUNK = 131072;
 
 export class PdfViewer {
   constructor(root, pdfjs, config) {
@@ -54,6 +58,7 @@ export class PdfViewer {
       enableXfa: false,
       disableAutoFetch: true,
       disableStream: true,
+      rangeChunkSize: RANGE_CHUNK,
       cMapUrl: config.pdfjs.cmaps,
       cMapPacked: true,
       standardFontDataUrl: config.pdfjs.fonts,
@@ -142,6 +147,7 @@ export class PdfViewer {
 
   observe() {
     this.observer = new IntersectionObserver((entries) => {
+      this.observed = true;
       for (const entry of entries) {
         const number = Number(entry.target.dataset.page);
         if (entry.isIntersecting) { this.near.add(number); } else { this.near.delete(number); }
@@ -161,6 +167,9 @@ export class PdfViewer {
   }
 
   async renderNear() {
+    // Until the observer's first report, which pages are near is not known: a page being
+    // drawn (the first, by open()) is not given back for being absent from an empty set.
+    if (!this.observed) { return; }
     const wanted = [...this.near]
       .sort((a, b) => Math.abs(a - this.current) - Math.abs(b - this.current))
       .slice(0, MAX_RENDERED);
