@@ -105,3 +105,89 @@ def test_content_disposition_names(name, fallback, utf8):
     header = pdf_disposition("inline", name)
     assert header == f"inline; filename=\"{fallback}\"; filename*=UTF-8''{utf8}"
     assert "\r" not in header and "\n" not in header
+
+
+# The workbench's viewer reads a long PDF by parts (range requests, kurswerk/static/
+# workbench/viewer.js): the route answers a Range with 206 and just those bytes,
+# uncompressed, under the same authorisation and headers as the whole file.
+
+
+def get_range(web, person, sid, byte_range, **headers):
+    url = f"/c/{person.context_id}/review/{sid}/versions/1/file?disposition=inline"
+    return web.get(person.url(url), headers={"Range": byte_range, **headers})
+
+
+def test_the_whole_pdf_says_it_answers_ranges_and_is_not_compressed(web, world, make_submission):
+    submission = make_submission(world.learner)
+    response = web.get(
+        world.tutor.url(
+            f"/c/{world.tutor.context_id}/review/{submission.id}/versions/1/file?disposition=inline"
+        ),
+        headers={"Accept-Encoding": "br, gzip, zstd"},
+    )
+    assert response.status_code == 200
+    assert response.headers["accept-ranges"] == "bytes"
+    assert "content-encoding" not in response.headers
+    assert response.headers["content-length"] == str(len(response.content))
+
+
+@pytest.mark.parametrize(
+    ("byte_range", "part"),
+    [
+        ("bytes=0-99", slice(0, 100)),
+        ("bytes=-50", slice(-50, None)),
+        ("bytes=100-", slice(100, None)),
+    ],
+)
+def test_a_range_is_answered_with_206_and_just_those_bytes(
+    web, world, make_submission, byte_range, part
+):
+    submission = make_submission(world.learner)
+    whole = get_file(web, world.tutor, submission.id).content
+    response = get_range(
+        web, world.tutor, submission.id, byte_range, **{"Accept-Encoding": "br, gzip, zstd"}
+    )
+    assert response.status_code == 206
+    assert response.content == whole[part]
+    first = part.indices(len(whole))[0]
+    assert response.headers["content-range"] == (
+        f"bytes {first}-{first + len(response.content) - 1}/{len(whole)}"
+    )
+    assert "content-encoding" not in response.headers
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_range_beyond_the_end_is_416(web, world, make_submission):
+    submission = make_submission(world.learner)
+    size = len(get_file(web, world.tutor, submission.id).content)
+    response = get_range(web, world.tutor, submission.id, f"bytes={size}-{size + 10}")
+    assert response.status_code == 416
+    assert response.headers["content-range"] == f"bytes */{size}"
+    assert b"%PDF" not in response.content
+
+
+@pytest.mark.parametrize("byte_range", ["bytes=abc", "bytes=20-10", "lines=0-10"])
+def test_a_malformed_range_is_a_bad_request(web, world, make_submission, byte_range):
+    submission = make_submission(world.learner)
+    response = get_range(web, world.tutor, submission.id, byte_range)
+    assert response.status_code == 400
+    assert b"%PDF" not in response.content
+
+
+def test_a_range_does_not_open_the_pdf_to_anyone_else(web, world, make_submission):
+    submission = make_submission(world.learner)
+    for person, status in ((world.learner2, 404), (world.other_tutor, 404)):
+        response = get_range(web, person, submission.id, "bytes=0-99")
+        assert response.status_code == status
+        assert b"%PDF" not in response.content
+    foreign = web.get(
+        world.other_tutor.url(
+            f"/c/{world.learner.context_id}/review/{submission.id}/versions/1/file"
+        ),
+        headers={"Range": "bytes=0-99"},
+    )
+    assert foreign.status_code == 403
+    assert b"%PDF" not in foreign.content

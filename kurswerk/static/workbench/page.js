@@ -15,6 +15,7 @@ export class PageView {
     this.vp1 = null; // the page's viewport at scale 1 (points), for coordinates
     this.rendered = 0; // the scale it is rendered at, 0: not rendered
     this.task = null;
+    this.drawing = null; // {scale, done}: the drawing under way
     this.textLayer = null;
     this.div = document.createElement("div");
     this.div.className = "pdf-page";
@@ -54,8 +55,22 @@ export class PageView {
     return this.loading;
   }
 
+  // Draws the page at ``scale``. Asked again for the same scale while drawing (the
+  // viewer's first page and the pages near the viewport ask for page 1 at once), it waits
+  // for that drawing rather than cancelling it and starting over.
   async render(scale) {
     if (this.rendered === scale) { return; }
+    if (this.drawing && this.drawing.scale === scale) { return this.drawing.done; }
+    const done = this.draw(scale);
+    this.drawing = { scale, done };
+    try {
+      await done;
+    } finally {
+      if (this.drawing && this.drawing.done === done) { this.drawing = null; }
+    }
+  }
+
+  async draw(scale) {
     const page = await this.load();
     if (this.task) { this.task.cancel(); }
     const viewport = page.getViewport({ scale });
@@ -151,6 +166,7 @@ export class PageView {
 
   // Give the canvas and the text back (the page left the viewport's neighbourhood).
   reset() {
+    this.drawing = null;
     if (this.task) { this.task.cancel(); this.task = null; }
     if (this.textLayer) { this.textLayer.cancel(); this.textLayer = null; }
     const canvas = this.canvasBox.firstChild;

@@ -8,6 +8,10 @@ const CSS_UNITS = 96 / 72; // 100 % zoom: one PDF point is 1/72 in, one CSS pixe
 const ZOOMS = [0.25, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4];
 const NEAR = "150% 0px"; // rendered: the viewport and one and a half of it above and below
 const MAX_RENDERED = 12; // never more canvases than this, however small the zoom
+// The PDF is read in parts of this size (PDF.js's default: 64 KiB). Twice that reads the
+// header and, in most PDFs, the first page's objects in one request: one round trip less
+// before the first page.
+const RANGE_CHUNK = 131072;
 
 export class PdfViewer {
   constructor(root, pdfjs, config) {
@@ -39,21 +43,39 @@ export class PdfViewer {
     return text;
   }
 
-  async open() {
-    this.say(this.text("loading"));
-    const task = this.pdfjs.getDocument({
-      url: this.config.src,
+  // Starts loading the PDF (PDF.js's loading task): main.js starts it before the page
+  // is laid out, so the document loads meanwhile. Range requests, no streaming and no
+  // fetching ahead: PDF.js asks the server for the parts it needs (the end with the cross
+  // references, then the first page's objects), not for the whole file.
+  // With the PDF's length in the config (the review page knows it), PDF.js asks for its
+  // parts at once (``RangeFetcher``); without, it first opens the whole file to learn the
+  // length and whether the server answers ranges, and drops that request once it knows.
+  static load(pdfjs, config) {
+    const ranges = config.length > 0 ? new (rangeFetcher(pdfjs))(config.src, config.length) : null;
+    const task = pdfjs.getDocument({
+      ...(ranges ? { range: ranges, length: config.length } : { url: config.src }),
       isEvalSupported: false,
       enableXfa: false,
       disableAutoFetch: true,
       disableStream: true,
-      cMapUrl: this.config.pdfjs.cmaps,
+      rangeChunkSize: RANGE_CHUNK,
+      cMapUrl: config.pdfjs.cmaps,
       cMapPacked: true,
-      standardFontDataUrl: this.config.pdfjs.fonts,
-      wasmUrl: this.config.pdfjs.wasm,
+      standardFontDataUrl: config.pdfjs.fonts,
+      wasmUrl: config.pdfjs.wasm,
       useWasm: true,
     });
-    this.doc = await task.promise;
+    // Rejects when a part of the PDF cannot be had (never without ranges: PDF.js's own
+    // requests fail its promises).
+    task.failure = ranges ? ranges.failure : new Promise(() => {});
+    return task;
+  }
+
+  async open(task = PdfViewer.load(this.pdfjs, this.config)) {
+    this.say(this.text("loading"));
+    this.doc = await Promise.race([task.promise, task.failure]);
+    task.failure.catch((error) => this.failed(error));
+    performance.mark("kw-viewer:document");
     const first = await this.doc.getPage(1);
     const vp1 = first.getViewport({ scale: 1 });
     const estimate = { width: vp1.width, height: vp1.height };
@@ -125,6 +147,7 @@ export class PdfViewer {
 
   observe() {
     this.observer = new IntersectionObserver((entries) => {
+      this.observed = true;
       for (const entry of entries) {
         const number = Number(entry.target.dataset.page);
         if (entry.isIntersecting) { this.near.add(number); } else { this.near.delete(number); }
@@ -144,6 +167,9 @@ export class PdfViewer {
   }
 
   async renderNear() {
+    // Until the observer's first report, which pages are near is not known: a page being
+    // drawn (the first, by open()) is not given back for being absent from an empty set.
+    if (!this.observed) { return; }
     const wanted = [...this.near]
       .sort((a, b) => Math.abs(a - this.current) - Math.abs(b - this.current))
       .slice(0, MAX_RENDERED);
@@ -244,6 +270,50 @@ export class PdfViewer {
     this.say(this.text("open_failed"));
     if (window.console) { console.error(error); }
   }
+}
+
+// PDF.js's range transport for a PDF of known length: each part PDF.js asks for is one
+// request with a Range header, answered with 206 and exactly those bytes. PDF.js waits
+// for a part for ever, so a part that cannot be had (the session ended, the file is
+// gone) rejects ``failure`` instead, and the viewer says it cannot show the PDF.
+function rangeFetcher(pdfjs) {
+  return class RangeFetcher extends pdfjs.PDFDataRangeTransport {
+    constructor(url, length) {
+      super(length, null);
+      this.url = url;
+      this.controller = new AbortController();
+      const { promise, reject } = Promise.withResolvers();
+      this.failure = promise;
+      this.fail = reject;
+      promise.catch(() => {}); // the viewer listens once it is open
+    }
+
+    requestDataRange(begin, end) {
+      this.fetchRange(begin, end).catch((error) => {
+        if (!this.controller.signal.aborted) { this.fail(error); }
+      });
+    }
+
+    async fetchRange(begin, end) {
+      const response = await fetch(this.url, {
+        headers: { Range: `bytes=${begin}-${end - 1}` },
+        credentials: "same-origin",
+        signal: this.controller.signal,
+      });
+      if (response.status !== 206) {
+        throw new Error(`PDF bytes ${begin}-${end - 1}: HTTP ${response.status}`);
+      }
+      const chunk = new Uint8Array(await response.arrayBuffer());
+      if (chunk.length !== end - begin) {
+        throw new Error(`PDF bytes ${begin}-${end - 1}: ${chunk.length} bytes`);
+      }
+      this.onDataRange(begin, chunk);
+    }
+
+    abort() {
+      this.controller.abort();
+    }
+  };
 }
 
 // ArrowLeft/ArrowRight on a toolbar's button: to the previous/next button (wrapping).
