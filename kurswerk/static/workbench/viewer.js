@@ -273,7 +273,8 @@ export class PdfViewer {
 }
 
 // PDF.js's range transport for a PDF of known length: each part PDF.js asks for is one
-// request with a Range header, answered with 206 and exactly those bytes. PDF.js waits
+// request with a Range header, answered with 206 and exactly those bytes (or, where Range
+// is ignored, 200 and the whole file, taken once for every part). PDF.js waits
 // for a part for ever, so a part that cannot be had (the session ended, the file is
 // gone) rejects ``failure`` instead, and the viewer says it cannot show the PDF.
 function rangeFetcher(pdfjs) {
@@ -295,11 +296,18 @@ function rangeFetcher(pdfjs) {
     }
 
     async fetchRange(begin, end) {
+      if (this.whole) { return this.whole; } // every part is there already
       const response = await fetch(this.url, {
         headers: { Range: `bytes=${begin}-${end - 1}` },
         credentials: "same-origin",
         signal: this.controller.signal,
       });
+      if (response.status === 200) {
+        // A proxy or server that ignores Range sends the whole file: take it, once, as
+        // every part (PDF.js then asks for none); slower, but the PDF is shown.
+        this.whole ??= this.takeWhole(response);
+        return this.whole;
+      }
       if (response.status !== 206) {
         throw new Error(`PDF bytes ${begin}-${end - 1}: HTTP ${response.status}`);
       }
@@ -308,6 +316,14 @@ function rangeFetcher(pdfjs) {
         throw new Error(`PDF bytes ${begin}-${end - 1}: ${chunk.length} bytes`);
       }
       this.onDataRange(begin, chunk);
+    }
+
+    async takeWhole(response) {
+      const data = new Uint8Array(await response.arrayBuffer());
+      if (data.length !== this.length) {
+        throw new Error(`PDF: ${data.length} bytes, not ${this.length}`);
+      }
+      this.onDataRange(0, data);
     }
 
     abort() {

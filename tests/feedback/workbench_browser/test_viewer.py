@@ -154,3 +154,26 @@ def test_a_pdf_that_cannot_be_opened_is_said_so_with_the_way_to_the_links(
         "laden Sie es herunter."
     )
     context.close()
+
+
+def test_a_pdf_served_without_ranges_is_shown_from_the_whole_file(live, browser, world, submission):
+    """A proxy in front that drops ``Range`` answers 200 with the whole file: the viewer
+    takes it once as every part instead of giving up."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    answered: list[int] = []
+
+    def without_ranges(route):
+        headers = {k: v for k, v in route.request.headers.items() if k.lower() != "range"}
+        whole = route.fetch(headers=headers)
+        answered.append(whole.status)
+        route.fulfill(response=whole, status=200)
+
+    page.route("**/versions/1/file?*", without_ranges)
+    page.goto(live + review_url(world.tutor, submission))
+    viewer_ready(page)
+    expect(page.locator(".pdf-page[data-page='1'] .textLayer")).to_contain_text(LINES[0])
+    expect(page.locator("#kw-viewer[data-failed]")).not_to_be_attached()
+    assert answered and set(answered) == {200}
+    context.close()
