@@ -2,15 +2,19 @@
 files, see ``course.content.branding``).
 
 The shell knows no courses: the composition root fills :data:`COURSE_BRAND` with the
-course room's lookup (the course an LMS course is bound to). The accent reaches the page
-as a tiny stylesheet whose address names the colour (``/brand/accent-1d5fa6.css``): the
-pages' CSP allows no inline style, and such a file is the same for every page of every
-course with that colour, so the browser keeps it (immutable).
+course room's lookup (the course an LMS course is bound to). The pages' CSP allows no
+inline style, so the accent reaches a page in its stylesheet: a course with an accent
+gets kurswerk.css with one more rule (``:root { --accent: ... }``) at an address that
+names kurswerk.css's version and the colour (``/brand/kurswerk-3f2a9c0d1e4b-0b6e79.css``):
+still one stylesheet a page (the page weight's request budget, ``bench/page_weight.py``),
+and the same file for every page of every course with that colour, kept by the browser
+until kurswerk.css changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from fastapi import Request
@@ -19,6 +23,9 @@ from sqlmodel import Session
 from kurswerk.core.auth import Principal
 from kurswerk.core.db import new_session
 from kurswerk.core.extensions import Slot, extensions
+from kurswerk.core.static_files import file_version
+
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "kurswerk.css"
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,6 @@ class Brand:
     """The logo as a ``data:`` URI (small, checked when loaded), or ""."""
     logo_alt: str
     """What the logo says, for people who do not see it."""
-
-    @property
-    def accent_stylesheet(self) -> str:
-        """The path of the stylesheet that sets ``--accent`` ("" without an accent)."""
-        return f"/brand/accent-{self.accent[1:].lower()}.css" if self.accent else ""
 
 
 class BrandLookup(Protocol):
@@ -54,7 +56,31 @@ def page_brand(request: Request, principal: Principal | None) -> Brand | None:
         return lookup(session, principal.context_id)
 
 
-def accent_css(accent: str) -> str:
-    """The brand stylesheet's text; the shades of the accent are mixed from it in
-    kurswerk.css."""
-    return f":root {{ --accent: {accent}; }}\n"
+def stylesheet_version() -> str:
+    version = file_version(STYLESHEET)
+    assert version is not None, f"{STYLESHEET} is missing"
+    return version
+
+
+def branded_stylesheet_path(accent: str) -> str:
+    """Where the page with ``accent`` finds its stylesheet."""
+    return f"/brand/kurswerk-{stylesheet_version()}-{accent[1:].lower()}.css"
+
+
+_cache: dict[tuple[str, str, str], str] = {}
+
+
+def branded_stylesheet(accent: str, static_path: str) -> str:
+    """kurswerk.css with ``accent`` as ``--accent``; its own addresses (the font files)
+    made absolute under ``static_path`` (``/static/``), since this file is not there. The
+    shades of the accent (stronger, softer) are mixed from it in kurswerk.css."""
+    key = (stylesheet_version(), accent, static_path)
+    if key not in _cache:
+        css = STYLESHEET.read_text(encoding="utf-8").replace(
+            'url("vendor/', f'url("{static_path}vendor/'
+        )
+        _cache.clear()
+        _cache[key] = (
+            f"{css}\n/* The course's accent (course.yaml) */\n:root {{ --accent: {accent}; }}\n"
+        )
+    return _cache[key]

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
-from kurswerk.core import i18n, patterns
+from kurswerk.core import branding, i18n, patterns
 from kurswerk.core.auth import CurrentPrincipal, codec
-from kurswerk.core.branding import accent_css
 from kurswerk.core.contrast import AA_TEXT, WHITE, contrast_ratio
 from kurswerk.core.contrast import is_hex_colour as is_hex
 from kurswerk.core.csrf import CsrfChecked
@@ -20,6 +19,7 @@ from kurswerk.core.db import SessionDep
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.locale_choice import locale_choice_store, with_locale
 from kurswerk.core.session_revocation import revoke
+from kurswerk.core.static_files import IMMUTABLE, REVALIDATE
 from kurswerk.core.templating import redirect_to, render, with_query
 
 router = APIRouter()
@@ -40,18 +40,22 @@ def favicon(request: Request) -> Response:
     return RedirectResponse(str(icon), status_code=301)
 
 
-@router.get("/brand/accent-{colour}.css", name="brand_accent", include_in_schema=False)
-def brand_accent(colour: str) -> Response:
-    """A course's accent as a stylesheet (``kurswerk.core.branding``): the same file for
-    every page with that colour, kept by the browser. Only a colour a course may have
-    (six hex digits, 4.5:1 against white) is answered."""
+@router.get(
+    "/brand/kurswerk-{version}-{colour}.css", name="brand_stylesheet", include_in_schema=False
+)
+def brand_stylesheet(request: Request, version: str, colour: str) -> Response:
+    """kurswerk.css with a course's accent (``kurswerk.core.branding``): kept for a year
+    when the address names kurswerk.css's current version, else checked again. Only a
+    colour a course may have (six hex digits, 4.5:1 against white) is answered."""
     accent = f"#{colour.lower()}"
     if not is_hex(accent) or contrast_ratio(accent, WHITE) < AA_TEXT:
         return Response(status_code=404)
+    static_path = request.app.url_path_for("static", path="/")
+    fresh = version == branding.stylesheet_version()
     return Response(
-        accent_css(accent),
+        branding.branded_stylesheet(accent, str(static_path)),
         media_type="text/css",
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        headers={"Cache-Control": IMMUTABLE if fresh else REVALIDATE},
     )
 
 

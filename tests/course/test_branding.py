@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from course.content.load import check
+from kurswerk.core.branding import stylesheet_version
 from kurswerk.core.contrast import contrast_ratio
 from tests.course.conftest import CONTENT, Learner
 from tests.course.html_tools import parse
@@ -69,25 +70,42 @@ def test_a_logo_must_be_a_small_image_in_the_course_folder(content_copy: Path):
     assert "at most 24576" in problems_of(content_copy)[0][1]
 
 
+def _stylesheets(html: str) -> list[str]:
+    return [str(link.attrs["href"]) for link in parse(html).find_all("link", rel="stylesheet")]
+
+
 def test_course_pages_carry_the_accent_and_the_logo(client: TestClient, learner: Learner):
     response = client.get(learner.url(f"/c/{learner.context_id}/lessons/kundenbeziehungen"))
-    page = parse(response.text)
-    sheets = [link.attrs["href"] for link in page.find_all("link", rel="stylesheet")]
-    assert "/brand/accent-0b6e79.css" in sheets
-    logo = page.find("img", cls="brand__logo")
+    branded = f"/brand/kurswerk-{stylesheet_version()}-0b6e79.css"
+    assert _stylesheets(response.text) == [branded]  # one stylesheet, with the accent
+    logo = parse(response.text).find("img", cls="brand__logo")
     assert logo.attrs["alt"] == "Social-Media-Strategie"
     assert (logo.attrs["src"] or "").startswith("data:image/svg+xml;base64,")
-    home = parse(client.get(learner.url(f"/c/{learner.context_id}/")).text)
-    assert "/brand/accent-0b6e79.css" in [
-        link.attrs["href"] for link in home.find_all("link", rel="stylesheet")
-    ]
+    home = client.get(learner.url(f"/c/{learner.context_id}/"))
+    assert _stylesheets(home.text) == [branded]
 
 
-def test_the_accent_stylesheet_sets_the_colour_and_refuses_a_pale_one(client: TestClient):
-    response = client.get("/brand/accent-0b6e79.css")
+def test_a_page_off_a_course_has_kurswerks_own_stylesheet(client: TestClient):
+    sheets = _stylesheets(client.get("/dev/patterns").text)
+    assert len(sheets) == 1 and "/static/kurswerk.css?v=" in sheets[0]
+
+
+def test_the_branded_stylesheet_is_kurswerk_css_with_the_accent(client: TestClient):
+    response = client.get(f"/brand/kurswerk-{stylesheet_version()}-0b6e79.css")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
-    assert f"--accent: {DEMO_ACCENT};" in response.text
+    assert response.text.rstrip().endswith(f":root {{ --accent: {DEMO_ACCENT}; }}")
     assert "immutable" in response.headers["cache-control"]
-    assert client.get("/brand/accent-4fa3e0.css").status_code == 404
-    assert client.get("/brand/accent-red.css").status_code == 404
+    # the font files are addressed where they are, not beside this file
+    assert 'url("/static/vendor/source-sans-3/files/' in response.text
+    assert 'url("vendor/' not in response.text
+    assert client.get(f"/static/{font_path(response.text)}").status_code == 200
+    stale = client.get("/brand/kurswerk-000000000000-0b6e79.css")
+    assert stale.status_code == 200 and stale.headers["cache-control"] == "no-cache"
+    assert client.get(f"/brand/kurswerk-{stylesheet_version()}-4fa3e0.css").status_code == 404
+    assert client.get(f"/brand/kurswerk-{stylesheet_version()}-red.css").status_code == 404
+
+
+def font_path(css: str) -> str:
+    start = css.index('url("/static/') + len('url("/static/')
+    return css[start : css.index('"', start)]
