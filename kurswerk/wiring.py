@@ -167,6 +167,7 @@ def route_table() -> Router:
 
     routers = (
         shell_routes.router,
+        shell_routes.dev_router,  # named here in every setup: the table serves nothing
         lti.routes.router,
         lti_pages.router,
         course.routes.router,

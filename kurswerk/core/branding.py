@@ -13,6 +13,7 @@ until kurswerk.css changes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -47,24 +48,37 @@ class BrandLookup(Protocol):
 COURSE_BRAND: Slot[BrandLookup] = Slot("course brand lookup")
 
 
+BRAND_TTL_SECONDS = 60.0
+"""How long a page reuses its LMS course's brand, read once per app and LMS course: a
+course's look changes when its files are loaded again, and shows within a minute."""
+
+
 def page_brand(request: Request, principal: Principal | None) -> Brand | None:
-    """The brand of the page's course (a database read), or ``None`` off a course."""
+    """The brand of the page's course, or ``None`` off a course (a database read at most
+    once a minute per LMS course and app)."""
     if principal is None:
         return None
+    known: dict[int, tuple[float, Brand | None]] | None = getattr(
+        request.app.state, "course_brands", None
+    )
+    if known is None:
+        known = {}
+        request.app.state.course_brands = known
+    now = time.monotonic()
+    cached = known.get(principal.context_id)
+    if cached is not None and now - cached[0] < BRAND_TTL_SECONDS:
+        return cached[1]
     lookup = extensions.get(COURSE_BRAND)
     with new_session(request.app.state.engine) as session:
-        return lookup(session, principal.context_id)
+        brand = lookup(session, principal.context_id)
+    known[principal.context_id] = (now, brand)
+    return brand
 
 
 def stylesheet_version() -> str:
     version = file_version(STYLESHEET)
     assert version is not None, f"{STYLESHEET} is missing"
     return version
-
-
-def branded_stylesheet_path(accent: str) -> str:
-    """Where the page with ``accent`` finds its stylesheet."""
-    return f"/brand/kurswerk-{stylesheet_version()}-{accent[1:].lower()}.css"
 
 
 _cache: dict[tuple[str, str, str], str] = {}

@@ -27,7 +27,7 @@ from kurswerk.core.auth import (
     displayed_principal,
     opened_from_email_link,
 )
-from kurswerk.core.branding import branded_stylesheet_path, page_brand
+from kurswerk.core.branding import page_brand, stylesheet_version
 from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.paths import request_path
@@ -131,7 +131,7 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
         # The course's accent and logo (kurswerk.core.branding): one read per page.
         "brand": cache(lambda: page_brand(request, principal)),
-        "branded_stylesheet": branded_stylesheet_path,
+        "stylesheet_version": stylesheet_version,
     }
 
 
