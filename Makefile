@@ -117,3 +117,18 @@ vendor-pdfjs:
 	rm -rf $(PDFJS_DEST) && mkdir -p $(PDFJS_DEST)/build $(PDFJS_DEST)/wasm $(PDFJS_DEST)/web/images
 	for f in $(PDFJS_FILES); do cp -R $(PDFJS_SRC)/$$f $(PDFJS_DEST)/$$f; done
 	cp $(PDFJS_SRC)/web/images/annotation-*.svg $(PDFJS_DEST)/web/images/
+
+# The text font, Source Sans 3 (SIL Open Font License 1.1), served as our own static
+# files: the variable font (every weight in one file per style) of @fontsource-variable/
+# source-sans-3 (the version package.json names, installed by `npm ci`), only its latin
+# and latin-ext subsets (German, English and the other Latin-script names), copied with
+# the licence into kurswerk/static/vendor/source-sans-3/; kurswerk.css declares them
+# (font-display: swap). tests/kurswerk/test_vendored_font.py checks the copies.
+FONT_SRC   := node_modules/@fontsource-variable/source-sans-3
+FONT_DEST  := kurswerk/static/vendor/source-sans-3
+FONT_FILES := $(foreach subset,latin latin-ext,$(foreach style,normal italic,files/source-sans-3-$(subset)-wght-$(style).woff2))
+.PHONY: vendor-fonts
+vendor-fonts:
+	rm -rf $(FONT_DEST) && mkdir -p $(FONT_DEST)/files
+	cp $(FONT_SRC)/LICENSE $(FONT_DEST)/LICENSE
+	for f in $(FONT_FILES); do cp $(FONT_SRC)/$$f $(FONT_DEST)/$$f; done

@@ -35,6 +35,7 @@ from course.models import (
     Reading,
     Worksheet,
 )
+from kurswerk.core.branding import Brand
 from kurswerk.core.clock import utcnow
 from kurswerk.core.db import upsert
 from kurswerk.core.errors import AppError, NotFound
@@ -230,3 +231,12 @@ def active_in_order(
     return session.exec(
         select(model).where(parent, col(model.archived_at).is_(None)).order_by(col(model.position))
     ).all()
+
+
+def course_brand(session: Session, context_id: int) -> Brand | None:
+    """The accent and logo of the course this LMS course is bound to (``None``: not bound
+    yet, or the course has neither): the pages' header and accent (kurswerk.core.branding)."""
+    course = bound_course(session, context_id)
+    if course is None or not (course.accent or course.logo):
+        return None
+    return Brand(accent=course.accent, logo=course.logo, logo_alt=course.logo_alt)

@@ -60,6 +60,11 @@ class Course(ContentRow, table=True):
     language: str = Field(default="de", max_length=8)
     content_version: str = Field(default="", max_length=64)
     source_path: str = Field(default="", max_length=500)
+    accent: str = Field(default="", max_length=7)
+    """The course's accent colour (``#rrggbb``, checked for contrast when loaded), or ""."""
+    logo: str = Field(default="", sa_column=_text())
+    """The course's logo as a ``data:`` URI (``course.content.branding``), or ""."""
+    logo_alt: str = Field(default="", max_length=200)
     created_at: datetime = timestamp_now()
 
 

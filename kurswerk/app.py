@@ -16,6 +16,7 @@ import course.routes
 import feedback.routes
 import lti.routes
 import uploads.routes
+from kurswerk.core import patterns
 from kurswerk.core import routes as shell_routes
 from kurswerk.core.access_log import AccessLogMiddleware
 from kurswerk.core.auth import SessionCodec
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name="static",
     )
     app.include_router(shell_routes.router)
+    if settings.env in patterns.ENVS:  # the pattern page: dev and demo only
+        app.include_router(shell_routes.dev_router)
     app.include_router(lti.routes.router)
     app.include_router(lti_course_pages.router)  # the LTI pages inside a course
     app.mount(

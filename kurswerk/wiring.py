@@ -30,6 +30,7 @@ from coaching.office_hours.routes.sessions import BOOKINGS_LINK as OFFICE_HOURS_
 from coaching.office_hours.routes.sessions import SESSIONS_LINK as OFFICE_HOURS_SESSIONS_LINK
 from coaching.routes.packages import ADMIN_LINK as COACHING_ADMIN_LINK
 from course import service as course_service
+from course.binding import course_brand
 from course.deep_link_catalog import CourseDeepLinkCatalog
 from course.faq.routes import HELP_RUNG_PAGES, LESSON_LINKS
 from course.help_rungs import RungPath
@@ -45,6 +46,7 @@ from feedback.routes.learner import feedback_panel
 from feedback.routes.queue import QUEUE_LINK as FEEDBACK_QUEUE_LINK
 from feedback.routes.queue import tutor_day_panel
 from kurswerk.core import i18n, paths
+from kurswerk.core.branding import COURSE_BRAND
 from kurswerk.core.extensions import COURSE_BINDER, SUBMISSION_COUNTER, Slot, extensions
 from kurswerk.core.lms_home import LMS_HOME
 from kurswerk.core.locale_choice import LOCALE_CHOICE_STORE
@@ -114,6 +116,7 @@ def wire() -> None:
     # the shell's core
     fill(LOCALE_CHOICE_STORE, lti_service.remember_chosen_locale)
     fill(LMS_HOME, platform_home)
+    fill(COURSE_BRAND, course_brand)
     fill(
         PERIODIC_JOBS,
         (
@@ -164,6 +167,7 @@ def route_table() -> Router:
 
     routers = (
         shell_routes.router,
+        shell_routes.dev_router,  # named here in every setup: the table serves nothing
         lti.routes.router,
         lti_pages.router,
         course.routes.router,

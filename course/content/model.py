@@ -120,6 +120,16 @@ class FaqSource:
     answer_line: int
 
 
+@dataclass(frozen=True)
+class BrandingSource:
+    """A course's own look (``course.content.branding``): "" for what it does not set."""
+
+    accent: str = ""
+    logo: str = ""
+    """A ``data:`` URI."""
+    logo_alt: str = ""
+
+
 @dataclass
 class CourseSource:
     slug: str
@@ -128,6 +138,7 @@ class CourseSource:
     language: str
     path: str
     slug_line: int = 1
+    branding: BrandingSource = field(default_factory=BrandingSource)
     authors: list[AuthorSource] = field(default_factory=list)
     industries: list[IndustrySource] = field(default_factory=list)
     lessons: list[LessonSource] = field(default_factory=list)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from course.content.branding import KEYS as BRANDING_KEYS
+from course.content.branding import read_branding
 from course.content.checks import check_across_courses, check_course
 from course.content.files import SourceFile
 from course.content.markdown import SLUG_PATTERN, Rendered, render
@@ -66,6 +68,7 @@ def read_tree(path: str | Path) -> ContentTree:
 def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
     f = SourceFile(tree, folder / COURSE_FILE)
     allowed = {"slug", "title", "description", "language", "authors", "industries", "lessons"}
+    allowed |= BRANDING_KEYS
     data = f.yaml_file(folder / COURSE_FILE, allowed, COURSE_FILE)
     if data is None:
         return None
@@ -77,6 +80,7 @@ def _read_course(tree: ContentTree, folder: Path) -> CourseSource | None:
         path=str(folder),
         slug_line=data.line_of("slug"),
     )
+    course.branding = read_branding(f, data, folder, course.title)
     if course.slug and course.slug != folder.name:
         f.problem(data.line_of("slug"), f"slug '{course.slug}' must match folder '{folder.name}'")
     course.authors = _read_authors(f, data)

@@ -1,5 +1,5 @@
-"""The shell's own routes: liveness, readiness, the favicon, the language switch and
-logging out."""
+"""The shell's own routes: liveness, readiness, the favicon, a course's accent colour, the
+language switch and logging out; in dev and demo, the pattern page."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
-from kurswerk.core import i18n
+from kurswerk.core import branding, i18n, patterns
 from kurswerk.core.auth import CurrentPrincipal, codec
+from kurswerk.core.contrast import AA_TEXT, WHITE, contrast_ratio
+from kurswerk.core.contrast import is_hex_colour as is_hex
 from kurswerk.core.csrf import CsrfChecked
 from kurswerk.core.db import SessionDep
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.locale_choice import locale_choice_store, with_locale
 from kurswerk.core.session_revocation import revoke
+from kurswerk.core.static_files import IMMUTABLE, REVALIDATE
 from kurswerk.core.templating import redirect_to, render, with_query
 
 router = APIRouter()
+dev_router = APIRouter()
+"""Pages of the dev and demo setups only (``patterns.ENVS``; not in production)."""
 
 
 @router.get("/health", name="health", include_in_schema=False)
@@ -33,6 +38,25 @@ def favicon(request: Request) -> Response:
     send them to the one icon (an SVG in ``static``) instead of a 404."""
     icon = request.app.url_path_for("static", path="favicon.svg")
     return RedirectResponse(str(icon), status_code=301)
+
+
+@router.get(
+    "/brand/kurswerk-{version}-{colour}.css", name="brand_stylesheet", include_in_schema=False
+)
+def brand_stylesheet(request: Request, version: str, colour: str) -> Response:
+    """kurswerk.css with a course's accent (``kurswerk.core.branding``): kept for a year
+    when the address names kurswerk.css's current version, else checked again. Only a
+    colour a course may have (six hex digits, 4.5:1 against white) is answered."""
+    accent = f"#{colour.lower()}"
+    if not is_hex(accent) or contrast_ratio(accent, WHITE) < AA_TEXT:
+        return Response(status_code=404)
+    static_path = request.app.url_path_for("static", path="/")
+    fresh = version == branding.stylesheet_version()
+    return Response(
+        branding.branded_stylesheet(accent, str(static_path)),
+        media_type="text/css",
+        headers={"Cache-Control": IMMUTABLE if fresh else REVALIDATE},
+    )
 
 
 @router.get("/ready", name="ready", include_in_schema=False)
@@ -98,4 +122,15 @@ def signed_out(request: Request, lang: str = "", lms: int | None = None) -> Resp
         "signed_out.html",
         {"lms_home": lambda: lms_home_url(request, lms)},
         locale=i18n.supported_locale(lang),
+    )
+
+
+@dev_router.get("/dev/patterns", name="pattern_page", include_in_schema=False)
+def pattern_page(request: Request, lang: str = "") -> HTMLResponse:
+    locale = lang if lang in i18n.locales() else request.app.state.settings.default_locale
+    return render(
+        request,
+        "patterns.html",
+        {"swatches": patterns.SWATCHES, "samples": patterns.SAMPLES},
+        locale=locale,
     )

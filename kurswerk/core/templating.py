@@ -9,7 +9,7 @@ a page links ``link(path_for("lesson", context=..., slug=...))``, never a hand-b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -27,6 +27,7 @@ from kurswerk.core.auth import (
     displayed_principal,
     opened_from_email_link,
 )
+from kurswerk.core.branding import page_brand, stylesheet_version
 from kurswerk.core.csrf import CSRF_FIELD
 from kurswerk.core.lms_home import lms_home_url
 from kurswerk.core.paths import request_path
@@ -128,6 +129,9 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "path_for": partial(request_path, request),
         # Looked up only by the pages that show it (a database read).
         "lms_home": lambda: lms_home_url(request, principal.platform_id if principal else None),
+        # The course's accent and logo (kurswerk.core.branding): one read per page.
+        "brand": cache(lambda: page_brand(request, principal)),
+        "stylesheet_version": stylesheet_version,
     }
 
 
