@@ -18,7 +18,8 @@ counted in the tally by course, tutor and month as a release does), 10 % are ope
 most recent, some of them past their date). Each released one has its feedback row
 (by the tutor who settled it), 60 % of them read, 5 % with a follow-up question, 30 %
 rated (``bench/dialogue.py``'s mix); the database is filled at migration 0023 and then
-migrated to the head, so 0024 fills the dialogue's tally (its time is printed). Then
+migrated to the head, so 0024 fills the dialogue's tally and 0027 the promises' month
+tally from the per-turnaround one (their time is printed). Then
 ``ANALYZE`` (PostgreSQL: ``VACUUM
 ANALYZE``, as autovacuum would have left it).
 
@@ -26,8 +27,9 @@ What it measures, server time inside the process (an ASGI wrapper; no network, n
 cost) after a warm-up, p50 and p99 over ``--requests`` requests each:
 
 * the admins' report ``GET /c/{context}/admin/promises`` for all LMS courses, for the
-  big one, and its CSV - the whole page: the promises and what followed the feedback
-  (read rate, follow-up questions, ratings, from the dialogue's tally);
+  big one, and its CSV - the whole page: the promises (from the month tally) and what
+  followed the feedback (read rate, follow-up questions, ratings, from the dialogue's
+  tally);
 * the promised date: ``PromiseDesk.quote`` for the big course (the statement and the
   rule, as the forms run it), and the lesson page whose upload form shows the date.
 
@@ -338,7 +340,7 @@ def measure(requests: int) -> None:
         engine = make_engine(url)
         ids = fill(engine)
         dialogue = add_feedback(engine, _released(engine), random.Random(5))
-        print(f"migration 0024 (the dialogue's tally filled): {migrate_to_head(url):.1f} s")
+        print(f"migrations 0024-0027 (the tallies filled): {migrate_to_head(url):.1f} s")
         with engine.connect() as connection:
             analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(analyze))

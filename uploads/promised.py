@@ -49,10 +49,18 @@ class PromisedDate:
 
 class PromiseDesk(Protocol):
     def quote(
-        self, db: Session | Connection, context_id: int, *, target_days: int, now: datetime
+        self,
+        db: Session | Connection,
+        context_id: int,
+        *,
+        target_days: int,
+        now: datetime,
+        replacing: int | None = None,
     ) -> date:
         """The date promised to a submission made ``now`` in this LMS course, for a
-        target of ``target_days`` working days (``KURSWERK_FEEDBACK_TARGET_DAYS``)."""
+        target of ``target_days`` working days (``KURSWERK_FEEDBACK_TARGET_DAYS``);
+        ``replacing``: the learner's submission a new version would go to (it is not
+        counted as waiting ahead of itself, as :meth:`record` does not count it)."""
         ...
 
     def record(
@@ -80,9 +88,18 @@ PROMISE_DESK: Slot[PromiseDesk] = Slot("promise desk")
 """Feedback's promise desk (``feedback.promises.desk``), filled by the composition root."""
 
 
-def quote(db: Session | Connection, context_id: int, target_days: int, now: datetime) -> date:
-    """The date a submission made ``now`` would be promised (what the forms show)."""
-    return extensions.get(PROMISE_DESK).quote(db, context_id, target_days=target_days, now=now)
+def quote(
+    db: Session | Connection,
+    context_id: int,
+    target_days: int,
+    now: datetime,
+    replacing: int | None = None,
+) -> date:
+    """The date a submission made ``now`` would be promised (what the forms show);
+    ``replacing``: the submission a new version would go to, if the learner has one."""
+    return extensions.get(PROMISE_DESK).quote(
+        db, context_id, target_days=target_days, now=now, replacing=replacing
+    )
 
 
 def promised_dates(

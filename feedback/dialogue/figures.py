@@ -139,6 +139,18 @@ def month_of_column(column: Any, months: Sequence[date]) -> tuple[Any, Any]:
     return _month_of(column, _bounds(months))
 
 
+def month_bounds(months: Sequence[date]) -> list[datetime]:
+    """Each month's first moment, then the one after the last (UTC): the values of
+    :func:`month_of_bounds`'s bounds."""
+    return _bounds(months)
+
+
+def month_of_bounds(column: Any, bounds: Sequence[Any]) -> tuple[Any, Any]:
+    """As :func:`month_of_column`, the bounds given (bound parameters, for a statement
+    built once and run with :func:`month_bounds`' values)."""
+    return _month_of(column, bounds)
+
+
 def _scoped(query: Any, context_ids: Collection[int] | None) -> Any:
     return query if context_ids is None else query.where(_s.c.context_id.in_(list(context_ids)))
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlmodel import Session
 
 from feedback.dialogue.aggregates import RatingSummary
@@ -27,7 +28,8 @@ from feedback.dialogue.figures import (
     Grain,
     RatingFigures,
     ReadFigures,
-    month_of_column,
+    month_bounds,
+    month_of_bounds,
     month_starts,
 )
 from feedback.dialogue.models import DialogueTally, FollowUpQuestion
@@ -101,6 +103,37 @@ def dialogue_figures(
     return DialogueFigures(reads, followups, ratings)
 
 
+@cache
+def _open_statement(month_count: int, scoped: bool) -> Any:
+    """The open questions' statement for ``month_count`` months (built once; bound:
+    ``b0`` to ``b<month_count>``, each month's first moment and the end, ``now`` and,
+    ``scoped``, ``contexts``)."""
+    bounds = [bindparam(f"b{n}", type_=_q.c.asked_at.type) for n in range(month_count + 1)]
+    month, inside = month_of_bounds(_q.c.asked_at, bounds)
+    # The feedback's tutor: the question's addressee, who is that tutor unless they were
+    # gone when it was asked (None: then looked up) - a join for every open question
+    # cost ten times the rest of the query.
+    tutor = func.coalesce(
+        _q.c.tutor_user_id,
+        select(_f.c.tutor_user_id).where(_f.c.id == _q.c.feedback_id).scalar_subquery(),
+    ).label("tutor_user_id")
+    now = bindparam("now", type_=_q.c.answer_due_at.type)
+    query = (
+        select(
+            _q.c.context_id,
+            tutor,
+            month,
+            func.count(_q.c.id).label("open"),
+            func.sum(case((_q.c.answer_due_at <= now, 1), else_=0)).label("overdue"),
+        )
+        .where(and_(_q.c.answered_at.is_(None), inside))
+        .group_by(_q.c.context_id, tutor, month)
+    )
+    if scoped:
+        query = query.where(_q.c.context_id.in_(bindparam("contexts", expanding=True)))
+    return query
+
+
 def _open_questions(
     session: Session,
     months: list[date],
@@ -109,29 +142,13 @@ def _open_questions(
 ) -> dict[Key, tuple[int, int]]:
     """Unanswered questions asked in the months, and how many are past their promised
     day, by LMS course, tutor (of the feedback) and month asked."""
-    month, inside = month_of_column(_q.c.asked_at, months)
-    # The feedback's tutor: the question's addressee, who is that tutor unless they were
-    # gone when it was asked (None: then looked up) - a join for every open question
-    # cost ten times the rest of the query.
-    tutor = func.coalesce(
-        _q.c.tutor_user_id,
-        select(_f.c.tutor_user_id).where(_f.c.id == _q.c.feedback_id).scalar_subquery(),
-    ).label("tutor_user_id")
-    query = (
-        select(
-            _q.c.context_id,
-            tutor,
-            month,
-            func.count(_q.c.id).label("open"),
-            func.sum(case((_q.c.answer_due_at <= as_utc(now), 1), else_=0)).label("overdue"),
-        )
-        .where(and_(_q.c.answered_at.is_(None), inside))
-        .group_by(_q.c.context_id, tutor, month)
-    )
+    params: dict[str, Any] = {f"b{n}": b for n, b in enumerate(month_bounds(months))}
+    params["now"] = as_utc(now)
     if context_ids is not None:
-        query = query.where(_q.c.context_id.in_(list(context_ids)))
+        params["contexts"] = list(context_ids)
+    statement = _open_statement(len(months), context_ids is not None)
     found: dict[Key, tuple[int, int]] = {}
-    for row in session.execute(query).all():
+    for row in session.execute(statement, params).all():
         key: Any = (row.context_id, row.tutor_user_id, months[row.month])
         found[key] = (int(row.open), int(row.overdue or 0))
     return found
@@ -191,6 +208,29 @@ def summed(
     return {by: _summed(session, by, months, waiting, context_ids) for by in grains}
 
 
+_SUM_NAMES = ("released", "read", "asked", "answered", "answered_on_time") + tuple(
+    f"rated_{score}" for score in SCORES
+)
+
+
+@cache
+def _sums_statement(by: Grain | None, scoped: bool) -> Any:
+    """The tally summed per ``by`` (built once; bound: ``first`` and ``last`` month and,
+    ``scoped``, ``contexts``)."""
+    group = [_GRAIN_COLUMNS[by]] if by else []
+    query = (
+        select(*group, *(func.sum(_t.c[name]) for name in _SUM_NAMES))
+        .where(
+            _t.c.month >= bindparam("first", type_=_t.c.month.type),
+            _t.c.month <= bindparam("last", type_=_t.c.month.type),
+        )
+        .group_by(*group)
+    )
+    if scoped:
+        query = query.where(_t.c.context_id.in_(bindparam("contexts", expanding=True)))
+    return query
+
+
 def _summed(
     session: Session,
     by: Grain | None,
@@ -198,23 +238,17 @@ def _summed(
     waiting: dict[Key, tuple[int, int]],
     context_ids: Collection[int] | None,
 ) -> dict[Any, Sums]:
-    names = ("released", "read", "asked", "answered", "answered_on_time")
-    rated = [f"rated_{score}" for score in SCORES]
-    group = [_GRAIN_COLUMNS[by]] if by else []
-    query = (
-        select(*group, *(func.sum(_t.c[name]) for name in (*names, *rated)))
-        .where(_t.c.month >= months[0], _t.c.month <= months[-1])
-        .group_by(*group)
-    )
+    params: dict[str, Any] = {"first": months[0], "last": months[-1]}
     if context_ids is not None:
-        query = query.where(_t.c.context_id.in_(list(context_ids)))
+        params["contexts"] = list(context_ids)
+    statement = _sums_statement(by, context_ids is not None)
     open_per: dict[Any, list[int]] = {}
     for finest, (unanswered, overdue) in waiting.items():
         found = open_per.setdefault(finest[_GRAIN_INDEX[by]] if by else None, [0, 0])
         found[0] += unanswered
         found[1] += overdue
     result: dict[Any, Sums] = {}
-    for row in session.execute(query):
+    for row in session.execute(statement, params).all():
         key: Any = row[0] if by else None
         counts = row[1:] if by else row
         if counts[0] is None:  # no tally rows at all (one group over nothing)

@@ -33,9 +33,15 @@ class PromiseDesk:
     """The promise as the submission pages see it (``uploads.promised.PromiseDesk``)."""
 
     def quote(
-        self, db: Session | Connection, context_id: int, *, target_days: int, now: datetime
+        self,
+        db: Session | Connection,
+        context_id: int,
+        *,
+        target_days: int,
+        now: datetime,
+        replacing: int | None = None,
     ) -> date:
-        load = queue_load(db, context_id)
+        load = queue_load(db, context_id, excluding=replacing)
         return promised_day(local_date(now), target_days, load.waiting, load.weekly_capacity)
 
     def record(

@@ -17,6 +17,10 @@ life, the tutors' stated weekly capacity, and the settled promises counted for t
   release and turnaround (working days), written in the release's transaction, so the
   admins' report reads a few thousand counts instead of every promise
   (``feedback.promises.report``).
+* ``feedback_promise_month_tally``: the same counts per LMS course, tutor and month of
+  release, with the turnarounds as one column per working day (``days_0`` to
+  ``days_<MAX_TALLIED_DAYS>``, longer ones in ``days_over``), so the report sums a few
+  hundred rows per grain in SQL; written by the same upsert's transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +28,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from kurswerk.core.db import timestamp_column, timestamp_now, timestamp_or_none
@@ -178,3 +192,45 @@ class PromiseTally(SQLModel, table=True):
     kept: int = 0
     missed: int = 0
     moved: int = 0  # of these, how many had a new date announced
+
+
+MAX_TALLIED_DAYS = 20
+"""The longest turnaround (working days) with its own column in the month tally."""
+DAY_COLUMNS: tuple[str, ...] = tuple(f"days_{n}" for n in range(MAX_TALLIED_DAYS + 1))
+MONTH_TALLY_COUNTS: tuple[str, ...] = ("kept", "missed", "moved", *DAY_COLUMNS, "days_over")
+
+
+def day_column(turnaround_days: int) -> str:
+    """The month tally's column that counts a turnaround of that many working days."""
+    return DAY_COLUMNS[turnaround_days] if turnaround_days <= MAX_TALLIED_DAYS else "days_over"
+
+
+promise_month_tally = Table(
+    "feedback_promise_month_tally",
+    SQLModel.metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "context_id",
+        Integer,
+        ForeignKey("lms_context.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "tutor_user_id",
+        Integer,
+        ForeignKey("lti_user.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("month", Date, nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in MONTH_TALLY_COUNTS),
+    UniqueConstraint("month", "context_id", "tutor_user_id"),
+    CheckConstraint(" AND ".join(f"{n} >= 0" for n in MONTH_TALLY_COUNTS), name="counts"),
+)
+"""Settled promises of one LMS course, released by one tutor in one month (course time
+zone; ``month`` is its first day): kept, missed, moved (as ``PromiseTally``) and how many
+took ``n`` working days (``days_<n>``; more than :data:`MAX_TALLIED_DAYS`:
+``days_over``). The report sums these per LMS course, tutor and month; only where a
+group has a turnaround in ``days_over`` does it read ``feedback_promise_tally`` for the
+exact percentiles."""

@@ -7,8 +7,10 @@ release day (``kurswerk.core.clock``: weekends and the region's holidays do not 
 The outcome is set once (a conditional ``UPDATE ... WHERE state = 'open'``: a repeated
 release changes nothing) and counted in ``feedback_promise_tally`` under the LMS course,
 the tutor, the month of the release and the turnaround, by one upsert that adds to the
-count, so the admins' report reads counts instead of every promise. A version without a
-promise (none is made for rows written outside the upload) is released as before.
+count, so the admins' report reads counts instead of every promise; and in
+``feedback_promise_month_tally`` under the LMS course, the tutor and the month, in the
+turnaround's column (one more upsert), which the report sums per grain. A version
+without a promise (none is made for rows written outside the upload) is released as before.
 """
 
 from __future__ import annotations
@@ -19,17 +21,21 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from feedback.promises.models import (
+    MONTH_TALLY_COUNTS,
     FeedbackPromise,
     PromiseEvent,
     PromiseEventKind,
     PromiseState,
     PromiseTally,
+    day_column,
+    promise_month_tally,
 )
 from kurswerk.core.clock import as_utc, local_date, working_days_between
 from kurswerk.core.db import upsert
 
 _p = FeedbackPromise.__table__  # type: ignore[attr-defined]
 _t = PromiseTally.__table__  # type: ignore[attr-defined]
+_m = promise_month_tally
 
 
 def settle(
@@ -93,11 +99,12 @@ def _count(
     kept: bool,
     moved: bool,
 ) -> None:
-    """Add one settled promise to the tally (one upsert)."""
+    """Add one settled promise to both tallies (one upsert each)."""
+    month = local_date(released_at).replace(day=1)
     statement = upsert(session, _t).values(
         context_id=context_id,
         tutor_user_id=tutor_user_id,
-        month=local_date(released_at).replace(day=1),
+        month=month,
         turnaround_days=turnaround,
         kept=int(kept),
         missed=int(not kept),
@@ -110,6 +117,22 @@ def _count(
                 "kept": _t.c.kept + statement.excluded.kept,
                 "missed": _t.c.missed + statement.excluded.missed,
                 "moved": _t.c.moved + statement.excluded.moved,
+            },
+        )
+    )
+    days = day_column(turnaround)
+    counts = dict.fromkeys(MONTH_TALLY_COUNTS, 0)
+    counts.update(kept=int(kept), missed=int(not kept), moved=int(moved))
+    counts[days] = 1
+    per_month = upsert(session, _m).values(
+        context_id=context_id, tutor_user_id=tutor_user_id, month=month, **counts
+    )
+    session.execute(
+        per_month.on_conflict_do_update(
+            index_elements=["month", "context_id", "tutor_user_id"],
+            set_={
+                name: _m.c[name] + per_month.excluded[name]
+                for name in ("kept", "missed", "moved", days)
             },
         )
     )

@@ -4,12 +4,16 @@ months, the settled promises per LMS course, tutor and month (count, on time, tu
 median and 90th percentile in working days: ``figures``), and the open promises at risk:
 ending within ``KURSWERK_PROMISE_WARNING_HOURS`` or ended, with nothing released.
 
-Settled promises are read from ``feedback_promise_tally`` (counts per LMS course, tutor,
-month and turnaround, written at each release): three grouped queries over at most a
-few thousand rows, however many promises there were. Open ones come from
-``feedback_promise`` through its ``(context_id, state, due_at)`` index: one grouped count
-per LMS course and the :data:`AT_RISK_LIMIT` most urgent, oldest date first. A month is a
-calendar month in the course's time zone, counted by the day of release.
+Settled promises are read from ``feedback_promise_month_tally`` (counts per LMS course,
+tutor and month, the turnarounds one column per working day, written at each release):
+one grouped sum per grain (LMS course, tutor, month) over a few hundred rows, however
+many promises there were. Only a grain with a turnaround longer than the month tally's
+columns (``days_over``) takes its turnarounds from ``feedback_promise_tally`` (counts
+per turnaround), so the percentiles stay exact. Open ones come from ``feedback_promise``
+through its ``(context_id, state, due_at)`` index: three grouped counts (open, ending
+within the window, ended) that each read a range of it, and the :data:`AT_RISK_LIMIT`
+most urgent, oldest date first. A month is a calendar month in the course's time zone,
+counted by the day of release. The statements are built once, with bound parameters.
 
 What happened after the feedback - read rate, follow-up questions, ratings - joins each
 group as ``Figures.extra`` (``feedback.promises.dialogue``: a grouped read of the
@@ -24,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, func, literal, select, union_all
 from sqlmodel import Session
 
 from course.models import Exercise
@@ -32,7 +36,14 @@ from feedback.claims import display_name
 from feedback.models import ReviewClaim
 from feedback.promises.dialogue import EMPTY, dialogue_groups
 from feedback.promises.figures import Figures, combined
-from feedback.promises.models import FeedbackPromise, PromiseState, PromiseTally
+from feedback.promises.models import (
+    DAY_COLUMNS,
+    MONTH_TALLY_COUNTS,
+    FeedbackPromise,
+    PromiseState,
+    PromiseTally,
+    promise_month_tally,
+)
 from kurswerk.core.clock import as_utc, local_date
 from kurswerk.core.errors import AppError
 from kurswerk.core.i18n import N_
@@ -44,6 +55,7 @@ AT_RISK_LIMIT = 50
 NO_SUCH_COURSE = N_("Diesen LMS-Kurs gibt es auf Ihrer Plattform nicht.")
 
 _t = PromiseTally.__table__  # type: ignore[attr-defined]
+_m = promise_month_tally
 _p = FeedbackPromise.__table__  # type: ignore[attr-defined]
 _c = LmsContext.__table__  # type: ignore[attr-defined]
 _u = PlatformUser.__table__  # type: ignore[attr-defined]
@@ -120,6 +132,48 @@ def _tally(session: Session, column: Any, scope: Any, since: date) -> Any:
     ).all()
 
 
+Found = dict[Any, tuple[int, int, int, list[tuple[int, int]]]]
+_GRAINS = {"context": "context_id", "tutor": "tutor_user_id", "month": "month"}
+
+
+def _sums_statement(grain: str) -> Any:
+    column = _m.c[_GRAINS[grain]]
+    return (
+        select(column, *(func.sum(_m.c[name]) for name in MONTH_TALLY_COUNTS))
+        .where(
+            _m.c.month >= bindparam("since"),
+            _m.c.context_id.in_(bindparam("contexts", expanding=True)),
+        )
+        .group_by(column)
+    )
+
+
+_SUMS = {grain: _sums_statement(grain) for grain in _GRAINS}
+"""Per grain: the month tally's counts summed (built once; bound: ``since``,
+``contexts``)."""
+
+
+def _grouped(session: Session, grain: str, chosen: list[int], since: date) -> Found:
+    """Kept, missed, moved and the turnarounds' histogram per group of ``grain``."""
+    found: Found = {}
+    longer = False
+    for key, kept, missed, moved, *days in session.execute(
+        _SUMS[grain], {"since": since, "contexts": chosen}
+    ):
+        *per_day, over = (int(n) for n in days)
+        longer = longer or over > 0
+        histogram = [(n, count) for n, count in enumerate(per_day) if count]
+        found[key] = (int(kept), int(missed), int(moved), histogram)
+    if longer:  # a turnaround beyond the columns: the exact histograms per turnaround
+        column = _t.c[_GRAINS[grain]]
+        exact = _histograms(_tally(session, column, _t.c.context_id.in_(chosen), since))
+        found = {key: (*counts[:3], exact[key][3]) for key, counts in found.items()}
+    return found
+
+
+assert len(MONTH_TALLY_COUNTS) == 3 + len(DAY_COLUMNS) + 1
+
+
 def _figures(key: Any, label: str, found: tuple[int, int, int, list[tuple[int, int]]]) -> Figures:
     kept, missed, moved, histogram = found
     return Figures(str(key), label, kept, missed, moved, tuple(histogram))
@@ -149,11 +203,10 @@ def build_report(
     now = as_utc(now)
     months = month_starts(local_date(now))
     since = months[0]
-    in_scope = _t.c.context_id.in_(chosen)
 
-    per_course = _histograms(_tally(session, _t.c.context_id, in_scope, since))
-    per_tutor = _histograms(_tally(session, _t.c.tutor_user_id, in_scope, since))
-    per_month = _histograms(_tally(session, _t.c.month, in_scope, since))
+    per_course = _grouped(session, "context", chosen, since)
+    per_tutor = _grouped(session, "tutor", chosen, since)
+    per_month = _grouped(session, "month", chosen, since)
     opened = _open_counts(session, chosen, now, warning_hours)
     after = dialogue_groups(
         session, context_ids=chosen, since=since, until=_next_month(months[-1]), now=now
@@ -210,22 +263,39 @@ def _with_open(figures: Figures, counts: tuple[int, int, int] | None) -> Figures
     )  # fmt: skip
 
 
+def _open_statement() -> Any:
+    """Open promises per LMS course (kind 0), of those ending by ``until`` (1) and ended
+    by ``now`` (2): each a range of ``ix_feedback_promise_context_due``."""
+    contexts: Any = bindparam("contexts", expanding=True)
+
+    def count(kind: int, *ending: Any) -> Any:
+        return (
+            select(literal(kind).label("kind"), _p.c.context_id, func.count().label("n"))
+            .where(_p.c.context_id.in_(contexts), _p.c.state == PromiseState.OPEN.value, *ending)
+            .group_by(_p.c.context_id)
+        )
+
+    return union_all(
+        count(0),
+        count(1, _p.c.due_at <= bindparam("until")),
+        count(2, _p.c.due_at <= bindparam("now")),
+    )
+
+
+_OPEN = _open_statement()
+
+
 def _open_counts(
     session: Session, chosen: list[int], now: datetime, warning_hours: int
 ) -> dict[int, tuple[int, int, int]]:
     """Open promises per LMS course: all, at risk (ending within the window), overdue."""
     until = now + timedelta(hours=warning_hours)
-    rows = session.execute(
-        select(
-            _p.c.context_id,
-            func.count(),
-            func.sum(case((_p.c.due_at <= until, 1), else_=0)),
-            func.sum(case((_p.c.due_at <= now, 1), else_=0)),
-        )
-        .where(_p.c.context_id.in_(chosen), _p.c.state == PromiseState.OPEN.value)
-        .group_by(_p.c.context_id)
-    ).all()
-    return {int(cid): (int(n), int(risk or 0), int(late or 0)) for cid, n, risk, late in rows}
+    counts: dict[int, list[int]] = {}
+    for kind, context_id, n in session.execute(
+        _OPEN, {"contexts": chosen, "until": until, "now": now}
+    ):
+        counts.setdefault(int(context_id), [0, 0, 0])[int(kind)] = int(n)
+    return {cid: (found[0], found[1], found[2]) for cid, found in counts.items()}
 
 
 def _names(session: Session, user_ids: list[int]) -> dict[int, str]:

@@ -194,6 +194,7 @@ class Section:
     intro: str  # a message id
     charts: tuple[Chart, ...]
     tables: tuple[Table, ...]
+    more_in_csv: str = ""  # a message id: what only the CSV holds (shown with its link)
 
 
 _PATTERNS = {
@@ -205,7 +206,10 @@ _PATTERNS = {
 percentages take the language's own (``87 %``, ``87%``)."""
 
 
+@lru_cache(maxsize=4096)
 def _number(kind: str, value: float, locale: str) -> str:
+    """Babel's text of ``value`` (the same few hundred values recur on a page: counts,
+    rates and days, so each is formatted once)."""
     where = _where(locale)
     pattern = where.percent_formats[None] if kind == "percent" else _PATTERNS[kind]
     return str(pattern.apply(value, where))
@@ -262,8 +266,6 @@ def _after(
     names: list[str],
     rows: tuple[Figures, ...],
     locale: str,
-    *,
-    questions: bool = True,
 ) -> tuple[Chart, ...]:
     """The charts of what happened after the feedback: read rate, questions (asked and
     answered), helpful ratings; ``draw`` is ``column_chart`` or ``bar_chart``."""
@@ -273,13 +275,20 @@ def _after(
         series = [_series(_DIALOGUE[k].label, rows, _DIALOGUE[k], locale) for k in keys]
         return draw(f"{ids}-{key}", title, text, names, series, **kw)
 
-    charts = [one("read", titles[0], READ_TEXT, "read_rate", top=100, **ticks)]
-    if questions:
-        charts.append(
-            one("questions", titles[1], QUESTIONS_TEXT, "questions", "questions_answered")
-        )
-    charts.append(one("helpful", titles[2], HELPFUL_TEXT, "helpful_rate", top=100, **ticks))
-    return tuple(charts)
+    return (
+        one("read", titles[0], READ_TEXT, "read_rate", top=100, **ticks),
+        one("questions", titles[1], QUESTIONS_TEXT, "questions", "questions_answered"),
+        one("helpful", titles[2], HELPFUL_TEXT, "helpful_rate", top=100, **ticks),
+    )
+
+
+TOP_TUTORS = 10
+"""The tutors the page shows (the most released feedback); the CSV holds every one."""
+
+
+def top_tutors(rows: tuple[Figures, ...]) -> tuple[Figures, ...]:
+    """The :data:`TOP_TUTORS` tutors with the most settled promises (then by name)."""
+    return tuple(sorted(rows, key=lambda f: (-f.settled, f.label.casefold()))[:TOP_TUTORS])
 
 
 def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
@@ -290,7 +299,11 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
         month_axis_text(f.key, locale, with_year=not n) for n, f in enumerate(report.by_month)
     ]
     courses = [f.label for f in report.by_course]
-    tutors = [f.label for f in report.by_tutor]
+    top = top_tutors(report.by_tutor)
+    tutor_measures = (
+        SETTLED_MEASURES[0], rate, median, p90, _DIALOGUE["read_rate"], _DIALOGUE["questions"],
+        _DIALOGUE["rating_average"], _DIALOGUE["helpful_rate"],
+    )  # fmt: skip
     total = report.total
     return (
         Section(
@@ -359,23 +372,19 @@ def report_sections(report: Report, locale: str) -> tuple[Section, ...]:
         Section(
             "kw-report-tutors",
             N_("Je Tutor:in"),
-            N_("Nach der Person, die das Feedback freigegeben hat."),
+            N_("Nach der Person, die das Feedback freigegeben hat: die zehn mit den meisten "
+               "freigegebenen Feedbacks."),
             (
                 bar_chart(
                     "kw-chart-tutor-rate", N_("Pünktlichkeit je Tutor:in"), ON_TIME_TEXT,
-                    tutors, [_series(rate.label, report.by_tutor, rate, locale)], top=100,
-                ),
-                *_after(
-                    bar_chart, "kw-chart-tutor",
-                    (N_("Gelesen je Tutor:in"), "", N_("Als hilfreich bewertet je Tutor:in")),
-                    tutors, report.by_tutor, locale, questions=False,
+                    [f.label for f in top], [_series(rate.label, top, rate, locale)], top=100,
                 ),
             ),
             (
-                Table("kw-report-tutors-promises", N_("Zusagen je Tutor:in"), N_("Tutor:in"),
-                      report.by_tutor, SETTLED_MEASURES),
-                Table("kw-report-tutors-after", N_("Nach dem Feedback je Tutor:in"),
-                      N_("Tutor:in"), report.by_tutor, DIALOGUE_MEASURES),
+                Table("kw-report-tutors-top",
+                      N_("Die zehn Tutor:innen mit den meisten freigegebenen Feedbacks"),
+                      N_("Tutor:in"), top, tutor_measures),
             ),
+            more_in_csv=N_("Alle Tutor:innen mit allen Zahlen enthält die CSV-Datei."),
         ),
     )  # fmt: skip

@@ -87,6 +87,7 @@ def exercise_panel(
         return fragment(request, "uploads/panel_tutor.html", {})
     chosen = industry if industry else (None if page.variants else "")
     state = panels_mod.upload_state(session, principal, page.exercise_id, chosen)
+    replacing = state.existing.id if state.existing else None
     settings = request.app.state.settings
     return fragment(
         request,
@@ -103,16 +104,17 @@ def exercise_panel(
             "key": submissions_mod.new_idempotency_key(),
             "limit_mb": tools(request).limits.max_file_mb,
             "target_days": settings.feedback_target_days,
-            "due": _quote(request, session, principal.context_id),
+            "due": _quote(request, session, principal.context_id, replacing),
             "fmt": Formats(principal.locale),
         },
     )
 
 
-def _quote(request: Request, db: Session, context_id: int) -> date:
-    """The feedback date a submission made now would be promised."""
+def _quote(request: Request, db: Session, context_id: int, replacing: int | None = None) -> date:
+    """The feedback date a submission made now would be promised (``replacing``: the
+    learner's submission the upload would add a version to)."""
     target_days = request.app.state.settings.feedback_target_days
-    return promised.quote(db, context_id, target_days, utcnow())
+    return promised.quote(db, context_id, target_days, utcnow(), replacing)
 
 
 # --- uploading --------------------------------------------------------------------------

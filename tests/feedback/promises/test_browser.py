@@ -157,8 +157,8 @@ def test_the_report_with_what_followed_the_feedback_is_accessible(
     )
     url = live + admin.url(f"/c/{admin.context_id}/admin/promises")
     page = open_page(browser, url, width=width, locale=f"{locale}-DE")
-    assert page.locator("svg[role=img]").count() == 13
+    assert page.locator("svg[role=img]").count() == 11
     regions = page.locator("#kw-report-tutors .table-scroll[role=region][tabindex='0']")
-    assert regions.count() == 2
+    assert regions.count() == 1
     assert no_sideways_scrolling(page) <= 0
     assert_accessible(page, f"report with the dialogue ({locale}, {width} px)")

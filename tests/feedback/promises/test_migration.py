@@ -90,3 +90,49 @@ def test_existing_submissions_get_their_promises_and_the_tables_leave_again(
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT count(*) FROM submission_version")).scalar() == 4
     engine.dispose()
+
+
+def test_the_month_tally_is_filled_from_the_per_turnaround_tally_and_leaves_again(
+    empty_database_url,
+):
+    """Migration 0027: the counts per turnaround become one row per LMS course, tutor
+    and month, each turnaround in its day's column (longer than 20: ``days_over``)."""
+    url = empty_database_url
+    engine, t = at_revision(url, "0026")
+    nov, dec = date(2026, 11, 1), date(2026, 12, 1)
+    with engine.begin() as c:
+        platform = insert(c, t["platform"], issuer="https://lms.example", client_id="c")
+        context = insert(c, t["lms_context"], platform_id=platform, lms_context_id="k1")
+        tilda = insert(c, t["lti_user"], platform_id=platform, sub="t1")
+        theo = insert(c, t["lti_user"], platform_id=platform, sub="t2")
+        for month, tutor, days, kept, missed, moved in (
+            (nov, tilda, 2, 3, 0, 1),
+            (nov, tilda, 7, 0, 2, 0),
+            (nov, tilda, 25, 0, 1, 1),
+            (dec, tilda, 0, 1, 0, 0),
+            (nov, theo, 20, 1, 1, 0),
+        ):
+            insert(
+                c, t["feedback_promise_tally"], context_id=context, tutor_user_id=tutor,
+                month=month, turnaround_days=days, kept=kept, missed=missed, moved=moved,
+            )  # fmt: skip
+
+    migrations.upgrade(url, "0027")
+
+    now = tables_now(engine)
+    with engine.connect() as c:
+        rows = {
+            (r.tutor_user_id, r.month): r
+            for r in c.execute(sa.select(now["feedback_promise_month_tally"])).all()
+        }
+    assert set(rows) == {(tilda, nov), (tilda, dec), (theo, nov)}
+    first = rows[(tilda, nov)]
+    assert (first.kept, first.missed, first.moved) == (3, 3, 2)
+    assert (first.days_2, first.days_7, first.days_over, first.days_0) == (3, 2, 1, 0)
+    assert (rows[(tilda, dec)].days_0, rows[(tilda, dec)].kept) == (1, 1)
+    assert (rows[(theo, nov)].days_20, rows[(theo, nov)].days_over) == (2, 0)
+
+    migrations.downgrade(url, "0026")
+
+    assert "feedback_promise_month_tally" not in set(sa.inspect(engine).get_table_names())
+    engine.dispose()

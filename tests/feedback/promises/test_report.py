@@ -13,9 +13,16 @@ import pytest
 from sqlmodel import select
 
 from feedback.promises.change import announce_new_date
-from feedback.promises.models import PromiseEventKind, PromiseState, PromiseTally
+from feedback.promises.models import (
+    PromiseEventKind,
+    PromiseState,
+    PromiseTally,
+    promise_month_tally,
+)
 from feedback.promises.outcome import settle
 from feedback.promises.report import build_report
+from kurswerk.core.auth import Role
+from kurswerk.core.clock import local_date, utcnow
 from kurswerk.core.email_links import EmailLinks
 from lti.models import PlatformUser
 from tests.feedback.helpers import path, write_and_release
@@ -140,11 +147,11 @@ def test_the_page_shows_charts_with_their_tables(web, db, world, dataset):
     page = web.get(path(world.admin, "/admin/promises"))
     assert page.status_code == 200
     html = page.text
-    assert html.count('<figure class="chart"') == 13  # 5 of promises, 8 after the feedback
+    assert html.count('<figure class="chart"') == 11  # 5 of promises, 6 after the feedback
     # Drawn: month rate, month turnaround, course x2, tutor, and the questions per month
     # and course (none: 0); read and rated ones have nothing to show (no feedback rows).
     assert html.count('role="img"') == 7
-    assert html.count("<svg") == 7 and html.count("<table") >= 7
+    assert html.count("<svg") == 7 and html.count("<table") == 6  # 2 + 2 + 1, at risk
     assert '<title id="kw-chart-month-rate-title">Pünktlichkeit je Monat</title>' in html
     assert "Theo Tutor" in html and "Tilda Tutorin" in html
     assert "Lars Lernender" in html  # at risk
@@ -192,3 +199,25 @@ def test_only_admins_read_the_report(web, world, dataset, who):
     person = getattr(world, who)
     assert web.get(path(person, "/admin/promises")).status_code == 403
     assert web.get(path(person, "/admin/promises.csv")).status_code == 403
+
+
+def test_the_page_shows_the_ten_tutors_with_the_most_feedback_and_the_csv_all(
+    web, db, world, make_learner
+):
+    month = local_date(utcnow()).replace(day=1)
+    for n in range(12):
+        tutor = make_learner(context=world.context, role=Role.TUTOR, name=f"Tutor {n:02d}")
+        db.connection().execute(
+            promise_month_tally.insert().values(
+                context_id=world.context.id, tutor_user_id=tutor.principal.user_id,
+                month=month, kept=n + 1, days_3=n + 1,
+            )
+        )  # fmt: skip
+    db.commit()
+    html = web.get(path(world.admin, "/admin/promises")).text
+    shown = [f"Tutor {n:02d}" for n in range(12) if f"Tutor {n:02d}" in html]
+    assert shown == [f"Tutor {n:02d}" for n in range(2, 12)]
+    assert html.index("Tutor 11") < html.index("Tutor 10")  # the most feedback first
+    assert "Alle Tutor:innen mit allen Zahlen enthält die CSV-Datei." in html
+    rows = list(csv.DictReader(io.StringIO(web.get(path(world.admin, "/admin/promises.csv")).text)))
+    assert len([r for r in rows if r["dimension"] == "tutor"]) == 12

@@ -150,3 +150,22 @@ def test_a_new_version_supersedes_the_open_promise_of_the_one_before(web, db, pe
     ]
     # the second version's queue leaves its own submission out: still 9 ahead of it
     assert promises[1].waiting == 9
+
+
+def test_a_new_version_is_quoted_the_date_it_will_be_promised(web, db, people, busy):
+    """The learner's own waiting submission is not in line ahead of its next version: the
+    form quotes what the upload then records (9 ahead: the 10th working day, not the
+    11th), while another industry's new submission still counts it."""
+    upload_pdf(web, people.holder, exercise_id(db))
+    base = f"/c/{people.holder.context_id}/lessons/{LESSON}/exercises/{EXERCISE}"
+
+    def quoted(industry: str) -> str:
+        page = web.get(people.holder.url(f"{base}?industry={industry}"))
+        return next(parse(page.text).find_all("section", id="kw-submission")).clean_text
+
+    assert f"Feedback bis {expected_day(10)}" in quoted("media")
+    assert f"Feedback bis {expected_day(11)}" in quoted("fmcg")
+    upload_pdf(web, people.holder, exercise_id(db))
+    db.expire_all()
+    latest = db.exec(select(FeedbackPromise).order_by(FeedbackPromise.id.desc())).first()
+    assert latest.due_on == clock.add_working_days(clock.local_date(clock.utcnow()), 10)
