@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import run_load, summarise  # noqa: E402
-from bench.procstat import load_average  # noqa: E402
+from bench.procstat import cpu_seconds, load_average  # noqa: E402
 from bench.tool import SECRET, free_port, tool_env  # noqa: E402
 
 LESSON = "kundenbeziehungen"
@@ -180,6 +180,22 @@ def one_launch(
     return (time.perf_counter() - started) * 1000, launch_ms, launch.headers["location"]
 
 
+def cpu_per_request(url: str, pid: int, count: int = 400, clients: int = 4) -> float:
+    """The server process's CPU milliseconds per GET of ``url`` (``count`` of them from
+    ``clients`` sequential clients; a warm-up first)."""
+
+    def client(n: int) -> None:
+        with httpx.Client(timeout=30) as http:
+            for _ in range(n):
+                assert http.get(url).status_code == 200
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, [count // 10 // clients] * clients))
+        before = cpu_seconds(pid)
+        list(pool.map(client, [count // clients] * clients))
+    return (cpu_seconds(pid) - before) * 1000 / (count // clients * clients)
+
+
 # --- orchestration ----------------------------------------------------------------------
 
 
@@ -298,6 +314,14 @@ def main() -> None:
         print(
             f"  lesson page / floor = {share:.0%}   (goal: >= 60 % -> "
             f"{'met' if share >= 0.6 else 'MISSED'})   [load {load_average()}]"
+        )
+        lesson_cpu = cpu_per_request(lesson_url, processes[0].pid)
+        floor_cpu = cpu_per_request(floor_url, processes[-1].pid)
+        print(
+            f"  server CPU per request: lesson page {lesson_cpu:.2f} ms, floor {floor_cpu:.2f} ms"
+            f" -> lesson page / floor in CPU time = {floor_cpu / lesson_cpu:.0%}   (goal: >= 60 %"
+            f" -> {'met' if floor_cpu / lesson_cpu >= 0.6 else 'MISSED'}; other work on the"
+            " machine changes this figure far less than the throughput)"
         )
         print("\nLesson page on the wire (the response body as sent)")
         for encoding in ("identity", "gzip", "br"):
