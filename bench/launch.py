@@ -8,8 +8,10 @@ What it prints (issue "foundation", §5):
   and round trips per second with 4 concurrent browsers;
 - the lesson page under 32 concurrent clients (req/s, p50, p99), beside a bare Starlette
   route that renders the same template with the same context and no database: the
-  framework floor. Goals: a launch under 15 ms at p50; the lesson page at least 50 % of the
-  floor's throughput.
+  framework floor. Goals: a launch under 15 ms at p50; the lesson page at least 60 % of the
+  floor's throughput (issue 16; the load average beside it);
+- the lesson page's bytes on the wire without compression, with gzip and with brotli;
+  goal: at most 15 KB compressed.
 
 Every server runs in its own process (tool, simulator, floor), as in production; the load
 generator (``bench/loadgen.py``) runs here. The database is a fresh SQLite file unless
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import run_load, summarise  # noqa: E402
+from bench.procstat import cpu_seconds, load_average  # noqa: E402
 from bench.tool import SECRET, free_port, tool_env  # noqa: E402
 
 LESSON = "kundenbeziehungen"
@@ -177,6 +180,22 @@ def one_launch(
     return (time.perf_counter() - started) * 1000, launch_ms, launch.headers["location"]
 
 
+def cpu_per_request(url: str, pid: int, count: int = 400, clients: int = 4) -> float:
+    """The server process's CPU milliseconds per GET of ``url`` (``count`` of them from
+    ``clients`` sequential clients; a warm-up first), uncompressed as the load above."""
+
+    def client(n: int) -> None:
+        with httpx.Client(timeout=30, headers={"Accept-Encoding": "identity"}) as http:
+            for _ in range(n):
+                assert http.get(url).status_code == 200
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, [count // 10 // clients] * clients))
+        before = cpu_seconds(pid)
+        list(pool.map(client, [count // clients] * clients))
+    return (cpu_seconds(pid) - before) * 1000 / (count // clients * clients)
+
+
 # --- orchestration ----------------------------------------------------------------------
 
 
@@ -293,9 +312,31 @@ def main() -> None:
         print("  " + floor.line())
         share = page.rps / floor.rps if floor.rps else 0
         print(
-            f"  lesson page / floor = {share:.0%}   (goal: >= 50 % -> "
-            f"{'met' if share >= 0.5 else 'MISSED'})"
+            f"  lesson page / floor = {share:.0%}   (goal: >= 60 % -> "
+            f"{'met' if share >= 0.6 else 'MISSED'})   [load {load_average()}]"
         )
+        lesson_cpu = cpu_per_request(lesson_url, processes[0].pid)
+        floor_cpu = cpu_per_request(floor_url, processes[-1].pid)
+        print(
+            f"  server CPU per request: lesson page {lesson_cpu:.2f} ms, floor {floor_cpu:.2f} ms"
+            f" -> lesson page / floor in CPU time = {floor_cpu / lesson_cpu:.0%}   (goal: >= 60 %"
+            f" -> {'met' if floor_cpu / lesson_cpu >= 0.6 else 'MISSED'}; other work on the"
+            " machine changes this figure far less than the throughput)"
+        )
+        print("\nLesson page on the wire (the response body as sent)")
+        for encoding in ("identity", "gzip", "br"):
+            with (
+                httpx.Client(timeout=10) as client,
+                client.stream("GET", lesson_url, headers={"Accept-Encoding": encoding}) as sent,
+            ):
+                raw = b"".join(sent.iter_raw())
+                used = sent.headers.get("content-encoding", "identity")
+            goal = (
+                ""
+                if encoding == "identity"
+                else (f"   (goal: <= 15 KB -> {'met' if len(raw) <= 15 * 1024 else 'MISSED'})")
+            )
+            print(f"  Accept-Encoding: {encoding:8} {len(raw) / 1024:6.1f} KB ({used}){goal}")
     finally:
         for process in processes:
             process.terminate()

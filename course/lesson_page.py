@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from course import render_cache
 from course.binding import COURSE_ARCHIVED, NO_SUCH_LESSON, active_in_order, course_for_context
 from course.industries import course_industries
 from course.models import (
@@ -170,7 +171,7 @@ def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage
     course_id, version, lesson_id = key
     view = _views.get(key)
     if view is None:
-        view = _build_lesson_view(session, course_id, lesson_id)
+        view = _build_lesson_view(session, course_id, lesson_id, version)
         with _views_lock:
             for stale in [k for k in _views if k[0] == course_id and k[1] != version]:
                 del _views[stale]
@@ -179,8 +180,10 @@ def lesson_page(session: Session, principal: Principal, slug: str) -> LessonPage
 
 
 def clear_cache() -> None:
+    """Forget the lessons' views and their rendered parts (``course.render_cache``)."""
     with _views_lock:
         _views.clear()
+    render_cache.LESSONS.clear()
 
 
 def author_view(session: Session, author_id: int | None) -> AuthorView | None:
@@ -190,7 +193,9 @@ def author_view(session: Session, author_id: int | None) -> AuthorView | None:
     return AuthorView(author.name, author.profile_url, author.profile_label)
 
 
-def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> LessonView:
+def _build_lesson_view(
+    session: Session, course_id: int, lesson_id: int, version: str
+) -> LessonView:
     course = session.get(Course, course_id)
     lesson = session.get(Lesson, lesson_id)
     assert course is not None and lesson is not None
@@ -223,6 +228,7 @@ def _build_lesson_view(session: Session, course_id: int, lesson_id: int) -> Less
             for e in exercises
         ),
         industries=course_industries(session, course_id),
+        content_version=version,
     )
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import NoMatchFound
 
-from course import binding, lesson_end, lesson_page, service
+from course import binding, lesson_end, lesson_page, render_cache, service
 from course.content.markdown import SLUG_PATTERN
 from course.faq import routes as faq_routes
 from course.forum import routes as forum_routes
@@ -127,8 +127,9 @@ async def lesson(request: Request, principal: ContextPrincipal, slug: str) -> HT
         )
     elif not page.at_position:  # another lesson than the reader's last: it becomes theirs
         await run_in_threadpool(_record_lesson, engine, principal, page.view.lesson_id)
+    assert page is not None
     links = service.lesson_links(principal.context_id, slug)
-    return render(request, "course/lesson.html", {"page": page, "links": links, "end": end})
+    return render_cache.lesson_response(request, page, links, end)
 
 
 def _lesson_page_in_transaction(

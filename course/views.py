@@ -134,6 +134,9 @@ class LessonView:
     exercise_choices: tuple[ExerciseChoice, ...] = ()
     industries: Industries = field(default_factory=Industries)
     """The course's industries (their names in each language)."""
+    content_version: str = ""
+    """The course's ``content_version`` this view was built from (the rendered page's
+    cache key names it)."""
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, Connection, and_, bindparam, func, or_
+from sqlalchemy import BindParameter, Connection, Select, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -27,9 +28,11 @@ from coaching.service import SubmissionAllowance
 from course import service as course_service
 from course.service import LessonView
 from kurswerk.core.auth import Principal
+from kurswerk.core.clock import utcnow
 from kurswerk.core.errors import AppError
 from kurswerk.core.i18n import N_
 from lti.models import PlatformUser
+from uploads import promised
 from uploads.models import Submission
 from uploads.panels import PackageView
 from uploads.submissions import (
@@ -70,6 +73,9 @@ class LessonEndState(SubmissionAllowance):
     package: PackageView | None  # the package the learner holds today
     submissions_used: int
     offers: tuple[PackageView, ...]
+    due: date | None = None
+    """The feedback date a submission made now would be promised (asked for with
+    ``target_days``, and only for a package holder)."""
 
     @property
     def active(self) -> bool:
@@ -133,15 +139,38 @@ each with the learner's valid grant of it in this LMS course, if any, and the co
 learner's submissions there (what ``coaching_status`` counts as spent)."""
 
 
-def lesson_end_state(connection: Connection, principal: Principal, today: date) -> LessonEndState:
-    """The learner's coaching as the end of the lesson page needs it, in one query.
+_with_quote: tuple[promised.PromiseDesk, Select[Any]] | None = None
+
+
+def _state_with_quote(desk: promised.PromiseDesk) -> Select[Any]:
+    """:data:`_STATE` with the promise desk's inputs of its date beside each row, built
+    once per desk (the composition root fills one)."""
+    global _with_quote
+    built = _with_quote
+    if built is None or built[0] is not desk:
+        built = _with_quote = (desk, _STATE.add_columns(*desk.quote_columns()))
+    return built[1]
+
+
+def lesson_end_state(
+    connection: Connection,
+    principal: Principal,
+    today: date,
+    *,
+    target_days: int | None = None,
+    now: datetime | None = None,
+) -> LessonEndState:
+    """The learner's coaching as the end of the lesson page needs it, in one query; with
+    ``target_days`` (and ``now``), the feedback date a submission made now would be
+    promised too (``due``, for a package holder), read in the same query.
 
     The rule is ``coaching.entitlements.coaching_status``'s (tests compare both): a grant
     counts while neither it nor its package is revoked, archived or outside its dates;
     of several, an unlimited package, then the largest quota. Nothing is written (an email
     grant is bound by the next entitlement check, the upload's)."""
+    desk = promised.desk() if target_days is not None else None
     rows = connection.execute(
-        _STATE,
+        _STATE if desk is None else _state_with_quote(desk),
         {
             "user_id": principal.user_id,
             "context_id": principal.context_id,
@@ -154,7 +183,10 @@ def lesson_end_state(connection: Connection, principal: Principal, today: date) 
     if not held:
         return LessonEndState(None, 0, tuple(offers))
     package = max(held, key=lambda p: (p.feedback_quota is None, p.feedback_quota or 0))
-    return LessonEndState(package, int(rows[0].submissions_used), ())
+    due = None
+    if desk is not None and target_days is not None:
+        due = desk.quote_from(rows[0]._mapping, target_days=target_days, now=now or utcnow())
+    return LessonEndState(package, int(rows[0].submissions_used), (), due)
 
 
 @dataclass(frozen=True)

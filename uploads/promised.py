@@ -21,10 +21,10 @@ What the pages ask:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 from sqlmodel import Session
@@ -61,6 +61,16 @@ class PromiseDesk(Protocol):
         target of ``target_days`` working days (``KURSWERK_FEEDBACK_TARGET_DAYS``);
         ``replacing``: the learner's submission a new version would go to (it is not
         counted as waiting ahead of itself, as :meth:`record` does not count it)."""
+        ...
+
+    def quote_columns(self) -> Sequence[Any]:
+        """What :meth:`quote` reads, as labelled scalar subqueries on the bind parameter
+        ``context_id``, for a page that reads them in its own statement (the package
+        panel at the end of the lesson page: one query instead of two)."""
+        ...
+
+    def quote_from(self, values: Mapping[Any, Any], *, target_days: int, now: datetime) -> date:
+        """:meth:`quote`'s date from the values of :meth:`quote_columns`, by label."""
         ...
 
     def record(
@@ -100,6 +110,11 @@ def quote(
     return extensions.get(PROMISE_DESK).quote(
         db, context_id, target_days=target_days, now=now, replacing=replacing
     )
+
+
+def desk() -> PromiseDesk:
+    """The promise desk the composition root filled in."""
+    return extensions.get(PROMISE_DESK)
 
 
 def promised_dates(

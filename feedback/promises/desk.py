@@ -11,13 +11,14 @@ neither kept nor missed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 from sqlmodel import Session
 
-from feedback.promises.load import queue_load
+from feedback.promises.load import load_columns, queue_load
 from feedback.promises.models import FeedbackPromise, PromiseEvent, PromiseEventKind, PromiseState
 from feedback.promises.rule import day_end, promised_day
 from kurswerk.core.clock import as_utc, local_date
@@ -43,6 +44,13 @@ class PromiseDesk:
     ) -> date:
         load = queue_load(db, context_id, excluding=replacing)
         return promised_day(local_date(now), target_days, load.waiting, load.weekly_capacity)
+
+    def quote_columns(self) -> Sequence[Any]:
+        return load_columns()
+
+    def quote_from(self, values: Mapping[Any, Any], *, target_days: int, now: datetime) -> date:
+        waiting, capacity = int(values["promise_waiting"]), int(values["promise_capacity"])
+        return promised_day(local_date(now), target_days, waiting, capacity)
 
     def record(
         self,

@@ -37,26 +37,41 @@ class QueueLoad:
 
 @cache
 def _statement() -> Any:
+    return select(*_columns(excluding=True))
+
+
+@cache
+def load_columns() -> tuple[Any, ...]:
+    """The queue's load as two scalar subqueries (``promise_waiting``,
+    ``promise_capacity``) on the bind parameter ``context_id``, nothing left out: for a
+    page that reads them in its own statement (the lesson page's package panel)."""
+    waiting, capacity = _columns(excluding=False)
+    return waiting.label("promise_waiting"), capacity.label("promise_capacity")
+
+
+def _columns(*, excluding: bool) -> tuple[Any, Any]:
     context: BindParameter[int] = bindparam("context_id")
-    waiting = (
+    waiting: Any = (
         select(func.count())
         .select_from(_s)
         .where(_s.c.context_id == context, _s.c.status.in_(OPEN))
         .scalar_subquery()
     )
-    # The one left out, counted apart by its primary key: a condition on ``id`` in the
-    # count above would make PostgreSQL visit every open submission's row (the index
-    # holds no id), where the count alone reads only the index.
-    left_out = (
-        select(func.count())
-        .select_from(_s)
-        .where(
-            _s.c.id == bindparam("excluded"),
-            _s.c.context_id == context,
-            _s.c.status.in_(OPEN),
+    if excluding:
+        # The one left out, counted apart by its primary key: a condition on ``id`` in
+        # the count above would make PostgreSQL visit every open submission's row (the
+        # index holds no id), where the count alone reads only the index.
+        left_out = (
+            select(func.count())
+            .select_from(_s)
+            .where(
+                _s.c.id == bindparam("excluded"),
+                _s.c.context_id == context,
+                _s.c.status.in_(OPEN),
+            )
+            .scalar_subquery()
         )
-        .scalar_subquery()
-    )
+        waiting = waiting - left_out
     capacity = (
         select(func.coalesce(func.sum(_cap.c.per_week), 0))
         .select_from(
@@ -68,7 +83,7 @@ def _statement() -> Any:
         .where(_cap.c.context_id == context, _m.c.role == Role.TUTOR.value)
         .scalar_subquery()
     )
-    return select((waiting - left_out).label("waiting"), capacity.label("capacity"))
+    return waiting.label("waiting"), capacity.label("capacity")
 
 
 def queue_load(

@@ -55,10 +55,14 @@ class Extensions:
 
     def __init__(self) -> None:
         self._values: dict[Slot[Any], Any] = {}
+        self.generation = 0
+        """Counts the changes of any slot: what is worked out from the slots and kept (a
+        lesson's rendered parts, ``course.render_cache``) names it in its key."""
 
     def fill(self, slot: Slot[T], value: T) -> None:
         """For the composition root only (the same value again is harmless)."""
         self._values[slot] = value
+        self.generation += 1
 
     def is_filled(self, slot: Slot[Any]) -> bool:
         return slot in self._values
@@ -78,6 +82,7 @@ class Extensions:
         missing = object()
         before = self._values.get(slot, missing)
         self._values[slot] = value
+        self.generation += 1
         try:
             yield
         finally:
@@ -85,6 +90,7 @@ class Extensions:
                 self._values.pop(slot, None)
             else:
                 self._values[slot] = before
+            self.generation += 1
 
 
 extensions = Extensions()

@@ -37,9 +37,31 @@ def path_for(name: str, /, **params: Any) -> str:
     """The path of the route ``name`` with ``params``, without a request."""
     if _route_table is None:
         raise RouteTableMissing("kurswerk.wiring.wire() was not called")
-    return str(_route_table().url_path_for(name, **params))
+    return route_path(_route_table(), name, params)
 
 
 def request_path(request: Request, name: str, /, **params: Any) -> str:
     """The path of the route ``name`` with ``params``, from the request's app."""
-    return str(request.app.url_path_for(name, **params))
+    return route_path(request.app.router, name, params)
+
+
+def route_path(router: Router, name: str, params: dict[str, Any]) -> str:
+    """``router.url_path_for(name, **params)``, remembered per route table: finding a
+    path walks the table (a page names a dozen routes; the lesson page is the hot path).
+    A path that does not exist raises ``NoMatchFound`` every time (nothing kept)."""
+    try:
+        key = (name, *sorted(params.items()))
+        known: dict[tuple[Any, ...], str] = router.__dict__.setdefault(_PATHS, {})
+        path = known.get(key)
+    except TypeError:  # a parameter that cannot be a key: asked for each time
+        return str(router.url_path_for(name, **params))
+    if path is None:
+        path = str(router.url_path_for(name, **params))
+        if len(known) >= _MAX_PATHS:  # bounded: many LMS courses, many lessons
+            known.clear()
+        known[key] = path
+    return path
+
+
+_PATHS = "_kurswerk_paths"
+_MAX_PATHS = 8192

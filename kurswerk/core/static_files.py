@@ -29,17 +29,20 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import PurePath
+from stat import S_ISREG
 from typing import Any
 from urllib.parse import parse_qs
 
 import anyio.to_thread
 import brotli
-from starlette.datastructures import URL, Headers
+from starlette.datastructures import URL, Headers, URLPath
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from kurswerk.core.paths import route_path
 
 VERSION_PARAM = "v"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -60,7 +63,7 @@ def file_version(path: str | os.PathLike[str]) -> str | None:
         stat = os.stat(key)
     except OSError:
         return None
-    if not os.path.isfile(key):
+    if not S_ISREG(stat.st_mode):
         return None
     known = _versions.get(key)
     if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
@@ -109,7 +112,14 @@ class VersionedStaticFiles(StaticFiles):
     """Static files answered as immutable when the URL names their current version."""
 
     def version_of(self, path: str) -> str | None:
-        full_path, _ = self.lookup_path(path.lstrip("/"))
+        # Where a path lies is looked up once (a walk with ``realpath`` and a stat per
+        # folder); whether the file changed, on every call (one stat).
+        known = self.__dict__.setdefault("_full_paths", {})
+        full_path = known.get(path)
+        if full_path is None:
+            full_path, _ = self.lookup_path(path.lstrip("/"))
+            if full_path and len(known) < 4096:
+                known[path] = full_path
         return file_version(full_path) if full_path else None
 
     async def get_response(self, path: str, scope: Scope) -> Response:
@@ -172,12 +182,16 @@ def versioned_url_for(request: Request) -> Callable[..., URL]:
     """``request.url_for`` that adds the file's version to a static file's URL."""
 
     def url_for(name: str, /, **path_params: Any) -> URL:
-        url = request.url_for(name, **path_params)
         files = _static_mounts(request).get(name)
-        if files is not None:
-            version = files.version_of(str(path_params.get("path", "")))
-            if version is not None:
-                url = url.include_query_params(**{VERSION_PARAM: version})
+        if files is None:
+            return request.url_for(name, **path_params)
+        # The mount's path from the route table once (``kurswerk.core.paths``), made
+        # absolute for this request as ``request.url_for`` does.
+        path = URLPath(route_path(request.app.router, name, path_params), protocol="http")
+        url = path.make_absolute_url(base_url=request.base_url)
+        version = files.version_of(str(path_params.get("path", "")))
+        if version is not None:
+            url = url.include_query_params(**{VERSION_PARAM: version})
         return url
 
     return url_for

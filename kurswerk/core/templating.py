@@ -8,6 +8,7 @@ a page links ``link(path_for("lesson", context=..., slug=...))``, never a hand-b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -88,6 +89,18 @@ class PageRequest:
         return redirect_to(self.request, self.principal, path, anchor=anchor, **params)
 
 
+def page_link(page_token: str) -> Callable[..., str]:
+    """The pages' ``link(url, **params)``: a same-tool URL that carries ``page_token`` (see
+    kurswerk.core.auth); none when the token is empty."""
+
+    def link(url: str, **params: str) -> str:
+        if page_token:
+            params = {**params, SESSION_QUERY: page_token}
+        return with_query(url, **params) if params else url
+
+    return link
+
+
 def page_context(request: Request, *, locale: str | None = None) -> dict[str, Any]:
     """What every page needs; ``locale`` is for pages without a principal that still know
     their reader's language (the signed-out page, an error page)."""
@@ -104,12 +117,6 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
     page_token = codec(request).issue(principal) if principal and not from_email else ""
     csrf = codec(request).csrf_token(principal) if principal and not from_email else ""
 
-    def link(url: str, **params: str) -> str:
-        """A same-tool URL that carries the page token (see kurswerk.core.auth)."""
-        if page_token:
-            params = {**params, SESSION_QUERY: page_token}
-        return with_query(url, **params) if params else url
-
     return {
         "request": request,
         "principal": principal,
@@ -117,7 +124,7 @@ def page_context(request: Request, *, locale: str | None = None) -> dict[str, An
         "locales": i18n.locales(),
         "language_name": i18n.language_name,
         **i18n.template_functions(locale),
-        "link": link,
+        "link": page_link(page_token),
         "page_token": page_token,
         "from_email_link": from_email,
         "email_link_lms_home": (

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from feedback.promises.models import TutorCapacity
 from kurswerk.core import clock
 from kurswerk.core.auth import Role
 from kurswerk.core.outbox.queue import OutboxMessage
@@ -46,6 +47,7 @@ from tests.uploads.submission_fixtures import (  # noqa: F401 - fixtures
     upload_pdf,
     web,
 )
+from uploads import promised
 from uploads.models import Submission, SubmissionVersion
 
 NOTE = "Bitte vor allem auf die Zielgruppe achten."
@@ -297,9 +299,9 @@ def test_tutors_and_admins_see_where_learners_hand_in_and_the_queue_not_a_form(w
 
 
 def test_the_warm_lesson_page_reads_with_two_queries_for_the_panel(web, db, people, app):
-    """The hot path: besides the session's check, the lesson's probe, the panel's one
-    statement for the learner's coaching and one for the promised feedback date (the
-    queue's length and the tutors' capacity, feedback's tables: ``uploads.promised``)."""
+    """The hot path: besides the session's check, the lesson's probe and the panel's one
+    statement for the learner's coaching, with the promised feedback date's inputs in it
+    (the queue's length and the tutors' capacity, feedback's tables: ``uploads.promised``)."""
     lesson_page(web, people.holder)  # the lesson cached, the LMS course bound
     statements: list[str] = []
 
@@ -314,9 +316,27 @@ def test_the_warm_lesson_page_reads_with_two_queries_for_the_panel(web, db, peop
         event.remove(engine, "before_cursor_execute", count)
     assert form_of(panel) is not None
     page_reads = [s for s in statements if "revoked_session" not in s]  # the session's check
-    assert len(page_reads) == 3, page_reads
+    assert len(page_reads) == 2, page_reads
     assert "lesson_progress" in page_reads[0] and "coaching_package" in page_reads[1]
-    assert "tutor_capacity" in page_reads[2]
+    assert "tutor_capacity" in page_reads[1]
+
+
+def test_the_panels_promised_date_is_the_desks_quote_with_a_queue(web, db, people):
+    """The date read in the panel's one query is the one the promise desk quotes: with
+    submissions waiting and a tutor's weekly capacity stated, it lies later than the
+    target alone."""
+    holder = people.holder
+    for exercise in (EXERCISE, OTHER_EXERCISE):
+        assert post_form(web, holder, exercise=exercise).status_code == 303
+    tutor = people.tutor()
+    db.add(TutorCapacity(user_id=tutor.principal.user_id, context_id=holder.context_id, per_week=1))
+    db.commit()
+    now = clock.utcnow()
+    quoted = promised.quote(db.connection(), holder.context_id, 5, now)
+    assert quoted > clock.add_working_days(clock.local_date(now), 5)  # the queue counts
+
+    panel = end_of(lesson_page(web, holder))
+    assert f"Feedback bis {clock.weekday_day_month(quoted)}" in panel.clean_text
 
 
 # --- uploading from the end of the lesson ---------------------------------------------------

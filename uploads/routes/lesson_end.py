@@ -59,11 +59,22 @@ def lesson_end_panel(
         if principal.role is Role.TUTOR:
             links.append((SETTINGS_LINK, _path("submission_settings", principal.context_id)))
         return EndPanel("uploads/lesson_end_staff.html", {"links": links})
-    state = lesson_end.lesson_end_state(connection, principal, utcnow().date())
+    state = _state(request, connection, principal)
     key = submissions_mod.new_idempotency_key()
-    due = _quote(request, connection, principal) if state.active else None
     return EndPanel(
-        "uploads/lesson_end.html", _form_values(request, principal, view, state, key, due)
+        "uploads/lesson_end.html", _form_values(request, principal, view, state, key, state.due)
+    )
+
+
+def _state(
+    request: Request, connection: Connection, principal: Principal
+) -> lesson_end.LessonEndState:
+    """The learner's package and, for a holder, the date a submission made now would be
+    promised: one query."""
+    now = utcnow()
+    target_days = request.app.state.settings.feedback_target_days
+    return lesson_end.lesson_end_state(
+        connection, principal, now.date(), target_days=target_days, now=now
     )
 
 
