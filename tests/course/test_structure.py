@@ -164,3 +164,16 @@ def test_the_guest_article_keeps_its_wording_and_credits_its_author(
     headings = [h.clean_text for h in page.find("div", cls="prose").find_all("h2")]
     assert "Wie verhält es sich bei erfolgreichen Kundenbeziehungen?" in headings
     assert len(list(page.find("div", cls="prose").find_all("p"))) > 10
+
+
+def test_the_web_addresses_in_the_owners_text_are_links(lesson: Element):
+    """The industry suggestions name CouchStyle's and ZEIT's addresses: they are links
+    that open outside the LMS frame, their text the owner's."""
+    links = {
+        a.attrs["href"]: a for a in lesson.find("main").find_all("a") if "://" in a.attrs["href"]
+    }
+    for href, text in (("https://www.couchstyle.de", "https://www.couchstyle.de"),
+                       ("https://www.zeit.de", "zeit.de")):  # fmt: skip
+        assert href in links, f"no link to {href}"
+        assert links[href].clean_text == text
+        assert links[href].attrs["target"] == "_blank"
