@@ -116,7 +116,6 @@ def floor_app():  # type: ignore[no-untyped-def]
     with new_session(engine) as session:
         page = lesson_page.lesson_page(session, principal, LESSON)
         session.commit()
-    engine.dispose()
     links = service.lesson_links(principal.context_id, LESSON)
 
     async def lesson(request):  # type: ignore[no-untyped-def]
@@ -133,6 +132,7 @@ def floor_app():  # type: ignore[no-untyped-def]
     )
     app.state.session_codec = SessionCodec(settings)
     app.state.settings = settings
+    app.state.engine = engine  # the page's course brand: read once a minute, as in the tool
     return app
 
 
