@@ -17,9 +17,9 @@ version with its promise, made over the last 365 days. 90 % are released and set
 counted in the tally by course, tutor and month as a release does), 10 % are open (the
 most recent, some of them past their date). Each released one has its feedback row
 (by the tutor who settled it), 60 % of them read, 5 % with a follow-up question, 30 %
-rated (``bench/dialogue.py``'s mix); the database is filled at migration 0023 and then
-migrated to the head, so 0024 fills the dialogue's tally and 0027 the promises' month
-tally from the per-turnaround one (their time is printed). Then
+rated (``bench/dialogue.py``'s mix); the database is filled, migrated back to 0023 (the
+rows stay, the tallies go) and then to the head, so 0024 fills the dialogue's tally and
+0027 the promises' month tally from the per-turnaround one (their time is printed). Then
 ``ANALYZE`` (PostgreSQL: ``VACUUM
 ANALYZE``, as autovacuum would have left it).
 
@@ -59,7 +59,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
 import kurswerk.models  # noqa: F401 - every table in the metadata
-from bench.dialogue import Released, add_feedback, migrate_to_head
+from bench.dialogue import Released, add_feedback, fill_at_head_then_back, migrate_to_head
 from bench.queue import ServerTimer, load_average, percentile, prepare_database
 from coaching.models import CoachingGrant, CoachingPackage
 from course.content import load as content
@@ -68,7 +68,6 @@ from feedback.promises.desk import PromiseDesk
 from feedback.promises.models import FeedbackPromise, PromiseTally, TutorCapacity
 from feedback.promises.rule import day_end, promised_day
 from kurswerk.app import create_app
-from kurswerk.core import migrations
 from kurswerk.core.auth import Principal, Role, SessionCodec
 from kurswerk.core.clock import add_working_days, local_date
 from kurswerk.core.db import make_engine, new_session
@@ -336,10 +335,13 @@ def measure(requests: int) -> None:
     try:
         print(f"database: {make_url(url).get_backend_name()} ({make_url(url).database})")
         started = time.perf_counter()
-        migrations.upgrade(url, "0023")
         engine = make_engine(url)
-        ids = fill(engine)
-        dialogue = add_feedback(engine, _released(engine), random.Random(5))
+
+        def rows() -> tuple[dict[str, object], dict[str, int]]:
+            filled = fill(engine)
+            return filled, add_feedback(engine, _released(engine), random.Random(5))
+
+        ids, dialogue = fill_at_head_then_back(url, rows)
         print(f"migrations 0024-0027 (the tallies filled): {migrate_to_head(url):.1f} s")
         with engine.connect() as connection:
             analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
