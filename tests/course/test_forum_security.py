@@ -71,16 +71,28 @@ def snapshot(db: Session) -> dict[str, Any]:
 PAGE_FORBIDDEN = {"script", "svg", "math", "iframe", "object", "embed", "img", "style", "base"}
 """Elements no forum page has of its own (pages do have forms, inputs, buttons, meta)."""
 
-OWN_SCRIPT = re.compile(
-    r'<script src="[^"<>]*/static/frame-resize\.js(?:\?v=[0-9a-f]{12})?" defer></script>'
+OWN_PARTS = (
+    re.compile(
+        r'<script src="[^"<>]*/static/frame-resize\.js(?:\?v=[0-9a-f]{12})?" defer></script>'
+    ),
+    re.compile(r'<link rel="icon" href="data:image/svg\+xml,[^"<>]*" type="image/svg\+xml">'),
+    re.compile(
+        r'<img class="brand__logo" src="data:image/(?:svg\+xml|png|webp);base64,[A-Za-z0-9+/=]+"'
+        r' alt="[^"<>]*">'
+    ),
 )
-"""The one script every page loads (``base.html``: the LMS frame fits the page)."""
+"""What every page has of its own (``base.html``): the script that fits the LMS frame, the
+icon written into the page, and the course's logo from its course files (checked when
+loaded) in the header."""
 
 
 def without_own_script(page: str) -> str:
-    """``page`` without the script every page has of its own, so that any other is found."""
-    assert len(OWN_SCRIPT.findall(page)) <= 1
-    return OWN_SCRIPT.sub("", page)
+    """``page`` without the parts every page has of its own (each at most once), so that
+    anything else is found."""
+    for own in OWN_PARTS:
+        assert len(own.findall(page)) <= 1
+        page = own.sub("", page)
+    return page
 
 
 def executable_parts(

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from feedback.drafts import FEEDBACK_MAX_CHARS
 from kurswerk.core.auth import Role
@@ -112,14 +112,14 @@ def test_feedback_pages_pass_axe_wcag_21_aa(
         "x" * (FEEDBACK_MAX_CHARS + 1)
     )
     page.locator("button[value=save]").click()
-    assert page.locator("[role=alert]").count() == 1
+    expect(page.locator("[role=alert]")).to_have_count(1)  # waits for the page shown again
     assert_accessible(page, "review with an error")
     page.context.close()
 
     # The admin's takeover confirmation.
     page = open_page(browser, live + admin.url(f"{base}/review/{late.id}"))
     page.locator("#kw-claim button").click()
-    assert page.locator("input[name=takeover_from]").count() == 1
+    expect(page.locator("input[name=takeover_from]")).to_have_count(1)  # the next page
     assert_accessible(page, "takeover confirmation")
     page.context.close()
 
