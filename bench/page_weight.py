@@ -42,10 +42,8 @@ else:
     sys.path.insert(0, str(ROOT))
 
 from bench.procstat import load_average
-from bench.tool import SECRET, free_port
+from bench.tool import CHROMIUM, CHROMIUM_ARGS, SECRET, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 KIB = 1024
 WEIGHT_GOAL_KIB = 150
 REQUESTS_GOAL = 6

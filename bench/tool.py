@@ -7,6 +7,9 @@ import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright (never `playwright install`)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
 SECRET = "bench-secret-key-0123456789-0123456789-abcdef"
 
 

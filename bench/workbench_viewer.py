@@ -41,12 +41,10 @@ else:
     sys.path.insert(0, str(ROOT))
 
 from bench.procstat import load_average
-from bench.tool import SECRET, free_port, tool_env
+from bench.tool import CHROMIUM, CHROMIUM_ARGS, SECRET, free_port, tool_env
 from bench.uploads import start_tool
 from bench.uploads_pdf import PAGES, make_big_pdf
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FIRST_PAGE_GOAL_S = 1.0
 HEAP_GROWTH_GOAL_MIB = 32
 CANVAS_GOAL = 12
